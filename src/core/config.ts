@@ -1,0 +1,385 @@
+/**
+ * The single source of truth for every option of an experiment. The UI forms, the URL, saved files and
+ * the CLI all read and write this one shape; `DEFAULT_CONFIG` holds every default in one place and
+ * `validate()` explains what is wrong and what is allowed.
+ */
+
+export const TOWERS = ['mlp', 'cnn', 'lstm', 'gru'] as const;
+export const ACTIVATIONS = ['relu', 'tanh', 'elu', 'selu', 'sigmoid', 'linear'] as const;
+export const LOSSES = ['contrastive', 'triplet', 'binary', 'cosine-regression', 'infonce'] as const;
+export const DISTANCES = ['euclidean', 'squared-euclidean', 'cosine', 'manhattan', 'mahalanobis'] as const;
+export const MINERS = ['all', 'hard', 'semi-hard', 'easy', 'batch-hard', 'random'] as const;
+export const MINING_MODES = ['online', 'offline'] as const;
+export const REDUCTIONS = ['mean-non-zero', 'mean'] as const;
+export const HEAD_COMBINES = ['abs-diff', 'concat'] as const;
+export const BATCH_MODES = ['pk', 'pairs', 'triplets'] as const;
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+export const BACKENDS = ['auto', 'webgl', 'wasm', 'cpu'] as const;
+
+export type TowerName = (typeof TOWERS)[number];
+export type Activation = (typeof ACTIVATIONS)[number];
+export type LossName = (typeof LOSSES)[number];
+export type DistanceName = (typeof DISTANCES)[number];
+export type MinerName = (typeof MINERS)[number];
+export type MiningMode = (typeof MINING_MODES)[number];
+export type Reduction = (typeof REDUCTIONS)[number];
+export type HeadCombine = (typeof HEAD_COMBINES)[number];
+export type BatchMode = (typeof BATCH_MODES)[number];
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+export type BackendName = (typeof BACKENDS)[number];
+
+/** Losses that score pairs (a, b) rather than triplets or whole batches. */
+export const PAIR_LOSSES: readonly LossName[] = ['contrastive', 'binary', 'cosine-regression'];
+/** Losses with a learned head on top of the twin embeddings instead of a distance. */
+export const HEAD_LOSSES: readonly LossName[] = ['binary', 'cosine-regression'];
+
+export interface DataConfig {
+  /** Built-in dataset name (see the built-in registry) or `upload:<file name>` for user data. */
+  dataset: string;
+  /** Fraction of samples held out for evaluation when the dataset has no fixed test split. (0.05–0.5) */
+  validationFraction: number;
+  /** At most this many held-out samples are embedded per evaluation (keeps evaluation fast in a browser). */
+  evalSamples: number;
+  /**
+   * Split-input mode: each sample is cut into halves a | b at `splitRatio`; a positive pair is the two
+   * halves of one sample, a negative pair halves of different samples. Unequal halves are zero-padded.
+   */
+  splitInput: boolean;
+  /** Fraction of a sample's features that form half a. (0.1–0.9) */
+  splitRatio: number;
+}
+
+export interface MlpConfig {
+  /** Hidden layer widths before the embedding layer; [] = a linear embedding. */
+  hiddenUnits: number[];
+  activation: Activation;
+  /** Dropout rate after each hidden layer, 0 = none. (0–0.9) */
+  dropout: number;
+  /** Batch normalisation after each hidden layer (before the activation). */
+  batchNorm: boolean;
+}
+
+export interface CnnConfig {
+  /** Filters per conv block; each block is conv(kernel) → [batch-norm] → activation → 2×2 max-pool. */
+  filters: number[];
+  kernelSize: number;
+  /** Width of the dense layer between the conv blocks and the embedding; 0 = none. */
+  denseUnits: number;
+  activation: Activation;
+  dropout: number;
+  batchNorm: boolean;
+}
+
+export interface RecurrentConfig {
+  /** Size of the learned token embedding (text) — sequences of numbers skip it. */
+  tokenEmbeddingDim: number;
+  /** Units of the LSTM/GRU layer whose final state feeds the embedding layer. */
+  units: number;
+}
+
+export interface ModelConfig {
+  /** The shared tower: every branch of the twin network runs this one network (same variables). */
+  tower: TowerName;
+  mlp: MlpConfig;
+  cnn: CnnConfig;
+  recurrent: RecurrentConfig;
+  /** Output size of the tower. 2 makes the embedding itself the plot. (1–1024) */
+  embeddingDim: number;
+  /** Divide each embedding by its L2 norm: embeddings live on the unit sphere. */
+  l2Normalize: boolean;
+}
+
+export interface ObjectiveConfig {
+  /**
+   * contrastive: y·d² + (1−y)·max(0, m − d)²; triplet: max(d(a,p) − d(a,n) + m, 0);
+   * binary: |a−b| or [a,b] → Dense sigmoid, binary cross-entropy; cosine-regression: cos(a,b) → Dense,
+   * mean squared error against the pair's score; infonce: softmax over −d/τ with same-class positives.
+   */
+  loss: LossName;
+  distance: DistanceName;
+  /** Margin m of contrastive and triplet losses and of the mining categories. (> 0) */
+  margin: number;
+  /** Triplet only: log(1 + exp(d(a,p) − d(a,n))) instead of the hinge; no margin. */
+  softMargin: boolean;
+  /** Triplet only: average over all mined triplets, or only over those with non-zero loss. */
+  reduction: Reduction;
+  /** InfoNCE temperature τ. (0.01–10) */
+  temperature: number;
+  /** Binary head: how the two embeddings are combined before the Dense sigmoid. */
+  headCombine: HeadCombine;
+  /** Mahalanobis: ridge λ added to the embedding covariance before inverting it. (> 0) */
+  mahalanobisRegularization: number;
+}
+
+export interface MiningConfig {
+  /**
+   * Which triplets (or pairs) of a batch train the network, with δ = d(a,n) − d(a,p):
+   * all: every triplet with δ ≤ m (batch-all); hard: δ ≤ 0; semi-hard: 0 < δ ≤ m; easy: δ > m;
+   * batch-hard: the hardest positive and hardest negative of each anchor; random: any valid triplets.
+   */
+  miner: MinerName;
+  /** online: mine inside each P×K batch; offline: pick pairs/triplets once per epoch from current embeddings. */
+  mode: MiningMode;
+}
+
+export interface BatchConfig {
+  /**
+   * pk: P classes × K samples (needed for online mining); pairs: balanced random pairs;
+   * triplets: random (anchor, positive, negative) triplets.
+   */
+  mode: BatchMode;
+  /** Samples per batch in pk mode; pairs or triplets per batch otherwise. Fixed, so shaders compile once. */
+  size: number;
+  /** P of a pk batch; K = size / P must be a whole number ≥ 2. */
+  classesPerBatch: number;
+  /** pairs mode: fraction of positive pairs. (0.1–0.9) */
+  positiveFraction: number;
+}
+
+export interface OptimizerConfig {
+  name: OptimizerName;
+  learningRate: number;
+}
+
+export interface TrainingConfig {
+  /** Steps the CLI runs (the playground runs until paused). */
+  steps: number;
+  /** Evaluate on held-out data every this many steps (0 = only when asked). */
+  evalEvery: number;
+  /** Verification threshold on the distance (same below, different above); null = use the best found. */
+  threshold: number | null;
+  /** Preferred backend; `auto` picks WebGL on a real GPU, else WASM, else CPU. */
+  backend: BackendName;
+}
+
+export interface Config {
+  /** Seed of the one random source: same config + seed → same numbers on the CPU backend. */
+  seed: number;
+  data: DataConfig;
+  model: ModelConfig;
+  objective: ObjectiveConfig;
+  mining: MiningConfig;
+  batch: BatchConfig;
+  optimizer: OptimizerConfig;
+  training: TrainingConfig;
+}
+
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  seed: 1,
+  data: { dataset: 'fashion-mnist', validationFraction: 0.2, evalSamples: 2000, splitInput: false, splitRatio: 0.5 },
+  model: {
+    tower: 'mlp',
+    mlp: { hiddenUnits: [128], activation: 'relu', dropout: 0, batchNorm: false },
+    cnn: { filters: [16, 32], kernelSize: 3, denseUnits: 64, activation: 'relu', dropout: 0, batchNorm: false },
+    recurrent: { tokenEmbeddingDim: 16, units: 32 },
+    embeddingDim: 64,
+    l2Normalize: true,
+  },
+  objective: {
+    loss: 'triplet',
+    distance: 'euclidean',
+    margin: 0.2,
+    softMargin: false,
+    reduction: 'mean-non-zero',
+    temperature: 0.1,
+    headCombine: 'abs-diff',
+    mahalanobisRegularization: 1e-3,
+  },
+  mining: { miner: 'all', mode: 'online' },
+  batch: { mode: 'pk', size: 64, classesPerBatch: 8, positiveFraction: 0.5 },
+  optimizer: { name: 'adam', learningRate: 1e-3 },
+  training: { steps: 500, evalEvery: 100, threshold: null, backend: 'auto' },
+} satisfies Config) as Readonly<Config>;
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object | null ? DeepPartial<T[K]> : T[K] };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A fresh, mutable copy of `base` (default: the defaults) with `overrides` merged in, group by group. */
+export function makeConfig(overrides: DeepPartial<Config> = {}, base: Readonly<Config> = DEFAULT_CONFIG): Config {
+  const merge = (target: unknown, patch: unknown): unknown => {
+    if (!isPlainObject(target) || !isPlainObject(patch)) return patch === undefined ? structuredClone(target) : structuredClone(patch);
+    const out: Record<string, unknown> = structuredClone(target);
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      out[key] = key in out ? merge(out[key], value) : structuredClone(value);
+    }
+    return out;
+  };
+  return merge(base, overrides) as Config;
+}
+
+/** One problem with a config: the dotted path of the field and a sentence saying what is wrong and what is allowed. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** What validate() may know about the data, so it can reject combinations that cannot work on it. */
+export interface DatasetTraits {
+  kind: 'labelled' | 'pairs';
+  modality: 'tabular' | 'points2d' | 'image' | 'sequence' | 'text';
+  numClasses?: number;
+  featureShape?: number[];
+  targetKind?: 'binary' | 'score';
+}
+
+function oneOf<T extends string>(issues: ConfigIssue[], path: string, value: unknown, allowed: readonly T[]): void {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    issues.push({ path, message: `${path} is ${JSON.stringify(value)}; allowed: ${allowed.join(', ')}` });
+  }
+}
+
+function numberIn(issues: ConfigIssue[], path: string, value: unknown, min: number, max: number, opts: { integer?: boolean; minExclusive?: boolean } = {}): void {
+  const kind = opts.integer ? 'a whole number' : 'a number';
+  const lower = opts.minExclusive ? `greater than ${min}` : `at least ${min}`;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (opts.integer && !Number.isInteger(value)) || (opts.minExclusive ? value <= min : value < min) || value > max) {
+    issues.push({ path, message: `${path} is ${JSON.stringify(value)}; it must be ${kind} ${lower} and at most ${max}` });
+  }
+}
+
+function bool(issues: ConfigIssue[], path: string, value: unknown): void {
+  if (typeof value !== 'boolean') issues.push({ path, message: `${path} is ${JSON.stringify(value)}; it must be true or false` });
+}
+
+/**
+ * Every problem with `config`, each with its path and an explanation; [] when it is usable.
+ * With `data`, also the combinations that cannot work on that dataset (e.g. a CNN on rows of a CSV).
+ */
+export function validate(config: Config, data?: DatasetTraits): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (!isPlainObject(config)) return [{ path: '', message: 'the configuration must be an object' }];
+  for (const group of ['data', 'model', 'objective', 'mining', 'batch', 'optimizer', 'training'] as const) {
+    if (!isPlainObject(config[group])) return [{ path: group, message: `${group} is missing; it must be an object` }];
+  }
+  const { data: d, model: m, objective: o, mining: mi, batch: b, optimizer: opt, training: t } = config;
+
+  numberIn(issues, 'seed', config.seed, 0, 2 ** 32 - 1, { integer: true });
+  if (typeof d.dataset !== 'string' || d.dataset.trim() === '') issues.push({ path: 'data.dataset', message: 'data.dataset must name a built-in dataset or an upload' });
+  numberIn(issues, 'data.validationFraction', d.validationFraction, 0.05, 0.5);
+  numberIn(issues, 'data.evalSamples', d.evalSamples, 10, 100_000, { integer: true });
+  bool(issues, 'data.splitInput', d.splitInput);
+  numberIn(issues, 'data.splitRatio', d.splitRatio, 0.1, 0.9);
+
+  oneOf(issues, 'model.tower', m.tower, TOWERS);
+  if (!isPlainObject(m.mlp) || !isPlainObject(m.cnn) || !isPlainObject(m.recurrent)) {
+    issues.push({ path: 'model', message: 'model.mlp, model.cnn and model.recurrent must all be objects' });
+  } else {
+    if (!Array.isArray(m.mlp.hiddenUnits) || m.mlp.hiddenUnits.length > 6) issues.push({ path: 'model.mlp.hiddenUnits', message: 'model.mlp.hiddenUnits must be a list of at most 6 layer widths' });
+    else m.mlp.hiddenUnits.forEach((u, i) => numberIn(issues, `model.mlp.hiddenUnits[${i}]`, u, 1, 4096, { integer: true }));
+    oneOf(issues, 'model.mlp.activation', m.mlp.activation, ACTIVATIONS);
+    numberIn(issues, 'model.mlp.dropout', m.mlp.dropout, 0, 0.9);
+    bool(issues, 'model.mlp.batchNorm', m.mlp.batchNorm);
+    if (!Array.isArray(m.cnn.filters) || m.cnn.filters.length < 1 || m.cnn.filters.length > 4) issues.push({ path: 'model.cnn.filters', message: 'model.cnn.filters must list 1 to 4 conv blocks' });
+    else m.cnn.filters.forEach((f, i) => numberIn(issues, `model.cnn.filters[${i}]`, f, 1, 512, { integer: true }));
+    numberIn(issues, 'model.cnn.kernelSize', m.cnn.kernelSize, 1, 9, { integer: true });
+    numberIn(issues, 'model.cnn.denseUnits', m.cnn.denseUnits, 0, 4096, { integer: true });
+    oneOf(issues, 'model.cnn.activation', m.cnn.activation, ACTIVATIONS);
+    numberIn(issues, 'model.cnn.dropout', m.cnn.dropout, 0, 0.9);
+    bool(issues, 'model.cnn.batchNorm', m.cnn.batchNorm);
+    numberIn(issues, 'model.recurrent.tokenEmbeddingDim', m.recurrent.tokenEmbeddingDim, 1, 512, { integer: true });
+    numberIn(issues, 'model.recurrent.units', m.recurrent.units, 1, 1024, { integer: true });
+  }
+  numberIn(issues, 'model.embeddingDim', m.embeddingDim, 1, 1024, { integer: true });
+  bool(issues, 'model.l2Normalize', m.l2Normalize);
+
+  oneOf(issues, 'objective.loss', o.loss, LOSSES);
+  oneOf(issues, 'objective.distance', o.distance, DISTANCES);
+  numberIn(issues, 'objective.margin', o.margin, 0, 100, { minExclusive: true });
+  bool(issues, 'objective.softMargin', o.softMargin);
+  oneOf(issues, 'objective.reduction', o.reduction, REDUCTIONS);
+  numberIn(issues, 'objective.temperature', o.temperature, 0.01, 10);
+  oneOf(issues, 'objective.headCombine', o.headCombine, HEAD_COMBINES);
+  numberIn(issues, 'objective.mahalanobisRegularization', o.mahalanobisRegularization, 0, 10, { minExclusive: true });
+
+  oneOf(issues, 'mining.miner', mi.miner, MINERS);
+  oneOf(issues, 'mining.mode', mi.mode, MINING_MODES);
+
+  oneOf(issues, 'batch.mode', b.mode, BATCH_MODES);
+  numberIn(issues, 'batch.size', b.size, 2, 4096, { integer: true });
+  numberIn(issues, 'batch.classesPerBatch', b.classesPerBatch, 2, 1024, { integer: true });
+  numberIn(issues, 'batch.positiveFraction', b.positiveFraction, 0.1, 0.9);
+
+  oneOf(issues, 'optimizer.name', opt.name, OPTIMIZERS);
+  numberIn(issues, 'optimizer.learningRate', opt.learningRate, 0, 10, { minExclusive: true });
+
+  numberIn(issues, 'training.steps', t.steps, 1, 10_000_000, { integer: true });
+  numberIn(issues, 'training.evalEvery', t.evalEvery, 0, 10_000_000, { integer: true });
+  if (t.threshold !== null) numberIn(issues, 'training.threshold', t.threshold, 0, 1e6);
+  oneOf(issues, 'training.backend', t.backend, BACKENDS);
+
+  if (issues.length > 0) return issues;
+
+  // Combinations that cannot work, whatever the data.
+  if (o.distance === 'cosine' && (o.loss === 'contrastive' || o.loss === 'triplet') && o.margin > 2) {
+    issues.push({ path: 'objective.margin', message: `cosine distance lies in [0, 2], so a margin of ${o.margin} can never be met; use a margin of at most 2` });
+  }
+  if (m.l2Normalize && (o.distance === 'euclidean') && (o.loss === 'contrastive' || o.loss === 'triplet') && o.margin > 2) {
+    issues.push({ path: 'objective.margin', message: `L2-normalised embeddings are at most 2 apart, so a margin of ${o.margin} can never be met; use a margin of at most 2 or turn off L2 normalisation` });
+  }
+  if (m.l2Normalize && o.distance === 'squared-euclidean' && (o.loss === 'contrastive' || o.loss === 'triplet') && o.margin > 4) {
+    issues.push({ path: 'objective.margin', message: `L2-normalised embeddings are at most 4 apart in squared distance, so a margin of ${o.margin} can never be met` });
+  }
+  if (b.mode === 'pk') {
+    const k = b.size / b.classesPerBatch;
+    if (!Number.isInteger(k) || k < 2) {
+      issues.push({ path: 'batch.size', message: `a P×K batch of ${b.size} samples over ${b.classesPerBatch} classes gives K = ${k}; batch.size must be a multiple of batch.classesPerBatch with at least 2 samples per class` });
+    }
+  }
+  if (mi.mode === 'offline' && b.mode === 'pk') {
+    issues.push({ path: 'mining.mode', message: 'offline mining picks pairs or triplets once per epoch, so it needs batch.mode "pairs" or "triplets"; online mining is the one that uses P×K batches' });
+  }
+  if (b.mode === 'triplets' && (PAIR_LOSSES.includes(o.loss) || o.loss === 'infonce')) {
+    issues.push({ path: 'batch.mode', message: `the ${o.loss} loss does not take triplets; use batch.mode "pk" or "pairs"` });
+  }
+  if (b.mode === 'pairs' && o.loss === 'triplet') {
+    issues.push({ path: 'batch.mode', message: 'the triplet loss needs anchors, positives and negatives; use batch.mode "pk" (online mining) or "triplets"' });
+  }
+  if (b.mode === 'pairs' && o.loss === 'infonce' && !d.splitInput) {
+    issues.push({ path: 'batch.mode', message: 'InfoNCE contrasts each anchor with the rest of its batch; use batch.mode "pk" so that every anchor has positives' });
+  }
+  if (d.splitInput && m.tower === 'cnn') {
+    issues.push({ path: 'data.splitInput', message: 'split-input cuts each sample into two feature vectors, which a CNN cannot take as images; use the MLP or a recurrent tower' });
+  }
+
+  if (data) {
+    if (m.tower === 'cnn' && data.modality !== 'image') {
+      issues.push({ path: 'model.tower', message: `a CNN tower needs images, but this dataset holds ${data.modality} data; use the MLP tower` });
+    }
+    if ((m.tower === 'lstm' || m.tower === 'gru') && data.modality !== 'text' && data.modality !== 'sequence') {
+      issues.push({ path: 'model.tower', message: `an ${m.tower.toUpperCase()} tower reads sequences, but this dataset holds ${data.modality} data; use the MLP${data.modality === 'image' ? ' or CNN' : ''} tower` });
+    }
+    if (data.kind === 'pairs') {
+      if (!PAIR_LOSSES.includes(o.loss)) {
+        issues.push({ path: 'objective.loss', message: `a pair file has no class labels, so the ${o.loss} loss cannot form its batches; use contrastive, binary or cosine-regression` });
+      }
+      if (b.mode !== 'pairs') issues.push({ path: 'batch.mode', message: 'a pair file provides its pairs ready-made; use batch.mode "pairs"' });
+      if (d.splitInput) issues.push({ path: 'data.splitInput', message: 'split-input needs whole samples to cut in two; a pair file is already pairs' });
+      if (data.targetKind === 'score' && o.loss !== 'cosine-regression') {
+        issues.push({ path: 'objective.loss', message: 'this pair file holds similarity scores, not 0/1 labels; use the cosine-regression loss' });
+      }
+    } else if (!d.splitInput) {
+      const classes = data.numClasses ?? 0;
+      if (classes < 2) issues.push({ path: 'data.dataset', message: 'metric learning needs at least 2 classes in the data' });
+      else if (b.mode === 'pk' && b.classesPerBatch > classes) {
+        issues.push({ path: 'batch.classesPerBatch', message: `the dataset has ${classes} classes, so a batch cannot hold ${b.classesPerBatch}; use at most ${classes}` });
+      }
+    }
+  }
+  return issues;
+}
+
+/** Throws one Error listing every issue (for the CLI and for code paths that must not go on). */
+export function assertValid(config: Config, data?: DatasetTraits): void {
+  const issues = validate(config, data);
+  if (issues.length > 0) throw new ConfigError(issues);
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map((i) => i.message).join('; '));
+    this.name = 'ConfigError';
+  }
+}
