@@ -1,0 +1,86 @@
+/**
+ * `npm run evaluate -- --vectors vectors.tsv --metadata metadata.tsv [--distance euclidean]`
+ *
+ * Reads embeddings in the Embedding Projector's TSV format and prints the held-out retrieval metrics as one JSON
+ * line: {"metrics": {precisionAt1, rPrecision, mapAtR, ...}} — every point queries all the others (leave-one-out).
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { DISTANCES, type DistanceName } from '../core/config';
+import { parseMetadataTsv, parseVectorsTsv, labelsToIndices } from '../core/export/projectorTsv';
+import { evaluateEmbeddings } from '../core/metrics/evaluate';
+import { Rng } from '../core/rng';
+import { parseArgs, usage, UsageError } from './args';
+import { selectNodeBackend } from './backend';
+
+const FLAGS = { vectors: false, metadata: false, distance: false, margin: false, backend: false, help: true };
+const HELP = {
+  vectors: 'vectors.tsv: one tab-separated vector per line',
+  metadata: 'metadata.tsv: a header line, then one line per vector; the first column is the label',
+  distance: `${DISTANCES.join(' | ')} (default euclidean)`,
+  margin: 'margin for the triplet-violation fraction (default 0.2)',
+  backend: 'auto | wasm | cpu',
+  help: 'this text',
+};
+
+async function readText(flag: string, path: string | true | undefined): Promise<{ text: string; name: string }> {
+  if (typeof path !== 'string') throw new UsageError(`--${flag} is required (a path to a .tsv file)`);
+  try {
+    return { text: await readFile(path, 'utf8'), name: basename(path) };
+  } catch (error) {
+    throw new UsageError(`cannot read --${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export async function runEvaluate(argv: string[]) {
+  const { extra } = parseArgs(argv, {}, FLAGS);
+  const distance = (typeof extra.distance === 'string' ? extra.distance : 'euclidean') as DistanceName;
+  if (!DISTANCES.includes(distance)) throw new UsageError(`--distance is "${distance}"; allowed: ${DISTANCES.join(', ')}`);
+  const margin = typeof extra.margin === 'string' ? Number(extra.margin) : 0.2;
+  if (!Number.isFinite(margin) || margin <= 0) throw new UsageError(`--margin takes a positive number, got "${extra.margin}"`);
+  const backendFlag = typeof extra.backend === 'string' ? extra.backend : 'auto';
+  if (backendFlag !== 'auto' && backendFlag !== 'wasm' && backendFlag !== 'cpu') throw new UsageError(`--backend is "${backendFlag}"; allowed: auto, wasm, cpu`);
+
+  const vectorsFile = await readText('vectors', extra.vectors);
+  const metadataFile = await readText('metadata', extra.metadata);
+  const { vectors, n, dim } = parseVectorsTsv(vectorsFile.text, vectorsFile.name);
+  const { labels } = parseMetadataTsv(metadataFile.text, metadataFile.name);
+  if (labels.length !== n) {
+    throw new UsageError(`${metadataFile.name} has ${labels.length} labelled rows but ${vectorsFile.name} has ${n} vectors; they must match line for line`);
+  }
+  const { indices } = labelsToIndices(labels);
+  await selectNodeBackend(backendFlag);
+  const m = evaluateEmbeddings(vectors, n, dim, indices, { distance, margin, threshold: null, rng: new Rng(1) });
+  return {
+    metrics: {
+      precisionAt1: m.precisionAt1,
+      rPrecision: m.rPrecision,
+      mapAtR: m.mapAtR,
+      recallAtK: m.recallAtK,
+      auc: m.auc,
+      pairAccuracy: m.pairAccuracy,
+      bestThreshold: m.bestThreshold,
+      queries: m.queries,
+      excludedQueries: m.excludedQueries,
+    },
+    points: n,
+    dimensions: dim,
+    distance,
+  };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    process.stdout.write(usage('evaluate', {}, HELP) + '\n');
+    return;
+  }
+  try {
+    process.stdout.write(JSON.stringify(await runEvaluate(argv)) + '\n');
+  } catch (error) {
+    process.stderr.write(`error: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
+    process.exitCode = 2;
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) void main();

@@ -1,0 +1,161 @@
+/**
+ * `npm run train -- --dataset fashion-mnist --tower mlp --loss triplet --miner semi-hard --steps 500 --seed 1`
+ *
+ * Trains headlessly on the same core as the playground. Progress goes to stderr; the last line on stdout is one
+ * JSON object: steps, backend, stepsPerSecond, finalLoss, metrics {precisionAt1, rPrecision, mapAtR} (held out).
+ * Bad flags, unknown names and unreadable files end with a one-line error and exit code 2.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config, type DeepPartial } from '../core/config';
+import type { Dataset } from '../core/data/dataset';
+import { builtinInfo, loadBuiltinDataset } from '../core/data/builtin';
+import { loadUpload } from '../core/data/loaders';
+import { Trainer } from '../core/train/trainer';
+import { nodeAssetReader } from './assets';
+import { parseArgs, TRAIN_FLAGS, usage, UsageError } from './args';
+import { selectNodeBackend } from './backend';
+
+const EXTRA_FLAGS = { config: false, backend: false, data: false, help: true, quiet: true };
+const EXTRA_HELP = {
+  config: 'JSON file with a (partial) configuration; flags override it',
+  backend: 'auto | wasm | cpu (auto: wasm, else cpu)',
+  data: 'train on your own file instead of a built-in (CSV/TSV, .npy, image .zip, text CSV, pair file)',
+  quiet: 'no progress on stderr',
+  help: 'this text',
+};
+
+export interface TrainSummary {
+  steps: number;
+  backend: string;
+  stepsPerSecond: number;
+  finalLoss: number;
+  metrics: { precisionAt1: number; rPrecision: number; mapAtR: number; recallAt1?: number; auc?: number; pairAccuracy?: number } | null;
+  pairMetrics?: { auc: number; accuracy: number; threshold: number; meanSquaredError?: number } | null;
+  dataset: string;
+  seed: number;
+  stopped?: string;
+  config: Config;
+}
+
+async function loadDataset(name: string, dataPath: string | undefined, seed: number): Promise<Dataset> {
+  if (dataPath) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(dataPath));
+    } catch (error) {
+      throw new UsageError(`cannot read --data ${dataPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const { dataset } = await loadUpload([{ name: basename(dataPath), bytes }]);
+    return dataset;
+  }
+  return loadBuiltinDataset(name, nodeAssetReader(), { seed });
+}
+
+async function readConfigFile(path: string): Promise<DeepPartial<Config>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it is not a JSON object');
+    return parsed as DeepPartial<Config>;
+  } catch (error) {
+    throw new UsageError(`--config ${path} is not a valid configuration: ${(error as Error).message}`);
+  }
+}
+
+/** Runs one training session and returns its summary (the CLI prints it; tests call this directly). */
+export async function runTrain(argv: string[], log: (line: string) => void): Promise<TrainSummary> {
+  const { patch, extra } = parseArgs(argv, TRAIN_FLAGS, EXTRA_FLAGS);
+  const fromFile = typeof extra.config === 'string' ? await readConfigFile(extra.config) : {};
+  const datasetName = patch.data?.dataset ?? fromFile.data?.dataset ?? DEFAULT_CONFIG.data.dataset;
+  const dataPath = typeof extra.data === 'string' ? extra.data : undefined;
+  const suggested = dataPath ? {} : builtinInfo(datasetName).suggested;
+  const config = makeConfig(patch, makeConfig(fromFile, makeConfig(suggested)));
+  if (dataPath) config.data.dataset = `upload:${basename(dataPath)}`;
+
+  const wanted = typeof extra.backend === 'string' ? extra.backend : 'auto';
+  if (wanted !== 'auto' && wanted !== 'wasm' && wanted !== 'cpu') throw new UsageError(`--backend is "${wanted}"; allowed: auto, wasm, cpu`);
+  const { backend, fallbackReason } = await selectNodeBackend(wanted);
+  if (fallbackReason) log(`note: ${fallbackReason}`);
+
+  const dataset = await loadDataset(datasetName, dataPath, config.seed);
+  const trainer = Trainer.init(config, dataset);
+  log(`training ${config.model.tower} on ${dataset.name} (${backend}): ${config.objective.loss} loss, ${config.mining.miner} miner, ${config.objective.distance} distance, ${config.training.steps} steps`);
+
+  let trainMs = 0;
+  let finalLoss = NaN;
+  let lossSum = 0;
+  let lossCount = 0;
+  const total = config.training.steps;
+  const evalEvery = config.training.evalEvery;
+  for (let s = 1; s <= total; s++) {
+    const t0 = performance.now();
+    const result = trainer.step();
+    trainMs += performance.now() - t0;
+    finalLoss = result.loss;
+    if (trainer.stopReason) break;
+    lossSum += result.loss;
+    lossCount++;
+    const report = s === total || (evalEvery > 0 && s % evalEvery === 0);
+    if (report && s !== total) {
+      const ev = trainer.evaluate();
+      const m = ev.metrics;
+      const counts = result.counts ? ` easy/semi/hard ${result.counts.easy}/${result.counts.semiHard}/${result.counts.hard}` : '';
+      log(`step ${s} epoch ${result.epoch} loss ${(lossSum / lossCount).toFixed(4)}${counts}` +
+        (m ? ` P@1 ${m.precisionAt1.toFixed(3)} MAP@R ${m.mapAtR.toFixed(3)}` : '') +
+        (ev.pairs ? ` AUC ${ev.pairs.auc.toFixed(3)}` : '') +
+        ` (${((s / trainMs) * 1000).toFixed(1)} steps/s)`);
+      lossSum = 0;
+      lossCount = 0;
+    }
+  }
+  const steps = trainer.steps;
+  const stopped = trainer.stopReason?.message;
+  if (stopped) log(`stopped: ${stopped}`);
+  const evaluation = trainer.evaluate();
+  trainer.dispose();
+  const m = evaluation.metrics;
+  return {
+    steps,
+    backend,
+    stepsPerSecond: steps > 0 ? (steps / trainMs) * 1000 : 0,
+    finalLoss,
+    metrics: m
+      ? { precisionAt1: m.precisionAt1, rPrecision: m.rPrecision, mapAtR: m.mapAtR, recallAt1: m.recallAtK[1], auc: m.auc, pairAccuracy: m.pairAccuracy }
+      : null,
+    pairMetrics: evaluation.pairs,
+    dataset: dataset.name,
+    seed: config.seed,
+    ...(stopped ? { stopped } : {}),
+    config,
+  };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    process.stdout.write(usage('train', TRAIN_FLAGS, EXTRA_HELP) + '\n');
+    return;
+  }
+  const quiet = argv.includes('--quiet');
+  try {
+    const summary = await runTrain(argv, (line) => {
+      if (!quiet) process.stderr.write(line + '\n');
+    });
+    process.stdout.write(JSON.stringify(summary) + '\n');
+    if (summary.stopped) process.exitCode = 1;
+  } catch (error) {
+    const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof Error && error.name === 'DataLoadError');
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+    if (!known && error instanceof Error && process.env.DEBUG) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 2;
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) void main();
