@@ -1,0 +1,109 @@
+/**
+ * The one entry point for user data: `loadUpload` looks at the files (extension, then contents) and
+ * hands them to the right loader, after a size check. It returns the dataset and a summary the UI shows
+ * before the data is used. All loaders are pure functions over bytes: no file system, no DOM.
+ */
+import type { Dataset } from '../dataset';
+import { extensionOf, formatBytes } from './common';
+import { LABEL_COLUMN_NAMES, nonNumericFraction, readTable, resolveColumn, tabularFromTable } from './csv';
+import { DataLoadError } from './errors';
+import { loadImageFiles, loadImageZip } from './images';
+import { loadNpyDataset, parseNpyHeader } from './npy';
+import { isPairTable, pairsFromTable } from './pairs';
+import { TEXT_COLUMN_NAMES, textFromTable } from './textCsv';
+import type { FileBytes, ImageOptions, LoadResult, NpyOptions, TabularOptions, TextOptions, UploadSummary } from './types';
+
+export { DataLoadError } from './errors';
+export type { DataLoadErrorDetails } from './errors';
+export type * from './types';
+export { loadTabularCsv, readTable, detectDelimiter, detectHeader, parseDelimited } from './csv';
+export { loadTextCsv } from './textCsv';
+export { loadPairCsv, type PairOptions } from './pairs';
+export { loadNpyDataset, parseNpyHeader } from './npy';
+export { loadImageZip, loadImageFiles, decodeImage, resizeArea } from './images';
+
+/** Default per-file size limit: bigger files would stall a browser tab while parsing. */
+export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
+
+/** How to read a table; 'auto' decides from its columns (pair columns → pairs, free text → text). */
+export type TableKind = 'auto' | 'tabular' | 'text' | 'pairs';
+
+/** Every option of every loader, plus the dispatcher's own. */
+export interface UploadOptions extends TabularOptions, TextOptions, ImageOptions, NpyOptions {
+  /** Refuse any single file larger than this. Default 100 MB. */
+  maxBytes?: number;
+  /** Force how a CSV/TSV is read. Default 'auto'. */
+  tableKind?: TableKind;
+}
+
+const TABLE_EXTENSIONS = new Set(['csv', 'tsv', 'txt']);
+const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg']);
+const SUPPORTED = 'a .csv/.tsv/.txt table, one or two .npy arrays, a .zip of image folders, or PNG/JPEG images in class folders';
+
+/**
+ * Decides how to read a table: a header with text_a/text_b or a_…/b_… columns is a pair file; a named
+ * text column (text/sentence/word), or a non-label column that is mostly non-numeric, makes it a text
+ * file; anything else is tabular (where a stray non-numeric cell is reported as an error).
+ */
+function tableKind(table: ReturnType<typeof readTable>, options: UploadOptions): Exclude<TableKind, 'auto'> {
+  if (options.tableKind && options.tableKind !== 'auto') return options.tableKind;
+  if (isPairTable(table)) return 'pairs';
+  if (options.textColumn !== undefined) return 'text';
+  if (table.header?.some((h) => TEXT_COLUMN_NAMES.includes(h.toLowerCase()))) return 'text';
+  const labelIndex = resolveColumn(table, options.labelColumn, 'label', LABEL_COLUMN_NAMES, table.columnCount - 1);
+  for (let j = 0; j < table.columnCount; j++) {
+    if (j !== labelIndex && nonNumericFraction(table, j) > 0.5) return 'text';
+  }
+  return 'tabular';
+}
+
+function loadTable(file: FileBytes, options: UploadOptions): LoadResult {
+  const table = readTable(file, options);
+  const kind = tableKind(table, options);
+  if (kind === 'pairs') return pairsFromTable(table, options);
+  if (kind === 'text') return textFromTable(table, options);
+  return tabularFromTable(table, options);
+}
+
+/** Of two .npy files, the labels are the 1-D one (or the one named like labels / y). */
+function splitNpyPair(files: FileBytes[]): [FileBytes, FileBytes] {
+  const [first, second] = files;
+  const oneD = files.filter((f) => {
+    const shape = parseNpyHeader(f).shape;
+    return shape.length === 1 || (shape.length === 2 && shape[1] === 1);
+  });
+  if (oneD.length === 1) return oneD[0] === first ? [second, first] : [first, second];
+  const labelLike = (f: FileBytes): boolean => /label|(^|[^a-z])y([^a-z]|$)/i.test(f.name.replace(/\.npy$/i, ''));
+  if (labelLike(first) && !labelLike(second)) return [second, first];
+  if (labelLike(second) && !labelLike(first)) return [first, second];
+  throw new DataLoadError({ file: `${first.name}, ${second.name}`, reason: 'cannot tell which .npy holds the labels: make it 1-D [n] or name it e.g. labels.npy' });
+}
+
+/**
+ * Loads an upload: one table, one or two .npy files, one .zip of class folders, or several images with
+ * class names. Any problem is a `DataLoadError` saying where and why; nothing is ever loaded in part.
+ */
+export async function loadUpload(files: FileBytes[], options: UploadOptions = {}): Promise<{ dataset: Dataset; summary: UploadSummary }> {
+  if (files.length === 0) throw new DataLoadError({ file: '', reason: `no files given; upload ${SUPPORTED}` });
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  for (const file of files) {
+    if (file.bytes.length > maxBytes) {
+      throw new DataLoadError({ file: file.name, reason: `the file is too large: ${formatBytes(file.bytes.length)}; the limit is ${formatBytes(maxBytes)} (maxBytes)` });
+    }
+  }
+  options.progress?.(0);
+  const extensions = files.map((f) => extensionOf(f.name));
+  let result: LoadResult;
+  if (files.length === 1 && TABLE_EXTENSIONS.has(extensions[0])) result = loadTable(files[0], options);
+  else if (files.length === 1 && extensions[0] === 'zip') result = loadImageZip(files[0], options);
+  else if (extensions.every((e) => e === 'npy') && files.length <= 2) {
+    result = files.length === 1 ? loadNpyDataset(files[0], undefined, options) : loadNpyDataset(...splitNpyPair(files), options);
+  } else if (extensions.some((e) => IMAGE_EXTENSIONS.has(e)) && !extensions.some((e) => TABLE_EXTENSIONS.has(e) || e === 'npy' || e === 'zip')) {
+    result = loadImageFiles(files, options);
+  } else {
+    const names = files.slice(0, 5).map((f) => f.name).join(', ');
+    throw new DataLoadError({ file: names + (files.length > 5 ? ', …' : ''), reason: `unsupported upload; expected ${SUPPORTED}` });
+  }
+  options.progress?.(1);
+  return result;
+}
