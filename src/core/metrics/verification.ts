@@ -1,0 +1,204 @@
+/**
+ * Verification: decide "same" or "different" for a pair by thresholding its distance — similar when
+ * distance ≤ threshold. `similar` holds the DESIGN.md pair labels: 1 = similar, 0 = dissimilar (any value
+ * ≥ 0.5 counts as similar, so float label arrays work too).
+ */
+
+/** One operating point: pairs at distance ≤ threshold are called similar. */
+export interface RocPoint {
+  threshold: number;
+  truePositiveRate: number;
+  falsePositiveRate: number;
+}
+
+/** The confusion counts and rates at one threshold. */
+export interface VerificationAt {
+  threshold: number;
+  accuracy: number;
+  /** tp / (tp + fp); 0 when nothing is called similar. */
+  precision: number;
+  /** tp / (tp + fn); 0 when there is no similar pair. */
+  recall: number;
+  /** Harmonic mean of precision and recall; 0 when tp = 0. */
+  f1: number;
+  truePositives: number;
+  falsePositives: number;
+  trueNegatives: number;
+  falseNegatives: number;
+}
+
+function checkPairs(distances: ArrayLike<number>, similar: ArrayLike<number>, what: string): void {
+  if (distances.length !== similar.length) {
+    throw new Error(`${what}: ${distances.length} distances but ${similar.length} similar/dissimilar labels`);
+  }
+}
+
+const isSimilar = (label: number): boolean => label >= 0.5;
+
+/** Pair indices sorted by distance (NaN last); a shared first step of the ROC and the threshold scan. */
+function sortedByDistance(distances: ArrayLike<number>): Int32Array {
+  const order = new Int32Array(distances.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const key = (i: number): number => (distances[i] !== distances[i] ? Infinity : distances[i]);
+  order.sort((a, b) => key(a) - key(b) || a - b);
+  return order;
+}
+
+/**
+ * ROC of "similar if distance ≤ threshold", one point per distinct distance plus the starting point
+ * (threshold −Infinity: nothing called similar, (0, 0)). Pairs at equal distance enter together, so the curve
+ * takes a diagonal step across ties, and the trapezoid area equals the Mann–Whitney probability that a
+ * random similar pair is closer than a random dissimilar one, ties counting ½.
+ * AUC is NaN when either kind of pair is missing (the question has no answer); rates are then 0.
+ */
+export function rocCurve(distances: ArrayLike<number>, similar: ArrayLike<number>): { points: RocPoint[]; auc: number } {
+  checkPairs(distances, similar, 'rocCurve');
+  let positives = 0;
+  for (let i = 0; i < similar.length; i++) if (isSimilar(similar[i])) positives++;
+  const negatives = similar.length - positives;
+  const tprOf = (tp: number): number => (positives > 0 ? tp / positives : 0);
+  const fprOf = (fp: number): number => (negatives > 0 ? fp / negatives : 0);
+
+  const order = sortedByDistance(distances);
+  const points: RocPoint[] = [{ threshold: -Infinity, truePositiveRate: 0, falsePositiveRate: 0 }];
+  let tp = 0;
+  let fp = 0;
+  let area = 0;
+  for (let start = 0; start < order.length; ) {
+    const d = distances[order[start]];
+    let end = start;
+    const prevTp = tp;
+    const prevFp = fp;
+    // Equal distances (and all NaNs, which sort last) form one group.
+    while (end < order.length && sameDistance(distances[order[end]], d)) {
+      if (isSimilar(similar[order[end]])) tp++;
+      else fp++;
+      end++;
+    }
+    area += (fp - prevFp) * (tp + prevTp) / 2;
+    points.push({ threshold: d !== d ? Infinity : d, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
+    start = end;
+  }
+  const auc = positives > 0 && negatives > 0 ? area / (positives * negatives) : NaN;
+  return { points, auc };
+}
+
+function sameDistance(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/** Confusion counts and rates when pairs at distance ≤ threshold are called similar. */
+export function verificationAt(threshold: number, distances: ArrayLike<number>, similar: ArrayLike<number>): VerificationAt {
+  checkPairs(distances, similar, 'verificationAt');
+  let tp = 0;
+  let fp = 0;
+  let tn = 0;
+  let fn = 0;
+  for (let i = 0; i < distances.length; i++) {
+    const calledSimilar = distances[i] <= threshold; // NaN distances are never called similar
+    if (isSimilar(similar[i])) {
+      if (calledSimilar) tp++;
+      else fn++;
+    } else if (calledSimilar) fp++;
+    else tn++;
+  }
+  return confusion(threshold, tp, fp, tn, fn);
+}
+
+function confusion(threshold: number, tp: number, fp: number, tn: number, fn: number): VerificationAt {
+  const total = tp + fp + tn + fn;
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+  return {
+    threshold,
+    accuracy: total > 0 ? (tp + tn) / total : NaN,
+    precision,
+    recall,
+    f1: tp > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+    truePositives: tp,
+    falsePositives: fp,
+    trueNegatives: tn,
+    falseNegatives: fn,
+  };
+}
+
+/**
+ * The threshold that maximises accuracy (or F1). Candidates are one cut between each pair of adjacent distinct
+ * distances, placed at their midpoint so that the choice generalises to unseen pairs, plus the two extremes:
+ * the largest distance (everything similar) and, below the smallest, the smallest distance minus half the first
+ * gap (1 when all distances are equal; nothing similar). Ties go to the smaller threshold.
+ */
+export function bestThreshold(
+  distances: ArrayLike<number>,
+  similar: ArrayLike<number>,
+  by: 'accuracy' | 'f1' = 'accuracy',
+): VerificationAt {
+  checkPairs(distances, similar, 'bestThreshold');
+  const order = sortedByDistance(distances).filter((i) => distances[i] === distances[i]);
+  if (order.length === 0) throw new Error('bestThreshold: no pair with a finite distance to choose a threshold from');
+
+  let positives = 0;
+  for (const i of order) if (isSimilar(similar[i])) positives++;
+  const negatives = order.length - positives;
+  const nanPositives = countNanSimilar(distances, similar);
+  const nanNegatives = distances.length - order.length - nanPositives;
+  // NaN-distance pairs are never called similar: they add to fn / tn whatever the threshold.
+  const score = (tp: number, fp: number): number => {
+    const fn = positives - tp + nanPositives;
+    const tn = negatives - fp + nanNegatives;
+    if (by === 'accuracy') return (tp + tn) / (tp + fp + tn + fn);
+    return tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
+  };
+
+  const first = distances[order[0]];
+  let bestScore = score(0, 0);
+  let bestCut = -1; // index in `order` of the last pair called similar; -1 = none
+  let tp = 0;
+  let fp = 0;
+  for (let t = 0; t < order.length; t++) {
+    if (isSimilar(similar[order[t]])) tp++;
+    else fp++;
+    const isLastOfGroup = t === order.length - 1 || distances[order[t + 1]] !== distances[order[t]];
+    if (!isLastOfGroup) continue;
+    const s = score(tp, fp);
+    if (s > bestScore) {
+      bestScore = s;
+      bestCut = t;
+    }
+  }
+
+  let threshold: number;
+  if (bestCut === -1) {
+    const next = order.find((i) => distances[i] !== first);
+    const halfGap = next === undefined ? 1 : (distances[next] - first) / 2;
+    threshold = first - halfGap;
+  } else if (bestCut === order.length - 1) {
+    threshold = distances[order[bestCut]];
+  } else {
+    const lower = distances[order[bestCut]];
+    const upper = distances[order[bestCut + 1]];
+    threshold = (lower + upper) / 2;
+    // Adjacent doubles have no midpoint: fall back to the lower value, which gives the same split.
+    if (!(threshold < upper)) threshold = lower;
+  }
+  return verificationAt(threshold, distances, similar);
+}
+
+function countNanSimilar(distances: ArrayLike<number>, similar: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < distances.length; i++) if (distances[i] !== distances[i] && isSimilar(similar[i])) count++;
+  return count;
+}
+
+/**
+ * At most `maxPoints` points, evenly spread along the curve and keeping the first and last, so that charts
+ * stay light; the curve's shape survives because points are taken in order.
+ */
+export function downsampleRoc(points: RocPoint[], maxPoints: number): RocPoint[] {
+  if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new Error(`downsampleRoc: maxPoints must be a whole number ≥ 2, got ${maxPoints}`);
+  if (points.length <= maxPoints) return points.slice();
+  const kept: RocPoint[] = [];
+  const last = points.length - 1;
+  for (let i = 0; i < maxPoints; i++) kept.push(points[Math.round((i * last) / (maxPoints - 1))]);
+  return kept;
+}

@@ -1,0 +1,441 @@
+/**
+ * 2-D PCA of the embedding space for the live scatter plot, in plain JS (no tensors: it runs on each snapshot
+ * readback and must not touch the training backend).
+ *
+ * Eigen-solver: block power (subspace) iteration with Rayleigh–Ritz on the covariance, from a fixed seeded
+ * start, so the result is deterministic. A block of up to 8 vectors converges at rate λ₉/λ₂ rather than λ₃/λ₂,
+ * which keeps nearly-equal eigenvalues (common in embeddings) fast. The covariance costs n·dim²/2; for
+ * dim > 256 the iteration applies Xᵀ(X·v) instead of forming it and stops after a fixed work budget (at least
+ * 10 iterations), so wide embeddings with a flat spectrum get a close, still deterministic, plane.
+ */
+import { Rng } from '../rng';
+
+/** Result of a plain 2-D PCA. */
+export interface Pca2 {
+  /** Column means (length dim). */
+  mean: Float32Array;
+  /** dim×2 row-major: column 0 is the first principal direction, column 1 the second (unit length). */
+  components: Float32Array;
+  /**
+   * Fraction of the total variance along each component (scikit-learn's explained_variance_ratio_), for axis
+   * labels such as "PC1 (42 %)". [0, 0] when the data has no variance.
+   */
+  explainedVariance: [number, number];
+}
+
+const BLOCK_SIZE = 8;
+const MAX_ITERATIONS = 300;
+/** Wide embeddings: stop after about this many multiply-adds of iteration (a bounded, deterministic cost). */
+const IMPLICIT_FLOP_BUDGET = 2e8;
+const MIN_ITERATIONS = 10;
+const RESIDUAL_TOLERANCE = 1e-6;
+const COVARIANCE_DIM_LIMIT = 256;
+const START_SEED = 0x5eed2d;
+
+/**
+ * The two leading principal directions of n×dim row-major data, centred on the column means. Each component's
+ * sign is fixed so that its largest-magnitude entry is positive (as scikit-learn does), so repeated calls on
+ * the same data agree exactly.
+ */
+export function pca2(embeddings: Float32Array, n: number, dim: number): Pca2 {
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(dim) || dim < 1) throw new Error(`pca2: bad shape [${n}, ${dim}]`);
+  if (embeddings.length !== n * dim) throw new Error(`pca2: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+
+  const mean64 = new Float64Array(dim);
+  for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) mean64[k] += embeddings[i * dim + k];
+  for (let k = 0; k < dim; k++) mean64[k] /= n;
+  // Centred data stored column by column: every inner loop below then runs over contiguous memory.
+  const columns = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const row = i * dim;
+    for (let k = 0; k < dim; k++) columns[k * n + i] = embeddings[row + k] - mean64[k];
+  }
+
+  let totalVariance = 0;
+  for (let t = 0; t < columns.length; t++) totalVariance += columns[t] * columns[t];
+  totalVariance /= n;
+
+  const p = Math.min(BLOCK_SIZE, dim);
+  const wide = dim > COVARIANCE_DIM_LIMIT;
+  const applyCovariance = wide ? implicitCovarianceOperator(columns, n, dim) : covarianceOperator(columns, n, dim);
+  const maxIterations = wide
+    ? Math.max(MIN_ITERATIONS, Math.min(MAX_ITERATIONS, Math.floor(IMPLICIT_FLOP_BUDGET / (2 * p * n * dim))))
+    : MAX_ITERATIONS;
+  const { vectors, values } = leadingEigenpairs(applyCovariance, dim, Math.min(2, dim), p, maxIterations);
+
+  const components = new Float32Array(dim * 2);
+  for (let c = 0; c < Math.min(2, dim); c++) {
+    let largest = 0;
+    for (let k = 0; k < dim; k++) if (Math.abs(vectors[c][k]) > Math.abs(largest)) largest = vectors[c][k];
+    const sign = largest < 0 ? -1 : 1;
+    for (let k = 0; k < dim; k++) components[k * 2 + c] = sign * vectors[c][k];
+  }
+  const ratio = (v: number | undefined): number => (totalVariance > 0 && v !== undefined ? Math.min(1, Math.max(0, v) / totalVariance) : 0);
+  return { mean: Float32Array.from(mean64), components, explainedVariance: [ratio(values[0]), ratio(values[1])] };
+}
+
+/** Applies the covariance to every vector of a block at once (one pass over the data per block). */
+type Operator = (block: Float64Array[], out: Float64Array[]) => void;
+
+/** Dot product of two length-n runs of one array, with four accumulators (about twice as fast in V8). */
+function columnDot(data: Float64Array, offsetA: number, offsetB: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += data[offsetA + i] * data[offsetB + i];
+    s1 += data[offsetA + i + 1] * data[offsetB + i + 1];
+    s2 += data[offsetA + i + 2] * data[offsetB + i + 2];
+    s3 += data[offsetA + i + 3] * data[offsetB + i + 3];
+  }
+  for (; i < n; i++) s0 += data[offsetA + i] * data[offsetB + i];
+  return s0 + s1 + s2 + s3;
+}
+
+/** v ↦ C·v with C = XᵀX/n formed once (n·dim²/2 multiply-adds, upper triangle mirrored). */
+function covarianceOperator(columns: Float64Array, n: number, dim: number): Operator {
+  const cov = new Float64Array(dim * dim);
+  for (let a = 0; a < dim; a++) {
+    for (let b = a; b < dim; b++) {
+      const value = columnDot(columns, a * n, b * n, n) / n;
+      cov[a * dim + b] = value;
+      cov[b * dim + a] = value;
+    }
+  }
+  return (block, out) => {
+    for (let c = 0; c < block.length; c++) {
+      const v = block[c];
+      const target = out[c];
+      for (let a = 0; a < dim; a++) {
+        let s = 0;
+        const base = a * dim;
+        for (let b = 0; b < dim; b++) s += cov[base + b] * v[b];
+        target[a] = s;
+      }
+    }
+  };
+}
+
+/**
+ * v ↦ Xᵀ(X·v)/n without forming the dim×dim covariance (wide embeddings). Loops run column by column so each
+ * data column is read from memory once per block and reused from cache for every vector.
+ */
+function implicitCovarianceOperator(columns: Float64Array, n: number, dim: number): Operator {
+  let projections: Float64Array[] = [];
+  return (block, out) => {
+    if (projections.length !== block.length) projections = block.map(() => new Float64Array(n));
+    for (const p of projections) p.fill(0);
+    for (let k = 0; k < dim; k++) {
+      const offset = k * n;
+      for (let c = 0; c < block.length; c++) {
+        const weight = block[c][k];
+        if (weight === 0) continue;
+        const p = projections[c];
+        for (let i = 0; i < n; i++) p[i] += weight * columns[offset + i];
+      }
+    }
+    for (let k = 0; k < dim; k++) {
+      const offset = k * n;
+      for (let c = 0; c < block.length; c++) {
+        const p = projections[c];
+        let s = 0;
+        for (let i = 0; i < n; i++) s += columns[offset + i] * p[i];
+        out[c][k] = s / n;
+      }
+    }
+  };
+}
+
+/** The `count` leading eigenpairs of a symmetric PSD operator by subspace iteration + Rayleigh–Ritz. */
+function leadingEigenpairs(apply: Operator, dim: number, count: number, p: number, maxIterations: number): { vectors: Float64Array[]; values: number[] } {
+  const rng = new Rng(START_SEED);
+  let basis: Float64Array[] = [];
+  for (let c = 0; c < p; c++) basis.push(Float64Array.from({ length: dim }, () => rng.normal()));
+  orthonormalize(basis, dim);
+
+  const images = basis.map(() => new Float64Array(dim));
+  let ritzValues: number[] = [];
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    apply(basis, images);
+    // Rayleigh–Ritz: eigen-decompose H = Qᵀ C Q (p×p) and rotate the block onto its eigenvectors.
+    const h = new Float64Array(p * p);
+    for (let a = 0; a < p; a++) for (let b = a; b < p; b++) {
+      const value = dot(basis[a], images[b]);
+      h[a * p + b] = value;
+      h[b * p + a] = value;
+    }
+    const { values, vectors } = jacobiEigen(h, p);
+    ritzValues = values;
+    const ritzVectors = combine(basis, vectors, p, dim);
+    const ritzImages = combine(images, vectors, p, dim);
+    // Converged when C·v ≈ θ·v for the leading `count` Ritz pairs, relative to the largest eigenvalue.
+    const scale = Math.max(Math.abs(values[0]), 1e-300);
+    let worst = 0;
+    for (let c = 0; c < count; c++) {
+      let residual = 0;
+      for (let k = 0; k < dim; k++) {
+        const r = ritzImages[c][k] - values[c] * ritzVectors[c][k];
+        residual += r * r;
+      }
+      worst = Math.max(worst, Math.sqrt(residual) / scale);
+    }
+    if (values[0] <= 0 || worst < RESIDUAL_TOLERANCE || iteration === maxIterations - 1) {
+      return { vectors: ritzVectors.slice(0, count), values: values.slice(0, count) };
+    }
+    basis = ritzImages;
+    orthonormalize(basis, dim);
+  }
+  return { vectors: basis.slice(0, count), values: ritzValues.slice(0, count) };
+}
+
+/** Columns Σ_b block[b]·weights[b][c], for weights stored p×p row-major with eigenvectors as columns. */
+function combine(block: Float64Array[], weights: Float64Array, p: number, dim: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let c = 0; c < p; c++) {
+    const v = new Float64Array(dim);
+    for (let b = 0; b < p; b++) {
+      const w = weights[b * p + c];
+      if (w === 0) continue;
+      const source = block[b];
+      for (let k = 0; k < dim; k++) v[k] += w * source[k];
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * Modified Gram–Schmidt, twice (numerically safe). A vector that vanishes (rank-deficient data, e.g. all points
+ * equal) is replaced by the first standard basis vector that still has a component orthogonal to the others,
+ * so the block always stays orthonormal and the result stays deterministic.
+ */
+function orthonormalize(block: Float64Array[], dim: number): void {
+  for (let c = 0; c < block.length; c++) {
+    const original = Math.sqrt(dot(block[c], block[c]));
+    for (let pass = 0; pass < 2; pass++) for (let prev = 0; prev < c; prev++) axpy(-dot(block[prev], block[c]), block[prev], block[c]);
+    let norm = Math.sqrt(dot(block[c], block[c]));
+    if (!(norm > 1e-10 * original) || norm === 0) {
+      for (let axis = 0; axis < dim; axis++) {
+        const candidate = new Float64Array(dim);
+        candidate[axis] = 1;
+        for (let pass = 0; pass < 2; pass++) for (let prev = 0; prev < c; prev++) axpy(-dot(block[prev], candidate), block[prev], candidate);
+        norm = Math.sqrt(dot(candidate, candidate));
+        if (norm > 0.5) {
+          block[c] = candidate;
+          break;
+        }
+      }
+    }
+    const scale = 1 / norm;
+    for (let k = 0; k < dim; k++) block[c][k] *= scale;
+  }
+}
+
+/** Cyclic Jacobi eigen-decomposition of a small symmetric matrix; values descending, vectors as columns. */
+function jacobiEigen(matrix: Float64Array, size: number): { values: number[]; vectors: Float64Array } {
+  const a = Float64Array.from(matrix);
+  const v = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) v[i * size + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let offDiagonal = 0;
+    let diagonal = 0;
+    for (let i = 0; i < size; i++) {
+      diagonal += a[i * size + i] * a[i * size + i];
+      for (let j = i + 1; j < size; j++) offDiagonal += a[i * size + j] * a[i * size + j];
+    }
+    if (offDiagonal <= 1e-30 * diagonal || offDiagonal === 0) break;
+    for (let p = 0; p < size; p++) {
+      for (let q = p + 1; q < size; q++) {
+        const apq = a[p * size + q];
+        if (apq === 0) continue;
+        const theta = (a[q * size + q] - a[p * size + p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < size; k++) {
+          const akp = a[k * size + p];
+          const akq = a[k * size + q];
+          a[k * size + p] = c * akp - s * akq;
+          a[k * size + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < size; k++) {
+          const apk = a[p * size + k];
+          const aqk = a[q * size + k];
+          a[p * size + k] = c * apk - s * aqk;
+          a[q * size + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < size; k++) {
+          const vkp = v[k * size + p];
+          const vkq = v[k * size + q];
+          v[k * size + p] = c * vkp - s * vkq;
+          v[k * size + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: size }, (_, i) => i).sort((x, y) => a[y * size + y] - a[x * size + x] || x - y);
+  const vectors = new Float64Array(size * size);
+  order.forEach((source, target) => {
+    for (let k = 0; k < size; k++) vectors[k * size + target] = v[k * size + source];
+  });
+  return { values: order.map((i) => a[i * size + i]), vectors };
+}
+
+function dot(x: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < x.length; k++) s += x[k] * y[k];
+  return s;
+}
+
+function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
+  for (let k = 0; k < x.length; k++) y[k] += alpha * x[k];
+}
+
+/** How StablePca matches a new snapshot to the previous one. */
+export type Alignment = 'points' | 'basis';
+
+/**
+ * PCA to 2-D whose view stays put between snapshots, so points move because the network learned, not because
+ * the projection flipped or spun. Each new basis is multiplied by the orthogonal 2×2 map (rotation or
+ * reflection; the closed form of the Procrustes solution U·Vᵀ from the 2×2 SVD) that best matches the previous
+ * snapshot:
+ *  - `align: 'points'` (default, used when the same n points come back in the same order — the trainer's fixed
+ *    held-out set): matches the new coordinates to the previous ones, M = Y_newᵀ·Y_prev. This also absorbs
+ *    rotations and flips of the whole embedding space, which networks make freely.
+ *  - `align: 'basis'` (or when n differs from the last call): matches the bases, M = B_newᵀ·B_prev, which
+ *    removes the eigen-solver's sign and in-plane rotation ambiguity.
+ * dim ≤ 2 is shown as is (dim 2: identity, dim 1: (x, 0)), NOT centred: with a 2-D embedding the plot is the
+ * embedding space itself, origin included (e.g. L2-normalised points stay on the unit circle around (0, 0)).
+ */
+export class StablePca {
+  private mean: Float32Array | null = null;
+  private components: Float32Array | null = null;
+  private dim = 0;
+  private previousCoordinates: Float32Array | null = null;
+
+  /** Forgets the previous snapshot (new run, new model, or a different embedding size). */
+  reset(): void {
+    this.mean = null;
+    this.components = null;
+    this.dim = 0;
+    this.previousCoordinates = null;
+  }
+
+  /** Projects n×dim embeddings to n×2 (row-major) and keeps the aligned basis for the next snapshot. */
+  project(embeddings: Float32Array, n: number, dim: number, options: { align?: Alignment } = {}): Float32Array {
+    if (!Number.isInteger(n) || n < 1 || !Number.isInteger(dim) || dim < 1) throw new Error(`StablePca.project: bad shape [${n}, ${dim}]`);
+    if (embeddings.length !== n * dim) throw new Error(`StablePca.project: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+    if (dim !== this.dim) this.reset();
+
+    let mean: Float32Array;
+    let components: Float32Array;
+    if (dim <= 2) {
+      mean = new Float32Array(dim);
+      components = dim === 2 ? Float32Array.of(1, 0, 0, 1) : Float32Array.of(1, 0);
+    } else {
+      ({ mean, components } = pca2(embeddings, n, dim));
+      const previous = this.previousCoordinates;
+      if (previous !== null && this.components !== null) {
+        let m: number[];
+        if ((options.align ?? 'points') === 'points' && previous.length === n * 2) {
+          const fresh = projectWith(embeddings, n, dim, mean, components);
+          m = crossProduct2(fresh, previous, n);
+        } else {
+          m = crossProduct2(components, this.components, dim);
+        }
+        components = rotateBasis(components, dim, bestOrthogonal2(m));
+      }
+    }
+    this.mean = mean;
+    this.components = components;
+    this.dim = dim;
+    const coordinates = projectWith(embeddings, n, dim, mean, components);
+    this.previousCoordinates = coordinates.slice();
+    return coordinates;
+  }
+
+  /**
+   * Projects other points (e.g. the last training batch) with the current basis, without changing it, so they
+   * land in the same view as the last snapshot. Throws before the first `project`.
+   */
+  transform(embeddings: Float32Array, n: number, dim: number): Float32Array {
+    if (this.mean === null || this.components === null) throw new Error('StablePca.transform: call project() first to fix a basis');
+    if (dim !== this.dim) throw new Error(`StablePca.transform: the basis is for dimension ${this.dim}, got ${dim}`);
+    if (embeddings.length !== n * dim) throw new Error(`StablePca.transform: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+    return projectWith(embeddings, n, dim, this.mean, this.components);
+  }
+
+  /** The current basis (dim×2 row-major) and mean (copies), or null before the first call. */
+  basis(): { mean: Float32Array; components: Float32Array; dim: number } | null {
+    if (this.mean === null || this.components === null) return null;
+    return { mean: this.mean.slice(), components: this.components.slice(), dim: this.dim };
+  }
+}
+
+function projectWith(embeddings: Float32Array, n: number, dim: number, mean: Float32Array, components: Float32Array): Float32Array {
+  const out = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    let x = 0;
+    let y = 0;
+    const row = i * dim;
+    for (let k = 0; k < dim; k++) {
+      const centred = embeddings[row + k] - mean[k];
+      x += centred * components[k * 2];
+      y += centred * components[k * 2 + 1];
+    }
+    out[i * 2] = x;
+    out[i * 2 + 1] = y;
+  }
+  return out;
+}
+
+/** Aᵀ·B for two rows×2 row-major matrices, as [m00, m01, m10, m11]. */
+function crossProduct2(a: Float32Array, b: Float32Array, rows: number): number[] {
+  const m = [0, 0, 0, 0];
+  for (let r = 0; r < rows; r++) {
+    const a0 = a[r * 2];
+    const a1 = a[r * 2 + 1];
+    const b0 = b[r * 2];
+    const b1 = b[r * 2 + 1];
+    m[0] += a0 * b0;
+    m[1] += a0 * b1;
+    m[2] += a1 * b0;
+    m[3] += a1 * b1;
+  }
+  return m;
+}
+
+/**
+ * The orthogonal Q (rotation or reflection) maximising trace(Qᵀ·M), i.e. minimising ‖A·Q − B‖ for M = Aᵀ·B —
+ * the Procrustes solution U·Vᵀ of M = U·Σ·Vᵀ, in closed form for 2×2. Ties go to the rotation.
+ */
+export function bestOrthogonal2(m: readonly number[]): [number, number, number, number] {
+  const [m00, m01, m10, m11] = m;
+  // Rotation [[c, −s], [s, c]]: trace = c(m00 + m11) + s(m10 − m01).
+  const rotationGain = Math.hypot(m00 + m11, m10 - m01);
+  // Reflection [[c, s], [s, −c]]: trace = c(m00 − m11) + s(m01 + m10).
+  const reflectionGain = Math.hypot(m00 - m11, m01 + m10);
+  if (reflectionGain > rotationGain) {
+    const angle = Math.atan2(m01 + m10, m00 - m11);
+    const c = Math.cos(angle);
+    const s = Math.sin(angle);
+    return [c, s, s, -c];
+  }
+  const angle = Math.atan2(m10 - m01, m00 + m11);
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  return [c, -s, s, c];
+}
+
+function rotateBasis(components: Float32Array, dim: number, q: readonly number[]): Float32Array {
+  const out = new Float32Array(dim * 2);
+  for (let k = 0; k < dim; k++) {
+    const b0 = components[k * 2];
+    const b1 = components[k * 2 + 1];
+    out[k * 2] = b0 * q[0] + b1 * q[2];
+    out[k * 2 + 1] = b0 * q[1] + b1 * q[3];
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { retrievalMetrics } from '../../../src/core/metrics/retrieval';
+import { Rng } from '../../../src/core/rng';
+
+/** Plain reference straight from the definitions: full sort of the other items by (distance, index). */
+function referenceMetrics(distances: Float32Array, n: number, labels: number[], ks: number[]) {
+  let p1 = 0;
+  let rPrecision = 0;
+  let mapAtR = 0;
+  let queries = 0;
+  let excluded = 0;
+  const recallHits = ks.map(() => 0);
+  for (let q = 0; q < n; q++) {
+    const others = [...Array(n).keys()].filter((j) => j !== q);
+    const r = others.filter((j) => labels[j] === labels[q]).length;
+    if (r === 0) {
+      excluded++;
+      continue;
+    }
+    queries++;
+    others.sort((a, b) => distances[q * n + a] - distances[q * n + b] || a - b);
+    const rel = others.map((j) => (labels[j] === labels[q] ? 1 : 0));
+    p1 += rel[0];
+    rPrecision += rel.slice(0, r).reduce((s: number, x) => s + x, 0) / r;
+    let ap = 0;
+    for (let i = 1; i <= r; i++) {
+      const precisionAtI = rel.slice(0, i).reduce((s: number, x) => s + x, 0) / i;
+      ap += precisionAtI * rel[i - 1];
+    }
+    mapAtR += ap / r;
+    ks.forEach((k, t) => {
+      if (rel.slice(0, k).some((x) => x === 1)) recallHits[t]++;
+    });
+  }
+  return {
+    precisionAt1: p1 / queries,
+    rPrecision: rPrecision / queries,
+    mapAtR: mapAtR / queries,
+    recallAtK: Object.fromEntries(ks.map((k, t) => [k, recallHits[t] / queries])),
+    queries,
+    excludedQueries: excluded,
+  };
+}
+
+function matrixFrom(n: number, distance: (i: number, j: number) => number): Float32Array {
+  const m = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = i === j ? 0 : distance(i, j);
+  return m;
+}
+
+function expectMatches(actual: ReturnType<typeof retrievalMetrics>, expected: ReturnType<typeof referenceMetrics>): void {
+  expect(actual.queries).toBe(expected.queries);
+  expect(actual.excludedQueries).toBe(expected.excludedQueries);
+  expect(actual.precisionAt1).toBeCloseTo(expected.precisionAt1, 12);
+  expect(actual.rPrecision).toBeCloseTo(expected.rPrecision, 12);
+  expect(actual.mapAtR).toBeCloseTo(expected.mapAtR, 12);
+  for (const k of Object.keys(expected.recallAtK)) expect(actual.recallAtK[Number(k)]).toBeCloseTo(expected.recallAtK[k], 12);
+}
+
+describe('retrievalMetrics', () => {
+  it('matches a hand-worked 6-point example with a tie and a singleton class', () => {
+    // 1-D points x = [0, 2, 1, 4, 10, 11], labels [0, 0, 1, 1, 0, 2], distance |xi − xj|.
+    // q0 (R=2): ranking 2(1) 1(2) 3(4) 4(10) 5(11) → rel 0 1 0 1 0: P@1 0, RP 1/2, MAP@R (0 + 1/2)/2 = 1/4
+    // q1 (R=2): 2(1), then 0 and 3 tie at 2 → index order 0 before 3: rel 0 1 0 1 0: P@1 0, RP 1/2, MAP 1/4
+    // q2 (R=1): 0(1) 1(1) 3(3) → rel 0 0 1: all 0; first hit at rank 3
+    // q3 (R=1): 1(2) 2(3) → rel 0 1: all 0; first hit at rank 2
+    // q4 (R=2): 5(1) 3(6) 1(8) 2(9) 0(10) → rel 0 0 1 0 1: all 0; first hit at rank 3
+    // q5: label 2 has no other member → excluded (but it is still a candidate, see q4).
+    // P@1 = 0, RP = (1/2 + 1/2)/5 = 0.2, MAP@R = (1/4 + 1/4)/5 = 0.1,
+    // Recall@1 = 0, Recall@2 = 3/5 (q0, q1, q3), Recall@3 = 1.
+    const x = [0, 2, 1, 4, 10, 11];
+    const labels = [0, 0, 1, 1, 0, 2];
+    const m = retrievalMetrics(matrixFrom(6, (i, j) => Math.abs(x[i] - x[j])), 6, labels, [1, 2, 3]);
+    expect(m.queries).toBe(5);
+    expect(m.excludedQueries).toBe(1);
+    expect(m.precisionAt1).toBe(0);
+    expect(m.rPrecision).toBeCloseTo(0.2, 12);
+    expect(m.mapAtR).toBeCloseTo(0.1, 12);
+    expect(m.recallAtK).toEqual({ 1: 0, 2: 0.6, 3: 1 });
+  });
+
+  it('breaks ties by index, whatever the order of equal distances', () => {
+    // Query 0 sees items 1 (other class) and 2 (same class) at the same distance: item 1 ranks first.
+    const labels = [0, 1, 0];
+    const m = retrievalMetrics(matrixFrom(3, () => 1), 3, labels, [1]);
+    // q0: R=1, ranking 1, 2 → P@1 0. q2: R=1, ranking 0, 1 → P@1 1. q1 excluded.
+    expect(m.precisionAt1).toBe(0.5);
+    expect(m.excludedQueries).toBe(1);
+  });
+
+  it('gives 1.0 everywhere for a perfect embedding', () => {
+    const rng = new Rng(3);
+    const n = 60;
+    const labels = Array.from({ length: n }, (_, i) => i % 4);
+    const centres = [0, 100, 200, 300];
+    const x = labels.map((l) => centres[l] + rng.uniform(0, 1));
+    const m = retrievalMetrics(matrixFrom(n, (i, j) => Math.abs(x[i] - x[j])), n, labels, [1, 5]);
+    expect(m).toEqual({ precisionAt1: 1, rPrecision: 1, mapAtR: 1, recallAtK: { 1: 1, 5: 1 }, queries: n, excludedQueries: 0 });
+  });
+
+  it('matches the brute-force reference on seeded random 2-D data', () => {
+    const rng = new Rng(11);
+    const n = 80;
+    const labels = Array.from({ length: n }, () => rng.int(5));
+    const points = Array.from({ length: n }, (_, i) => [labels[i] * 0.7 + rng.normal(), rng.normal()]);
+    const d = matrixFrom(n, (i, j) => Math.hypot(points[i][0] - points[j][0], points[i][1] - points[j][1]));
+    const ks = [1, 3, 10];
+    const actual = retrievalMetrics(d, n, labels, ks);
+    const expected = referenceMetrics(d, n, labels, ks);
+    expectMatches(actual, expected);
+    // The data is neither perfect nor random, so the metrics sit strictly between 0 and 1.
+    expect(actual.mapAtR).toBeGreaterThan(0);
+    expect(actual.mapAtR).toBeLessThan(1);
+  });
+
+  it('matches the reference with many ties (integer distances) and very different class sizes', () => {
+    const rng = new Rng(12);
+    // Sizes 1, 2, 3, 40 and 1: two singletons are excluded as queries but stay candidates.
+    const labels = [0, 1, 1, 2, 2, 2, ...Array(40).fill(3), 4];
+    rng.shuffle(labels);
+    const n = labels.length;
+    const raw = Array.from({ length: n * n }, () => rng.int(4));
+    const d = matrixFrom(n, (i, j) => raw[Math.min(i, j) * n + Math.max(i, j)]);
+    const ks = [1, 2, 5, 100];
+    const actual = retrievalMetrics(d, n, labels, ks);
+    expectMatches(actual, referenceMetrics(d, n, labels, ks));
+    expect(actual.excludedQueries).toBe(2);
+  });
+
+  it('uses row q for query q when the matrix is not symmetric', () => {
+    const rng = new Rng(13);
+    const n = 30;
+    const labels = Array.from({ length: n }, () => rng.int(3));
+    const d = matrixFrom(n, () => rng.next());
+    expectMatches(retrievalMetrics(d, n, labels, [1, 4]), referenceMetrics(d, n, labels, [1, 4]));
+  });
+
+  it('reports NaN and counts every query as excluded when no label repeats', () => {
+    const m = retrievalMetrics(matrixFrom(3, () => 1), 3, [0, 1, 2]);
+    expect(m.queries).toBe(0);
+    expect(m.excludedQueries).toBe(3);
+    expect(m.precisionAt1).toBeNaN();
+    expect(m.mapAtR).toBeNaN();
+  });
+
+  it('explains shape errors', () => {
+    expect(() => retrievalMetrics(new Float32Array(8), 3, [0, 0, 1])).toThrow(/3×3 distance matrix/);
+    expect(() => retrievalMetrics(new Float32Array(9), 3, [0, 0])).toThrow(/2 labels for 3 items/);
+    expect(() => retrievalMetrics(new Float32Array(9), 3, [0, 0, 1], [0])).toThrow(/K ≥ 1/);
+  });
+});
