@@ -1,0 +1,32 @@
+/** Which (anchor i, candidate j) entries of a batch's distance matrix are positives and negatives. */
+import * as tf from '@tensorflow/tfjs';
+
+/** 1/0 float masks [n,m]: which (anchor i, candidate j) are positives / negatives. */
+export interface PairMasks {
+  positive: tf.Tensor2D;
+  negative: tf.Tensor2D;
+}
+
+/**
+ * Same label & i≠j (when anchors and candidates are the same batch) / different label. A class with one sample
+ * in the batch therefore gives anchors without positives (they still serve as negatives of other anchors).
+ */
+export function labelMasks(anchorLabels: tf.Tensor1D, candidateLabels: tf.Tensor1D, sameBatch: boolean): PairMasks {
+  const n = anchorLabels.shape[0];
+  const m = candidateLabels.shape[0];
+  if (sameBatch && n !== m) throw new Error(`labelMasks with sameBatch needs as many anchors as candidates, got ${n} and ${m}`);
+  return tf.tidy(() => {
+    const same = tf.cast(tf.equal(tf.reshape(anchorLabels, [n, 1]), tf.reshape(candidateLabels, [1, m])), 'float32') as tf.Tensor2D;
+    const positive = sameBatch ? (tf.mul(same, tf.sub(1, tf.eye(n))) as tf.Tensor2D) : same;
+    const negative = tf.sub(1, same) as tf.Tensor2D;
+    return { positive, negative };
+  });
+}
+
+/** Split-input: anchor i's only positive is candidate i (the other half of the same sample); every j≠i is a negative. */
+export function splitInputMasks(n: number): PairMasks {
+  return tf.tidy(() => {
+    const positive = tf.eye(n) as tf.Tensor2D;
+    return { positive, negative: tf.sub(1, positive) as tf.Tensor2D };
+  });
+}
