@@ -44,7 +44,7 @@ export async function runEvaluate(argv: string[]) {
   const vectorsFile = await readText('vectors', extra.vectors);
   const metadataFile = await readText('metadata', extra.metadata);
   const { vectors, n, dim } = parseVectorsTsv(vectorsFile.text, vectorsFile.name);
-  const { labels } = parseMetadataTsv(metadataFile.text, metadataFile.name);
+  const { labels } = parseMetadataTsv(metadataFile.text, metadataFile.name, n);
   if (labels.length !== n) {
     throw new UsageError(`${metadataFile.name} has ${labels.length} labelled rows but ${vectorsFile.name} has ${n} vectors; they must match line for line`);
   }

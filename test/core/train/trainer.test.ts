@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeConfig, type DeepPartial, type Config } from '../../../src/core/config';
+import { loadBuiltinDataset } from '../../../src/core/data/builtin';
+import type { LabelledDataset } from '../../../src/core/data/dataset';
+import { Trainer } from '../../../src/core/train/trainer';
+import { nodeAssetReader } from '../../../src/cli/assets';
+import { useCpuBackend } from '../../helpers/tf';
+
+let digits: LabelledDataset;
+let blobs: LabelledDataset;
+
+beforeAll(async () => {
+  await useCpuBackend();
+  digits = await loadBuiltinDataset('digits', nodeAssetReader());
+  blobs = await loadBuiltinDataset('blobs', nodeAssetReader(), { seed: 3 });
+});
+
+const digitsConfig = (patch: DeepPartial<Config> = {}) =>
+  makeConfig(patch, makeConfig({ data: { dataset: 'digits', evalSamples: 300 }, model: { mlp: { hiddenUnits: [32] }, embeddingDim: 16 }, batch: { size: 32, classesPerBatch: 8 } }));
+
+describe('Trainer', () => {
+  it('steps, reports triplet counts that add up, and counts epochs', () => {
+    const trainer = Trainer.init(digitsConfig(), digits);
+    const r = trainer.step();
+    expect(r.step).toBe(1);
+    expect(Number.isFinite(r.loss)).toBe(true);
+    // 8 classes × 4 samples: each anchor has 3 positives and 28 negatives → 32·3·28 valid triplets.
+    expect(r.counts!.easy + r.counts!.semiHard + r.counts!.hard).toBe(32 * 3 * 28);
+    expect(r.mined).toBeLessThanOrEqual(32 * 3 * 28);
+    expect(trainer.steps).toBe(1);
+    trainer.dispose();
+  });
+
+  it('is reproducible: same config and seed on the CPU backend give the same losses', () => {
+    const run = (seed: number) => {
+      const t = Trainer.init(digitsConfig({ seed }), digits);
+      const losses = Array.from({ length: 5 }, () => t.step().loss);
+      t.dispose();
+      return losses;
+    };
+    const a = run(11);
+    expect(run(11)).toEqual(a);
+    expect(run(12)).not.toEqual(a);
+  });
+
+  it('step() and evaluate() leak no tensors after warm-up', () => {
+    for (const patch of [
+      {},
+      { objective: { loss: 'contrastive' as const, distance: 'cosine' as const } },
+      { objective: { loss: 'binary' as const }, batch: { mode: 'pairs' as const } },
+      { objective: { loss: 'infonce' as const } },
+      { objective: { distance: 'mahalanobis' as const } },
+      { batch: { mode: 'triplets' as const }, mining: { mode: 'offline' as const, miner: 'semi-hard' as const } },
+    ]) {
+      const trainer = Trainer.init(digitsConfig(patch), digits);
+      trainer.step();
+      trainer.evaluate();
+      trainer.snapshot();
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) trainer.step();
+      trainer.evaluate();
+      trainer.snapshot();
+      expect(tf.memory().numTensors, JSON.stringify(patch)).toBe(before);
+      trainer.dispose();
+    }
+  });
+
+  it('dispose() frees everything the trainer made', () => {
+    const before = tf.memory().numTensors;
+    const trainer = Trainer.init(digitsConfig(), digits);
+    trainer.step();
+    trainer.evaluate();
+    trainer.snapshot();
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a non-finite loss stops the run with a reason and leaves the weights untouched', () => {
+    // The largest learning rate the config allows, plain SGD and an unnormalised embedding: the loss diverges.
+    const trainer = Trainer.init(digitsConfig({ model: { l2Normalize: false }, objective: { loss: 'contrastive', distance: 'squared-euclidean', margin: 1 }, optimizer: { name: 'sgd', learningRate: 10 } }), digits);
+    let result;
+    let before: Float32Array | undefined;
+    for (let i = 0; i < 50 && !trainer.stopReason; i++) {
+      before = trainer.embed(digits.features.subarray(0, 64), 1);
+      result = trainer.step();
+    }
+    expect(trainer.stopReason).not.toBeNull();
+    expect(trainer.stopReason!.message).toMatch(/the loss became (NaN|Infinity|-Infinity) at step \d+/);
+    expect(trainer.stopReason!.message).toMatch(/lower the learning rate/);
+    expect(Number.isFinite(result!.loss)).toBe(false);
+    // The weights are those from before the bad step.
+    expect(Array.from(trainer.embed(digits.features.subarray(0, 64), 1))).toEqual(Array.from(before!));
+    expect(() => trainer.step()).toThrow(/the run has stopped/);
+    trainer.dispose();
+  });
+
+  it('the twin network has one tower: variables do not double with branches', () => {
+    const single = Trainer.init(digitsConfig(), digits);
+    const pairs = Trainer.init(digitsConfig({ objective: { loss: 'contrastive' }, batch: { mode: 'pairs' } }), digits);
+    const triplets = Trainer.init(digitsConfig({ batch: { mode: 'triplets' }, mining: { miner: 'random' } }), digits);
+    // MLP [32] → 16: two Dense layers, kernel + bias each.
+    expect(single.variableCount).toBe(4);
+    expect(pairs.variableCount).toBe(4);
+    expect(triplets.variableCount).toBe(4);
+    [single, pairs, triplets].forEach((t) => t.dispose());
+  });
+
+  it('snapshot(): held-out points in 2-D and the last batch with its mined triplets', () => {
+    const trainer = Trainer.init(digitsConfig({ mining: { miner: 'semi-hard' } }), digits);
+    for (let i = 0; i < 3; i++) trainer.step();
+    const s = trainer.snapshot();
+    expect(s.coordinates.length).toBe(s.labels.length * 2);
+    expect(s.labels.length).toBeLessThanOrEqual(300);
+    expect(s.batch).not.toBeNull();
+    expect(s.batch!.coordinates.length).toBe(32 * 2);
+    for (const t of s.batch!.triplets) {
+      expect(s.batch!.labels[t.anchor]).toBe(s.batch!.labels[t.positive]);
+      expect(s.batch!.labels[t.anchor]).not.toBe(s.batch!.labels[t.negative]);
+      expect(t.category).toBe('semi-hard');
+      const delta = t.dAN - t.dAP;
+      expect(delta > 0 && delta <= 0.2 + 1e-6).toBe(true);
+    }
+    trainer.dispose();
+  });
+
+  it('evaluate() reports retrieval and verification metrics in range', () => {
+    const trainer = Trainer.init(digitsConfig(), digits);
+    trainer.step();
+    const ev = trainer.evaluate();
+    const m = ev.metrics!;
+    for (const v of [m.precisionAt1, m.rPrecision, m.mapAtR, m.auc, m.pairAccuracy]) expect(v >= 0 && v <= 1).toBe(true);
+    expect(ev.validationLoss).not.toBeNull();
+    trainer.dispose();
+  });
+
+  it('the extracted tower embeds new inputs like the trainer does', async () => {
+    const trainer = Trainer.init(digitsConfig(), digits);
+    trainer.step();
+    const tower = await trainer.extractTower();
+    const x = digits.features.subarray(0, 5 * 64);
+    const expected = trainer.embed(x, 5);
+    const got = tf.tidy(() => (tower.predict(tf.tensor(x, [5, ...digits.featureShape])) as tf.Tensor).dataSync());
+    expect(Array.from(got).map((v) => v.toFixed(5))).toEqual(Array.from(expected).map((v) => v.toFixed(5)));
+    tower.dispose();
+    trainer.dispose();
+  });
+
+  it('refuses a config that cannot work on the data, with the reason', () => {
+    expect(() => Trainer.init(digitsConfig({ model: { tower: 'gru' } }), blobs)).toThrow(/GRU tower reads sequences/);
+  });
+});
