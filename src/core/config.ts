@@ -349,7 +349,7 @@ export function validate(config: Config, data?: DatasetTraits): ConfigIssue[] {
       issues.push({ path: 'model.tower', message: `a CNN tower needs images, but this dataset holds ${data.modality} data; use the MLP tower` });
     }
     if ((m.tower === 'lstm' || m.tower === 'gru') && data.modality !== 'text' && data.modality !== 'sequence') {
-      issues.push({ path: 'model.tower', message: `an ${m.tower.toUpperCase()} tower reads sequences, but this dataset holds ${data.modality} data; use the MLP${data.modality === 'image' ? ' or CNN' : ''} tower` });
+      issues.push({ path: 'model.tower', message: `${m.tower === 'lstm' ? 'an' : 'a'} ${m.tower.toUpperCase()} tower reads sequences, but this dataset holds ${data.modality} data; use the MLP${data.modality === 'image' ? ' or CNN' : ''} tower` });
     }
     if (data.kind === 'pairs') {
       if (!PAIR_LOSSES.includes(o.loss)) {

@@ -13,6 +13,24 @@ import { generateBlobs, generateMoons, generateSequenceEvents, generateSpirals, 
 export type AssetReader = (fileName: string) => Promise<Uint8Array>;
 
 /** What the UI and CLI show about a built-in dataset before loading it. */
+/**
+ * Reads shipped dataset files over HTTP (the browser and the worker: `fetchAssetReader('/datasets/')`). Only the
+ * app's own origin is asked; a failed request names the file and the HTTP status.
+ */
+export function fetchAssetReader(baseUrl: string): AssetReader {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  return async (fileName) => {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${fileName}`);
+    } catch (error) {
+      throw new Error(`could not download the built-in dataset file ${fileName}: ${(error as Error).message}`);
+    }
+    if (!response.ok) throw new Error(`could not download the built-in dataset file ${fileName}: HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  };
+}
+
 export interface BuiltinInfo {
   name: string;
   title: string;

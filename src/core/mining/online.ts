@@ -92,7 +92,8 @@ function perAnchorChoice(D: tf.Tensor2D, masks: PairMasks, miner: 'batch-hard' |
       positiveIndex = tf.argMax(tf.sub(tf.mul(u, positive), tf.sub(1, positive)), 1);
       negativeIndex = tf.argMax(tf.sub(tf.mul(u, negative), tf.sub(1, negative)), 1);
     }
-    return tf.stack([tf.oneHot(positiveIndex, m, 1, 0, 'float32'), tf.oneHot(negativeIndex, m, 1, 0, 'float32')]);
+    // oneHot(…, 'float32') returns all zeros on the tfjs 4.22 WASM backend; int32 then cast is right everywhere.
+    return tf.cast(tf.stack([tf.oneHot(positiveIndex, m), tf.oneHot(negativeIndex, m)]), 'float32');
   });
   const [positiveOneHot, negativeOneHot] = tf.unstack(choices) as tf.Tensor2D[];
   return { valid, positiveOneHot, negativeOneHot };

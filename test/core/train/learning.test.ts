@@ -40,8 +40,9 @@ const digitsBase: DeepPartial<Config> = {
 };
 const withBase = (patch: DeepPartial<Config>) => makeConfig(patch, makeConfig(digitsBase));
 
-// Chance MAP@R on 10 balanced classes is ≈ 0.1; raw untrained embeddings of digits already sit near 0.3–0.5,
-// so every case must also beat its own step-0 value.
+// Chance MAP@R on 10 balanced classes is ≈ 0.1; the untrained networks already sit at 0.27–0.40, so every case
+// must also beat its own step-0 value by 0.25. Measured when written (WASM, 300 steps): after-training MAP@R
+// 0.74 (BCE head) to 0.89 (cosine regression); the smallest gain was 0.34.
 describe('learning on UCI digits (MLP)', () => {
   const cases: [string, DeepPartial<Config>][] = [
     ['contrastive', { objective: { loss: 'contrastive', margin: 0.5 } }],
@@ -59,23 +60,25 @@ describe('learning on UCI digits (MLP)', () => {
     ['Manhattan distance', { objective: { distance: 'manhattan', margin: 1 }, model: { l2Normalize: false } }],
   ];
   for (const [name, patch] of cases) {
-    it(`${name}: MAP@R ≥ 0.6 and ≥ 0.1 above the untrained network`, () => {
+    it(`${name}: MAP@R ≥ 0.65 and ≥ 0.25 above the untrained network`, () => {
       const { before, after } = run(datasets.digits, withBase(patch), 300, 'mapAtR');
-      expect(after).toBeGreaterThanOrEqual(0.6);
-      expect(after - before).toBeGreaterThanOrEqual(0.1);
+      expect(after).toBeGreaterThanOrEqual(0.65);
+      expect(after - before).toBeGreaterThanOrEqual(0.25);
     });
   }
 });
 
 describe('learning with other towers and modes', () => {
-  it('CNN on 8×8 digit images: MAP@R ≥ 0.6 and ≥ 0.1 above the untrained network', () => {
+  // Measured when written: 0.27 → 0.86.
+  it('CNN on 8×8 digit images: MAP@R ≥ 0.65 and ≥ 0.25 above the untrained network', () => {
     const { before, after } = run(datasets.digits, withBase({ model: { tower: 'cnn', cnn: { filters: [8, 16], denseUnits: 32 } } }), 200, 'mapAtR');
-    expect(after).toBeGreaterThanOrEqual(0.6);
-    expect(after - before).toBeGreaterThanOrEqual(0.1);
+    expect(after).toBeGreaterThanOrEqual(0.65);
+    expect(after - before).toBeGreaterThanOrEqual(0.25);
   });
 
+  // 38 words, so chance P@1 ≈ 0.03. Measured when written: GRU 0.39 → 0.64, LSTM 0.48 → 0.79.
   for (const tower of ['gru', 'lstm'] as const) {
-    it(`${tower.toUpperCase()} on typo-words: P@1 ≥ 0.6 (chance < 0.05) and ≥ 0.2 above the untrained network`, () => {
+    it(`${tower.toUpperCase()} on typo-words: P@1 ≥ 0.55 (chance ≈ 0.03) and ≥ 0.15 above the untrained network`, () => {
       const ds = datasets['typo-words'];
       const { before, after } = run(ds, {
         data: { dataset: 'typo-words' },
@@ -83,12 +86,14 @@ describe('learning with other towers and modes', () => {
         batch: { size: 32, classesPerBatch: 8 },
         optimizer: { learningRate: 5e-3 },
       }, 300, 'precisionAt1');
-      expect(after).toBeGreaterThanOrEqual(0.6);
-      expect(after - before).toBeGreaterThanOrEqual(0.2);
+      expect(after).toBeGreaterThanOrEqual(0.55);
+      expect(after - before).toBeGreaterThanOrEqual(0.15);
     });
   }
 
-  it('split-input on sequence-events: matching a context to its own event, P@1 ≥ 0.3 (chance 1/400) and AUC ≥ 0.8', () => {
+  // 120 held-out samples, so matching a context to its own event by chance is P@1 ≈ 0.008.
+  // Measured when written: P@1 0.05 → 0.43, AUC 0.53 → 0.96.
+  it('split-input on sequence-events: matching a context to its own event, P@1 ≥ 0.25 and AUC ≥ 0.85 (+0.3)', () => {
     const ds = datasets['sequence-events'];
     const config = makeConfig({
       data: { dataset: 'sequence-events', splitInput: true, splitRatio: ds.splitRatio ?? 0.75, evalSamples: 400 },
@@ -102,8 +107,8 @@ describe('learning with other towers and modes', () => {
     for (let i = 0; i < 300; i++) trainer.step();
     const after = trainer.evaluate().metrics!;
     trainer.dispose();
-    expect(after.precisionAt1).toBeGreaterThanOrEqual(0.3);
-    expect(after.auc).toBeGreaterThanOrEqual(0.8);
-    expect(after.auc - before.auc).toBeGreaterThanOrEqual(0.1);
+    expect(after.precisionAt1).toBeGreaterThanOrEqual(0.25);
+    expect(after.auc).toBeGreaterThanOrEqual(0.85);
+    expect(after.auc - before.auc).toBeGreaterThanOrEqual(0.3);
   });
 });
