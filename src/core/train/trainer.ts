@@ -93,6 +93,8 @@ export class Trainer {
   private readonly testIndices: Int32Array;
   private readonly testTargets: Float32Array | null;
   private readonly testAtypical: Uint8Array | undefined;
+  /** Raw held-out samples in snapshot order, for previews (split-input: whole samples; pair files: side a). */
+  private readonly heldOut: { features: Float32Array; shape: number[]; texts?: string[] };
 
   private whitening: Float32Array | undefined;
   private whiteningTensor: tf.Tensor2D | undefined;
@@ -131,6 +133,7 @@ export class Trainer {
       this.testLabels = new Int32Array(0);
       this.testIndices = Int32Array.from({ length: test.numPairs }, (_, i) => i);
       this.testTargets = test.targets;
+      this.heldOut = { features: test.a, shape: dataset.featureShape, texts: test.textsA };
       this.sampler = { kind: 'pair-file', sampler: new PairIndexSampler(train.numPairs, config.batch.size, samplerRng) };
     } else {
       const { train, test: fullTest } = trainTestSplit(dataset, config.data.validationFraction, splitRng);
@@ -141,6 +144,7 @@ export class Trainer {
       this.testAtypical = test.dataset.atypical;
       this.testTargets = null;
       this.trainTargets = null;
+      this.heldOut = { features: test.dataset.features, shape: dataset.featureShape, texts: test.dataset.texts };
       if (config.data.splitInput) {
         const trainHalves = splitInputHalves(train.features, train.numSamples, dataset.featureShape, config.data.splitRatio);
         const testHalves = splitInputHalves(test.dataset.features, test.dataset.numSamples, dataset.featureShape, config.data.splitRatio);
@@ -354,6 +358,34 @@ export class Trainer {
   extractTower(): Promise<tf.LayersModel> {
     this.assertUsable();
     return this.net.extractTower();
+  }
+
+  /** The held-out samples as stored (not halves), in the order of snapshot points, with their labels. */
+  heldOutSamples(): { features: Float32Array; shape: number[]; labels: Int32Array; texts?: string[] } {
+    return { ...this.heldOut, labels: this.testLabels.length ? this.testLabels : new Int32Array(this.testIndices.length) };
+  }
+
+  /** A copy of every trainable weight (tower + head), e.g. to survive a lost WebGL context. */
+  exportWeights(): { shape: number[]; values: Float32Array }[] {
+    this.assertUsable();
+    return this.net.trainableVariables().map((v) => ({ shape: [...v.shape], values: v.dataSync() as Float32Array }));
+  }
+
+  /**
+   * Puts weights from `exportWeights` back (same architecture) and sets the step counter, so a run rebuilt on
+   * another backend goes on where it was. The optimiser's moments start afresh.
+   */
+  importWeights(weights: { shape: number[]; values: Float32Array }[], step: number): void {
+    this.assertUsable();
+    const variables = this.net.trainableVariables();
+    if (weights.length !== variables.length) throw new Error(`expected ${variables.length} weight tensors, got ${weights.length}`);
+    variables.forEach((v, i) => {
+      const w = weights[i];
+      if (w.shape.join('x') !== v.shape.join('x')) throw new Error(`weight ${i} has shape [${w.shape}], expected [${v.shape}]`);
+      tf.tidy(() => v.assign(tf.tensor(w.values, w.shape)));
+    });
+    this.stepCount = step;
+    if (this.config.objective.distance === 'mahalanobis') this.refreshWhitening();
   }
 
   /** Shape of one tower input (split-input: a padded half). */

@@ -150,3 +150,29 @@ describe('Trainer', () => {
     expect(() => Trainer.init(digitsConfig({ model: { tower: 'gru' } }), blobs)).toThrow(/GRU tower reads sequences/);
   });
 });
+
+describe('Trainer weights and held-out samples', () => {
+  it('exportWeights/importWeights carry a run to a fresh trainer: same embeddings, same step count', () => {
+    const a = Trainer.init(digitsConfig(), digits);
+    for (let i = 0; i < 5; i++) a.step();
+    const b = Trainer.init(digitsConfig(), digits);
+    const x = digits.features.subarray(0, 3 * 64);
+    expect(Array.from(b.embed(x, 3))).not.toEqual(Array.from(a.embed(x, 3)));
+    b.importWeights(a.exportWeights(), a.steps);
+    expect(Array.from(b.embed(x, 3))).toEqual(Array.from(a.embed(x, 3)));
+    expect(b.steps).toBe(5);
+    expect(() => b.importWeights(a.exportWeights().slice(1), 0)).toThrow(/expected 4 weight tensors, got 3/);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('heldOutSamples() lines up with snapshot points', () => {
+    const t = Trainer.init(digitsConfig(), digits);
+    const held = t.heldOutSamples();
+    const s = t.snapshot();
+    expect(held.labels).toEqual(s.labels);
+    expect(held.features.length).toBe(s.labels.length * 64);
+    expect(held.shape).toEqual([8, 8, 1]);
+    t.dispose();
+  });
+});

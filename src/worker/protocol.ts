@@ -1,0 +1,155 @@
+/**
+ * The typed message protocol between the UI (main thread) and the training worker. One table of commands and one
+ * of events, shared by both sides so the compiler checks every message. Large arrays travel as transferred
+ * ArrayBuffers (never copied); every run-scoped message carries the `runId` it belongs to, and the UI drops
+ * events of runs it no longer shows.
+ */
+import type { BackendName, Config, ConfigIssue } from '../core/config';
+import type { Modality } from '../core/data/dataset';
+import type { UploadSummary } from '../core/data/loaders/types';
+import type { TripletCategory } from '../core/mining';
+
+/** The backends the worker can run on (`auto` is resolved before it reaches here). */
+export type ActiveBackend = Exclude<BackendName, 'auto'>;
+
+/** What the UI needs to know about the loaded data (no features: those stay in the worker). */
+export interface DatasetInfo {
+  /** Built-in name or `upload:<file>`. */
+  name: string;
+  title: string;
+  description: string;
+  kind: 'labelled' | 'pairs';
+  modality: Modality;
+  numSamples: number;
+  featureShape: number[];
+  classNames: string[];
+  /** Set for uploads: what the loader understood. */
+  upload?: UploadSummary;
+}
+
+/**
+ * A few samples to show (data panel preview and hover): image pixels in [0,1] (n × h × w × c), table rows, or texts.
+ * For the held-out set, `index` i matches point i of every snapshot.
+ */
+export interface SamplePreview {
+  kind: 'image' | 'row' | 'text';
+  /** Shape of one sample: [h, w, c] for images, [d] for rows. */
+  shape: number[];
+  count: number;
+  labels: Int32Array;
+  /** image/row: count × prod(shape) values. */
+  values?: Float32Array;
+  /** text: one string per sample. */
+  texts?: string[];
+  /** row: column names when known. */
+  columns?: string[];
+}
+
+/** One training step as the charts need it. */
+export interface ProgressPoint {
+  step: number;
+  epoch: number;
+  loss: number;
+  /** Triplet categories over all valid triplets of the batch (absent for pair batches). */
+  easy?: number;
+  semiHard?: number;
+  hard?: number;
+}
+
+/** Held-out metrics at one step (the subset the UI charts and shows). */
+export interface MetricsPoint {
+  step: number;
+  precisionAt1: number | null;
+  rPrecision: number | null;
+  mapAtR: number | null;
+  pairAccuracy: number | null;
+  auc: number | null;
+  validationLoss: number | null;
+  /** Plain-language collapse warning when embeddings crowd into one point. */
+  collapseWarning?: string;
+}
+
+export interface SnapshotTripletMessage {
+  anchor: number;
+  positive: number;
+  negative: number;
+  dAP: number;
+  dAN: number;
+  category: TripletCategory;
+  loss: number;
+}
+
+/** 2-D embedding snapshot; arrays are transferred. */
+export interface SnapshotMessage {
+  step: number;
+  /** Held-out points: n × 2, row-major; labels per point. */
+  coordinates: Float32Array;
+  labels: Int32Array;
+  /** Last training batch projected with the same basis, and the triplets its miner picked (positions in the batch). */
+  batch: { coordinates: Float32Array; labels: Int32Array; triplets: SnapshotTripletMessage[] } | null;
+}
+
+/** The training loop's state as the controls show it. */
+export type RunState = 'empty' | 'ready' | 'running' | 'paused' | 'stopped';
+
+export type Command =
+  /** Load a built-in dataset (replaces the current one only on success). */
+  | { type: 'load-builtin'; requestId: number; name: string; seed: number }
+  /** Parse uploaded files in the worker (off the main thread); progress events follow. */
+  | { type: 'load-upload'; requestId: number; files: { name: string; bytes: ArrayBuffer; className?: string }[] }
+  /** Build a fresh run (new weights) for the loaded dataset; `runId` tags every later event of that run. */
+  | { type: 'configure'; runId: number; config: Config }
+  | { type: 'train'; runId: number }
+  | { type: 'pause'; runId: number }
+  /** Exactly one batch, then paused. */
+  | { type: 'step'; runId: number }
+  /** Cap on steps per second (slow motion); null = as fast as possible. */
+  | { type: 'speed'; stepsPerSecond: number | null }
+  /** Evaluate and snapshot now (e.g. after Step). */
+  | { type: 'refresh'; runId: number }
+  /** Switch backend; `auto` re-runs the automatic choice. The run continues from its last weights. */
+  | { type: 'set-backend'; backend: BackendName }
+  /** Test hook: lose the WebGL context as a GPU reset would. */
+  | { type: 'debug-lose-context' }
+  | { type: 'dispose' };
+
+export type WorkerEvent =
+  /** After start-up and after every backend change. */
+  | { type: 'backend'; backend: ActiveBackend; renderer?: string; reason?: string }
+  | { type: 'load-progress'; requestId: number; fraction: number }
+  | { type: 'dataset-loaded'; requestId: number; info: DatasetInfo; preview: SamplePreview }
+  /** The previous dataset stays loaded. */
+  | { type: 'dataset-error'; requestId: number; message: string }
+  /** A run is built: its held-out samples (for hover) in snapshot order. */
+  | { type: 'configured'; runId: number; variableCount: number; heldOut: SamplePreview }
+  /** The config cannot work on this data: nothing changed. */
+  | { type: 'config-error'; runId: number; issues: ConfigIssue[] }
+  /** Steps since the last progress event (deltas, not history), at a bounded rate. */
+  | { type: 'progress'; runId: number; points: ProgressPoint[]; stepsPerSecond: number }
+  | { type: 'metrics'; runId: number; metrics: MetricsPoint }
+  | ({ type: 'snapshot'; runId: number } & SnapshotMessage)
+  | { type: 'state'; runId: number; state: RunState; step: number; epoch: number }
+  /** The run paused itself (non-finite loss): why, and what to try. */
+  | { type: 'halted'; runId: number; step: number; reason: string; suggestion: string }
+  | { type: 'error'; runId?: number; message: string };
+
+/** Buffers to transfer with an event (so posting never copies big arrays). */
+export function transferablesOf(event: WorkerEvent): Transferable[] {
+  const out: Transferable[] = [];
+  const add = (a: ArrayBufferView | undefined) => {
+    if (a && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
+  };
+  if (event.type === 'snapshot') {
+    add(event.coordinates);
+    add(event.labels);
+    add(event.batch?.coordinates);
+    add(event.batch?.labels);
+  } else if (event.type === 'dataset-loaded') {
+    add(event.preview.values);
+    add(event.preview.labels);
+  } else if (event.type === 'configured') {
+    add(event.heldOut.values);
+    add(event.heldOut.labels);
+  }
+  return out;
+}
