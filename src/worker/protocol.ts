@@ -95,8 +95,10 @@ export type RunState = 'empty' | 'ready' | 'running' | 'paused' | 'stopped';
 export type Command =
   /** Load a built-in dataset (replaces the current one only on success). */
   | { type: 'load-builtin'; requestId: number; name: string; seed: number }
-  /** Parse uploaded files in the worker (off the main thread); progress events follow. */
+  /** Parse uploaded files in the worker (off the main thread); progress, then `upload-parsed` (or `dataset-error`). */
   | { type: 'load-upload'; requestId: number; files: { name: string; bytes: ArrayBuffer; className?: string }[] }
+  /** The user checked the summary: make the parsed upload the current dataset (`dataset-loaded` follows). */
+  | { type: 'use-upload'; requestId: number }
   /** Build a fresh run (new weights) for the loaded dataset; `runId` tags every later event of that run. */
   | { type: 'configure'; runId: number; config: Config }
   | { type: 'train'; runId: number }
@@ -117,6 +119,8 @@ export type WorkerEvent =
   /** After start-up and after every backend change. */
   | { type: 'backend'; backend: ActiveBackend; renderer?: string; reason?: string }
   | { type: 'load-progress'; requestId: number; fraction: number }
+  /** An upload was understood; it is NOT in use until `use-upload`. */
+  | { type: 'upload-parsed'; requestId: number; info: DatasetInfo; preview: SamplePreview }
   | { type: 'dataset-loaded'; requestId: number; info: DatasetInfo; preview: SamplePreview }
   /** The previous dataset stays loaded. */
   | { type: 'dataset-error'; requestId: number; message: string }
@@ -144,7 +148,7 @@ export function transferablesOf(event: WorkerEvent): Transferable[] {
     add(event.labels);
     add(event.batch?.coordinates);
     add(event.batch?.labels);
-  } else if (event.type === 'dataset-loaded') {
+  } else if (event.type === 'dataset-loaded' || event.type === 'upload-parsed') {
     add(event.preview.values);
     add(event.preview.labels);
   } else if (event.type === 'configured') {
