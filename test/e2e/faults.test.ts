@@ -1,0 +1,61 @@
+/**
+ * Faults a user can meet: a diverging configuration halts with an explanation instead of drawing NaNs, and a lost
+ * WebGL context (a GPU reset, forced through the `?debug=1` hook) moves the run to another backend without
+ * losing its progress.
+ */
+import { describe, expect, it } from 'vitest';
+import { alertTexts, setControl, statusOf, usePlayground, waitForState, waitForStep } from './harness';
+
+const playground = usePlayground();
+
+describe('faults', () => {
+  it('a diverging run halts with the reason and "lower the learning rate"', async () => {
+    const { page } = playground;
+    await playground.open('?backend=wasm');
+    await setControl(page, 'Objective', 'contrastive');
+    await setControl(page, 'Distance', 'squared-euclidean');
+    await setControl(page, 'L2-normalise embeddings', false);
+    await setControl(page, 'Optimizer', 'sgd');
+    await setControl(page, 'Learning rate', '10');
+    await waitForState(page, 'ready', 30_000);
+    expect(await page.getByRole('alert', { name: 'Configuration problems' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    const halted = page.getByRole('alert').filter({ hasText: /lower the learning rate/i });
+    await halted.waitFor({ state: 'visible', timeout: 60_000 });
+    expect((await halted.textContent()) ?? '').toMatch(/NaN|Infinity|not a number|infinite|non-finite|diverg/i);
+    // The run stops itself (paused, or stopped until the configuration changes) and takes no further steps.
+    await expect.poll(async () => (await statusOf(page)).state, { timeout: 10_000 }).toMatch(/^(paused|stopped)$/);
+    const halt = await statusOf(page);
+    expect(halt.step).toBeGreaterThan(0);
+    await page.waitForTimeout(1_000);
+    expect((await statusOf(page)).step).toBe(halt.step);
+  });
+
+  it('a lost WebGL context continues on another backend from the same step', async () => {
+    const { page } = playground;
+    await playground.open('?backend=webgl&debug=1');
+    expect((await statusOf(page)).backend).toBe('webgl');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    const reached = await waitForStep(page, 15, 60_000);
+    // The worker checkpoints every couple of seconds; after this wait its checkpoint is past `reached`.
+    await page.waitForTimeout(2_500);
+    await page.getByRole('button', { name: 'Lose WebGL context' }).click();
+    await expect
+      .poll(async () => (await statusOf(page)).backend, { timeout: 30_000, message: 'backend after the context loss' })
+      .toMatch(/^(wasm|cpu)$/);
+    const switched = await statusOf(page);
+    // The run went on from its last weights (a checkpoint at most seconds old), not from the start.
+    expect(switched.step).toBeGreaterThanOrEqual(reached.step);
+    const note = page.getByLabel('Backend note');
+    await expect.poll(async () => ((await note.count()) > 0 ? ((await note.textContent()) ?? '').trim() : ''), { timeout: 10_000 }).not.toBe('');
+
+    await waitForStep(page, switched.step + 15, 60_000);
+    const after = await statusOf(page);
+    expect(after.backend).toBe(switched.backend);
+    expect(after.state).toBe('running');
+    expect(await alertTexts(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitForState(page, 'paused');
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * The browser side of the e2e tests: Debian's Chromium through playwright-core, one browser context per test
+ * file and a fresh page per test. Every test is watched for what should never happen, whatever it asserts
+ * itself: a console error or uncaught exception (page or worker), or a request to any host other than the
+ * preview server. Elements are found by the accessible names of the UI contract, never by CSS classes.
+ */
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
+
+/** Debian's Chromium (installed by apt in CI); `npx playwright install` is never used. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Headless flags: no GPU process use (WebGL still works through SwiftShader, the software path we test), and
+ * nothing Chromium would fetch on its own (so any foreign request comes from the app).
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** What a test file gets: the current page (fresh per test) and a way to open the app with a query string. */
+export interface Playground {
+  readonly page: Page;
+  readonly baseUrl: string;
+  /** Opens the app (e.g. `?backend=wasm&debug=1`) and waits until a dataset and run are ready. */
+  open(query?: string): Promise<void>;
+  /** Problems seen so far in this test (console errors, page errors, foreign requests). */
+  readonly problems: readonly string[];
+}
+
+/** Launches Chromium with the project's flags (also used by the screenshot script). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** True for URLs that stay inside the browser or on the preview server. */
+export function isLocalUrl(url: string, baseUrl: string): boolean {
+  if (/^(data|blob|about|chrome-error):/.test(url)) return true;
+  return new URL(url).origin === new URL(baseUrl).origin;
+}
+
+/**
+ * Registers the hooks of one test file: browser + context for the file, a new page per test, and a check after
+ * each test that nothing forbidden happened. Foreign requests are also aborted, so a broken test cannot leak data.
+ */
+export function usePlayground(): Playground {
+  const baseUrl = inject('baseUrl');
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let problems: string[] = [];
+
+  const note = (problem: string) => problems.push(problem);
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+    context.on('request', (request) => {
+      if (!isLocalUrl(request.url(), baseUrl)) note(`request left localhost: ${request.method()} ${request.url()}`);
+    });
+    context.on('weberror', (error) => note(`uncaught error: ${error.error().message}`));
+    await context.route('**/*', (route) => (isLocalUrl(route.request().url(), baseUrl) ? route.fallback() : route.abort('blockedbyclient')));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+  });
+
+  beforeEach(async () => {
+    problems = [];
+    page = await context!.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') note(`console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => note(`page error: ${error.message}`));
+    page.on('worker', (worker) => {
+      worker.on('console', (message) => {
+        if (message.type() === 'error') note(`worker console error: ${message.text()}`);
+      });
+    });
+    page.on('crash', () => note('page crashed'));
+  });
+
+  afterEach(async () => {
+    await page?.close();
+    page = undefined;
+    expect(problems, 'console errors, page errors or requests that left localhost').toEqual([]);
+  });
+
+  return {
+    get page() {
+      if (!page) throw new Error('the page exists only inside a test');
+      return page;
+    },
+    baseUrl,
+    get problems() {
+      return problems;
+    },
+    async open(query = '') {
+      await this.page.goto(`${baseUrl}/${query}`);
+      await expect
+        .poll(() => statusOf(this.page).then((s) => `${s.state} (${s.text})`), { timeout: 60_000, interval: 200, message: 'the app becomes ready' })
+        .toMatch(/^ready /);
+    },
+  };
+}
+
+/** The status line as the contract defines it (`role="status"` with data-step/data-state/data-backend). */
+export interface StatusReading {
+  step: number;
+  state: string;
+  backend: string;
+  /** The loss shown in the text, null while it reads `loss –`. */
+  loss: number | null;
+  text: string;
+}
+
+/** The one status line (the contract promises exactly one `role="status"`). */
+export function statusLine(page: Page): Locator {
+  return page.getByRole('status');
+}
+
+/** Reads the status line in one round trip (attributes and text together, so they belong to the same render). */
+export async function statusOf(page: Page): Promise<StatusReading> {
+  const raw = await statusLine(page).evaluate((el) => ({
+    step: el.getAttribute('data-step'),
+    state: el.getAttribute('data-state'),
+    backend: el.getAttribute('data-backend'),
+    text: el.textContent ?? '',
+  }));
+  const lossMatch = /loss\s+(-?[\d.]+(?:e[-+]?\d+)?|NaN|Infinity)/i.exec(raw.text);
+  return {
+    step: Number(raw.step),
+    state: raw.state ?? '',
+    backend: raw.backend ?? '',
+    loss: lossMatch ? Number(lossMatch[1]) : null,
+    text: raw.text,
+  };
+}
+
+/** Waits until the status line's step reaches `atLeast` (bounded), and returns the reading that got there. */
+export async function waitForStep(page: Page, atLeast: number, timeout = 60_000): Promise<StatusReading> {
+  let last: StatusReading | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = await statusOf(page);
+        return last.step;
+      },
+      { timeout, interval: 100, message: `status step should reach ${atLeast}` },
+    )
+    .toBeGreaterThanOrEqual(atLeast);
+  return last!;
+}
+
+/** Waits until the status line reports `state`. */
+export async function waitForState(page: Page, state: string, timeout = 30_000): Promise<StatusReading> {
+  let last: StatusReading | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = await statusOf(page);
+        return last.state;
+      },
+      { timeout, interval: 50, message: `status state should become ${state}` },
+    )
+    .toBe(state);
+  return last!;
+}
+
+/** Held-out metrics as the readout shows them: the step they belong to and each value (null for `–`). */
+export interface MetricsReading {
+  step: number | null;
+  values: Record<string, number | null>;
+}
+
+/** Reads `<dl aria-label="Held-out metrics">` (each `<dd data-metric>` and the `<dl>`'s data-step). */
+export async function metricsOf(page: Page): Promise<MetricsReading> {
+  return page.getByLabel('Held-out metrics', { exact: true }).evaluate((dl) => {
+    const values: Record<string, number | null> = {};
+    for (const el of dl.querySelectorAll('[data-metric]')) {
+      const parsed = Number.parseFloat(el.textContent ?? '');
+      values[el.getAttribute('data-metric') ?? ''] = Number.isFinite(parsed) ? parsed : null;
+    }
+    const step = dl.getAttribute('data-step');
+    return { step: step === null || step === '' ? null : Number(step), values };
+  });
+}
+
+/** The embedding scatter: the step of the snapshot it shows, how many points, and its pixels as a data URL. */
+export async function scatterOf(page: Page): Promise<{ snapshotStep: number | null; points: number; pixels: string }> {
+  return page.getByLabel('Embedding scatter', { exact: true }).evaluate((el) => {
+    const canvas = el as HTMLCanvasElement;
+    const step = canvas.getAttribute('data-snapshot-step');
+    return {
+      snapshotStep: step === null || step === '' ? null : Number(step),
+      points: Number(canvas.getAttribute('data-points') ?? 0),
+      pixels: canvas.toDataURL('image/png'),
+    };
+  });
+}
+
+/** Every visible `role="alert"` text on the page (load errors, halts, configuration problems). */
+export async function alertTexts(page: Page): Promise<string[]> {
+  return page.getByRole('alert').allTextContents();
+}
+
+/** Sets a labelled control of the model panel (select, number/text input or checkbox) by its label text. */
+export async function setControl(page: Page, label: string, value: string | boolean): Promise<void> {
+  const control = page.getByRole('region', { name: 'Model and training' }).getByLabel(label, { exact: true });
+  if (typeof value === 'boolean') {
+    await control.setChecked(value);
+    return;
+  }
+  const tag = await control.evaluate((el) => el.tagName.toLowerCase());
+  if (tag === 'select') await control.selectOption(value);
+  else {
+    await control.fill(value);
+    await control.blur();
+  }
+}
+
+/** Arithmetic mean (the tests compare averages of noisy per-batch losses). */
+export function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}

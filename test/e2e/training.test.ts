@@ -1,0 +1,112 @@
+/**
+ * The first-open experience in a real browser: the default demo trains on the forced backend (WebGL through
+ * SwiftShader, and WASM), its loss falls, a held-out metric rises and the scatter moves; Pause really stops the
+ * loop and Step runs exactly one batch.
+ */
+import { describe, expect, it } from 'vitest';
+import { mean, metricsOf, scatterOf, statusOf, usePlayground, waitForState, waitForStep, type MetricsReading } from './harness';
+
+const playground = usePlayground();
+
+/** Steps the default demo is trained for before "later" is read (fashion-mnist: MAP@R clearly up by then). */
+const TRAIN_STEPS = 200;
+
+/** Reads the status loss of `count` distinct steps while training runs; per-batch losses are noisy, their mean is not. */
+async function sampleLosses(count: number): Promise<number[]> {
+  const losses: number[] = [];
+  let lastStep = -1;
+  while (losses.length < count) {
+    const s = await statusOf(playground.page);
+    if (s.step !== lastStep && s.loss !== null) {
+      losses.push(s.loss);
+      lastStep = s.step;
+    }
+    await playground.page.waitForTimeout(60);
+  }
+  return losses;
+}
+
+/** Waits until the metrics readout holds values of some evaluation at or after `atLeast`. */
+async function waitForMetrics(atLeast: number, timeout = 60_000): Promise<MetricsReading> {
+  let last: MetricsReading | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = await metricsOf(playground.page);
+        return last.step !== null && last.step >= atLeast && last.values.mapAtR !== null ? last.step : -1;
+      },
+      { timeout, interval: 200, message: `held-out metrics of a step ≥ ${atLeast}` },
+    )
+    .toBeGreaterThanOrEqual(atLeast);
+  return last!;
+}
+
+describe.each(['wasm', 'webgl'])('default demo on the %s backend', (backend) => {
+  it('trains: the step advances, the loss falls, MAP@R rises and the scatter changes', async () => {
+    const { page } = playground;
+    await playground.open(`?backend=${backend}`);
+    const ready = await statusOf(page);
+    expect(ready.backend).toBe(backend);
+    expect(ready.step).toBe(0);
+    expect(ready.text).toMatch(/^Step 0 · epoch \d+ · loss – · .*backend \w+/);
+
+    // Three single steps give exact early losses (and an evaluation of the barely trained network).
+    const early: number[] = [];
+    for (let k = 1; k <= 3; k++) {
+      await page.getByRole('button', { name: 'Step', exact: true }).click();
+      const s = await waitForStep(page, k, 20_000);
+      expect(s.step).toBe(k);
+      await expect.poll(async () => (await statusOf(page)).loss).not.toBeNull();
+      early.push((await statusOf(page)).loss!);
+    }
+    const earlyMetrics = await waitForMetrics(0, 30_000);
+    await expect.poll(async () => (await scatterOf(page)).snapshotStep, { timeout: 30_000 }).not.toBeNull();
+    const earlyScatter = await scatterOf(page);
+    expect(earlyScatter.points).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForState(page, 'running');
+    await waitForStep(page, TRAIN_STEPS, 90_000);
+    const late = await sampleLosses(10);
+    // Loss falls: the mean of ten later batches is below the mean of the first three.
+    expect(mean(late), `early ${early.join(', ')}; late ${late.join(', ')}`).toBeLessThan(mean(early));
+
+    const laterMetrics = await waitForMetrics(earlyMetrics.step! + 100, 60_000);
+    expect(laterMetrics.values.mapAtR!).toBeGreaterThan(earlyMetrics.values.mapAtR! + 0.02);
+
+    await expect.poll(async () => (await scatterOf(page)).snapshotStep ?? -1, { timeout: 30_000 }).toBeGreaterThan(earlyScatter.snapshotStep!);
+    const laterScatter = await scatterOf(page);
+    expect(laterScatter.pixels).not.toBe(earlyScatter.pixels);
+
+    const running = await statusOf(page);
+    expect(running.backend).toBe(backend);
+    expect(running.text).toMatch(/^Step \d+ · epoch \d+ · loss [\d.]+ · [\d.]+ steps\/s · backend \w+$/);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitForState(page, 'paused');
+  });
+});
+
+describe('controls', () => {
+  it('Pause stops the loop and Step advances exactly one batch', async () => {
+    const { page } = playground;
+    await playground.open('?backend=wasm');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 20, 60_000);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitForState(page, 'paused', 5_000);
+    await expect(page.getByRole('button', { name: 'Train', exact: true }).isVisible()).resolves.toBe(true);
+
+    // Let the last progress event land, then the step must not move for a full second.
+    await page.waitForTimeout(300);
+    const paused = (await statusOf(page)).step;
+    await page.waitForTimeout(1_000);
+    expect((await statusOf(page)).step).toBe(paused);
+
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await waitForStep(page, paused + 1, 10_000);
+    await page.waitForTimeout(700);
+    const after = await statusOf(page);
+    expect(after.step).toBe(paused + 1);
+    expect(after.state).toBe('paused');
+  });
+});
