@@ -1,0 +1,21 @@
+/**
+ * The shared frame of the three charts: an accessible `<figure>` with a caption and an empty-state message, so
+ * every chart reads the same to screen readers and e2e tests.
+ */
+import type { JSX, ReactNode } from 'react';
+
+/** Figure wrapper; `empty` shows `emptyText` instead of the chart (recharts renders nothing useful with no data). */
+export function ChartFigure(props: {
+  label: string;
+  caption: string;
+  empty: boolean;
+  emptyText: string;
+  children: ReactNode;
+}): JSX.Element {
+  return (
+    <figure aria-label={props.label} className="chart">
+      {props.empty ? <p className="chart-empty">{props.emptyText}</p> : <div style={{ width: '100%', height: 220 }}>{props.children}</div>}
+      <figcaption>{props.caption}</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Chart downsampling: a 100,000-step history must render as a few hundred SVG points without hiding spikes,
+ * so each bucket keeps its minimum and maximum (in step order) and the series keeps its first and last point.
+ */
+
+/** The most points a chart series is drawn with (keeps recharts smooth on long runs). */
+export const MAX_CHART_POINTS = 500;
+
+/**
+ * Reduces `points` to at most `maxPoints` by min/max buckets of `value`; identity (same array) when already small.
+ * Points whose value is not finite are never chosen as extremes but first/last are always kept.
+ */
+export function downsampleMinMax<T>(
+  points: readonly T[],
+  value: (point: T) => number,
+  maxPoints: number = MAX_CHART_POINTS,
+): readonly T[] {
+  const n = points.length;
+  if (maxPoints < 2) throw new Error(`maxPoints must be at least 2, got ${maxPoints}`);
+  if (n <= maxPoints) return points;
+  const out: T[] = [points[0]];
+  const interiorCount = n - 2;
+  // Each bucket contributes up to 2 points; first and last are the other 2.
+  const bucketCount = Math.max(1, Math.floor((maxPoints - 2) / 2));
+  for (let b = 0; b < bucketCount; b++) {
+    const start = 1 + Math.floor((b * interiorCount) / bucketCount);
+    const end = 1 + Math.floor(((b + 1) * interiorCount) / bucketCount);
+    let minIndex = -1;
+    let maxIndex = -1;
+    for (let i = start; i < end; i++) {
+      const v = value(points[i]);
+      if (!Number.isFinite(v)) continue;
+      if (minIndex < 0 || v < value(points[minIndex])) minIndex = i;
+      if (maxIndex < 0 || v > value(points[maxIndex])) maxIndex = i;
+    }
+    if (minIndex < 0) {
+      if (start < end) out.push(points[start]);
+      continue;
+    }
+    if (minIndex === maxIndex) out.push(points[minIndex]);
+    else if (minIndex < maxIndex) out.push(points[minIndex], points[maxIndex]);
+    else out.push(points[maxIndex], points[minIndex]);
+  }
+  out.push(points[n - 1]);
+  return out;
+}
+
+/**
+ * Downsamples several series sharing one x axis: keeps the union of each series' min/max picks (in order), capped
+ * by giving each series an equal share of `maxPoints`, so every line keeps its own spikes.
+ */
+export function downsampleMulti<T>(
+  points: readonly T[],
+  values: readonly ((point: T) => number)[],
+  maxPoints: number = MAX_CHART_POINTS,
+): readonly T[] {
+  if (points.length <= maxPoints || values.length === 0) return points;
+  const share = Math.max(2, Math.floor(maxPoints / values.length));
+  const indexOf = new Map<T, number>();
+  points.forEach((p, i) => indexOf.set(p, i));
+  const keep = new Set<number>();
+  for (const value of values) {
+    for (const p of downsampleMinMax(points, value, share)) keep.add(indexOf.get(p) as number);
+  }
+  return [...keep].sort((a, b) => a - b).map((i) => points[i]);
+}

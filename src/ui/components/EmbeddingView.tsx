@@ -1,0 +1,328 @@
+/**
+ * The live embedding scatter: held-out points (snapshot point i = heldOut sample i) coloured by class, easing from
+ * one snapshot to the next (positions and axis range together, so motion means the network changed), with the
+ * last batch's mined triplets and a hover tooltip showing the sample. Draws on a devicePixelRatio-aware canvas
+ * only when something changed or a transition is running.
+ */
+import { useCallback, useEffect, useRef, useState, type JSX, type PointerEvent as ReactPointerEvent } from 'react';
+import type { SamplePreview, SnapshotMessage } from '../../worker/protocol';
+import { buildPointGrid, nearestPoint, type PointGrid } from '../scatter/hitTest';
+import {
+  easeInOutCubic,
+  fitBounds,
+  lerpBounds,
+  lerpCoordinates,
+  TRANSITION_MS,
+  viewTransform,
+  type Bounds,
+} from '../scatter/interpolate';
+import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
+import { drawScatter, projectToPixels, sampleToRgba } from '../scatter/render';
+
+const CANVAS_HEIGHT = 380;
+const HOVER_RADIUS = 10;
+const ROW_COLUMNS_SHOWN = 8;
+
+interface Animation {
+  fromCoords: Float32Array | null;
+  toCoords: Float32Array;
+  fromBounds: Bounds;
+  toBounds: Bounds;
+  start: number;
+  snapshot: SnapshotMessage;
+}
+
+/** Embedding view (contract: `<figure aria-label="Embedding view">` with the `Embedding scatter` canvas). */
+export function EmbeddingView(props: {
+  snapshot: SnapshotMessage | null;
+  classNames: readonly string[];
+  heldOut: SamplePreview | null;
+}): JSX.Element {
+  const { snapshot, classNames, heldOut } = props;
+  const canvasRef = useRef<HTMLCanvasElement | null>(null);
+  const wrapperRef = useRef<HTMLDivElement | null>(null);
+  const [width, setWidth] = useState(480);
+  const [showTriplets, setShowTriplets] = useState(true);
+  const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
+  const [drawn, setDrawn] = useState<{ step: number; points: number } | null>(null);
+
+  const animation = useRef<Animation | null>(null);
+  const displayed = useRef<{ coords: Float32Array | null; bounds: Bounds; pixels: Float32Array }>({
+    coords: null,
+    bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 },
+    pixels: new Float32Array(0),
+  });
+  const grid = useRef<{ grid: PointGrid; pixels: Float32Array } | null>(null);
+  const frameId = useRef<number | null>(null);
+  const lastGeometry = useRef<{ anim: Animation; t: number; width: number } | null>(null);
+  // Values the frame callback reads without re-subscribing.
+  const live = useRef({ showTriplets, hovered: -1, width });
+  live.current = { showTriplets, hovered: hover?.index ?? -1, width };
+
+  const drawFrame = useCallback((now: number) => {
+    frameId.current = null;
+    const canvas = canvasRef.current;
+    const anim = animation.current;
+    if (!canvas || !anim) return;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const cssWidth = live.current.width;
+    const backingW = Math.round(cssWidth * dpr);
+    const backingH = Math.round(CANVAS_HEIGHT * dpr);
+    if (canvas.width !== backingW || canvas.height !== backingH) {
+      canvas.width = backingW;
+      canvas.height = backingH;
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+
+    const t = easeInOutCubic((now - anim.start) / TRANSITION_MS);
+    const coords = lerpCoordinates(anim.fromCoords, anim.toCoords, t, displayed.current.coords ?? undefined);
+    const bounds = lerpBounds(anim.fromBounds, anim.toBounds, t);
+    const transform = viewTransform(bounds, cssWidth, CANVAS_HEIGHT, 12);
+    const pixels = projectToPixels(coords, transform, displayed.current.pixels);
+    displayed.current = { coords, bounds, pixels };
+    const last = lastGeometry.current;
+    if (!last || last.anim !== anim || last.t !== t || last.width !== cssWidth) {
+      grid.current = null; // positions moved: rebuild lazily on the next hover
+      lastGeometry.current = { anim, t, width: cssWidth };
+    }
+
+    const snap = anim.snapshot;
+    drawScatter(
+      ctx,
+      {
+        width: cssWidth,
+        height: CANVAS_HEIGHT,
+        transform,
+        coordinates: coords,
+        labels: snap.labels,
+        batch: snap.batch ? { coordinates: snap.batch.coordinates, triplets: snap.batch.triplets } : null,
+        showTriplets: live.current.showTriplets,
+        hovered: live.current.hovered,
+      },
+      pixels,
+    );
+    setDrawn((prev) =>
+      prev && prev.step === snap.step && prev.points === snap.labels.length
+        ? prev
+        : { step: snap.step, points: snap.labels.length },
+    );
+    if (t < 1) frameId.current = requestAnimationFrame(drawFrame);
+  }, []);
+
+  const requestDraw = useCallback(() => {
+    if (frameId.current === null) frameId.current = requestAnimationFrame(drawFrame);
+  }, [drawFrame]);
+
+  // A new snapshot starts a transition from whatever is on screen now.
+  useEffect(() => {
+    if (!snapshot) {
+      animation.current = null;
+      displayed.current = { coords: null, bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 }, pixels: new Float32Array(0) };
+      grid.current = null;
+      const canvas = canvasRef.current;
+      canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+      setDrawn(null);
+      setHover(null);
+      return;
+    }
+    const current = displayed.current;
+    const sameShape = current.coords !== null && current.coords.length === snapshot.coordinates.length;
+    const toBounds = fitBounds(snapshot.coordinates, 0.06);
+    animation.current = {
+      fromCoords: sameShape ? Float32Array.from(current.coords as Float32Array) : null,
+      toCoords: snapshot.coordinates,
+      fromBounds: sameShape ? current.bounds : toBounds,
+      toBounds,
+      start: performance.now(),
+      snapshot,
+    };
+    if (!sameShape) displayed.current = { ...current, coords: null };
+    requestDraw();
+  }, [snapshot, requestDraw]);
+
+  // Redraw (no transition restart) when view options or size change.
+  useEffect(() => {
+    requestDraw();
+  }, [showTriplets, hover?.index, width, requestDraw]);
+
+  useEffect(() => {
+    const wrapper = wrapperRef.current;
+    if (!wrapper || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver((entries) => {
+      const w = Math.max(160, Math.floor(entries[0].contentRect.width));
+      setWidth(w);
+    });
+    observer.observe(wrapper);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(
+    () => () => {
+      if (frameId.current !== null) cancelAnimationFrame(frameId.current);
+      frameId.current = null;
+    },
+    [],
+  );
+
+  const onPointerMove = (event: ReactPointerEvent<HTMLCanvasElement>) => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    const x = event.clientX - rect.left;
+    const y = event.clientY - rect.top;
+    const pixels = displayed.current.pixels;
+    if (pixels.length === 0) {
+      if (hover) setHover(null);
+      return;
+    }
+    if (!grid.current || grid.current.pixels !== pixels) {
+      grid.current = { grid: buildPointGrid(pixels, HOVER_RADIUS), pixels };
+    }
+    const index = nearestPoint(grid.current.grid, x, y, HOVER_RADIUS);
+    if (index < 0) {
+      if (hover) setHover(null);
+    } else if (!hover || hover.index !== index || hover.x !== x || hover.y !== y) {
+      setHover({ index, x, y });
+    }
+  };
+
+  const labels = snapshot?.labels;
+  const hoveredLabel = hover && labels && hover.index < labels.length ? labels[hover.index] : -1;
+
+  return (
+    <figure aria-label="Embedding view" className="embedding-view">
+      <div ref={wrapperRef} style={{ position: 'relative', width: '100%' }}>
+        <canvas
+          ref={canvasRef}
+          aria-label="Embedding scatter"
+          role="img"
+          data-snapshot-step={drawn ? String(drawn.step) : undefined}
+          data-points={String(drawn?.points ?? 0)}
+          style={{ width: `${width}px`, height: `${CANVAS_HEIGHT}px`, display: 'block', border: '1px solid #ddd', boxSizing: 'border-box' }}
+          onPointerMove={onPointerMove}
+          onPointerLeave={() => setHover(null)}
+        />
+        {hover && hoveredLabel >= 0 && (
+          <div
+            role="tooltip"
+            className="embedding-tooltip"
+            style={{
+              position: 'absolute',
+              left: Math.min(hover.x + 14, Math.max(0, width - 200)),
+              top: hover.y + 14,
+              background: '#fff',
+              border: '1px solid #999',
+              borderRadius: 4,
+              padding: 6,
+              pointerEvents: 'none',
+              maxWidth: 220,
+              fontSize: 12,
+            }}
+          >
+            <strong>{classNames[hoveredLabel] ?? `class ${hoveredLabel}`}</strong>
+            <SampleView sample={heldOut} index={hover.index} />
+          </div>
+        )}
+      </div>
+      <div className="embedding-controls" style={{ display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'wrap' }}>
+        <label>
+          <input type="checkbox" checked={showTriplets} onChange={(e) => setShowTriplets(e.target.checked)} /> Show
+          mined triplets
+        </label>
+        <span aria-label="Triplet colours" style={{ display: 'inline-flex', gap: 8 }}>
+          {(
+            [
+              ['easy', 'easy'],
+              ['semi-hard', 'semi-hard'],
+              ['hard', 'hard'],
+            ] as const
+          ).map(([key, text]) => (
+            <span key={key}>
+              <span
+                aria-hidden="true"
+                style={{ display: 'inline-block', width: 14, height: 3, background: TRIPLET_COLOURS[key], verticalAlign: 'middle' }}
+              />{' '}
+              {text}
+            </span>
+          ))}
+          <span>(solid: anchor→positive, dashed: anchor→negative)</span>
+        </span>
+      </div>
+      <ul aria-label="Legend" className="embedding-legend" style={{ display: 'flex', flexWrap: 'wrap', gap: 10, listStyle: 'none', padding: 0 }}>
+        {classNames.map((name, i) => (
+          <li key={`${i}-${name}`}>
+            <span
+              aria-hidden="true"
+              style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, background: classColour(i), marginRight: 4 }}
+            />
+            {name}
+          </li>
+        ))}
+      </ul>
+      <figcaption>
+        Held-out samples in a 2-D projection of the embedding, coloured by class; it updates as the network learns.
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The hovered sample: thumbnail, first row values, or text. */
+function SampleView(props: { sample: SamplePreview | null; index: number }): JSX.Element | null {
+  const { sample, index } = props;
+  if (!sample || index >= sample.count) return null;
+  if (sample.kind === 'image' && sample.values) return <SampleImage sample={sample} index={index} />;
+  if (sample.kind === 'row' && sample.values) {
+    const d = sample.shape[0] ?? 0;
+    const shown = Math.min(d, ROW_COLUMNS_SHOWN);
+    const cells = Array.from({ length: shown }, (_, k) => ({
+      name: sample.columns?.[k] ?? `x${k}`,
+      value: sample.values![index * d + k],
+    }));
+    return (
+      <table style={{ fontSize: 11 }}>
+        <tbody>
+          {cells.map((c) => (
+            <tr key={c.name}>
+              <th scope="row" style={{ textAlign: 'left', fontWeight: 'normal' }}>
+                {c.name}
+              </th>
+              <td>{Number.isFinite(c.value) ? Number(c.value.toPrecision(4)) : String(c.value)}</td>
+            </tr>
+          ))}
+          {d > shown && (
+            <tr>
+              <td colSpan={2}>… {d - shown} more</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    );
+  }
+  if (sample.kind === 'text' && sample.texts) return <p style={{ margin: '4px 0 0' }}>{sample.texts[index]}</p>;
+  return null;
+}
+
+/** Draws one image sample on a small canvas (greyscale or RGB), scaled up pixelated. */
+function SampleImage(props: { sample: SamplePreview; index: number }): JSX.Element {
+  const ref = useRef<HTMLCanvasElement | null>(null);
+  const { sample, index } = props;
+  const [h, w] = sample.shape;
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx || !sample.values) return;
+    canvas.width = w;
+    canvas.height = h;
+    const image = ctx.createImageData(w, h);
+    image.data.set(sampleToRgba(sample.values, sample.shape, index));
+    ctx.putImageData(image, 0, 0);
+  }, [sample, index, h, w]);
+  const scale = Math.max(1, Math.floor(64 / Math.max(h, w)));
+  return (
+    <canvas
+      ref={ref}
+      aria-label="Sample image"
+      style={{ display: 'block', width: w * scale, height: h * scale, imageRendering: 'pixelated', marginTop: 4 }}
+    />
+  );
+}
