@@ -7,7 +7,7 @@
 import type { BackendName, Config, ConfigIssue } from '../core/config';
 import type { Modality } from '../core/data/dataset';
 import type { UploadSummary } from '../core/data/loaders/types';
-import type { TripletCategory } from '../core/mining';
+import type { MinedTriplet } from '../core/mining';
 
 /** The backends the worker can run on (`auto` is resolved before it reaches here). */
 export type ActiveBackend = Exclude<BackendName, 'auto'>;
@@ -69,15 +69,8 @@ export interface MetricsPoint {
   collapseWarning?: string;
 }
 
-export interface SnapshotTripletMessage {
-  anchor: number;
-  positive: number;
-  negative: number;
-  dAP: number;
-  dAN: number;
-  category: TripletCategory;
-  loss: number;
-}
+/** A mined triplet of the last batch (positions in that batch), as the core reports it. */
+export type SnapshotTripletMessage = MinedTriplet;
 
 /** 2-D embedding snapshot; arrays are transferred. */
 export interface SnapshotMessage {

@@ -1,4 +1,4 @@
-import type { TripletCategory } from '../mining';
+import type { MinedTriplet } from '../mining';
 import type { Metrics } from '../metrics/evaluate';
 
 /** Easy / semi-hard / hard triplet counts of one batch (δ = d(a,n) − d(a,p); see DESIGN.md). */
@@ -33,15 +33,7 @@ export interface StopReason {
 }
 
 /** A mined triplet of the last batch, in positions of that batch (see Snapshot.batch). */
-export interface SnapshotTriplet {
-  anchor: number;
-  positive: number;
-  negative: number;
-  dAP: number;
-  dAN: number;
-  category: TripletCategory;
-  loss: number;
-}
+export type SnapshotTriplet = MinedTriplet;
 
 /** 2-D view of the embedding space at one step. */
 export interface Snapshot {
