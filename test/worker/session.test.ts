@@ -1,0 +1,298 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { selectNodeBackend } from '../../src/cli/backend';
+import { makeConfig, type BackendName, type Config, type DeepPartial } from '../../src/core/config';
+import type { MetricsPoint, WorkerEvent } from '../../src/worker/protocol';
+import { TrainingSession, type SessionHost } from '../../src/worker/session';
+import { expectNoLeakedTensors, useCpuBackend } from '../helpers/tf';
+
+type Stamped = WorkerEvent & { at: number };
+
+/** A real host for Node: real clock, real macrotask yields, real tfjs cpu/wasm. */
+function harness() {
+  const events: Stamped[] = [];
+  const host: SessionHost = {
+    post: (event) => events.push({ ...event, at: performance.now() } as Stamped),
+    readAsset: async (file) => {
+      throw new Error(`could not download the built-in dataset file ${file}: HTTP 404`);
+    },
+    selectBackend: async (wanted: BackendName) => {
+      const r = await selectNodeBackend(wanted === 'wasm' ? 'wasm' : 'cpu');
+      return { backend: r.backend, reason: r.fallbackReason };
+    },
+    now: () => performance.now(),
+    yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
+  };
+  const session = new TrainingSession(host, 'cpu');
+  const of = <T extends WorkerEvent['type']>(type: T) => events.filter((e) => e.type === type) as (Extract<WorkerEvent, { type: T }> & { at: number })[];
+  return { session, events, of };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function blobsConfig(overrides: DeepPartial<Config> = {}): Config {
+  return makeConfig(overrides, makeConfig({
+    data: { dataset: 'blobs', evalSamples: 100 },
+    model: { tower: 'mlp', mlp: { hiddenUnits: [16] }, embeddingDim: 4 },
+    batch: { mode: 'pk', size: 20, classesPerBatch: 5 },
+    training: { evalEvery: 10, backend: 'cpu' },
+  }));
+}
+
+async function loadedSession() {
+  const h = harness();
+  await h.session.handle({ type: 'load-builtin', requestId: 1, name: 'blobs', seed: 1 });
+  expect(h.of('dataset-loaded')).toHaveLength(1);
+  return h;
+}
+
+/** Every step number in the progress events of `runId`, in order. */
+function progressSteps(h: ReturnType<typeof harness>, runId: number): number[] {
+  return h.of('progress').filter((e) => e.runId === runId).flatMap((e) => e.points.map((p) => p.step));
+}
+
+let active: TrainingSession | null = null;
+afterEach(async () => {
+  if (active) {
+    await active.handle({ type: 'dispose' });
+    active = null;
+  }
+  await useCpuBackend();
+});
+
+beforeAll(async () => {
+  await useCpuBackend();
+});
+
+describe('TrainingSession', () => {
+  it('loads a built-in, configures a run and posts its held-out preview and step-0 metrics', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    const loaded = h.of('dataset-loaded')[0];
+    expect(loaded.info.name).toBe('blobs');
+    expect(loaded.info.classNames).toHaveLength(5);
+    expect(loaded.preview.count).toBe(Math.min(32, loaded.info.numSamples));
+    // Classes are taken in turn: the first five preview samples are of five different classes.
+    expect(new Set(loaded.preview.labels.subarray(0, 5)).size).toBe(5);
+    expect(loaded.preview.values!.length).toBe(loaded.preview.count * 2);
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    const configured = h.of('configured')[0];
+    expect(configured.runId).toBe(1);
+    expect(configured.heldOut.count).toBeLessThanOrEqual(100);
+    expect(configured.heldOut.count).toBeGreaterThan(0);
+    const snapshot = h.of('snapshot')[0];
+    expect(snapshot.step).toBe(0);
+    expect(snapshot.labels.length).toBe(configured.heldOut.count);
+    expect(Array.from(snapshot.labels)).toEqual(Array.from(configured.heldOut.labels));
+    expect(h.of('metrics')[0].metrics.step).toBe(0);
+    expect(h.of('state').at(-1)).toMatchObject({ runId: 1, state: 'ready', step: 0 });
+    expect(h.of('backend')[0].backend).toBe('cpu');
+  });
+
+  it('pause takes effect within 100 ms; progress carries every step exactly once at a bounded rate', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    const startEvents = h.events.length;
+    const trainAt = performance.now();
+    await h.session.handle({ type: 'train', runId: 1 });
+    await sleep(1300);
+    const pauseAt = performance.now();
+    await h.session.handle({ type: 'pause', runId: 1 });
+    const paused = h.of('state').find((e) => e.state === 'paused')!;
+    expect(paused.at - pauseAt).toBeLessThan(100);
+    const stepAtPause = paused.step;
+    expect(stepAtPause).toBeGreaterThan(5);
+    await sleep(200);
+    expect(h.session.current.step).toBe(stepAtPause);
+    // Deltas: 1..N, each once.
+    expect(progressSteps(h, 1)).toEqual(Array.from({ length: stepAtPause }, (_, i) => i + 1));
+    // Rates: progress ≥ ~100 ms apart, snapshots ≥ 250 ms, metrics ≥ 1 s (the pause's own refresh excepted).
+    const during = h.events.slice(startEvents).filter((e) => e.at < pauseAt);
+    const gaps = (type: string) => {
+      const times = during.filter((e) => e.type === type).map((e) => e.at);
+      return times.slice(1).map((t, i) => t - times[i]);
+    };
+    const elapsed = pauseAt - trainAt;
+    expect(during.filter((e) => e.type === 'progress').length).toBeLessThanOrEqual(elapsed / 100 + 1);
+    expect(during.filter((e) => e.type === 'progress').length).toBeGreaterThanOrEqual(3);
+    for (const g of gaps('progress')) expect(g).toBeGreaterThanOrEqual(95);
+    for (const g of gaps('snapshot')) expect(g).toBeGreaterThanOrEqual(245);
+    for (const g of gaps('metrics')) expect(g).toBeGreaterThanOrEqual(995);
+    // The pause refreshes metrics and the snapshot at the paused step.
+    expect(h.of('metrics').at(-1)!.metrics.step).toBe(stepAtPause);
+    expect(h.of('snapshot').at(-1)!.step).toBe(stepAtPause);
+  });
+
+  it('step advances exactly one step, then paused with fresh metrics', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    await h.session.handle({ type: 'step', runId: 1 });
+    expect(h.of('state').at(-1)).toMatchObject({ state: 'paused', step: 1 });
+    await h.session.handle({ type: 'step', runId: 1 });
+    await h.session.whenIdle();
+    expect(h.of('state').at(-1)).toMatchObject({ state: 'paused', step: 2 });
+    expect(progressSteps(h, 1)).toEqual([1, 2]);
+    expect(h.of('metrics').at(-1)!.metrics.step).toBe(2);
+    expect(h.of('snapshot').at(-1)!.step).toBe(2);
+  });
+
+  it('a speed cap of 5 steps/s gives 4 to 6 steps in about a second', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    await h.session.handle({ type: 'speed', stepsPerSecond: 5 });
+    await h.session.handle({ type: 'train', runId: 1 });
+    await sleep(1000);
+    await h.session.handle({ type: 'pause', runId: 1 });
+    const steps = h.of('state').at(-1)!.step;
+    expect(steps).toBeGreaterThanOrEqual(4);
+    expect(steps).toBeLessThanOrEqual(6);
+    expect(progressSteps(h, 1)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
+  });
+
+  it('ignores commands with a stale runId', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    await h.session.handle({ type: 'configure', runId: 2, config: blobsConfig({ seed: 2 }) });
+    const before = h.events.length;
+    await h.session.handle({ type: 'train', runId: 1 });
+    await h.session.handle({ type: 'step', runId: 1 });
+    await h.session.handle({ type: 'refresh', runId: 1 });
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    await h.session.whenIdle();
+    expect(h.events.length).toBe(before);
+    expect(h.session.current).toMatchObject({ runId: 2, state: 'ready', step: 0 });
+    await h.session.handle({ type: 'step', runId: 2 });
+    expect(h.of('state').at(-1)).toMatchObject({ runId: 2, state: 'paused', step: 1 });
+  });
+
+  it('a dataset error keeps the previous dataset and run usable', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    await h.session.handle({ type: 'load-builtin', requestId: 2, name: 'digits', seed: 1 });
+    const failed = h.of('dataset-error')[0];
+    expect(failed.requestId).toBe(2);
+    expect(failed.message).toMatch(/digits\.json: HTTP 404/);
+    const csv = new TextEncoder().encode('x,y,label\n1,2,a\n3,4,b\n');
+    await h.session.handle({ type: 'load-upload', requestId: 3, files: [{ name: 'tiny.npy', bytes: csv.buffer as ArrayBuffer }] });
+    expect(h.of('dataset-error')[1].requestId).toBe(3);
+    expect(h.of('dataset-error')[1].message).toMatch(/tiny\.npy/);
+    await h.session.handle({ type: 'use-upload', requestId: 4 });
+    expect(h.of('dataset-error')[2].requestId).toBe(4);
+    expect(h.of('dataset-loaded')).toHaveLength(1);
+    await h.session.handle({ type: 'step', runId: 1 });
+    expect(h.of('state').at(-1)).toMatchObject({ runId: 1, state: 'paused', step: 1 });
+    await h.session.handle({ type: 'configure', runId: 2, config: blobsConfig() });
+    await h.session.handle({ type: 'step', runId: 2 });
+    expect(h.of('state').at(-1)).toMatchObject({ runId: 2, state: 'paused', step: 1 });
+  });
+
+  it('a diverging run halts with the reason and a suggestion; Reset starts afresh', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    const diverging = blobsConfig({
+      model: { l2Normalize: false },
+      objective: { loss: 'contrastive', distance: 'squared-euclidean', margin: 1 },
+      optimizer: { name: 'sgd', learningRate: 10 },
+    });
+    await h.session.handle({ type: 'configure', runId: 1, config: diverging });
+    await h.session.handle({ type: 'train', runId: 1 });
+    for (let i = 0; i < 100 && h.of('halted').length === 0; i++) await sleep(50);
+    const halted = h.of('halted')[0];
+    expect(halted).toBeDefined();
+    expect(halted.reason).toMatch(/the loss became (NaN|Infinity|-Infinity) at step \d+/);
+    expect(halted.suggestion).toMatch(/lower the learning rate \(now 10\) or turn on L2 normalisation/);
+    await h.session.whenIdle();
+    expect(h.of('state').at(-1)).toMatchObject({ state: 'stopped', step: halted.step });
+    expect(progressSteps(h, 1).at(-1)).toBe(halted.step);
+    await h.session.handle({ type: 'train', runId: 1 });
+    expect(h.session.current.state).toBe('stopped');
+    await h.session.handle({ type: 'configure', runId: 2, config: blobsConfig() });
+    await h.session.handle({ type: 'step', runId: 2 });
+    expect(h.of('state').at(-1)).toMatchObject({ runId: 2, state: 'paused', step: 1 });
+  });
+
+  it('set-backend cpu → wasm continues from the same weights and step', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    for (let i = 0; i < 5; i++) await h.session.handle({ type: 'step', runId: 1 });
+    const before: MetricsPoint = h.of('metrics').at(-1)!.metrics;
+    expect(before.step).toBe(5);
+    await h.session.handle({ type: 'set-backend', backend: 'wasm' });
+    expect(tf.getBackend()).toBe('wasm');
+    expect(h.of('backend').at(-1)!.backend).toBe('wasm');
+    const after = h.of('metrics').at(-1)!.metrics;
+    expect(after.step).toBe(5);
+    // Same weights on another backend: the fixed validation batch's loss agrees to float precision.
+    expect(before.validationLoss).not.toBeNull();
+    expect(Math.abs(after.validationLoss! - before.validationLoss!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(before.validationLoss!)));
+    expect(after.precisionAt1).toBeCloseTo(before.precisionAt1!, 5);
+    await h.session.handle({ type: 'step', runId: 1 });
+    expect(h.of('state').at(-1)).toMatchObject({ state: 'paused', step: 6 });
+    expect(progressSteps(h, 1)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a train/pause cycle leaks no tensors', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    await expectNoLeakedTensors(async () => {
+      await h.session.handle({ type: 'train', runId: 1 });
+      await sleep(150);
+      await h.session.handle({ type: 'pause', runId: 1 });
+      await h.session.whenIdle();
+    });
+    expect(h.of('error')).toHaveLength(0);
+  });
+});
+
+describe('TrainingSession on a (simulated) WebGL backend', () => {
+  it('a lost context switches to WASM, keeps the weights and step, and keeps training', async () => {
+    // The GPU is simulated: the "webgl" run really computes on cpu, and the context-lost flag is the host's.
+    let lost = false;
+    const events: WorkerEvent[] = [];
+    const session = new TrainingSession({
+      post: (event) => events.push(event),
+      readAsset: async (file) => {
+        throw new Error(`no asset ${file}`);
+      },
+      selectBackend: async (wanted: BackendName) => {
+        if (wanted === 'wasm') {
+          const r = await selectNodeBackend('wasm');
+          return { backend: r.backend };
+        }
+        await useCpuBackend();
+        return { backend: 'webgl', renderer: 'simulated GPU' };
+      },
+      now: () => performance.now(),
+      yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
+      isContextLost: () => lost,
+      loseContext: () => (lost = true),
+    }, 'auto');
+    active = session;
+    await session.handle({ type: 'load-builtin', requestId: 1, name: 'blobs', seed: 1 });
+    await session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    for (let i = 0; i < 3; i++) await session.handle({ type: 'step', runId: 1 });
+    await session.handle({ type: 'train', runId: 1 });
+    await sleep(100);
+    await session.handle({ type: 'debug-lose-context' });
+    for (let i = 0; i < 100 && !events.some((e) => e.type === 'backend' && e.backend === 'wasm'); i++) await sleep(20);
+    const switched = events.find((e) => e.type === 'backend' && e.backend === 'wasm') as Extract<WorkerEvent, { type: 'backend' }>;
+    expect(switched).toBeDefined();
+    const from = Number(/from step (\d+)$/.exec(switched.reason ?? '')?.[1]);
+    expect(switched.reason).toMatch(/^The WebGL context was lost; continuing on WASM from step \d+$/);
+    expect(from).toBeGreaterThanOrEqual(3);
+    await sleep(300);
+    await session.handle({ type: 'pause', runId: 1 });
+    const state = events.filter((e) => e.type === 'state').at(-1) as Extract<WorkerEvent, { type: 'state' }>;
+    expect(state.state).toBe('paused');
+    expect(state.step).toBeGreaterThan(from);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(events.filter((e) => e.type === 'error')).toHaveLength(0);
+  });
+});
