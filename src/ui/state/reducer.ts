@@ -1,0 +1,254 @@
+/**
+ * The playground's one state object and the pure reducer that moves it on worker events and UI actions.
+ * Events of runs the page no longer shows (runId ≠ current) are dropped. Progress arrives as deltas: they are
+ * appended to the run's history arrays in place (copying 100,000 points per event would stall the page), and the
+ * reducer first truncates each array to the length its input state knows, so a reducer call repeated with the same
+ * state (React's StrictMode does that) gives the same result.
+ */
+import { validate, type Config, type ConfigIssue } from '../../core/config';
+import type { ActiveBackend, DatasetInfo, MetricsPoint, ProgressPoint, RunState, SamplePreview, SnapshotMessage, WorkerEvent } from '../../worker/protocol';
+import { traitsOf } from './configForm';
+
+/** The step-by-step record of the current run; arrays are shared between states and appended in place. */
+export interface History {
+  progress: ProgressPoint[];
+  metrics: MetricsPoint[];
+  /** How many entries of each array belong to this state (the arrays may run ahead for a discarded state). */
+  progressCount: number;
+  metricsCount: number;
+}
+
+/** Where an upload is in its parse → check → use flow. */
+export type UploadState =
+  | { phase: 'idle' }
+  | { phase: 'parsing'; requestId: number; fraction: number }
+  | { phase: 'parsed'; requestId: number; info: DatasetInfo; preview: SamplePreview }
+  | { phase: 'using'; requestId: number; info: DatasetInfo };
+
+export interface AppState {
+  config: Config;
+  /** validate(config, traits) of the current form. */
+  issues: ConfigIssue[];
+  /** Issues the worker reported for the current run's config. */
+  workerIssues: ConfigIssue[];
+  dataset: DatasetInfo | null;
+  preview: SamplePreview | null;
+  /** A built-in load in flight (its requestId), so late answers of older requests are ignored. */
+  pendingLoad: number | null;
+  /** The last load/upload error (the previous dataset stays). */
+  datasetError: string | null;
+  upload: UploadState;
+  /** The upload in use (kept as an option of the dataset select). */
+  usedUpload: DatasetInfo | null;
+  runId: number;
+  runState: RunState;
+  step: number;
+  epoch: number;
+  lastLoss: number | null;
+  stepsPerSecond: number;
+  history: History;
+  snapshot: SnapshotMessage | null;
+  heldOut: SamplePreview | null;
+  backend: ActiveBackend | null;
+  backendNote: string | null;
+  halted: { step: number; reason: string; suggestion: string } | null;
+  error: string | null;
+}
+
+export type Action =
+  | { type: 'event'; event: WorkerEvent }
+  /** The form changed the config (validated here against the loaded data). */
+  | { type: 'edit-config'; config: Config }
+  /** A fresh run was requested (configure sent with this runId): history starts over. */
+  | { type: 'new-run'; runId: number }
+  | { type: 'request-load'; requestId: number }
+  | { type: 'request-upload'; requestId: number }
+  | { type: 'request-use-upload'; requestId: number }
+  | { type: 'discard-upload' }
+  | { type: 'worker-restarted' };
+
+/** A new, empty history (fresh arrays, so older states keep theirs). */
+export function emptyHistory(): History {
+  return { progress: [], metrics: [], progressCount: 0, metricsCount: 0 };
+}
+
+/** The state before anything is loaded. */
+export function initialState(config: Config): AppState {
+  return {
+    config,
+    issues: validate(config),
+    workerIssues: [],
+    dataset: null,
+    preview: null,
+    pendingLoad: null,
+    datasetError: null,
+    upload: { phase: 'idle' },
+    usedUpload: null,
+    runId: 0,
+    runState: 'empty',
+    step: 0,
+    epoch: 0,
+    lastLoss: null,
+    stepsPerSecond: 0,
+    history: emptyHistory(),
+    snapshot: null,
+    heldOut: null,
+    backend: null,
+    backendNote: null,
+    halted: null,
+    error: null,
+  };
+}
+
+/** The crash note shown next to the status line. */
+export const CRASH_NOTE = 'The training worker crashed and was restarted';
+
+function appendProgress(history: History, points: readonly ProgressPoint[]): History {
+  const progress = history.progress;
+  progress.length = history.progressCount;
+  for (const p of points) progress.push(p);
+  return { ...history, progressCount: progress.length };
+}
+
+function appendMetrics(history: History, point: MetricsPoint): History {
+  const metrics = history.metrics;
+  metrics.length = history.metricsCount;
+  metrics.push(point);
+  return { ...history, metricsCount: metrics.length };
+}
+
+function runScoped(event: WorkerEvent): number | undefined {
+  return 'runId' in event ? event.runId : undefined;
+}
+
+function onEvent(state: AppState, event: WorkerEvent): AppState {
+  const runId = runScoped(event);
+  if (runId !== undefined && runId !== state.runId) return state;
+  switch (event.type) {
+    case 'backend': {
+      const note = event.reason ?? (state.backendNote === CRASH_NOTE ? CRASH_NOTE : null);
+      return { ...state, backend: event.backend, backendNote: note };
+    }
+    case 'load-progress':
+      if (state.upload.phase === 'parsing' && state.upload.requestId === event.requestId) {
+        return { ...state, upload: { ...state.upload, fraction: event.fraction } };
+      }
+      return state;
+    case 'upload-parsed':
+      if (state.upload.phase === 'parsing' && state.upload.requestId === event.requestId) {
+        return { ...state, upload: { phase: 'parsed', requestId: event.requestId, info: event.info, preview: event.preview }, datasetError: null };
+      }
+      return state;
+    case 'dataset-loaded': {
+      const fromUpload = state.upload.phase === 'using' && state.upload.requestId === event.requestId;
+      if (!fromUpload && state.pendingLoad !== event.requestId) return state;
+      const next: AppState = {
+        ...state,
+        dataset: event.info,
+        preview: event.preview,
+        pendingLoad: null,
+        datasetError: null,
+        upload: fromUpload ? { phase: 'idle' } : state.upload,
+        usedUpload: fromUpload ? event.info : state.usedUpload,
+      };
+      return { ...next, issues: validate(next.config, traitsOf(event.info)) };
+    }
+    case 'dataset-error': {
+      const uploadFailed = (state.upload.phase === 'parsing' || state.upload.phase === 'using') && state.upload.requestId === event.requestId;
+      const loadFailed = state.pendingLoad === event.requestId;
+      if (!uploadFailed && !loadFailed) return state;
+      return {
+        ...state,
+        datasetError: event.message,
+        upload: uploadFailed ? { phase: 'idle' } : state.upload,
+        pendingLoad: loadFailed ? null : state.pendingLoad,
+      };
+    }
+    case 'configured':
+      return { ...state, heldOut: event.heldOut, runState: 'ready', workerIssues: [], error: null };
+    case 'config-error':
+      return { ...state, workerIssues: event.issues, runState: 'empty' };
+    case 'progress': {
+      if (event.points.length === 0) return { ...state, stepsPerSecond: event.stepsPerSecond };
+      const last = event.points[event.points.length - 1];
+      return {
+        ...state,
+        history: appendProgress(state.history, event.points),
+        step: Math.max(state.step, last.step),
+        epoch: last.epoch,
+        lastLoss: last.loss,
+        stepsPerSecond: event.stepsPerSecond,
+      };
+    }
+    case 'metrics':
+      return { ...state, history: appendMetrics(state.history, event.metrics) };
+    case 'snapshot': {
+      const { type: _type, runId: _runId, ...snapshot } = event;
+      return { ...state, snapshot };
+    }
+    case 'state':
+      return {
+        ...state,
+        runState: event.state,
+        step: event.step,
+        epoch: event.epoch,
+        halted: event.state === 'running' ? null : state.halted,
+      };
+    case 'halted':
+      return { ...state, runState: 'paused', halted: { step: event.step, reason: event.reason, suggestion: event.suggestion } };
+    case 'error':
+      return { ...state, error: event.message };
+  }
+}
+
+/** The pure transition function of the whole page. */
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'event':
+      return onEvent(state, action.event);
+    case 'edit-config':
+      return { ...state, config: action.config, issues: validate(action.config, traitsOf(state.dataset)) };
+    case 'new-run':
+      return {
+        ...state,
+        runId: action.runId,
+        runState: 'empty',
+        step: 0,
+        epoch: 0,
+        lastLoss: null,
+        stepsPerSecond: 0,
+        history: emptyHistory(),
+        snapshot: null,
+        heldOut: null,
+        halted: null,
+        workerIssues: [],
+        error: null,
+      };
+    case 'request-load':
+      return { ...state, pendingLoad: action.requestId, datasetError: null };
+    case 'request-upload':
+      return { ...state, upload: { phase: 'parsing', requestId: action.requestId, fraction: 0 }, datasetError: null };
+    case 'request-use-upload':
+      if (state.upload.phase !== 'parsed') return state;
+      return { ...state, upload: { phase: 'using', requestId: action.requestId, info: state.upload.info } };
+    case 'discard-upload':
+      return { ...state, upload: { phase: 'idle' } };
+    case 'worker-restarted':
+      return { ...state, backendNote: CRASH_NOTE, runState: state.runState === 'running' ? 'paused' : state.runState };
+  }
+}
+
+/** The view of the history the charts take (exactly the entries of this state). */
+export function progressOf(state: AppState): readonly ProgressPoint[] {
+  return state.history.progress.length === state.history.progressCount ? state.history.progress : state.history.progress.slice(0, state.history.progressCount);
+}
+
+/** Same as progressOf for the held-out metrics. */
+export function metricsOf(state: AppState): readonly MetricsPoint[] {
+  return state.history.metrics.length === state.history.metricsCount ? state.history.metrics : state.history.metrics.slice(0, state.history.metricsCount);
+}
+
+/** The last metrics point, or null before the first evaluation. */
+export function latestMetrics(state: AppState): MetricsPoint | null {
+  return state.history.metricsCount > 0 ? state.history.metrics[state.history.metricsCount - 1] : null;
+}

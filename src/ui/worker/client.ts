@@ -1,0 +1,137 @@
+/**
+ * The page's handle on the training worker: typed commands out, typed events in. It remembers what a fresh worker
+ * would need (backend choice, dataset, current run config) so that when the worker crashes it can start a new one
+ * and replay those commands: the page keeps its data and history and the user just presses Train again.
+ */
+import type { BackendName } from '../../core/config';
+import type { Command, WorkerEvent } from '../../worker/protocol';
+
+/** The part of `Worker` the client uses (so tests can hand in a stand-in). */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+}
+
+/** Creates the real module worker (Vite bundles `training.worker.ts` from this URL). */
+export function createTrainingWorker(): WorkerLike {
+  return new Worker(new URL('../../worker/training.worker.ts', import.meta.url), { type: 'module' });
+}
+
+type UploadFile = { name: string; bytes: ArrayBuffer; className?: string };
+
+/** Copies of the upload's bytes (the originals are transferred) so a restarted worker can parse it again. */
+function copyFiles(files: readonly UploadFile[]): UploadFile[] {
+  return files.map((f) => ({ ...f, bytes: f.bytes.slice(0) }));
+}
+
+export class WorkerClient {
+  private worker: WorkerLike;
+  private readonly listeners = new Set<(event: WorkerEvent) => void>();
+  private readonly restartListeners = new Set<() => void>();
+  private backend: Command | null = null;
+  private speed: Command | null = null;
+  /** Replays the current dataset: a built-in load, or an upload's parse + use. */
+  private dataset: Command[] = [];
+  private parsedUpload: Command | null = null;
+  private configure: Command | null = null;
+  private disposed = false;
+  /** How many times the worker was restarted after a crash. */
+  restarts = 0;
+
+  constructor(private readonly factory: () => WorkerLike = createTrainingWorker) {
+    this.worker = this.start();
+  }
+
+  private start(): WorkerLike {
+    const worker = this.factory();
+    worker.onmessage = (message: MessageEvent) => {
+      const event = message.data as WorkerEvent;
+      for (const listener of this.listeners) listener(event);
+    };
+    worker.onerror = (error: ErrorEvent) => {
+      error.preventDefault?.();
+      this.restart();
+    };
+    return worker;
+  }
+
+  /** Replaces a crashed worker and replays backend, dataset and run configuration. */
+  restart(): void {
+    if (this.disposed) return;
+    try {
+      this.worker.terminate();
+    } catch {
+      // A crashed worker may already be gone.
+    }
+    this.restarts += 1;
+    this.worker = this.start();
+    const replay = [this.backend, this.speed, ...this.dataset, this.configure].filter((c): c is Command => c !== null);
+    for (const command of replay) this.post(command.type === 'load-upload' ? { ...command, files: copyFiles(command.files) } : command);
+    for (const listener of this.restartListeners) listener();
+  }
+
+  private post(command: Command): void {
+    const transfer: Transferable[] = command.type === 'load-upload' ? command.files.map((f) => f.bytes) : [];
+    this.worker.postMessage(command, transfer);
+  }
+
+  /** Sends a command (upload bytes are transferred, not copied). */
+  send(command: Command): void {
+    switch (command.type) {
+      case 'set-backend':
+        this.backend = command;
+        break;
+      case 'speed':
+        this.speed = command;
+        break;
+      case 'load-builtin':
+        this.dataset = [command];
+        this.configure = null;
+        break;
+      case 'load-upload':
+        this.parsedUpload = { ...command, files: copyFiles(command.files) };
+        break;
+      case 'use-upload':
+        if (this.parsedUpload) this.dataset = [this.parsedUpload, command];
+        this.configure = null;
+        break;
+      case 'configure':
+        this.configure = command;
+        break;
+      default:
+        break;
+    }
+    this.post(command);
+  }
+
+  /** Subscribes to worker events; returns the unsubscribe function. */
+  onEvent(listener: (event: WorkerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Subscribes to crash restarts (after the replay was sent). */
+  onRestart(listener: () => void): () => void {
+    this.restartListeners.add(listener);
+    return () => this.restartListeners.delete(listener);
+  }
+
+  /** Stops the worker for good. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    try {
+      this.worker.postMessage({ type: 'dispose' } satisfies Command, []);
+    } finally {
+      this.worker.terminate();
+    }
+  }
+}
+
+/** The `?backend=` test hook of the page URL, when it names a backend. */
+export function backendFromUrl(search: string): BackendName | null {
+  const value = new URLSearchParams(search).get('backend');
+  return value === 'webgl' || value === 'wasm' || value === 'cpu' || value === 'auto' ? value : null;
+}
