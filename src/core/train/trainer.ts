@@ -328,17 +328,18 @@ export class Trainer {
       batchEmbeddings.dispose();
       batch = {
         coordinates: this.pca.transform(batchValues, batchRows, dim),
-        labels: plan.labels,
-        sampleIndices: plan.sampleIndices,
+        labels: plan.labels.slice(),
+        sampleIndices: plan.sampleIndices.slice(),
         triplets,
       };
     }
     return {
       step: this.stepCount,
       coordinates,
-      labels: this.testLabels.length ? this.testLabels : new Int32Array(n),
-      indices: this.testIndices,
-      atypical: this.testAtypical,
+      // Copies: the worker transfers these buffers to the page, which would detach the trainer's own arrays.
+      labels: this.testLabels.length ? this.testLabels.slice() : new Int32Array(n),
+      indices: this.testIndices.slice(),
+      atypical: this.testAtypical?.slice(),
       batch,
     };
   }
@@ -362,7 +363,11 @@ export class Trainer {
 
   /** The held-out samples as stored (not halves), in the order of snapshot points, with their labels. */
   heldOutSamples(): { features: Float32Array; shape: number[]; labels: Int32Array; texts?: string[] } {
-    return { ...this.heldOut, labels: this.testLabels.length ? this.testLabels : new Int32Array(this.testIndices.length) };
+    return {
+      ...this.heldOut,
+      features: this.heldOut.features.slice(),
+      labels: this.testLabels.length ? this.testLabels.slice() : new Int32Array(this.testIndices.length),
+    };
   }
 
   /** A copy of every trainable weight (tower + head), e.g. to survive a lost WebGL context. */

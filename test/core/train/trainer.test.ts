@@ -124,6 +124,23 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
+  it('snapshot() and heldOutSamples() hand out copies: transferring them away leaves the trainer working', () => {
+    const trainer = Trainer.init(digitsConfig(), digits);
+    trainer.step();
+    const before = trainer.evaluate().metrics!.precisionAt1;
+    const s = trainer.snapshot();
+    const held = trainer.heldOutSamples();
+    // What postMessage(..., transfer) does to a worker's buffers: they are detached on this side.
+    const buffers = [s.labels, s.indices, s.coordinates, s.batch!.labels, s.batch!.sampleIndices, held.labels, held.features].map((a) => a.buffer as ArrayBuffer);
+    structuredClone(buffers, { transfer: [...new Set(buffers)] });
+    expect(s.labels.length).toBe(0);
+    expect(trainer.evaluate().metrics!.precisionAt1).toBe(before);
+    const again = trainer.snapshot();
+    expect(again.labels.length).toBe(again.coordinates.length / 2);
+    trainer.step();
+    trainer.dispose();
+  });
+
   it('evaluate() reports retrieval and verification metrics in range', () => {
     const trainer = Trainer.init(digitsConfig(), digits);
     trainer.step();
