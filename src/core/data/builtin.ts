@@ -75,7 +75,10 @@ export const BUILTIN_DATASETS: readonly BuiltinInfo[] = Object.freeze([
     suggested: {
       data: { dataset: 'fashion-mnist' },
       model: { tower: 'mlp', mlp: { hiddenUnits: [128] }, embeddingDim: 64, l2Normalize: true },
-      objective: { loss: 'triplet', margin: 0.2 },
+      // Margin 1 (unit-norm embeddings, distances in [0, 2]) rather than the parity recipe's 0.2: batch-all averages
+      // over the triplets that still violate the margin, so with 0.2 its loss stays near 0.2 while the embedding
+      // improves; with 1 the demo's loss visibly falls (≈0.71 → 0.51 over 400 steps) at a similar MAP@R (0.60).
+      objective: { loss: 'triplet', margin: 1 },
       batch: { mode: 'pk', size: 64, classesPerBatch: 8 },
     },
   },

@@ -1,23 +1,26 @@
 /** The model and training form: edits the one Config shape; every validate() problem is listed. */
-import { useState, type JSX, type ReactNode } from 'react';
+import { cloneElement, useId, useState, type JSX, type ReactElement } from 'react';
 import { BACKENDS, BATCH_MODES, DISTANCES, LOSSES, MINERS, MINING_MODES, OPTIMIZERS, TOWERS, type Config, type ConfigIssue } from '../../core/config';
 import { formatUnitList, HELP, parseUnitList, updateConfig } from '../state/configForm';
 
-function Field(props: { label: string; children: ReactNode; help?: string }): JSX.Element {
+/**
+ * One labelled control. The label points at the control by id instead of wrapping it: a wrapping label would
+ * fold the control's own text (a select's current option) into its accessible name ("Objective triplet").
+ */
+function Field(props: { label: string; children: ReactElement<{ id?: string }>; help?: string }): JSX.Element {
+  const id = useId();
   return (
     <div className="field">
-      <label>
-        <span>{props.label}</span>
-        {props.children}
-      </label>
+      <label htmlFor={id}>{props.label}</label>
+      {cloneElement(props.children, { id })}
       {props.help ? <p className="help">{props.help}</p> : null}
     </div>
   );
 }
 
-function Select<T extends string>(props: { value: T; options: readonly T[]; onChange(value: T): void; disabled?: boolean }): JSX.Element {
+function Select<T extends string>(props: { value: T; options: readonly T[]; onChange(value: T): void; disabled?: boolean; id?: string }): JSX.Element {
   return (
-    <select value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value as T)}>
+    <select id={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value as T)}>
       {props.options.map((o) => (
         <option key={o} value={o}>{o}</option>
       ))}
@@ -25,9 +28,10 @@ function Select<T extends string>(props: { value: T; options: readonly T[]; onCh
   );
 }
 
-function NumberInput(props: { value: number; step?: string; onChange(value: number): void; disabled?: boolean }): JSX.Element {
+function NumberInput(props: { value: number; step?: string; onChange(value: number): void; disabled?: boolean; id?: string }): JSX.Element {
   return (
     <input
+      id={props.id}
       type="number"
       step={props.step ?? 'any'}
       disabled={props.disabled}
