@@ -15,6 +15,8 @@ describe('faults', () => {
     await setControl(page, 'Objective', 'contrastive');
     await setControl(page, 'Distance', 'squared-euclidean');
     await setControl(page, 'L2-normalise embeddings', false);
+    // tanh saturates instead of dying like ReLU, so the exploding weights reach Infinity − Infinity = NaN.
+    await setControl(page, 'Activation', 'tanh');
     await setControl(page, 'Optimizer', 'sgd');
     await setControl(page, 'Learning rate', '10');
     await waitForState(page, 'ready', 30_000);

@@ -66,7 +66,7 @@ describe.each(['wasm', 'webgl'])('default demo on the %s backend', (backend) => 
 
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitForState(page, 'running');
-    await waitForStep(page, TRAIN_STEPS, 90_000);
+    await waitForStep(page, TRAIN_STEPS, 240_000);
     const late = await sampleLosses(10);
     // Loss falls: the mean of ten later batches is below the mean of the first three.
     expect(mean(late), `early ${early.join(', ')}; late ${late.join(', ')}`).toBeLessThan(mean(early));
@@ -83,7 +83,8 @@ describe.each(['wasm', 'webgl'])('default demo on the %s backend', (backend) => 
     expect(running.text).toMatch(/^Step \d+ · epoch \d+ · loss [\d.]+ · [\d.]+ steps\/s · backend \w+$/);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await waitForState(page, 'paused');
-  });
+    // WebGL here is SwiftShader (software): slower than WASM on a 2-core CI machine, hence the long bound.
+  }, 360_000);
 });
 
 describe('controls', () => {

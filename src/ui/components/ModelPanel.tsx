@@ -1,16 +1,17 @@
 /** The model and training form: edits the one Config shape; every validate() problem is listed. */
 import { cloneElement, useId, useState, type JSX, type ReactElement } from 'react';
-import { BACKENDS, BATCH_MODES, DISTANCES, LOSSES, MINERS, MINING_MODES, OPTIMIZERS, TOWERS, type Config, type ConfigIssue } from '../../core/config';
+import { ACTIVATIONS, BACKENDS, BATCH_MODES, DISTANCES, HEAD_COMBINES, LOSSES, MINERS, MINING_MODES, OPTIMIZERS, REDUCTIONS, TOWERS, type Config, type ConfigIssue } from '../../core/config';
 import { formatUnitList, HELP, parseUnitList, updateConfig } from '../state/configForm';
 
 /**
  * One labelled control. The label points at the control by id instead of wrapping it: a wrapping label would
  * fold the control's own text (a select's current option) into its accessible name ("Objective triplet").
  */
-function Field(props: { label: string; children: ReactElement<{ id?: string }>; help?: string }): JSX.Element {
+function Field(props: { label: string; children: ReactElement<{ id?: string }>; help?: string; advanced?: boolean }): JSX.Element {
   const id = useId();
   return (
-    <div className="field">
+    // `advanced` fields are hidden in classroom mode (features/teach/teach.css).
+    <div className={props.advanced ? 'field field-advanced' : 'field'}>
       <label htmlFor={id}>{props.label}</label>
       {cloneElement(props.children, { id })}
       {props.help ? <p className="help">{props.help}</p> : null}
@@ -41,6 +42,34 @@ function NumberInput(props: { value: number; step?: string; onChange(value: numb
   );
 }
 
+/**
+ * A comma-separated list of layer widths (e.g. conv filters). Keeps the user's text while it does not parse and
+ * reports why through `onError`; shows the config's list again when it changes from outside.
+ */
+function ListInput(props: { value: readonly number[]; onChange(value: number[]): void; onError(message: string | null): void; id?: string }): JSX.Element {
+  const [text, setText] = useState(formatUnitList(props.value));
+  const [shown, setShown] = useState(props.value);
+  if (shown !== props.value) {
+    setShown(props.value);
+    setText(formatUnitList(props.value));
+  }
+  return (
+    <input
+      id={props.id}
+      type="text"
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        const parsed = parseUnitList(e.target.value);
+        if (parsed.ok) {
+          props.onError(null);
+          props.onChange(parsed.value);
+        } else props.onError(parsed.message);
+      }}
+    />
+  );
+}
+
 /** `<section aria-label="Model and training">`; `locked` while training runs (edits would need a new run). */
 export function ModelPanel(props: {
   config: Config;
@@ -53,6 +82,7 @@ export function ModelPanel(props: {
   const { config: c, issues, locked, onChange } = props;
   const [unitsText, setUnitsText] = useState(formatUnitList(c.model.mlp.hiddenUnits));
   const [unitsError, setUnitsError] = useState<string | null>(null);
+  const [filtersError, setFiltersError] = useState<string | null>(null);
   const [shownUnits, setShownUnits] = useState(c.model.mlp.hiddenUnits);
   if (shownUnits !== c.model.mlp.hiddenUnits && !unitsError) {
     // The config changed from outside (new dataset): show its widths.
@@ -63,7 +93,7 @@ export function ModelPanel(props: {
   const objective = (patch: Partial<Config['objective']>) => onChange(updateConfig(c, 'objective', patch));
   const batch = (patch: Partial<Config['batch']>) => onChange(updateConfig(c, 'batch', patch));
   const data = (patch: Partial<Config['data']>) => onChange(updateConfig(c, 'data', patch));
-  const problems = [...(unitsError ? [unitsError] : []), ...issues.map((i) => i.message)];
+  const problems = [...(unitsError ? [unitsError] : []), ...(filtersError ? [`Conv filters: ${filtersError}`] : []), ...issues.map((i) => i.message)];
   return (
     <section aria-label="Model and training" className="panel">
       <h2>Model and training</h2>
@@ -89,6 +119,44 @@ export function ModelPanel(props: {
             }}
           />
         </Field>
+        {c.model.tower === 'mlp' ? (
+          <>
+            <Field label="Activation"><Select value={c.model.mlp.activation} options={ACTIVATIONS} onChange={(activation) => model({ mlp: { ...c.model.mlp, activation } })} /></Field>
+            <Field label="Dropout" advanced><NumberInput value={c.model.mlp.dropout} onChange={(dropout) => model({ mlp: { ...c.model.mlp, dropout } })} /></Field>
+            <Field label="Batch normalisation" advanced>
+              <input type="checkbox" checked={c.model.mlp.batchNorm} onChange={(e) => model({ mlp: { ...c.model.mlp, batchNorm: e.target.checked } })} />
+            </Field>
+          </>
+        ) : null}
+        {c.model.tower === 'cnn' ? (
+          <>
+            <Field label="Conv filters">
+              <ListInput
+                value={c.model.cnn.filters}
+                onChange={(filters) => model({ cnn: { ...c.model.cnn, filters } })}
+                onError={(message) => {
+                  setFiltersError(message);
+                  props.onFormError(message === null ? unitsError : `Conv filters: ${message}`);
+                }}
+              />
+            </Field>
+            <Field label="Kernel size" advanced><NumberInput value={c.model.cnn.kernelSize} step="1" onChange={(kernelSize) => model({ cnn: { ...c.model.cnn, kernelSize } })} /></Field>
+            <Field label="Dense units" advanced><NumberInput value={c.model.cnn.denseUnits} step="1" onChange={(denseUnits) => model({ cnn: { ...c.model.cnn, denseUnits } })} /></Field>
+            <Field label="Activation"><Select value={c.model.cnn.activation} options={ACTIVATIONS} onChange={(activation) => model({ cnn: { ...c.model.cnn, activation } })} /></Field>
+            <Field label="Dropout" advanced><NumberInput value={c.model.cnn.dropout} onChange={(dropout) => model({ cnn: { ...c.model.cnn, dropout } })} /></Field>
+            <Field label="Batch normalisation" advanced>
+              <input type="checkbox" checked={c.model.cnn.batchNorm} onChange={(e) => model({ cnn: { ...c.model.cnn, batchNorm: e.target.checked } })} />
+            </Field>
+          </>
+        ) : null}
+        {c.model.tower === 'lstm' || c.model.tower === 'gru' ? (
+          <>
+            <Field label="Token embedding size" advanced>
+              <NumberInput value={c.model.recurrent.tokenEmbeddingDim} step="1" onChange={(tokenEmbeddingDim) => model({ recurrent: { ...c.model.recurrent, tokenEmbeddingDim } })} />
+            </Field>
+            <Field label="Recurrent units"><NumberInput value={c.model.recurrent.units} step="1" onChange={(units) => model({ recurrent: { ...c.model.recurrent, units } })} /></Field>
+          </>
+        ) : null}
         <Field label="Embedding size"><NumberInput value={c.model.embeddingDim} step="1" onChange={(embeddingDim) => model({ embeddingDim })} /></Field>
         <Field label="L2-normalise embeddings">
           <input type="checkbox" checked={c.model.l2Normalize} onChange={(e) => model({ l2Normalize: e.target.checked })} />
@@ -103,27 +171,41 @@ export function ModelPanel(props: {
         <Field label="Miner" help={HELP.miner[c.mining.miner]}>
           <Select value={c.mining.miner} options={MINERS} onChange={(miner) => onChange(updateConfig(c, 'mining', { miner }))} />
         </Field>
-        <Field label="Mining mode">
+        <Field label="Mining mode" advanced>
           <Select value={c.mining.mode} options={MINING_MODES} onChange={(mode) => onChange(updateConfig(c, 'mining', { mode }))} />
         </Field>
-        <Field label="Batch composition"><Select value={c.batch.mode} options={BATCH_MODES} onChange={(mode) => batch({ mode })} /></Field>
-        <Field label="Batch size"><NumberInput value={c.batch.size} step="1" onChange={(size) => batch({ size })} /></Field>
-        <Field label="Classes per batch"><NumberInput value={c.batch.classesPerBatch} step="1" onChange={(classesPerBatch) => batch({ classesPerBatch })} /></Field>
-        <Field label="Optimizer">
+        <Field label="Batch composition" advanced><Select value={c.batch.mode} options={BATCH_MODES} onChange={(mode) => batch({ mode })} /></Field>
+        <Field label="Batch size" advanced><NumberInput value={c.batch.size} step="1" onChange={(size) => batch({ size })} /></Field>
+        <Field label="Classes per batch" advanced><NumberInput value={c.batch.classesPerBatch} step="1" onChange={(classesPerBatch) => batch({ classesPerBatch })} /></Field>
+        <Field label="Optimizer" advanced>
           <Select value={c.optimizer.name} options={OPTIMIZERS} onChange={(name) => onChange(updateConfig(c, 'optimizer', { name }))} />
         </Field>
-        <Field label="Learning rate">
+        <Field label="Learning rate" advanced>
           <NumberInput value={c.optimizer.learningRate} onChange={(learningRate) => onChange(updateConfig(c, 'optimizer', { learningRate }))} />
         </Field>
-        <Field label="Seed"><NumberInput value={c.seed} step="1" onChange={(seed) => onChange({ ...c, seed })} /></Field>
+        <Field label="Seed" advanced><NumberInput value={c.seed} step="1" onChange={(seed) => onChange({ ...c, seed })} /></Field>
         <Field label="Split input"><input type="checkbox" checked={c.data.splitInput} onChange={(e) => data({ splitInput: e.target.checked })} /></Field>
-        <Field label="Split ratio"><NumberInput value={c.data.splitRatio} onChange={(splitRatio) => data({ splitRatio })} /></Field>
-        <Field label="Temperature"><NumberInput value={c.objective.temperature} onChange={(temperature) => objective({ temperature })} /></Field>
-        <Field label="Soft margin">
+        <Field label="Split ratio" advanced><NumberInput value={c.data.splitRatio} onChange={(splitRatio) => data({ splitRatio })} /></Field>
+        <Field label="Temperature" advanced><NumberInput value={c.objective.temperature} onChange={(temperature) => objective({ temperature })} /></Field>
+        <Field label="Soft margin" advanced>
           <input type="checkbox" checked={c.objective.softMargin} onChange={(e) => objective({ softMargin: e.target.checked })} />
         </Field>
+        <Field label="Reduction" advanced help="Triplet loss: average over every mined triplet, or only over those that still violate the margin.">
+          <Select value={c.objective.reduction} options={REDUCTIONS} onChange={(reduction) => objective({ reduction })} />
+        </Field>
+        {c.objective.loss === 'binary' ? (
+          <Field label="Head input"><Select value={c.objective.headCombine} options={HEAD_COMBINES} onChange={(headCombine) => objective({ headCombine })} /></Field>
+        ) : null}
+        {c.objective.distance === 'mahalanobis' ? (
+          <Field label="Mahalanobis regularisation" advanced>
+            <NumberInput value={c.objective.mahalanobisRegularization} onChange={(mahalanobisRegularization) => objective({ mahalanobisRegularization })} />
+          </Field>
+        ) : null}
+        <Field label="Evaluate every (steps)" advanced>
+          <NumberInput value={c.training.evalEvery} step="1" onChange={(evalEvery) => onChange(updateConfig(c, 'training', { evalEvery }))} />
+        </Field>
       </fieldset>
-      <Field label="Backend">
+      <Field label="Backend" advanced>
         <Select value={c.training.backend} options={BACKENDS} onChange={(backend) => props.onBackend(backend)} />
       </Field>
       {problems.length > 0 ? (

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every test the project has, in order — the type check, the Node suite (core, worker, UI logic, CLI,
+ * exports) and the end-to-end suite in Debian's Chromium against the built app — then one line
+ * `N passed, N failed` summed over all of them (the type check counts as one test). Each vitest run also writes
+ * its JSON report to .test-results/, so CI reads numbers, not vitest's summary. Exits non-zero if anything failed.
+ *
+ * `npm test -- --no-e2e` leaves out the browser suite (for machines without Chromium); CI never passes it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const out = resolve(root, '.test-results');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const bin = (name) => resolve(root, 'node_modules', '.bin', name);
+const withE2e = !process.argv.includes('--no-e2e');
+
+let passed = 0;
+let failed = 0;
+const parts = [];
+
+function run(label, command, args) {
+  console.log(`\n== ${label}: ${[command, ...args].join(' ')}`);
+  const r = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  return r.status ?? 1;
+}
+
+function vitest(label, configArgs, file) {
+  const report = resolve(out, file);
+  const status = run(label, bin('vitest'), ['run', ...configArgs, '--reporter=default', '--reporter=json', `--outputFile=${report}`]);
+  let p = 0;
+  let f = 0;
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    p = r.numPassedTests ?? 0;
+    f = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
+  } catch {
+    f = 1;
+  }
+  if (status !== 0 && f === 0) f = 1;
+  passed += p;
+  failed += f;
+  parts.push(`${label}: ${p} passed, ${f} failed`);
+}
+
+const tsc = run('type check', bin('tsc'), ['--noEmit', '-p', '.']);
+if (tsc === 0) passed += 1;
+else failed += 1;
+parts.push(`type check: ${tsc === 0 ? 'ok' : 'FAILED'}`);
+vitest('node suite', [], 'node.json');
+if (withE2e) vitest('browser suite', ['-c', 'vitest.e2e.config.ts'], 'e2e.json');
+
+writeFileSync(resolve(out, 'summary.json'), JSON.stringify({ passed, failed, parts }, null, 2));
+console.log(`\n${parts.join('\n')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
