@@ -3,6 +3,9 @@
  * a ragged CSV, and a zip of tiny class-folder PNGs. Seeded, so a failure reproduces.
  */
 import { encode as encodePng } from 'fast-png';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
 import { Rng } from '../../src/core/rng';
 
@@ -39,6 +42,24 @@ export function raggedCsv(name: string, raggedLine = 5): UploadFile {
  * different directions) plus seeded noise, so the classes are learnable.
  */
 export function imageZip(name: string, classes = 3, perClass = 12, seed = 11): UploadFile {
+  return { name, mimeType: 'application/zip', buffer: Buffer.from(zipSync(shapeImages(classes, perClass, seed), { level: 0 })) };
+}
+
+/**
+ * The same class-folder PNGs written to a fresh temporary folder (`<tmp>/shapes/class-<c>/<i>.png`), for the
+ * folder picker. Returns the `shapes` folder; the caller removes its parent when done.
+ */
+export function imageFolder(classes = 3, perClass = 12, seed = 11): string {
+  const root = mkdtempSync(join(tmpdir(), 'siamese-folder-'));
+  for (const [path, bytes] of Object.entries(shapeImages(classes, perClass, seed))) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), bytes);
+  }
+  return join(root, 'shapes');
+}
+
+/** `shapes/class-<c>/<i>.png` → PNG bytes: each class its own stripe pattern plus seeded noise. */
+function shapeImages(classes: number, perClass: number, seed: number): Record<string, Uint8Array> {
   const rng = new Rng(seed);
   const size = 8;
   const entries: Record<string, Uint8Array> = {};
@@ -55,5 +76,5 @@ export function imageZip(name: string, classes = 3, perClass = 12, seed = 11): U
       entries[`shapes/class-${c}/${i}.png`] = encodePng({ width: size, height: size, data: pixels, channels: 1, depth: 8 });
     }
   }
-  return { name, mimeType: 'application/zip', buffer: Buffer.from(zipSync(entries, { level: 0 })) };
+  return entries;
 }

@@ -4,14 +4,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { alertTexts, statusOf, usePlayground, waitForState, waitForStep } from './harness';
-import { gaussianCsv, imageZip, raggedCsv, type UploadFile } from './fixtures';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { gaussianCsv, imageFolder, imageZip, raggedCsv, type UploadFile } from './fixtures';
 
 const playground = usePlayground();
 
 /** Uploads through the file input, waits for the summary, checks it, uses the data and trains a few steps. */
-async function uploadAndTrain(file: UploadFile, expected: { samples: number; classes: number; shape: RegExp }): Promise<void> {
+async function uploadAndTrain(
+  file: UploadFile | { folder: string; name: string },
+  expected: { samples: number; classes: number; shape: RegExp },
+): Promise<void> {
   const { page } = playground;
-  await page.getByLabel('Upload data').setInputFiles(file);
+  if ('folder' in file) await page.getByLabel('Upload image folder').setInputFiles(file.folder);
+  else await page.getByLabel('Upload data').setInputFiles(file);
   const summary = page.getByRole('region', { name: 'Upload summary' });
   await summary.waitFor({ state: 'visible', timeout: 30_000 });
   const text = (await summary.textContent()) ?? '';
@@ -45,6 +51,16 @@ describe('uploads', () => {
   it('a zip of class folders with PNGs is summarised, used and trained on', async () => {
     await playground.open('?backend=wasm');
     await uploadAndTrain(imageZip('shapes.zip', 3, 12), { samples: 36, classes: 3, shape: /\d+\s*[×x]\s*\d+/ });
+  });
+
+  it('a folder of class folders (the folder picker) is summarised, used and trained on', async () => {
+    await playground.open('?backend=wasm');
+    const folder = imageFolder(3, 10);
+    try {
+      await uploadAndTrain({ folder, name: 'images' }, { samples: 30, classes: 3, shape: /\d+\s*[×x]\s*\d+/ });
+    } finally {
+      rmSync(dirname(folder), { recursive: true, force: true });
+    }
   });
 
   it('a ragged CSV shows a specific alert and the previous dataset still trains', async () => {

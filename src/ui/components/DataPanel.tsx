@@ -6,6 +6,66 @@ import type { UploadState } from '../state/reducer';
 
 const ACCEPT = '.csv,.tsv,.txt,.npy,.zip,.png,.jpg,.jpeg';
 
+/** A file picked or dropped by the user, with the class folder it came from (image folders). */
+export interface PickedFile {
+  file: File;
+  className?: string;
+}
+
+/** The class of a file inside a chosen folder: its parent folder, when the path has one below the root. */
+export function classFromPath(relativePath: string): string | undefined {
+  const parts = relativePath.split('/').filter((p) => p !== '');
+  return parts.length > 2 ? parts[parts.length - 2] : undefined;
+}
+
+/** Files of a picker (a folder picker gives each file its relative path). */
+function pickedFromList(list: FileList | null): PickedFile[] {
+  return Array.from(list ?? [], (file) => {
+    const className = classFromPath((file as File & { webkitRelativePath?: string }).webkitRelativePath ?? '');
+    return className ? { file, className } : { file };
+  });
+}
+
+/** Minimal shapes of the File and Directory Entries API that a drop hands out. */
+interface DroppedEntry {
+  isFile: boolean;
+  isDirectory: boolean;
+  name: string;
+  fullPath: string;
+  file?(success: (file: File) => void, failure: (error: unknown) => void): void;
+  createReader?(): { readEntries(success: (entries: DroppedEntry[]) => void, failure: (error: unknown) => void): void };
+}
+
+/** Reads every file below a dropped entry (folders recursively), classed by their parent folder. */
+async function filesOfEntry(entry: DroppedEntry): Promise<PickedFile[]> {
+  if (entry.isFile && entry.file) {
+    const file = await new Promise<File>((resolve, reject) => entry.file!(resolve, reject));
+    const className = classFromPath(entry.fullPath);
+    return [className ? { file, className } : { file }];
+  }
+  if (!entry.isDirectory || !entry.createReader) return [];
+  const reader = entry.createReader();
+  const children: DroppedEntry[] = [];
+  // readEntries hands out at most ~100 entries per call: read until it returns none.
+  for (;;) {
+    const batch = await new Promise<DroppedEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    children.push(...batch);
+  }
+  const nested = await Promise.all(children.map(filesOfEntry));
+  return nested.flat();
+}
+
+/** What a drop holds: plain files, or whole folders walked through their entries. */
+async function pickedFromDrop(data: DataTransfer): Promise<PickedFile[]> {
+  const entries = Array.from(data.items ?? [], (item) => (item.kind === 'file' ? ((item as DataTransferItem & { webkitGetAsEntry?(): DroppedEntry | null }).webkitGetAsEntry?.() ?? null) : null));
+  if (entries.length > 0 && entries.every((e) => e !== null) && entries.some((e) => e!.isDirectory)) {
+    const nested = await Promise.all(entries.map((e) => filesOfEntry(e!)));
+    return nested.flat();
+  }
+  return Array.from(data.files, (file) => ({ file }));
+}
+
 function ImageThumb(props: { preview: SamplePreview; index: number }): JSX.Element {
   const ref = useRef<HTMLCanvasElement | null>(null);
   const { preview, index } = props;
@@ -71,7 +131,7 @@ export function DataPanel(props: {
   error: string | null;
   disabled: boolean;
   onSelect(name: string): void;
-  onFiles(files: File[]): void;
+  onFiles(files: PickedFile[]): void;
   onUse(): void;
   onDiscard(): void;
 }): JSX.Element {
@@ -98,11 +158,26 @@ export function DataPanel(props: {
         multiple
         accept={ACCEPT}
         onChange={(e) => {
-          const files = Array.from(e.target.files ?? []);
+          const files = pickedFromList(e.target.files);
           if (files.length > 0) props.onFiles(files);
           e.target.value = '';
         }}
       />
+      <label className="folder-pick">
+        Or a folder of images, one subfolder per class:{' '}
+        <input
+          type="file"
+          aria-label="Upload image folder"
+          multiple
+          // Non-standard but supported by Chromium, Firefox and Safari: pick a whole directory tree.
+          {...({ webkitdirectory: '' } as Record<string, string>)}
+          onChange={(e) => {
+            const files = pickedFromList(e.target.files);
+            if (files.length > 0) props.onFiles(files);
+            e.target.value = '';
+          }}
+        />
+      </label>
       <div
         role="button"
         tabIndex={0}
@@ -118,11 +193,12 @@ export function DataPanel(props: {
         onDragOver={(e) => e.preventDefault()}
         onDrop={(e) => {
           e.preventDefault();
-          const files = Array.from(e.dataTransfer.files);
-          if (files.length > 0) props.onFiles(files);
+          void pickedFromDrop(e.dataTransfer).then((files) => {
+            if (files.length > 0) props.onFiles(files);
+          });
         }}
       >
-        Drop CSV, TSV, text, .npy, ZIP or image files here (or click to choose)
+        Drop CSV, TSV, text, .npy, ZIP or image files, or a folder of class folders, here (or click to choose)
       </div>
       {upload.phase === 'parsing' ? <progress aria-label="Parsing upload" max={1} value={upload.fraction} /> : null}
       {upload.phase === 'parsed' ? (
