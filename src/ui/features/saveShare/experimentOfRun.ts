@@ -1,0 +1,78 @@
+/**
+ * Between the page and the experiment format: an Experiment from the current run (its weights as the worker sent
+ * them, its history as the page holds it, its data by name or with the uploaded files), and the worker command that
+ * reopens one. Pure, tested in Node.
+ */
+import { experimentTitle, type Experiment, type ExperimentMetricsPoint, type ExperimentProgressPoint, type UploadedFile } from '../../../core/export/experiment';
+import type { Command } from '../../../worker/protocol';
+import type { RestoreDataset, SaveShareEvent } from '../../../worker/saveShareProtocol';
+
+/** The `weights` answer of the worker. */
+export type WeightsEvent = Extract<SaveShareEvent, { type: 'weights' }>;
+
+/** What an experiment is built from. */
+export interface RunParts {
+  weights: WeightsEvent;
+  progress: readonly ExperimentProgressPoint[];
+  metrics: readonly ExperimentMetricsPoint[];
+  /** The upload's files when the run trained on an upload and the user chose to keep the data; else null. */
+  uploadFiles: readonly { name: string; bytes: ArrayBuffer; className?: string }[] | null;
+  /** When it is saved. */
+  now: Date;
+}
+
+/**
+ * The experiment of a run at the step its weights were taken: the configuration the run was built from (from the
+ * worker, not the form, which may hold an unapplied edit), history up to that step, and the data reference.
+ */
+export function experimentOfRun(parts: RunParts): Experiment {
+  const { weights: w } = parts;
+  const name = w.config.data.dataset;
+  const files: UploadedFile[] | null = parts.uploadFiles
+    ? parts.uploadFiles.map((f) => ({ name: f.name, ...(f.className !== undefined ? { className: f.className } : {}), bytes: new Uint8Array(f.bytes.slice(0)) }))
+    : null;
+  return {
+    title: experimentTitle(w.config, w.step),
+    savedAt: parts.now.toISOString(),
+    config: structuredClone(w.config),
+    dataset: name.startsWith('upload:') ? { kind: 'upload', name, files } : { kind: 'builtin', name },
+    step: w.step,
+    epoch: w.epoch,
+    history: {
+      progress: parts.progress.filter((p) => p.step <= w.step).map((p) => ({ ...p })),
+      metrics: parts.metrics.filter((m) => m.step <= w.step).map((m) => ({ ...m })),
+    },
+    weights: w.weights,
+  };
+}
+
+/** The data part of a restore command (each file's bytes copied into its own ArrayBuffer). */
+export function restoreDatasetOf(experiment: Experiment): RestoreDataset {
+  const d = experiment.dataset;
+  if (d.kind === 'builtin') return { kind: 'builtin', name: d.name };
+  return {
+    kind: 'upload',
+    name: d.name,
+    files: d.files ? d.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer as ArrayBuffer, ...(f.className !== undefined ? { className: f.className } : {}) })) : null,
+  };
+}
+
+/** The worker command that reopens `experiment` as run `runId`. */
+export function restoreCommandOf(experiment: Experiment, runId: number, requestId: number, source: string): Command {
+  return {
+    type: 'restore-run',
+    runId,
+    requestId,
+    config: structuredClone(experiment.config),
+    dataset: restoreDatasetOf(experiment),
+    weights: experiment.weights,
+    step: experiment.step,
+    source,
+  };
+}
+
+/** "experiment-fashion-mnist-step230.json". */
+export function experimentFileName(experiment: Experiment): string {
+  const data = experiment.config.data.dataset.replace(/^upload:/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'data';
+  return `experiment-${data}-step${experiment.step}.json`;
+}
