@@ -1,0 +1,32 @@
+/**
+ * The common shape of the non-linear projections (UMAP, t-SNE): a layout that advances in small, bounded steps,
+ * so whoever drives it (the projection worker) can yield between steps, report progress and stop at once when a
+ * newer request arrives. PCA stays the default view and is computed by the trainer with each snapshot.
+ */
+
+/** The projections the playground offers; `pca` is the trainer's stable PCA. */
+export const PROJECTIONS = ['pca', 'umap', 'tsne'] as const;
+export type ProjectionName = (typeof PROJECTIONS)[number];
+
+/** Human names, for selects and captions. */
+export const PROJECTION_TITLES: Record<ProjectionName, string> = {
+  pca: 'PCA',
+  umap: 'UMAP',
+  tsne: 't-SNE',
+};
+
+/** A 2-D layout computed in steps. */
+export interface StepLayout {
+  /** Does one bounded piece of work (tens of milliseconds at most for ≤ 2,000 points); true once finished. */
+  step(): boolean;
+  /** Fraction of the work done, 0 to 1. */
+  readonly progress: number;
+  /** The current positions, n × 2 row-major (a fresh array). */
+  coordinates(): Float32Array;
+}
+
+/** Runs a layout to the end in one go (tests, Node). */
+export function runToEnd(layout: StepLayout, maxSteps = 1_000_000): Float32Array {
+  for (let i = 0; i < maxSteps; i++) if (layout.step()) return layout.coordinates();
+  throw new Error(`the layout did not finish within ${maxSteps} steps`);
+}

@@ -1,0 +1,165 @@
+/**
+ * The worker side of the inspect commands (issue 4): answers neighbour, comparison, query and embedding requests
+ * from the current Trainer. Held-out embeddings are computed once per step and reused for every question asked at
+ * that step (a paused run is often asked many). The session forwards commands and evaluations here.
+ */
+import { HEAD_LOSSES } from '../core/config';
+import { featureSize } from '../core/data/dataset';
+import { queryFeatures } from '../core/data/query';
+import { splitInputHalves } from '../core/data/splitInput';
+import { decodeTokens } from '../core/data/text';
+import { nearestNeighbours, rowDistance, verdictAt, type Neighbour } from '../core/metrics/neighbours';
+import type { Trainer } from '../core/train/trainer';
+import type { Evaluation } from '../core/train/types';
+import type { InspectCommand, InspectEvent, NeighbourMessage, ThresholdSource } from './inspectProtocol';
+import type { SamplePreview } from './protocol';
+
+/** The most neighbours one request may ask for. */
+export const MAX_NEIGHBOURS = 50;
+
+interface CachedEmbeddings {
+  trainer: Trainer;
+  step: number;
+  values: Float32Array;
+  n: number;
+  dim: number;
+}
+
+export class Inspector {
+  private cache: CachedEmbeddings | null = null;
+  private best: { trainer: Trainer; threshold: number } | null = null;
+
+  /** Remembers the best verification threshold of an evaluation (the default for verdicts). */
+  noteEvaluation(trainer: Trainer, evaluation: Evaluation): void {
+    const distanceBased = !HEAD_LOSSES.includes(trainer.config.objective.loss);
+    const threshold = evaluation.metrics?.bestThreshold ?? (distanceBased ? evaluation.pairs?.threshold : undefined);
+    this.best = threshold !== undefined && Number.isFinite(threshold) ? { trainer, threshold } : null;
+  }
+
+  /** One answer per command; failures become an `inspect-error` event (never a throw). */
+  handle(command: InspectCommand, trainer: Trainer): InspectEvent {
+    const { runId, requestId } = command;
+    try {
+      switch (command.type) {
+        case 'neighbours': {
+          const e = this.embeddings(trainer);
+          checkIndex(command.index, e.n, 'the selected sample');
+          const found = nearestNeighbours(e.values, e.n, e.dim, e.values.subarray(command.index * e.dim, (command.index + 1) * e.dim), clampK(command.k), {
+            distance: trainer.config.objective.distance,
+            whitening: trainer.distanceWhitening,
+            exclude: command.index,
+          });
+          return { type: 'neighbours-result', runId, requestId, step: e.step, index: command.index, distance: trainer.config.objective.distance, neighbours: withLabels(found, trainer) };
+        }
+        case 'compare-samples': {
+          const e = this.embeddings(trainer);
+          checkIndex(command.a, e.n, 'sample A');
+          checkIndex(command.b, e.n, 'sample B');
+          const distance = rowDistance(e.values, e.dim, command.a, command.b, trainer.config.objective.distance, trainer.distanceWhitening);
+          const { threshold, source } = this.threshold(trainer, command.threshold);
+          return {
+            type: 'sample-distance',
+            runId,
+            requestId,
+            step: e.step,
+            a: command.a,
+            b: command.b,
+            distanceName: trainer.config.objective.distance,
+            distance,
+            threshold,
+            thresholdSource: source,
+            verdict: threshold === null ? null : verdictAt(distance, threshold),
+          };
+        }
+        case 'query': {
+          const dataset = trainer.dataset;
+          const featureNames = dataset.kind === 'labelled' ? dataset.featureNames : undefined;
+          const features = queryFeatures(command.sample, { modality: dataset.modality, featureShape: dataset.featureShape, vocabulary: dataset.vocabulary, featureNames });
+          const towerInput = trainer.config.data.splitInput
+            ? splitInputHalves(features, 1, dataset.featureShape, trainer.config.data.splitRatio).a
+            : features;
+          const embedding = trainer.embed(towerInput, 1);
+          const e = this.embeddings(trainer);
+          const found = nearestNeighbours(e.values, e.n, e.dim, embedding, clampK(command.k), {
+            distance: trainer.config.objective.distance,
+            whitening: trainer.distanceWhitening,
+          });
+          const place = trainer.projectToMap(embedding, 1);
+          return {
+            type: 'query-result',
+            runId,
+            requestId,
+            step: e.step,
+            distance: trainer.config.objective.distance,
+            neighbours: withLabels(found, trainer),
+            coordinates: place ? [place[0], place[1]] : null,
+            sample: queryPreview(features, trainer),
+            embedding: embedding.slice(),
+          };
+        }
+        case 'get-embeddings': {
+          const e = this.embeddings(trainer);
+          const whitening = trainer.distanceWhitening;
+          return {
+            type: 'embeddings',
+            runId,
+            requestId,
+            step: e.step,
+            n: e.n,
+            dim: e.dim,
+            values: e.values.slice(),
+            labels: trainer.heldOutSamples().labels.slice(),
+            distance: trainer.config.objective.distance,
+            ...(whitening ? { whitening: whitening.slice() } : {}),
+          };
+        }
+      }
+    } catch (error) {
+      return { type: 'inspect-error', runId, requestId, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Held-out embeddings of the trainer's current step (cached per trainer and step). */
+  private embeddings(trainer: Trainer): CachedEmbeddings {
+    const c = this.cache;
+    if (c && c.trainer === trainer && c.step === trainer.steps) return c;
+    const { values, n, dim } = trainer.heldOutEmbeddings();
+    this.cache = { trainer, step: trainer.steps, values, n, dim };
+    return this.cache;
+  }
+
+  private threshold(trainer: Trainer, chosen: number | null): { threshold: number | null; source: ThresholdSource | null } {
+    if (chosen !== null && Number.isFinite(chosen)) return { threshold: chosen, source: 'chosen' };
+    const configured = trainer.config.training.threshold;
+    if (configured !== null) return { threshold: configured, source: 'configured' };
+    if (this.best && this.best.trainer === trainer) return { threshold: this.best.threshold, source: 'best' };
+    return { threshold: null, source: null };
+  }
+}
+
+function clampK(k: number): number {
+  if (!Number.isFinite(k)) return 5;
+  return Math.max(1, Math.min(MAX_NEIGHBOURS, Math.floor(k)));
+}
+
+function checkIndex(index: number, n: number, what: string): void {
+  if (!Number.isInteger(index) || index < 0 || index >= n) throw new Error(`${what} must be a point number from 0 to ${n - 1}, got ${index}`);
+}
+
+function withLabels(found: Neighbour[], trainer: Trainer): NeighbourMessage[] {
+  const labels = trainer.heldOutSamples().labels;
+  return found.map((f) => ({ index: f.index, label: labels[f.index] ?? 0, distance: f.distance }));
+}
+
+/** The prepared query as a one-sample preview (texts decoded back from their tokens, so unknown characters show). */
+function queryPreview(features: Float32Array, trainer: Trainer): SamplePreview {
+  const dataset = trainer.dataset;
+  const shape = [...dataset.featureShape];
+  const labels = Int32Array.of(-1);
+  if (dataset.modality === 'text' && dataset.vocabulary) {
+    return { kind: 'text', shape, count: 1, labels, texts: [decodeTokens(features, dataset.vocabulary)] };
+  }
+  const preview: SamplePreview = { kind: dataset.modality === 'image' ? 'image' : 'row', shape, count: 1, labels, values: features.slice(0, featureSize(shape)) };
+  if (dataset.kind === 'labelled' && dataset.featureNames) preview.columns = [...dataset.featureNames];
+  return preview;
+}
