@@ -4,6 +4,18 @@
  */
 import type { Rng } from '../rng';
 
+/**
+ * Pairwise distances as the row-major n×n matrix, or as a lookup d(i, j) (the evaluation computes the few distances
+ * these checks sample on demand instead of materialising all n² of them).
+ */
+export type DistanceTable = Float32Array | ((i: number, j: number) => number);
+
+function lookup(distances: DistanceTable, n: number, what: string): (i: number, j: number) => number {
+  if (typeof distances === 'function') return distances;
+  if (distances.length !== n * n) throw new Error(`${what}: expected an ${n}×${n} distance matrix, got ${distances.length} values`);
+  return (i, j) => distances[i * n + j];
+}
+
 /** Summary of the L2 norms of the embedding rows (population std). All NaN when n = 0. */
 export interface NormStats {
   mean: number;
@@ -53,11 +65,11 @@ export const COLLAPSE_ABSOLUTE_TOLERANCE = 1e-5;
  * Warns when the embeddings have collapsed to (nearly) one point — the usual failure of hard-negative mining
  * early in training, where the loss settles at the margin and retrieval becomes a coin toss. Collapsed when the
  * mean distance between sampled pairs is tiny relative to the mean norm, absolutely tiny, or when every
- * embedding is (nearly) the zero vector. `distances` is the row-major n×n matrix in the configured distance.
+ * embedding is (nearly) the zero vector. `distances` (matrix or lookup) is in the configured distance.
  */
-export function collapseCheck(embeddings: Float32Array, n: number, dim: number, distances: Float32Array, rng: Rng): CollapseCheck {
+export function collapseCheck(embeddings: Float32Array, n: number, dim: number, distances: DistanceTable, rng: Rng): CollapseCheck {
   checkShape(embeddings, n, dim, 'collapseCheck');
-  if (distances.length !== n * n) throw new Error(`collapseCheck: expected an ${n}×${n} distance matrix, got ${distances.length} values`);
+  const distance = lookup(distances, n, 'collapseCheck');
   const meanNorm = n > 0 ? normStats(embeddings, n, dim).mean : NaN;
   if (n < 2) return { collapsed: false, meanPairDistance: NaN, meanNorm };
 
@@ -65,7 +77,7 @@ export function collapseCheck(embeddings: Float32Array, n: number, dim: number, 
   let sum = 0;
   let counted = 0;
   const add = (i: number, j: number): void => {
-    const d = distances[i * n + j];
+    const d = distance(i, j);
     if (d === d) {
       sum += d;
       counted++;
@@ -108,14 +120,14 @@ export function collapseCheck(embeddings: Float32Array, n: number, dim: number, 
  * (anchor weighted by its number of triplets). NaN when no valid triplet exists.
  */
 export function tripletViolationFraction(
-  distances: Float32Array,
+  distances: DistanceTable,
   n: number,
   labels: ArrayLike<number>,
   margin: number,
   rng: Rng,
   samples = 10_000,
 ): number {
-  if (distances.length !== n * n) throw new Error(`tripletViolationFraction: expected an ${n}×${n} distance matrix, got ${distances.length} values`);
+  const distance = lookup(distances, n, 'tripletViolationFraction');
   if (labels.length !== n) throw new Error(`tripletViolationFraction: ${labels.length} labels for ${n} items`);
   const members = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
@@ -132,7 +144,7 @@ export function tripletViolationFraction(
     total += perAnchor[a];
   }
   if (total === 0) return NaN;
-  const violates = (a: number, p: number, neg: number): boolean => distances[a * n + p] - distances[a * n + neg] + margin > 0;
+  const violates = (a: number, p: number, neg: number): boolean => distance(a, p) - distance(a, neg) + margin > 0;
 
   let violations = 0;
   if (total <= samples) {

@@ -4,10 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DistanceName } from '../config';
-import { pairwiseDistances } from '../distances';
+import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
 import type { Rng } from '../rng';
 import { collapseCheck, normStats, tripletViolationFraction, type CollapseCheck, type NormStats } from './embedding';
-import { retrievalMetrics, type RetrievalMetrics } from './retrieval';
+import { RetrievalRanking, retrievalMetrics, type RetrievalMetrics } from './retrieval';
 import { bestThreshold as findBestThreshold, downsampleRoc, rocCurve, verificationAt, type RocPoint, type VerificationAt } from './verification';
 
 /** Everything measured on the evaluation set at one step. */
@@ -76,35 +76,59 @@ export function evaluateEmbeddings(
   const tripletRng = options.rng.fork();
   const collapseRng = options.rng.fork();
 
-  const distances = distanceMatrix(embeddings, n, dim, options.distance, options.whitening);
-  const retrieval = retrievalMetrics(distances, n, labels, options.ks);
+  const gram = options.distance === 'euclidean' || options.distance === 'squared-euclidean' || options.distance === 'mahalanobis'
+    ? GramDistances.compute(embeddings, n, dim, options.distance, options.whitening)
+    : null;
+  try {
+    let distance: (i: number, j: number) => number;
+    let retrieval: RetrievalMetrics;
+    if (gram) {
+      // Euclidean family: rank every row from the Gram matrix; only what is sampled below gets a distance.
+      const ranking = new RetrievalRanking(n, labels, options.ks);
+      gram.rankRows(ranking);
+      retrieval = ranking.result();
+      distance = (i, j) => gram.distance(i, j);
+    } else {
+      const matrix = distanceMatrix(embeddings, n, dim, options.distance, options.whitening);
+      retrieval = retrievalMetrics(matrix, n, labels, options.ks);
+      distance = (i, j) => matrix[i * n + j];
+    }
 
-  const { positives, negatives } = samplePairs(n, labels, Math.floor(pairSamples / 2), pairRng);
-  const positiveDistances = Float32Array.from(positives, (key) => distances[key]);
-  const negativeDistances = Float32Array.from(negatives, (key) => distances[key]);
-  const pairDistances = new Float32Array(positives.length + negatives.length);
-  pairDistances.set(positiveDistances);
-  pairDistances.set(negativeDistances, positives.length);
-  const similar = new Uint8Array(pairDistances.length);
-  similar.fill(1, 0, positives.length);
+    const { positives, negatives } = samplePairs(n, labels, Math.floor(pairSamples / 2), pairRng);
+    const ofKey = (key: number) => {
+      const i = Math.floor(key / n);
+      return distance(i, key - i * n);
+    };
+    const positiveDistances = new Float32Array(positives.length);
+    for (let t = 0; t < positives.length; t++) positiveDistances[t] = ofKey(positives[t]);
+    const negativeDistances = new Float32Array(negatives.length);
+    for (let t = 0; t < negatives.length; t++) negativeDistances[t] = ofKey(negatives[t]);
+    const pairDistances = new Float32Array(positives.length + negatives.length);
+    pairDistances.set(positiveDistances);
+    pairDistances.set(negativeDistances, positives.length);
+    const similar = new Uint8Array(pairDistances.length);
+    similar.fill(1, 0, positives.length);
 
-  const { points, auc } = rocCurve(pairDistances, similar);
-  const best = findBestThreshold(pairDistances, similar, 'accuracy');
-  const thresholdMetrics = options.threshold === null ? best : verificationAt(options.threshold, pairDistances, similar);
+    const { points, auc } = rocCurve(pairDistances, similar);
+    const best = findBestThreshold(pairDistances, similar, 'accuracy');
+    const thresholdMetrics = options.threshold === null ? best : verificationAt(options.threshold, pairDistances, similar);
 
-  return {
-    ...retrieval,
-    auc,
-    pairAccuracy: best.accuracy,
-    bestThreshold: best.threshold,
-    thresholdMetrics,
-    roc: downsampleRoc(points, ROC_CHART_POINTS),
-    tripletViolation: tripletViolationFraction(distances, n, labels, options.margin, tripletRng),
-    norms: normStats(embeddings, n, dim),
-    collapse: collapseCheck(embeddings, n, dim, distances, collapseRng),
-    positiveDistances,
-    negativeDistances,
-  };
+    return {
+      ...retrieval,
+      auc,
+      pairAccuracy: best.accuracy,
+      bestThreshold: best.threshold,
+      thresholdMetrics,
+      roc: downsampleRoc(points, ROC_CHART_POINTS),
+      tripletViolation: tripletViolationFraction(distance, n, labels, options.margin, tripletRng),
+      norms: normStats(embeddings, n, dim),
+      collapse: collapseCheck(embeddings, n, dim, distance, collapseRng),
+      positiveDistances,
+      negativeDistances,
+    };
+  } finally {
+    gram?.dispose();
+  }
 }
 
 /** n×n distances on the backend, one readback; Manhattan in row blocks to bound its [rows, n, dim] intermediate. */
@@ -126,17 +150,130 @@ function distanceMatrix(embeddings: Float32Array, n: number, dim: number, distan
     return tf.concat(blocks, 0);
   });
   try {
-    return Float32Array.from(matrix.dataSync());
+    // dataSync hands over a copy (WASM, WebGL) or an array the disposed tensor no longer uses (CPU): no second copy.
+    return matrix.dataSync() as Float32Array;
   } finally {
     matrix.dispose();
   }
 }
 
 /**
+ * Euclidean-family distances from one backend matmul: the Gram matrix G = X·Xᵀ (X whitened first for Mahalanobis),
+ * read in place (no copy on WASM), and the squared norms. d²(i, j) = |xi|² + |xj|² − 2·Gij; the distance follows
+ * the ε rules of distances.ts (Euclidean and Mahalanobis sqrt(max(d², ε)), squared max(d², 0), NaN stays NaN),
+ * rounded to float32 like a tensor. Nothing n×n is built in JS: each row goes to the ranking from a small buffer
+ * that stays in cache, and the sampled checks (verification pairs, triplet violations, collapse) ask for single
+ * distances. The view stays valid because nothing calls tfjs until dispose().
+ */
+class GramDistances {
+  private readonly row: Float32Array;
+
+  private constructor(
+    private readonly gram: tf.Tensor2D,
+    private readonly rows: tf.Tensor2D,
+    private readonly g: Float32Array,
+    private readonly norms: Float64Array,
+    private readonly n: number,
+    readonly toDistance: (squared: number) => number,
+  ) {
+    this.row = new Float32Array(n);
+  }
+
+  static compute(embeddings: Float32Array, n: number, dim: number, distance: 'euclidean' | 'squared-euclidean' | 'mahalanobis', whitening: Float32Array | undefined): GramDistances {
+    if (distance === 'mahalanobis' && whitening !== undefined && whitening.length !== dim * dim) {
+      throw new Error(`evaluateEmbeddings: the whitening matrix must be ${dim}×${dim}, got ${whitening.length} values`);
+    }
+    const [gram, rows] = tf.tidy(() => {
+      let x = tf.tensor2d(embeddings, [n, dim]);
+      if (distance === 'mahalanobis') {
+        if (whitening === undefined) pairwiseDistances(distance, x, x); // throws the usual "needs a whitening matrix" error
+        x = tf.matMul(x, tf.tensor2d(whitening!, [dim, dim]));
+      }
+      // Explicit transpose: matMul's transpose flags are slow on the WASM backend.
+      return [tf.matMul(x, tf.transpose(x)), x] as [tf.Tensor2D, tf.Tensor2D];
+    });
+    try {
+      const g = valuesView(gram);
+      const source = distance === 'mahalanobis' ? valuesView(rows) : embeddings;
+      const norms = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        let sum = 0;
+        for (let k = i * dim; k < (i + 1) * dim; k++) sum += source[k] * source[k];
+        norms[i] = sum;
+      }
+      const toDistance = distance === 'squared-euclidean' ? clampAtZero : clampedSqrt;
+      return new GramDistances(gram, rows, g, norms, n, toDistance);
+    } catch (error) {
+      tf.dispose([gram, rows]);
+      throw error;
+    }
+  }
+
+  /** d(i, j) as a float32 value. */
+  distance(i: number, j: number): number {
+    return Math.fround(this.toDistance(this.norms[i] + this.norms[j] - 2 * this.g[i * this.n + j]));
+  }
+
+  /** Every row's distances to the ranking, one row at a time in a small buffer that stays in cache. */
+  rankRows(ranking: RetrievalRanking): void {
+    const { n, norms, g, row } = this;
+    const bits = new Uint32Array(row.buffer, row.byteOffset, n);
+    const squared = this.toDistance === clampAtZero;
+    for (let i = 0; i < n; i++) {
+      if (squared) squaredRow(g, row, norms, i * n, norms[i], n);
+      else euclideanRow(g, row, norms, i * n, norms[i], n, DISTANCE_EPSILON);
+      ranking.addRow(i, row, bits, 0);
+    }
+  }
+
+  dispose(): void {
+    tf.dispose([this.gram, this.rows]);
+  }
+}
+
+/** sqrt(max(d², ε)), the Euclidean and Mahalanobis distance of a squared one. */
+function clampedSqrt(squared: number): number {
+  return Math.sqrt(squared < DISTANCE_EPSILON ? DISTANCE_EPSILON : squared);
+}
+
+/** max(d², 0), the squared-Euclidean distance (rounding can make a d² slightly negative). */
+function clampAtZero(squared: number): number {
+  return squared < 0 ? 0 : squared;
+}
+
+/** out[j] = sqrt(max(|xi|² + |xj|² − 2·G[row + j], ε)): one row, a small function so it is optimised alone. */
+function euclideanRow(g: Float32Array, out: Float32Array, norms: Float64Array, row: number, ni: number, n: number, epsilon: number): void {
+  for (let j = 0; j < n; j++) {
+    const x = ni + norms[j] - 2 * g[row + j];
+    out[j] = Math.sqrt(x < epsilon ? epsilon : x);
+  }
+}
+
+/** out[j] = max(|xi|² + |xj|² − 2·G[row + j], 0). */
+function squaredRow(g: Float32Array, out: Float32Array, norms: Float64Array, row: number, ni: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const x = ni + norms[j] - 2 * g[row + j];
+    out[j] = x < 0 ? 0 : x;
+  }
+}
+
+/**
+ * The float values of `t` without a copy where the backend allows — a view of the WASM heap, the CPU backend's own
+ * array — else a copy (WebGL reads back). Valid until `t` is disposed or the next tfjs call (the WASM heap may grow).
+ */
+function valuesView(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
+  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function' && t.dtype === 'float32') {
+    return backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+  }
+  return t.dataSync() as Float32Array;
+}
+
+/**
  * Flat indices i·n + j (i < j) of a balanced pair sample: per kind, every pair when there are at most `perKind`,
  * else `perKind` distinct pairs drawn uniformly. Sorted, so the result does not depend on draw order.
  */
-function samplePairs(n: number, labels: ArrayLike<number>, perKind: number, rng: Rng): { positives: number[]; negatives: number[] } {
+function samplePairs(n: number, labels: ArrayLike<number>, perKind: number, rng: Rng): { positives: ArrayLike<number>; negatives: ArrayLike<number> } {
   const classSizes = new Map<number, number>();
   for (let i = 0; i < n; i++) classSizes.set(labels[i], (classSizes.get(labels[i]) ?? 0) + 1);
   let positiveTotal = 0;
@@ -148,23 +285,53 @@ function samplePairs(n: number, labels: ArrayLike<number>, perKind: number, rng:
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if ((labels[i] === labels[j]) === wantSimilar) keys.push(i * n + j);
     return keys;
   };
-  const draw = (wantSimilar: boolean, total: number): number[] => {
+  const draw = (wantSimilar: boolean, total: number): ArrayLike<number> => {
     if (total <= perKind) return enumerate(wantSimilar);
     // Not much more than needed: draw from the full list. Otherwise draw random pairs, keep those of the wanted
     // kind and drop repeats (few repeats, since the kind has over 4× the pairs needed).
     if (total <= 4 * perKind) {
       const all = enumerate(wantSimilar);
-      return rng.sampleWithoutReplacement(all.length, perKind).map((t) => all[t]).sort((a, b) => a - b);
+      return sortedKeys(rng.sampleWithoutReplacement(all.length, perKind).map((t) => all[t]));
     }
     const chosen = new Set<number>();
+    if (wantSimilar) {
+      // Uniform over similar pairs without rejecting ~90% of random pairs: an anchor is kept with probability
+      // (its class size − 1) / (largest class size − 1) — every similar pair then has the same chance — and its
+      // partner is drawn among the other members of its class.
+      const members = new Map<number, number[]>();
+      for (let i = 0; i < n; i++) {
+        const list = members.get(labels[i]);
+        if (list) list.push(i);
+        else members.set(labels[i], [i]);
+      }
+      let largest = 0;
+      for (const list of members.values()) largest = Math.max(largest, list.length);
+      while (chosen.size < perKind) {
+        const a = rng.int(n);
+        const same = members.get(labels[a])!;
+        if (same.length < 2 || rng.next() * (largest - 1) >= same.length - 1) continue;
+        let b = same[rng.int(same.length - 1)];
+        if (b === a) b = same[same.length - 1];
+        chosen.add(a < b ? a * n + b : b * n + a);
+      }
+      return sortedKeys(chosen);
+    }
     while (chosen.size < perKind) {
       const a = rng.int(n);
       let b = rng.int(n - 1);
       if (b >= a) b++;
-      if ((labels[a] === labels[b]) !== wantSimilar) continue;
+      if (labels[a] === labels[b]) continue;
       chosen.add(a < b ? a * n + b : b * n + a);
     }
-    return [...chosen].sort((x, y) => x - y);
+    return sortedKeys(chosen);
   };
   return { positives: draw(true, positiveTotal), negatives: draw(false, negativeTotal) };
+}
+
+/** Whole-number pair keys (below 2^53) in ascending order, by the built-in numeric sort of a Float64Array. */
+function sortedKeys(keys: Set<number> | number[]): Float64Array {
+  const out = new Float64Array(Array.isArray(keys) ? keys.length : keys.size);
+  let i = 0;
+  for (const k of keys) out[i++] = k;
+  return out.sort();
 }

@@ -16,6 +16,7 @@
  * Ties: items at equal distance are ranked by ascending index, so results are deterministic. (An embedding
  * that maps everything to one point therefore scores by the data order, not 1.0.) NaN distances rank last.
  */
+import { Rng } from '../rng';
 
 /** Averages over the scored queries; every metric is NaN when no query could be scored (queries = 0). */
 export interface RetrievalMetrics {
@@ -46,108 +47,215 @@ export function retrievalMetrics(
 ): RetrievalMetrics {
   if (!Number.isInteger(n) || n < 0) throw new Error(`retrievalMetrics: n must be a whole number ≥ 0, got ${n}`);
   if (distances.length !== n * n) throw new Error(`retrievalMetrics: expected an ${n}×${n} distance matrix (${n * n} values), got ${distances.length}`);
-  if (labels.length !== n) throw new Error(`retrievalMetrics: ${labels.length} labels for ${n} items`);
-  for (const k of ks) {
-    if (!Number.isInteger(k) || k < 1) throw new Error(`retrievalMetrics: Recall@K needs whole K ≥ 1, got ${k}`);
+  const ranking = new RetrievalRanking(n, labels, ks);
+  const bits = new Uint32Array(distances.buffer, distances.byteOffset, n * n);
+  for (let q = 0; q < n; q++) ranking.addRow(q, distances, bits, q * n);
+  return ranking.result();
+}
+
+/** Keys carry the candidate index in their low 21 bits: up to 2,097,152 items (an n×n float matrix far beyond memory). */
+const RANK_INDEX_LIMIT = 2 ** 21;
+/** The index bits of a key: ToUint32 keeps the key's low 32 bits (the integer modulo 2^32), the mask its low 21. */
+const INDEX_MASK = RANK_INDEX_LIMIT - 1;
+/** Row values sampled to pick a threshold a little above the depth-th smallest distance. */
+const THRESHOLD_SAMPLE = 128;
+/** Most buckets of the candidate sort. */
+const MAX_BUCKETS = 4096;
+/** Seed of the sampled columns (fixed: the same rows rank the same way every time). */
+const SAMPLE_SEED = 0x5a3b1e;
+
+/**
+ * The ranking behind {@link retrievalMetrics}, one query row at a time, so a caller that computes rows (the
+ * evaluation derives them from a Gram matrix) ranks each row while it is still in cache.
+ *
+ * Per row: a threshold from a strided sample of the row keeps only a little more candidates than the R (or K)
+ * positions that matter; each becomes one exact double key = orderedBits(distance)·2^21 + index, ordered by a
+ * stable bucket sort on the distance (buckets are nearly always single) finished by insertion sort on the keys —
+ * together the tie rule (distance, then index) at a fraction of a comparison sort's cost. Rows the sample misjudges,
+ * or that hold NaN or infinite values, rank every candidate with the built-in typed-array sort instead.
+ */
+export class RetrievalRanking {
+  private readonly n: number;
+  private readonly labels: ArrayLike<number>;
+  private readonly ks: number[];
+  private readonly maxK: number;
+  private readonly sameLabelCount = new Map<number, number>();
+  private readonly recallHits: Map<number, number>;
+  private scored = 0;
+  private excluded = 0;
+  private sumP1 = 0;
+  private sumRPrecision = 0;
+  private sumMapAtR = 0;
+  private readonly keys: Float64Array;
+  private readonly candidateValues: Float32Array;
+  private readonly sorted: Float64Array;
+  private readonly bucketStarts = new Int32Array(MAX_BUCKETS + 1);
+  private readonly sample = new Float32Array(THRESHOLD_SAMPLE + 1);
+  /** Where rows are sampled: fixed pseudo-random columns (a stride could line up with a periodic label order). */
+  private readonly samplePositions: Int32Array;
+
+  constructor(n: number, labels: ArrayLike<number>, ks: number[] = [...DEFAULT_RECALL_KS]) {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`retrievalMetrics: n must be a whole number ≥ 0, got ${n}`);
+    if (labels.length !== n) throw new Error(`retrievalMetrics: ${labels.length} labels for ${n} items`);
+    for (const k of ks) {
+      if (!Number.isInteger(k) || k < 1) throw new Error(`retrievalMetrics: Recall@K needs whole K ≥ 1, got ${k}`);
+    }
+    if (n > RANK_INDEX_LIMIT) throw new Error(`retrievalMetrics handles at most ${RANK_INDEX_LIMIT} items, got ${n}`);
+    this.n = n;
+    this.labels = labels;
+    this.ks = ks;
+    this.maxK = ks.length > 0 ? Math.max(...ks) : 0;
+    for (let i = 0; i < n; i++) this.sameLabelCount.set(labels[i], (this.sameLabelCount.get(labels[i]) ?? 0) + 1);
+    this.recallHits = new Map<number, number>(ks.map((k) => [k, 0]));
+    this.keys = new Float64Array(Math.max(0, n - 1));
+    this.candidateValues = new Float32Array(Math.max(0, n - 1));
+    this.sorted = new Float64Array(Math.max(0, n - 1));
+    this.samplePositions = n - 1 > 4 * THRESHOLD_SAMPLE ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(n, THRESHOLD_SAMPLE + 1)).sort() : new Int32Array(0);
   }
 
-  const sameLabelCount = new Map<number, number>();
-  for (let i = 0; i < n; i++) sameLabelCount.set(labels[i], (sameLabelCount.get(labels[i]) ?? 0) + 1);
-  const maxK = ks.length > 0 ? Math.max(...ks) : 0;
-
-  let scored = 0;
-  let excluded = 0;
-  let sumP1 = 0;
-  let sumRPrecision = 0;
-  let sumMapAtR = 0;
-  const recallHits = new Map<number, number>(ks.map((k) => [k, 0]));
-
-  // Scratch buffers reused across queries.
-  const rowKeys = new Float64Array(Math.max(0, n - 1));
-  const sortedKeys = new Float64Array(Math.max(0, n - 1));
-  const candidates = new Int32Array(Math.max(0, n - 1));
-
-  for (let q = 0; q < n; q++) {
+  /** Scores query q from its row: values[offset + j] is d(q, j) and bits[offset + j] the same float's bits. */
+  addRow(q: number, values: Float32Array, bits: Uint32Array, offset: number): void {
+    const { n, labels } = this;
     const label = labels[q];
-    const r = (sameLabelCount.get(label) ?? 1) - 1;
+    const r = (this.sameLabelCount.get(label) ?? 1) - 1;
     if (r === 0) {
-      excluded++;
-      continue;
+      this.excluded++;
+      return;
     }
-    // Rank the other items; only the first max(R, maxK) positions matter.
-    let m = 0;
-    const row = q * n;
-    for (let j = 0; j < n; j++) {
-      if (j === q) continue;
-      const d = distances[row + j];
-      rowKeys[m] = d !== d ? Infinity : d; // NaN ranks last
-      candidates[m] = j;
-      m++;
+    // Only the first max(R, maxK) positions matter.
+    const m = n - 1;
+    const depth = Math.min(m, Math.max(r, this.maxK));
+    const keys = this.keys;
+    const threshold = sampledThreshold(values, offset, n, this.samplePositions, q, depth, this.sample);
+    let count = 0;
+    let ranked: Float64Array;
+    if (threshold < Infinity) {
+      const candidateValues = this.candidateValues;
+      let lowest = Infinity;
+      for (let j = 0; j < n; j++) {
+        const v = values[offset + j];
+        if (v <= threshold && j !== q) {
+          keys[count] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
+          candidateValues[count++] = v;
+          if (v < lowest) lowest = v;
+        }
+      }
+      ranked = count >= depth && lowest > -Infinity ? this.bucketSorted(count, lowest, threshold) : keys;
+    } else {
+      ranked = keys;
     }
-    const depth = Math.min(m, Math.max(r, maxK));
-    const ranked = nearest(rowKeys, candidates, m, depth, sortedKeys);
+    if (ranked === keys) {
+      // The sample misjudged (or the row holds NaN or infinite values): rank every candidate.
+      count = 0;
+      for (let j = 0; j < n; j++) if (j !== q) keys[count++] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
+      ranked = nearestKeys(keys, count, depth);
+    }
 
+    this.score(label, r, depth, ranked);
+  }
+
+  /** P@1, R-precision, MAP@R and Recall@K of one query from its `depth` nearest keys, added to the sums. */
+  private score(label: number, r: number, depth: number, ranked: Float64Array): void {
+    const labels = this.labels;
     let relevantSoFar = 0;
     let averagePrecisionSum = 0;
     let firstRelevantRank = Infinity;
-    for (let rank = 0; rank < ranked.length; rank++) {
-      if (labels[ranked[rank]] !== label) continue;
+    for (let rank = 0; rank < depth; rank++) {
+      if (labels[(ranked[rank] >>> 0) & INDEX_MASK] !== label) continue;
       if (rank < r) {
         relevantSoFar++;
         averagePrecisionSum += relevantSoFar / (rank + 1);
       }
       if (firstRelevantRank === Infinity) firstRelevantRank = rank;
     }
-    scored++;
-    sumP1 += firstRelevantRank === 0 ? 1 : 0;
-    sumRPrecision += relevantSoFar / r;
-    sumMapAtR += averagePrecisionSum / r;
-    for (const k of ks) if (firstRelevantRank < k) recallHits.set(k, (recallHits.get(k) ?? 0) + 1);
+    this.scored++;
+    this.sumP1 += firstRelevantRank === 0 ? 1 : 0;
+    this.sumRPrecision += relevantSoFar / r;
+    this.sumMapAtR += averagePrecisionSum / r;
+    for (const k of this.ks) if (firstRelevantRank < k) this.recallHits.set(k, (this.recallHits.get(k) ?? 0) + 1);
   }
 
-  const recallAtK: Record<number, number> = {};
-  for (const k of ks) recallAtK[k] = scored > 0 ? (recallHits.get(k) ?? 0) / scored : NaN;
-  return {
-    precisionAt1: scored > 0 ? sumP1 / scored : NaN,
-    rPrecision: scored > 0 ? sumRPrecision / scored : NaN,
-    mapAtR: scored > 0 ? sumMapAtR / scored : NaN,
-    recallAtK,
-    queries: scored,
-    excludedQueries: excluded,
-  };
+  /**
+   * keys[0..count) in ascending order, given their distances (candidateValues, all in [lo, hi], finite): a stable
+   * counting sort into about 2·count buckets by distance (keys arrive in index order, so equal distances keep it),
+   * then insertion sort on the exact keys inside each bucket.
+   */
+  private bucketSorted(count: number, lo: number, hi: number): Float64Array {
+    const { keys, candidateValues, sorted, bucketStarts } = this;
+    const buckets = Math.min(MAX_BUCKETS, Math.max(1, 2 * count));
+    const scale = hi > lo ? buckets / (hi - lo) : 0;
+    bucketStarts.fill(0, 0, buckets + 1);
+    for (let t = 0; t < count; t++) {
+      const b = Math.min(buckets - 1, ((candidateValues[t] - lo) * scale) | 0);
+      bucketStarts[b + 1]++;
+    }
+    for (let b = 0; b < buckets; b++) bucketStarts[b + 1] += bucketStarts[b];
+    for (let t = 0; t < count; t++) {
+      const b = Math.min(buckets - 1, ((candidateValues[t] - lo) * scale) | 0);
+      sorted[bucketStarts[b]++] = keys[t];
+    }
+    // bucketStarts[b] is now the end of bucket b; order each bucket's few keys.
+    let start = 0;
+    for (let b = 0; b < buckets; b++) {
+      const end = bucketStarts[b];
+      for (let i = start + 1; i < end; i++) {
+        const key = sorted[i];
+        let j = i - 1;
+        while (j >= start && sorted[j] > key) {
+          sorted[j + 1] = sorted[j];
+          j--;
+        }
+        sorted[j + 1] = key;
+      }
+      start = end;
+    }
+    return sorted;
+  }
+
+  /** The averages over every row added so far. */
+  result(): RetrievalMetrics {
+    const { scored } = this;
+    const recallAtK: Record<number, number> = {};
+    for (const k of this.ks) recallAtK[k] = scored > 0 ? (this.recallHits.get(k) ?? 0) / scored : NaN;
+    return {
+      precisionAt1: scored > 0 ? this.sumP1 / scored : NaN,
+      rPrecision: scored > 0 ? this.sumRPrecision / scored : NaN,
+      mapAtR: scored > 0 ? this.sumMapAtR / scored : NaN,
+      recallAtK,
+      queries: scored,
+      excludedQueries: this.excluded,
+    };
+  }
 }
 
 /**
- * The `depth` nearest candidates ordered by (distance, index). Finds the depth-th smallest distance by
- * quickselect (linear time), then orders only what lies at or below it — far cheaper than sorting the whole
- * row for every query.
+ * A distance at or above the `depth`-th smallest of the row at `offset` (q excluded) in most rows, from the values
+ * at `positions`: the sample's quantile at 1.25× the wanted fraction plus two. Infinity when there is no sample
+ * (small rows), the depth is too large to estimate, or a sampled value is not finite; the caller then ranks every
+ * candidate, and also when fewer than `depth` values turn out to lie at or below the threshold. It only decides
+ * how much work ranking does, never the result.
  */
-function nearest(keys: Float64Array, candidates: Int32Array, m: number, depth: number, scratch: Float64Array): number[] {
-  if (depth === 0) return [];
-  const work = scratch.subarray(0, m);
-  work.set(keys.subarray(0, m));
-  const cutoff = selectKth(work, depth - 1);
-  const below: number[] = [];
-  const atCutoff: number[] = [];
-  // Candidates are in ascending index order, so pushing keeps index order within equal keys.
-  for (let t = 0; t < m; t++) {
-    const key = keys[t];
-    if (key < cutoff) below.push(t);
-    else if (key === cutoff) atCutoff.push(t);
+function sampledThreshold(values: Float32Array, offset: number, n: number, positions: Int32Array, q: number, depth: number, sample: Float32Array): number {
+  if (positions.length === 0) return Infinity;
+  const m = positions.length - 1;
+  let s = 0;
+  for (let t = 0; t < positions.length && s < m; t++) {
+    const j = positions[t];
+    if (j === q) continue;
+    const v = values[offset + j];
+    if (!(v < Infinity && v > -Infinity)) return Infinity; // NaN or ±Infinity somewhere: rank everything
+    sample[s++] = v;
   }
-  below.sort((a, b) => keys[a] - keys[b] || a - b);
-  const ranked: number[] = [];
-  for (const t of below) ranked.push(candidates[t]);
-  for (let t = 0; ranked.length < depth && t < atCutoff.length; t++) ranked.push(candidates[atCutoff[t]]);
-  return ranked;
+  const want = Math.ceil((depth / (n - 1)) * s * 1.25) + 2;
+  if (want >= s) return Infinity;
+  return selectKthFloat(sample.subarray(0, s), want);
 }
 
-/** The k-th smallest value (0-based) of `values` (no NaN), reordering it in place: Hoare quickselect. */
-function selectKth(values: Float64Array, k: number): number {
+/** The k-th smallest (0-based) of finite float32 values, reordering them: the same quickselect as below. */
+function selectKthFloat(values: Float32Array, k: number): number {
   let lo = 0;
   let hi = values.length - 1;
   while (lo < hi) {
-    // Median of three as pivot: deterministic and safe on sorted input.
     const mid = (lo + hi) >>> 1;
     const a = values[lo];
     const b = values[mid];
@@ -171,4 +279,60 @@ function selectKth(values: Float64Array, k: number): number {
     else return values[k];
   }
   return values[k];
+}
+
+/**
+ * The float32 whose bits are `b`, as an unsigned integer in the same order as the float values (NaN ranks with
+ * +Infinity, last; −0 equals +0). 32 bits × 2^21 stays below 2^53, so the packed keys are exact doubles.
+ */
+function orderedBits(b: number): number {
+  if ((b & 0x7fffffff) > 0x7f800000) b = 0x7f800000; // NaN → +Infinity
+  else if (b === 0x80000000) b = 0; // −0 → +0
+  return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+}
+
+/**
+ * The `depth` smallest of `keys[0..m)` in ascending order: quickselect puts them first (linear time), then the
+ * built-in typed-array sort orders only those — far cheaper than sorting the whole row for every query. When m is
+ * at most twice the depth, one sort of all m is cheaper than the select.
+ */
+function nearestKeys(keys: Float64Array, m: number, depth: number): Float64Array {
+  if (depth === 0) return keys.subarray(0, 0);
+  const work = keys.subarray(0, m);
+  // A candidate set barely larger than needed (the sampled threshold's usual case) is cheaper to sort whole.
+  if (m <= 2 * depth) return work.sort().subarray(0, depth);
+  selectKth(work, depth - 1);
+  return work.subarray(0, depth).sort();
+}
+
+/**
+ * Reorders `values` (distinct, no NaN) so that the k smallest come first and values[k] is the k-th smallest
+ * (0-based): Hoare quickselect with a median-of-three pivot (deterministic, safe on sorted input).
+ */
+function selectKth(values: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const a = values[lo];
+    const b = values[mid];
+    const c = values[hi];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const tmp = values[i];
+        values[i] = values[j];
+        values[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }

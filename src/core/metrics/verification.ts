@@ -35,13 +35,55 @@ function checkPairs(distances: ArrayLike<number>, similar: ArrayLike<number>, wh
 
 const isSimilar = (label: number): boolean => label >= 0.5;
 
-/** Pair indices sorted by distance (NaN last); a shared first step of the ROC and the threshold scan. */
-function sortedByDistance(distances: ArrayLike<number>): Int32Array {
-  const order = new Int32Array(distances.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  const key = (i: number): number => (distances[i] !== distances[i] ? Infinity : distances[i]);
-  order.sort((a, b) => key(a) - key(b) || a - b);
-  return order;
+/**
+ * Pairs grouped by distance, ascending, each group with its counts of similar and dissimilar pairs; NaN distances
+ * form the last group. The shared first step of the ROC and the threshold scan: both only ever look at whole groups
+ * of equal distance, so the two kinds are sorted apart with the built-in numeric sort of a Float64Array (no
+ * comparator, native speed) and merged.
+ */
+interface DistanceGroups {
+  distance: Float64Array;
+  similar: Int32Array;
+  dissimilar: Int32Array;
+  count: number;
+}
+
+function groupByDistance(distances: ArrayLike<number>, similar: ArrayLike<number>): DistanceGroups {
+  let positives = 0;
+  for (let i = 0; i < similar.length; i++) if (isSimilar(similar[i])) positives++;
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(distances.length - positives);
+  for (let i = 0, p = 0, q = 0; i < distances.length; i++) {
+    if (isSimilar(similar[i])) pos[p++] = distances[i];
+    else neg[q++] = distances[i];
+  }
+  pos.sort(); // typed-array sort: ascending, NaN last
+  neg.sort();
+  const size = distances.length;
+  const groups: DistanceGroups = { distance: new Float64Array(size), similar: new Int32Array(size), dissimilar: new Int32Array(size), count: 0 };
+  let i = 0;
+  let j = 0;
+  while (i < pos.length || j < neg.length) {
+    const a = i < pos.length ? pos[i] : NaN;
+    const b = j < neg.length ? neg[j] : NaN;
+    // The smaller of the two heads (a NaN head only when both are NaN or the other side is empty).
+    const d = b !== b || a < b ? (a !== a && b === b ? b : a) : b;
+    let tp = 0;
+    let fp = 0;
+    while (i < pos.length && sameDistance(pos[i], d)) {
+      tp++;
+      i++;
+    }
+    while (j < neg.length && sameDistance(neg[j], d)) {
+      fp++;
+      j++;
+    }
+    const g = groups.count++;
+    groups.distance[g] = d;
+    groups.similar[g] = tp;
+    groups.dissimilar[g] = fp;
+  }
+  return groups;
 }
 
 /**
@@ -59,25 +101,20 @@ export function rocCurve(distances: ArrayLike<number>, similar: ArrayLike<number
   const tprOf = (tp: number): number => (positives > 0 ? tp / positives : 0);
   const fprOf = (fp: number): number => (negatives > 0 ? fp / negatives : 0);
 
-  const order = sortedByDistance(distances);
+  const groups = groupByDistance(distances, similar);
   const points: RocPoint[] = [{ threshold: -Infinity, truePositiveRate: 0, falsePositiveRate: 0 }];
   let tp = 0;
   let fp = 0;
   let area = 0;
-  for (let start = 0; start < order.length; ) {
-    const d = distances[order[start]];
-    let end = start;
+  // Equal distances (and all NaNs, which sort last) form one group.
+  for (let g = 0; g < groups.count; g++) {
+    const d = groups.distance[g];
     const prevTp = tp;
     const prevFp = fp;
-    // Equal distances (and all NaNs, which sort last) form one group.
-    while (end < order.length && sameDistance(distances[order[end]], d)) {
-      if (isSimilar(similar[order[end]])) tp++;
-      else fp++;
-      end++;
-    }
+    tp += groups.similar[g];
+    fp += groups.dissimilar[g];
     area += (fp - prevFp) * (tp + prevTp) / 2;
     points.push({ threshold: d !== d ? Infinity : d, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
-    start = end;
   }
   const auc = positives > 0 && negatives > 0 ? area / (positives * negatives) : NaN;
   return { points, auc };
@@ -105,7 +142,8 @@ export function verificationAt(threshold: number, distances: ArrayLike<number>, 
   return confusion(threshold, tp, fp, tn, fn);
 }
 
-function confusion(threshold: number, tp: number, fp: number, tn: number, fn: number): VerificationAt {
+/** Accuracy, precision, recall and F1 at `threshold` from the confusion counts (0, never NaN, when undefined; accuracy NaN with no pairs). */
+export function confusion(threshold: number, tp: number, fp: number, tn: number, fn: number): VerificationAt {
   const total = tp + fp + tn + fn;
   const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
@@ -134,14 +172,19 @@ export function bestThreshold(
   by: 'accuracy' | 'f1' = 'accuracy',
 ): VerificationAt {
   checkPairs(distances, similar, 'bestThreshold');
-  const order = sortedByDistance(distances).filter((i) => distances[i] === distances[i]);
-  if (order.length === 0) throw new Error('bestThreshold: no pair with a finite distance to choose a threshold from');
+  const groups = groupByDistance(distances, similar);
+  // The finite groups: NaN, if any, is the last group.
+  const finite = groups.count > 0 && groups.distance[groups.count - 1] !== groups.distance[groups.count - 1] ? groups.count - 1 : groups.count;
+  if (finite === 0) throw new Error('bestThreshold: no pair with a finite distance to choose a threshold from');
 
   let positives = 0;
-  for (const i of order) if (isSimilar(similar[i])) positives++;
-  const negatives = order.length - positives;
-  const nanPositives = countNanSimilar(distances, similar);
-  const nanNegatives = distances.length - order.length - nanPositives;
+  let negatives = 0;
+  for (let g = 0; g < finite; g++) {
+    positives += groups.similar[g];
+    negatives += groups.dissimilar[g];
+  }
+  const nanPositives = finite < groups.count ? groups.similar[finite] : 0;
+  const nanNegatives = finite < groups.count ? groups.dissimilar[finite] : 0;
   // NaN-distance pairs are never called similar: they add to fn / tn whatever the threshold.
   const score = (tp: number, fp: number): number => {
     const fn = positives - tp + nanPositives;
@@ -150,44 +193,35 @@ export function bestThreshold(
     return tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
   };
 
-  const first = distances[order[0]];
   let bestScore = score(0, 0);
-  let bestCut = -1; // index in `order` of the last pair called similar; -1 = none
+  let bestCut = -1; // index of the last group called similar; -1 = none
   let tp = 0;
   let fp = 0;
-  for (let t = 0; t < order.length; t++) {
-    if (isSimilar(similar[order[t]])) tp++;
-    else fp++;
-    const isLastOfGroup = t === order.length - 1 || distances[order[t + 1]] !== distances[order[t]];
-    if (!isLastOfGroup) continue;
+  for (let g = 0; g < finite; g++) {
+    tp += groups.similar[g];
+    fp += groups.dissimilar[g];
     const s = score(tp, fp);
     if (s > bestScore) {
       bestScore = s;
-      bestCut = t;
+      bestCut = g;
     }
   }
 
   let threshold: number;
   if (bestCut === -1) {
-    const next = order.find((i) => distances[i] !== first);
-    const halfGap = next === undefined ? 1 : (distances[next] - first) / 2;
+    const first = groups.distance[0];
+    const halfGap = finite < 2 ? 1 : (groups.distance[1] - first) / 2;
     threshold = first - halfGap;
-  } else if (bestCut === order.length - 1) {
-    threshold = distances[order[bestCut]];
+  } else if (bestCut === finite - 1) {
+    threshold = groups.distance[bestCut];
   } else {
-    const lower = distances[order[bestCut]];
-    const upper = distances[order[bestCut + 1]];
+    const lower = groups.distance[bestCut];
+    const upper = groups.distance[bestCut + 1];
     threshold = (lower + upper) / 2;
     // Adjacent doubles have no midpoint: fall back to the lower value, which gives the same split.
     if (!(threshold < upper)) threshold = lower;
   }
   return verificationAt(threshold, distances, similar);
-}
-
-function countNanSimilar(distances: ArrayLike<number>, similar: ArrayLike<number>): number {
-  let count = 0;
-  for (let i = 0; i < distances.length; i++) if (distances[i] !== distances[i] && isSimilar(similar[i])) count++;
-  return count;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Activation, ModelConfig, TowerName } from '../config';
 import { Rng } from '../rng';
 import { L2Normalization, SeededDropout, orthogonalMatrix } from './layers';
 import { registerMissingGradientKernels } from './gradientKernels';
+import { registerFastWasmKernels } from './fastKernels';
 
 export { L2Normalization, SeededDropout } from './layers';
 
@@ -197,5 +198,7 @@ export function buildTower(config: ModelConfig, input: TowerInput, seed: number)
   }
   // CNN and text towers need gradient kernels that the WASM backend lacks (see gradientKernels.ts).
   registerMissingGradientKernels('wasm');
+  // Copy-free Identity, explicit transposes before matMul, row gathers: see fastKernels.ts (a no-op without WASM).
+  registerFastWasmKernels();
   return build(config, input, seed);
 }

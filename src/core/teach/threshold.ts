@@ -5,7 +5,7 @@
  * Verification follows metrics/verification.ts: a pair is called similar when its distance ≤ threshold; a NaN
  * distance is never called similar. The pairs are sorted once, so moving the threshold costs two binary searches.
  */
-import { downsampleRoc, type RocPoint, type VerificationAt } from '../metrics/verification';
+import { confusion, downsampleRoc, type RocPoint, type VerificationAt } from '../metrics/verification';
 
 /** Held-out pair distances of one evaluation. */
 export interface PairDistances {
@@ -61,22 +61,7 @@ export function metricsAtThreshold(sorted: SortedPairDistances, threshold: numbe
   const negatives = sorted.negative.length + sorted.negativeNaN;
   const tp = countAtMost(sorted.positive, threshold);
   const fp = countAtMost(sorted.negative, threshold);
-  const fn = positives - tp;
-  const tn = negatives - fp;
-  const total = positives + negatives;
-  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
-  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
-  return {
-    threshold,
-    accuracy: total > 0 ? (tp + tn) / total : NaN,
-    precision,
-    recall,
-    f1: tp > 0 ? (2 * precision * recall) / (precision + recall) : 0,
-    truePositives: tp,
-    falsePositives: fp,
-    trueNegatives: tn,
-    falseNegatives: fn,
-  };
+  return confusion(threshold, tp, fp, negatives - fp, positives - tp);
 }
 
 /** Equal-width histogram of `values` over [lo, hi] in `bins` bins; values outside go to the end bins, NaN nowhere. */

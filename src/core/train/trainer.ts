@@ -33,6 +33,7 @@ import {
   offlineMinePairs,
   type PairMasks,
 } from '../mining';
+import { fusedTripletAvailable, fusedTripletLoss, tripletCountsJs } from '../mining/fusedTriplet';
 import { evaluateEmbeddings } from '../metrics/evaluate';
 import { rocCurve, bestThreshold } from '../metrics/verification';
 import { StablePca } from '../projection/pca';
@@ -42,6 +43,7 @@ import { TwinNetwork } from '../model/twin';
 import { makeOptimizer } from '../model/optimizers';
 import { Rng } from '../rng';
 import type { Evaluation, Snapshot, StepResult, StopReason, SnapshotTriplet } from './types';
+import { checkWeightShapes, type ModelWeights, type NamedWeight } from '../export/weights';
 
 /** Samples drawn from the training set to estimate the Mahalanobis covariance and to mine offline. */
 const POOL_SIZE = 1024;
@@ -99,6 +101,8 @@ export class Trainer {
   private whitening: Float32Array | undefined;
   private whiteningTensor: tf.Tensor2D | undefined;
   private lastBatch: { distances: tf.Tensor2D; plan: BatchPlan } | null = null;
+  /** The last held-out readback and the step it belongs to (see heldOutReadback); dropped when weights are replaced. */
+  private heldOutCache: { step: number; values: Float32Array; n: number } | null = null;
   private validationPlan: BatchPlan | null = null;
   /** Tensors the fixed validation batch needs (its labels), freed with the trainer. */
   private readonly validationTensors: tf.Tensor[] = [];
@@ -282,10 +286,7 @@ export class Trainer {
       const metrics = evaluateSplitHalves(a, b, n, dim, this.config, this.whitening, evalRng);
       return { step: this.stepCount, metrics, pairs: null, validationLoss };
     }
-    const embeddings = this.embedTensor(this.testX);
-    const values = embeddings.dataSync() as Float32Array;
-    const n = embeddings.shape[0];
-    embeddings.dispose();
+    const { values, n } = this.heldOutReadback();
     const metrics = evaluateEmbeddings(values, n, dim, this.testLabels, {
       distance: o.distance,
       whitening: this.whitening,
@@ -301,10 +302,7 @@ export class Trainer {
     this.assertUsable();
     const dim = this.config.model.embeddingDim;
     // Split-input runs and pair files show their first halves / first sides.
-    const embeddings = this.embedTensor(this.testX);
-    const values = embeddings.dataSync() as Float32Array;
-    const n = embeddings.shape[0];
-    embeddings.dispose();
+    const { values, n } = this.heldOutReadback();
     const coordinates = this.pca.project(values, n, dim);
 
     let batch: Snapshot['batch'] = null;
@@ -355,6 +353,30 @@ export class Trainer {
     return out;
   }
 
+  /**
+   * The held-out embeddings (n × dim, row-major) in snapshot order — the vectors behind the scatter's points
+   * (split-input runs: their first halves; pair files: side a). For neighbour lists and projections.
+   */
+  heldOutEmbeddings(): { values: Float32Array; n: number; dim: number } {
+    this.assertUsable();
+    const embeddings = this.embedTensor(this.testX);
+    const values = embeddings.dataSync() as Float32Array;
+    const [n, dim] = embeddings.shape;
+    embeddings.dispose();
+    return { values, n, dim };
+  }
+
+  /** Mahalanobis runs: the current whitening matrix W (row-major dim×dim); undefined for other distances. */
+  get distanceWhitening(): Float32Array | undefined {
+    return this.whitening;
+  }
+
+  /** Places embeddings (n × dim) on the scatter with the last snapshot's PCA basis; null before the first snapshot. */
+  projectToMap(values: Float32Array, n: number): Float32Array | null {
+    if (!this.pca.basis()) return null;
+    return this.pca.transform(values, n, this.config.model.embeddingDim);
+  }
+
   /** The trained embedding network alone (a copy: further training does not change it). */
   extractTower(): Promise<tf.LayersModel> {
     this.assertUsable();
@@ -390,6 +412,39 @@ export class Trainer {
       tf.tidy(() => v.assign(tf.tensor(w.values, w.shape)));
     });
     this.stepCount = step;
+    this.heldOutCache = null;
+    if (this.config.objective.distance === 'mahalanobis') this.refreshWhitening();
+  }
+
+  /**
+   * Every weight of the network, named: the tower's in its own order (trainable weights and batch-norm statistics,
+   * which exportWeights leaves out) and the head's, as copies (safe to transfer). What model and experiment files store.
+   */
+  exportModelWeights(): ModelWeights {
+    this.assertUsable();
+    const tower = this.net.tower.weights.map((w) => ({ name: w.name, shape: [...w.shape] as number[], values: (w.read().dataSync() as Float32Array).slice() }));
+    const head = (this.net.head?.variables ?? []).map((v, i) => ({ name: `head/${i === 0 ? 'kernel' : 'bias'}`, shape: [...v.shape], values: (v.dataSync() as Float32Array).slice() }));
+    return { tower, head };
+  }
+
+  /**
+   * Puts weights from exportModelWeights (or a loaded tower: `head` omitted keeps this head) back and sets the step
+   * counter. Every count and shape is checked before the first write, so weights of another model change nothing.
+   * The optimiser's moments start afresh.
+   */
+  importModelWeights(weights: { tower: NamedWeight[]; head?: NamedWeight[] }, step: number, source = 'the file'): void {
+    this.assertUsable();
+    const towerWeights = this.net.tower.weights;
+    const spec = (w: { name: string; shape: readonly (number | null)[] }) => ({ name: w.name, shape: w.shape.map((d) => d ?? -1) });
+    checkWeightShapes(towerWeights.map(spec), weights.tower.map(spec), source, 'tower');
+    const headVariables = this.net.head?.variables ?? [];
+    if (weights.head) checkWeightShapes(headVariables.map((v, i) => ({ name: `head/${i === 0 ? 'kernel' : 'bias'}`, shape: v.shape })), weights.head.map(spec), source, 'head');
+    tf.tidy(() => {
+      towerWeights.forEach((w, i) => w.write(tf.tensor(weights.tower[i].values, weights.tower[i].shape)));
+      weights.head?.forEach((w, i) => headVariables[i].assign(tf.tensor(w.values, w.shape)));
+    });
+    this.stepCount = step;
+    this.heldOutCache = null;
     if (this.config.objective.distance === 'mahalanobis') this.refreshWhitening();
   }
 
@@ -484,7 +539,14 @@ export class Trainer {
    */
   private batchLoss(ea: tf.Tensor2D, eb: tf.Tensor2D, D: tf.Tensor2D, masks: PairMasks, seed: number, split: boolean) {
     const o = this.config.objective;
-    const counts = tripletCategoryCounts(D, masks, o.margin);
+    const miner = this.config.mining.miner;
+    // WASM/CPU: the dense miners' loss, counts and gradient in one JS pass over the batch (see fusedTriplet.ts).
+    const fused = fusedTripletAvailable();
+    if (fused && o.loss === 'triplet' && !o.softMargin && (miner === 'all' || miner === 'hard' || miner === 'semi-hard' || miner === 'easy')) {
+      const result = fusedTripletLoss(D, masks, { miner, margin: o.margin, reduction: o.reduction });
+      return { loss: result.loss, stats: result.stats, distances: D };
+    }
+    const counts = fused ? tripletCountsJs(D, masks, o.margin) : tripletCategoryCounts(D, masks, o.margin);
     if (o.loss === 'triplet') {
       const mined = mineTriplets(D, masks, this.config.mining.miner, o.margin, seed);
       const result = tripletLoss(mined.dAP, mined.dAN, mined.mask, { margin: o.margin, softMargin: o.softMargin, reduction: o.reduction });
@@ -571,6 +633,21 @@ export class Trainer {
   /** Embeds in inference mode, in chunks. */
   private embedTensor(x: tf.Tensor): tf.Tensor2D {
     return this.net.embedAll(x);
+  }
+
+  /**
+   * The held-out set (testX) embedded with the current weights, read back once per step: a snapshot and an
+   * evaluation of the same step (the worker often posts both together) share one forward pass. Read-only for callers.
+   */
+  private heldOutReadback(): { values: Float32Array; n: number } {
+    if (this.heldOutCache?.step !== this.stepCount) {
+      const embeddings = this.embedTensor(this.testX);
+      const values = embeddings.dataSync() as Float32Array;
+      const n = embeddings.shape[0];
+      embeddings.dispose();
+      this.heldOutCache = { step: this.stepCount, values, n };
+    }
+    return this.heldOutCache;
   }
 
   private embedHeldOutHalves(): { a: Float32Array; b: Float32Array; n: number } {

@@ -127,6 +127,25 @@ describe('retrievalMetrics', () => {
     expect(actual.excludedQueries).toBe(2);
   });
 
+  it('matches the reference on rows long enough for the sampled threshold (ties, negative zero, NaN and ∞ rows)', () => {
+    // n > 513 takes the path that ranks only what lies under a sampled threshold; the special rows force its fallback.
+    const rng = new Rng(14);
+    const n = 700;
+    const labels = Array.from({ length: n }, (_, i) => (i < 300 ? i % 3 : 3 + rng.int(20)));
+    const points = labels.map((l) => [(l % 5) * 0.8 + rng.normal(), Math.floor(l / 5) + rng.normal()]);
+    const d = matrixFrom(n, (i, j) => {
+      const exact = Math.hypot(points[i][0] - points[j][0], points[i][1] - points[j][1]);
+      return (i + j) % 7 === 0 ? Math.round(exact * 4) / 4 : exact; // many exact ties
+    });
+    d[5 * n + 9] = -0;
+    d[6 * n + 100] = NaN;
+    d[7 * n + 3] = Infinity;
+    const ks = [1, 10];
+    // NaN ranks last, like +∞ (ties among them by index): the reference sees it as +∞.
+    const asInfinity = d.map((v) => (Number.isNaN(v) ? Infinity : v));
+    expectMatches(retrievalMetrics(d, n, labels, ks), referenceMetrics(asInfinity, n, labels, ks));
+  });
+
   it('uses row q for query q when the matrix is not symmetric', () => {
     const rng = new Rng(13);
     const n = 30;

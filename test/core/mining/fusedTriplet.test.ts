@@ -1,0 +1,145 @@
+/**
+ * The fused JS pass (loss + counts + dL/dD of the dense triplet miners) must give what the tensor path gives —
+ * `mineTriplets` + `tripletLoss` + `tripletCategoryCounts`, differentiated by tfjs — on values, counts and
+ * gradients, including triplets sitting exactly on the category boundaries (δ = 0 and δ = m).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectNodeBackend } from '../../../src/cli/backend';
+import { pairwiseDistances } from '../../../src/core/distances';
+import { tripletLoss } from '../../../src/core/losses';
+import { labelMasks, mineTriplets, tripletCategoryCounts, type PairMasks } from '../../../src/core/mining';
+import { fusedTripletAvailable, fusedTripletJs, fusedTripletLoss, type DenseMiner } from '../../../src/core/mining/fusedTriplet';
+import { Rng } from '../../../src/core/rng';
+import { expectAllClose, expectNoLeakedTensors } from '../../helpers/tf';
+
+const MINERS: DenseMiner[] = ['all', 'hard', 'semi-hard', 'easy'];
+const REDUCTIONS = ['mean', 'mean-non-zero'] as const;
+const MARGIN = 0.25;
+
+/** Uneven classes (a singleton, a pair, bigger groups), random embeddings, plus exact δ = 0 and δ = m triplets. */
+function batch(seed: number): { D: number[][]; labels: number[] } {
+  const rng = new Rng(seed);
+  const labels = [0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4, 4];
+  const x = labels.map((l) => Array.from({ length: 4 }, () => rng.normal(l * 0.2, 0.7)));
+  const D = tf.tidy(() => {
+    const e = tf.tensor2d(x);
+    return pairwiseDistances('euclidean', e, e).arraySync();
+  });
+  // Boundary cases, written as float32 values: anchor 3 (class 2) with positive 4 and negatives 7 and 8.
+  D[3][4] = Math.fround(0.5);
+  D[3][7] = Math.fround(0.5); // δ = 0 → hard
+  D[3][8] = Math.fround(Math.fround(0.5) + Math.fround(MARGIN)); // δ = m (in float32) → semi-hard
+  return { D, labels };
+}
+
+function withMasks<T>(labels: number[], fn: (masks: PairMasks) => T): T {
+  const y = tf.tensor1d(labels, 'int32');
+  const masks = labelMasks(y, y, true);
+  try {
+    return fn(masks);
+  } finally {
+    tf.dispose([y, masks.positive, masks.negative]);
+  }
+}
+
+/** Loss, [easy, semi-hard, hard, mined] and dL/dD by the tensor path, differentiated by tfjs. */
+function tensorPath(D: number[][], masks: PairMasks, miner: DenseMiner, reduction: 'mean' | 'mean-non-zero') {
+  return tf.tidy(() => {
+    const d = tf.tensor2d(D);
+    const loss = (t: tf.Tensor2D) => {
+      const mined = mineTriplets(t, masks, miner, MARGIN, 1);
+      return tripletLoss(mined.dAP, mined.dAN, mined.mask, { margin: MARGIN, softMargin: false, reduction });
+    };
+    const out = loss(d);
+    const stats = [...tripletCategoryCounts(d, masks, MARGIN).dataSync(), out.mined.dataSync()[0]];
+    const gradient = tf.grad((t: tf.Tensor) => loss(t as tf.Tensor2D).loss)(d);
+    return { loss: out.loss.dataSync()[0], stats, gradient: Array.from(gradient.dataSync()) };
+  });
+}
+
+function fusedPath(D: number[][], masks: PairMasks, miner: DenseMiner, reduction: 'mean' | 'mean-non-zero') {
+  return tf.tidy(() => {
+    const d = tf.tensor2d(D);
+    const out = fusedTripletLoss(d as tf.Tensor2D, masks, { miner, margin: MARGIN, reduction });
+    const gradient = tf.grad((t: tf.Tensor) => fusedTripletLoss(t as tf.Tensor2D, masks, { miner, margin: MARGIN, reduction }).loss)(d);
+    return { loss: out.loss.dataSync()[0], stats: Array.from(out.stats.dataSync()), gradient: Array.from(gradient.dataSync()) };
+  });
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`fused dense-miner triplet loss (${backend})`, () => {
+    beforeAll(async () => {
+      await selectNodeBackend(backend);
+    });
+    afterAll(async () => {
+      await selectNodeBackend('cpu');
+    });
+
+    it('is used on this backend', () => {
+      expect(fusedTripletAvailable()).toBe(true);
+    });
+
+    for (const miner of MINERS) {
+      for (const reduction of REDUCTIONS) {
+        it(`${miner}, ${reduction}: same loss, counts and gradient as the tensor path`, () => {
+          for (const seed of [3, 8]) {
+            const { D, labels } = batch(seed);
+            withMasks(labels, (masks) => {
+              const expected = tensorPath(D, masks, miner, reduction);
+              const actual = fusedPath(D, masks, miner, reduction);
+              expect(actual.stats).toEqual(expected.stats);
+              expect(actual.loss).toBeCloseTo(expected.loss, 5);
+              expectAllClose(actual.gradient, expected.gradient, 1e-5);
+              if (miner !== 'easy') expect(actual.gradient.some((g) => g !== 0)).toBe(true);
+            });
+          }
+        });
+      }
+    }
+
+    it('puts the boundary triplets where DESIGN.md says: δ = 0 is hard, δ = m is semi-hard', () => {
+      const { D, labels } = batch(3);
+      withMasks(labels, (masks) => {
+        const n = labels.length;
+        // Only anchor 3's row, with only positive 4 and negatives 7, 8.
+        const flat = new Float32Array(n * n);
+        const pos = new Float32Array(n * n);
+        const neg = new Float32Array(n * n);
+        flat.set(D[3], 3 * n);
+        pos[3 * n + 4] = 1;
+        neg[3 * n + 7] = 1;
+        neg[3 * n + 8] = 1;
+        const r = fusedTripletJs(flat, pos, neg, n, n, { miner: 'all', margin: MARGIN, reduction: 'mean' });
+        expect([r.easy, r.semiHard, r.hard, r.mined]).toEqual([0, 1, 1, 2]);
+        void masks;
+      });
+    });
+
+    it('no valid triplet: loss 0, counts 0, zero gradient, never NaN', () => {
+      withMasks([0, 1, 2, 3], (masks) => {
+        const D = [[0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1], [1, 1, 1, 0]];
+        const out = fusedPath(D, masks, 'all', 'mean-non-zero');
+        expect(out.loss).toBe(0);
+        expect(out.stats).toEqual([0, 0, 0, 0]);
+        expect(out.gradient.every((g) => g === 0)).toBe(true);
+      });
+    });
+
+    it('leaks no tensor, forward or backward', async () => {
+      const { D, labels } = batch(5);
+      const y = tf.tensor1d(labels, 'int32');
+      const masks = labelMasks(y, y, true);
+      await expectNoLeakedTensors(() => {
+        const d = tf.tensor2d(D);
+        const g = tf.grad((t: tf.Tensor) => fusedTripletLoss(t as tf.Tensor2D, masks, { miner: 'all', margin: MARGIN, reduction: 'mean-non-zero' }).loss)(d);
+        tf.dispose([d, g]);
+      });
+      tf.dispose([y, masks.positive, masks.negative]);
+    });
+
+    it('rejects matrices of the wrong size', () => {
+      expect(() => fusedTripletJs(new Float32Array(6), new Float32Array(6), new Float32Array(4), 2, 3, { miner: 'all', margin: 0.2, reduction: 'mean' })).toThrow(/three 2×3 matrices/);
+    });
+  });
+}
