@@ -14,7 +14,8 @@ export function ChartFigure(props: {
 }): JSX.Element {
   return (
     <figure aria-label={props.label} className="chart">
-      {props.empty ? <p className="chart-empty">{props.emptyText}</p> : <div style={{ width: '100%', height: 220 }}>{props.children}</div>}
+      {/* One fixed-size box whether empty or not: the first data point must not re-lay-out the whole page. */}
+      <div style={{ width: '100%', height: 220 }}>{props.empty ? <p className="chart-empty">{props.emptyText}</p> : props.children}</div>
       <figcaption>{props.caption}</figcaption>
     </figure>
   );

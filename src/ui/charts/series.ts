@@ -1,5 +1,5 @@
 /**
- * Pure chart-data builders: turn the compact run history into the ≤ 500-row tables recharts draws, so the
+ * Pure chart-data builders: turn the compact run history into the ≤ 500-row tables the charts draw, so the
  * components stay thin and the shaping is testable in Node.
  */
 import type { MetricsPoint, ProgressPoint } from '../../worker/protocol';

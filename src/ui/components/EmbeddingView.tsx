@@ -18,8 +18,12 @@ import {
 } from '../scatter/interpolate';
 import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
 import { drawScatter, projectToPixels, sampleToRgba } from '../scatter/render';
+import type { ScatterFocus } from '../scatter/focus';
+import type { ScatterOverlay } from '../features/inspect/overlay';
 
 const CANVAS_HEIGHT = 380;
+/** Issue 6: shortest gap between two frames of a running transition (about 30 frames per second). */
+const MIN_FRAME_MS = 32;
 const HOVER_RADIUS = 10;
 const ROW_COLUMNS_SHOWN = 8;
 
@@ -37,6 +41,14 @@ export function EmbeddingView(props: {
   snapshot: SnapshotMessage | null;
   classNames: readonly string[];
   heldOut: SamplePreview | null;
+  /** Triplet inspector: the selected triplet to highlight (rows of the snapshot's batch coordinates). */
+  focus?: ScatterFocus | null;
+  /** Canvas height in CSS pixels (classroom mode enlarges it); default 380. */
+  height?: number;
+  /** Inspect: a click on a point (shiftKey: pick it as sample B of a comparison). */
+  onPointClick?: (index: number, shiftKey: boolean) => void;
+  /** Inspect: marks drawn over the points each frame (selection, neighbours, query). */
+  overlay?: ScatterOverlay | null;
 }): JSX.Element {
   const { snapshot, classNames, heldOut } = props;
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
@@ -54,22 +66,35 @@ export function EmbeddingView(props: {
   });
   const grid = useRef<{ grid: PointGrid; pixels: Float32Array } | null>(null);
   const frameId = useRef<number | null>(null);
-  const lastGeometry = useRef<{ anim: Animation; t: number; width: number } | null>(null);
+  const lastFrameAt = useRef(-Infinity);
+  const lastGeometry = useRef<{ anim: Animation; t: number; width: number; height?: number } | null>(null);
   // Values the frame callback reads without re-subscribing.
-  const live = useRef({ showTriplets, hovered: -1, width });
-  live.current = { showTriplets, hovered: hover?.index ?? -1, width };
+  const canvasHeight = props.height ?? CANVAS_HEIGHT;
+  const focus = props.focus ?? null;
+  const live = useRef({ showTriplets, hovered: -1, width, height: canvasHeight, focus });
+  const overlayRef = useRef<ScatterOverlay | null>(null);
+  overlayRef.current = props.overlay ?? null;
+  live.current = { showTriplets, hovered: hover?.index ?? -1, width, height: canvasHeight, focus };
 
   const drawFrame = useCallback((now: number) => {
     frameId.current = null;
     const canvas = canvasRef.current;
     const anim = animation.current;
     if (!canvas || !anim) return;
+    // Issue 6: mid-transition frames at most every MIN_FRAME_MS (snapshots arrive every 250 ms and each eases for
+    // 400 ms, so the scatter would otherwise redraw at the display's full rate for as long as training runs).
+    if (now - lastFrameAt.current < MIN_FRAME_MS && now - anim.start < TRANSITION_MS) {
+      frameId.current = requestAnimationFrame(drawFrame);
+      return;
+    }
+    lastFrameAt.current = now;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     const dpr = window.devicePixelRatio || 1;
     const cssWidth = live.current.width;
     const backingW = Math.round(cssWidth * dpr);
-    const backingH = Math.round(CANVAS_HEIGHT * dpr);
+    const cssHeight = live.current.height;
+    const backingH = Math.round(cssHeight * dpr);
     if (canvas.width !== backingW || canvas.height !== backingH) {
       canvas.width = backingW;
       canvas.height = backingH;
@@ -79,13 +104,13 @@ export function EmbeddingView(props: {
     const t = easeInOutCubic((now - anim.start) / TRANSITION_MS);
     const coords = lerpCoordinates(anim.fromCoords, anim.toCoords, t, displayed.current.coords ?? undefined);
     const bounds = lerpBounds(anim.fromBounds, anim.toBounds, t);
-    const transform = viewTransform(bounds, cssWidth, CANVAS_HEIGHT, 12);
+    const transform = viewTransform(bounds, cssWidth, cssHeight, 12);
     const pixels = projectToPixels(coords, transform, displayed.current.pixels);
     displayed.current = { coords, bounds, pixels };
     const last = lastGeometry.current;
-    if (!last || last.anim !== anim || last.t !== t || last.width !== cssWidth) {
+    if (!last || last.anim !== anim || last.t !== t || last.width !== cssWidth || last.height !== cssHeight) {
       grid.current = null; // positions moved: rebuild lazily on the next hover
-      lastGeometry.current = { anim, t, width: cssWidth };
+      lastGeometry.current = { anim, t, width: cssWidth, height: cssHeight };
     }
 
     const snap = anim.snapshot;
@@ -93,16 +118,18 @@ export function EmbeddingView(props: {
       ctx,
       {
         width: cssWidth,
-        height: CANVAS_HEIGHT,
+        height: cssHeight,
         transform,
         coordinates: coords,
         labels: snap.labels,
-        batch: snap.batch ? { coordinates: snap.batch.coordinates, triplets: snap.batch.triplets } : null,
+        batch: snap.batch ? { coordinates: snap.batch.coordinates, triplets: snap.batch.triplets, candidateOffset: snap.batch.candidateOffset } : null,
         showTriplets: live.current.showTriplets,
         hovered: live.current.hovered,
+        focus: live.current.focus,
       },
       pixels,
     );
+    overlayRef.current?.(ctx, { transform, pixels });
     setDrawn((prev) =>
       prev && prev.step === snap.step && prev.points === snap.labels.length
         ? prev
@@ -145,7 +172,12 @@ export function EmbeddingView(props: {
   // Redraw (no transition restart) when view options or size change.
   useEffect(() => {
     requestDraw();
-  }, [showTriplets, hover?.index, width, requestDraw]);
+  }, [showTriplets, hover?.index, width, canvasHeight, focus, requestDraw]);
+
+  // Inspect marks changed: redraw over the same positions.
+  useEffect(() => {
+    requestDraw();
+  }, [props.overlay, requestDraw]);
 
   useEffect(() => {
     const wrapper = wrapperRef.current;
@@ -186,6 +218,16 @@ export function EmbeddingView(props: {
     }
   };
 
+  /** Inspect: the point under a click (same hit test as hover). */
+  const onCanvasClick = (event: React.MouseEvent<HTMLCanvasElement>) => {
+    const pixels = displayed.current.pixels;
+    if (!props.onPointClick || pixels.length === 0) return;
+    const rect = event.currentTarget.getBoundingClientRect();
+    if (!grid.current || grid.current.pixels !== pixels) grid.current = { grid: buildPointGrid(pixels, HOVER_RADIUS), pixels };
+    const index = nearestPoint(grid.current.grid, event.clientX - rect.left, event.clientY - rect.top, HOVER_RADIUS);
+    if (index >= 0) props.onPointClick(index, event.shiftKey);
+  };
+
   const labels = snapshot?.labels;
   const hoveredLabel = hover && labels && hover.index < labels.length ? labels[hover.index] : -1;
 
@@ -198,9 +240,10 @@ export function EmbeddingView(props: {
           role="img"
           data-snapshot-step={drawn ? String(drawn.step) : undefined}
           data-points={String(drawn?.points ?? 0)}
-          style={{ width: `${width}px`, height: `${CANVAS_HEIGHT}px`, display: 'block', border: '1px solid #ddd', boxSizing: 'border-box' }}
+          style={{ width: `${width}px`, height: `${canvasHeight}px`, display: 'block', border: '1px solid #ddd', boxSizing: 'border-box' }}
           onPointerMove={onPointerMove}
           onPointerLeave={() => setHover(null)}
+          onClick={onCanvasClick}
         />
         {hover && hoveredLabel >= 0 && (
           <div

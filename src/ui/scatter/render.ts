@@ -5,7 +5,9 @@
  */
 import type { SnapshotTripletMessage } from '../../worker/protocol';
 import { toPixel, type ViewTransform } from './interpolate';
-import { classColour, TRIPLET_COLOURS } from './palette';
+import { classColour, parseHex, TRIPLET_COLOURS } from './palette';
+import { discMask, fillPixels, stampDisc } from './pointSprite';
+import { drawFocus, type ScatterFocus } from './focus';
 
 /** Everything one frame needs, in CSS pixels (the context is already scaled by devicePixelRatio). */
 export interface ScatterFrame {
@@ -14,9 +16,12 @@ export interface ScatterFrame {
   transform: ViewTransform;
   coordinates: Float32Array;
   labels: Int32Array;
-  batch: { coordinates: Float32Array; triplets: readonly SnapshotTripletMessage[] } | null;
+  /** candidateOffset: coordinate row of column j is offset + j (split-input batches: n; see teachProtocol.ts). */
+  batch: { coordinates: Float32Array; triplets: readonly SnapshotTripletMessage[]; candidateOffset?: number } | null;
   showTriplets: boolean;
   hovered: number;
+  /** The triplet inspector's selected triplet (rows of batch.coordinates), drawn on top. */
+  focus?: ScatterFocus | null;
 }
 
 /** Point radius in CSS pixels. */
@@ -32,58 +37,73 @@ export function projectToPixels(coordinates: Float32Array, transform: ViewTransf
   return result;
 }
 
-/** Draws one frame; points are batched by class into one path each so thousands stay at 60 fps. */
+/** One reusable pixel buffer per canvas (reallocated only when the canvas is resized). */
+const buffers = new WeakMap<HTMLCanvasElement, ImageData>();
+const WHITE: readonly [number, number, number] = [255, 255, 255];
+
+/**
+ * Draws one frame. The points go into a pixel buffer (pointSprite.ts) copied to the canvas with one putImageData:
+ * software-rendered canvases (no GPU) paid for one anti-aliased arc per point on every animation frame. The links,
+ * the focus and the hover ring are drawn on top with the canvas API, links batched into one path per colour and
+ * dash style.
+ */
 export function drawScatter(ctx: CanvasRenderingContext2D, frame: ScatterFrame, pixels: Float32Array): void {
   const { width, height, labels } = frame;
-  ctx.clearRect(0, 0, width, height);
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-
+  const canvas = ctx.canvas;
   const n = Math.min(labels.length, Math.floor(pixels.length / 2));
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const list = byClass.get(labels[i]);
-    if (list) list.push(i);
-    else byClass.set(labels[i], [i]);
-  }
-  ctx.globalAlpha = 0.85;
-  for (const [label, indices] of byClass) {
-    ctx.fillStyle = classColour(label);
-    ctx.beginPath();
-    for (const i of indices) {
-      const x = pixels[2 * i];
-      const y = pixels[2 * i + 1];
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      ctx.moveTo(x + POINT_RADIUS, y);
-      ctx.arc(x, y, POINT_RADIUS, 0, 2 * Math.PI);
+  if (canvas.width > 0 && canvas.height > 0 && typeof ctx.createImageData === 'function') {
+    let image = buffers.get(canvas);
+    if (!image || image.width !== canvas.width || image.height !== canvas.height) {
+      image = ctx.createImageData(canvas.width, canvas.height);
+      buffers.set(canvas, image);
     }
-    ctx.fill();
+    const ratio = canvas.width / Math.max(1, width);
+    fillPixels(image, WHITE);
+    const mask = discMask(POINT_RADIUS * ratio);
+    const colours = new Map<number, [number, number, number]>();
+    for (let i = 0; i < n; i++) {
+      let rgb = colours.get(labels[i]);
+      if (!rgb) {
+        rgb = parseHex(classColour(labels[i]));
+        colours.set(labels[i], rgb);
+      }
+      stampDisc(image, mask, pixels[2 * i] * ratio, pixels[2 * i + 1] * ratio, rgb, 0.85);
+    }
+    ctx.putImageData(image, 0, 0);
+  } else {
+    ctx.clearRect(0, 0, width, height);
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
   }
-  ctx.globalAlpha = 1;
 
   if (frame.showTriplets && frame.batch) {
     const bc = frame.batch.coordinates;
     const at = (k: number) => toPixel(frame.transform, bc[2 * k], bc[2 * k + 1]);
     ctx.lineWidth = 1.25;
-    for (const t of frame.batch.triplets) {
-      if (2 * Math.max(t.anchor, t.positive, t.negative) + 1 >= bc.length) continue;
-      const [ax, ay] = at(t.anchor);
-      const [px, py] = at(t.positive);
-      const [nx, ny] = at(t.negative);
-      ctx.strokeStyle = TRIPLET_COLOURS[t.category];
-      ctx.setLineDash([]);
-      ctx.beginPath();
-      ctx.moveTo(ax, ay);
-      ctx.lineTo(px, py);
-      ctx.stroke();
-      ctx.setLineDash([4, 3]);
-      ctx.beginPath();
-      ctx.moveTo(ax, ay);
-      ctx.lineTo(nx, ny);
-      ctx.stroke();
+    // With a triplet picked in the inspector, the others fade so it stands out.
+    ctx.globalAlpha = frame.focus ? 0.15 : 1;
+    const off = frame.batch.candidateOffset ?? 0;
+    for (const category of Object.keys(TRIPLET_COLOURS) as (keyof typeof TRIPLET_COLOURS)[]) {
+      const triplets = frame.batch.triplets.filter((t) => t.category === category && 2 * Math.max(t.anchor, t.positive + off, t.negative + off) + 1 < bc.length);
+      if (triplets.length === 0) continue;
+      ctx.strokeStyle = TRIPLET_COLOURS[category];
+      for (const dashed of [false, true]) {
+        ctx.setLineDash(dashed ? [4, 3] : []);
+        ctx.beginPath();
+        for (const t of triplets) {
+          const [ax, ay] = at(t.anchor);
+          const [ox, oy] = at((dashed ? t.negative : t.positive) + off);
+          ctx.moveTo(ax, ay);
+          ctx.lineTo(ox, oy);
+        }
+        ctx.stroke();
+      }
     }
     ctx.setLineDash([]);
+    ctx.globalAlpha = 1;
   }
+
+  if (frame.focus && frame.batch) drawFocus(ctx, frame.focus, frame.batch.coordinates, frame.transform);
 
   if (frame.hovered >= 0 && frame.hovered < n) {
     const x = pixels[2 * frame.hovered];
