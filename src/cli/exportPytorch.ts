@@ -10,15 +10,13 @@
  * Prints one JSON line: the folder, the files written and the command to run. Bad flags, unknown names, configs
  * the script cannot reproduce and unwritable folders end with a one-line error and exit code 2.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config, type DeepPartial } from '../core/config';
-import type { Dataset } from '../core/data/dataset';
-import { builtinInfo, loadBuiltinDataset } from '../core/data/builtin';
-import { loadUpload } from '../core/data/loaders';
+import { builtinInfo } from '../core/data/builtin';
 import { PYTORCH_SCRIPT_FILE, PytorchExportError, pytorchExportFiles } from '../core/export/pytorchScript';
-import { nodeAssetReader } from './assets';
 import { parseArgs, TRAIN_FLAGS, usage, UsageError } from './args';
+import { loadCliDataset, readConfigFile } from './inputs';
 
 const EXTRA_FLAGS = { config: false, data: false, out: false, help: true };
 const EXTRA_HELP = {
@@ -36,34 +34,6 @@ export interface ExportSummary {
   command: string;
   dataset: string;
   config: Config;
-}
-
-async function readConfigFile(path: string): Promise<DeepPartial<Config>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read --config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it is not a JSON object');
-    return parsed as DeepPartial<Config>;
-  } catch (error) {
-    throw new UsageError(`--config ${path} is not a valid configuration: ${(error as Error).message}`);
-  }
-}
-
-async function loadDataset(name: string, dataPath: string | undefined, seed: number): Promise<Dataset> {
-  if (!dataPath) return loadBuiltinDataset(name, nodeAssetReader(), { seed });
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(dataPath));
-  } catch (error) {
-    throw new UsageError(`cannot read --data ${dataPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const { dataset } = await loadUpload([{ name: basename(dataPath), bytes }]);
-  return dataset;
 }
 
 /**
@@ -87,7 +57,7 @@ export async function runExportPytorch(argv: string[]): Promise<ExportSummary> {
   const config = makeConfig(patch, makeConfig(fromFile, makeConfig(suggested)));
   if (dataPath) config.data.dataset = `upload:${basename(dataPath)}`;
 
-  const dataset = await loadDataset(datasetName, dataPath, config.seed);
+  const dataset = await loadCliDataset(datasetName, dataPath, config.seed);
   const files = pytorchExportFiles(config, dataset);
   const out = resolve(extra.out);
   try {

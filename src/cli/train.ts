@@ -5,15 +5,12 @@
  * JSON object: steps, backend, stepsPerSecond, finalLoss, metrics {precisionAt1, rPrecision, mapAtR} (held out).
  * Bad flags, unknown names and unreadable files end with a one-line error and exit code 2.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config, type DeepPartial } from '../core/config';
-import type { Dataset } from '../core/data/dataset';
-import { builtinInfo, loadBuiltinDataset } from '../core/data/builtin';
-import { loadUpload } from '../core/data/loaders';
+import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config } from '../core/config';
+import { builtinInfo } from '../core/data/builtin';
 import { Trainer } from '../core/train/trainer';
-import { nodeAssetReader } from './assets';
 import { parseArgs, TRAIN_FLAGS, usage, UsageError } from './args';
+import { loadCliDataset, readConfigFile } from './inputs';
 import { selectNodeBackend } from './backend';
 
 const EXTRA_FLAGS = { config: false, backend: false, data: false, help: true, quiet: true };
@@ -38,36 +35,6 @@ export interface TrainSummary {
   config: Config;
 }
 
-async function loadDataset(name: string, dataPath: string | undefined, seed: number): Promise<Dataset> {
-  if (dataPath) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(dataPath));
-    } catch (error) {
-      throw new UsageError(`cannot read --data ${dataPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    const { dataset } = await loadUpload([{ name: basename(dataPath), bytes }]);
-    return dataset;
-  }
-  return loadBuiltinDataset(name, nodeAssetReader(), { seed });
-}
-
-async function readConfigFile(path: string): Promise<DeepPartial<Config>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read --config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it is not a JSON object');
-    return parsed as DeepPartial<Config>;
-  } catch (error) {
-    throw new UsageError(`--config ${path} is not a valid configuration: ${(error as Error).message}`);
-  }
-}
-
 /** Runs one training session and returns its summary (the CLI prints it; tests call this directly). */
 export async function runTrain(argv: string[], log: (line: string) => void): Promise<TrainSummary> {
   const { patch, extra } = parseArgs(argv, TRAIN_FLAGS, EXTRA_FLAGS);
@@ -83,7 +50,7 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
   const { backend, fallbackReason } = await selectNodeBackend(wanted);
   if (fallbackReason) log(`note: ${fallbackReason}`);
 
-  const dataset = await loadDataset(datasetName, dataPath, config.seed);
+  const dataset = await loadCliDataset(datasetName, dataPath, config.seed);
   const trainer = Trainer.init(config, dataset);
   log(`training ${config.model.tower} on ${dataset.name} (${backend}): ${config.objective.loss} loss, ${config.mining.miner} miner, ${config.objective.distance} distance, ${config.training.steps} steps`);
 

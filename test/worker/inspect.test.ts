@@ -7,8 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nodeAssetReader } from '../../src/cli/assets';
-import { selectNodeBackend } from '../../src/cli/backend';
-import { makeConfig, type BackendName, type Config, type DeepPartial, type DistanceName } from '../../src/core/config';
+import { makeConfig, type Config, type DeepPartial, type DistanceName } from '../../src/core/config';
 import { loadBuiltinDataset } from '../../src/core/data/builtin';
 import { queryFeatures } from '../../src/core/data/query';
 import { distanceJs } from '../../src/core/distances';
@@ -16,21 +15,16 @@ import { Trainer } from '../../src/core/train/trainer';
 import { Inspector } from '../../src/worker/inspect';
 import type { InspectEvent } from '../../src/worker/inspectProtocol';
 import type { WorkerEvent } from '../../src/worker/protocol';
-import { TrainingSession, type SessionHost } from '../../src/worker/session';
+import { TrainingSession } from '../../src/worker/session';
+import { nodeSessionHost } from '../helpers/session';
 import { expectNoLeakedTensors, useCpuBackend } from '../helpers/tf';
 
 function harness() {
   const events: WorkerEvent[] = [];
-  const host: SessionHost = {
+  const host = nodeSessionHost({
     post: (event) => events.push(event),
     readAsset: nodeAssetReader(),
-    selectBackend: async (wanted: BackendName) => {
-      const r = await selectNodeBackend(wanted === 'wasm' ? 'wasm' : 'cpu');
-      return { backend: r.backend, reason: r.fallbackReason };
-    },
-    now: () => performance.now(),
-    yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
-  };
+  });
   const session = new TrainingSession(host, 'cpu');
   const last = <T extends InspectEvent['type'] | WorkerEvent['type']>(type: T) =>
     events.filter((e) => e.type === type).at(-1) as Extract<WorkerEvent, { type: T }>;

@@ -5,28 +5,22 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nodeAssetReader } from '../../src/cli/assets';
-import { selectNodeBackend } from '../../src/cli/backend';
-import { makeConfig, type BackendName, type Config, type DeepPartial } from '../../src/core/config';
+import { makeConfig, type Config, type DeepPartial } from '../../src/core/config';
 import { parseExperiment, serialiseExperiment } from '../../src/core/export/experiment';
 import { parseProjectorPair } from '../../src/core/export/projectorTsv';
 import { experimentOfRun, restoreCommandOf } from '../../src/ui/features/saveShare/experimentOfRun';
 import type { WorkerEvent } from '../../src/worker/protocol';
-import { TrainingSession, type SessionHost } from '../../src/worker/session';
+import { TrainingSession } from '../../src/worker/session';
+import { nodeSessionHost } from '../helpers/session';
 import { useCpuBackend } from '../helpers/tf';
 
 /** A real host for Node: real clock, real macrotask yields, real tfjs cpu. */
 function harness() {
   const events: WorkerEvent[] = [];
-  const host: SessionHost = {
+  const host = nodeSessionHost({
     post: (event) => events.push(event),
     readAsset: nodeAssetReader(),
-    selectBackend: async (wanted: BackendName) => {
-      const r = await selectNodeBackend(wanted === 'wasm' ? 'wasm' : 'cpu');
-      return { backend: r.backend, reason: r.fallbackReason };
-    },
-    now: () => performance.now(),
-    yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
-  };
+  });
   const session = new TrainingSession(host, 'cpu');
   sessions.push(session);
   const of = <T extends WorkerEvent['type']>(type: T) => events.filter((e) => e.type === type) as Extract<WorkerEvent, { type: T }>[];

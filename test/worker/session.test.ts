@@ -3,7 +3,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selectNodeBackend } from '../../src/cli/backend';
 import { makeConfig, type BackendName, type Config, type DeepPartial } from '../../src/core/config';
 import type { MetricsPoint, WorkerEvent } from '../../src/worker/protocol';
-import { TrainingSession, type SessionHost } from '../../src/worker/session';
+import { TrainingSession } from '../../src/worker/session';
+import { nodeSessionHost } from '../helpers/session';
 import { expectNoLeakedTensors, useCpuBackend } from '../helpers/tf';
 
 type Stamped = WorkerEvent & { at: number };
@@ -11,18 +12,12 @@ type Stamped = WorkerEvent & { at: number };
 /** A real host for Node: real clock, real macrotask yields, real tfjs cpu/wasm. */
 function harness() {
   const events: Stamped[] = [];
-  const host: SessionHost = {
+  const host = nodeSessionHost({
     post: (event) => events.push({ ...event, at: performance.now() } as Stamped),
     readAsset: async (file) => {
       throw new Error(`could not download the built-in dataset file ${file}: HTTP 404`);
     },
-    selectBackend: async (wanted: BackendName) => {
-      const r = await selectNodeBackend(wanted === 'wasm' ? 'wasm' : 'cpu');
-      return { backend: r.backend, reason: r.fallbackReason };
-    },
-    now: () => performance.now(),
-    yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
-  };
+  });
   const session = new TrainingSession(host, 'cpu');
   const of = <T extends WorkerEvent['type']>(type: T) => events.filter((e) => e.type === type) as (Extract<WorkerEvent, { type: T }> & { at: number })[];
   return { session, events, of };
@@ -235,6 +230,20 @@ describe('TrainingSession', () => {
     await h.session.handle({ type: 'step', runId: 1 });
     expect(h.of('state').at(-1)).toMatchObject({ state: 'paused', step: 6 });
     expect(progressSteps(h, 1)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a backend switch carries batch-norm statistics too: the held-out numbers are unchanged', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig({ model: { mlp: { hiddenUnits: [16], batchNorm: true } } }) });
+    for (let i = 0; i < 5; i++) await h.session.handle({ type: 'step', runId: 1 });
+    const before = h.of('metrics').at(-1)!.metrics;
+    await h.session.handle({ type: 'set-backend', backend: 'wasm' });
+    const after = h.of('metrics').at(-1)!.metrics;
+    expect(after.step).toBe(5);
+    // Inference uses the moving mean and variance: without them the validation loss would move.
+    expect(Math.abs(after.validationLoss! - before.validationLoss!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(before.validationLoss!)));
+    expect(after.mapAtR).toBeCloseTo(before.mapAtR!, 5);
   });
 
   it('a train/pause cycle leaks no tensors', async () => {

@@ -5,27 +5,21 @@
  * (as postMessage does), so a buffer the worker still needed would show up detached.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { selectNodeBackend } from '../../src/cli/backend';
-import { makeConfig, type BackendName, type Config, type DeepPartial } from '../../src/core/config';
+import { makeConfig, type Config, type DeepPartial } from '../../src/core/config';
 import { tripletCategory, tripletLossOf } from '../../src/core/teach/triplets';
 import { transferablesOf, type WorkerEvent } from '../../src/worker/protocol';
-import { TrainingSession, type SessionHost } from '../../src/worker/session';
+import { TrainingSession } from '../../src/worker/session';
+import { nodeSessionHost } from '../helpers/session';
 import { useCpuBackend } from '../helpers/tf';
 
 function harness() {
   const events: WorkerEvent[] = [];
-  const host: SessionHost = {
+  const host = nodeSessionHost({
     post: (event, transfer) => events.push(structuredClone(event, { transfer: transfer.length ? transfer : transferablesOf(event) })),
     readAsset: async (file) => {
       throw new Error(`no shipped files in this test (${file})`);
     },
-    selectBackend: async (wanted: BackendName) => {
-      const r = await selectNodeBackend(wanted === 'wasm' ? 'wasm' : 'cpu');
-      return { backend: r.backend, reason: r.fallbackReason };
-    },
-    now: () => performance.now(),
-    yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
-  };
+  });
   const session = new TrainingSession(host, 'cpu');
   const of = <T extends WorkerEvent['type']>(type: T) => events.filter((e) => e.type === type) as Extract<WorkerEvent, { type: T }>[];
   return { session, events, of };
