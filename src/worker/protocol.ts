@@ -8,6 +8,9 @@ import type { BackendName, Config, ConfigIssue } from '../core/config';
 import type { Modality } from '../core/data/dataset';
 import type { UploadSummary } from '../core/data/loaders/types';
 import type { MinedTriplet } from '../core/mining';
+import { inspectTransferables, type InspectCommand, type InspectEvent } from './inspectProtocol';
+import { saveShareTransferables, type SaveShareCommand, type SaveShareEvent } from './saveShareProtocol';
+import { teachTransferables, type PairDistancesMessage, type SnapshotBatchTeach } from './teachProtocol';
 
 /** The backends the worker can run on (`auto` is resolved before it reaches here). */
 export type ActiveBackend = Exclude<BackendName, 'auto'>;
@@ -79,7 +82,7 @@ export interface SnapshotMessage {
   coordinates: Float32Array;
   labels: Int32Array;
   /** Last training batch projected with the same basis, and the triplets its miner picked (positions in the batch). */
-  batch: { coordinates: Float32Array; labels: Int32Array; triplets: SnapshotTripletMessage[] } | null;
+  batch: ({ coordinates: Float32Array; labels: Int32Array; triplets: SnapshotTripletMessage[] } & SnapshotBatchTeach) | null;
 }
 
 /** The training loop's state as the controls show it. */
@@ -106,7 +109,13 @@ export type Command =
   | { type: 'set-backend'; backend: BackendName }
   /** Test hook: lose the WebGL context as a GPU reset would. */
   | { type: 'debug-lose-context' }
-  | { type: 'dispose' };
+  /** Test hook: crash the worker (an uncaught error), as a bug or an out-of-memory kill would. */
+  | { type: 'debug-crash' }
+  | { type: 'dispose' }
+  /** Inspect: neighbours, two-sample comparison, query by example, embeddings (inspectProtocol.ts). */
+  | InspectCommand
+  /** Save and share: model / embedding downloads, loading a tower, weights for experiments, reopening a run (saveShareProtocol.ts). */
+  | SaveShareCommand;
 
 export type WorkerEvent =
   /** After start-up and after every backend change. */
@@ -123,12 +132,16 @@ export type WorkerEvent =
   | { type: 'config-error'; runId: number; issues: ConfigIssue[] }
   /** Steps since the last progress event (deltas, not history), at a bounded rate. */
   | { type: 'progress'; runId: number; points: ProgressPoint[]; stepsPerSecond: number }
-  | { type: 'metrics'; runId: number; metrics: MetricsPoint }
+  | { type: 'metrics'; runId: number; metrics: MetricsPoint; pairDistances?: PairDistancesMessage }
   | ({ type: 'snapshot'; runId: number } & SnapshotMessage)
   | { type: 'state'; runId: number; state: RunState; step: number; epoch: number }
   /** The run paused itself (non-finite loss): why, and what to try. */
   | { type: 'halted'; runId: number; step: number; reason: string; suggestion: string }
-  | { type: 'error'; runId?: number; message: string };
+  | { type: 'error'; runId?: number; message: string }
+  /** Answers to inspect commands (inspectProtocol.ts). */
+  | InspectEvent
+  /** Answers to save-and-share commands (saveShareProtocol.ts). */
+  | SaveShareEvent;
 
 /** Buffers to transfer with an event (so posting never copies big arrays). */
 export function transferablesOf(event: WorkerEvent): Transferable[] {
@@ -148,5 +161,8 @@ export function transferablesOf(event: WorkerEvent): Transferable[] {
     add(event.heldOut.values);
     add(event.heldOut.labels);
   }
+  for (const view of inspectTransferables(event)) add(view);
+  for (const view of saveShareTransferables(event)) add(view);
+  for (const view of teachTransferables(event)) add(view);
   return out;
 }

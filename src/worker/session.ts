@@ -4,6 +4,7 @@
  * in Node) injects how to post, read assets, pick a backend, tell time and yield, so the loop is tested with real
  * tfjs on CPU/WASM.
  */
+import type { ModelWeights } from '../core/export/weights';
 import type { BackendName, Config } from '../core/config';
 import { validate } from '../core/config';
 import { builtinInfo, loadBuiltinDataset, type AssetReader } from '../core/data/builtin';
@@ -23,6 +24,10 @@ import {
   type SamplePreview,
   type WorkerEvent,
 } from './protocol';
+import { pairDistancesOf, snapshotBatchTeach, tripletsWithRunLoss } from './teachProtocol';
+import { embeddingsDownload, loadModelInto, loadRestoreDataset, modelDownload, pytorchDownload } from './saveShare';
+import type { SaveShareCommand } from './saveShareProtocol';
+import { Inspector } from './inspect';
 
 /** What the session needs from its surroundings. */
 export interface SessionHost {
@@ -53,7 +58,8 @@ export const CHECKPOINT_INTERVAL_MS = 2000;
 /** Samples in a dataset preview. */
 export const PREVIEW_SAMPLES = 32;
 
-type Weights = { shape: number[]; values: Float32Array }[];
+/** Every weight of the network, batch-norm statistics included (so a backend switch loses nothing). */
+type Weights = ModelWeights;
 
 interface Loaded {
   dataset: Dataset;
@@ -87,6 +93,8 @@ export class TrainingSession {
   private lastMetricsStep = 0;
   private checkpoint: { weights: Weights; step: number } | null = null;
   private lastCheckpointAt = 0;
+  /** Answers inspect commands (neighbours, comparisons, queries, embeddings) from the current trainer. */
+  private readonly inspector = new Inspector();
 
   constructor(host: SessionHost, initialBackend: BackendName = 'auto') {
     this.host = host;
@@ -161,12 +169,111 @@ export class TrainingSession {
       case 'debug-lose-context':
         this.host.loseContext?.();
         return;
+      case 'neighbours':
+      case 'compare-samples':
+      case 'query':
+      case 'get-embeddings':
+        if (command.runId !== this.runId || !this.trainer) return;
+        this.post(this.inspector.handle(command, this.trainer));
+        return;
       case 'dispose':
         await this.stopLoop();
         this.trainer?.dispose();
         this.trainer = null;
         return;
+      case 'export-model':
+      case 'export-embeddings':
+      case 'load-model':
+      case 'get-weights':
+      case 'export-pytorch':
+      case 'restore-run':
+        return this.saveShare(command);
     }
+  }
+
+  /** Save-and-share commands (saveShare.ts): every failure is a `save-error` and leaves the run as it was. */
+  private async saveShare(command: SaveShareCommand): Promise<void> {
+    const { requestId } = command;
+    try {
+      if (command.type === 'restore-run') return await this.restoreRun(command);
+      const trainer = this.trainer;
+      if (!trainer || !this.loaded || command.runId !== this.runId) throw new Error('that run is no longer the current one; try again');
+      switch (command.type) {
+        case 'export-model':
+        case 'export-embeddings':
+        case 'export-pytorch': {
+          const { dataset, info } = this.loaded;
+          const file =
+            command.type === 'export-model' ? await modelDownload(trainer, dataset, info)
+            : command.type === 'export-embeddings' ? embeddingsDownload(trainer, dataset, info)
+            : pytorchDownload(trainer, dataset, info);
+          const bytes = file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength ? file.bytes.buffer : file.bytes.slice().buffer;
+          this.post({ type: 'file-ready', requestId, run: this.runId, fileName: file.fileName, mimeType: file.mimeType, bytes: bytes as ArrayBuffer });
+          return;
+        }
+        case 'get-weights':
+          this.post({ type: 'weights', requestId, run: this.runId, step: trainer.steps, epoch: trainer.epoch, config: trainer.config, weights: trainer.exportModelWeights() });
+          return;
+        case 'load-model': {
+          const source = await loadModelInto(trainer, command.files);
+          if (this.trainer !== trainer) return;
+          this.takeCheckpoint();
+          this.post({ type: 'model-loaded', requestId, run: this.runId, step: trainer.steps, source });
+          this.refresh();
+          return;
+        }
+      }
+    } catch (error) {
+      this.post({ type: 'save-error', requestId, message: messageOf(error) });
+    }
+  }
+
+  /**
+   * Reopens a saved run: its data, a trainer for its configuration, its weights and step. Everything is built and
+   * checked first; only then are the dataset and run replaced (so a file of another model changes nothing).
+   */
+  private async restoreRun(command: Extract<SaveShareCommand, { type: 'restore-run' }>): Promise<void> {
+    if (command.runId < this.runId) throw new Error('a newer run was started meanwhile; the saved run was not reopened');
+    const data = await loadRestoreDataset(command.dataset, this.host.readAsset, command.config.seed, this.loaded);
+    const { dataset } = data;
+    const issues = validate(command.config, {
+      kind: dataset.kind,
+      modality: dataset.modality,
+      numClasses: dataset.kind === 'labelled' ? dataset.classNames.length : undefined,
+      featureShape: dataset.featureShape,
+      targetKind: dataset.kind === 'pairs' ? dataset.targetKind : undefined,
+    });
+    if (issues.length) throw new Error(`the saved configuration cannot run on this data: ${issues.map((i) => i.message).join('; ')}`);
+    const trainer = Trainer.init(command.config, dataset);
+    try {
+      if (command.weights) trainer.importModelWeights(command.weights, command.step, command.source ?? 'the saved run');
+    } catch (error) {
+      trainer.dispose();
+      throw error;
+    }
+    await this.stopLoop();
+    this.trainer?.dispose();
+    this.trainer = trainer;
+    const info = describe(dataset, data.name, data.title, data.description, data.upload);
+    this.loaded = { dataset, info, preview: previewOf(dataset) };
+    this.runId = command.runId;
+    this.checkpoint = null;
+    this.pendingPoints = [];
+    this.lastMetricsStep = trainer.steps;
+    this.post({
+      type: 'restored',
+      requestId: command.requestId,
+      run: command.runId,
+      info,
+      preview: previewOf(dataset),
+      heldOut: heldOutPreview(trainer, dataset),
+      variableCount: trainer.variableCount,
+      step: trainer.steps,
+      epoch: trainer.epoch,
+    });
+    this.setState(trainer.steps > 0 ? 'paused' : 'ready');
+    this.takeCheckpoint();
+    this.refresh();
   }
 
   private async ensureBackend(): Promise<void> {
@@ -194,7 +301,9 @@ export class TrainingSession {
         { progress: (fraction) => this.post({ type: 'load-progress', requestId, fraction }) },
       );
       const fileNames = files.map((f) => f.name).join(', ');
-      const info = describe(dataset, `upload:${files.length === 1 ? files[0].name : fileNames}`, fileNames, dataset.description, summary);
+      // Many files (a folder of class folders) get a short name; the title still lists them.
+      const uploadName = files.length === 1 ? files[0].name : files.length <= 3 ? fileNames : `${files.length} images`;
+      const info = describe(dataset, `upload:${uploadName}`, files.length <= 3 ? fileNames : uploadName, dataset.description, summary);
       this.pendingUpload = { dataset, info, preview: previewOf(dataset) };
       this.post({ type: 'upload-parsed', requestId, info, preview: previewOf(dataset) });
     } catch (error) {
@@ -276,7 +385,7 @@ export class TrainingSession {
     let reason = choice.reason;
     if (old && this.checkpoint) {
       const trainer = Trainer.init(old.config, old.dataset);
-      trainer.importWeights(this.checkpoint.weights, this.checkpoint.step);
+      trainer.importModelWeights(this.checkpoint.weights, this.checkpoint.step, 'the checkpoint');
       this.trainer = trainer;
       if (lostAt !== null) {
         reason = `The WebGL context was lost; continuing on ${choice.backend.toUpperCase()} from step ${this.checkpoint.step}` +
@@ -430,6 +539,7 @@ export class TrainingSession {
     const trainer = this.trainer;
     if (!trainer) return;
     const evaluation = trainer.evaluate();
+    this.inspector.noteEvaluation(trainer, evaluation);
     const m = evaluation.metrics;
     const p = evaluation.pairs;
     const metrics: MetricsPoint = {
@@ -444,7 +554,7 @@ export class TrainingSession {
     if (m?.collapse.collapsed && m.collapse.message) metrics.collapseWarning = m.collapse.message;
     this.lastMetricsAt = this.host.now();
     this.lastMetricsStep = trainer.steps;
-    this.post({ type: 'metrics', runId: this.runId, metrics });
+    this.post({ type: 'metrics', runId: this.runId, metrics, pairDistances: pairDistancesOf(evaluation.step, m, trainer.config) });
   }
 
   private postSnapshot(): void {
@@ -459,14 +569,14 @@ export class TrainingSession {
       coordinates: s.coordinates,
       labels: s.labels,
       batch: s.batch
-        ? { coordinates: s.batch.coordinates, labels: s.batch.labels, triplets: s.batch.triplets.map((t) => ({ ...t })) }
+        ? { coordinates: s.batch.coordinates, labels: s.batch.labels, triplets: tripletsWithRunLoss(s.batch.triplets, trainer.config), ...snapshotBatchTeach(s.batch, trainer.config) }
         : null,
     });
   }
 
   private takeCheckpoint(): void {
     if (!this.trainer) return;
-    this.checkpoint = { weights: this.trainer.exportWeights(), step: this.trainer.steps };
+    this.checkpoint = { weights: this.trainer.exportModelWeights(), step: this.trainer.steps };
     this.lastCheckpointAt = this.host.now();
   }
 

@@ -59,5 +59,12 @@ const session = new TrainingSession(
 );
 
 scope.onmessage = (message: MessageEvent<Command>) => {
+  if (message.data.type === 'debug-crash') {
+    // Thrown outside any handler: the page sees the worker's error event, exactly as for a real crash.
+    setTimeout(() => {
+      throw new Error('worker crash requested by the ?debug=1 hook');
+    });
+    return;
+  }
   void session.handle(message.data);
 };

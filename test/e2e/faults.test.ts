@@ -60,4 +60,32 @@ describe('faults', () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await waitForState(page, 'paused');
   });
+
+  it('a crashed worker is restarted: the page keeps its dataset and history and goes on from the last autosave', async () => {
+    const { page } = playground;
+    await playground.open('?backend=wasm&debug=1');
+    const dataset = page.getByLabel('Dataset', { exact: true });
+    const chosen = await dataset.inputValue();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 20, 60_000);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitForState(page, 'paused');
+    // Pausing a trained run autosaves it; wait until the save of this step is confirmed.
+    const paused = (await statusOf(page)).step;
+    const autosaved = page.locator('[data-autosave-step]');
+    await expect.poll(async () => Number((await autosaved.count()) > 0 ? await autosaved.getAttribute('data-autosave-step') : -1), { timeout: 30_000 }).toBe(paused);
+
+    await page.getByRole('button', { name: 'Crash worker' }).click();
+    const note = page.getByLabel('Backend note');
+    await expect.poll(async () => ((await note.count()) > 0 ? ((await note.textContent()) ?? '') : ''), { timeout: 30_000 }).toMatch(/crashed and was restarted/);
+    // The restarted worker reopens the autosaved run: same step, same dataset, and training goes on from there.
+    await expect.poll(async () => (await statusOf(page)).step, { timeout: 60_000 }).toBe(paused);
+    await expect.poll(async () => (await statusOf(page)).state, { timeout: 30_000 }).toMatch(/^(paused|ready)$/);
+    expect(await dataset.inputValue()).toBe(chosen);
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, paused + 10, 60_000);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitForState(page, 'paused');
+    expect(await alertTexts(page)).toEqual([]);
+  });
 });

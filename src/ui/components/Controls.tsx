@@ -22,6 +22,7 @@ export function Controls(props: {
   onReset(): void;
   onSpeed(value: string): void;
   onLoseContext(): void;
+  onCrashWorker(): void;
 }): JSX.Element {
   const running = props.state === 'running';
   return (
@@ -42,6 +43,7 @@ export function Controls(props: {
         </select>
       </label>
       {props.debug ? <button type="button" onClick={props.onLoseContext}>Lose WebGL context</button> : null}
+      {props.debug ? <button type="button" onClick={props.onCrashWorker}>Crash worker</button> : null}
     </section>
   );
 }

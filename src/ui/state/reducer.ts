@@ -8,6 +8,11 @@
 import { validate, type Config, type ConfigIssue } from '../../core/config';
 import type { ActiveBackend, DatasetInfo, MetricsPoint, ProgressPoint, RunState, SamplePreview, SnapshotMessage, WorkerEvent } from '../../worker/protocol';
 import { traitsOf } from './configForm';
+import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/compare/keptRuns';
+import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
+import { appendSnapshot, emptyTimeline, type Timeline } from '../features/timeline/timeline';
+import type { PairDistancesMessage } from '../../worker/teachProtocol';
+import { applyRestore, type RestoreRunAction } from '../features/saveShare/restoreRun';
 
 /** The step-by-step record of the current run; arrays are shared between states and appended in place. */
 export interface History {
@@ -49,6 +54,14 @@ export interface AppState {
   history: History;
   snapshot: SnapshotMessage | null;
   heldOut: SamplePreview | null;
+  /** Issue 4: the run's stored snapshots, scrubbed and replayed by the timeline (bounded, see timeline.ts). */
+  timeline: Timeline;
+  /** Issue 4: the latest answers to inspect questions (neighbours, comparison, query, embeddings) of this run. */
+  inspect: InspectState;
+  /** Issue 4: runs kept for comparison (kept across new runs). */
+  keptRuns: KeptRun[];
+  /** Issue 4: held-out pair distances of the latest evaluation (threshold view); null before one / for pair files. */
+  pairDistances: PairDistancesMessage | null;
   backend: ActiveBackend | null;
   backendNote: string | null;
   halted: { step: number; reason: string; suggestion: string } | null;
@@ -65,7 +78,11 @@ export type Action =
   | { type: 'request-upload'; requestId: number }
   | { type: 'request-use-upload'; requestId: number }
   | { type: 'discard-upload' }
-  | { type: 'worker-restarted' };
+  | { type: 'worker-restarted' }
+  /** Keep the current run for comparison, or remove a kept one. */
+  | KeptRunsAction
+  /** Save and share: a reopened run (the worker built it) replaces the current one with its history. */
+  | RestoreRunAction;
 
 /** A new, empty history (fresh arrays, so older states keep theirs). */
 export function emptyHistory(): History {
@@ -93,6 +110,10 @@ export function initialState(config: Config): AppState {
     history: emptyHistory(),
     snapshot: null,
     heldOut: null,
+    timeline: emptyTimeline(),
+    inspect: emptyInspect(),
+    keptRuns: [],
+    pairDistances: null,
     backend: null,
     backendNote: null,
     halted: null,
@@ -181,10 +202,10 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
       };
     }
     case 'metrics':
-      return { ...state, history: appendMetrics(state.history, event.metrics) };
+      return { ...state, history: appendMetrics(state.history, event.metrics), pairDistances: event.pairDistances ?? state.pairDistances };
     case 'snapshot': {
       const { type: _type, runId: _runId, ...snapshot } = event;
-      return { ...state, snapshot };
+      return { ...state, snapshot, timeline: appendSnapshot(state.timeline, snapshot) };
     }
     case 'state':
       return {
@@ -198,6 +219,19 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
       return { ...state, runState: 'paused', halted: { step: event.step, reason: event.reason, suggestion: event.suggestion } };
     case 'error':
       return { ...state, error: event.message };
+    case 'neighbours-result':
+    case 'sample-distance':
+    case 'query-result':
+    case 'embeddings':
+    case 'inspect-error':
+      return { ...state, inspect: inspectOnEvent(state.inspect, event) };
+    // Save and share: answers go to the panel that asked; a reopened run comes in as a 'restore-run' action.
+    case 'file-ready':
+    case 'weights':
+    case 'model-loaded':
+    case 'restored':
+    case 'save-error':
+      return state;
   }
 }
 
@@ -220,6 +254,9 @@ export function reducer(state: AppState, action: Action): AppState {
         history: emptyHistory(),
         snapshot: null,
         heldOut: null,
+        timeline: emptyTimeline(),
+        inspect: emptyInspect(),
+        pairDistances: null,
         halted: null,
         workerIssues: [],
         error: null,
@@ -233,8 +270,13 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, upload: { phase: 'using', requestId: action.requestId, info: state.upload.info } };
     case 'discard-upload':
       return { ...state, upload: { phase: 'idle' } };
+    case 'keep-run':
+    case 'remove-kept-run':
+      return { ...state, keptRuns: keptRunsReducer(state.keptRuns, action) };
     case 'worker-restarted':
       return { ...state, backendNote: CRASH_NOTE, runState: state.runState === 'running' ? 'paused' : state.runState };
+    case 'restore-run':
+      return applyRestore(reducer(state, { type: 'new-run', runId: action.run }), action);
   }
 }
 

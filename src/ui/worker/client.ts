@@ -100,10 +100,25 @@ export class WorkerClient {
       case 'configure':
         this.configure = command;
         break;
+      case 'restore-run':
+        // A reopened run brings its own data and weights: a restarted worker reopens it the same way.
+        this.dataset = [command];
+        this.configure = null;
+        break;
       default:
         break;
     }
     this.post(command);
+  }
+
+  /**
+   * Copies of the files of the upload in use (null for a built-in), so an experiment can keep the data itself.
+   */
+  currentUploadFiles(): UploadFile[] | null {
+    const first = this.dataset[0];
+    if (first?.type === 'load-upload') return copyFiles(first.files);
+    if (first?.type === 'restore-run' && first.dataset.kind === 'upload' && first.dataset.files) return copyFiles(first.dataset.files);
+    return null;
   }
 
   /** Subscribes to worker events; returns the unsubscribe function. */

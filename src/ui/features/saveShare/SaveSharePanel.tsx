@@ -123,7 +123,7 @@ export function SaveSharePanel(props: {
   );
 
   /** Reopens an experiment (file, autosave or saved run) as a new run; the page switches when the worker has built it. */
-  const reopen = useCallback((experiment: Experiment, recordId: string, what: string, source: string) => {
+  const reopen = useCallback((experiment: Experiment, recordId: string, what: string, source: string, runId?: number) => {
     const { client: worker, nextRequestId: nextId, nextRunId: nextRun } = latest.current;
     if (!worker) return;
     setError(null);
@@ -131,7 +131,7 @@ export function SaveSharePanel(props: {
     pending.current.set(requestId, 'restore');
     restores.current.set(requestId, { experiment, recordId, what });
     setNote(`Opening ${what}…`);
-    worker.send(restoreCommandOf(experiment, nextRun(), requestId, source));
+    worker.send(restoreCommandOf(experiment, runId ?? nextRun(), requestId, source));
   }, []);
 
   const reopenSaved = useCallback(
@@ -144,6 +144,24 @@ export function SaveSharePanel(props: {
     },
     [reopen],
   );
+
+  // A crashed worker comes back empty (the client replays the dataset and the configuration): when the run has an
+  // autosave, reopen it, so the run goes on from its last saved weights, step and history instead of step 0.
+  useEffect(() => {
+    if (!client) return;
+    return client.onRestart(() => {
+      const id = recordIds.current.get(stateRef.current.runId);
+      if (!id) return;
+      // Move the page to the reopened run's id at once: the replayed configuration's events (a fresh run at step 0)
+      // are then dropped, and Train stays off until the reopened run is ready instead of starting the wrong one.
+      const runId = latest.current.nextRunId();
+      dispatch({ type: 'new-run', runId });
+      loadRun(id).then(
+        (experiment) => reopen(experiment, id, `the run from its last autosave (step ${experiment.step})`, 'the autosave', runId),
+        (e: Error) => setError(e.message),
+      );
+    });
+  }, [client, reopen, dispatch]);
 
   // Answers of the worker to this panel's requests.
   useEffect(() => {

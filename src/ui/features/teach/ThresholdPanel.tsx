@@ -109,12 +109,19 @@ function RocChart(props: { summary: PairSummary; at: VerificationAt; tall: boole
 }
 
 /** `<section aria-label="Distances and threshold">` (memoised: it changes only with an evaluation or the user). */
-export const ThresholdPanel = memo(function ThresholdPanel(props: { pairs: PairDistancesMessage | null; debug: boolean; classroom: boolean }): JSX.Element {
-  const { pairs, debug, classroom } = props;
+export const ThresholdPanel = memo(function ThresholdPanel(props: {
+  pairs: PairDistancesMessage | null;
+  debug: boolean;
+  classroom: boolean;
+  /** Told the user's threshold (null: follow the best one), so pair verdicts elsewhere use the same line. */
+  onThreshold?(threshold: number | null): void;
+}): JSX.Element {
+  const { pairs, debug, classroom, onThreshold } = props;
   const summary = useMemo(() => (pairs ? summarisePairs(pairs) : null), [pairs]);
   /** The user's threshold; null = follow the best one. */
   const [chosen, setChosen] = useState<number | null>(null);
   const [typed, setTyped] = useState<string | null>(null);
+  useEffect(() => onThreshold?.(chosen), [chosen, onThreshold]);
 
   useEffect(() => {
     if (!debug) return;
