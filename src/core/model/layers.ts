@@ -50,8 +50,9 @@ export interface SeededDropoutArgs extends LayerArgs {
 }
 
 /**
- * Dropout whose masks come from a seeded stream. tfjs's own Dropout either uses Math.random (not reproducible) or,
- * given a seed, draws the SAME mask on every call (always dropping the same units). This layer draws a new seed
+ * Dropout whose masks come from a seeded stream. tfjs's own Dropout either draws from the global unseeded
+ * generator (not reproducible) or, given a seed, draws the SAME mask on every call (always dropping the same
+ * units). This layer draws a new seed
  * from an `Rng` per training call: a different mask every step, the same sequence of masks for the same seed.
  * Identity outside training.
  */
