@@ -94,14 +94,23 @@ export function initialState(config: Config): AppState {
   return {
     config,
     issues: validate(config),
-    workerIssues: [],
     dataset: null,
     preview: null,
     pendingLoad: null,
     datasetError: null,
     upload: { phase: 'idle' },
     usedUpload: null,
-    runId: 0,
+    ...freshRun(0),
+    keptRuns: [],
+    backend: null,
+    backendNote: null,
+  };
+}
+
+/** Everything that belongs to one run, as a new run starts it (shared by the first state and `new-run`). */
+function freshRun(runId: number) {
+  return {
+    runId,
     runState: 'empty',
     step: 0,
     epoch: 0,
@@ -112,13 +121,11 @@ export function initialState(config: Config): AppState {
     heldOut: null,
     timeline: emptyTimeline(),
     inspect: emptyInspect(),
-    keptRuns: [],
     pairDistances: null,
-    backend: null,
-    backendNote: null,
     halted: null,
+    workerIssues: [],
     error: null,
-  };
+  } satisfies Partial<AppState>;
 }
 
 /** The crash note shown next to the status line. */
@@ -243,24 +250,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'edit-config':
       return { ...state, config: action.config, issues: validate(action.config, traitsOf(state.dataset)) };
     case 'new-run':
-      return {
-        ...state,
-        runId: action.runId,
-        runState: 'empty',
-        step: 0,
-        epoch: 0,
-        lastLoss: null,
-        stepsPerSecond: 0,
-        history: emptyHistory(),
-        snapshot: null,
-        heldOut: null,
-        timeline: emptyTimeline(),
-        inspect: emptyInspect(),
-        pairDistances: null,
-        halted: null,
-        workerIssues: [],
-        error: null,
-      };
+      return { ...state, ...freshRun(action.runId) };
     case 'request-load':
       return { ...state, pendingLoad: action.requestId, datasetError: null };
     case 'request-upload':
