@@ -6,6 +6,7 @@
  */
 import type { BackendName, Config, ConfigIssue } from '../core/config';
 import type { Modality } from '../core/data/dataset';
+import type { ExperimentMetricsPoint, ExperimentProgressPoint } from '../core/export/experiment';
 import type { UploadSummary } from '../core/data/loaders/types';
 import type { MinedTriplet } from '../core/mining';
 import { inspectTransferables, type InspectCommand, type InspectEvent } from './inspectProtocol';
@@ -48,29 +49,11 @@ export interface SamplePreview {
   columns?: string[];
 }
 
-/** One training step as the charts need it. */
-export interface ProgressPoint {
-  step: number;
-  epoch: number;
-  loss: number;
-  /** Triplet categories over all valid triplets of the batch (absent for pair batches). */
-  easy?: number;
-  semiHard?: number;
-  hard?: number;
-}
+/** One training step as the charts need it: the history shape experiment files store. */
+export type ProgressPoint = ExperimentProgressPoint;
 
-/** Held-out metrics at one step (the subset the UI charts and shows). */
-export interface MetricsPoint {
-  step: number;
-  precisionAt1: number | null;
-  rPrecision: number | null;
-  mapAtR: number | null;
-  pairAccuracy: number | null;
-  auc: number | null;
-  validationLoss: number | null;
-  /** Plain-language collapse warning when embeddings crowd into one point. */
-  collapseWarning?: string;
-}
+/** Held-out metrics at one step (the subset the UI charts and shows), as experiment files store them. */
+export type MetricsPoint = ExperimentMetricsPoint;
 
 /** A mined triplet of the last batch (positions in that batch), as the core reports it. */
 export type SnapshotTripletMessage = MinedTriplet;

@@ -19,17 +19,18 @@ export const EXPERIMENT_FORMAT = 'siamese-playground-experiment';
 /** The version this app writes and reads. */
 export const EXPERIMENT_VERSION = 1;
 
-/** One training step of the chart history (the same fields as the worker's progress points). */
+/** One training step of the chart history (the worker's progress points are this type). */
 export interface ExperimentProgressPoint {
   step: number;
   epoch: number;
   loss: number;
+  /** Triplet categories over all valid triplets of the batch (absent for pair batches). */
   easy?: number;
   semiHard?: number;
   hard?: number;
 }
 
-/** One held-out evaluation of the chart history (the same fields as the worker's metrics points). */
+/** One held-out evaluation of the chart history (the worker's metrics points are this type). */
 export interface ExperimentMetricsPoint {
   step: number;
   precisionAt1: number | null;
@@ -38,6 +39,7 @@ export interface ExperimentMetricsPoint {
   pairAccuracy: number | null;
   auc: number | null;
   validationLoss: number | null;
+  /** Plain-language collapse warning when embeddings crowd into one point. */
   collapseWarning?: string;
 }
 
