@@ -14,17 +14,13 @@ import { exportTowerFiles, loadTower, readTowerFiles, towerWeightsOf, towerZip, 
 import type { Trainer } from '../core/train/trainer';
 import type { DatasetInfo } from './protocol';
 import type { RestoreDataset } from './saveShareProtocol';
+import { fileSafe } from '../core/export/fileNames';
 
 /** A file for the page to save. */
 export interface Download {
   fileName: string;
   mimeType: string;
   bytes: Uint8Array;
-}
-
-/** A dataset name made safe for a file name ("upload:my data.csv" → "my-data.csv"). */
-export function fileSafe(name: string): string {
-  return name.replace(/^upload:/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'data';
 }
 
 /** The run's tower as the zip "Download model (TF.js)" saves. */

@@ -18,6 +18,7 @@ import type { WorkerClient } from '../../worker/client';
 import { saveBytes } from './download';
 import { experimentFileName, experimentOfRun, restoreCommandOf, type WeightsEvent } from './experimentOfRun';
 import { deleteRun, listRuns, loadRun, saveRun, storageAvailable, type SavedRunInfo } from './runStore';
+import { fileSafe } from '../../../core/export/fileNames';
 
 /** How often the run is autosaved while it trains. */
 export const AUTOSAVE_INTERVAL_MS = 4000;
@@ -374,7 +375,7 @@ export function SaveSharePanel(props: {
           onClick={() => {
             const s = state.snapshot;
             if (!s) return;
-            const name = `coordinates-${dataset.replace(/^upload:/, '').replace(/[^A-Za-z0-9._-]+/g, '-')}-step${s.step}.csv`;
+            const name = `coordinates-${fileSafe(dataset)}-step${s.step}.csv`;
             saveBytes(coordinatesCsv(s.coordinates, s.labels, state.dataset?.classNames ?? []), name, 'text/csv');
             setNote(`Saved ${name}`);
           }}

@@ -6,6 +6,7 @@
 import { experimentTitle, type Experiment, type ExperimentMetricsPoint, type ExperimentProgressPoint, type UploadedFile } from '../../../core/export/experiment';
 import type { Command } from '../../../worker/protocol';
 import type { RestoreDataset, SaveShareEvent } from '../../../worker/saveShareProtocol';
+import { fileSafe } from '../../../core/export/fileNames';
 
 /** The `weights` answer of the worker. */
 export type WeightsEvent = Extract<SaveShareEvent, { type: 'weights' }>;
@@ -73,6 +74,6 @@ export function restoreCommandOf(experiment: Experiment, runId: number, requestI
 
 /** "experiment-fashion-mnist-step230.json". */
 export function experimentFileName(experiment: Experiment): string {
-  const data = experiment.config.data.dataset.replace(/^upload:/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'data';
+  const data = fileSafe(experiment.config.data.dataset);
   return `experiment-${data}-step${experiment.step}.json`;
 }
