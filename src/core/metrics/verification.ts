@@ -95,14 +95,35 @@ function groupByDistance(distances: ArrayLike<number>, similar: ArrayLike<number
  */
 export function rocCurve(distances: ArrayLike<number>, similar: ArrayLike<number>): { points: RocPoint[]; auc: number } {
   checkPairs(distances, similar, 'rocCurve');
+  return rocOfGroups(groupByDistance(distances, similar), Infinity);
+}
+
+/**
+ * The ROC of {@link rocCurve} from grouped pairs, keeping only the points {@link downsampleRoc} would keep out of
+ * `maxPoints` (Infinity: all), without building the others.
+ */
+function rocOfGroups(groups: DistanceGroups, maxPoints: number): { points: RocPoint[]; auc: number } {
   let positives = 0;
-  for (let i = 0; i < similar.length; i++) if (isSimilar(similar[i])) positives++;
-  const negatives = similar.length - positives;
+  let negatives = 0;
+  for (let g = 0; g < groups.count; g++) {
+    positives += groups.similar[g];
+    negatives += groups.dissimilar[g];
+  }
   const tprOf = (tp: number): number => (positives > 0 ? tp / positives : 0);
   const fprOf = (fp: number): number => (negatives > 0 ? fp / negatives : 0);
-
-  const groups = groupByDistance(distances, similar);
-  const points: RocPoint[] = [{ threshold: -Infinity, truePositiveRate: 0, falsePositiveRate: 0 }];
+  // Point p is the start (p = 0) or the curve after group p − 1; keep the ones downsampleRoc keeps.
+  const last = groups.count;
+  const kept = last + 1 <= maxPoints ? null : Array.from({ length: maxPoints }, (_, i) => Math.round((i * last) / (maxPoints - 1)));
+  const points: RocPoint[] = [];
+  let next = 0;
+  const visit = (p: number, threshold: number, tp: number, fp: number): void => {
+    if (kept === null) {
+      points.push({ threshold, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
+      return;
+    }
+    for (; next < kept.length && kept[next] === p; next++) points.push({ threshold, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
+  };
+  visit(0, -Infinity, 0, 0);
   let tp = 0;
   let fp = 0;
   let area = 0;
@@ -114,7 +135,7 @@ export function rocCurve(distances: ArrayLike<number>, similar: ArrayLike<number
     tp += groups.similar[g];
     fp += groups.dissimilar[g];
     area += (fp - prevFp) * (tp + prevTp) / 2;
-    points.push({ threshold: d !== d ? Infinity : d, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
+    visit(g + 1, d !== d ? Infinity : d, tp, fp);
   }
   const auc = positives > 0 && negatives > 0 ? area / (positives * negatives) : NaN;
   return { points, auc };
@@ -172,7 +193,11 @@ export function bestThreshold(
   by: 'accuracy' | 'f1' = 'accuracy',
 ): VerificationAt {
   checkPairs(distances, similar, 'bestThreshold');
-  const groups = groupByDistance(distances, similar);
+  return verificationAt(bestThresholdOfGroups(groupByDistance(distances, similar), by), distances, similar);
+}
+
+/** The threshold {@link bestThreshold} picks, from grouped pairs. */
+function bestThresholdOfGroups(groups: DistanceGroups, by: 'accuracy' | 'f1'): number {
   // The finite groups: NaN, if any, is the last group.
   const finite = groups.count > 0 && groups.distance[groups.count - 1] !== groups.distance[groups.count - 1] ? groups.count - 1 : groups.count;
   if (finite === 0) throw new Error('bestThreshold: no pair with a finite distance to choose a threshold from');
@@ -221,7 +246,31 @@ export function bestThreshold(
     // Adjacent doubles have no midpoint: fall back to the lower value, which gives the same split.
     if (!(threshold < upper)) threshold = lower;
   }
-  return verificationAt(threshold, distances, similar);
+  return threshold;
+}
+
+/** Everything the evaluation reports about verification, from one grouping (one sort) of the pairs. */
+export interface VerificationSummary {
+  /** The ROC, downsampled to at most `rocPoints` points (first and last kept). */
+  roc: RocPoint[];
+  auc: number;
+  /** At the accuracy-maximising threshold of {@link bestThreshold}. */
+  best: VerificationAt;
+  /** At `threshold`, or the best one when it is null. */
+  at: VerificationAt;
+}
+
+/**
+ * {@link rocCurve} (downsampled as {@link downsampleRoc} does), {@link bestThreshold} by accuracy and
+ * {@link verificationAt} the configured threshold, sorting the pairs once instead of once each.
+ */
+export function verificationSummary(distances: ArrayLike<number>, similar: ArrayLike<number>, threshold: number | null, rocPoints: number): VerificationSummary {
+  checkPairs(distances, similar, 'verificationSummary');
+  if (!Number.isInteger(rocPoints) || rocPoints < 2) throw new Error(`verificationSummary: rocPoints must be a whole number ≥ 2, got ${rocPoints}`);
+  const groups = groupByDistance(distances, similar);
+  const { points, auc } = rocOfGroups(groups, rocPoints);
+  const best = verificationAt(bestThresholdOfGroups(groups, 'accuracy'), distances, similar);
+  return { roc: points, auc, best, at: threshold === null ? best : verificationAt(threshold, distances, similar) };
 }
 
 /**

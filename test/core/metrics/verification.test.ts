@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestThreshold, downsampleRoc, rocCurve, verificationAt } from '../../../src/core/metrics/verification';
+import { bestThreshold, downsampleRoc, rocCurve, verificationAt, verificationSummary } from '../../../src/core/metrics/verification';
 import { Rng } from '../../../src/core/rng';
 
 /** P(similar pair closer than dissimilar pair), ties counting ½, by comparing every pair of pairs. */
@@ -148,5 +148,26 @@ describe('downsampleRoc', () => {
     expect(small[100]).toBe(points[points.length - 1]);
     for (let i = 1; i < small.length; i++) expect(small[i].threshold).toBeGreaterThan(small[i - 1].threshold);
     expect(downsampleRoc(points.slice(0, 5), 101)).toEqual(points.slice(0, 5));
+  });
+});
+
+describe('verificationSummary', () => {
+  it('equals the ROC (downsampled), best threshold and metrics at a threshold computed one by one', () => {
+    const rng = new Rng(31);
+    for (const size of [40, 5000]) {
+      // Rounded distances (ties inside and across kinds) and a few NaNs.
+      const distances = Array.from({ length: size }, (_, i) => (i % 97 === 0 ? NaN : Math.round(rng.next() * 200) / 100));
+      const similar = distances.map((d) => (rng.next() < (d !== d ? 0.5 : 1 - d / 2) ? 1 : 0));
+      for (const threshold of [null, 0.7]) {
+        const summary = verificationSummary(distances, similar, threshold, 101);
+        const { points, auc } = rocCurve(distances, similar);
+        expect(summary.auc).toBe(auc);
+        expect(summary.roc).toEqual(downsampleRoc(points, 101));
+        expect(summary.best).toEqual(bestThreshold(distances, similar));
+        expect(summary.at).toEqual(threshold === null ? summary.best : verificationAt(threshold, distances, similar));
+      }
+    }
+    expect(() => verificationSummary([1], [1], null, 1)).toThrow(/rocPoints/);
+    expect(() => verificationSummary([1, 2], [1], null, 101)).toThrow(/2 distances but 1/);
   });
 });
