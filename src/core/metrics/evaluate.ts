@@ -8,7 +8,7 @@ import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
 import type { Rng } from '../rng';
 import { collapseCheck, normStats, tripletViolationFraction, type CollapseCheck, type NormStats } from './embedding';
 import { RetrievalRanking, retrievalMetrics, type RetrievalMetrics } from './retrieval';
-import { bestThreshold as findBestThreshold, downsampleRoc, rocCurve, verificationAt, type RocPoint, type VerificationAt } from './verification';
+import { verificationSummary, type RocPoint, type VerificationAt } from './verification';
 
 /** Everything measured on the evaluation set at one step. */
 export interface Metrics extends RetrievalMetrics {
@@ -109,9 +109,7 @@ export function evaluateEmbeddings(
     const similar = new Uint8Array(pairDistances.length);
     similar.fill(1, 0, positives.length);
 
-    const { points, auc } = rocCurve(pairDistances, similar);
-    const best = findBestThreshold(pairDistances, similar, 'accuracy');
-    const thresholdMetrics = options.threshold === null ? best : verificationAt(options.threshold, pairDistances, similar);
+    const { roc, auc, best, at: thresholdMetrics } = verificationSummary(pairDistances, similar, options.threshold, ROC_CHART_POINTS);
 
     return {
       ...retrieval,
@@ -119,7 +117,7 @@ export function evaluateEmbeddings(
       pairAccuracy: best.accuracy,
       bestThreshold: best.threshold,
       thresholdMetrics,
-      roc: downsampleRoc(points, ROC_CHART_POINTS),
+      roc,
       tripletViolation: tripletViolationFraction(distance, n, labels, options.margin, tripletRng),
       norms: normStats(embeddings, n, dim),
       collapse: collapseCheck(embeddings, n, dim, distance, collapseRng),
@@ -161,13 +159,11 @@ function distanceMatrix(embeddings: Float32Array, n: number, dim: number, distan
  * Euclidean-family distances from one backend matmul: the Gram matrix G = X·Xᵀ (X whitened first for Mahalanobis),
  * read in place (no copy on WASM), and the squared norms. d²(i, j) = |xi|² + |xj|² − 2·Gij; the distance follows
  * the ε rules of distances.ts (Euclidean and Mahalanobis sqrt(max(d², ε)), squared max(d², 0), NaN stays NaN),
- * rounded to float32 like a tensor. Nothing n×n is built in JS: each row goes to the ranking from a small buffer
- * that stays in cache, and the sampled checks (verification pairs, triplet violations, collapse) ask for single
+ * rounded to float32 like a tensor. Nothing n×n is built in JS: the ranking reads each row of G once and converts
+ * only its nearest to distances, and the sampled checks (verification pairs, triplet violations, collapse) ask for single
  * distances. The view stays valid because nothing calls tfjs until dispose().
  */
 class GramDistances {
-  private readonly row: Float32Array;
-
   private constructor(
     private readonly gram: tf.Tensor2D,
     private readonly rows: tf.Tensor2D,
@@ -175,9 +171,7 @@ class GramDistances {
     private readonly norms: Float64Array,
     private readonly n: number,
     readonly toDistance: (squared: number) => number,
-  ) {
-    this.row = new Float32Array(n);
-  }
+  ) {}
 
   static compute(embeddings: Float32Array, n: number, dim: number, distance: 'euclidean' | 'squared-euclidean' | 'mahalanobis', whitening: Float32Array | undefined): GramDistances {
     if (distance === 'mahalanobis' && whitening !== undefined && whitening.length !== dim * dim) {
@@ -214,16 +208,10 @@ class GramDistances {
     return Math.fround(this.toDistance(this.norms[i] + this.norms[j] - 2 * this.g[i * this.n + j]));
   }
 
-  /** Every row's distances to the ranking, one row at a time in a small buffer that stays in cache. */
+  /** Every row of the Gram matrix to the ranking, which converts only each row's nearest to distances. */
   rankRows(ranking: RetrievalRanking): void {
-    const { n, norms, g, row } = this;
-    const bits = new Uint32Array(row.buffer, row.byteOffset, n);
-    const squared = this.toDistance === clampAtZero;
-    for (let i = 0; i < n; i++) {
-      if (squared) squaredRow(g, row, norms, i * n, norms[i], n);
-      else euclideanRow(g, row, norms, i * n, norms[i], n, DISTANCE_EPSILON);
-      ranking.addRow(i, row, bits, 0);
-    }
+    const { n, norms, g } = this;
+    for (let i = 0; i < n; i++) ranking.addGramRow(i, g, i * n, norms, this.toDistance);
   }
 
   dispose(): void {
@@ -239,22 +227,6 @@ function clampedSqrt(squared: number): number {
 /** max(d², 0), the squared-Euclidean distance (rounding can make a d² slightly negative). */
 function clampAtZero(squared: number): number {
   return squared < 0 ? 0 : squared;
-}
-
-/** out[j] = sqrt(max(|xi|² + |xj|² − 2·G[row + j], ε)): one row, a small function so it is optimised alone. */
-function euclideanRow(g: Float32Array, out: Float32Array, norms: Float64Array, row: number, ni: number, n: number, epsilon: number): void {
-  for (let j = 0; j < n; j++) {
-    const x = ni + norms[j] - 2 * g[row + j];
-    out[j] = Math.sqrt(x < epsilon ? epsilon : x);
-  }
-}
-
-/** out[j] = max(|xi|² + |xj|² − 2·G[row + j], 0). */
-function squaredRow(g: Float32Array, out: Float32Array, norms: Float64Array, row: number, ni: number, n: number): void {
-  for (let j = 0; j < n; j++) {
-    const x = ni + norms[j] - 2 * g[row + j];
-    out[j] = x < 0 ? 0 : x;
-  }
 }
 
 /**
@@ -291,9 +263,9 @@ function samplePairs(n: number, labels: ArrayLike<number>, perKind: number, rng:
     // kind and drop repeats (few repeats, since the kind has over 4× the pairs needed).
     if (total <= 4 * perKind) {
       const all = enumerate(wantSimilar);
-      return sortedKeys(rng.sampleWithoutReplacement(all.length, perKind).map((t) => all[t]));
+      return sortPairKeys(Float64Array.from(rng.sampleWithoutReplacement(all.length, perKind), (t) => all[t]), n);
     }
-    const chosen = new Set<number>();
+    const chosen = new KeySet(perKind);
     if (wantSimilar) {
       // Uniform over similar pairs without rejecting ~90% of random pairs: an anchor is kept with probability
       // (its class size − 1) / (largest class size − 1) — every similar pair then has the same chance — and its
@@ -314,7 +286,7 @@ function samplePairs(n: number, labels: ArrayLike<number>, perKind: number, rng:
         if (b === a) b = same[same.length - 1];
         chosen.add(a < b ? a * n + b : b * n + a);
       }
-      return sortedKeys(chosen);
+      return sortPairKeys(chosen.values(), n);
     }
     while (chosen.size < perKind) {
       const a = rng.int(n);
@@ -323,15 +295,74 @@ function samplePairs(n: number, labels: ArrayLike<number>, perKind: number, rng:
       if (labels[a] === labels[b]) continue;
       chosen.add(a < b ? a * n + b : b * n + a);
     }
-    return sortedKeys(chosen);
+    return sortPairKeys(chosen.values(), n);
   };
   return { positives: draw(true, positiveTotal), negatives: draw(false, negativeTotal) };
 }
 
-/** Whole-number pair keys (below 2^53) in ascending order, by the built-in numeric sort of a Float64Array. */
-function sortedKeys(keys: Set<number> | number[]): Float64Array {
-  const out = new Float64Array(Array.isArray(keys) ? keys.length : keys.size);
-  let i = 0;
-  for (const k of keys) out[i++] = k;
-  return out.sort();
+/**
+ * A set of whole numbers in [0, 2^53) with ascending read-out: open addressing in one Float64Array, several times
+ * cheaper than a Set for the tens of thousands of pair keys a sample draws.
+ */
+class KeySet {
+  private readonly table: Float64Array;
+  private readonly mask: number;
+  size = 0;
+
+  /** Room for `capacity` keys (the table is kept at most half full). */
+  constructor(capacity: number) {
+    let slots = 16;
+    while (slots < 2 * capacity) slots *= 2;
+    this.table = new Float64Array(slots).fill(-1);
+    this.mask = slots - 1;
+  }
+
+  add(key: number): void {
+    const { table, mask } = this;
+    // Mix both 32-bit halves of the key (ToInt32 keeps the low half of a large key).
+    let slot = (Math.imul(key | 0, 0x9e3779b1) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b)) & mask;
+    while (table[slot] !== -1) {
+      if (table[slot] === key) return;
+      slot = (slot + 1) & mask;
+    }
+    table[slot] = key;
+    this.size++;
+  }
+
+  /** The keys, in no particular order. */
+  values(): Float64Array {
+    const { table } = this;
+    const out = new Float64Array(this.size);
+    let i = 0;
+    for (let slot = 0; slot < table.length; slot++) if (table[slot] !== -1) out[i++] = table[slot];
+    return out;
+  }
+}
+
+/**
+ * Pair keys i·n + j in ascending order: counted into rows by i, then each row's few keys ordered by insertion —
+ * linear time, where a comparison sort of tens of thousands of keys costs several times more.
+ */
+function sortPairKeys(keys: Float64Array, n: number): Float64Array {
+  const rowStarts = new Int32Array(n + 1);
+  for (let t = 0; t < keys.length; t++) rowStarts[Math.floor(keys[t] / n) + 1]++;
+  for (let i = 0; i < n; i++) rowStarts[i + 1] += rowStarts[i];
+  const out = new Float64Array(keys.length);
+  for (let t = 0; t < keys.length; t++) out[rowStarts[Math.floor(keys[t] / n)]++] = keys[t];
+  // rowStarts[i] is now the end of row i.
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const end = rowStarts[i];
+    for (let a = start + 1; a < end; a++) {
+      const key = out[a];
+      let b = a - 1;
+      while (b >= start && out[b] > key) {
+        out[b + 1] = out[b];
+        b--;
+      }
+      out[b + 1] = key;
+    }
+    start = end;
+  }
+  return out;
 }

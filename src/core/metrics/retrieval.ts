@@ -65,10 +65,11 @@ const MAX_BUCKETS = 4096;
 const SAMPLE_SEED = 0x5a3b1e;
 
 /**
- * The ranking behind {@link retrievalMetrics}, one query row at a time, so a caller that computes rows (the
- * evaluation derives them from a Gram matrix) ranks each row while it is still in cache.
+ * The ranking behind {@link retrievalMetrics}, one query row at a time: a row of distances ({@link addRow}), or a row
+ * of a Gram matrix ({@link addGramRow}, the evaluation's Euclidean family), of which only the nearest candidates are
+ * ever converted to distances.
  *
- * Per row: a threshold from a strided sample of the row keeps only a little more candidates than the R (or K)
+ * Per row: a threshold from a sample of the row at fixed columns keeps only a little more candidates than the R (or K)
  * positions that matter; each becomes one exact double key = orderedBits(distance)·2^21 + index, ordered by a
  * stable bucket sort on the distance (buckets are nearly always single) finished by insertion sort on the keys —
  * together the tie rule (distance, then index) at a fraction of a comparison sort's cost. Rows the sample misjudges,
@@ -83,6 +84,8 @@ export class RetrievalRanking {
   private readonly recallHits: Map<number, number>;
   private scored = 0;
   private excluded = 0;
+  /** Rows given to {@link addGramRow} that had to be converted whole (its candidates could not settle them). */
+  wholeGramRows = 0;
   private sumP1 = 0;
   private sumRPrecision = 0;
   private sumMapAtR = 0;
@@ -90,7 +93,14 @@ export class RetrievalRanking {
   private readonly candidateValues: Float32Array;
   private readonly sorted: Float64Array;
   private readonly bucketStarts = new Int32Array(MAX_BUCKETS + 1);
-  private readonly sample = new Float32Array(THRESHOLD_SAMPLE + 1);
+  private readonly sample = new Float64Array(THRESHOLD_SAMPLE + 1);
+  /** addGramRow: the candidates' indices and d², and one whole row of distances for the rows it cannot narrow down. */
+  private readonly candidateIndex: Int32Array;
+  private readonly candidateSquared: Float64Array;
+  private readonly candidateBits: Uint32Array;
+  private fullRow: Float32Array | null = null;
+  private readonly boundary = new Float32Array(1);
+  private readonly boundaryBits = new Uint32Array(this.boundary.buffer);
   /** Where rows are sampled: fixed pseudo-random columns (a stride could line up with a periodic label order). */
   private readonly samplePositions: Int32Array;
 
@@ -110,6 +120,9 @@ export class RetrievalRanking {
     this.keys = new Float64Array(Math.max(0, n - 1));
     this.candidateValues = new Float32Array(Math.max(0, n - 1));
     this.sorted = new Float64Array(Math.max(0, n - 1));
+    this.candidateIndex = new Int32Array(Math.max(0, n - 1));
+    this.candidateSquared = new Float64Array(Math.max(0, n - 1));
+    this.candidateBits = new Uint32Array(this.candidateValues.buffer);
     this.samplePositions = n - 1 > 4 * THRESHOLD_SAMPLE ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(n, THRESHOLD_SAMPLE + 1)).sort() : new Int32Array(0);
   }
 
@@ -152,6 +165,71 @@ export class RetrievalRanking {
     }
 
     this.score(label, r, depth, ranked);
+  }
+
+  /**
+   * Scores query q from a row of a Gram matrix: d²(q, j) = norms[q] + norms[j] − 2·gram[offset + j] (in doubles)
+   * and the distance is Math.fround(toDistance(d²)), a non-decreasing function of d² (a clamped square root, or a
+   * clamp). The ranking is exactly the one {@link addRow} gives the row of those float32 distances, but the row is
+   * read once and only the candidates at or below a sampled d² are converted. The whole row is converted only when
+   * the sample misjudges twice, when a value is not finite, or when the depth-th candidate's distance equals the
+   * distance at the cut (a tie with a value left out could then rank first by index).
+   */
+  addGramRow(q: number, gram: Float32Array, offset: number, norms: Float64Array, toDistance: (squared: number) => number): void {
+    const { n, labels } = this;
+    const label = labels[q];
+    const r = (this.sameLabelCount.get(label) ?? 1) - 1;
+    if (r === 0) {
+      this.excluded++;
+      return;
+    }
+    const depth = Math.min(n - 1, Math.max(r, this.maxK));
+    const nq = norms[q];
+    const { samplePositions, sample } = this;
+    let s = 0;
+    for (let t = 0; t < samplePositions.length && s < THRESHOLD_SAMPLE; t++) {
+      const j = samplePositions[t];
+      if (j !== q) sample[s++] = nq + norms[j] - 2 * gram[offset + j];
+    }
+    // A sampled cut that turns out too low is tried once more at twice the sampled quantile.
+    for (let widen = 1; widen <= 2; widen++) {
+      const cut = sampleQuantile(sample, s, depth, n, widen);
+      if (!(cut < Infinity)) break;
+      const { candidateIndex, candidateSquared, keys } = this;
+      let count = 0;
+      for (let j = 0; j < n; j++) {
+        const v = nq + norms[j] - 2 * gram[offset + j];
+        if (v <= cut && j !== q) {
+          candidateIndex[count] = j;
+          candidateSquared[count++] = v;
+        }
+      }
+      if (count < depth) continue;
+      const { candidateValues, candidateBits } = this;
+      let lowest = Infinity;
+      let highest = -Infinity;
+      for (let t = 0; t < count; t++) {
+        const v = Math.fround(toDistance(candidateSquared[t]));
+        candidateValues[t] = v;
+        if (v < lowest) lowest = v;
+        if (v > highest) highest = v;
+      }
+      if (!(lowest > -Infinity && highest < Infinity)) break;
+      for (let t = 0; t < count; t++) keys[t] = orderedBits(candidateBits[t]) * RANK_INDEX_LIMIT + candidateIndex[t];
+      const ranked = this.bucketSorted(count, lowest, highest);
+      // Everything left out has d² > cut, so a distance ≥ the cut's: the depth nearest are exact when the depth-th
+      // lies strictly below it.
+      this.boundary[0] = toDistance(cut);
+      if (ranked[depth - 1] < orderedBits(this.boundaryBits[0]) * RANK_INDEX_LIMIT) {
+        this.score(label, r, depth, ranked);
+        return;
+      }
+      break;
+    }
+    this.wholeGramRows++;
+    const row = (this.fullRow ??= new Float32Array(n));
+    for (let j = 0; j < n; j++) row[j] = toDistance(nq + norms[j] - 2 * gram[offset + j]);
+    this.addRow(q, row, new Uint32Array(row.buffer, row.byteOffset, n), 0);
   }
 
   /** P@1, R-precision, MAP@R and Recall@K of one query from its `depth` nearest keys, added to the sums. */
@@ -230,55 +308,33 @@ export class RetrievalRanking {
 
 /**
  * A distance at or above the `depth`-th smallest of the row at `offset` (q excluded) in most rows, from the values
- * at `positions`: the sample's quantile at 1.25× the wanted fraction plus two. Infinity when there is no sample
- * (small rows), the depth is too large to estimate, or a sampled value is not finite; the caller then ranks every
- * candidate, and also when fewer than `depth` values turn out to lie at or below the threshold. It only decides
- * how much work ranking does, never the result.
+ * at `positions`; Infinity when there is no sample (small rows), the depth is too large to estimate, or a sampled
+ * value is not finite. The caller then ranks every candidate, and also when fewer than `depth` values turn out to
+ * lie at or below the threshold. It only decides how much work ranking does, never the result.
  */
-function sampledThreshold(values: Float32Array, offset: number, n: number, positions: Int32Array, q: number, depth: number, sample: Float32Array): number {
-  if (positions.length === 0) return Infinity;
-  const m = positions.length - 1;
+function sampledThreshold(values: Float32Array, offset: number, n: number, positions: Int32Array, q: number, depth: number, sample: Float64Array): number {
   let s = 0;
-  for (let t = 0; t < positions.length && s < m; t++) {
+  for (let t = 0; t < positions.length && s < THRESHOLD_SAMPLE; t++) {
     const j = positions[t];
-    if (j === q) continue;
-    const v = values[offset + j];
-    if (!(v < Infinity && v > -Infinity)) return Infinity; // NaN or ±Infinity somewhere: rank everything
-    sample[s++] = v;
+    if (j !== q) sample[s++] = values[offset + j];
   }
-  const want = Math.ceil((depth / (n - 1)) * s * 1.25) + 2;
-  if (want >= s) return Infinity;
-  return selectKthFloat(sample.subarray(0, s), want);
+  return sampleQuantile(sample, s, depth, n, 1);
 }
 
-/** The k-th smallest (0-based) of finite float32 values, reordering them: the same quickselect as below. */
-function selectKthFloat(values: Float32Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const a = values[lo];
-    const b = values[mid];
-    const c = values[hi];
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        const tmp = values[i];
-        values[i] = values[j];
-        values[j] = tmp;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return values[k];
-  }
-  return values[k];
+/**
+ * The quantile of sample[0..s) at `widen` × 1.25× the fraction depth / (n − 1), plus two values — above the
+ * depth-th smallest of the whole row in most rows. Reorders the sample (a later call with a larger `widen` still
+ * works: quickselect only permutes). Infinity when there is no sample, the quantile is past the sample's end, or a
+ * sampled value is not finite (NaN or ±Infinity somewhere: rank everything).
+ */
+function sampleQuantile(sample: Float64Array, s: number, depth: number, n: number, widen: number): number {
+  if (s === 0) return Infinity;
+  const want = Math.ceil((depth / (n - 1)) * s * 1.25 * widen) + 2;
+  if (want >= s) return Infinity;
+  for (let t = 0; t < s; t++) if (!(sample[t] < Infinity && sample[t] > -Infinity)) return Infinity;
+  const sampled = sample.subarray(0, s);
+  selectKth(sampled, want);
+  return sampled[want];
 }
 
 /**
@@ -306,7 +362,7 @@ function nearestKeys(keys: Float64Array, m: number, depth: number): Float64Array
 }
 
 /**
- * Reorders `values` (distinct, no NaN) so that the k smallest come first and values[k] is the k-th smallest
+ * Reorders `values` (no NaN; repeats allowed) so that the k smallest come first and values[k] is the k-th smallest
  * (0-based): Hoare quickselect with a median-of-three pivot (deterministic, safe on sorted input).
  */
 function selectKth(values: Float64Array, k: number): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retrievalMetrics } from '../../../src/core/metrics/retrieval';
+import { RetrievalRanking, retrievalMetrics } from '../../../src/core/metrics/retrieval';
 import { Rng } from '../../../src/core/rng';
 
 /** Plain reference straight from the definitions: full sort of the other items by (distance, index). */
@@ -166,5 +166,83 @@ describe('retrievalMetrics', () => {
     expect(() => retrievalMetrics(new Float32Array(8), 3, [0, 0, 1])).toThrow(/3×3 distance matrix/);
     expect(() => retrievalMetrics(new Float32Array(9), 3, [0, 0])).toThrow(/2 labels for 3 items/);
     expect(() => retrievalMetrics(new Float32Array(9), 3, [0, 0, 1], [0])).toThrow(/K ≥ 1/);
+  });
+});
+
+describe('RetrievalRanking.addGramRow', () => {
+  const sqrtDistance = (squared: number) => Math.sqrt(squared < 1e-12 ? 1e-12 : squared);
+  const squaredDistance = (squared: number) => (squared < 0 ? 0 : squared);
+
+  /** The float32 Gram matrix of x and its squared norms (in doubles). */
+  function gramOf(x: Float32Array, n: number, dim: number): { gram: Float32Array; norms: Float64Array } {
+    const gram = new Float32Array(n * n);
+    const norms = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < dim; k++) norms[i] += x[i * dim + k] * x[i * dim + k];
+      for (let j = 0; j < n; j++) {
+        let dot = 0;
+        for (let k = 0; k < dim; k++) dot += x[i * dim + k] * x[j * dim + k];
+        gram[i * n + j] = dot;
+      }
+    }
+    return { gram, norms };
+  }
+
+  /** Ranks every row from a Gram matrix and from the whole rows of float32 distances it implies. */
+  function rankBothWays({ gram, norms }: { gram: Float32Array; norms: Float64Array }, n: number, labels: number[], toDistance: (squared: number) => number) {
+    const fromGram = new RetrievalRanking(n, labels, [1, 5]);
+    for (let i = 0; i < n; i++) fromGram.addGramRow(i, gram, i * n, norms, toDistance);
+    const whole = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) whole[i * n + j] = toDistance(norms[i] + norms[j] - 2 * gram[i * n + j]);
+    // NaN ranks last, like +∞ (ties among them by index): the reference sees it as +∞.
+    const asInfinity = whole.map((v) => (Number.isNaN(v) ? Infinity : v));
+    return { fromGram, expected: referenceMetrics(asInfinity, n, labels, [1, 5]), viaRows: retrievalMetrics(whole, n, labels, [1, 5]) };
+  }
+
+  it('ranks sampled rows exactly like their whole rows, converting few of them whole', () => {
+    const rng = new Rng(21);
+    const n = 700;
+    const dim = 6;
+    const labels = Array.from({ length: n }, () => rng.int(8));
+    const x = Float32Array.from({ length: n * dim }, (_, t) => rng.normal() + (t % dim === labels[Math.floor(t / dim)] % dim ? 2 : 0));
+    for (const toDistance of [sqrtDistance, squaredDistance]) {
+      const { fromGram, expected, viaRows } = rankBothWays(gramOf(x, n, dim), n, labels, toDistance);
+      const result = fromGram.result();
+      expect(result).toEqual(viaRows); // the same sums in the same order: equal, not just close
+      expectMatches(result, expected);
+      expect(fromGram.wholeGramRows).toBeLessThan(n * 0.05);
+    }
+  });
+
+  it('falls back to whole rows on ties at the cut, NaN rows and classes too large to sample, and still matches', () => {
+    const rng = new Rng(22);
+    const n = 640;
+    const dim = 3;
+    // Coordinates in {0, 1, 2}: only a few distinct distances, so ties straddle every cut.
+    const labels = Array.from({ length: n }, (_, i) => (i < 400 ? 0 : i === n - 1 ? 9 : 1 + rng.int(4)));
+    const x = Float32Array.from({ length: n * dim }, () => rng.int(3));
+    x.fill(NaN, 5 * dim, 6 * dim); // row and column 5 are NaN: it ranks last everywhere
+    const { fromGram, expected, viaRows } = rankBothWays(gramOf(x, n, dim), n, labels, sqrtDistance);
+    const result = fromGram.result();
+    expect(result).toEqual(viaRows);
+    expectMatches(result, expected);
+    expect(result.excludedQueries).toBe(1); // the singleton class
+    expect(fromGram.wholeGramRows).toBeGreaterThan(0);
+  });
+
+  it('ranks by index among squared distances that differ but round to the same float32 distance', () => {
+    // d²(q, j) = 2 + (a different tiny amount for each pair): every distance rounds to the same float32 √2, so every
+    // row is one big tie ranked by index, while a cut on d² picks candidates in no index order. Only the check at the
+    // cut can tell; without it the nearest by index would be missed.
+    const rng = new Rng(23);
+    const n = 600;
+    const labels = Array.from({ length: n }, () => rng.int(3));
+    const norms = Float64Array.from({ length: n }, () => 1 + rng.next() * 1e-9);
+    const gram = new Float32Array(n * n);
+    const { fromGram, expected, viaRows } = rankBothWays({ gram, norms }, n, labels, sqrtDistance);
+    const result = fromGram.result();
+    expect(result).toEqual(viaRows);
+    expectMatches(result, expected);
+    expect(fromGram.wholeGramRows).toBe(n);
   });
 });
