@@ -12,8 +12,16 @@
  *  - `GatherV2` along axis 0 (rows of a batch) walks every element with computed strides: ~2 ms for 64 rows of
  *    784. Rows are contiguous, so the wrapper copies them with `TypedArray.copyWithin` inside the WASM heap.
  *  - `Slice` first copies the WHOLE input out of the heap (`readSync`), then the slice: cutting 256-sample chunks
- *    out of a 2,000-image evaluation set copied 6 MB per chunk. A contiguous slice (rows of a row-major tensor) is
- *    one `copyWithin` of just the slice.
+ *    out of a 2,000-image evaluation set copied 6 MB per chunk. The wrapper copies the slice as runs inside the heap:
+ *    one `copyWithin` for a contiguous slice (rows of a row-major tensor), one per row for a window of an image batch
+ *    (what the conv filter gradient cuts out nine times per layer).
+ *  - `Conv2DBackpropInput` (the conv layer's input gradient) is a plain loop in tfjs-wasm: ~60 ms per step for the
+ *    default CNN's second layer. For stride 1 it is a convolution of the output gradient with the flipped,
+ *    channel-swapped kernel, which the backend's own (XNNPACK) Conv2D runs several times faster.
+ *  - `MaxPoolGrad`: tfjs-wasm's kernel starts its running maximum at the smallest POSITIVE float
+ *    (`numeric_limits<float>::min()`), so a window whose values are all ≤ 0 sends its gradient to element 0 of the
+ *    batch instead of to its own maximum, and it is slow (~23 ms per CNN step). The wrapper scans each window once,
+ *    first maximum wins, exactly like the CPU backend.
  *
  * Also fixed on the way: with a transpose flag set, the stock `_FusedMatMul` adds the bias and the activation to
  * the wrong elements (tfjs-backend-wasm 4.22; the trainer never hits it, its gradients use plain matMul); the
@@ -26,7 +34,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** The kernels replaced here, by name. */
-export const FAST_WASM_KERNELS = ['Identity', 'BatchMatMul', '_FusedMatMul', 'GatherV2', 'Slice'] as const;
+export const FAST_WASM_KERNELS = ['Identity', 'BatchMatMul', '_FusedMatMul', 'GatherV2', 'Slice', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
 
 type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
 type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
@@ -124,22 +132,128 @@ function rowGather(args: KernelArgs): TensorInfo {
   return out;
 }
 
-/** A slice that is one contiguous run of the input (e.g. whole rows) copied inside the heap; else the original. */
-function contiguousSlice(args: KernelArgs): TensorInfo {
+/**
+ * A slice copied inside the heap as runs: the innermost axes the slice takes whole, with the first one it cuts, are
+ * one contiguous run of the input; the run is copied once per index of the outer axes (once in all for a contiguous
+ * slice). Other dtypes go to the original.
+ */
+function runSlice(args: KernelArgs): TensorInfo {
   const x = args.inputs['x'] as unknown as TensorInfo;
   const { begin, size } = args.attrs as { begin: number | number[]; size: number | number[] };
   const [begin_, size_] = tf.slice_util.parseSliceParams(x as unknown as tf.TensorInfo, begin, size);
-  if ((x.dtype !== 'float32' && x.dtype !== 'int32') || !tf.slice_util.isSliceContinous(x.shape, begin_, size_)) {
-    return originals.get('Slice')!.kernelFunc(args) as TensorInfo;
-  }
+  const rank = x.shape.length;
+  if ((x.dtype !== 'float32' && x.dtype !== 'int32') || rank === 0) return originals.get('Slice')!.kernelFunc(args) as TensorInfo;
   const backend = wasmOf(args);
   const out = backend.makeOutput(size_, x.dtype);
   const count = size_.reduce((p, s) => p * s, 1);
   if (count === 0) return out;
-  const offset = tf.slice_util.computeFlatOffset(begin_, tf.util.computeStrides(x.shape));
+  // Axes after `cut` are taken whole: one run = size[cut] × (their extent).
+  let cut = rank - 1;
+  while (cut > 0 && size_[cut] === x.shape[cut]) cut--;
+  const strides = [...tf.util.computeStrides(x.shape), 1];
+  const run = size_[cut] * strides[cut];
+  // makeOutput may grow the heap (a new buffer): take the view after it.
   const words = new Int32Array(backend.wasm.HEAPU8.buffer);
-  const source = backend.dataIdMap.get(x.dataId).memoryOffset / 4 + offset;
-  words.copyWithin(backend.dataIdMap.get(out.dataId).memoryOffset / 4, source, source + count);
+  let source = backend.dataIdMap.get(x.dataId).memoryOffset / 4;
+  for (let d = 0; d < rank; d++) source += begin_[d] * strides[d];
+  let target = backend.dataIdMap.get(out.dataId).memoryOffset / 4;
+  // An odometer over the outer axes [0, cut).
+  const index = new Int32Array(cut);
+  for (let copied = 0; copied < count; copied += run) {
+    let from = source;
+    for (let d = 0; d < cut; d++) from += index[d] * strides[d];
+    words.copyWithin(target, from, from + run);
+    target += run;
+    for (let d = cut - 1; d >= 0; d--) {
+      if (++index[d] < size_[d]) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * The input gradient of a stride-1 NHWC convolution as a convolution: dx = conv2d(dy padded by kernel − 1 − the
+ * forward padding on each side, the kernel flipped in both spatial axes with its channel axes swapped). Anything
+ * else (strides, NCHW, a padding that would turn negative) goes to the original.
+ */
+function inputGradientByConv(args: KernelArgs): TensorInfo {
+  const original = originals.get('Conv2DBackpropInput')!;
+  const dy = args.inputs['dy'] as unknown;
+  const filter = args.inputs['filter'] as unknown;
+  const attrs = args.attrs as unknown as {
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    inputShape: [number, number, number, number];
+  };
+  if (attrs.dataFormat !== 'NHWC' || !(dy instanceof tf.Tensor) || !(filter instanceof tf.Tensor) || dy.dtype !== 'float32') {
+    return original.kernelFunc(args) as TensorInfo;
+  }
+  const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const { filterHeight, filterWidth, inHeight, inWidth, outHeight, outWidth, padInfo } = info;
+  const top = filterHeight - 1 - padInfo.top;
+  const left = filterWidth - 1 - padInfo.left;
+  const bottom = inHeight - outHeight - top + filterHeight - 1;
+  const right = inWidth - outWidth - left + filterWidth - 1;
+  if (info.strideHeight !== 1 || info.strideWidth !== 1 || Math.min(top, left, bottom, right) < 0) return original.kernelFunc(args) as TensorInfo;
+  return tf.tidy(() => {
+    const flipped = tf.transpose(tf.reverse(filter as tf.Tensor4D, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(dy as tf.Tensor4D, flipped, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+  }) as unknown as TensorInfo;
+}
+
+/**
+ * The max-pool gradient (NHWC, float32): each window's gradient goes to its first maximum (row by row, the CPU
+ * backend's rule; NaN is never a maximum), added into a zeroed dx inside the heap.
+ */
+function maxPoolGradByScan(args: KernelArgs): TensorInfo {
+  const dy = args.inputs['dy'] as unknown as TensorInfo;
+  const x = args.inputs['input'] as unknown as TensorInfo;
+  const attrs = args.attrs as unknown as {
+    filterSize: [number, number] | number;
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') return originals.get('MaxPoolGrad')!.kernelFunc(args) as TensorInfo;
+  const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
+  const backend = wasmOf(args);
+  const out = backend.makeOutput(x.shape, 'float32');
+  // makeOutput may grow the heap (a new buffer): take the view after it.
+  const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
+  const xAt = backend.dataIdMap.get(x.dataId).memoryOffset / 4;
+  const dyAt = backend.dataIdMap.get(dy.dataId).memoryOffset / 4;
+  const dxAt = backend.dataIdMap.get(out.dataId).memoryOffset / 4;
+  heap.fill(0, dxAt, dxAt + batchSize * inHeight * inWidth * inChannels);
+  const best = new Float64Array(inChannels);
+  const bestAt = new Int32Array(inChannels);
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const top = oh * strideHeight - padInfo.top;
+      for (let ow = 0; ow < outWidth; ow++) {
+        const left = ow * strideWidth - padInfo.left;
+        best.fill(-Infinity);
+        bestAt.fill(-1);
+        for (let h = Math.max(0, top); h < Math.min(inHeight, top + filterHeight); h++) {
+          for (let w = Math.max(0, left); w < Math.min(inWidth, left + filterWidth); w++) {
+            const pixel = ((b * inHeight + h) * inWidth + w) * inChannels;
+            for (let c = 0; c < inChannels; c++) {
+              const v = heap[xAt + pixel + c];
+              if (v > best[c]) {
+                best[c] = v;
+                bestAt[c] = pixel + c;
+              }
+            }
+          }
+        }
+        const gradient = dyAt + ((b * outHeight + oh) * outWidth + ow) * inChannels;
+        for (let c = 0; c < inChannels; c++) if (bestAt[c] >= 0) heap[dxAt + bestAt[c]] += heap[gradient + c];
+      }
+    }
+  }
   return out;
 }
 
@@ -148,7 +262,9 @@ const REPLACEMENTS: Record<(typeof FAST_WASM_KERNELS)[number], (args: KernelArgs
   BatchMatMul: explicitTranspose('BatchMatMul'),
   _FusedMatMul: explicitTranspose('_FusedMatMul'),
   GatherV2: rowGather,
-  Slice: contiguousSlice,
+  Slice: runSlice,
+  Conv2DBackpropInput: inputGradientByConv,
+  MaxPoolGrad: maxPoolGradByScan,
 };
 
 /**

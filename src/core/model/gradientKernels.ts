@@ -19,7 +19,7 @@ interface Conv2DBackpropFilterAttrs {
 
 /**
  * dW[i, j] = Σ over batch and output pixels of x_padded[b, oh·s + i, ow·s + j, :]ᵀ · dy[b, oh, ow, :]:
- * one strided slice and one matMul per kernel offset (9 for a 3×3 kernel).
+ * one slice (strided when the stride is not 1) and one matMul per kernel offset (9 for a 3×3 kernel).
  */
 export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
   if (attrs.dataFormat === 'NCHW') throw new Error('the Conv2DBackpropFilter fallback supports channels-last (NHWC) data only');
@@ -27,20 +27,26 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
   const { batchSize, inChannels, outChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
   return tf.tidy(() => {
     const padded = tf.pad(x, [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]]);
-    const dy2d = tf.reshape(dy, [batchSize * outHeight * outWidth, outChannels]);
+    // dyᵀ once, so that each offset is a plain product dyᵀ · patch = (patchᵀ · dy)ᵀ: no transpose per offset.
+    const dyT = tf.transpose(tf.reshape(dy, [batchSize * outHeight * outWidth, outChannels]));
     const offsets: tf.Tensor2D[] = [];
     for (let i = 0; i < filterHeight; i++) {
       for (let j = 0; j < filterWidth; j++) {
-        const patch = tf.stridedSlice(
-          padded,
-          [0, i, j, 0],
-          [batchSize, i + (outHeight - 1) * strideHeight + 1, j + (outWidth - 1) * strideWidth + 1, inChannels],
-          [1, strideHeight, strideWidth, 1],
-        );
-        offsets.push(tf.matMul(tf.reshape(patch, [batchSize * outHeight * outWidth, inChannels]), dy2d, true, false));
+        // Stride 1: a plain slice, which the WASM backend copies row by row (fastKernels.ts); else a strided one.
+        const patch =
+          strideHeight === 1 && strideWidth === 1
+            ? tf.slice(padded, [0, i, j, 0], [batchSize, outHeight, outWidth, inChannels])
+            : tf.stridedSlice(
+                padded,
+                [0, i, j, 0],
+                [batchSize, i + (outHeight - 1) * strideHeight + 1, j + (outWidth - 1) * strideWidth + 1, inChannels],
+                [1, strideHeight, strideWidth, 1],
+              );
+        offsets.push(tf.matMul(dyT, tf.reshape(patch, [batchSize * outHeight * outWidth, inChannels])));
       }
     }
-    return tf.reshape(tf.stack(offsets), [filterHeight, filterWidth, inChannels, outChannels]) as tf.Tensor4D;
+    // [offsets, outChannels, inChannels] → [offsets, inChannels, outChannels]
+    return tf.reshape(tf.transpose(tf.stack(offsets), [0, 2, 1]), [filterHeight, filterWidth, inChannels, outChannels]) as tf.Tensor4D;
   });
 }
 

@@ -69,20 +69,66 @@ function gathers(): number[][] {
       tf.gather(x, tf.tensor1d([], 'int32')),
       tf.slice(x, [2, 0, 0], [4, 3, 2]), // whole rows: one contiguous run
       tf.slice(x, [3, 1, 0], [1, 2, 2]), // contiguous inside one row
-      tf.slice(x, [0, 1, 0], [10, 1, 2]), // strided: the original kernel
+      tf.slice(x, [0, 1, 0], [10, 1, 2]), // one run per row
       tf.slice(ints, [4, 0], [-1, -1]),
       tf.slice(tf.range(0, 7, 1, 'int32'), 2, 3),
       tf.slice(x, [5, 0, 0], [0, 3, 2]),
+      tf.slice(tf.reshape(x, [2, 5, 3, 2]), [1, 1, 1, 0], [1, 3, 2, 2]), // a window of an image batch: one run per row
+      tf.slice(tf.reshape(x, [2, 5, 3, 2]), [0, 2, 0, 1], [2, 2, 3, 1]), // the last axis cut: runs of one value
+      tf.slice(tf.reshape(ints, [2, 5, 2]), [0, 1, 0], [2, 3, 2]),
     ].map((t) => [...t.shape, ...Array.from(t.dataSync())]);
   });
 }
 
+/** Input gradients of conv2d (stride 1 takes the conv path; stride 2 stays with the original). */
+function convInputGradients(): number[][] {
+  const cases: { x: number[]; k: number[]; stride: number; pad: 'same' | 'valid' }[] = [
+    { x: [2, 7, 6, 3], k: [3, 3, 3, 4], stride: 1, pad: 'same' },
+    { x: [2, 7, 6, 3], k: [3, 3, 3, 4], stride: 1, pad: 'valid' },
+    { x: [1, 6, 5, 2], k: [2, 2, 2, 3], stride: 1, pad: 'same' }, // even kernel: uneven padding
+    { x: [1, 9, 8, 2], k: [5, 3, 2, 3], stride: 1, pad: 'same' },
+    { x: [2, 7, 6, 3], k: [3, 3, 3, 4], stride: 2, pad: 'same' },
+  ];
+  return cases.map(({ x, k, stride, pad }, c) =>
+    tf.tidy(() => {
+      const input = tf.tensor4d(values(x, 20 + c), x as [number, number, number, number]);
+      const kernel = tf.tensor4d(values(k, 30 + c), k as [number, number, number, number]);
+      const out = tf.conv2d(input, kernel, stride, pad);
+      const dy = tf.tensor(values(out.shape, 40 + c), out.shape);
+      const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(t as tf.Tensor4D, kernel, stride, pad), dy)))(input);
+      return [...dx.shape, ...Array.from(dx.dataSync())];
+    }),
+  );
+}
+
+/** Max-pool input gradients: ties, windows of negative values, NaN, overlapping windows and 'same' padding. */
+function maxPoolGradients(): number[][] {
+  const cases: { shape: [number, number, number, number]; size: number; stride: number; pad: 'same' | 'valid' }[] = [
+    { shape: [2, 6, 6, 3], size: 2, stride: 2, pad: 'valid' },
+    { shape: [2, 7, 5, 2], size: 3, stride: 2, pad: 'same' },
+    { shape: [1, 5, 5, 4], size: 2, stride: 1, pad: 'valid' },
+  ];
+  return cases.map(({ shape, size, stride, pad }, c) =>
+    tf.tidy(() => {
+      const rng = new Rng(50 + c);
+      // Whole numbers from −4 to 1: most windows hold ties, many only negative values; one NaN.
+      const raw = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.int(6) - 4);
+      raw[7] = NaN;
+      const x = tf.tensor4d(raw, shape);
+      const out = tf.maxPool(x, size, stride, pad);
+      const dy = tf.tensor(values(out.shape, 60 + c), out.shape);
+      const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, size, stride, pad), dy)))(x);
+      return [...dx.shape, ...Array.from(dx.dataSync())];
+    }),
+  );
+}
+
 describe('fast WASM kernels', () => {
-  let cpu: { products: number[][]; grads: number[][]; gathers: number[][] };
+  let cpu: { products: number[][]; grads: number[][]; gathers: number[][]; convInput: number[][]; maxPool: number[][] };
 
   beforeAll(async () => {
     await selectNodeBackend('cpu');
-    cpu = { products: products(), grads: denseGradients(), gathers: gathers() };
+    cpu = { products: products(), grads: denseGradients(), gathers: gathers(), convInput: convInputGradients(), maxPool: maxPoolGradients() };
     await selectNodeBackend('wasm');
   });
 
@@ -114,6 +160,27 @@ describe('fast WASM kernels', () => {
   it('gradients through Dense layers match the CPU backend', () => {
     registerFastWasmKernels();
     denseGradients().forEach((g, i) => expectAllClose(g, cpu.grads[i], 1e-4));
+  });
+
+  it('conv input gradients (stride 1 through Conv2D, other strides through the original) match the CPU backend', () => {
+    registerFastWasmKernels();
+    const fast = convInputGradients();
+    fast.forEach((g, i) => {
+      expect(g.slice(0, 4)).toEqual(cpu.convInput[i].slice(0, 4));
+      expectAllClose(g.slice(4), cpu.convInput[i].slice(4), 1e-4);
+    });
+  });
+
+  it('max-pool gradients go to the first maximum like the CPU backend, also where stock tfjs-wasm sends them to element 0', () => {
+    registerFastWasmKernels();
+    const fast = maxPoolGradients();
+    fast.forEach((g, i) => expectAllClose(g, cpu.maxPool[i], 1e-6));
+    unregisterFastWasmKernels();
+    const stock = maxPoolGradients();
+    registerFastWasmKernels();
+    // Stock tfjs-wasm 4.22 starts each window's maximum at the smallest positive float: windows of values ≤ 0 lose
+    // their gradient to element 0 (this documents the bug the replacement fixes).
+    expect(stock[0]).not.toEqual(cpu.maxPool[0]);
   });
 
   it('gathers rows and slices contiguous runs (float and int, repeats, empty) and leaves the rest to the originals', () => {
