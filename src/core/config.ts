@@ -9,6 +9,8 @@ export const ACTIVATIONS = ['relu', 'tanh', 'elu', 'selu', 'sigmoid', 'linear'] 
 export const LOSSES = ['contrastive', 'triplet', 'binary', 'cosine-regression', 'infonce'] as const;
 export const DISTANCES = ['euclidean', 'squared-euclidean', 'cosine', 'manhattan', 'mahalanobis'] as const;
 export const MINERS = ['all', 'hard', 'semi-hard', 'easy', 'batch-hard', 'random'] as const;
+/** Most held-out samples an evaluation takes (see the check of data.evalSamples). */
+export const MAX_EVAL_SAMPLES = 20_000;
 export const MINING_MODES = ['online', 'offline'] as const;
 export const REDUCTIONS = ['mean-non-zero', 'mean'] as const;
 export const HEAD_COMBINES = ['abs-diff', 'concat'] as const;
@@ -259,7 +261,9 @@ export function validate(config: Config, data?: DatasetTraits): ConfigIssue[] {
   numberIn(issues, 'seed', config.seed, 0, 2 ** 32 - 1, { integer: true });
   if (typeof d.dataset !== 'string' || d.dataset.trim() === '') issues.push({ path: 'data.dataset', message: 'data.dataset must name a built-in dataset or an upload' });
   numberIn(issues, 'data.validationFraction', d.validationFraction, 0.05, 0.5);
-  numberIn(issues, 'data.evalSamples', d.evalSamples, 10, 100_000, { integer: true });
+  // Evaluation ranks every held-out sample against every other: 4·n² bytes of distances (1.6 GB at 20,000) and
+  // seconds of work per evaluation at that size, so larger sets are refused here rather than failing mid-run.
+  numberIn(issues, 'data.evalSamples', d.evalSamples, 10, MAX_EVAL_SAMPLES, { integer: true });
   bool(issues, 'data.splitInput', d.splitInput);
   numberIn(issues, 'data.splitRatio', d.splitRatio, 0.1, 0.9);
 

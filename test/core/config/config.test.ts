@@ -44,6 +44,10 @@ describe('config', () => {
     expect(paths(makeConfig({ model: { embeddingDim: 0 } }))).toEqual(['model.embeddingDim']);
     expect(paths(makeConfig({ data: { splitRatio: 0.95 } }))).toEqual(['data.splitRatio']);
     expect(paths(makeConfig({ seed: NaN }))).toEqual(['seed']);
+    const [evalSamples] = validate(makeConfig({ data: { evalSamples: 50_000 } }));
+    expect(evalSamples.path).toBe('data.evalSamples');
+    expect(evalSamples.message).toMatch(/at most 20000/);
+    expect(validate(makeConfig({ data: { evalSamples: 20_000 } }))).toEqual([]);
   });
 
   it('explains combinations that cannot work', () => {
