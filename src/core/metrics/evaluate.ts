@@ -8,6 +8,7 @@ import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
 import type { Rng } from '../rng';
 import { collapseCheck, normStats, tripletViolationFraction, type CollapseCheck, type NormStats } from './embedding';
 import { RetrievalRanking, retrievalMetrics, type RetrievalMetrics } from './retrieval';
+import { sortRuns } from './sortRuns';
 import { verificationSummary, type RocPoint, type VerificationAt } from './verification';
 
 /** Everything measured on the evaluation set at one step. */
@@ -350,19 +351,6 @@ function sortPairKeys(keys: Float64Array, n: number): Float64Array {
   const out = new Float64Array(keys.length);
   for (let t = 0; t < keys.length; t++) out[rowStarts[Math.floor(keys[t] / n)]++] = keys[t];
   // rowStarts[i] is now the end of row i.
-  let start = 0;
-  for (let i = 0; i < n; i++) {
-    const end = rowStarts[i];
-    for (let a = start + 1; a < end; a++) {
-      const key = out[a];
-      let b = a - 1;
-      while (b >= start && out[b] > key) {
-        out[b + 1] = out[b];
-        b--;
-      }
-      out[b + 1] = key;
-    }
-    start = end;
-  }
+  sortRuns(out, rowStarts, n);
   return out;
 }

@@ -17,6 +17,7 @@
  * that maps everything to one point therefore scores by the data order, not 1.0.) NaN distances rank last.
  */
 import { Rng } from '../rng';
+import { sortRuns } from './sortRuns';
 
 /** Averages over the scored queries; every metric is NaN when no query could be scored (queries = 0). */
 export interface RetrievalMetrics {
@@ -131,13 +132,8 @@ export class RetrievalRanking {
     const { n, labels } = this;
     const label = labels[q];
     const r = (this.sameLabelCount.get(label) ?? 1) - 1;
-    if (r === 0) {
-      this.excluded++;
-      return;
-    }
-    // Only the first max(R, maxK) positions matter.
-    const m = n - 1;
-    const depth = Math.min(m, Math.max(r, this.maxK));
+    const depth = this.depthOrExclude(r);
+    if (depth === 0) return;
     const keys = this.keys;
     const threshold = sampledThreshold(values, offset, n, this.samplePositions, q, depth, this.sample);
     let count = 0;
@@ -179,11 +175,8 @@ export class RetrievalRanking {
     const { n, labels } = this;
     const label = labels[q];
     const r = (this.sameLabelCount.get(label) ?? 1) - 1;
-    if (r === 0) {
-      this.excluded++;
-      return;
-    }
-    const depth = Math.min(n - 1, Math.max(r, this.maxK));
+    const depth = this.depthOrExclude(r);
+    if (depth === 0) return;
     const nq = norms[q];
     const { samplePositions, sample } = this;
     let s = 0;
@@ -232,6 +225,16 @@ export class RetrievalRanking {
     this.addRow(q, row, new Uint32Array(row.buffer, row.byteOffset, n), 0);
   }
 
+  /**
+   * How many nearest a query with R = r others of its label depends on — max(R, largest K), at most n − 1 (only
+   * those positions are ranked) — or 0 after counting the query as excluded when r = 0.
+   */
+  private depthOrExclude(r: number): number {
+    if (r > 0) return Math.min(this.n - 1, Math.max(r, this.maxK));
+    this.excluded++;
+    return 0;
+  }
+
   /** P@1, R-precision, MAP@R and Recall@K of one query from its `depth` nearest keys, added to the sums. */
   private score(label: number, r: number, depth: number, ranked: Float64Array): void {
     const labels = this.labels;
@@ -273,20 +276,7 @@ export class RetrievalRanking {
       sorted[bucketStarts[b]++] = keys[t];
     }
     // bucketStarts[b] is now the end of bucket b; order each bucket's few keys.
-    let start = 0;
-    for (let b = 0; b < buckets; b++) {
-      const end = bucketStarts[b];
-      for (let i = start + 1; i < end; i++) {
-        const key = sorted[i];
-        let j = i - 1;
-        while (j >= start && sorted[j] > key) {
-          sorted[j + 1] = sorted[j];
-          j--;
-        }
-        sorted[j + 1] = key;
-      }
-      start = end;
-    }
+    sortRuns(sorted, bucketStarts, buckets);
     return sorted;
   }
 
