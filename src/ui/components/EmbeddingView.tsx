@@ -57,6 +57,8 @@ export function EmbeddingView(props: {
   const [showTriplets, setShowTriplets] = useState(true);
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   const [drawn, setDrawn] = useState<{ step: number; points: number } | null>(null);
+  /** What `drawn` was last set to (read by the frame callback). */
+  const drawnRef = useRef<{ step: number; points: number } | null>(null);
 
   const animation = useRef<Animation | null>(null);
   const displayed = useRef<{ coords: Float32Array | null; bounds: Bounds; pixels: Float32Array }>({
@@ -130,11 +132,13 @@ export function EmbeddingView(props: {
       pixels,
     );
     overlayRef.current?.(ctx, { transform, pixels });
-    setDrawn((prev) =>
-      prev && prev.step === snap.step && prev.points === snap.labels.length
-        ? prev
-        : { step: snap.step, points: snap.labels.length },
-    );
+    // Issue 6: tell React only when the drawn snapshot changes, not on every frame of a transition (a state update
+    // per frame, even one that changes nothing, can schedule a render while a live update is pending).
+    const shown = drawnRef.current;
+    if (!shown || shown.step !== snap.step || shown.points !== snap.labels.length) {
+      drawnRef.current = { step: snap.step, points: snap.labels.length };
+      setDrawn(drawnRef.current);
+    }
     if (t < 1) frameId.current = requestAnimationFrame(drawFrame);
   }, []);
 
@@ -150,6 +154,7 @@ export function EmbeddingView(props: {
       grid.current = null;
       const canvas = canvasRef.current;
       canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+      drawnRef.current = null;
       setDrawn(null);
       setHover(null);
       return;

@@ -4,9 +4,10 @@
  * the animation loop calls it directly.
  */
 import type { SnapshotTripletMessage } from '../../worker/protocol';
-import { toPixel, type ViewTransform } from './interpolate';
+import type { ViewTransform } from './interpolate';
 import { classColour, parseHex, TRIPLET_COLOURS } from './palette';
 import { discMask, fillPixels, stampDisc } from './pointSprite';
+import { strokeSegment, type LineStyle } from './lineSprite';
 import { drawFocus, type ScatterFocus } from './focus';
 
 /** Everything one frame needs, in CSS pixels (the context is already scaled by devicePixelRatio). */
@@ -37,15 +38,61 @@ export function projectToPixels(coordinates: Float32Array, transform: ViewTransf
   return result;
 }
 
+/** Triplet links: width and dash pattern in CSS pixels, and their opacity while a triplet is picked. */
+const LINK_WIDTH = 1.25;
+const LINK_DASH = [4, 3] as const;
+/** With a triplet picked in the inspector, the other links fade so it stands out. */
+const LINK_FADED_ALPHA = 0.15;
+const linkColours = Object.fromEntries(
+  Object.entries(TRIPLET_COLOURS).map(([category, hex]) => [category, parseHex(hex)]),
+) as Record<keyof typeof TRIPLET_COLOURS, [number, number, number]>;
+
+/** The links of one colour and dash style: flat [x0, y0, x1, y1, …] in CSS pixels, each drawn once. */
+interface LinkGroup {
+  category: keyof typeof TRIPLET_COLOURS;
+  dashed: boolean;
+  ends: number[];
+}
+
+/**
+ * The frame's drawable links in painting order: per category (easy, semi-hard, hard) the solid anchor→positive
+ * links, then the dashed anchor→negative ones. A link mined in several triplets is listed once (a canvas path
+ * would have merged the repeats too).
+ */
+function linkGroups(frame: ScatterFrame): LinkGroup[] {
+  const groups: LinkGroup[] = [];
+  if (!frame.batch) return groups;
+  const bc = frame.batch.coordinates;
+  const rows = Math.floor(bc.length / 2);
+  const off = frame.batch.candidateOffset ?? 0;
+  const { scale, offsetX, offsetY } = frame.transform;
+  for (const category of Object.keys(TRIPLET_COLOURS) as (keyof typeof TRIPLET_COLOURS)[]) {
+    const triplets = frame.batch.triplets.filter((t) => t.category === category && Math.max(t.anchor, t.positive + off, t.negative + off) < rows);
+    for (const dashed of [false, true]) {
+      const seen = new Set<number>();
+      const ends: number[] = [];
+      for (const t of triplets) {
+        const other = (dashed ? t.negative : t.positive) + off;
+        const key = t.anchor * rows + other;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        ends.push(offsetX + bc[2 * t.anchor] * scale, offsetY - bc[2 * t.anchor + 1] * scale, offsetX + bc[2 * other] * scale, offsetY - bc[2 * other + 1] * scale);
+      }
+      if (ends.length > 0) groups.push({ category, dashed, ends });
+    }
+  }
+  return groups;
+}
+
 /** One reusable pixel buffer per canvas (reallocated only when the canvas is resized). */
 const buffers = new WeakMap<HTMLCanvasElement, ImageData>();
 const WHITE: readonly [number, number, number] = [255, 255, 255];
 
 /**
- * Draws one frame. The points go into a pixel buffer (pointSprite.ts) copied to the canvas with one putImageData:
- * software-rendered canvases (no GPU) paid for one anti-aliased arc per point on every animation frame. The links,
- * the focus and the hover ring are drawn on top with the canvas API, links batched into one path per colour and
- * dash style.
+ * Draws one frame. The points (pointSprite.ts) and the triplet links (lineSprite.ts) go into a pixel buffer copied
+ * to the canvas with one putImageData: software-rendered canvases (no GPU) paid for one anti-aliased arc per point
+ * and rasterised 512 link strokes at commit on every animation frame. The focus and the hover ring, a handful of
+ * shapes, are drawn on top with the canvas API.
  */
 export function drawScatter(ctx: CanvasRenderingContext2D, frame: ScatterFrame, pixels: Float32Array): void {
   const { width, height, labels } = frame;
@@ -69,38 +116,37 @@ export function drawScatter(ctx: CanvasRenderingContext2D, frame: ScatterFrame, 
       }
       stampDisc(image, mask, pixels[2 * i] * ratio, pixels[2 * i + 1] * ratio, rgb, 0.85);
     }
+    // Issue 6: the links go into the same buffer (lineSprite.ts), so the canvas has nothing left to rasterise.
+    if (frame.showTriplets && frame.batch) {
+      const alpha = frame.focus ? LINK_FADED_ALPHA : 1;
+      const dash = [LINK_DASH[0] * ratio, LINK_DASH[1] * ratio] as const;
+      for (const { category, dashed, ends } of linkGroups(frame)) {
+        const style: LineStyle = { rgb: linkColours[category], alpha, width: LINK_WIDTH * ratio, dash: dashed ? dash : null };
+        for (let k = 0; k + 3 < ends.length; k += 4) strokeSegment(image, ends[k] * ratio, ends[k + 1] * ratio, ends[k + 2] * ratio, ends[k + 3] * ratio, style);
+      }
+    }
     ctx.putImageData(image, 0, 0);
   } else {
     ctx.clearRect(0, 0, width, height);
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, width, height);
-  }
-
-  if (frame.showTriplets && frame.batch) {
-    const bc = frame.batch.coordinates;
-    const at = (k: number) => toPixel(frame.transform, bc[2 * k], bc[2 * k + 1]);
-    ctx.lineWidth = 1.25;
-    // With a triplet picked in the inspector, the others fade so it stands out.
-    ctx.globalAlpha = frame.focus ? 0.15 : 1;
-    const off = frame.batch.candidateOffset ?? 0;
-    for (const category of Object.keys(TRIPLET_COLOURS) as (keyof typeof TRIPLET_COLOURS)[]) {
-      const triplets = frame.batch.triplets.filter((t) => t.category === category && 2 * Math.max(t.anchor, t.positive + off, t.negative + off) + 1 < bc.length);
-      if (triplets.length === 0) continue;
-      ctx.strokeStyle = TRIPLET_COLOURS[category];
-      for (const dashed of [false, true]) {
-        ctx.setLineDash(dashed ? [4, 3] : []);
+    if (frame.showTriplets && frame.batch) {
+      ctx.lineWidth = LINK_WIDTH;
+      ctx.globalAlpha = frame.focus ? LINK_FADED_ALPHA : 1;
+      // One path per colour and dash style.
+      for (const { category, dashed, ends } of linkGroups(frame)) {
+        ctx.strokeStyle = TRIPLET_COLOURS[category];
+        ctx.setLineDash(dashed ? [...LINK_DASH] : []);
         ctx.beginPath();
-        for (const t of triplets) {
-          const [ax, ay] = at(t.anchor);
-          const [ox, oy] = at((dashed ? t.negative : t.positive) + off);
-          ctx.moveTo(ax, ay);
-          ctx.lineTo(ox, oy);
+        for (let k = 0; k + 3 < ends.length; k += 4) {
+          ctx.moveTo(ends[k], ends[k + 1]);
+          ctx.lineTo(ends[k + 2], ends[k + 3]);
         }
         ctx.stroke();
       }
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
     }
-    ctx.setLineDash([]);
-    ctx.globalAlpha = 1;
   }
 
   if (frame.focus && frame.batch) drawFocus(ctx, frame.focus, frame.batch.coordinates, frame.transform);
