@@ -3,14 +3,16 @@
  * evaluation with the margin marked, a movable verification threshold, accuracy/precision/recall at it (computed
  * here from those very distances), the ROC curve with its AUC and the best threshold.
  *
- * Cost on the page: one numeric sort of each kind per evaluation (≤ 1 per second), then two binary searches per
- * threshold move; the charts are small SVGs.
+ * Cost on the page: two binary searches per threshold move and two 40-bin histograms per evaluation; the sorting
+ * and summary of each evaluation's pairs (≤ 1 per second) run in a worker (pairSummary.ts, issue 6). The charts
+ * are small SVGs.
  */
 import { memo, useEffect, useMemo, useState, type JSX } from 'react';
-import { histogram, metricsAtThreshold, summarisePairs, type PairSummary } from '../../../core/teach/threshold';
+import { histogram, metricsAtThreshold, type PairSummary } from '../../../core/teach/threshold';
 import type { VerificationAt } from '../../../core/metrics/verification';
 import type { PairDistancesMessage } from '../../../worker/teachProtocol';
 import { TeX } from './TeX';
+import { usePairSummary } from './pairSummary';
 import './teach.css';
 
 const BINS = 40;
@@ -116,8 +118,12 @@ export const ThresholdPanel = memo(function ThresholdPanel(props: {
   /** Told the user's threshold (null: follow the best one), so pair verdicts elsewhere use the same line. */
   onThreshold?(threshold: number | null): void;
 }): JSX.Element {
-  const { pairs, debug, classroom, onThreshold } = props;
-  const summary = useMemo(() => (pairs ? summarisePairs(pairs) : null), [pairs]);
+  const { debug, classroom, onThreshold } = props;
+  // Issue 6: the latest evaluation's pairs as soon as their summary (made in a worker) is ready; everything below
+  // uses these pairs, so the numbers always belong together.
+  const summarised = usePairSummary(props.pairs);
+  const pairs = summarised.shown?.pairs ?? null;
+  const summary = summarised.shown?.summary ?? null;
   /** The user's threshold; null = follow the best one. */
   const [chosen, setChosen] = useState<number | null>(null);
   const [typed, setTyped] = useState<string | null>(null);
@@ -137,6 +143,7 @@ export const ThresholdPanel = memo(function ThresholdPanel(props: {
       <section aria-label="Distances and threshold" className="panel threshold-panel">
         <h2>Distances and threshold</h2>
         <p className="help">After the first evaluation, the distances of held-out same-class and different-class pairs appear here.</p>
+        {summarised.error ? <p role="alert">The pair distances could not be summarised: {summarised.error}</p> : null}
       </section>
     );
   }

@@ -1,0 +1,168 @@
+/**
+ * The "Distances and threshold" view's summary of an evaluation's pair distances (sorted arrays, ROC, AUC, best
+ * threshold), computed off the main thread (issue 6).
+ *
+ * Why: summarising about 20,000 held-out pairs (two sorts, a merge, a ROC point per distinct distance) took 15–45 ms
+ * of the page's main thread on every evaluation, in the same task as React's render of the new metrics — a Chrome
+ * trace of `npm run bench` showed it as part of the main-thread tasks over 50 ms just after Train. It now runs in a
+ * small worker of its own (pairSummary.worker.ts); the view keeps showing the previous evaluation until the new
+ * summary is back (a few milliseconds later). Without workers (Node, server rendering) or if the worker fails, the
+ * summary is computed on the page as before.
+ */
+import { startTransition, useEffect, useState } from 'react';
+import { summarisePairs, type PairDistances, type PairSummary } from '../../../core/teach/threshold';
+import type { PairDistancesMessage } from '../../../worker/teachProtocol';
+
+/** Page → worker: one evaluation's pair distances (copied, the page keeps its arrays). */
+export interface PairSummaryRequest {
+  id: number;
+  positive: Float32Array;
+  negative: Float32Array;
+}
+
+/** Worker → page: the summary (its sorted arrays transferred) or why it failed. */
+export type PairSummaryReply = { id: number; summary: PairSummary } | { id: number; error: string };
+
+/** The part of `Worker` the summariser uses. */
+export interface PairSummaryWorkerLike {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+}
+
+/** Starts the real module worker (Vite bundles it from this URL). */
+export function createPairSummaryWorker(): PairSummaryWorkerLike {
+  return new Worker(new URL('./pairSummary.worker.ts', import.meta.url), { type: 'module' });
+}
+
+interface Pending {
+  pairs: PairDistances & { positive: Float32Array; negative: Float32Array };
+  resolve(summary: PairSummary): void;
+  reject(error: unknown): void;
+}
+
+/** Summarises on the page (the fallback), as a promise. */
+function summariseHere(pairs: PairDistances): Promise<PairSummary> {
+  return new Promise((resolve) => resolve(summarisePairs(pairs)));
+}
+
+/**
+ * Hands pair distances to one worker, started on first use, and answers with their summary. With no worker factory
+ * (no `Worker` here), a factory that throws or a worker that crashes, it summarises on the page instead.
+ */
+export class PairSummariser {
+  private worker: PairSummaryWorkerLike | null = null;
+  private broken = false;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly factory: (() => PairSummaryWorkerLike) | null = typeof Worker === 'undefined' ? null : createPairSummaryWorker) {}
+
+  /** False when summaries are computed on the page (then they can be computed synchronously up front). */
+  get offPage(): boolean {
+    return this.factory !== null && !this.broken;
+  }
+
+  /** The summary of `pairs`. */
+  summarise(pairs: PairDistances & { positive: Float32Array; negative: Float32Array }): Promise<PairSummary> {
+    const worker = this.ensure();
+    if (!worker) return summariseHere(pairs);
+    const id = ++this.nextId;
+    return new Promise<PairSummary>((resolve, reject) => {
+      this.pending.set(id, { pairs, resolve, reject });
+      const request: PairSummaryRequest = { id, positive: pairs.positive, negative: pairs.negative };
+      worker.postMessage(request);
+    });
+  }
+
+  /** Stops the worker; later summaries start a new one. */
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private ensure(): PairSummaryWorkerLike | null {
+    if (this.worker) return this.worker;
+    if (this.broken || !this.factory) return null;
+    let worker: PairSummaryWorkerLike;
+    try {
+      worker = this.factory();
+    } catch {
+      this.broken = true;
+      return null;
+    }
+    worker.onmessage = (message: MessageEvent) => {
+      const reply = message.data as PairSummaryReply;
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if ('summary' in reply) waiting.resolve(reply.summary);
+      else summariseHere(waiting.pairs).then(waiting.resolve, waiting.reject);
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault?.();
+      // The worker cannot run here (or crashed): summarise what was waiting, and everything after, on the page.
+      this.broken = true;
+      worker.terminate();
+      this.worker = null;
+      const waiting = [...this.pending.values()];
+      this.pending.clear();
+      for (const w of waiting) summariseHere(w.pairs).then(w.resolve, w.reject);
+    };
+    this.worker = worker;
+    return worker;
+  }
+}
+
+let shared: PairSummariser | null = null;
+
+/** The page's summariser (one worker for the page). */
+export function pageSummariser(): PairSummariser {
+  shared ??= new PairSummariser();
+  return shared;
+}
+
+/** What the threshold view shows: one evaluation's pairs together with their summary. */
+export interface SummarisedPairs {
+  pairs: PairDistancesMessage;
+  summary: PairSummary;
+}
+
+/**
+ * The latest evaluation's pairs with their summary once it is ready; until then the previous ones (null after a
+ * new run cleared the pairs, or before the first summary). `error` says why a summary could not be made.
+ */
+export function usePairSummary(pairs: PairDistancesMessage | null, summariser: PairSummariser = pageSummariser()): { shown: SummarisedPairs | null; error: string | null } {
+  // Without a worker the first summary is made during the first render (server rendering and Node tests see it).
+  const [shown, setShown] = useState<SummarisedPairs | null>(() => (pairs && !summariser.offPage ? { pairs, summary: summarisePairs(pairs) } : null));
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!pairs) {
+      // A new run cleared the pairs: nothing of the old run's may linger until the next summary.
+      if (shown) setShown(null);
+      return;
+    }
+    if (shown?.pairs === pairs) return;
+    let current = true;
+    summariser.summarise(pairs).then(
+      (summary) => {
+        if (!current) return;
+        // A live update like the events that brought the pairs: rendered in slices that yield to input.
+        startTransition(() => {
+          setShown({ pairs, summary });
+          setError(null);
+        });
+      },
+      (reason: unknown) => {
+        if (current) setError(reason instanceof Error ? reason.message : String(reason));
+      },
+    );
+    return () => {
+      current = false;
+    };
+    // `shown` is read only to skip pairs already summarised.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pairs, summariser]);
+  return { shown: pairs ? shown : null, error: pairs ? error : null };
+}
