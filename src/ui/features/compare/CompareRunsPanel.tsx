@@ -2,8 +2,7 @@
  * "Compare runs": keep the current run (its configuration, curves and final metrics), then compare the kept runs —
  * loss and a chosen metric overlaid per run, a table of final metrics, and only the settings that differ.
  */
-import { useMemo, useState, type JSX } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useEffect, useMemo, useState, type JSX } from 'react';
 import type { Config } from '../../../core/config';
 import type { MetricsPoint, ProgressPoint } from '../../../worker/protocol';
 import { ChartFigure } from '../../charts/ChartFigure';
@@ -16,6 +15,35 @@ const METRICS = [
   ['pairAccuracy', 'Pair accuracy'],
 ] as const;
 type MetricKey = (typeof METRICS)[number][0];
+
+type ChartModule = typeof import('./CompareLineChart');
+let chartModule: ChartModule | null = null;
+let chartLoading: Promise<ChartModule> | null = null;
+
+/**
+ * Issue 6: the recharts chart, loaded on demand (a chunk of its own). `wanted` turns true once a run is kept, so by
+ * the time a second run is kept and the charts appear, it is usually there already.
+ */
+function useChartModule(wanted: boolean): { module: ChartModule | null; failed: boolean } {
+  const [module, setModule] = useState<ChartModule | null>(chartModule);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (!wanted || module || failed) return;
+    let current = true;
+    chartLoading ??= import('./CompareLineChart').then((m) => (chartModule = m));
+    chartLoading.then(
+      (m) => current && setModule(m),
+      () => {
+        chartLoading = null;
+        if (current) setFailed(true);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [wanted, module, failed]);
+  return { module: module ?? chartModule, failed };
+}
 
 /** Unique per page load, so ids of kept runs never collide with runs kept (and saved) in earlier sessions. */
 const SESSION = Date.now().toString(36);
@@ -36,6 +64,8 @@ export function CompareRunsPanel(props: {
   const metricRows = useMemo(() => overlayRows(runs, (r) => r.metrics.map((m) => ({ step: m.step, value: m[metric] }))), [runs, metric]);
   const differences = useMemo(() => configDifferences(runs.map((r) => r.config)), [runs]);
   const metricTitle = METRICS.find(([key]) => key === metric)![1];
+  const chart = useChartModule(runs.length > 0);
+  const chartMissing = chart.failed ? <p className="chart-empty">The chart could not be loaded; the table above has the final numbers.</p> : null;
 
   const keep = () => {
     const id = `${SESSION}-${current.runId}-${current.step}`;
@@ -134,18 +164,7 @@ export function CompareRunsPanel(props: {
               )}
               <div className="charts">
                 <ChartFigure label="Compared loss" caption="Training loss of each kept run against step." empty={lossRows.length === 0} emptyText="No losses kept.">
-                  <ResponsiveContainer width="100%" height="100%">
-                    <LineChart data={lossRows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-                      <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-                      <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} />
-                      <YAxis width={56} tickFormatter={(v: number) => v.toPrecision(3)} />
-                      <Tooltip />
-                      <Legend />
-                      {runs.map((r, i) => (
-                        <Line key={r.id} name={r.name} dataKey={r.id} stroke={classColour(i)} dot={false} connectNulls isAnimationActive={false} />
-                      ))}
-                    </LineChart>
-                  </ResponsiveContainer>
+                  {chart.module ? <chart.module.CompareLineChart rows={lossRows} runs={runs} yWidth={56} tickFormatter={(v: number) => v.toPrecision(3)} dots={() => false} /> : chartMissing}
                 </ChartFigure>
                 <div className="chart-with-select">
                   <label>
@@ -159,18 +178,7 @@ export function CompareRunsPanel(props: {
                     </select>
                   </label>
                   <ChartFigure label="Compared metric" caption={`Held-out ${metricTitle} of each kept run against step.`} empty={metricRows.length === 0} emptyText="No evaluations kept.">
-                    <ResponsiveContainer width="100%" height="100%">
-                      <LineChart data={metricRows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-                        <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-                        <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} />
-                        <YAxis width={40} domain={[0, 1]} />
-                        <Tooltip />
-                        <Legend />
-                        {runs.map((r, i) => (
-                          <Line key={r.id} name={r.name} dataKey={r.id} stroke={classColour(i)} dot={runs.length < 2 || r.metrics.length < 3} connectNulls isAnimationActive={false} />
-                        ))}
-                      </LineChart>
-                    </ResponsiveContainer>
+                    {chart.module ? <chart.module.CompareLineChart rows={metricRows} runs={runs} yWidth={40} yDomain={[0, 1]} dots={(r) => runs.length < 2 || r.metrics.length < 3} /> : chartMissing}
                   </ChartFigure>
                 </div>
               </div>
