@@ -18,6 +18,7 @@ import {
 } from '../scatter/interpolate';
 import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
 import { drawScatter, projectToPixels, sampleToRgba } from '../scatter/render';
+import { warmUpLineSprite } from '../scatter/lineSprite';
 import type { ScatterFocus } from '../scatter/focus';
 import type { ScatterOverlay } from '../features/inspect/overlay';
 
@@ -147,6 +148,20 @@ export function EmbeddingView(props: {
   }, [drawFrame]);
 
   // A new snapshot starts a transition from whatever is on screen now.
+  // Compile the link painter while the page is idle, before the first frame that draws mined triplets (see warmUpLineSprite).
+  useEffect(() => {
+    let cancelled = false;
+    const idle = (work: () => void) => {
+      const run = () => void (cancelled || work());
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+      else setTimeout(run, 50);
+    };
+    warmUpLineSprite(idle);
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
   useEffect(() => {
     if (!snapshot) {
       animation.current = null;
