@@ -48,7 +48,24 @@ async function listed(page: Page, listLabel: string): Promise<{ index: number; d
 }
 
 /** Moves over the scatter until a point's tooltip shows, and returns that spot. */
+/**
+ * Hovers outward from the scatter's centre until a point's tooltip shows. Waits first until the scatter has stopped
+ * moving (two identical pictures in a row): right after a snapshot arrives its points still ease to their new places
+ * for a few hundred milliseconds, and a point found then may have moved away by the time it is clicked.
+ */
 async function findPoint(page: Page): Promise<{ x: number; y: number }> {
+  let previous = '';
+  await expect
+    .poll(
+      async () => {
+        const { pixels } = await scatterOf(page);
+        const still = pixels === previous;
+        previous = pixels;
+        return still;
+      },
+      { timeout: 20_000, interval: 300 },
+    )
+    .toBe(true);
   const box = (await page.getByLabel('Embedding scatter', { exact: true }).boundingBox())!;
   for (let r = 0; r < 200; r += 6) {
     for (let a = 0; a < 360; a += r === 0 ? 360 : 30) {
