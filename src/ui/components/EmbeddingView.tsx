@@ -147,7 +147,6 @@ export function EmbeddingView(props: {
     if (frameId.current === null) frameId.current = requestAnimationFrame(drawFrame);
   }, [drawFrame]);
 
-  // A new snapshot starts a transition from whatever is on screen now.
   // Compile the link painter while the page is idle, before the first frame that draws mined triplets (see warmUpLineSprite).
   useEffect(() => {
     let cancelled = false;
@@ -162,6 +161,7 @@ export function EmbeddingView(props: {
     };
   }, []);
 
+  // A new snapshot starts a transition from whatever is on screen now.
   useEffect(() => {
     if (!snapshot) {
       animation.current = null;
