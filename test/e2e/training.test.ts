@@ -88,6 +88,8 @@ describe.each(PLANS)('default demo on the $backend backend', ({ backend, trainSt
     await expect.poll(async () => (await scatterOf(page)).snapshotStep ?? -1, { timeout: 30_000 }).toBeGreaterThan(earlyScatter.snapshotStep!);
     const laterScatter = await scatterOf(page);
     expect(laterScatter.pixels).not.toBe(earlyScatter.pixels);
+    // Points and links are painted off the main thread (painter.worker.ts), not by the page's fallback.
+    await expect(page.getByLabel('Embedding scatter', { exact: true }).getAttribute('data-painter')).resolves.toBe('worker');
 
     const running = await statusOf(page);
     expect(running.backend).toBe(backend);

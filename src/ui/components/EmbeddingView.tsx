@@ -17,8 +17,8 @@ import {
   type Bounds,
 } from '../scatter/interpolate';
 import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
-import { drawScatter, projectToPixels, sampleToRgba } from '../scatter/render';
-import { warmUpLineSprite } from '../scatter/lineSprite';
+import { drawScatter, drawScatterOverlays, projectToPixels, sampleToRgba, type ScatterFrame } from '../scatter/render';
+import { ScatterPainter } from '../scatter/painter';
 import type { ScatterFocus } from '../scatter/focus';
 import type { ScatterOverlay } from '../features/inspect/overlay';
 
@@ -35,6 +35,21 @@ interface Animation {
   toBounds: Bounds;
   start: number;
   snapshot: SnapshotMessage;
+}
+
+/**
+ * What the painter worker needs of a frame, in arrays of their own: a snapshot's arrays can be views into a larger
+ * buffer, and posting a view copies its whole buffer (a trace showed 100 ms posts).
+ */
+function paintedPart(frame: ScatterFrame): ScatterFrame {
+  const batch = frame.batch;
+  return {
+    ...frame,
+    coordinates: new Float32Array(0), // the painter draws from the pixel positions
+    labels: frame.labels.slice(),
+    batch: batch ? { ...batch, coordinates: batch.coordinates.slice() } : null,
+    hovered: -1, // drawn on the page, on top
+  };
 }
 
 /** Embedding view (contract: `<figure aria-label="Embedding view">` with the `Embedding scatter` canvas). */
@@ -76,6 +91,10 @@ export function EmbeddingView(props: {
   const focus = props.focus ?? null;
   const live = useRef({ showTriplets, hovered: -1, width, height: canvasHeight, focus });
   const overlayRef = useRef<ScatterOverlay | null>(null);
+  /** Paints points and links off the main thread (see painter.ts); falls back to drawScatter on the page. */
+  const painterRef = useRef<ScatterPainter>(null as unknown as ScatterPainter);
+  painterRef.current ??= new ScatterPainter();
+  const redrawWhenPainted = useRef(false);
   overlayRef.current = props.overlay ?? null;
   live.current = { showTriplets, hovered: hover?.index ?? -1, width, height: canvasHeight, focus };
 
@@ -88,6 +107,11 @@ export function EmbeddingView(props: {
     // 400 ms, so the scatter would otherwise redraw at the display's full rate for as long as training runs).
     if (now - lastFrameAt.current < MIN_FRAME_MS && now - anim.start < TRANSITION_MS) {
       frameId.current = requestAnimationFrame(drawFrame);
+      return;
+    }
+    if (painterRef.current.available && painterRef.current.busy) {
+      // The painter is still on the previous frame: this one is drawn when that one is back.
+      redrawWhenPainted.current = true;
       return;
     }
     lastFrameAt.current = now;
@@ -117,28 +141,55 @@ export function EmbeddingView(props: {
     }
 
     const snap = anim.snapshot;
-    drawScatter(
-      ctx,
-      {
-        width: cssWidth,
-        height: cssHeight,
-        transform,
-        coordinates: coords,
-        labels: snap.labels,
-        batch: snap.batch ? { coordinates: snap.batch.coordinates, triplets: snap.batch.triplets, candidateOffset: snap.batch.candidateOffset } : null,
-        showTriplets: live.current.showTriplets,
-        hovered: live.current.hovered,
-        focus: live.current.focus,
-      },
-      pixels,
-    );
-    overlayRef.current?.(ctx, { transform, pixels });
-    // Issue 6: tell React only when the drawn snapshot changes, not on every frame of a transition (a state update
-    // per frame, even one that changes nothing, can schedule a render while a live update is pending).
-    const shown = drawnRef.current;
-    if (!shown || shown.step !== snap.step || shown.points !== snap.labels.length) {
-      drawnRef.current = { step: snap.step, points: snap.labels.length };
-      setDrawn(drawnRef.current);
+    const frame: ScatterFrame = {
+      width: cssWidth,
+      height: cssHeight,
+      transform,
+      coordinates: coords,
+      labels: snap.labels,
+      batch: snap.batch ? { coordinates: snap.batch.coordinates, triplets: snap.batch.triplets, candidateOffset: snap.batch.candidateOffset } : null,
+      showTriplets: live.current.showTriplets,
+      hovered: live.current.hovered,
+      focus: live.current.focus,
+    };
+    // On top of the painted points and links: the focus, the hover ring, the inspector's marks.
+    const finish = () => {
+      drawScatterOverlays(ctx, frame, pixels);
+      overlayRef.current?.(ctx, { transform, pixels });
+      // Tell React only when the drawn snapshot changes, not on every frame of a transition (a state update per
+      // frame, even one that changes nothing, can schedule a render while a live update is pending).
+      const shown = drawnRef.current;
+      if (!shown || shown.step !== snap.step || shown.points !== snap.labels.length) {
+        drawnRef.current = { step: snap.step, points: snap.labels.length };
+        setDrawn(drawnRef.current);
+      }
+    };
+    const painter = painterRef.current;
+    if (painter.available) {
+      // Painted in the painter worker; this frame appears when its bitmap is back (see ScatterPainter).
+      painter.paint({ width: backingW, height: backingH, ratio: backingW / cssWidth, frame: paintedPart(frame), pixels }, (bitmap) => {
+        if (canvasRef.current !== canvas) {
+          bitmap?.close();
+          return;
+        }
+        if (bitmap) {
+          ctx.setTransform(1, 0, 0, 1, 0, 0);
+          ctx.drawImage(bitmap, 0, 0);
+          bitmap.close();
+          ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+          canvas.dataset.painter = 'worker'; // where the last frame was painted (the end-to-end tests check it)
+          finish();
+        }
+        // A frame asked for while painting (or this one, when the painter failed and the page paints instead).
+        if (redrawWhenPainted.current || !bitmap) {
+          redrawWhenPainted.current = false;
+          requestDraw();
+        }
+      });
+    } else {
+      drawScatter(ctx, frame, pixels);
+      canvas.dataset.painter = 'page';
+      finish();
     }
     if (t < 1) frameId.current = requestAnimationFrame(drawFrame);
   }, []);
@@ -146,20 +197,6 @@ export function EmbeddingView(props: {
   const requestDraw = useCallback(() => {
     if (frameId.current === null) frameId.current = requestAnimationFrame(drawFrame);
   }, [drawFrame]);
-
-  // Compile the link painter while the page is idle, before the first frame that draws mined triplets (see warmUpLineSprite).
-  useEffect(() => {
-    let cancelled = false;
-    const idle = (work: () => void) => {
-      const run = () => void (cancelled || work());
-      if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
-      else setTimeout(run, 50);
-    };
-    warmUpLineSprite(idle);
-    return () => {
-      cancelled = true;
-    };
-  }, []);
 
   // A new snapshot starts a transition from whatever is on screen now.
   useEffect(() => {
@@ -214,6 +251,7 @@ export function EmbeddingView(props: {
     () => () => {
       if (frameId.current !== null) cancelAnimationFrame(frameId.current);
       frameId.current = null;
+      painterRef.current.dispose();
     },
     [],
   );

@@ -102,26 +102,3 @@ export function strokeSegment(buffer: PixelBuffer, x0: number, y0: number, x1: n
     }
   }
 }
-
-/**
- * Paints a few dozen segments (solid and dashed, shallow and steep, like mined-triplet links) into a scratch buffer in
- * `slices` separate calls of `schedule`, so that V8 has compiled strokeSegment before the first scatter frame that
- * draws links — the first frame after Train. Cold, that frame ran the arithmetic in the interpreter (boxed doubles):
- * 25–30 ms plus ~10 ms of garbage collection, a main-thread task over 50 ms on 2 cores (Chrome trace of the bench).
- * Each slice is a few milliseconds even before optimisation; the scratch buffer is dropped afterwards.
- */
-export function warmUpLineSprite(schedule: (work: () => void) => void, slices = 24): void {
-  const buffer: PixelBuffer = { data: new Uint8ClampedArray(96 * 96 * 4), width: 96, height: 96 };
-  const solid: LineStyle = { rgb: [200, 40, 40], alpha: 0.6, width: 1.25, dash: null };
-  const dashed: LineStyle = { rgb: [40, 40, 200], alpha: 0.6, width: 1.25, dash: [4, 3] };
-  let left = slices;
-  const slice = (): void => {
-    for (let k = 0; k < 40; k++) {
-      const t = (k + left * 7) / 40;
-      strokeSegment(buffer, 2 + 90 * t, 3, 93 - 80 * t, 92, k % 2 === 0 ? solid : dashed);
-      strokeSegment(buffer, 1, 5 + 85 * t, 94, 90 - 70 * t, k % 2 === 0 ? dashed : solid);
-    }
-    if (--left > 0) schedule(slice);
-  };
-  schedule(slice);
-}

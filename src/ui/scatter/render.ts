@@ -6,7 +6,7 @@
 import type { SnapshotTripletMessage } from '../../worker/protocol';
 import type { ViewTransform } from './interpolate';
 import { classColour, parseHex, TRIPLET_COLOURS } from './palette';
-import { discMask, fillPixels, stampDisc } from './pointSprite';
+import { discMask, fillPixels, stampDisc, type PixelBuffer } from './pointSprite';
 import { strokeSegment, type LineStyle } from './lineSprite';
 import { drawFocus, type ScatterFocus } from './focus';
 
@@ -89,42 +89,67 @@ const buffers = new WeakMap<HTMLCanvasElement, ImageData>();
 const WHITE: readonly [number, number, number] = [255, 255, 255];
 
 /**
- * Draws one frame. The points (pointSprite.ts) and the triplet links (lineSprite.ts) go into a pixel buffer copied
- * to the canvas with one putImageData: software-rendered canvases (no GPU) paid for one anti-aliased arc per point
- * and rasterised 512 link strokes at commit on every animation frame. The focus and the hover ring, a handful of
- * shapes, are drawn on top with the canvas API.
+ * Paints one frame's points and triplet links into `image` (a canvas backing store of `ratio` device pixels per CSS
+ * pixel): the pixel-buffer part of {@link drawScatter}, free of any canvas, so the scatter painter worker
+ * (painter.worker.ts) runs the very same code.
+ */
+export function paintScatterImage(image: PixelBuffer, frame: ScatterFrame, pixels: Float32Array, ratio: number): void {
+  const { labels } = frame;
+  const n = Math.min(labels.length, Math.floor(pixels.length / 2));
+  fillPixels(image, WHITE);
+  const mask = discMask(POINT_RADIUS * ratio);
+  const colours = new Map<number, [number, number, number]>();
+  for (let i = 0; i < n; i++) {
+    let rgb = colours.get(labels[i]);
+    if (!rgb) {
+      rgb = parseHex(classColour(labels[i]));
+      colours.set(labels[i], rgb);
+    }
+    stampDisc(image, mask, pixels[2 * i] * ratio, pixels[2 * i + 1] * ratio, rgb, 0.85);
+  }
+  // The links go into the same buffer (lineSprite.ts), so the canvas has nothing left to rasterise.
+  if (frame.showTriplets && frame.batch) {
+    const alpha = frame.focus ? LINK_FADED_ALPHA : 1;
+    const dash = [LINK_DASH[0] * ratio, LINK_DASH[1] * ratio] as const;
+    for (const { category, dashed, ends } of linkGroups(frame)) {
+      const style: LineStyle = { rgb: linkColours[category], alpha, width: LINK_WIDTH * ratio, dash: dashed ? dash : null };
+      for (let k = 0; k + 3 < ends.length; k += 4) strokeSegment(image, ends[k] * ratio, ends[k + 1] * ratio, ends[k + 2] * ratio, ends[k + 3] * ratio, style);
+    }
+  }
+}
+
+/** What is drawn over the painted image with the canvas API: the inspector's focus and the hovered point's ring. */
+export function drawScatterOverlays(ctx: CanvasRenderingContext2D, frame: ScatterFrame, pixels: Float32Array): void {
+  const n = Math.min(frame.labels.length, Math.floor(pixels.length / 2));
+  if (frame.focus && frame.batch) drawFocus(ctx, frame.focus, frame.batch.coordinates, frame.transform);
+  if (frame.hovered >= 0 && frame.hovered < n) {
+    const x = pixels[2 * frame.hovered];
+    const y = pixels[2 * frame.hovered + 1];
+    ctx.strokeStyle = '#111111';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.arc(x, y, POINT_RADIUS + 3, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+}
+
+/**
+ * Draws one frame on the page. The points (pointSprite.ts) and the triplet links (lineSprite.ts) go into a pixel
+ * buffer copied to the canvas with one putImageData: software-rendered canvases (no GPU) paid for one anti-aliased
+ * arc per point and rasterised 512 link strokes at commit on every animation frame. The focus and the hover ring, a
+ * handful of shapes, are drawn on top with the canvas API. (The page normally has painter.worker.ts paint the image
+ * off the main thread; this is its fallback.)
  */
 export function drawScatter(ctx: CanvasRenderingContext2D, frame: ScatterFrame, pixels: Float32Array): void {
-  const { width, height, labels } = frame;
+  const { width, height } = frame;
   const canvas = ctx.canvas;
-  const n = Math.min(labels.length, Math.floor(pixels.length / 2));
   if (canvas.width > 0 && canvas.height > 0 && typeof ctx.createImageData === 'function') {
     let image = buffers.get(canvas);
     if (!image || image.width !== canvas.width || image.height !== canvas.height) {
       image = ctx.createImageData(canvas.width, canvas.height);
       buffers.set(canvas, image);
     }
-    const ratio = canvas.width / Math.max(1, width);
-    fillPixels(image, WHITE);
-    const mask = discMask(POINT_RADIUS * ratio);
-    const colours = new Map<number, [number, number, number]>();
-    for (let i = 0; i < n; i++) {
-      let rgb = colours.get(labels[i]);
-      if (!rgb) {
-        rgb = parseHex(classColour(labels[i]));
-        colours.set(labels[i], rgb);
-      }
-      stampDisc(image, mask, pixels[2 * i] * ratio, pixels[2 * i + 1] * ratio, rgb, 0.85);
-    }
-    // Issue 6: the links go into the same buffer (lineSprite.ts), so the canvas has nothing left to rasterise.
-    if (frame.showTriplets && frame.batch) {
-      const alpha = frame.focus ? LINK_FADED_ALPHA : 1;
-      const dash = [LINK_DASH[0] * ratio, LINK_DASH[1] * ratio] as const;
-      for (const { category, dashed, ends } of linkGroups(frame)) {
-        const style: LineStyle = { rgb: linkColours[category], alpha, width: LINK_WIDTH * ratio, dash: dashed ? dash : null };
-        for (let k = 0; k + 3 < ends.length; k += 4) strokeSegment(image, ends[k] * ratio, ends[k + 1] * ratio, ends[k + 2] * ratio, ends[k + 3] * ratio, style);
-      }
-    }
+    paintScatterImage(image, frame, pixels, canvas.width / Math.max(1, width));
     ctx.putImageData(image, 0, 0);
   } else {
     ctx.clearRect(0, 0, width, height);
@@ -148,18 +173,7 @@ export function drawScatter(ctx: CanvasRenderingContext2D, frame: ScatterFrame, 
       ctx.globalAlpha = 1;
     }
   }
-
-  if (frame.focus && frame.batch) drawFocus(ctx, frame.focus, frame.batch.coordinates, frame.transform);
-
-  if (frame.hovered >= 0 && frame.hovered < n) {
-    const x = pixels[2 * frame.hovered];
-    const y = pixels[2 * frame.hovered + 1];
-    ctx.strokeStyle = '#111111';
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    ctx.arc(x, y, POINT_RADIUS + 3, 0, 2 * Math.PI);
-    ctx.stroke();
-  }
+  drawScatterOverlays(ctx, frame, pixels);
 }
 
 /**

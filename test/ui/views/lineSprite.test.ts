@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fillPixels, type PixelBuffer } from '../../../src/ui/scatter/pointSprite';
-import { strokeSegment, warmUpLineSprite, type LineStyle } from '../../../src/ui/scatter/lineSprite';
+import { strokeSegment, type LineStyle } from '../../../src/ui/scatter/lineSprite';
 import { drawScatter } from '../../../src/ui/scatter/render';
 import { viewTransform } from '../../../src/ui/scatter/interpolate';
 import { parseHex, TRIPLET_COLOURS } from '../../../src/ui/scatter/palette';
@@ -145,22 +145,5 @@ describe('drawScatter paints the triplet links into its pixel buffer', () => {
     const { ctx: ctx2, image: image2 } = fakeContext(200, 100);
     drawScatter(ctx2, { ...frame, showTriplets: false } as Parameters<typeof drawScatter>[1], new Float32Array(0));
     expect(image2().data.every((v) => v === 255)).toBe(true);
-  });
-});
-
-describe('warmUpLineSprite', () => {
-  it('runs its slices one at a time through the scheduler, each only after the previous one ran, then stops', () => {
-    const queue: (() => void)[] = [];
-    let scheduled = 0;
-    warmUpLineSprite((work) => {
-      scheduled++;
-      queue.push(work);
-    }, 5);
-    expect(scheduled).toBe(1); // nothing runs until the scheduler calls it
-    while (queue.length > 0) {
-      expect(queue.length).toBe(1); // never more than one slice waiting
-      queue.shift()!();
-    }
-    expect(scheduled).toBe(5);
   });
 });

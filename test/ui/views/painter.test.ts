@@ -1,0 +1,94 @@
+/**
+ * The page's side of the scatter painter worker: one frame in flight, replies matched by id, and every failure
+ * (error reply, crashed worker, no worker at all) turning into "paint it on the page" without losing the frame.
+ */
+import { describe, expect, it } from 'vitest';
+import { ScatterPainter, type PainterWorkerLike, type PaintRequest } from '../../../src/ui/scatter/painter';
+import { viewTransform } from '../../../src/ui/scatter/interpolate';
+
+class FakeWorker implements PainterWorkerLike {
+  sent: PaintRequest[] = [];
+  terminated = false;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  postMessage(message: unknown): void {
+    this.sent.push(message as PaintRequest);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  reply(data: unknown): void {
+    this.onmessage?.({ data } as MessageEvent);
+  }
+}
+
+function fakeBitmap(): ImageBitmap & { closed: boolean } {
+  const bitmap = { closed: false, close: () => void (bitmap.closed = true) };
+  return bitmap as unknown as ImageBitmap & { closed: boolean };
+}
+
+const request = {
+  width: 20,
+  height: 10,
+  ratio: 2,
+  frame: { width: 10, height: 5, transform: viewTransform({ minX: 0, maxX: 1, minY: 0, maxY: 1 }, 10, 5, 0), coordinates: new Float32Array(2), labels: new Int32Array(1), batch: null, showTriplets: true, hovered: -1 },
+  pixels: new Float32Array([5, 2]),
+};
+
+describe('ScatterPainter', () => {
+  it('sends one frame at a time and hands back the bitmap of the matching reply', () => {
+    const worker = new FakeWorker();
+    const painter = new ScatterPainter(() => worker);
+    expect(painter.available).toBe(true);
+    const got: (ImageBitmap | null)[] = [];
+    painter.paint(request, (b) => got.push(b));
+    expect(painter.busy).toBe(true);
+    expect(worker.sent).toHaveLength(1);
+    expect(worker.sent[0]).toMatchObject({ width: 20, height: 10, ratio: 2 });
+    const stale = fakeBitmap();
+    worker.reply({ id: worker.sent[0].id + 1, bitmap: stale }); // not the frame asked for: dropped and closed
+    expect(stale.closed).toBe(true);
+    expect(got).toEqual([]);
+    const bitmap = fakeBitmap();
+    worker.reply({ id: worker.sent[0].id, bitmap });
+    expect(got).toEqual([bitmap]);
+    expect(painter.busy).toBe(false);
+    painter.paint(request, (b) => got.push(b));
+    expect(worker.sent).toHaveLength(2); // the same worker paints the next frame
+    expect(worker.sent[1].id).toBeGreaterThan(worker.sent[0].id);
+  });
+
+  it('an error reply or a crashed worker hands the frame back (null) and the painter steps aside', () => {
+    const worker = new FakeWorker();
+    const painter = new ScatterPainter(() => worker);
+    const got: (ImageBitmap | null)[] = [];
+    painter.paint(request, (b) => got.push(b));
+    worker.reply({ id: worker.sent[0].id, error: 'no ImageData here' });
+    expect(got).toEqual([null]);
+    expect(painter.available).toBe(false);
+    expect(worker.terminated).toBe(true);
+    painter.paint(request, (b) => got.push(b)); // unavailable: answered at once, nothing sent
+    expect(got).toEqual([null, null]);
+    expect(worker.sent).toHaveLength(1);
+
+    const crashing = new FakeWorker();
+    const other = new ScatterPainter(() => crashing);
+    const seen: (ImageBitmap | null)[] = [];
+    other.paint(request, (b) => seen.push(b));
+    crashing.onerror?.({ preventDefault() {} } as ErrorEvent);
+    expect(seen).toEqual([null]);
+    expect(other.available).toBe(false);
+    expect(other.busy).toBe(false);
+  });
+
+  it('without workers (here: Node) or when the worker cannot start, it is unavailable from the start or the first frame', () => {
+    expect(new ScatterPainter().available).toBe(false);
+    const failing = new ScatterPainter(() => {
+      throw new Error('blocked');
+    });
+    const got: (ImageBitmap | null)[] = [];
+    failing.paint(request, (b) => got.push(b));
+    expect(got).toEqual([null]);
+    expect(failing.available).toBe(false);
+  });
+});
