@@ -130,7 +130,10 @@ function draw(canvas: HTMLCanvasElement, width: number, height: number, rows: re
   ctx.restore();
 }
 
-/** The chart itself (put it inside a ChartFigure). Redraws at most once per animation frame. */
+/** Shortest time between two redraws of one chart (the last data always gets drawn). */
+const MIN_REDRAW_MS = 250;
+
+/** The chart itself (put it inside a ChartFigure). Redraws at most once per animation frame and MIN_REDRAW_MS. */
 export function CanvasChart(props: {
   rows: readonly ChartRow[];
   series: readonly ChartSeries[];
@@ -146,6 +149,8 @@ export function CanvasChart(props: {
   const wrapper = useRef<HTMLDivElement | null>(null);
   const canvas = useRef<HTMLCanvasElement | null>(null);
   const frame = useRef<number | null>(null);
+  const wait = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const drawnAt = useRef(-Infinity);
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<{ index: number; x: number } | null>(null);
   const legendHeight = 22;
@@ -164,14 +169,25 @@ export function CanvasChart(props: {
   useEffect(() => {
     if (!canvas.current || width === 0) return;
     if (frame.current !== null) cancelAnimationFrame(frame.current);
-    frame.current = requestAnimationFrame(() => {
-      frame.current = null;
-      if (canvas.current) draw(canvas.current, width, plotHeight, rows, series, stacked, yDomain);
-    });
+    if (wait.current !== null) clearTimeout(wait.current);
+    const paint = () => {
+      wait.current = null;
+      frame.current = requestAnimationFrame(() => {
+        frame.current = null;
+        drawnAt.current = performance.now();
+        if (canvas.current) draw(canvas.current, width, plotHeight, rows, series, stacked, yDomain);
+      });
+    };
+    // While data streams in, at most one redraw per MIN_REDRAW_MS: without a GPU the browser rasterises the chart's
+    // paths on the main thread at every commit, and three charts redrawn on each progress event added up.
+    const delay = drawnAt.current + MIN_REDRAW_MS - performance.now();
+    if (delay > 0) wait.current = setTimeout(paint, delay);
+    else paint();
     // domainKey stands for yDomain (a new array each render must not redraw).
   }, [rows, series, stacked, domainKey, width, plotHeight]);
   useEffect(() => () => {
     if (frame.current !== null) cancelAnimationFrame(frame.current);
+    if (wait.current !== null) clearTimeout(wait.current);
   }, []);
 
   const onPointerMove = useCallback(
