@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backendFromUrl, WorkerClient, type WorkerLike } from '../../src/ui/worker/client';
+import { backendFromUrl, WorkerClient } from '../../src/ui/worker/client';
 import type { Command } from '../../src/worker/protocol';
+import { StandInWorker } from '../helpers/worker';
 
-/** A stand-in worker that records what it was sent. */
-class RecordingWorker implements WorkerLike {
-  sent: Command[] = [];
-  terminated = false;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
-  postMessage(message: unknown): void {
-    this.sent.push(message as Command);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-}
+/** A stand-in worker that records the commands it was sent. */
+class RecordingWorker extends StandInWorker<Command> {}
 
 describe('WorkerClient', () => {
   it('restarts a crashed worker and replays backend, dataset and configure', () => {
@@ -31,7 +21,7 @@ describe('WorkerClient', () => {
     client.send({ type: 'load-builtin', requestId: 1, name: 'iris', seed: 1 });
     client.send({ type: 'configure', runId: 3, config });
     client.send({ type: 'train', runId: 3 });
-    workers[0].onerror!({ preventDefault() {} } as ErrorEvent);
+    workers[0].crash();
     expect(workers).toHaveLength(2);
     expect(workers[0].terminated).toBe(true);
     expect(restarted).toBe(1);
@@ -59,7 +49,7 @@ describe('WorkerClient', () => {
     const client = new WorkerClient(() => (worker = new RecordingWorker()));
     const got: string[] = [];
     client.onEvent((e) => got.push(e.type));
-    worker.onmessage!({ data: { type: 'backend', backend: 'cpu' } } as MessageEvent);
+    worker.reply({ type: 'backend', backend: 'cpu' });
     expect(got).toEqual(['backend']);
   });
 

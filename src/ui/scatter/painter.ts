@@ -3,6 +3,7 @@
  * with an ImageBitmap of the painted points and links. Where workers or createImageBitmap are missing, or the worker
  * fails, `available` turns false and the caller paints on the page (render.ts drawScatter), as before.
  */
+import type { WorkerLike } from '../worker/client';
 import type { ScatterFrame } from './render';
 
 /** Page → worker: one frame to paint, in a backing store of width × height device pixels. */
@@ -21,29 +22,21 @@ export interface PaintRequest {
 /** Worker → page: the painted image, or why painting failed. */
 export type PaintReply = { id: number; bitmap: ImageBitmap } | { id: number; error: string };
 
-/** The part of `Worker` the painter uses. */
-export interface PainterWorkerLike {
-  postMessage(message: unknown): void;
-  terminate(): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onerror: ((event: ErrorEvent) => void) | null;
-}
-
-function startWorker(): PainterWorkerLike {
+function startWorker(): WorkerLike {
   return new Worker(new URL('./painter.worker.ts', import.meta.url), { type: 'module' });
 }
 
 /** Paints frames in a worker, one at a time; see the module comment. */
 export class ScatterPainter {
-  private worker: PainterWorkerLike | null = null;
+  private worker: WorkerLike | null = null;
   private broken: boolean;
   private nextId = 0;
   private waiting: { id: number; done: (bitmap: ImageBitmap | null) => void } | null = null;
 
-  private readonly factory: () => PainterWorkerLike;
+  private readonly factory: () => WorkerLike;
 
   /** `factory` starts the worker (tests pass a stand-in); by default the real one, where this browser can run it. */
-  constructor(factory?: () => PainterWorkerLike) {
+  constructor(factory?: () => WorkerLike) {
     this.factory = factory ?? startWorker;
     this.broken = factory === undefined && (typeof Worker === 'undefined' || typeof createImageBitmap !== 'function');
   }
@@ -93,7 +86,7 @@ export class ScatterPainter {
     this.finish(null);
   }
 
-  private ensure(): PainterWorkerLike | null {
+  private ensure(): WorkerLike | null {
     if (this.broken) return null;
     if (this.worker) return this.worker;
     try {

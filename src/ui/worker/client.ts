@@ -6,9 +6,9 @@
 import type { BackendName } from '../../core/config';
 import type { Command, WorkerEvent } from '../../worker/protocol';
 
-/** The part of `Worker` the client uses (so tests can hand in a stand-in). */
+/** The part of `Worker` the page's worker clients use (so tests can hand in a stand-in). */
 export interface WorkerLike {
-  postMessage(message: unknown, transfer: Transferable[]): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   terminate(): void;
   onmessage: ((event: MessageEvent) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;

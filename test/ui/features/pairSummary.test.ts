@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { summarisePairs } from '../../../src/core/teach/threshold';
-import { PairSummariser, type PairSummaryReply, type PairSummaryRequest, type PairSummaryWorkerLike } from '../../../src/ui/features/teach/pairSummary';
+import { PairSummariser, type PairSummaryReply, type PairSummaryRequest } from '../../../src/ui/features/teach/pairSummary';
+import { StandInWorker } from '../../helpers/worker';
 
 function pairs(seed: number) {
   const positive = Float32Array.from({ length: 300 }, (_, i) => ((i * 37 + seed) % 101) / 100);
@@ -15,24 +16,10 @@ function pairs(seed: number) {
 }
 
 /** A stand-in worker: holds requests until `answer` is called (in any order), or fails on demand. */
-class HeldWorker implements PairSummaryWorkerLike {
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
-  readonly requests: PairSummaryRequest[] = [];
-  terminated = false;
-  postMessage(message: unknown): void {
-    this.requests.push(message as PairSummaryRequest);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
+class HeldWorker extends StandInWorker<PairSummaryRequest> {
   answer(index: number, reply?: PairSummaryReply): void {
-    const r = this.requests[index];
-    const data = reply ?? { id: r.id, summary: summarisePairs({ positive: r.positive, negative: r.negative }) };
-    this.onmessage?.({ data } as MessageEvent);
-  }
-  crash(): void {
-    this.onerror?.({ message: 'boom', preventDefault() {} } as unknown as ErrorEvent);
+    const r = this.sent[index];
+    this.reply(reply ?? { id: r.id, summary: summarisePairs({ positive: r.positive, negative: r.negative }) });
   }
 }
 
@@ -61,7 +48,7 @@ describe('pair summaries off the page', () => {
     const first = s.summarise(a);
     const second = s.summarise(b);
     expect(workers.length).toBe(1);
-    expect(workers[0].requests.map((r) => r.positive)).toEqual([a.positive, b.positive]);
+    expect(workers[0].sent.map((r) => r.positive)).toEqual([a.positive, b.positive]);
     workers[0].answer(1);
     workers[0].answer(0);
     expect((await first).auc).toBe(summarisePairs(a).auc);
@@ -74,7 +61,7 @@ describe('pair summaries off the page', () => {
     const s = new PairSummariser(() => held);
     const p = pairs(4);
     const answered = s.summarise(p);
-    held.answer(0, { id: held.requests[0].id, error: 'no' });
+    held.answer(0, { id: held.sent[0].id, error: 'no' });
     expect((await answered).auc).toBe(summarisePairs(p).auc);
 
     const waiting = s.summarise(pairs(5));
@@ -82,9 +69,9 @@ describe('pair summaries off the page', () => {
     expect(held.terminated).toBe(true);
     expect((await waiting).auc).toBe(summarisePairs(pairs(5)).auc);
     expect(s.offPage).toBe(false);
-    const before = held.requests.length;
+    const before = held.sent.length;
     expect((await s.summarise(pairs(6))).auc).toBe(summarisePairs(pairs(6)).auc);
-    expect(held.requests.length).toBe(before); // no new worker, no message to the dead one
+    expect(held.sent.length).toBe(before); // no new worker, no message to the dead one
 
     const failing = new PairSummariser(() => {
       throw new Error('workers are blocked');

@@ -3,24 +3,11 @@
  * (error reply, crashed worker, no worker at all) turning into "paint it on the page" without losing the frame.
  */
 import { describe, expect, it } from 'vitest';
-import { ScatterPainter, type PainterWorkerLike, type PaintRequest } from '../../../src/ui/scatter/painter';
+import { ScatterPainter, type PaintRequest } from '../../../src/ui/scatter/painter';
 import { viewTransform } from '../../../src/ui/scatter/interpolate';
+import { StandInWorker } from '../../helpers/worker';
 
-class FakeWorker implements PainterWorkerLike {
-  sent: PaintRequest[] = [];
-  terminated = false;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
-  postMessage(message: unknown): void {
-    this.sent.push(message as PaintRequest);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  reply(data: unknown): void {
-    this.onmessage?.({ data } as MessageEvent);
-  }
-}
+class FakeWorker extends StandInWorker<PaintRequest> {}
 
 function fakeBitmap(): ImageBitmap & { closed: boolean } {
   const bitmap = { closed: false, close: () => void (bitmap.closed = true) };
@@ -75,7 +62,7 @@ describe('ScatterPainter', () => {
     const other = new ScatterPainter(() => crashing);
     const seen: (ImageBitmap | null)[] = [];
     other.paint(request, (b) => seen.push(b));
-    crashing.onerror?.({ preventDefault() {} } as ErrorEvent);
+    crashing.crash();
     expect(seen).toEqual([null]);
     expect(other.available).toBe(false);
     expect(other.busy).toBe(false);

@@ -3,25 +3,18 @@
  * starts it. A crashed worker is replaced on the next job.
  */
 import type { ProjectionCommand, ProjectionEvent } from '../../../worker/projectionProtocol';
-
-/** The part of `Worker` the client uses. */
-export interface ProjectionWorkerLike {
-  postMessage(message: unknown, transfer: Transferable[]): void;
-  terminate(): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onerror: ((event: ErrorEvent) => void) | null;
-}
+import type { WorkerLike } from '../../worker/client';
 
 /** Starts the real module worker (Vite bundles it from this URL). */
-export function createProjectionWorker(): ProjectionWorkerLike {
+export function createProjectionWorker(): WorkerLike {
   return new Worker(new URL('../../../worker/projection.worker.ts', import.meta.url), { type: 'module' });
 }
 
 export class ProjectionClient {
-  private worker: ProjectionWorkerLike | null = null;
+  private worker: WorkerLike | null = null;
   private readonly listeners = new Set<(event: ProjectionEvent) => void>();
 
-  constructor(private readonly factory: () => ProjectionWorkerLike = createProjectionWorker) {}
+  constructor(private readonly factory: () => WorkerLike = createProjectionWorker) {}
 
   /** Sends a command; a `project` job's arrays are transferred. */
   send(command: ProjectionCommand): void {
@@ -45,7 +38,7 @@ export class ProjectionClient {
     this.listeners.clear();
   }
 
-  private ensure(): ProjectionWorkerLike {
+  private ensure(): WorkerLike {
     if (this.worker) return this.worker;
     const worker = this.factory();
     worker.onmessage = (message: MessageEvent) => {

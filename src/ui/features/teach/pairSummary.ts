@@ -12,6 +12,7 @@
 import { startTransition, useEffect, useState } from 'react';
 import { summarisePairs, type PairDistances, type PairSummary } from '../../../core/teach/threshold';
 import type { PairDistancesMessage } from '../../../worker/teachProtocol';
+import type { WorkerLike } from '../../worker/client';
 
 /** Page → worker: one evaluation's pair distances (copied, the page keeps its arrays). */
 export interface PairSummaryRequest {
@@ -23,16 +24,8 @@ export interface PairSummaryRequest {
 /** Worker → page: the summary (its sorted arrays transferred) or why it failed. */
 export type PairSummaryReply = { id: number; summary: PairSummary } | { id: number; error: string };
 
-/** The part of `Worker` the summariser uses. */
-export interface PairSummaryWorkerLike {
-  postMessage(message: unknown): void;
-  terminate(): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onerror: ((event: ErrorEvent) => void) | null;
-}
-
 /** Starts the real module worker (Vite bundles it from this URL). */
-export function createPairSummaryWorker(): PairSummaryWorkerLike {
+export function createPairSummaryWorker(): WorkerLike {
   return new Worker(new URL('./pairSummary.worker.ts', import.meta.url), { type: 'module' });
 }
 
@@ -52,12 +45,12 @@ function summariseHere(pairs: PairDistances): Promise<PairSummary> {
  * (no `Worker` here), a factory that throws or a worker that crashes, it summarises on the page instead.
  */
 export class PairSummariser {
-  private worker: PairSummaryWorkerLike | null = null;
+  private worker: WorkerLike | null = null;
   private broken = false;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly factory: (() => PairSummaryWorkerLike) | null = typeof Worker === 'undefined' ? null : createPairSummaryWorker) {}
+  constructor(private readonly factory: (() => WorkerLike) | null = typeof Worker === 'undefined' ? null : createPairSummaryWorker) {}
 
   /** False when summaries are computed on the page (then they can be computed synchronously up front). */
   get offPage(): boolean {
@@ -82,10 +75,10 @@ export class PairSummariser {
     this.worker = null;
   }
 
-  private ensure(): PairSummaryWorkerLike | null {
+  private ensure(): WorkerLike | null {
     if (this.worker) return this.worker;
     if (this.broken || !this.factory) return null;
-    let worker: PairSummaryWorkerLike;
+    let worker: WorkerLike;
     try {
       worker = this.factory();
     } catch {
