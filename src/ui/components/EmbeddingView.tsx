@@ -17,7 +17,8 @@ import {
   type Bounds,
 } from '../scatter/interpolate';
 import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
-import { drawScatter, drawScatterOverlays, projectToPixels, sampleToRgba, type ScatterFrame } from '../scatter/render';
+import { drawScatter, drawScatterOverlays, projectToPixels, type ScatterFrame } from '../scatter/render';
+import { useSampleCanvas } from '../features/inspect/SampleThumb';
 import { ScatterPainter } from '../scatter/painter';
 import type { ScatterFocus } from '../scatter/focus';
 import type { ScatterOverlay } from '../features/inspect/overlay';
@@ -405,19 +406,8 @@ function SampleView(props: { sample: SamplePreview | null; index: number }): JSX
 
 /** Draws one image sample on a small canvas (greyscale or RGB), scaled up pixelated. */
 function SampleImage(props: { sample: SamplePreview; index: number }): JSX.Element {
-  const ref = useRef<HTMLCanvasElement | null>(null);
-  const { sample, index } = props;
-  const [h, w] = sample.shape;
-  useEffect(() => {
-    const canvas = ref.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx || !sample.values) return;
-    canvas.width = w;
-    canvas.height = h;
-    const image = ctx.createImageData(w, h);
-    image.data.set(sampleToRgba(sample.values, sample.shape, index));
-    ctx.putImageData(image, 0, 0);
-  }, [sample, index, h, w]);
+  const ref = useSampleCanvas(props.sample, props.index);
+  const [h, w] = props.sample.shape;
   const scale = Math.max(1, Math.floor(64 / Math.max(h, w)));
   return (
     <canvas

@@ -2,7 +2,7 @@
  * A compact view of one sample for the neighbour and query lists: a pixelated thumbnail for images, the first values
  * of a row, or the text.
  */
-import { useEffect, useRef, type JSX } from 'react';
+import { useEffect, useRef, type JSX, type RefObject } from 'react';
 import type { SamplePreview } from '../../../worker/protocol';
 import { sampleToRgba } from '../../scatter/render';
 
@@ -27,9 +27,12 @@ export function SampleThumb(props: { preview: SamplePreview | null; index: numbe
   return null;
 }
 
-function ImageThumb(props: { preview: SamplePreview; index: number; label: string; size: number }): JSX.Element {
+/**
+ * A ref for a canvas that shows image sample `index` of `preview` at its own resolution (one canvas pixel per sample
+ * pixel; the caller scales it up with CSS).
+ */
+export function useSampleCanvas(preview: SamplePreview, index: number): RefObject<HTMLCanvasElement | null> {
   const ref = useRef<HTMLCanvasElement | null>(null);
-  const { preview, index } = props;
   const [h, w] = preview.shape;
   useEffect(() => {
     const canvas = ref.current;
@@ -41,6 +44,12 @@ function ImageThumb(props: { preview: SamplePreview; index: number; label: strin
     image.data.set(sampleToRgba(preview.values, preview.shape, index));
     ctx.putImageData(image, 0, 0);
   }, [preview, index, h, w]);
+  return ref;
+}
+
+function ImageThumb(props: { preview: SamplePreview; index: number; label: string; size: number }): JSX.Element {
+  const ref = useSampleCanvas(props.preview, props.index);
+  const [h, w] = props.preview.shape;
   const scale = props.size / Math.max(h, w);
   return <canvas ref={ref} role="img" aria-label={props.label} className="sample-thumb" style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }} />;
 }
