@@ -141,37 +141,16 @@ export function drawScatterOverlays(ctx: CanvasRenderingContext2D, frame: Scatte
  * off the main thread; this is its fallback.)
  */
 export function drawScatter(ctx: CanvasRenderingContext2D, frame: ScatterFrame, pixels: Float32Array): void {
-  const { width, height } = frame;
   const canvas = ctx.canvas;
-  if (canvas.width > 0 && canvas.height > 0 && typeof ctx.createImageData === 'function') {
+  // A canvas without pixels (not laid out yet) has nothing to paint into.
+  if (canvas.width > 0 && canvas.height > 0) {
     let image = buffers.get(canvas);
     if (!image || image.width !== canvas.width || image.height !== canvas.height) {
       image = ctx.createImageData(canvas.width, canvas.height);
       buffers.set(canvas, image);
     }
-    paintScatterImage(image, frame, pixels, canvas.width / Math.max(1, width));
+    paintScatterImage(image, frame, pixels, canvas.width / Math.max(1, frame.width));
     ctx.putImageData(image, 0, 0);
-  } else {
-    ctx.clearRect(0, 0, width, height);
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, width, height);
-    if (frame.showTriplets && frame.batch) {
-      ctx.lineWidth = LINK_WIDTH;
-      ctx.globalAlpha = frame.focus ? LINK_FADED_ALPHA : 1;
-      // One path per colour and dash style.
-      for (const { category, dashed, ends } of linkGroups(frame)) {
-        ctx.strokeStyle = TRIPLET_COLOURS[category];
-        ctx.setLineDash(dashed ? [...LINK_DASH] : []);
-        ctx.beginPath();
-        for (let k = 0; k + 3 < ends.length; k += 4) {
-          ctx.moveTo(ends[k], ends[k + 1]);
-          ctx.lineTo(ends[k + 2], ends[k + 3]);
-        }
-        ctx.stroke();
-      }
-      ctx.setLineDash([]);
-      ctx.globalAlpha = 1;
-    }
   }
   drawScatterOverlays(ctx, frame, pixels);
 }
