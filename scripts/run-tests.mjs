@@ -36,7 +36,12 @@ function vitest(label, configArgs, file) {
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     p = r.numPassedTests ?? 0;
-    f = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
+    // Each failing test counts once; a file that failed with no failing test in it (it did not load, or a hook
+    // threw) counts as one more. A failing test also fails its file, so summing the two totals would count it twice.
+    const brokenFiles = (r.testResults ?? []).filter(
+      (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
+    ).length;
+    f = (r.numFailedTests ?? 0) + brokenFiles;
   } catch {
     f = 1;
   }

@@ -3,17 +3,21 @@ import { Rng } from '../../src/core/rng';
 import type { ProjectionCommand, ProjectionEvent } from '../../src/worker/projectionProtocol';
 import { PROJECTION_SLICE_MS, ProjectionSession } from '../../src/worker/projectionSession';
 
-/** `virtualMs`: a clock that advances this much per reading (deterministic slices), else the real clock. */
-function harness(virtualMs?: number) {
+/**
+ * `virtualMs`: a clock that advances this much per reading (deterministic slices), else the real clock.
+ * `onYield(n)`: called at the session's n-th yield (from 1), where a real worker would read its next message.
+ */
+function harness(virtualMs?: number, onYield?: (n: number, session: ProjectionSession) => void) {
   const events: (ProjectionEvent & { at: number })[] = [];
   const yields: number[] = [];
   let clock = 0;
   const now = virtualMs === undefined ? () => performance.now() : () => (clock += virtualMs);
-  const session = new ProjectionSession({
+  const session: ProjectionSession = new ProjectionSession({
     post: (event) => events.push({ ...event, at: now() }),
     now,
     yieldToEvents: () => {
       yields.push(now());
+      onYield?.(yields.length, session);
       return new Promise((resolve) => setTimeout(resolve, 0));
     },
   });
@@ -55,19 +59,28 @@ describe('ProjectionSession', () => {
   });
 
   it('a newer job replaces the running one, and a cancel stops it without an answer', async () => {
-    const h = harness();
-    const first = h.session.handle(job(1, 'tsne'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const second = h.session.handle(job(2, 'umap'));
-    await Promise.all([first, second]);
+    // The newer job and the cancel arrive at the running job's second yield, as a message would between slices:
+    // the outcome depends on the order of events, never on how fast this machine is.
+    let second: Promise<void> | undefined;
+    const h = harness(5, (n, session) => {
+      if (n === 2) second = session.handle(job(2, 'umap'));
+    });
+    await h.session.handle(job(1, 'tsne'));
+    await second;
+    expect(second).toBeDefined();
     expect(h.events.filter((e) => e.type === 'projected').map((e) => e.jobId)).toEqual([2]);
+    expect(h.events.filter((e) => e.jobId === 1 && e.type !== 'projection-progress')).toEqual([]);
 
-    const c = harness();
-    const running = c.session.handle(job(3, 'tsne'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await c.session.handle({ type: 'cancel', jobId: 3 });
-    await running;
-    expect(c.events.filter((e) => e.type === 'projected')).toEqual([]);
+    let cancelled: Promise<void> | undefined;
+    const c = harness(5, (n, session) => {
+      if (n === 2) cancelled = session.handle({ type: 'cancel', jobId: 3 });
+    });
+    await c.session.handle(job(3, 'tsne'));
+    await cancelled;
+    expect(cancelled).toBeDefined();
+    expect(c.events.filter((e) => e.type === 'projected' || e.type === 'projection-error')).toEqual([]);
+    // It stopped at the cancel: far fewer yields than a whole t-SNE run takes (over 50, as measured above).
+    expect(c.yields.length).toBeLessThanOrEqual(3);
   });
 
   it('reports what cannot be done as projection-error', async () => {
