@@ -27,8 +27,16 @@ export interface BrowserPlan {
   memorySteps: [number, number] | null;
 }
 
-export const FULL_BROWSER_PLAN: BrowserPlan = { backends: ['webgl', 'wasm', 'cpu'], trainSeconds: 12, memorySteps: [100, 2000] };
-export const QUICK_BROWSER_PLAN: BrowserPlan = { backends: ['webgl', 'wasm', 'cpu'], trainSeconds: 5, memorySteps: [100, 400] };
+export const FULL_BROWSER_PLAN: BrowserPlan = {
+  backends: ['webgl', 'wasm', 'cpu'],
+  trainSeconds: 12,
+  memorySteps: [100, 2000],
+};
+export const QUICK_BROWSER_PLAN: BrowserPlan = {
+  backends: ['webgl', 'wasm', 'cpu'],
+  trainSeconds: 5,
+  memorySteps: [100, 400],
+};
 
 export interface BrowserBackendResult {
   backend: string;
@@ -106,9 +114,23 @@ export function sizeReport(outDir: string): SizeReport {
   const wasmSize = sizes(wasm, assets);
   const listed = new Set([...pageFiles, ...workerFiles]);
   return {
-    page: { files: pageFiles, jsBytes: page.bytes, jsGzipBytes: page.gzip, cssBytes: css.bytes, cssGzipBytes: css.gzip },
-    worker: { files: [...workerFiles, ...wasm], jsBytes: worker.bytes, jsGzipBytes: worker.gzip, wasmBytes: wasmSize.bytes, wasmGzipBytes: wasmSize.gzip },
-    other: all.filter((f) => f.endsWith('.js') && !listed.has(f)).map((f) => ({ file: f, bytes: statSync(join(assets, f)).size })),
+    page: {
+      files: pageFiles,
+      jsBytes: page.bytes,
+      jsGzipBytes: page.gzip,
+      cssBytes: css.bytes,
+      cssGzipBytes: css.gzip,
+    },
+    worker: {
+      files: [...workerFiles, ...wasm],
+      jsBytes: worker.bytes,
+      jsGzipBytes: worker.gzip,
+      wasmBytes: wasmSize.bytes,
+      wasmGzipBytes: wasmSize.gzip,
+    },
+    other: all
+      .filter((f) => f.endsWith('.js') && !listed.has(f))
+      .map((f) => ({ file: f, bytes: statSync(join(assets, f)).size })),
   };
 }
 
@@ -133,12 +155,23 @@ const INSTRUMENT = `(() => {
   observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
 })();`;
 
-type BenchWindow = { __bench: { longTasks: { start: number; duration: number }[]; uiShownAt: number | null; trainEnabledAt: number | null } };
+type BenchWindow = {
+  __bench: {
+    longTasks: { start: number; duration: number }[];
+    uiShownAt: number | null;
+    trainEnabledAt: number | null;
+  };
+};
 
 async function statusStep(page: Page): Promise<{ step: number; state: string; backend: string; at: number }> {
   return page.evaluate(() => {
     const el = document.querySelector('[role="status"]');
-    return { step: Number(el?.getAttribute('data-step') ?? 0), state: el?.getAttribute('data-state') ?? '', backend: el?.getAttribute('data-backend') ?? '', at: performance.now() };
+    return {
+      step: Number(el?.getAttribute('data-step') ?? 0),
+      state: el?.getAttribute('data-state') ?? '',
+      backend: el?.getAttribute('data-backend') ?? '',
+      at: performance.now(),
+    };
   });
 }
 
@@ -147,7 +180,8 @@ async function workerMemory(page: Page): Promise<{ numTensors: number; numBytes:
   if (!worker) return null;
   // tfjs keeps its engine on the global object of the scope it runs in (here the worker's).
   return worker.evaluate(() => {
-    const engine = (self as unknown as { _tfengine?: { memory(): { numTensors: number; numBytes: number } } })._tfengine;
+    const engine = (self as unknown as { _tfengine?: { memory(): { numTensors: number; numBytes: number } } })
+      ._tfengine;
     const m = engine?.memory();
     return m ? { numTensors: m.numTensors, numBytes: m.numBytes } : null;
   });
@@ -158,12 +192,18 @@ async function waitForStep(page: Page, atLeast: number, timeoutMs: number): Prom
   for (;;) {
     const s = await statusStep(page);
     if (s.step >= atLeast) return s.step;
-    if (Date.now() > deadline) throw new Error(`step ${atLeast} not reached in ${timeoutMs} ms (at ${s.step}, state ${s.state})`);
+    if (Date.now() > deadline)
+      throw new Error(`step ${atLeast} not reached in ${timeoutMs} ms (at ${s.step}, state ${s.state})`);
     await page.waitForTimeout(100);
   }
 }
 
-async function measureBackend(browser: Browser, baseUrl: string, backend: string, plan: BrowserPlan): Promise<BrowserBackendResult> {
+async function measureBackend(
+  browser: Browser,
+  baseUrl: string,
+  backend: string,
+  plan: BrowserPlan,
+): Promise<BrowserBackendResult> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -171,7 +211,10 @@ async function measureBackend(browser: Browser, baseUrl: string, backend: string
   await page.addInitScript({ content: INSTRUMENT });
   try {
     await page.goto(`${baseUrl}/?backend=${backend}`, { waitUntil: 'load' });
-    await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.trainEnabledAt !== null, null, { timeout: 120_000, polling: 100 });
+    await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.trainEnabledAt !== null, null, {
+      timeout: 120_000,
+      polling: 100,
+    });
     const ready = await statusStep(page);
     const startup = await page.evaluate(() => (window as unknown as BenchWindow).__bench);
     // Click Train from inside the page and time until the status line shows step ≥ 1 (the first progress event).
@@ -215,7 +258,10 @@ async function measureBackend(browser: Browser, baseUrl: string, backend: string
     const tasks = await page.evaluate(() => {
       const b = (window as unknown as BenchWindow).__bench;
       const clickAt = (window as unknown as { __clickAt: number }).__clickAt;
-      return { during: b.longTasks.filter((t) => t.start >= clickAt), before: b.longTasks.filter((t) => t.start < clickAt) };
+      return {
+        during: b.longTasks.filter((t) => t.start >= clickAt),
+        before: b.longTasks.filter((t) => t.start < clickAt),
+      };
     });
     const durations = tasks.during.map((t) => round(t.duration, 1));
     const clickAt = await page.evaluate(() => (window as unknown as { __clickAt: number }).__clickAt);
@@ -224,7 +270,10 @@ async function measureBackend(browser: Browser, baseUrl: string, backend: string
       await waitForStep(page, memoryPlan[1], 600_000);
       await readMemory();
     }
-    await page.getByRole('button', { name: 'Pause', exact: true }).click().catch(() => undefined);
+    await page
+      .getByRole('button', { name: 'Pause', exact: true })
+      .click()
+      .catch(() => undefined);
     const result: BrowserBackendResult = {
       backend,
       activeBackend: ready.backend,
@@ -236,17 +285,25 @@ async function measureBackend(browser: Browser, baseUrl: string, backend: string
       longTasks: {
         count: durations.filter((d) => d > 50).length,
         maxMs: durations.length ? Math.max(...durations) : 0,
-        totalMs: round(durations.reduce((a, b) => a + b, 0), 0),
+        totalMs: round(
+          durations.reduce((a, b) => a + b, 0),
+          0,
+        ),
         durations,
         startsAfterClickMs: offsets,
       },
-      startupLongTasks: { count: tasks.before.length, maxMs: tasks.before.length ? round(Math.max(...tasks.before.map((t) => t.duration)), 1) : 0 },
+      startupLongTasks: {
+        count: tasks.before.length,
+        maxMs: tasks.before.length ? round(Math.max(...tasks.before.map((t) => t.duration)), 1) : 0,
+      },
       memory: memoryPlan ? memory : undefined,
       load: load(),
       error: errors.length ? errors.join('; ') : undefined,
     };
-    log(`  ${backend}: UI ${result.uiShownMs} ms, Train enabled ${result.trainEnabledMs} ms, first loss ${result.clickToFirstLossMs} ms after the click, ` +
-      `${result.stepsPerSecond} steps/s, ${result.longTasks.count} long tasks (max ${result.longTasks.maxMs} ms)`);
+    log(
+      `  ${backend}: UI ${result.uiShownMs} ms, Train enabled ${result.trainEnabledMs} ms, first loss ${result.clickToFirstLossMs} ms after the click, ` +
+        `${result.stepsPerSecond} steps/s, ${result.longTasks.count} long tasks (max ${result.longTasks.maxMs} ms)`,
+    );
     return result;
   } finally {
     await context.close();
@@ -254,7 +311,9 @@ async function measureBackend(browser: Browser, baseUrl: string, backend: string
 }
 
 /** Builds the app into a fresh temporary folder, serves it, measures every backend of the plan, cleans up. */
-export async function browserBench(plan: BrowserPlan): Promise<{ sizes: SizeReport; backends: BrowserBackendResult[]; buildSeconds: number }> {
+export async function browserBench(
+  plan: BrowserPlan,
+): Promise<{ sizes: SizeReport; backends: BrowserBackendResult[]; buildSeconds: number }> {
   const outDir = mkdtempSync(join(tmpdir(), 'siamese-bench-'));
   const previous = process.env.E2E_DIST;
   try {
@@ -275,8 +334,17 @@ export async function browserBench(plan: BrowserPlan): Promise<{ sizes: SizeRepo
         } catch (error) {
           log(`  ${backend} failed: ${(error as Error).message}`);
           backends.push({
-            backend, activeBackend: '', uiShownMs: null, trainEnabledMs: null, clickToFirstLossMs: null, stepsPerSecond: null, watchedSeconds: 0,
-            longTasks: { count: 0, maxMs: 0, totalMs: 0, durations: [] }, startupLongTasks: { count: 0, maxMs: 0 }, load: load(), error: (error as Error).message,
+            backend,
+            activeBackend: '',
+            uiShownMs: null,
+            trainEnabledMs: null,
+            clickToFirstLossMs: null,
+            stepsPerSecond: null,
+            watchedSeconds: 0,
+            longTasks: { count: 0, maxMs: 0, totalMs: 0, durations: [] },
+            startupLongTasks: { count: 0, maxMs: 0 },
+            load: load(),
+            error: (error as Error).message,
           });
         }
       }

@@ -32,8 +32,20 @@ export interface NodePlan {
   evalRuns: number;
 }
 
-export const FULL_NODE_PLAN: NodePlan = { slotSeconds: 2, rounds: 5, otherTowerRounds: 3, memorySteps: [100, 2000], evalRuns: 7 };
-export const QUICK_NODE_PLAN: NodePlan = { slotSeconds: 1, rounds: 3, otherTowerRounds: 2, memorySteps: [100, 500], evalRuns: 3 };
+export const FULL_NODE_PLAN: NodePlan = {
+  slotSeconds: 2,
+  rounds: 5,
+  otherTowerRounds: 3,
+  memorySteps: [100, 2000],
+  evalRuns: 7,
+};
+export const QUICK_NODE_PLAN: NodePlan = {
+  slotSeconds: 1,
+  rounds: 3,
+  otherTowerRounds: 2,
+  memorySteps: [100, 500],
+  evalRuns: 3,
+};
 
 /** One contender of an interleaved throughput comparison. */
 interface Contender {
@@ -74,7 +86,11 @@ function trainerContender(name: string, config: Config, data: Dataset): Contende
  * Calibrates every contender to about `slotSeconds` per slot (one step at least: the CNN on the CPU backend takes
  * seconds per step), then runs `rounds` rounds in rotating order, so every contender sees the same load drift.
  */
-async function interleave(contenders: Contender[], slotSeconds: number, rounds: number): Promise<Map<string, number[]>> {
+async function interleave(
+  contenders: Contender[],
+  slotSeconds: number,
+  rounds: number,
+): Promise<Map<string, number[]>> {
   for (const c of contenders) {
     // Warm-up: first calls compile kernels, pack weights and fill caches; then a timed probe sizes the slot.
     await c.run(1);
@@ -177,7 +193,14 @@ export async function compareMlp(plan: NodePlan): Promise<MlpComparison> {
   };
   for (const c of contenders) {
     const samples = rates.get(c.name)!;
-    rows.push({ name: label[c.name][0], backend: label[c.name][1], model: 'mlp', stepsPerSecond: round(median(samples), 1), samples, stepsPerSlot: c.steps! });
+    rows.push({
+      name: label[c.name][0],
+      backend: label[c.name][1],
+      model: 'mlp',
+      stepsPerSecond: round(median(samples), 1),
+      samples,
+      stepsPerSlot: c.steps!,
+    });
   }
   ratios['ours/raw (wasm)'] = pairedRatio(rates.get('ours')!, rates.get('raw')!);
   ratios['ours/raw-stock-kernels (wasm)'] = pairedRatio(rates.get('ours')!, rates.get('raw-stock-kernels')!);
@@ -201,10 +224,25 @@ export async function compareMlp(plan: NodePlan): Promise<MlpComparison> {
     cpuContenders.push({ name: 'pytorch-cpu-round', run: async (n) => (await peer.run(n)).seconds });
   }
   const cpuRates = await interleave(cpuContenders, plan.slotSeconds, Math.max(2, plan.otherTowerRounds));
-  rows.push({ name: 'Siamese Playground trainer', backend: 'cpu', model: 'mlp', stepsPerSecond: round(median(cpuRates.get('ours-cpu')!), 1), samples: cpuRates.get('ours-cpu')!, stepsPerSlot: oursCpu.steps! });
-  rows.push({ name: 'raw tfjs loop', backend: 'cpu', model: 'mlp', stepsPerSecond: round(median(cpuRates.get('raw-cpu')!), 1), samples: cpuRates.get('raw-cpu')!, stepsPerSlot: cpuContenders[1].steps! });
+  rows.push({
+    name: 'Siamese Playground trainer',
+    backend: 'cpu',
+    model: 'mlp',
+    stepsPerSecond: round(median(cpuRates.get('ours-cpu')!), 1),
+    samples: cpuRates.get('ours-cpu')!,
+    stepsPerSlot: oursCpu.steps!,
+  });
+  rows.push({
+    name: 'raw tfjs loop',
+    backend: 'cpu',
+    model: 'mlp',
+    stepsPerSecond: round(median(cpuRates.get('raw-cpu')!), 1),
+    samples: cpuRates.get('raw-cpu')!,
+    stepsPerSlot: cpuContenders[1].steps!,
+  });
   ratios['ours/raw (cpu)'] = pairedRatio(cpuRates.get('ours-cpu')!, cpuRates.get('raw-cpu')!);
-  if (pytorch) ratios['ours/pytorch (cpu backend)'] = pairedRatio(cpuRates.get('ours-cpu')!, cpuRates.get('pytorch-cpu-round')!);
+  if (pytorch)
+    ratios['ours/pytorch (cpu backend)'] = pairedRatio(cpuRates.get('ours-cpu')!, cpuRates.get('pytorch-cpu-round')!);
   oursCpu.trainer.dispose();
   rawCpu.dispose();
   pytorch?.stop();
@@ -229,7 +267,14 @@ export async function otherTowers(plan: NodePlan): Promise<{ rows: ThroughputRow
     const rates = await interleave(contenders, plan.slotSeconds, backend === 'cpu' ? 1 : plan.otherTowerRounds);
     cases.forEach((c, i) => {
       const samples = rates.get(contenders[i].name)!;
-      rows.push({ name: 'Siamese Playground trainer', backend, model: `${c.model} (${c.data.name})`, stepsPerSecond: round(median(samples), 1), samples, stepsPerSlot: contenders[i].steps! });
+      rows.push({
+        name: 'Siamese Playground trainer',
+        backend,
+        model: `${c.model} (${c.data.name})`,
+        stepsPerSecond: round(median(samples), 1),
+        samples,
+        stepsPerSlot: contenders[i].steps!,
+      });
     });
     contenders.forEach((c) => c.trainer.dispose());
   }
@@ -241,7 +286,12 @@ export async function otherTowers(plan: NodePlan): Promise<{ rows: ThroughputRow
  * tf.memory() of the worker's own loop (TrainingSession: steps in slices, progress, metrics, snapshots,
  * checkpoints) on WASM after the first and second step counts of the plan.
  */
-export async function memory(plan: NodePlan): Promise<{ backend: string; points: { step: number; numTensors: number; numBytes: number; numDataBuffers: number }[]; flat: boolean; load: ReturnType<typeof load> }> {
+export async function memory(plan: NodePlan): Promise<{
+  backend: string;
+  points: { step: number; numTensors: number; numBytes: number; numDataBuffers: number }[];
+  flat: boolean;
+  load: ReturnType<typeof load>;
+}> {
   await selectNodeBackend('wasm');
   const host: SessionHost = {
     post: (event: WorkerEvent) => void event,
@@ -265,7 +315,12 @@ export async function memory(plan: NodePlan): Promise<{ backend: string; points:
     await session.handle({ type: 'pause', runId: 1 });
     await session.whenIdle();
     const m = tf.memory();
-    points.push({ step: session.current.step, numTensors: m.numTensors, numBytes: m.numBytes, numDataBuffers: m.numDataBuffers });
+    points.push({
+      step: session.current.step,
+      numTensors: m.numTensors,
+      numBytes: m.numBytes,
+      numDataBuffers: m.numDataBuffers,
+    });
     log(`  step ${session.current.step}: ${m.numTensors} tensors, ${m.numBytes} bytes`);
     if (target !== plan.memorySteps.at(-1)) await session.handle({ type: 'train', runId: 1 });
   }
@@ -275,7 +330,12 @@ export async function memory(plan: NodePlan): Promise<{ backend: string; points:
 }
 
 /** Seeded clustered embeddings: `classes` Gaussian blobs on the unit sphere, like a trained tower's output. */
-function clusteredEmbeddings(n: number, dim: number, classes: number, seed: number): { values: Float32Array; labels: Int32Array } {
+function clusteredEmbeddings(
+  n: number,
+  dim: number,
+  classes: number,
+  seed: number,
+): { values: Float32Array; labels: Int32Array } {
   const rng = new Rng(seed);
   const centres = Array.from({ length: classes }, () => Array.from({ length: dim }, () => rng.normal()));
   const values = new Float32Array(n * dim);
@@ -318,8 +378,20 @@ export async function evaluationTimings(plan: NodePlan): Promise<{
   });
   const d = distances.dataSync() as Float32Array;
   distances.dispose();
-  const evaluate = () => evaluateEmbeddings(e.values, 2000, 64, e.labels, { distance: 'euclidean', margin: 0.2, threshold: null, rng: new Rng(5) });
-  const samples = { evaluate: [] as number[], evaluateCpu: [] as number[], retrieval: [] as number[], pca: [] as number[], pcaCpu: [] as number[] };
+  const evaluate = () =>
+    evaluateEmbeddings(e.values, 2000, 64, e.labels, {
+      distance: 'euclidean',
+      margin: 0.2,
+      threshold: null,
+      rng: new Rng(5),
+    });
+  const samples = {
+    evaluate: [] as number[],
+    evaluateCpu: [] as number[],
+    retrieval: [] as number[],
+    pca: [] as number[],
+    pcaCpu: [] as number[],
+  };
   // Warm-up: the playground evaluates again and again while it trains, so the steady state is what counts; the
   // first calls still run partly unoptimised code (the first of the timed samples was 15–20% slower after one).
   for (let w = 0; w < 3; w++) {
@@ -346,6 +418,8 @@ export async function evaluationTimings(plan: NodePlan): Promise<{
     backend: 'wasm',
     load: load(),
   };
-  log(`evaluation 2000×64: ${result.evaluateMs} ms (CPU ${result.evaluateCpuMs} ms, retrieval ${result.retrievalMs} ms); PCA 10000×64: ${result.pcaMs} ms (CPU ${result.pcaCpuMs} ms)`);
+  log(
+    `evaluation 2000×64: ${result.evaluateMs} ms (CPU ${result.evaluateCpuMs} ms, retrieval ${result.retrievalMs} ms); PCA 10000×64: ${result.pcaMs} ms (CPU ${result.pcaCpuMs} ms)`,
+  );
   return result;
 }

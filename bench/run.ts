@@ -38,7 +38,9 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Part>; out: stri
     else if (a === '--only' || a.startsWith('--only=')) {
       const list = a.includes('=') ? a.slice(7) : argv[++i];
       const parts = (list ?? '').split(',').filter(Boolean);
-      for (const p of parts) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only: unknown part "${p}"; parts: ${PARTS.join(', ')}`);
+      for (const p of parts)
+        if (!(PARTS as readonly string[]).includes(p))
+          throw new Error(`--only: unknown part "${p}"; parts: ${PARTS.join(', ')}`);
       only = new Set(parts as Part[]);
     } else if (a === '--out' || a.startsWith('--out=')) out = resolve(a.includes('=') ? a.slice(6) : argv[++i]);
     else if (a === '--help') {
@@ -72,27 +74,52 @@ async function main(): Promise<void> {
   // ─── the table ───
   const lines: string[] = [];
   const m = result.machine as Record<string, unknown>;
-  lines.push(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}; load average at start ${(result.started as ReturnType<typeof load>).loadAverage.join(' ')}`);
+  lines.push(
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}; load average at start ${(result.started as ReturnType<typeof load>).loadAverage.join(' ')}`,
+  );
   const mlp = result.mlp as Awaited<ReturnType<typeof compareMlp>> | undefined;
   const towers = result.towers as Awaited<ReturnType<typeof otherTowers>> | undefined;
   const rows = [...(mlp?.rows ?? []), ...(towers?.rows ?? [])];
   if (rows.length) {
     lines.push('', 'Training throughput in Node (median of interleaved rounds)');
-    lines.push(table(['implementation', 'backend', 'model', 'steps/s'], rows.map((r) => [r.name, r.backend, r.model, r.stepsPerSecond])));
+    lines.push(
+      table(
+        ['implementation', 'backend', 'model', 'steps/s'],
+        rows.map((r) => [r.name, r.backend, r.model, r.stepsPerSecond]),
+      ),
+    );
   }
   if (mlp) {
     lines.push('', 'Ratios (median over rounds of same-round ratios)');
-    lines.push(table(['ratio', 'value'], Object.entries(mlp.ratios).map(([k, v]) => [k, v])));
+    lines.push(
+      table(
+        ['ratio', 'value'],
+        Object.entries(mlp.ratios).map(([k, v]) => [k, v]),
+      ),
+    );
     if (mlp.pytorchError) lines.push(`PyTorch peer unavailable: ${mlp.pytorchError}`);
   }
   const browser = result.browser as Awaited<ReturnType<typeof browserBench>> | undefined;
   if (browser) {
-    lines.push('', 'The app in headless Chromium (worker steps/s with live charts and scatter; WebGL = SwiftShader here)');
+    lines.push(
+      '',
+      'The app in headless Chromium (worker steps/s with live charts and scatter; WebGL = SwiftShader here)',
+    );
     lines.push(
       table(
-        ['backend', 'steps/s', 'long tasks >50 ms', 'max task ms', 'click→first loss ms', 'load→UI ms', 'load→Train enabled ms'],
+        [
+          'backend',
+          'steps/s',
+          'long tasks >50 ms',
+          'max task ms',
+          'click→first loss ms',
+          'load→UI ms',
+          'load→Train enabled ms',
+        ],
         browser.backends.map((b) => [
-          b.error && b.stepsPerSecond === null ? `${b.backend} (failed)` : `${b.backend}${b.activeBackend && b.activeBackend !== b.backend ? ` → ${b.activeBackend}` : ''}`,
+          b.error && b.stepsPerSecond === null
+            ? `${b.backend} (failed)`
+            : `${b.backend}${b.activeBackend && b.activeBackend !== b.backend ? ` → ${b.activeBackend}` : ''}`,
           b.stepsPerSecond ?? '–',
           b.longTasks.count,
           b.longTasks.maxMs,
@@ -108,10 +135,18 @@ async function main(): Promise<void> {
       table(
         ['what', 'raw KiB', 'gzip KiB'],
         [
-          ['page before the user can act (JS)', Math.round(s.page.jsBytes / 1024), Math.round(s.page.jsGzipBytes / 1024)],
+          [
+            'page before the user can act (JS)',
+            Math.round(s.page.jsBytes / 1024),
+            Math.round(s.page.jsGzipBytes / 1024),
+          ],
           ['page CSS', Math.round(s.page.cssBytes / 1024), Math.round(s.page.cssGzipBytes / 1024)],
           ['training worker (JS)', Math.round(s.worker.jsBytes / 1024), Math.round(s.worker.jsGzipBytes / 1024)],
-          ['training worker (WASM, SIMD)', Math.round(s.worker.wasmBytes / 1024), Math.round(s.worker.wasmGzipBytes / 1024)],
+          [
+            'training worker (WASM, SIMD)',
+            Math.round(s.worker.wasmBytes / 1024),
+            Math.round(s.worker.wasmGzipBytes / 1024),
+          ],
         ],
       ),
     );
@@ -119,21 +154,38 @@ async function main(): Promise<void> {
   const mem = result.memory as Awaited<ReturnType<typeof memory>> | undefined;
   if (mem) {
     lines.push('', `tf.memory() of the worker's session loop in Node (${mem.backend})`);
-    lines.push(table(['step', 'tensors', 'bytes'], mem.points.map((p) => [p.step, p.numTensors, p.numBytes])));
+    lines.push(
+      table(
+        ['step', 'tensors', 'bytes'],
+        mem.points.map((p) => [p.step, p.numTensors, p.numBytes]),
+      ),
+    );
   }
   const browserMemory = browser?.backends.find((b) => b.memory?.length)?.memory;
   if (browserMemory) {
     lines.push('', 'tf.memory() in the browser worker (wasm)');
-    lines.push(table(['step', 'tensors', 'bytes'], browserMemory.map((p) => [p.step, p.numTensors, p.numBytes])));
+    lines.push(
+      table(
+        ['step', 'tensors', 'bytes'],
+        browserMemory.map((p) => [p.step, p.numTensors, p.numBytes]),
+      ),
+    );
   }
   const ev = result.evaluation as Awaited<ReturnType<typeof evaluationTimings>> | undefined;
   if (ev) {
-    lines.push('', `Evaluation (${ev.backend}): evaluateEmbeddings 2,000 × 64 ${ev.evaluateMs} ms (retrieval part ${ev.retrievalMs} ms); PCA 10,000 × 64 ${ev.pcaMs} ms`);
+    lines.push(
+      '',
+      `Evaluation (${ev.backend}): evaluateEmbeddings 2,000 × 64 ${ev.evaluateMs} ms (retrieval part ${ev.retrievalMs} ms); PCA 10,000 × 64 ${ev.pcaMs} ms`,
+    );
   }
 
   // Targets.
   const wasmBrowser = browser?.backends.find((b) => b.backend === 'wasm');
-  const flatBrowser = browserMemory && browserMemory.length >= 2 ? browserMemory[0].numTensors === browserMemory.at(-1)!.numTensors && browserMemory[0].numBytes === browserMemory.at(-1)!.numBytes : null;
+  const flatBrowser =
+    browserMemory && browserMemory.length >= 2
+      ? browserMemory[0].numTensors === browserMemory.at(-1)!.numTensors &&
+        browserMemory[0].numBytes === browserMemory.at(-1)!.numBytes
+      : null;
   const vsPytorch = mlp?.ratios['ours/pytorch (wasm vs 1 thread)'];
   const vsRaw = mlp?.ratios['ours/raw (wasm)'];
   lines.push('', 'Targets (issue 6)');
@@ -141,18 +193,49 @@ async function main(): Promise<void> {
     table(
       ['target', 'measured', 'status'],
       [
-        ['MLP on WASM ≥ 0.5× PyTorch (1 thread)', vsPytorch ?? '–', mark(vsPytorch === undefined ? null : vsPytorch >= TARGETS.mlpVsPytorch)],
-        ['trainer costs ≤ 1.1× the raw tfjs loop', vsRaw === undefined ? '–' : `${(1 / vsRaw).toFixed(2)}×`, mark(vsRaw === undefined ? null : 1 / vsRaw <= TARGETS.mlpVsRawMaxCost)],
-        ['no main-thread task > 50 ms while training (wasm)', wasmBrowser ? wasmBrowser.longTasks.count : '–', mark(wasmBrowser ? wasmBrowser.longTasks.count === 0 : null)],
-        ['first loss point ≤ 2 s after Train (wasm)', wasmBrowser?.clickToFirstLossMs ?? '–', mark(wasmBrowser?.clickToFirstLossMs == null ? null : wasmBrowser.clickToFirstLossMs <= TARGETS.firstLossMs)],
-        ['tensors and bytes flat from step 100 on (Node session)', mem ? mem.points.map((p) => `${p.numTensors}/${p.numBytes}`).join(' → ') : '–', mark(mem ? mem.flat : null)],
-        ['tensors and bytes flat from step 100 on (browser worker)', browserMemory ? browserMemory.map((p) => `${p.numTensors}/${p.numBytes}`).join(' → ') : '–', mark(flatBrowser)],
-        ['evaluation 2,000 × 64 < 100 ms (WASM)', ev?.evaluateMs ?? '–', mark(ev ? ev.evaluateMs < TARGETS.evaluateMs : null)],
+        [
+          'MLP on WASM ≥ 0.5× PyTorch (1 thread)',
+          vsPytorch ?? '–',
+          mark(vsPytorch === undefined ? null : vsPytorch >= TARGETS.mlpVsPytorch),
+        ],
+        [
+          'trainer costs ≤ 1.1× the raw tfjs loop',
+          vsRaw === undefined ? '–' : `${(1 / vsRaw).toFixed(2)}×`,
+          mark(vsRaw === undefined ? null : 1 / vsRaw <= TARGETS.mlpVsRawMaxCost),
+        ],
+        [
+          'no main-thread task > 50 ms while training (wasm)',
+          wasmBrowser ? wasmBrowser.longTasks.count : '–',
+          mark(wasmBrowser ? wasmBrowser.longTasks.count === 0 : null),
+        ],
+        [
+          'first loss point ≤ 2 s after Train (wasm)',
+          wasmBrowser?.clickToFirstLossMs ?? '–',
+          mark(wasmBrowser?.clickToFirstLossMs == null ? null : wasmBrowser.clickToFirstLossMs <= TARGETS.firstLossMs),
+        ],
+        [
+          'tensors and bytes flat from step 100 on (Node session)',
+          mem ? mem.points.map((p) => `${p.numTensors}/${p.numBytes}`).join(' → ') : '–',
+          mark(mem ? mem.flat : null),
+        ],
+        [
+          'tensors and bytes flat from step 100 on (browser worker)',
+          browserMemory ? browserMemory.map((p) => `${p.numTensors}/${p.numBytes}`).join(' → ') : '–',
+          mark(flatBrowser),
+        ],
+        [
+          'evaluation 2,000 × 64 < 100 ms (WASM)',
+          ev?.evaluateMs ?? '–',
+          mark(ev ? ev.evaluateMs < TARGETS.evaluateMs : null),
+        ],
         ['PCA 10,000 × 64 < 50 ms', ev?.pcaMs ?? '–', mark(ev ? ev.pcaMs < TARGETS.pcaMs : null)],
       ],
     ),
   );
-  lines.push('', `load average at the end ${(result.finished as ReturnType<typeof load>).loadAverage.join(' ')}; ${result.seconds} s; JSON: ${out}`);
+  lines.push(
+    '',
+    `load average at the end ${(result.finished as ReturnType<typeof load>).loadAverage.join(' ')}; ${result.seconds} s; JSON: ${out}`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

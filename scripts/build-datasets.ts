@@ -12,7 +12,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Rng } from '../src/core/rng';
-import { DATASET_FORMAT_VERSION, compressPayload, crc32, packSections, type DatasetHeader, type SectionArray } from '../src/core/data/binaryFormat';
+import {
+  DATASET_FORMAT_VERSION,
+  compressPayload,
+  crc32,
+  packSections,
+  type DatasetHeader,
+  type SectionArray,
+} from '../src/core/data/binaryFormat';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceRoot = resolve(repoRoot, process.argv[2] ?? '../shared/datasets');
@@ -22,7 +29,18 @@ const outDir = join(repoRoot, 'public', 'datasets');
 const FASHION_SELECTION_SEED = 20170828;
 const FASHION_TRAIN_PER_CLASS = 1200;
 const FASHION_TEST_PER_CLASS = 200;
-const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const FASHION_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 const MAX_TOTAL_BYTES = 15 * 1024 * 1024;
 
 const FASHION_LICENCE = 'MIT (Expat), Copyright 2017 Zalando SE';
@@ -38,12 +56,14 @@ interface IdxImages {
 function readIdxImages(path: string): IdxImages {
   const bytes = gunzipSync(readFileSync(path));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0) !== 0x00000803) throw new Error(`${path}: not an IDX image file (magic ${view.getUint32(0).toString(16)})`);
+  if (view.getUint32(0) !== 0x00000803)
+    throw new Error(`${path}: not an IDX image file (magic ${view.getUint32(0).toString(16)})`);
   const count = view.getUint32(4);
   const rows = view.getUint32(8);
   const cols = view.getUint32(12);
   const pixels = bytes.subarray(16);
-  if (pixels.length !== count * rows * cols) throw new Error(`${path}: expected ${count * rows * cols} pixels, found ${pixels.length}`);
+  if (pixels.length !== count * rows * cols)
+    throw new Error(`${path}: expected ${count * rows * cols} pixels, found ${pixels.length}`);
   return { count, rows, cols, pixels };
 }
 
@@ -110,8 +130,10 @@ function writeDataset(built: BuiltFile): void {
     sections,
   };
   writeFileSync(join(outDir, binName), compressed);
-  writeFileSync(join(outDir, `${built.name}.json`), JSON.stringify(header, null, 2) + '\n');
-  console.error(`${built.name}: ${numSamples} samples, ${payload.length} bytes → ${compressed.length} bytes compressed`);
+  writeFileSync(join(outDir, `${built.name}.json`), `${JSON.stringify(header, null, 2)}\n`);
+  console.error(
+    `${built.name}: ${numSamples} samples, ${payload.length} bytes → ${compressed.length} bytes compressed`,
+  );
 }
 
 function buildFashion(): void {
@@ -129,7 +151,10 @@ function buildFashion(): void {
   const labels = new Uint8Array(n);
   const sourceIndices = new Uint16Array(n);
   let row = 0;
-  for (const [images, imageLabels, pick] of [[trainImages, trainLabels, trainPick], [testImages, testLabels, testPick]] as const) {
+  for (const [images, imageLabels, pick] of [
+    [trainImages, trainLabels, trainPick],
+    [testImages, testLabels, testPick],
+  ] as const) {
     for (const i of pick) {
       pixels.set(images.pixels.subarray(i * size, (i + 1) * size), row * size);
       labels[row] = imageLabels[i];
@@ -167,7 +192,8 @@ function buildDigits(): void {
   const labels = new Uint8Array(rows.length);
   rows.forEach((line, r) => {
     const values = line.split(',').map(Number);
-    if (values.length !== 65 || values.some((v) => !Number.isInteger(v) || v < 0 || v > 16)) throw new Error(`digits.csv.gz row ${r + 1} is not 64 values 0–16 and a label`);
+    if (values.length !== 65 || values.some((v) => !Number.isInteger(v) || v < 0 || v > 16))
+      throw new Error(`digits.csv.gz row ${r + 1} is not 64 values 0–16 and a label`);
     pixels.set(values.slice(0, 64), r * 64);
     labels[r] = values[64];
   });
@@ -192,23 +218,28 @@ function buildDigits(): void {
 }
 
 function buildIris(): void {
-  const lines = readFileSync(join(sourceRoot, 'sklearn', 'iris.csv'), 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = readFileSync(join(sourceRoot, 'sklearn', 'iris.csv'), 'utf8')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   const [numSamplesText, numFeaturesText, ...classNames] = lines[0].split(',').map((s) => s.trim());
   const numSamples = Number(numSamplesText);
   const numFeatures = Number(numFeaturesText);
-  if (lines.length - 1 !== numSamples) throw new Error(`iris.csv announces ${numSamples} rows but has ${lines.length - 1}`);
+  if (lines.length - 1 !== numSamples)
+    throw new Error(`iris.csv announces ${numSamples} rows but has ${lines.length - 1}`);
   const features = new Float32Array(numSamples * numFeatures);
   const labels = new Uint8Array(numSamples);
   lines.slice(1).forEach((line, r) => {
     const values = line.split(',').map(Number);
-    if (values.length !== numFeatures + 1 || values.some((v) => !Number.isFinite(v))) throw new Error(`iris.csv row ${r + 2} is malformed`);
+    if (values.length !== numFeatures + 1 || values.some((v) => !Number.isFinite(v)))
+      throw new Error(`iris.csv row ${r + 2} is malformed`);
     features.set(values.slice(0, numFeatures), r * numFeatures);
     labels[r] = values[numFeatures];
   });
   writeDataset({
     name: 'iris',
     title: 'Iris flowers',
-    description: '150 iris flowers of 3 species, each described by 4 measurements in cm (sepal and petal length and width).',
+    description:
+      '150 iris flowers of 3 species, each described by 4 measurements in cm (sepal and petal length and width).',
     featureShape: [numFeatures],
     dtype: 'float32',
     scale: 1,
@@ -227,7 +258,10 @@ function buildIris(): void {
 
 function writeLicences(): void {
   // Copy the text, not the file: the sources are read-only and their mode would stop the next rebuild.
-  writeFileSync(join(outDir, 'fashion-mnist.LICENSE.txt'), readFileSync(join(sourceRoot, 'fashion-mnist', 'COPYRIGHT')));
+  writeFileSync(
+    join(outDir, 'fashion-mnist.LICENSE.txt'),
+    readFileSync(join(sourceRoot, 'fashion-mnist', 'COPYRIGHT')),
+  );
   writeFileSync(join(outDir, 'sklearn.LICENSE.txt'), readFileSync(join(sourceRoot, 'sklearn', 'COPYRIGHT')));
   const text = `# Licences of the built-in datasets
 

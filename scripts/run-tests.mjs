@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every test the project has, in order — the type check, the Node suite (core, worker, UI logic, CLI,
- * exports) and the end-to-end suite in Debian's Chromium against the built app — then one line
- * `N passed, N failed` summed over all of them (the type check counts as one test). Each vitest run also writes
- * its JSON report to .test-results/, so CI reads numbers, not vitest's summary. Exits non-zero if anything failed.
+ * `npm test`: every test the project has, in order — the type check, the formatter and linter check (Biome), the
+ * Node suite (core, worker, UI logic, CLI, exports) and the end-to-end suite in Debian's Chromium against the built
+ * app — then one line `N passed, N failed` summed over all of them (each check counts as one test). Each vitest run
+ * also writes its JSON report to .test-results/, so CI reads numbers, not vitest's summary. Exits non-zero if
+ * anything failed.
  *
  * `npm test -- --no-e2e` leaves out the browser suite (for machines without Chromium); CI never passes it.
  */
@@ -30,7 +31,13 @@ function run(label, command, args) {
 
 function vitest(label, configArgs, file) {
   const report = resolve(out, file);
-  const status = run(label, bin('vitest'), ['run', ...configArgs, '--reporter=default', '--reporter=json', `--outputFile=${report}`]);
+  const status = run(label, bin('vitest'), [
+    'run',
+    ...configArgs,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile=${report}`,
+  ]);
   let p = 0;
   let f = 0;
   try {
@@ -51,10 +58,16 @@ function vitest(label, configArgs, file) {
   parts.push(`${label}: ${p} passed, ${f} failed`);
 }
 
-const tsc = run('type check', bin('tsc'), ['--noEmit', '-p', '.']);
-if (tsc === 0) passed += 1;
-else failed += 1;
-parts.push(`type check: ${tsc === 0 ? 'ok' : 'FAILED'}`);
+/** A check that is one test: it passes or fails as a whole. */
+function check(label, command, args) {
+  const status = run(label, command, args);
+  if (status === 0) passed += 1;
+  else failed += 1;
+  parts.push(`${label}: ${status === 0 ? 'ok' : 'FAILED'}`);
+}
+
+check('type check', bin('tsc'), ['--noEmit', '-p', '.']);
+check('format and lint', bin('biome'), ['check', '.']);
 vitest('node suite', [], 'node.json');
 if (withE2e) vitest('browser suite', ['-c', 'vitest.e2e.config.ts'], 'e2e.json');
 

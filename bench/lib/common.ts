@@ -50,7 +50,11 @@ export function timeMs(fn: () => unknown): number {
  * Runs `fn` `runs` times (after `warmup` untimed runs): median wall-clock milliseconds and median CPU milliseconds of
  * this process (user + system; on a loaded machine wall time also counts waiting for a core), with every sample.
  */
-export function medianMs(fn: () => unknown, runs: number, warmup = 1): { ms: number; cpuMs: number; samples: number[] } {
+export function medianMs(
+  fn: () => unknown,
+  runs: number,
+  warmup = 1,
+): { ms: number; cpuMs: number; samples: number[] } {
   for (let i = 0; i < warmup; i++) fn();
   const samples: number[] = [];
   const cpu: number[] = [];

@@ -33,7 +33,10 @@ export class PytorchPeer {
 
   private next(timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`pytorch peer did not answer in ${timeoutMs} ms: ${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`pytorch peer did not answer in ${timeoutMs} ms: ${this.stderr}`)),
+        timeoutMs,
+      );
       const onExit = (code: number | null) => reject(new Error(`pytorch peer exited (${code}): ${this.stderr}`));
       this.child.once('exit', onExit);
       this.queue.push((line) => {

@@ -26,19 +26,37 @@ export class RawTfjsLoop {
   private readonly random = lcg(1);
   private readonly valid: tf.Tensor3D;
 
-  constructor(features: Float32Array, labels: Int32Array, numClasses: number, private readonly p = 8, private readonly k = 8, private readonly margin = 0.2) {
+  constructor(
+    features: Float32Array,
+    labels: Int32Array,
+    numClasses: number,
+    private readonly p = 8,
+    private readonly k = 8,
+    private readonly margin = 0.2,
+  ) {
     const dim = features.length / labels.length;
     this.x = tf.tensor2d(features, [labels.length, dim]);
     this.labels = labels;
-    this.byClass = Array.from({ length: numClasses }, (_, c) => Int32Array.from(labels.reduce<number[]>((acc, l, i) => (l === c ? (acc.push(i), acc) : acc), [])));
-    const glorot = (rows: number, cols: number, seed: number) => tf.variable(tf.randomUniform([rows, cols], -Math.sqrt(6 / (rows + cols)), Math.sqrt(6 / (rows + cols)), 'float32', seed));
+    this.byClass = Array.from({ length: numClasses }, (_, c) =>
+      Int32Array.from(Array.from(labels).flatMap((l, i) => (l === c ? [i] : []))),
+    );
+    const glorot = (rows: number, cols: number, seed: number) =>
+      tf.variable(
+        tf.randomUniform([rows, cols], -Math.sqrt(6 / (rows + cols)), Math.sqrt(6 / (rows + cols)), 'float32', seed),
+      );
     this.vars = [glorot(dim, 128, 1), tf.variable(tf.zeros([128])), glorot(128, 64, 2), tf.variable(tf.zeros([64]))];
     // The P×K layout is the same every step (sample i belongs to class slot ⌊i/K⌋), so the valid-triplet mask is too.
     const n = p * k;
     const slot = Array.from({ length: n }, (_, i) => Math.floor(i / k));
     this.valid = tf.tidy(() => {
-      const same = tf.tensor2d(slot.flatMap((a, i) => slot.map((b, j) => (a === b && i !== j ? 1 : 0))), [n, n]);
-      const diff = tf.tensor2d(slot.flatMap((a) => slot.map((b) => (a !== b ? 1 : 0))), [n, n]);
+      const same = tf.tensor2d(
+        slot.flatMap((a, i) => slot.map((b, j) => (a === b && i !== j ? 1 : 0))),
+        [n, n],
+      );
+      const diff = tf.tensor2d(
+        slot.flatMap((a) => slot.map((b) => (a !== b ? 1 : 0))),
+        [n, n],
+      );
       return tf.mul(tf.expandDims(same, 2), tf.expandDims(diff, 1)) as tf.Tensor3D;
     });
   }
@@ -68,7 +86,9 @@ export class RawTfjsLoop {
       const raw = tf.add(tf.matMul(h, w2), b2);
       const e = tf.div(raw, tf.sqrt(tf.maximum(tf.sum(tf.square(raw), 1, true), 1e-12)));
       const sq = tf.sum(tf.square(e), 1, true);
-      const d = tf.sqrt(tf.maximum(tf.add(tf.sub(sq, tf.mul(2, tf.matMul(e, e, false, true))), tf.transpose(sq)), 1e-12));
+      const d = tf.sqrt(
+        tf.maximum(tf.add(tf.sub(sq, tf.mul(2, tf.matMul(e, e, false, true))), tf.transpose(sq)), 1e-12),
+      );
       // per[a,p,n] = d(a,p) − d(a,n) + m over valid triplets; mean over the non-zero ones.
       const per = tf.mul(tf.relu(tf.add(tf.sub(tf.expandDims(d, 2), tf.expandDims(d, 1)), this.margin)), this.valid);
       const nonZero = tf.sum(tf.step(tf.sub(per, 1e-16))); // step's gradient is 0: the count is a constant

@@ -45,29 +45,81 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
       group(p, 'model').mlp = { ...(group(p, 'model').mlp ?? {}), hiddenUnits: units };
     },
   },
-  'embedding-dim': { help: 'embedding size', set: (p, v) => void (group(p, 'model').embeddingDim = num('embedding-dim', v, true)) },
-  'no-l2': { help: 'turn off the L2-normalised embedding layer', boolean: true, set: (p) => void (group(p, 'model').l2Normalize = false) },
-  l2: { help: 'turn on the L2-normalised embedding layer', boolean: true, set: (p) => void (group(p, 'model').l2Normalize = true) },
-  loss: { help: 'contrastive | triplet | binary | cosine-regression | infonce', set: (p, v) => void (group(p, 'objective').loss = v as never) },
-  distance: { help: 'euclidean | squared-euclidean | cosine | manhattan | mahalanobis', set: (p, v) => void (group(p, 'objective').distance = v as never) },
-  margin: { help: 'margin of contrastive/triplet losses', set: (p, v) => void (group(p, 'objective').margin = num('margin', v)) },
-  'soft-margin': { help: 'soft-margin triplet loss', boolean: true, set: (p) => void (group(p, 'objective').softMargin = true) },
+  'embedding-dim': {
+    help: 'embedding size',
+    set: (p, v) => void (group(p, 'model').embeddingDim = num('embedding-dim', v, true)),
+  },
+  'no-l2': {
+    help: 'turn off the L2-normalised embedding layer',
+    boolean: true,
+    set: (p) => void (group(p, 'model').l2Normalize = false),
+  },
+  l2: {
+    help: 'turn on the L2-normalised embedding layer',
+    boolean: true,
+    set: (p) => void (group(p, 'model').l2Normalize = true),
+  },
+  loss: {
+    help: 'contrastive | triplet | binary | cosine-regression | infonce',
+    set: (p, v) => void (group(p, 'objective').loss = v as never),
+  },
+  distance: {
+    help: 'euclidean | squared-euclidean | cosine | manhattan | mahalanobis',
+    set: (p, v) => void (group(p, 'objective').distance = v as never),
+  },
+  margin: {
+    help: 'margin of contrastive/triplet losses',
+    set: (p, v) => void (group(p, 'objective').margin = num('margin', v)),
+  },
+  'soft-margin': {
+    help: 'soft-margin triplet loss',
+    boolean: true,
+    set: (p) => void (group(p, 'objective').softMargin = true),
+  },
   reduction: { help: 'mean-non-zero | mean', set: (p, v) => void (group(p, 'objective').reduction = v as never) },
-  temperature: { help: 'InfoNCE temperature', set: (p, v) => void (group(p, 'objective').temperature = num('temperature', v)) },
-  head: { help: 'binary head input: abs-diff | concat', set: (p, v) => void (group(p, 'objective').headCombine = v as never) },
-  miner: { help: 'all | hard | semi-hard | easy | batch-hard | random', set: (p, v) => void (group(p, 'mining').miner = v as never) },
+  temperature: {
+    help: 'InfoNCE temperature',
+    set: (p, v) => void (group(p, 'objective').temperature = num('temperature', v)),
+  },
+  head: {
+    help: 'binary head input: abs-diff | concat',
+    set: (p, v) => void (group(p, 'objective').headCombine = v as never),
+  },
+  miner: {
+    help: 'all | hard | semi-hard | easy | batch-hard | random',
+    set: (p, v) => void (group(p, 'mining').miner = v as never),
+  },
   mining: { help: 'online | offline', set: (p, v) => void (group(p, 'mining').mode = v as never) },
   'batch-mode': { help: 'pk | pairs | triplets', set: (p, v) => void (group(p, 'batch').mode = v as never) },
-  batch: { help: 'samples (pk) or pairs/triplets per batch', set: (p, v) => void (group(p, 'batch').size = num('batch', v, true)) },
-  classes: { help: 'P: classes per P×K batch', set: (p, v) => void (group(p, 'batch').classesPerBatch = num('classes', v, true)) },
+  batch: {
+    help: 'samples (pk) or pairs/triplets per batch',
+    set: (p, v) => void (group(p, 'batch').size = num('batch', v, true)),
+  },
+  classes: {
+    help: 'P: classes per P×K batch',
+    set: (p, v) => void (group(p, 'batch').classesPerBatch = num('classes', v, true)),
+  },
   optimizer: { help: 'adam | sgd | rmsprop', set: (p, v) => void (group(p, 'optimizer').name = v as never) },
   lr: { help: 'learning rate', set: (p, v) => void (group(p, 'optimizer').learningRate = num('lr', v)) },
   steps: { help: 'training steps', set: (p, v) => void (group(p, 'training').steps = num('steps', v, true)) },
-  'eval-every': { help: 'evaluate every N steps (0 = only at the end)', set: (p, v) => void (group(p, 'training').evalEvery = num('eval-every', v, true)) },
+  'eval-every': {
+    help: 'evaluate every N steps (0 = only at the end)',
+    set: (p, v) => void (group(p, 'training').evalEvery = num('eval-every', v, true)),
+  },
   seed: { help: 'random seed', set: (p, v) => void (p.seed = num('seed', v, true)) },
-  'split-input': { help: 'split-input mode (halves of one sample form the positive pair)', boolean: true, set: (p) => void (group(p, 'data').splitInput = true) },
-  'split-ratio': { help: 'split-input cut, fraction in half a', set: (p, v) => void (group(p, 'data').splitRatio = num('split-ratio', v)) },
-  'eval-samples': { help: 'held-out samples per evaluation', set: (p, v) => void (group(p, 'data').evalSamples = num('eval-samples', v, true)) },
+  'split-input': {
+    help: 'split-input mode (halves of one sample form the positive pair)',
+    boolean: true,
+    set: (p) => void (group(p, 'data').splitInput = true),
+  },
+  'split-ratio': {
+    help: 'split-input cut, fraction in half a',
+    set: (p, v) => void (group(p, 'data').splitRatio = num('split-ratio', v)),
+  },
+  'eval-samples': {
+    help: 'held-out samples per evaluation',
+    set: (p, v) => void (group(p, 'data').evalSamples = num('eval-samples', v, true)),
+  },
 };
 
 export interface ParsedArgs {
@@ -80,7 +132,11 @@ export interface ParsedArgs {
  * Parses `--flag value` / `--flag=value` pairs. `extraFlags` lists the non-config flags the command takes
  * (boolean ones marked true).
  */
-export function parseArgs(argv: string[], flags: Record<string, FlagSpec>, extraFlags: Record<string, boolean>): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  flags: Record<string, FlagSpec>,
+  extraFlags: Record<string, boolean>,
+): ParsedArgs {
   const patch: DeepPartial<Config> = {};
   const extra: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -99,7 +155,8 @@ export function parseArgs(argv: string[], flags: Record<string, FlagSpec>, extra
     let value: string | undefined;
     if (!isBoolean) {
       value = inline ?? argv[++i];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (inline === undefined && value.startsWith('--')))
+        throw new UsageError(`--${name} needs a value`);
     }
     if (spec) spec.set(patch, value ?? '');
     else extra[name] = value ?? true;

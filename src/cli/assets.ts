@@ -16,13 +16,15 @@ export function nodeAssetReader(root: string = DEFAULT_DATASETS_ROOT): AssetRead
   return async (fileName: string): Promise<Uint8Array> => {
     const path = resolve(base, fileName);
     const rel = relative(base, path);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`dataset file name "${fileName}" must stay inside ${base}`);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+      throw new Error(`dataset file name "${fileName}" must stay inside ${base}`);
     try {
       const bytes = await readFile(path);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new Error(`built-in dataset file ${path} is missing; build it with \`npm run datasets\``);
+      if (code === 'ENOENT')
+        throw new Error(`built-in dataset file ${path} is missing; build it with \`npm run datasets\``);
       throw new Error(`could not read built-in dataset file ${path}: ${(error as Error).message}`);
     }
   };

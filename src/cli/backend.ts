@@ -25,7 +25,9 @@ function configureWasm(): void {
  * Activates `wanted` ('auto' = WASM, falling back to CPU) and returns the backend really in use and, after a
  * fallback, why.
  */
-export async function selectNodeBackend(wanted: 'auto' | NodeBackend): Promise<{ backend: NodeBackend; fallbackReason?: string }> {
+export async function selectNodeBackend(
+  wanted: 'auto' | NodeBackend,
+): Promise<{ backend: NodeBackend; fallbackReason?: string }> {
   if (wanted === 'cpu') {
     if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend could not be initialised');
     return { backend: 'cpu' };

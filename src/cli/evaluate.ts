@@ -28,25 +28,32 @@ async function readText(flag: string, path: string | true | undefined): Promise<
   try {
     return { text: await readFile(path, 'utf8'), name: basename(path) };
   } catch (error) {
-    throw new UsageError(`cannot read --${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read --${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
 export async function runEvaluate(argv: string[]) {
   const { extra } = parseArgs(argv, {}, FLAGS);
   const distance = (typeof extra.distance === 'string' ? extra.distance : 'euclidean') as DistanceName;
-  if (!DISTANCES.includes(distance)) throw new UsageError(`--distance is "${distance}"; allowed: ${DISTANCES.join(', ')}`);
+  if (!DISTANCES.includes(distance))
+    throw new UsageError(`--distance is "${distance}"; allowed: ${DISTANCES.join(', ')}`);
   const margin = typeof extra.margin === 'string' ? Number(extra.margin) : 0.2;
-  if (!Number.isFinite(margin) || margin <= 0) throw new UsageError(`--margin takes a positive number, got "${extra.margin}"`);
+  if (!Number.isFinite(margin) || margin <= 0)
+    throw new UsageError(`--margin takes a positive number, got "${extra.margin}"`);
   const backendFlag = typeof extra.backend === 'string' ? extra.backend : 'auto';
-  if (backendFlag !== 'auto' && backendFlag !== 'wasm' && backendFlag !== 'cpu') throw new UsageError(`--backend is "${backendFlag}"; allowed: auto, wasm, cpu`);
+  if (backendFlag !== 'auto' && backendFlag !== 'wasm' && backendFlag !== 'cpu')
+    throw new UsageError(`--backend is "${backendFlag}"; allowed: auto, wasm, cpu`);
 
   const vectorsFile = await readText('vectors', extra.vectors);
   const metadataFile = await readText('metadata', extra.metadata);
   const { vectors, n, dim } = parseVectorsTsv(vectorsFile.text, vectorsFile.name);
   const { labels } = parseMetadataTsv(metadataFile.text, metadataFile.name, n);
   if (labels.length !== n) {
-    throw new UsageError(`${metadataFile.name} has ${labels.length} labelled rows but ${vectorsFile.name} has ${n} vectors; they must match line for line`);
+    throw new UsageError(
+      `${metadataFile.name} has ${labels.length} labelled rows but ${vectorsFile.name} has ${n} vectors; they must match line for line`,
+    );
   }
   const { indices } = labelsToIndices(labels);
   await selectNodeBackend(backendFlag);
@@ -72,11 +79,11 @@ export async function runEvaluate(argv: string[]) {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help')) {
-    process.stdout.write(usage('evaluate', {}, HELP) + '\n');
+    process.stdout.write(`${usage('evaluate', {}, HELP)}\n`);
     return;
   }
   try {
-    process.stdout.write(JSON.stringify(await runEvaluate(argv)) + '\n');
+    process.stdout.write(`${JSON.stringify(await runEvaluate(argv))}\n`);
   } catch (error) {
     process.stderr.write(`error: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
     process.exitCode = 2;

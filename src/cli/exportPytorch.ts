@@ -42,7 +42,8 @@ export interface ExportSummary {
  */
 export async function runExportPytorch(argv: string[]): Promise<ExportSummary> {
   const { patch, extra } = parseArgs(argv, TRAIN_FLAGS, EXTRA_FLAGS);
-  if (typeof extra.out !== 'string' || extra.out.trim() === '') throw new UsageError('--out is required: the folder to write the script and the data into');
+  if (typeof extra.out !== 'string' || extra.out.trim() === '')
+    throw new UsageError('--out is required: the folder to write the script and the data into');
   const fromFile = typeof extra.config === 'string' ? await readConfigFile(extra.config) : {};
   const datasetName = patch.data?.dataset ?? fromFile.data?.dataset ?? DEFAULT_CONFIG.data.dataset;
   const dataPath = typeof extra.data === 'string' ? extra.data : undefined;
@@ -64,7 +65,9 @@ export async function runExportPytorch(argv: string[]): Promise<ExportSummary> {
     await mkdir(out, { recursive: true });
     for (const file of files) await writeFile(join(out, file.name), file.bytes);
   } catch (error) {
-    throw new UsageError(`cannot write into --out ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot write into --out ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const script = join(out, PYTORCH_SCRIPT_FILE);
   return {
@@ -80,13 +83,15 @@ export async function runExportPytorch(argv: string[]): Promise<ExportSummary> {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help')) {
-    process.stdout.write(usage('export-pytorch', TRAIN_FLAGS, EXTRA_HELP) + '\n');
+    process.stdout.write(`${usage('export-pytorch', TRAIN_FLAGS, EXTRA_HELP)}\n`);
     return;
   }
   try {
     const summary = await runExportPytorch(argv);
-    process.stderr.write(`wrote ${summary.files.length} files to ${summary.out}; run: ${summary.command}  (or torchrun --nproc_per_node=2 ${summary.script})\n`);
-    process.stdout.write(JSON.stringify(summary) + '\n');
+    process.stderr.write(
+      `wrote ${summary.files.length} files to ${summary.out}; run: ${summary.command}  (or torchrun --nproc_per_node=2 ${summary.script})\n`,
+    );
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
   } catch (error) {
     const known =
       error instanceof UsageError ||

@@ -19,7 +19,9 @@ export async function loadCliDataset(name: string, dataPath: string | undefined,
   try {
     bytes = new Uint8Array(await readFile(dataPath));
   } catch (error) {
-    throw new UsageError(`cannot read --data ${dataPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read --data ${dataPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const { dataset } = await loadUpload([{ name: basename(dataPath), bytes }]);
   return dataset;
@@ -31,11 +33,14 @@ export async function readConfigFile(path: string): Promise<DeepPartial<Config>>
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read --config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read --config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it is not a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('it is not a JSON object');
     return parsed as DeepPartial<Config>;
   } catch (error) {
     throw new UsageError(`--config ${path} is not a valid configuration: ${(error as Error).message}`);

@@ -27,7 +27,14 @@ export interface TrainSummary {
   backend: string;
   stepsPerSecond: number;
   finalLoss: number;
-  metrics: { precisionAt1: number; rPrecision: number; mapAtR: number; recallAt1?: number; auc?: number; pairAccuracy?: number } | null;
+  metrics: {
+    precisionAt1: number;
+    rPrecision: number;
+    mapAtR: number;
+    recallAt1?: number;
+    auc?: number;
+    pairAccuracy?: number;
+  } | null;
   pairMetrics?: { auc: number; accuracy: number; threshold: number; meanSquaredError?: number } | null;
   dataset: string;
   seed: number;
@@ -46,13 +53,16 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
   if (dataPath) config.data.dataset = `upload:${basename(dataPath)}`;
 
   const wanted = typeof extra.backend === 'string' ? extra.backend : 'auto';
-  if (wanted !== 'auto' && wanted !== 'wasm' && wanted !== 'cpu') throw new UsageError(`--backend is "${wanted}"; allowed: auto, wasm, cpu`);
+  if (wanted !== 'auto' && wanted !== 'wasm' && wanted !== 'cpu')
+    throw new UsageError(`--backend is "${wanted}"; allowed: auto, wasm, cpu`);
   const { backend, fallbackReason } = await selectNodeBackend(wanted);
   if (fallbackReason) log(`note: ${fallbackReason}`);
 
   const dataset = await loadCliDataset(datasetName, dataPath, config.seed);
   const trainer = Trainer.init(config, dataset);
-  log(`training ${config.model.tower} on ${dataset.name} (${backend}): ${config.objective.loss} loss, ${config.mining.miner} miner, ${config.objective.distance} distance, ${config.training.steps} steps`);
+  log(
+    `training ${config.model.tower} on ${dataset.name} (${backend}): ${config.objective.loss} loss, ${config.mining.miner} miner, ${config.objective.distance} distance, ${config.training.steps} steps`,
+  );
 
   let trainMs = 0;
   let finalLoss = NaN;
@@ -72,11 +82,15 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
     if (report && s !== total) {
       const ev = trainer.evaluate();
       const m = ev.metrics;
-      const counts = result.counts ? ` easy/semi/hard ${result.counts.easy}/${result.counts.semiHard}/${result.counts.hard}` : '';
-      log(`step ${s} epoch ${result.epoch} loss ${(lossSum / lossCount).toFixed(4)}${counts}` +
-        (m ? ` P@1 ${m.precisionAt1.toFixed(3)} MAP@R ${m.mapAtR.toFixed(3)}` : '') +
-        (ev.pairs ? ` AUC ${ev.pairs.auc.toFixed(3)}` : '') +
-        ` (${((s / trainMs) * 1000).toFixed(1)} steps/s)`);
+      const counts = result.counts
+        ? ` easy/semi/hard ${result.counts.easy}/${result.counts.semiHard}/${result.counts.hard}`
+        : '';
+      log(
+        `step ${s} epoch ${result.epoch} loss ${(lossSum / lossCount).toFixed(4)}${counts}` +
+          (m ? ` P@1 ${m.precisionAt1.toFixed(3)} MAP@R ${m.mapAtR.toFixed(3)}` : '') +
+          (ev.pairs ? ` AUC ${ev.pairs.auc.toFixed(3)}` : '') +
+          ` (${((s / trainMs) * 1000).toFixed(1)} steps/s)`,
+      );
       lossSum = 0;
       lossCount = 0;
     }
@@ -93,7 +107,14 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
     stepsPerSecond: steps > 0 ? (steps / trainMs) * 1000 : 0,
     finalLoss,
     metrics: m
-      ? { precisionAt1: m.precisionAt1, rPrecision: m.rPrecision, mapAtR: m.mapAtR, recallAt1: m.recallAtK[1], auc: m.auc, pairAccuracy: m.pairAccuracy }
+      ? {
+          precisionAt1: m.precisionAt1,
+          rPrecision: m.rPrecision,
+          mapAtR: m.mapAtR,
+          recallAt1: m.recallAtK[1],
+          auc: m.auc,
+          pairAccuracy: m.pairAccuracy,
+        }
       : null,
     pairMetrics: evaluation.pairs,
     dataset: dataset.name,
@@ -106,18 +127,21 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help')) {
-    process.stdout.write(usage('train', TRAIN_FLAGS, EXTRA_HELP) + '\n');
+    process.stdout.write(`${usage('train', TRAIN_FLAGS, EXTRA_HELP)}\n`);
     return;
   }
   const quiet = argv.includes('--quiet');
   try {
     const summary = await runTrain(argv, (line) => {
-      if (!quiet) process.stderr.write(line + '\n');
+      if (!quiet) process.stderr.write(`${line}\n`);
     });
-    process.stdout.write(JSON.stringify(summary) + '\n');
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
     if (summary.stopped) process.exitCode = 1;
   } catch (error) {
-    const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof Error && error.name === 'DataLoadError');
+    const known =
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      (error instanceof Error && error.name === 'DataLoadError');
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: ${message.split('\n')[0]}\n`);
     if (!known && error instanceof Error && process.env.DEBUG) process.stderr.write(`${error.stack}\n`);

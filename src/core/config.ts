@@ -193,7 +193,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   training: { steps: 500, evalEvery: 100, threshold: null, backend: 'auto' },
 } satisfies Config) as Readonly<Config>;
 
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object | null ? DeepPartial<T[K]> : T[K] };
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object | null ? DeepPartial<T[K]> : T[K];
+};
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -202,7 +204,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** A fresh, mutable copy of `base` (default: the defaults) with `overrides` merged in, group by group. */
 export function makeConfig(overrides: DeepPartial<Config> = {}, base: Readonly<Config> = DEFAULT_CONFIG): Config {
   const merge = (target: unknown, patch: unknown): unknown => {
-    if (!isPlainObject(target) || !isPlainObject(patch)) return patch === undefined ? structuredClone(target) : structuredClone(patch);
+    if (!isPlainObject(target) || !isPlainObject(patch))
+      return patch === undefined ? structuredClone(target) : structuredClone(patch);
     const out: Record<string, unknown> = structuredClone(target);
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined) continue;
@@ -234,16 +237,33 @@ function oneOf<T extends string>(issues: ConfigIssue[], path: string, value: unk
   }
 }
 
-function numberIn(issues: ConfigIssue[], path: string, value: unknown, min: number, max: number, opts: { integer?: boolean; minExclusive?: boolean } = {}): void {
+function numberIn(
+  issues: ConfigIssue[],
+  path: string,
+  value: unknown,
+  min: number,
+  max: number,
+  opts: { integer?: boolean; minExclusive?: boolean } = {},
+): void {
   const kind = opts.integer ? 'a whole number' : 'a number';
   const lower = opts.minExclusive ? `greater than ${min}` : `at least ${min}`;
-  if (typeof value !== 'number' || !Number.isFinite(value) || (opts.integer && !Number.isInteger(value)) || (opts.minExclusive ? value <= min : value < min) || value > max) {
-    issues.push({ path, message: `${path} is ${JSON.stringify(value)}; it must be ${kind} ${lower} and at most ${max}` });
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    (opts.integer && !Number.isInteger(value)) ||
+    (opts.minExclusive ? value <= min : value < min) ||
+    value > max
+  ) {
+    issues.push({
+      path,
+      message: `${path} is ${JSON.stringify(value)}; it must be ${kind} ${lower} and at most ${max}`,
+    });
   }
 }
 
 function bool(issues: ConfigIssue[], path: string, value: unknown): void {
-  if (typeof value !== 'boolean') issues.push({ path, message: `${path} is ${JSON.stringify(value)}; it must be true or false` });
+  if (typeof value !== 'boolean')
+    issues.push({ path, message: `${path} is ${JSON.stringify(value)}; it must be true or false` });
 }
 
 /**
@@ -259,7 +279,8 @@ export function validate(config: Config, data?: DatasetTraits): ConfigIssue[] {
   const { data: d, model: m, objective: o, mining: mi, batch: b, optimizer: opt, training: t } = config;
 
   numberIn(issues, 'seed', config.seed, 0, 2 ** 32 - 1, { integer: true });
-  if (typeof d.dataset !== 'string' || d.dataset.trim() === '') issues.push({ path: 'data.dataset', message: 'data.dataset must name a built-in dataset or an upload' });
+  if (typeof d.dataset !== 'string' || d.dataset.trim() === '')
+    issues.push({ path: 'data.dataset', message: 'data.dataset must name a built-in dataset or an upload' });
   numberIn(issues, 'data.validationFraction', d.validationFraction, 0.05, 0.5);
   // Evaluation ranks every held-out sample against every other: 4·n² bytes of distances (1.6 GB at 20,000) and
   // seconds of work per evaluation at that size, so larger sets are refused here rather than failing mid-run.
@@ -271,12 +292,20 @@ export function validate(config: Config, data?: DatasetTraits): ConfigIssue[] {
   if (!isPlainObject(m.mlp) || !isPlainObject(m.cnn) || !isPlainObject(m.recurrent)) {
     issues.push({ path: 'model', message: 'model.mlp, model.cnn and model.recurrent must all be objects' });
   } else {
-    if (!Array.isArray(m.mlp.hiddenUnits) || m.mlp.hiddenUnits.length > 6) issues.push({ path: 'model.mlp.hiddenUnits', message: 'model.mlp.hiddenUnits must be a list of at most 6 layer widths' });
-    else m.mlp.hiddenUnits.forEach((u, i) => numberIn(issues, `model.mlp.hiddenUnits[${i}]`, u, 1, 4096, { integer: true }));
+    if (!Array.isArray(m.mlp.hiddenUnits) || m.mlp.hiddenUnits.length > 6)
+      issues.push({
+        path: 'model.mlp.hiddenUnits',
+        message: 'model.mlp.hiddenUnits must be a list of at most 6 layer widths',
+      });
+    else
+      m.mlp.hiddenUnits.forEach((u, i) =>
+        numberIn(issues, `model.mlp.hiddenUnits[${i}]`, u, 1, 4096, { integer: true }),
+      );
     oneOf(issues, 'model.mlp.activation', m.mlp.activation, ACTIVATIONS);
     numberIn(issues, 'model.mlp.dropout', m.mlp.dropout, 0, 0.9);
     bool(issues, 'model.mlp.batchNorm', m.mlp.batchNorm);
-    if (!Array.isArray(m.cnn.filters) || m.cnn.filters.length < 1 || m.cnn.filters.length > 4) issues.push({ path: 'model.cnn.filters', message: 'model.cnn.filters must list 1 to 4 conv blocks' });
+    if (!Array.isArray(m.cnn.filters) || m.cnn.filters.length < 1 || m.cnn.filters.length > 4)
+      issues.push({ path: 'model.cnn.filters', message: 'model.cnn.filters must list 1 to 4 conv blocks' });
     else m.cnn.filters.forEach((f, i) => numberIn(issues, `model.cnn.filters[${i}]`, f, 1, 512, { integer: true }));
     numberIn(issues, 'model.cnn.kernelSize', m.cnn.kernelSize, 1, 9, { integer: true });
     numberIn(issues, 'model.cnn.denseUnits', m.cnn.denseUnits, 0, 4096, { integer: true });
@@ -318,57 +347,122 @@ export function validate(config: Config, data?: DatasetTraits): ConfigIssue[] {
 
   // Combinations that cannot work, whatever the data.
   if (o.distance === 'cosine' && (o.loss === 'contrastive' || o.loss === 'triplet') && o.margin > 2) {
-    issues.push({ path: 'objective.margin', message: `cosine distance lies in [0, 2], so a margin of ${o.margin} can never be met; use a margin of at most 2` });
+    issues.push({
+      path: 'objective.margin',
+      message: `cosine distance lies in [0, 2], so a margin of ${o.margin} can never be met; use a margin of at most 2`,
+    });
   }
-  if (m.l2Normalize && (o.distance === 'euclidean') && (o.loss === 'contrastive' || o.loss === 'triplet') && o.margin > 2) {
-    issues.push({ path: 'objective.margin', message: `L2-normalised embeddings are at most 2 apart, so a margin of ${o.margin} can never be met; use a margin of at most 2 or turn off L2 normalisation` });
+  if (
+    m.l2Normalize &&
+    o.distance === 'euclidean' &&
+    (o.loss === 'contrastive' || o.loss === 'triplet') &&
+    o.margin > 2
+  ) {
+    issues.push({
+      path: 'objective.margin',
+      message: `L2-normalised embeddings are at most 2 apart, so a margin of ${o.margin} can never be met; use a margin of at most 2 or turn off L2 normalisation`,
+    });
   }
-  if (m.l2Normalize && o.distance === 'squared-euclidean' && (o.loss === 'contrastive' || o.loss === 'triplet') && o.margin > 4) {
-    issues.push({ path: 'objective.margin', message: `L2-normalised embeddings are at most 4 apart in squared distance, so a margin of ${o.margin} can never be met` });
+  if (
+    m.l2Normalize &&
+    o.distance === 'squared-euclidean' &&
+    (o.loss === 'contrastive' || o.loss === 'triplet') &&
+    o.margin > 4
+  ) {
+    issues.push({
+      path: 'objective.margin',
+      message: `L2-normalised embeddings are at most 4 apart in squared distance, so a margin of ${o.margin} can never be met`,
+    });
   }
   if (b.mode === 'pk') {
     const k = b.size / b.classesPerBatch;
     if (!Number.isInteger(k) || k < 2) {
-      issues.push({ path: 'batch.size', message: `a P×K batch of ${b.size} samples over ${b.classesPerBatch} classes gives K = ${k}; batch.size must be a multiple of batch.classesPerBatch with at least 2 samples per class` });
+      issues.push({
+        path: 'batch.size',
+        message: `a P×K batch of ${b.size} samples over ${b.classesPerBatch} classes gives K = ${k}; batch.size must be a multiple of batch.classesPerBatch with at least 2 samples per class`,
+      });
     }
   }
   if (mi.mode === 'offline' && b.mode === 'pk') {
-    issues.push({ path: 'mining.mode', message: 'offline mining picks pairs or triplets once per epoch, so it needs batch.mode "pairs" or "triplets"; online mining is the one that uses P×K batches' });
+    issues.push({
+      path: 'mining.mode',
+      message:
+        'offline mining picks pairs or triplets once per epoch, so it needs batch.mode "pairs" or "triplets"; online mining is the one that uses P×K batches',
+    });
   }
   if (b.mode === 'triplets' && (PAIR_LOSSES.includes(o.loss) || o.loss === 'infonce')) {
-    issues.push({ path: 'batch.mode', message: `the ${o.loss} loss does not take triplets; use batch.mode "pk" or "pairs"` });
+    issues.push({
+      path: 'batch.mode',
+      message: `the ${o.loss} loss does not take triplets; use batch.mode "pk" or "pairs"`,
+    });
   }
   if (b.mode === 'pairs' && o.loss === 'triplet') {
-    issues.push({ path: 'batch.mode', message: 'the triplet loss needs anchors, positives and negatives; use batch.mode "pk" (online mining) or "triplets"' });
+    issues.push({
+      path: 'batch.mode',
+      message:
+        'the triplet loss needs anchors, positives and negatives; use batch.mode "pk" (online mining) or "triplets"',
+    });
   }
   if (b.mode === 'pairs' && o.loss === 'infonce' && !d.splitInput) {
-    issues.push({ path: 'batch.mode', message: 'InfoNCE contrasts each anchor with the rest of its batch; use batch.mode "pk" so that every anchor has positives' });
+    issues.push({
+      path: 'batch.mode',
+      message:
+        'InfoNCE contrasts each anchor with the rest of its batch; use batch.mode "pk" so that every anchor has positives',
+    });
   }
   if (d.splitInput && m.tower === 'cnn') {
-    issues.push({ path: 'data.splitInput', message: 'split-input cuts each sample into two feature vectors, which a CNN cannot take as images; use the MLP or a recurrent tower' });
+    issues.push({
+      path: 'data.splitInput',
+      message:
+        'split-input cuts each sample into two feature vectors, which a CNN cannot take as images; use the MLP or a recurrent tower',
+    });
   }
 
   if (data) {
     if (m.tower === 'cnn' && data.modality !== 'image') {
-      issues.push({ path: 'model.tower', message: `a CNN tower needs images, but this dataset holds ${data.modality} data; use the MLP tower` });
+      issues.push({
+        path: 'model.tower',
+        message: `a CNN tower needs images, but this dataset holds ${data.modality} data; use the MLP tower`,
+      });
     }
     if ((m.tower === 'lstm' || m.tower === 'gru') && data.modality !== 'text' && data.modality !== 'sequence') {
-      issues.push({ path: 'model.tower', message: `${m.tower === 'lstm' ? 'an' : 'a'} ${m.tower.toUpperCase()} tower reads sequences, but this dataset holds ${data.modality} data; use the MLP${data.modality === 'image' ? ' or CNN' : ''} tower` });
+      issues.push({
+        path: 'model.tower',
+        message: `${m.tower === 'lstm' ? 'an' : 'a'} ${m.tower.toUpperCase()} tower reads sequences, but this dataset holds ${data.modality} data; use the MLP${data.modality === 'image' ? ' or CNN' : ''} tower`,
+      });
     }
     if (data.kind === 'pairs') {
       if (!PAIR_LOSSES.includes(o.loss)) {
-        issues.push({ path: 'objective.loss', message: `a pair file has no class labels, so the ${o.loss} loss cannot form its batches; use contrastive, binary or cosine-regression` });
+        issues.push({
+          path: 'objective.loss',
+          message: `a pair file has no class labels, so the ${o.loss} loss cannot form its batches; use contrastive, binary or cosine-regression`,
+        });
       }
-      if (b.mode !== 'pairs') issues.push({ path: 'batch.mode', message: 'a pair file provides its pairs ready-made; use batch.mode "pairs"' });
-      if (d.splitInput) issues.push({ path: 'data.splitInput', message: 'split-input needs whole samples to cut in two; a pair file is already pairs' });
+      if (b.mode !== 'pairs')
+        issues.push({
+          path: 'batch.mode',
+          message: 'a pair file provides its pairs ready-made; use batch.mode "pairs"',
+        });
+      if (d.splitInput)
+        issues.push({
+          path: 'data.splitInput',
+          message: 'split-input needs whole samples to cut in two; a pair file is already pairs',
+        });
       if (data.targetKind === 'score' && o.loss !== 'cosine-regression') {
-        issues.push({ path: 'objective.loss', message: 'this pair file holds similarity scores, not 0/1 labels; use the cosine-regression loss' });
+        issues.push({
+          path: 'objective.loss',
+          message: 'this pair file holds similarity scores, not 0/1 labels; use the cosine-regression loss',
+        });
       }
     } else if (!d.splitInput) {
       const classes = data.numClasses ?? 0;
-      if (classes < 2) issues.push({ path: 'data.dataset', message: 'metric learning needs at least 2 classes in the data' });
+      if (classes < 2)
+        issues.push({ path: 'data.dataset', message: 'metric learning needs at least 2 classes in the data' });
       else if (b.mode === 'pk' && b.classesPerBatch > classes) {
-        issues.push({ path: 'batch.classesPerBatch', message: `the dataset has ${classes} classes, so a batch cannot hold ${b.classesPerBatch}; use at most ${classes}` });
+        issues.push({
+          path: 'batch.classesPerBatch',
+          message: `the dataset has ${classes} classes, so a batch cannot hold ${b.classesPerBatch}; use at most ${classes}`,
+        });
       }
     }
   }

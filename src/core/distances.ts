@@ -24,7 +24,9 @@ export function assertDistanceName(name: string): DistanceName {
 
 function requireWhitening<T>(whitening: T | undefined): T {
   if (whitening === undefined) {
-    throw new Error('the mahalanobis distance needs a whitening matrix W (precision = W·Wᵀ); compute it with mahalanobisWhitening first');
+    throw new Error(
+      'the mahalanobis distance needs a whitening matrix W (precision = W·Wᵀ); compute it with mahalanobisWhitening first',
+    );
   }
   return whitening;
 }
@@ -55,7 +57,12 @@ function checkPairShapes(a: tf.Tensor2D, b: tf.Tensor2D, what: string): void {
 }
 
 /** All-pairs distances [n,m] between the rows of a [n,d] and b [m,d]; differentiable and tidy. */
-export function pairwiseDistances(name: DistanceName, a: tf.Tensor2D, b: tf.Tensor2D, ctx: DistanceContext = {}): tf.Tensor2D {
+export function pairwiseDistances(
+  name: DistanceName,
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  ctx: DistanceContext = {},
+): tf.Tensor2D {
   checkPairShapes(a, b, 'pairwiseDistances');
   return tf.tidy(() => {
     switch (name) {
@@ -83,9 +90,15 @@ export function pairwiseDistances(name: DistanceName, a: tf.Tensor2D, b: tf.Tens
 }
 
 /** Distances [n] between row i of a and row i of b (explicit pairs and triplets); differentiable and tidy. */
-export function rowwiseDistances(name: DistanceName, a: tf.Tensor2D, b: tf.Tensor2D, ctx: DistanceContext = {}): tf.Tensor1D {
+export function rowwiseDistances(
+  name: DistanceName,
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  ctx: DistanceContext = {},
+): tf.Tensor1D {
   checkPairShapes(a, b, 'rowwiseDistances');
-  if (a.shape[0] !== b.shape[0]) throw new Error(`rowwiseDistances needs as many rows in a as in b, got ${a.shape[0]} and ${b.shape[0]}`);
+  if (a.shape[0] !== b.shape[0])
+    throw new Error(`rowwiseDistances needs as many rows in a as in b, got ${a.shape[0]} and ${b.shape[0]}`);
   return tf.tidy(() => {
     switch (name) {
       case 'squared-euclidean':
@@ -120,7 +133,12 @@ export function mahalanobisWhitening(embeddings: tf.Tensor2D, regularization: nu
  * distance. Cholesky cov + λI = L·Lᵀ gives (L·Lᵀ)^(-1) = L^(-T)·L^(-1), hence W = L^(-T). Covariance uses n − 1
  * (n when n = 1); λ > 0 keeps the matrix positive definite even for collapsed or too few embeddings. O(n·d² + d³).
  */
-export function mahalanobisWhiteningJs(embeddings: Float32Array, n: number, dim: number, regularization: number): Float32Array {
+export function mahalanobisWhiteningJs(
+  embeddings: Float32Array,
+  n: number,
+  dim: number,
+  regularization: number,
+): Float32Array {
   if (!(regularization > 0)) throw new Error(`the Mahalanobis regularization λ must be > 0, got ${regularization}`);
   if (embeddings.length < n * dim) throw new Error(`expected ${n}×${dim} embeddings, got ${embeddings.length} values`);
   const mean = new Float64Array(dim);
@@ -173,7 +191,12 @@ export function mahalanobisWhiteningJs(embeddings: Float32Array, n: number, dim:
 }
 
 /** One distance in doubles, with the same ε rules as the tensor path. `whitening` is row-major d×d. */
-export function distanceJs(name: DistanceName, a: ArrayLike<number>, b: ArrayLike<number>, whitening?: Float32Array): number {
+export function distanceJs(
+  name: DistanceName,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  whitening?: Float32Array,
+): number {
   const dim = a.length;
   if (b.length !== dim) throw new Error(`distanceJs needs vectors of equal length, got ${dim} and ${b.length}`);
   switch (name) {
@@ -219,7 +242,13 @@ export function distanceJs(name: DistanceName, a: ArrayLike<number>, b: ArrayLik
  * All-pairs distances of the rows of `x` (row-major n×dim) among themselves, row-major n×n in float32 — what
  * offline mining reads. Mahalanobis whitens the rows once (x·W) instead of once per pair.
  */
-export function pairwiseDistancesJs(name: DistanceName, x: Float32Array, n: number, dim: number, whitening?: Float32Array): Float32Array {
+export function pairwiseDistancesJs(
+  name: DistanceName,
+  x: Float32Array,
+  n: number,
+  dim: number,
+  whitening?: Float32Array,
+): Float32Array {
   let rows: Float32Array | Float64Array = x;
   let metric: DistanceName = name;
   if (name === 'mahalanobis') {

@@ -22,7 +22,11 @@ import { parseLink } from '../core/share/link';
 import { LinkProblems, SaveSharePanel } from './features/saveShare/SaveSharePanel';
 import { findLesson, lessonConfig, type Lesson } from '../core/lessons/lessons';
 import { LessonExplanation, LessonsPanel, useClassroomClass } from './features/teach/LessonsPanel';
-import { SLOW_MOTION_MAX_STEPS_PER_SECOND, TripletInspector, useTripletInspection } from './features/teach/TripletInspector';
+import {
+  SLOW_MOTION_MAX_STEPS_PER_SECOND,
+  TripletInspector,
+  useTripletInspection,
+} from './features/teach/TripletInspector';
 import { ThresholdPanel } from './features/teach/ThresholdPanel';
 import { CompareRunsPanel } from './features/compare/CompareRunsPanel';
 import { InspectPanels } from './features/inspect/InspectPanels';
@@ -36,7 +40,9 @@ export function App(): JSX.Element {
   const [link] = useState(() => parseLink(typeof window === 'undefined' ? '' : window.location.search));
   const linkPending = useRef(link.value.hasSetup);
   const [workerClient, setWorkerClient] = useState<WorkerClient | null>(null);
-  const [state, dispatch] = useReducer(reducer, undefined, () => initialState(link.value.hasSetup ? link.value.config : configForBuiltin(DEFAULT_DATASET)));
+  const [state, dispatch] = useReducer(reducer, undefined, () =>
+    initialState(link.value.hasSetup ? link.value.config : configForBuiltin(DEFAULT_DATASET)),
+  );
   const [speed, setSpeed] = useState('max');
   const [formError, setFormError] = useState<string | null>(null);
   const client = useRef<WorkerClient | null>(null);
@@ -86,16 +92,29 @@ export function App(): JSX.Element {
       // Issue 6: the live training stream (progress, snapshots, metrics) renders as a transition, which React
       // renders in slices that yield to input, so charts and panels never hold the page for long; every other
       // event (state, errors, loads) stays urgent.
-      if (event.type === 'progress' || event.type === 'snapshot' || event.type === 'metrics') startTransition(() => dispatch({ type: 'event', event }));
+      if (event.type === 'progress' || event.type === 'snapshot' || event.type === 'metrics')
+        startTransition(() => dispatch({ type: 'event', event }));
       else dispatch({ type: 'event', event });
       if (event.type === 'dataset-loaded' && pendingRequest.current === event.requestId) {
         pendingRequest.current = null;
         const previous = stateRef.current.config;
         const fromLink = linkPending.current && event.info.name === link.value.dataset;
         linkPending.current = false;
-        const lessonSetup = pendingLesson.current?.data.dataset === event.info.name ? { ...pendingLesson.current, training: { ...pendingLesson.current.training, backend: previous.training.backend } } : null;
+        const lessonSetup =
+          pendingLesson.current?.data.dataset === event.info.name
+            ? {
+                ...pendingLesson.current,
+                training: { ...pendingLesson.current.training, backend: previous.training.backend },
+              }
+            : null;
         pendingLesson.current = null;
-        const config = lessonSetup ?? (fromLink ? previous : event.info.name.startsWith('upload:') ? configForUpload(event.info, previous) : configForBuiltin(event.info.name, previous));
+        const config =
+          lessonSetup ??
+          (fromLink
+            ? previous
+            : event.info.name.startsWith('upload:')
+              ? configForUpload(event.info, previous)
+              : configForBuiltin(event.info.name, previous));
         startWithConfig(config, event.info);
       }
     });
@@ -105,7 +124,12 @@ export function App(): JSX.Element {
     const requestId = ++nextRequest.current;
     pendingRequest.current = requestId;
     dispatch({ type: 'request-load', requestId });
-    worker.send({ type: 'load-builtin', requestId, name: pendingLesson.current?.data.dataset ?? (link.value.hasSetup ? link.value.dataset : DEFAULT_DATASET), seed: pendingLesson.current?.seed ?? stateRef.current.config.seed });
+    worker.send({
+      type: 'load-builtin',
+      requestId,
+      name: pendingLesson.current?.data.dataset ?? (link.value.hasSetup ? link.value.dataset : DEFAULT_DATASET),
+      seed: pendingLesson.current?.seed ?? stateRef.current.config.seed,
+    });
     return () => {
       offEvent();
       offRestart();
@@ -116,7 +140,8 @@ export function App(): JSX.Element {
   }, [search, startWithConfig, link]);
 
   const running = state.runState === 'running';
-  const canTrain = state.dataset !== null && state.issues.length === 0 && formError === null && state.runState !== 'empty';
+  const canTrain =
+    state.dataset !== null && state.issues.length === 0 && formError === null && state.runState !== 'empty';
 
   const onConfig = (config: Config) => {
     dispatch({ type: 'edit-config', config });
@@ -138,7 +163,11 @@ export function App(): JSX.Element {
     const requestId = ++nextRequest.current;
     dispatch({ type: 'request-upload', requestId });
     const read = await Promise.all(
-      files.map(async ({ file, className }) => ({ name: file.name, bytes: await file.arrayBuffer(), ...(className ? { className } : {}) })),
+      files.map(async ({ file, className }) => ({
+        name: file.name,
+        bytes: await file.arrayBuffer(),
+        ...(className ? { className } : {}),
+      })),
     );
     send({ type: 'load-upload', requestId, files: read });
   };
@@ -247,19 +276,60 @@ export function App(): JSX.Element {
               Training stopped at step {state.halted.step}: {state.halted.reason}. Try this: {state.halted.suggestion}.
             </div>
           ) : null}
-          {state.error ? <p role="alert" className="error">{state.error}</p> : null}
+          {state.error ? (
+            <p role="alert" className="error">
+              {state.error}
+            </p>
+          ) : null}
           <MetricsReadout metrics={latestMetrics(state)} />
-          {lesson ? <LessonExplanation lesson={lesson} config={state.config} onRestore={() => onLesson(lesson)} onClose={() => setLesson(null)} /> : null}
-          <EmbeddingView snapshot={inspect.snapshot} classNames={classNames} heldOut={state.heldOut} focus={inspect.snapshot === state.snapshot ? inspection.focus : null} height={classroom ? 560 : undefined} overlay={inspect.overlay} onPointClick={inspect.onPointClick} />
+          {lesson ? (
+            <LessonExplanation
+              lesson={lesson}
+              config={state.config}
+              onRestore={() => onLesson(lesson)}
+              onClose={() => setLesson(null)}
+            />
+          ) : null}
+          <EmbeddingView
+            snapshot={inspect.snapshot}
+            classNames={classNames}
+            heldOut={state.heldOut}
+            focus={inspect.snapshot === state.snapshot ? inspection.focus : null}
+            height={classroom ? 560 : undefined}
+            overlay={inspect.overlay}
+            onPointClick={inspect.onPointClick}
+          />
           <InspectPanels inspect={inspect} state={state} />
-          <TripletInspector snapshot={state.snapshot} rows={inspection.rows} classNames={classNames} slow={slowMotion} selected={pickedTriplet} onSelect={setPickedTriplet} />
+          <TripletInspector
+            snapshot={state.snapshot}
+            rows={inspection.rows}
+            classNames={classNames}
+            slow={slowMotion}
+            selected={pickedTriplet}
+            onSelect={setPickedTriplet}
+          />
           <section aria-label="Charts" className="charts">
             <LossChart points={progressOf(state)} validation={metricsOf(state)} />
             <MetricsChart metrics={metricsOf(state)} />
             <TripletChart points={progressOf(state)} />
           </section>
-          <ThresholdPanel pairs={state.pairDistances} debug={debug} classroom={classroom} onThreshold={setChosenThreshold} />
-          <CompareRunsPanel runs={state.keptRuns} current={{ runId: state.runId, config: state.config, step: state.step, progress: progressOf(state), metrics: metricsOf(state) }} dispatch={dispatch} />
+          <ThresholdPanel
+            pairs={state.pairDistances}
+            debug={debug}
+            classroom={classroom}
+            onThreshold={setChosenThreshold}
+          />
+          <CompareRunsPanel
+            runs={state.keptRuns}
+            current={{
+              runId: state.runId,
+              config: state.config,
+              step: state.step,
+              progress: progressOf(state),
+              metrics: metricsOf(state),
+            }}
+            dispatch={dispatch}
+          />
         </div>
       </div>
     </main>

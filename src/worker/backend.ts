@@ -49,14 +49,25 @@ export function softwareRendererName(renderer: string | undefined): string | nul
  * What to do after probing WebGL: `use` a backend now, or `try` the non-GPU chain (WASM then CPU) with a reason
  * to report when that is not what was asked. Forced WebGL stays on a software renderer (the user asked for it).
  */
-export function decideAfterProbe(wanted: BackendName, probe: WebglProbe): { use: 'webgl'; renderer?: string } | { try: 'wasm'; reason?: string; renderer?: string } {
+export function decideAfterProbe(
+  wanted: BackendName,
+  probe: WebglProbe,
+): { use: 'webgl'; renderer?: string } | { try: 'wasm'; reason?: string; renderer?: string } {
   if (wanted === 'wasm' || wanted === 'cpu') throw new Error(`decideAfterProbe is only for auto/webgl, not ${wanted}`);
   if (!probe.ok) {
-    return { try: 'wasm', reason: `WebGL could not start (${probe.error ?? 'unknown error'}); using WASM`, renderer: probe.renderer };
+    return {
+      try: 'wasm',
+      reason: `WebGL could not start (${probe.error ?? 'unknown error'}); using WASM`,
+      renderer: probe.renderer,
+    };
   }
   const software = softwareRendererName(probe.renderer);
   if (software && wanted === 'auto') {
-    return { try: 'wasm', reason: `WebGL is a software renderer (${software}); WASM is faster here`, renderer: probe.renderer };
+    return {
+      try: 'wasm',
+      reason: `WebGL is a software renderer (${software}); WASM is faster here`,
+      renderer: probe.renderer,
+    };
   }
   return { use: 'webgl', renderer: probe.renderer };
 }
@@ -85,7 +96,15 @@ let wasmPathsSet = false;
  * Tells the WASM backend where its .wasm files are (URLs from Vite `?url` imports in the worker entry) and turns
  * threads off (they need cross-origin isolation, which a static host may lack).
  */
-export function configureWasmPaths(paths: { 'tfjs-backend-wasm.wasm': string; 'tfjs-backend-wasm-simd.wasm': string; 'tfjs-backend-wasm-threaded-simd.wasm': string } | string): void {
+export function configureWasmPaths(
+  paths:
+    | {
+        'tfjs-backend-wasm.wasm': string;
+        'tfjs-backend-wasm-simd.wasm': string;
+        'tfjs-backend-wasm-threaded-simd.wasm': string;
+      }
+    | string,
+): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths(paths);
   wasmPathsSet = true;

@@ -44,18 +44,40 @@ export class Inspector {
         case 'neighbours': {
           const e = this.embeddings(trainer);
           checkIndex(command.index, e.n, 'the selected sample');
-          const found = nearestNeighbours(e.values, e.n, e.dim, e.values.subarray(command.index * e.dim, (command.index + 1) * e.dim), clampK(command.k), {
+          const found = nearestNeighbours(
+            e.values,
+            e.n,
+            e.dim,
+            e.values.subarray(command.index * e.dim, (command.index + 1) * e.dim),
+            clampK(command.k),
+            {
+              distance: trainer.config.objective.distance,
+              whitening: trainer.distanceWhitening,
+              exclude: command.index,
+            },
+          );
+          return {
+            type: 'neighbours-result',
+            runId,
+            requestId,
+            step: e.step,
+            index: command.index,
             distance: trainer.config.objective.distance,
-            whitening: trainer.distanceWhitening,
-            exclude: command.index,
-          });
-          return { type: 'neighbours-result', runId, requestId, step: e.step, index: command.index, distance: trainer.config.objective.distance, neighbours: withLabels(found, trainer) };
+            neighbours: withLabels(found, trainer),
+          };
         }
         case 'compare-samples': {
           const e = this.embeddings(trainer);
           checkIndex(command.a, e.n, 'sample A');
           checkIndex(command.b, e.n, 'sample B');
-          const distance = rowDistance(e.values, e.dim, command.a, command.b, trainer.config.objective.distance, trainer.distanceWhitening);
+          const distance = rowDistance(
+            e.values,
+            e.dim,
+            command.a,
+            command.b,
+            trainer.config.objective.distance,
+            trainer.distanceWhitening,
+          );
           const { threshold, source } = this.threshold(trainer, command.threshold);
           return {
             type: 'sample-distance',
@@ -74,7 +96,12 @@ export class Inspector {
         case 'query': {
           const dataset = trainer.dataset;
           const featureNames = dataset.kind === 'labelled' ? dataset.featureNames : undefined;
-          const features = queryFeatures(command.sample, { modality: dataset.modality, featureShape: dataset.featureShape, vocabulary: dataset.vocabulary, featureNames });
+          const features = queryFeatures(command.sample, {
+            modality: dataset.modality,
+            featureShape: dataset.featureShape,
+            vocabulary: dataset.vocabulary,
+            featureNames,
+          });
           const towerInput = trainer.config.data.splitInput
             ? splitInputHalves(features, 1, dataset.featureShape, trainer.config.data.splitRatio).a
             : features;
@@ -115,7 +142,12 @@ export class Inspector {
         }
       }
     } catch (error) {
-      return { type: 'inspect-error', runId, requestId, message: error instanceof Error ? error.message : String(error) };
+      return {
+        type: 'inspect-error',
+        runId,
+        requestId,
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
   }
 
@@ -128,7 +160,10 @@ export class Inspector {
     return this.cache;
   }
 
-  private threshold(trainer: Trainer, chosen: number | null): { threshold: number | null; source: ThresholdSource | null } {
+  private threshold(
+    trainer: Trainer,
+    chosen: number | null,
+  ): { threshold: number | null; source: ThresholdSource | null } {
     if (chosen !== null && Number.isFinite(chosen)) return { threshold: chosen, source: 'chosen' };
     const configured = trainer.config.training.threshold;
     if (configured !== null) return { threshold: configured, source: 'configured' };
@@ -143,7 +178,8 @@ function clampK(k: number): number {
 }
 
 function checkIndex(index: number, n: number, what: string): void {
-  if (!Number.isInteger(index) || index < 0 || index >= n) throw new Error(`${what} must be a point number from 0 to ${n - 1}, got ${index}`);
+  if (!Number.isInteger(index) || index < 0 || index >= n)
+    throw new Error(`${what} must be a point number from 0 to ${n - 1}, got ${index}`);
 }
 
 function withLabels(found: Neighbour[], trainer: Trainer): NeighbourMessage[] {
@@ -159,7 +195,13 @@ function queryPreview(features: Float32Array, trainer: Trainer): SamplePreview {
   if (dataset.modality === 'text' && dataset.vocabulary) {
     return { kind: 'text', shape, count: 1, labels, texts: [decodeTokens(features, dataset.vocabulary)] };
   }
-  const preview: SamplePreview = { kind: dataset.modality === 'image' ? 'image' : 'row', shape, count: 1, labels, values: features.slice(0, featureSize(shape)) };
+  const preview: SamplePreview = {
+    kind: dataset.modality === 'image' ? 'image' : 'row',
+    shape,
+    count: 1,
+    labels,
+    values: features.slice(0, featureSize(shape)),
+  };
   if (dataset.kind === 'labelled' && dataset.featureNames) preview.columns = [...dataset.featureNames];
   return preview;
 }

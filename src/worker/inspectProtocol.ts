@@ -30,7 +30,15 @@ export type InspectCommand =
   | { type: 'get-embeddings'; runId: number; requestId: number };
 
 export type InspectEvent =
-  | { type: 'neighbours-result'; runId: number; requestId: number; step: number; index: number; distance: DistanceName; neighbours: NeighbourMessage[] }
+  | {
+      type: 'neighbours-result';
+      runId: number;
+      requestId: number;
+      step: number;
+      index: number;
+      distance: DistanceName;
+      neighbours: NeighbourMessage[];
+    }
   | {
       type: 'sample-distance';
       runId: number;

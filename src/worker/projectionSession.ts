@@ -3,7 +3,7 @@
  * slices of at most SLICE_MS between yields (so a newer job or a cancel is read at once), progress at a bounded
  * rate, and the finished layout with a neighbourhood-preservation score.
  */
-import { type StepLayout } from '../core/projection/layout';
+import type { StepLayout } from '../core/projection/layout';
 import { toMetricSpace } from '../core/projection/metricSpace';
 import { neighbourhoodPreservation } from '../core/projection/quality';
 import { TsneLayout } from '../core/projection/tsne';
@@ -48,13 +48,14 @@ export class ProjectionSession {
     const live = () => this.current === job.jobId;
     try {
       const space = toMetricSpace(job.values, job.n, job.dim, job.distance, job.whitening);
-      const layout: StepLayout = job.method === 'umap'
-        ? new UmapLayout(space, { seed: job.seed, epochs: UMAP_EPOCHS })
-        : new TsneLayout(space, {
-            seed: job.seed,
-            initial: job.initial && job.initial.length === job.n * 2 ? job.initial : undefined,
-            iterations: job.initial && job.initial.length === job.n * 2 ? TSNE_WARM_ITERATIONS : TSNE_ITERATIONS,
-          });
+      const layout: StepLayout =
+        job.method === 'umap'
+          ? new UmapLayout(space, { seed: job.seed, epochs: UMAP_EPOCHS })
+          : new TsneLayout(space, {
+              seed: job.seed,
+              initial: job.initial && job.initial.length === job.n * 2 ? job.initial : undefined,
+              iterations: job.initial && job.initial.length === job.n * 2 ? TSNE_WARM_ITERATIONS : TSNE_ITERATIONS,
+            });
       let lastProgress = started;
       let done = false;
       while (!done) {
@@ -70,9 +71,20 @@ export class ProjectionSession {
       const coordinates = layout.coordinates();
       const preservation = neighbourhoodPreservation(space, coordinates, 10, PRESERVATION_QUERIES);
       if (!live()) return;
-      this.host.post({ type: 'projected', jobId: job.jobId, coordinates, preservation, milliseconds: this.host.now() - started }, [coordinates.buffer]);
+      this.host.post(
+        { type: 'projected', jobId: job.jobId, coordinates, preservation, milliseconds: this.host.now() - started },
+        [coordinates.buffer],
+      );
     } catch (error) {
-      if (live()) this.host.post({ type: 'projection-error', jobId: job.jobId, message: error instanceof Error ? error.message : String(error) }, []);
+      if (live())
+        this.host.post(
+          {
+            type: 'projection-error',
+            jobId: job.jobId,
+            message: error instanceof Error ? error.message : String(error),
+          },
+          [],
+        );
     }
   }
 }

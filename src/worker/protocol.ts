@@ -65,7 +65,9 @@ export interface SnapshotMessage {
   coordinates: Float32Array;
   labels: Int32Array;
   /** Last training batch projected with the same basis, and the triplets its miner picked (positions in the batch). */
-  batch: ({ coordinates: Float32Array; labels: Int32Array; triplets: SnapshotTripletMessage[] } & SnapshotBatchTeach) | null;
+  batch:
+    | ({ coordinates: Float32Array; labels: Int32Array; triplets: SnapshotTripletMessage[] } & SnapshotBatchTeach)
+    | null;
 }
 
 /** The training loop's state as the controls show it. */

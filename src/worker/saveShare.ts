@@ -10,7 +10,14 @@ import { loadUpload, type UploadSummary } from '../core/data/loaders/index';
 import { splitInputHalves } from '../core/data/splitInput';
 import { bundleFiles, projectorFiles } from '../core/export/embeddings';
 import { pytorchExportFiles } from '../core/export/pytorchScript';
-import { exportTowerFiles, loadTower, readTowerFiles, towerWeightsOf, towerZip, type TowerMetadata } from '../core/export/model';
+import {
+  exportTowerFiles,
+  loadTower,
+  readTowerFiles,
+  towerWeightsOf,
+  towerZip,
+  type TowerMetadata,
+} from '../core/export/model';
 import type { Trainer } from '../core/train/trainer';
 import type { DatasetInfo } from './protocol';
 import type { RestoreDataset } from './saveShareProtocol';
@@ -38,7 +45,11 @@ export async function modelDownload(trainer: Trainer, dataset: Dataset, info: Da
       ...(dataset.vocabulary ? { vocabulary: dataset.vocabulary } : {}),
     };
     const files = await exportTowerFiles(tower, metadata);
-    return { fileName: `siamese-tower-${fileSafe(info.name)}-step${trainer.steps}.zip`, mimeType: 'application/zip', bytes: towerZip(files, metadata) };
+    return {
+      fileName: `siamese-tower-${fileSafe(info.name)}-step${trainer.steps}.zip`,
+      mimeType: 'application/zip',
+      bytes: towerZip(files, metadata),
+    };
   } finally {
     tower.dispose();
   }
@@ -52,7 +63,9 @@ export function embeddingsDownload(trainer: Trainer, dataset: Dataset, info: Dat
   const held = trainer.heldOutSamples();
   const n = held.labels.length;
   const c = trainer.config;
-  const inputs = c.data.splitInput ? splitInputHalves(held.features, n, held.shape, c.data.splitRatio).a : held.features;
+  const inputs = c.data.splitInput
+    ? splitInputHalves(held.features, n, held.shape, c.data.splitRatio).a
+    : held.features;
   const vectors = trainer.embed(inputs, n);
   const files = projectorFiles({
     vectors,
@@ -60,18 +73,29 @@ export function embeddingsDownload(trainer: Trainer, dataset: Dataset, info: Dat
     dim: c.model.embeddingDim,
     labels: held.labels,
     classNames: dataset.kind === 'labelled' ? dataset.classNames : [],
-    images: dataset.modality === 'image' && held.shape.length === 3 ? { values: held.features, shape: held.shape } : undefined,
+    images:
+      dataset.modality === 'image' && held.shape.length === 3
+        ? { values: held.features, shape: held.shape }
+        : undefined,
     texts: held.texts,
     tensorName: `${info.name.replace(/^upload:/, '')} (step ${trainer.steps})`,
   });
   const bundle = bundleFiles(files, `embeddings-${fileSafe(info.name)}-step${trainer.steps}.zip`);
-  return { fileName: bundle.name, mimeType: bundle.name.endsWith('.zip') ? 'application/zip' : 'text/tab-separated-values', bytes: bundle.bytes };
+  return {
+    fileName: bundle.name,
+    mimeType: bundle.name.endsWith('.zip') ? 'application/zip' : 'text/tab-separated-values',
+    bytes: bundle.bytes,
+  };
 }
 
 /** The PyTorch export of the run's experiment (pytorchScript.ts): train.py, config.json and the dataset files, zipped. */
 export function pytorchDownload(trainer: Trainer, dataset: Dataset, info: DatasetInfo): Download {
   const bundle = bundleFiles(pytorchExportFiles(trainer.config, dataset), `pytorch-${fileSafe(info.name)}.zip`);
-  return { fileName: bundle.name, mimeType: bundle.name.endsWith('.zip') ? 'application/zip' : 'text/x-python', bytes: bundle.bytes };
+  return {
+    fileName: bundle.name,
+    mimeType: bundle.name.endsWith('.zip') ? 'application/zip' : 'text/x-python',
+    bytes: bundle.bytes,
+  };
 }
 
 /**
@@ -79,7 +103,10 @@ export function pytorchDownload(trainer: Trainer, dataset: Dataset, info: Datase
  * embeddings of this run's size and have exactly this tower's weight shapes. The step count stays. Throws a
  * specific error otherwise, with the run unchanged. Returns the name of what was loaded.
  */
-export async function loadModelInto(trainer: Trainer, files: readonly { name: string; bytes: ArrayBuffer }[]): Promise<string> {
+export async function loadModelInto(
+  trainer: Trainer,
+  files: readonly { name: string; bytes: ArrayBuffer }[],
+): Promise<string> {
   const input = files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
   const parsed = readTowerFiles(input);
   const hint = savedSettingsHint(parsed.metadata);
@@ -89,7 +116,10 @@ export async function loadModelInto(trainer: Trainer, files: readonly { name: st
   };
   let model: Awaited<ReturnType<typeof loadTower>>;
   try {
-    model = await loadTower(parsed, { inputShape: trainer.towerInputShape, embeddingDim: trainer.config.model.embeddingDim });
+    model = await loadTower(parsed, {
+      inputShape: trainer.towerInputShape,
+      embeddingDim: trainer.config.model.embeddingDim,
+    });
   } catch (error) {
     throw withHint(error);
   }
@@ -112,9 +142,11 @@ export function savedSettingsHint(metadata: Partial<TowerMetadata> | null): stri
   if (!config || typeof config !== 'object' || !config.model) return null;
   const m = config.model;
   const layers =
-    m.tower === 'mlp' ? `hidden units ${m.mlp?.hiddenUnits?.join(', ') || 'none'}`
-    : m.tower === 'cnn' ? `filters ${m.cnn?.filters?.join(', ')}, dense units ${m.cnn?.denseUnits}`
-    : `${m.recurrent?.units} recurrent units`;
+    m.tower === 'mlp'
+      ? `hidden units ${m.mlp?.hiddenUnits?.join(', ') || 'none'}`
+      : m.tower === 'cnn'
+        ? `filters ${m.cnn?.filters?.join(', ')}, dense units ${m.cnn?.denseUnits}`
+        : `${m.recurrent?.units} recurrent units`;
   return `the file's model: ${m.tower} tower, ${layers}, embedding size ${m.embeddingDim}${metadata?.dataset ? `, trained on ${metadata.dataset}` : ''}`;
 }
 
@@ -131,14 +163,30 @@ export interface RestoredData {
  * The data of a run to reopen: a built-in (its synthetic sets drawn with `seed`, as a fresh load would), the
  * upload's files, or, for an upload saved without its files, the upload loaded now if it has the same name.
  */
-export async function loadRestoreDataset(ref: RestoreDataset, readAsset: AssetReader, seed: number, current: { dataset: Dataset; info: DatasetInfo } | null): Promise<RestoredData> {
+export async function loadRestoreDataset(
+  ref: RestoreDataset,
+  readAsset: AssetReader,
+  seed: number,
+  current: { dataset: Dataset; info: DatasetInfo } | null,
+): Promise<RestoredData> {
   if (ref.kind === 'builtin') {
     const info = builtinInfo(ref.name);
-    return { dataset: await loadBuiltinDataset(ref.name, readAsset, { seed }), name: ref.name, title: info.title, description: info.description };
+    return {
+      dataset: await loadBuiltinDataset(ref.name, readAsset, { seed }),
+      name: ref.name,
+      title: info.title,
+      description: info.description,
+    };
   }
   if (!ref.files) {
     if (current && current.info.name === ref.name) {
-      return { dataset: current.dataset, name: ref.name, title: current.info.title, description: current.info.description, upload: current.info.upload };
+      return {
+        dataset: current.dataset,
+        name: ref.name,
+        title: current.info.title,
+        description: current.info.description,
+        upload: current.info.upload,
+      };
     }
     const fileName = ref.name.replace(/^upload:/, '');
     throw new Error(
@@ -146,7 +194,9 @@ export async function loadRestoreDataset(ref: RestoreDataset, readAsset: AssetRe
         '(or save runs with "Include uploaded data")',
     );
   }
-  const { dataset, summary } = await loadUpload(ref.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes), className: f.className })));
+  const { dataset, summary } = await loadUpload(
+    ref.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes), className: f.className })),
+  );
   const fileNames = ref.files.map((f) => f.name).join(', ');
   return { dataset, name: ref.name, title: fileNames, description: dataset.description, upload: summary };
 }

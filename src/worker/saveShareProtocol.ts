@@ -46,7 +46,15 @@ export type SaveShareEvent =
   /** A download is ready: the page saves `bytes` as `fileName`. */
   | { type: 'file-ready'; requestId: number; run: number; fileName: string; mimeType: string; bytes: ArrayBuffer }
   /** Every weight of run `run` at `step`, with the configuration that run was built from. */
-  | { type: 'weights'; requestId: number; run: number; step: number; epoch: number; config: Config; weights: ModelWeights }
+  | {
+      type: 'weights';
+      requestId: number;
+      run: number;
+      step: number;
+      epoch: number;
+      config: Config;
+      weights: ModelWeights;
+    }
   /** The tower was loaded into run `run`, whose step stays `step`; metrics and a snapshot follow. */
   | { type: 'model-loaded'; requestId: number; run: number; step: number; source: string }
   /** A reopened run is built and current in the worker; the page switches to it (run `run`). */
@@ -69,6 +77,9 @@ export function saveShareTransferables(event: { type: string }): ArrayBufferView
   const e = event as SaveShareEvent;
   if (e.type === 'file-ready') return [new Uint8Array(e.bytes)];
   if (e.type === 'weights') return [...e.weights.tower, ...e.weights.head].map((w) => w.values);
-  if (e.type === 'restored') return [e.preview.values, e.preview.labels, e.heldOut.values, e.heldOut.labels].filter((v): v is Float32Array | Int32Array => v !== undefined);
+  if (e.type === 'restored')
+    return [e.preview.values, e.preview.labels, e.heldOut.values, e.heldOut.labels].filter(
+      (v): v is Float32Array | Int32Array => v !== undefined,
+    );
   return [];
 }

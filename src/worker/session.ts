@@ -197,22 +197,43 @@ export class TrainingSession {
     try {
       if (command.type === 'restore-run') return await this.restoreRun(command);
       const trainer = this.trainer;
-      if (!trainer || !this.loaded || command.runId !== this.runId) throw new Error('that run is no longer the current one; try again');
+      if (!trainer || !this.loaded || command.runId !== this.runId)
+        throw new Error('that run is no longer the current one; try again');
       switch (command.type) {
         case 'export-model':
         case 'export-embeddings':
         case 'export-pytorch': {
           const { dataset, info } = this.loaded;
           const file =
-            command.type === 'export-model' ? await modelDownload(trainer, dataset, info)
-            : command.type === 'export-embeddings' ? embeddingsDownload(trainer, dataset, info)
-            : pytorchDownload(trainer, dataset, info);
-          const bytes = file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength ? file.bytes.buffer : file.bytes.slice().buffer;
-          this.post({ type: 'file-ready', requestId, run: this.runId, fileName: file.fileName, mimeType: file.mimeType, bytes: bytes as ArrayBuffer });
+            command.type === 'export-model'
+              ? await modelDownload(trainer, dataset, info)
+              : command.type === 'export-embeddings'
+                ? embeddingsDownload(trainer, dataset, info)
+                : pytorchDownload(trainer, dataset, info);
+          const bytes =
+            file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength
+              ? file.bytes.buffer
+              : file.bytes.slice().buffer;
+          this.post({
+            type: 'file-ready',
+            requestId,
+            run: this.runId,
+            fileName: file.fileName,
+            mimeType: file.mimeType,
+            bytes: bytes as ArrayBuffer,
+          });
           return;
         }
         case 'get-weights':
-          this.post({ type: 'weights', requestId, run: this.runId, step: trainer.steps, epoch: trainer.epoch, config: trainer.config, weights: trainer.exportModelWeights() });
+          this.post({
+            type: 'weights',
+            requestId,
+            run: this.runId,
+            step: trainer.steps,
+            epoch: trainer.epoch,
+            config: trainer.config,
+            weights: trainer.exportModelWeights(),
+          });
           return;
         case 'load-model': {
           const source = await loadModelInto(trainer, command.files);
@@ -233,7 +254,8 @@ export class TrainingSession {
    * checked first; only then are the dataset and run replaced (so a file of another model changes nothing).
    */
   private async restoreRun(command: Extract<SaveShareCommand, { type: 'restore-run' }>): Promise<void> {
-    if (command.runId < this.runId) throw new Error('a newer run was started meanwhile; the saved run was not reopened');
+    if (command.runId < this.runId)
+      throw new Error('a newer run was started meanwhile; the saved run was not reopened');
     const data = await loadRestoreDataset(command.dataset, this.host.readAsset, command.config.seed, this.loaded);
     const { dataset } = data;
     const issues = validate(command.config, {
@@ -243,7 +265,8 @@ export class TrainingSession {
       featureShape: dataset.featureShape,
       targetKind: dataset.kind === 'pairs' ? dataset.targetKind : undefined,
     });
-    if (issues.length) throw new Error(`the saved configuration cannot run on this data: ${issues.map((i) => i.message).join('; ')}`);
+    if (issues.length)
+      throw new Error(`the saved configuration cannot run on this data: ${issues.map((i) => i.message).join('; ')}`);
     const trainer = Trainer.init(command.config, dataset);
     try {
       if (command.weights) trainer.importModelWeights(command.weights, command.step, command.source ?? 'the saved run');
@@ -287,14 +310,21 @@ export class TrainingSession {
     try {
       const info = builtinInfo(name);
       const dataset = await loadBuiltinDataset(name, this.host.readAsset, { seed });
-      this.loaded = { dataset, info: describe(dataset, name, info.title, info.description), preview: previewOf(dataset) };
+      this.loaded = {
+        dataset,
+        info: describe(dataset, name, info.title, info.description),
+        preview: previewOf(dataset),
+      };
       this.post({ type: 'dataset-loaded', requestId, info: this.loaded.info, preview: this.loaded.preview });
     } catch (error) {
       this.post({ type: 'dataset-error', requestId, message: messageOf(error) });
     }
   }
 
-  private async loadUploadFiles(requestId: number, files: { name: string; bytes: ArrayBuffer; className?: string }[]): Promise<void> {
+  private async loadUploadFiles(
+    requestId: number,
+    files: { name: string; bytes: ArrayBuffer; className?: string }[],
+  ): Promise<void> {
     try {
       const { dataset, summary } = await loadUpload(
         files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes), className: f.className })),
@@ -303,7 +333,13 @@ export class TrainingSession {
       const fileNames = files.map((f) => f.name).join(', ');
       // Many files (a folder of class folders) get a short name; the title still lists them.
       const uploadName = files.length === 1 ? files[0].name : files.length <= 3 ? fileNames : `${files.length} images`;
-      const info = describe(dataset, `upload:${uploadName}`, files.length <= 3 ? fileNames : uploadName, dataset.description, summary);
+      const info = describe(
+        dataset,
+        `upload:${uploadName}`,
+        files.length <= 3 ? fileNames : uploadName,
+        dataset.description,
+        summary,
+      );
       this.pendingUpload = { dataset, info, preview: previewOf(dataset) };
       this.post({ type: 'upload-parsed', requestId, info, preview: previewOf(dataset) });
     } catch (error) {
@@ -324,12 +360,25 @@ export class TrainingSession {
   private async configure(runId: number, config: Config): Promise<void> {
     if (runId < this.runId) return;
     if (!this.loaded) {
-      this.post({ type: 'config-error', runId, issues: [{ path: 'data.dataset', message: 'no dataset is loaded yet; load one first' }] });
+      this.post({
+        type: 'config-error',
+        runId,
+        issues: [{ path: 'data.dataset', message: 'no dataset is loaded yet; load one first' }],
+      });
       return;
     }
     const { dataset, info } = this.loaded;
     if (config.data.dataset !== info.name) {
-      this.post({ type: 'config-error', runId, issues: [{ path: 'data.dataset', message: `data.dataset is "${config.data.dataset}" but the loaded dataset is "${info.name}"` }] });
+      this.post({
+        type: 'config-error',
+        runId,
+        issues: [
+          {
+            path: 'data.dataset',
+            message: `data.dataset is "${config.data.dataset}" but the loaded dataset is "${info.name}"`,
+          },
+        ],
+      });
       return;
     }
     const issues = validate(config, {
@@ -357,7 +406,12 @@ export class TrainingSession {
     this.checkpoint = null;
     this.pendingPoints = [];
     this.lastMetricsStep = 0;
-    this.post({ type: 'configured', runId, variableCount: trainer.variableCount, heldOut: heldOutPreview(trainer, dataset) });
+    this.post({
+      type: 'configured',
+      runId,
+      variableCount: trainer.variableCount,
+      heldOut: heldOutPreview(trainer, dataset),
+    });
     this.setState('ready');
     this.takeCheckpoint();
     this.refresh();
@@ -388,7 +442,8 @@ export class TrainingSession {
       trainer.importModelWeights(this.checkpoint.weights, this.checkpoint.step, 'the checkpoint');
       this.trainer = trainer;
       if (lostAt !== null) {
-        reason = `The WebGL context was lost; continuing on ${choice.backend.toUpperCase()} from step ${this.checkpoint.step}` +
+        reason =
+          `The WebGL context was lost; continuing on ${choice.backend.toUpperCase()} from step ${this.checkpoint.step}` +
           (choice.reason ? ` (${choice.reason})` : '');
       }
     }
@@ -498,8 +553,10 @@ export class TrainingSession {
     this.flushProgress();
     const reason = trainer.stopReason!;
     const c = trainer.config;
-    const suggestion = `lower the learning rate (now ${c.optimizer.learningRate})` +
-      (c.model.l2Normalize ? '' : ' or turn on L2 normalisation') + ', then press Reset';
+    const suggestion =
+      `lower the learning rate (now ${c.optimizer.learningRate})` +
+      (c.model.l2Normalize ? '' : ' or turn on L2 normalisation') +
+      ', then press Reset';
     this.post({ type: 'halted', runId: this.runId, step: reason.step, reason: reason.message, suggestion });
     this.setState('stopped');
   }
@@ -510,7 +567,8 @@ export class TrainingSession {
     const now = this.host.now();
     if (now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) this.flushProgress();
     const every = trainer.config.training.evalEvery;
-    if (every > 0 && trainer.steps - this.lastMetricsStep >= every && now - this.lastMetricsAt >= METRICS_INTERVAL_MS) this.postMetrics();
+    if (every > 0 && trainer.steps - this.lastMetricsStep >= every && now - this.lastMetricsAt >= METRICS_INTERVAL_MS)
+      this.postMetrics();
     if (now - this.lastSnapshotAt >= SNAPSHOT_INTERVAL_MS) this.postSnapshot();
     if (now - this.lastCheckpointAt >= CHECKPOINT_INTERVAL_MS) this.takeCheckpoint();
   }
@@ -554,7 +612,12 @@ export class TrainingSession {
     if (m?.collapse.collapsed && m.collapse.message) metrics.collapseWarning = m.collapse.message;
     this.lastMetricsAt = this.host.now();
     this.lastMetricsStep = trainer.steps;
-    this.post({ type: 'metrics', runId: this.runId, metrics, pairDistances: pairDistancesOf(evaluation.step, m, trainer.config) });
+    this.post({
+      type: 'metrics',
+      runId: this.runId,
+      metrics,
+      pairDistances: pairDistancesOf(evaluation.step, m, trainer.config),
+    });
   }
 
   private postSnapshot(): void {
@@ -569,7 +632,12 @@ export class TrainingSession {
       coordinates: s.coordinates,
       labels: s.labels,
       batch: s.batch
-        ? { coordinates: s.batch.coordinates, labels: s.batch.labels, triplets: tripletsWithRunLoss(s.batch.triplets, trainer.config), ...snapshotBatchTeach(s.batch, trainer.config) }
+        ? {
+            coordinates: s.batch.coordinates,
+            labels: s.batch.labels,
+            triplets: tripletsWithRunLoss(s.batch.triplets, trainer.config),
+            ...snapshotBatchTeach(s.batch, trainer.config),
+          }
         : null,
     });
   }
@@ -586,7 +654,13 @@ export class TrainingSession {
   }
 
   private postState(): void {
-    this.post({ type: 'state', runId: this.runId, state: this.state, step: this.trainer?.steps ?? 0, epoch: this.trainer?.epoch ?? 0 });
+    this.post({
+      type: 'state',
+      runId: this.runId,
+      state: this.state,
+      step: this.trainer?.steps ?? 0,
+      epoch: this.trainer?.epoch ?? 0,
+    });
   }
 
   private reportError(error: unknown): void {
@@ -625,8 +699,15 @@ function messageOf(error: unknown): string {
 }
 
 /** What the UI shows about a dataset (no features). */
-export function describe(dataset: Dataset, name: string, title: string, description: string, upload?: UploadSummary): DatasetInfo {
-  const classNames = dataset.kind === 'labelled' ? dataset.classNames : dataset.targetKind === 'binary' ? ['different', 'similar'] : [];
+export function describe(
+  dataset: Dataset,
+  name: string,
+  title: string,
+  description: string,
+  upload?: UploadSummary,
+): DatasetInfo {
+  const classNames =
+    dataset.kind === 'labelled' ? dataset.classNames : dataset.targetKind === 'binary' ? ['different', 'similar'] : [];
   return {
     name,
     title,
@@ -647,9 +728,22 @@ function previewKind(dataset: Dataset): SamplePreview['kind'] {
 }
 
 /** Builds a preview from sample indices of a flat feature array. */
-function previewFrom(kind: SamplePreview['kind'], shape: number[], features: Float32Array, indices: number[], labels: Int32Array, texts?: string[], columns?: string[]): SamplePreview {
+function previewFrom(
+  kind: SamplePreview['kind'],
+  shape: number[],
+  features: Float32Array,
+  indices: number[],
+  labels: Int32Array,
+  texts?: string[],
+  columns?: string[],
+): SamplePreview {
   const size = featureSize(shape);
-  const preview: SamplePreview = { kind, shape: [...shape], count: indices.length, labels: Int32Array.from(indices, (i) => labels[i]) };
+  const preview: SamplePreview = {
+    kind,
+    shape: [...shape],
+    count: indices.length,
+    labels: Int32Array.from(indices, (i) => labels[i]),
+  };
   if (kind === 'text' && texts) preview.texts = indices.map((i) => texts[i] ?? '');
   else {
     const values = new Float32Array(indices.length * size);
@@ -665,15 +759,35 @@ export function previewOf(dataset: Dataset): SamplePreview {
   if (dataset.kind === 'pairs') {
     const n = Math.min(PREVIEW_SAMPLES, dataset.numPairs);
     const labels = Int32Array.from(dataset.targets, (t) => (t > 0.5 ? 1 : 0));
-    return previewFrom(previewKind(dataset), dataset.featureShape, dataset.a, Array.from({ length: n }, (_, i) => i), labels, dataset.textsA);
+    return previewFrom(
+      previewKind(dataset),
+      dataset.featureShape,
+      dataset.a,
+      Array.from({ length: n }, (_, i) => i),
+      labels,
+      dataset.textsA,
+    );
   }
   const byClass: number[][] = dataset.classNames.map(() => []);
   for (let i = 0; i < dataset.numSamples; i++) byClass[dataset.labels[i]]?.push(i);
   const picked: number[] = [];
-  for (let round = 0; picked.length < Math.min(PREVIEW_SAMPLES, dataset.numSamples) && round < dataset.numSamples; round++) {
-    for (const members of byClass) if (round < members.length && picked.length < PREVIEW_SAMPLES) picked.push(members[round]);
+  for (
+    let round = 0;
+    picked.length < Math.min(PREVIEW_SAMPLES, dataset.numSamples) && round < dataset.numSamples;
+    round++
+  ) {
+    for (const members of byClass)
+      if (round < members.length && picked.length < PREVIEW_SAMPLES) picked.push(members[round]);
   }
-  return previewFrom(previewKind(dataset), dataset.featureShape, dataset.features, picked, dataset.labels, dataset.texts, dataset.featureNames);
+  return previewFrom(
+    previewKind(dataset),
+    dataset.featureShape,
+    dataset.features,
+    picked,
+    dataset.labels,
+    dataset.texts,
+    dataset.featureNames,
+  );
 }
 
 /** The run's held-out samples in snapshot order (for hover). */

@@ -46,7 +46,11 @@ export function rulesOf(config: Config): TripletRules {
 }
 
 /** The pair distances of an evaluation's metrics (fresh arrays, safe to transfer), or undefined without metrics. */
-export function pairDistancesOf(step: number, metrics: Metrics | null, config: Config): PairDistancesMessage | undefined {
+export function pairDistancesOf(
+  step: number,
+  metrics: Metrics | null,
+  config: Config,
+): PairDistancesMessage | undefined {
   if (!metrics) return undefined;
   const o = config.objective;
   return {
@@ -64,20 +68,34 @@ export function pairDistancesOf(step: number, metrics: Metrics | null, config: C
  * mining rules. `batch.labels` has one entry per anchor row; split-input batches hold 2n coordinates (halves a,
  * then halves b), so their candidates start at n.
  */
-export function snapshotBatchTeach(batch: { labels: Int32Array; sampleIndices: Int32Array; coordinates: Float32Array }, config: Config): SnapshotBatchTeach {
+export function snapshotBatchTeach(
+  batch: { labels: Int32Array; sampleIndices: Int32Array; coordinates: Float32Array },
+  config: Config,
+): SnapshotBatchTeach {
   const rows = batch.coordinates.length / 2;
   const split = config.data.splitInput && rows === 2 * batch.labels.length;
-  return { sampleIndices: batch.sampleIndices.slice(), candidateOffset: split ? batch.labels.length : 0, rules: rulesOf(config) };
+  return {
+    sampleIndices: batch.sampleIndices.slice(),
+    candidateOffset: split ? batch.labels.length : 0,
+    rules: rulesOf(config),
+  };
 }
 
 /** The batch's triplets with each loss as the run's triplet loss computes it (soft margin included). */
-export function tripletsWithRunLoss<T extends { dAP: number; dAN: number; loss: number }>(triplets: readonly T[], config: Config): T[] {
+export function tripletsWithRunLoss<T extends { dAP: number; dAN: number; loss: number }>(
+  triplets: readonly T[],
+  config: Config,
+): T[] {
   const rules = rulesOf(config);
   return triplets.map((t) => ({ ...t, loss: tripletLossOf(t.dAP, t.dAN, rules) ?? t.loss }));
 }
 
 /** Buffers of the teach fields to transfer with an event. */
-export function teachTransferables(event: { type: string; batch?: SnapshotBatchTeach | null; pairDistances?: PairDistancesMessage }): ArrayBufferView[] {
+export function teachTransferables(event: {
+  type: string;
+  batch?: SnapshotBatchTeach | null;
+  pairDistances?: PairDistancesMessage;
+}): ArrayBufferView[] {
   const out: ArrayBufferView[] = [];
   if (event.batch?.sampleIndices) out.push(event.batch.sampleIndices);
   if (event.pairDistances) out.push(event.pairDistances.positive, event.pairDistances.negative);

@@ -23,7 +23,9 @@ function sources(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]);
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2],
+  );
 }
 
 describe('module boundaries', () => {
@@ -31,7 +33,11 @@ describe('module boundaries', () => {
     const offenders: string[] = [];
     for (const file of sources('src/core')) {
       for (const spec of imports(file)) {
-        if (/\/(ui|worker|cli)\//.test(spec) || /^(react|react-dom|recharts)/.test(spec) || /^node:|^(fs|path|os|child_process)$/.test(spec)) {
+        if (
+          /\/(ui|worker|cli)\//.test(spec) ||
+          /^(react|react-dom|recharts)/.test(spec) ||
+          /^node:|^(fs|path|os|child_process)$/.test(spec)
+        ) {
           offenders.push(`${relative(root, file)} → ${spec}`);
         }
       }
@@ -40,7 +46,9 @@ describe('module boundaries', () => {
   });
 
   it('src/core never calls Math.random (one seeded generator is passed in)', () => {
-    const offenders = sources('src/core').filter((f) => /Math\.random\s*\(/.test(readFileSync(f, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')));
+    const offenders = sources('src/core').filter((f) =>
+      /Math\.random\s*\(/.test(readFileSync(f, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')),
+    );
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 
@@ -57,7 +65,13 @@ describe('module boundaries', () => {
         if (spec.startsWith('@tensorflow/')) offenders.push(`${via} → ${relative(root, file)} → ${spec}`);
         if (spec.startsWith('.') && !spec.includes('/worker/') && !spec.endsWith('?worker') && !spec.endsWith('.css')) {
           const base = join(file, '..', spec);
-          const target = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((p) => { try { return statSync(p).isFile(); } catch { return false; } });
+          const target = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((p) => {
+            try {
+              return statSync(p).isFile();
+            } catch {
+              return false;
+            }
+          });
           if (target) visit(target, via);
         }
       }

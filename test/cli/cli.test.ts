@@ -9,9 +9,15 @@ const exec = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
-async function cli(script: 'train' | 'evaluate', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  script: 'train' | 'evaluate',
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(tsx, [join(root, 'src', 'cli', `${script}.ts`), ...args], { cwd: root, timeout: 120_000 });
+    const { stdout, stderr } = await exec(tsx, [join(root, 'src', 'cli', `${script}.ts`), ...args], {
+      cwd: root,
+      timeout: 120_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -21,7 +27,24 @@ async function cli(script: 'train' | 'evaluate', args: string[]): Promise<{ code
 
 describe('npm run train', () => {
   it('trains and prints one JSON summary as the last stdout line', async () => {
-    const { code, stdout, stderr } = await cli('train', ['--dataset', 'digits', '--steps', '30', '--eval-every', '10', '--hidden', '32', '--embedding-dim', '16', '--batch', '40', '--classes', '10', '--seed', '3']);
+    const { code, stdout, stderr } = await cli('train', [
+      '--dataset',
+      'digits',
+      '--steps',
+      '30',
+      '--eval-every',
+      '10',
+      '--hidden',
+      '32',
+      '--embedding-dim',
+      '16',
+      '--batch',
+      '40',
+      '--classes',
+      '10',
+      '--seed',
+      '3',
+    ]);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     const summary = JSON.parse(lines[lines.length - 1]);
@@ -39,7 +62,22 @@ describe('npm run train', () => {
     const rows = ['x,y,label'];
     for (let i = 0; i < 60; i++) rows.push(`${(i % 3) * 5 + (i % 7) * 0.1},${(i % 3) * -4 + (i % 5) * 0.1},c${i % 3}`);
     writeFileSync(join(dir, 'points.csv'), rows.join('\n'));
-    const { code, stdout } = await cli('train', ['--data', join(dir, 'points.csv'), '--steps', '5', '--classes', '3', '--batch', '12', '--hidden', '8', '--embedding-dim', '2', '--backend', 'cpu']);
+    const { code, stdout } = await cli('train', [
+      '--data',
+      join(dir, 'points.csv'),
+      '--steps',
+      '5',
+      '--classes',
+      '3',
+      '--batch',
+      '12',
+      '--hidden',
+      '8',
+      '--embedding-dim',
+      '2',
+      '--backend',
+      'cpu',
+    ]);
     expect(code).toBe(0);
     const summary = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(summary.dataset).toMatch(/points/);
@@ -74,9 +112,14 @@ describe('npm run evaluate', () => {
       vectors.push([c * 10 + i * 0.01, c * -10, 1].join('\t'));
       meta.push(`${c ? 'cat' : 'dog'}\t${i}`);
     }
-    writeFileSync(join(dir, 'vectors.tsv'), vectors.join('\n') + '\n');
-    writeFileSync(join(dir, 'metadata.tsv'), meta.join('\n') + '\n');
-    const { code, stdout } = await cli('evaluate', ['--vectors', join(dir, 'vectors.tsv'), '--metadata', join(dir, 'metadata.tsv')]);
+    writeFileSync(join(dir, 'vectors.tsv'), `${vectors.join('\n')}\n`);
+    writeFileSync(join(dir, 'metadata.tsv'), `${meta.join('\n')}\n`);
+    const { code, stdout } = await cli('evaluate', [
+      '--vectors',
+      join(dir, 'vectors.tsv'),
+      '--metadata',
+      join(dir, 'metadata.tsv'),
+    ]);
     expect(code).toBe(0);
     const out = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(out.metrics.precisionAt1).toBe(1);

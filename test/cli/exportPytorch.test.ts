@@ -20,8 +20,29 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('npm run export-pytorch', () => {
   it('writes the script, the config and the dataset files of the experiment the flags describe', async () => {
     const out = join(work, 'iris');
-    const summary = await runExportPytorch(['--dataset', 'iris', '--loss', 'contrastive', '--miner', 'batch-hard', '--steps', '120', '--seed', '4', '--out', out]);
-    expect(readdirSync(out).sort()).toEqual(['config.json', 'dataset.json', 'test_x.npy', 'test_y.npy', 'train.py', 'train_x.npy', 'train_y.npy']);
+    const summary = await runExportPytorch([
+      '--dataset',
+      'iris',
+      '--loss',
+      'contrastive',
+      '--miner',
+      'batch-hard',
+      '--steps',
+      '120',
+      '--seed',
+      '4',
+      '--out',
+      out,
+    ]);
+    expect(readdirSync(out).sort()).toEqual([
+      'config.json',
+      'dataset.json',
+      'test_x.npy',
+      'test_y.npy',
+      'train.py',
+      'train_x.npy',
+      'train_y.npy',
+    ]);
     expect(summary.command).toBe(`python3 ${join(out, 'train.py')}`);
     // Dataset suggestions first (iris: MLP [16] → 8, P×K 24 over 3 classes), then the flags.
     expect(summary.config.model.mlp.hiddenUnits).toEqual([16]);
@@ -34,7 +55,13 @@ describe('npm run export-pytorch', () => {
     expect(script).toContain('"miner": "batch-hard"');
     expect(script).toContain('"steps": 120');
     const manifest = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'siamese-playground-dataset', name: 'iris', featureShape: [4], trainCount: 120, testCount: 30 });
+    expect(manifest).toMatchObject({
+      format: 'siamese-playground-dataset',
+      name: 'iris',
+      featureShape: [4],
+      trainCount: 120,
+      testCount: 30,
+    });
   });
 
   it('ends with a one-line error and exit code 2 on bad input', async () => {
@@ -50,8 +77,14 @@ describe('npm run export-pytorch', () => {
     const missingOut = await run(['--dataset', 'iris']);
     expect(missingOut.code).toBe(2);
     expect(missingOut.stderr).toBe('error: --out is required: the folder to write the script and the data into\n');
-    await expect(runExportPytorch(['--dataset', 'nope', '--out', join(work, 'x')])).rejects.toThrow(/unknown built-in dataset "nope"/);
-    await expect(runExportPytorch(['--dataset', 'iris', '--tower', 'cnn', '--out', join(work, 'y')])).rejects.toThrow(/model.tower|CNN tower needs images/);
-    await expect(runExportPytorch(['--dataset', 'iris', '--mining', 'offline', '--out', join(work, 'z')])).rejects.toMatchObject({ name: 'PytorchExportError', option: 'mining.mode' });
+    await expect(runExportPytorch(['--dataset', 'nope', '--out', join(work, 'x')])).rejects.toThrow(
+      /unknown built-in dataset "nope"/,
+    );
+    await expect(runExportPytorch(['--dataset', 'iris', '--tower', 'cnn', '--out', join(work, 'y')])).rejects.toThrow(
+      /model.tower|CNN tower needs images/,
+    );
+    await expect(
+      runExportPytorch(['--dataset', 'iris', '--mining', 'offline', '--out', join(work, 'z')]),
+    ).rejects.toMatchObject({ name: 'PytorchExportError', option: 'mining.mode' });
   });
 });

@@ -10,7 +10,26 @@ describe('quality parity with a plain PyTorch implementation', () => {
   it('fashion-mnist, MLP, batch-all triplet, margin 0.2, 500 steps, seed 1', async () => {
     const lines: string[] = [];
     const summary = await runTrain(
-      ['--dataset', 'fashion-mnist', '--tower', 'mlp', '--loss', 'triplet', '--miner', 'all', '--distance', 'euclidean', '--margin', '0.2', '--steps', '500', '--seed', '1', '--eval-every', '0'],
+      [
+        '--dataset',
+        'fashion-mnist',
+        '--tower',
+        'mlp',
+        '--loss',
+        'triplet',
+        '--miner',
+        'all',
+        '--distance',
+        'euclidean',
+        '--margin',
+        '0.2',
+        '--steps',
+        '500',
+        '--seed',
+        '1',
+        '--eval-every',
+        '0',
+      ],
       (line) => lines.push(line),
     );
     expect(summary.steps).toBe(500);

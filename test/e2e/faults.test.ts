@@ -50,7 +50,11 @@ describe('faults', () => {
     // The run went on from its last weights (a checkpoint at most seconds old), not from the start.
     expect(switched.step).toBeGreaterThanOrEqual(reached.step);
     const note = page.getByLabel('Backend note');
-    await expect.poll(async () => ((await note.count()) > 0 ? ((await note.textContent()) ?? '').trim() : ''), { timeout: 10_000 }).not.toBe('');
+    await expect
+      .poll(async () => ((await note.count()) > 0 ? ((await note.textContent()) ?? '').trim() : ''), {
+        timeout: 10_000,
+      })
+      .not.toBe('');
 
     await waitForStep(page, switched.step + 15, 60_000);
     const after = await statusOf(page);
@@ -73,11 +77,18 @@ describe('faults', () => {
     // Pausing a trained run autosaves it; wait until the save of this step is confirmed.
     const paused = (await statusOf(page)).step;
     const autosaved = page.locator('[data-autosave-step]');
-    await expect.poll(async () => Number((await autosaved.count()) > 0 ? await autosaved.getAttribute('data-autosave-step') : -1), { timeout: 30_000 }).toBe(paused);
+    await expect
+      .poll(
+        async () => Number((await autosaved.count()) > 0 ? await autosaved.getAttribute('data-autosave-step') : -1),
+        { timeout: 30_000 },
+      )
+      .toBe(paused);
 
     await page.getByRole('button', { name: 'Crash worker' }).click();
     const note = page.getByLabel('Backend note');
-    await expect.poll(async () => ((await note.count()) > 0 ? ((await note.textContent()) ?? '') : ''), { timeout: 30_000 }).toMatch(/crashed and was restarted/);
+    await expect
+      .poll(async () => ((await note.count()) > 0 ? ((await note.textContent()) ?? '') : ''), { timeout: 30_000 })
+      .toMatch(/crashed and was restarted/);
     // The restarted worker reopens the autosaved run: same step, same dataset, and training goes on from there.
     await expect.poll(async () => (await statusOf(page)).step, { timeout: 60_000 }).toBe(paused);
     await expect.poll(async () => (await statusOf(page)).state, { timeout: 30_000 }).toMatch(/^(paused|ready)$/);

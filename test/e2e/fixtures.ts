@@ -24,17 +24,20 @@ export function gaussianCsv(name: string, classes = 3, rowsPerClass = 40, seed =
     const angle = (2 * Math.PI * c) / classes;
     const [cx, cy] = [4 * Math.cos(angle), 4 * Math.sin(angle)];
     for (let i = 0; i < rowsPerClass; i++) {
-      lines.push(`${(cx + rng.normal() * 0.5).toFixed(4)},${(cy + rng.normal() * 0.5).toFixed(4)},${(c + rng.normal() * 0.3).toFixed(4)},class-${c}`);
+      lines.push(
+        `${(cx + rng.normal() * 0.5).toFixed(4)},${(cy + rng.normal() * 0.5).toFixed(4)},${(c + rng.normal() * 0.3).toFixed(4)},class-${c}`,
+      );
     }
   }
-  return { name, mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n', 'utf8') };
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8') };
 }
 
 /** A CSV whose line `raggedLine` (1-based, header = 1) has one field too few. */
 export function raggedCsv(name: string, raggedLine = 5): UploadFile {
   const lines = ['a,b,label'];
-  for (let i = 2; i <= 12; i++) lines.push(i === raggedLine ? `${i}.5,cat` : `${i}.5,${i}.25,${i % 2 === 0 ? 'cat' : 'dog'}`);
-  return { name, mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n', 'utf8') };
+  for (let i = 2; i <= 12; i++)
+    lines.push(i === raggedLine ? `${i}.5,cat` : `${i}.5,${i}.25,${i % 2 === 0 ? 'cat' : 'dog'}`);
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8') };
 }
 
 /**
@@ -42,7 +45,11 @@ export function raggedCsv(name: string, raggedLine = 5): UploadFile {
  * different directions) plus seeded noise, so the classes are learnable.
  */
 export function imageZip(name: string, classes = 3, perClass = 12, seed = 11): UploadFile {
-  return { name, mimeType: 'application/zip', buffer: Buffer.from(zipSync(shapeImages(classes, perClass, seed), { level: 0 })) };
+  return {
+    name,
+    mimeType: 'application/zip',
+    buffer: Buffer.from(zipSync(shapeImages(classes, perClass, seed), { level: 0 })),
+  };
 }
 
 /**
@@ -73,7 +80,13 @@ function shapeImages(classes: number, perClass: number, seed: number): Record<st
           pixels[y * size + x] = Math.max(0, Math.min(255, Math.round(value)));
         }
       }
-      entries[`shapes/class-${c}/${i}.png`] = encodePng({ width: size, height: size, data: pixels, channels: 1, depth: 8 });
+      entries[`shapes/class-${c}/${i}.png`] = encodePng({
+        width: size,
+        height: size,
+        data: pixels,
+        channels: 1,
+        depth: 8,
+      });
     }
   }
   return entries;

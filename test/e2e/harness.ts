@@ -65,7 +65,9 @@ export function usePlayground(): Playground {
       if (!isLocalUrl(request.url(), baseUrl)) note(`request left localhost: ${request.method()} ${request.url()}`);
     });
     context.on('weberror', (error) => note(`uncaught error: ${error.error().message}`));
-    await context.route('**/*', (route) => (isLocalUrl(route.request().url(), baseUrl) ? route.fallback() : route.abort('blockedbyclient')));
+    await context.route('**/*', (route) =>
+      isLocalUrl(route.request().url(), baseUrl) ? route.fallback() : route.abort('blockedbyclient'),
+    );
   });
 
   afterAll(async () => {
@@ -106,7 +108,11 @@ export function usePlayground(): Playground {
     async open(query = '') {
       await this.page.goto(`${baseUrl}/${query}`);
       await expect
-        .poll(() => statusOf(this.page).then((s) => `${s.state} (${s.text})`), { timeout: 60_000, interval: 200, message: 'the app becomes ready' })
+        .poll(() => statusOf(this.page).then((s) => `${s.state} (${s.text})`), {
+          timeout: 60_000,
+          interval: 200,
+          message: 'the app becomes ready',
+        })
         .toMatch(/^ready /);
     },
   };

@@ -24,17 +24,55 @@ interface Embeddings {
 /** The held-out embeddings of the page's current step, through the ?debug=1 hook. */
 async function fetchEmbeddings(page: Page, step: number): Promise<Embeddings> {
   await page.getByRole('button', { name: 'Fetch embeddings (debug)' }).click();
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __siameseInspect?: { embeddings?: { step: number } | null } }).__siameseInspect?.embeddings?.step ?? -1), { timeout: 20_000 }).toBe(step);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          () =>
+            (window as unknown as { __siameseInspect?: { embeddings?: { step: number } | null } }).__siameseInspect
+              ?.embeddings?.step ?? -1,
+        ),
+      { timeout: 20_000 },
+    )
+    .toBe(step);
   return page.evaluate(() => {
-    const e = (window as unknown as { __siameseInspect: { embeddings: { step: number; n: number; dim: number; values: Float32Array; labels: Int32Array; distance: string } } }).__siameseInspect.embeddings;
-    return { step: e.step, n: e.n, dim: e.dim, values: Array.from(e.values), labels: Array.from(e.labels), distance: e.distance } as Embeddings;
+    const e = (
+      window as unknown as {
+        __siameseInspect: {
+          embeddings: {
+            step: number;
+            n: number;
+            dim: number;
+            values: Float32Array;
+            labels: Int32Array;
+            distance: string;
+          };
+        };
+      }
+    ).__siameseInspect.embeddings;
+    return {
+      step: e.step,
+      n: e.n,
+      dim: e.dim,
+      values: Array.from(e.values),
+      labels: Array.from(e.labels),
+      distance: e.distance,
+    } as Embeddings;
   });
 }
 
 /** The true k nearest of `query` among the embeddings (full sort, ties by index), leaving out `exclude`. */
-function trueNearest(e: Embeddings, query: ArrayLike<number>, k: number, exclude?: number): { index: number; distance: number }[] {
+function trueNearest(
+  e: Embeddings,
+  query: ArrayLike<number>,
+  k: number,
+  exclude?: number,
+): { index: number; distance: number }[] {
   const rows = Float32Array.from(e.values);
-  return Array.from({ length: e.n }, (_, i) => ({ index: i, distance: distanceJs(e.distance, query, rows.subarray(i * e.dim, (i + 1) * e.dim)) }))
+  return Array.from({ length: e.n }, (_, i) => ({
+    index: i,
+    distance: distanceJs(e.distance, query, rows.subarray(i * e.dim, (i + 1) * e.dim)),
+  }))
     .filter((c) => c.index !== exclude)
     .sort((a, b) => a.distance - b.distance || a.index - b.index)
     .slice(0, k);
@@ -43,7 +81,10 @@ function trueNearest(e: Embeddings, query: ArrayLike<number>, k: number, exclude
 /** The rows of a neighbour list: point number and distance as the page lists them. */
 async function listed(page: Page, listLabel: string): Promise<{ index: number; distance: number }[]> {
   return page.getByRole('list', { name: listLabel }).evaluate((ol) =>
-    [...ol.querySelectorAll('li')].map((li) => ({ index: Number(li.getAttribute('data-index')), distance: Number(li.getAttribute('data-distance')) })),
+    [...ol.querySelectorAll('li')].map((li) => ({
+      index: Number(li.getAttribute('data-index')),
+      distance: Number(li.getAttribute('data-distance')),
+    })),
   );
 }
 
@@ -113,7 +154,9 @@ describe('neighbours, comparison and query by example', () => {
     // Ten neighbours.
     await panel.getByLabel('Neighbours to list').selectOption('10');
     await expect.poll(async () => (await listed(page, 'Neighbour list')).length, { timeout: 20_000 }).toBe(10);
-    expect((await listed(page, 'Neighbour list')).map((r) => r.index)).toEqual(trueNearest(embeddings, query, 10, selected).map((r) => r.index));
+    expect((await listed(page, 'Neighbour list')).map((r) => r.index)).toEqual(
+      trueNearest(embeddings, query, 10, selected).map((r) => r.index),
+    );
 
     // Compare with the 10th neighbour: the distance is the embedding distance; the verdict follows the threshold.
     const b = expected5[4].index;
@@ -124,18 +167,31 @@ describe('neighbours, comparison and query by example', () => {
     const threshold = Number(await verdict.getAttribute('data-threshold'));
     expect(d).toBeCloseTo(expected5[4].distance, 4);
     expect(await verdict.getAttribute('data-verdict')).toBe(d <= threshold ? 'same' : 'different');
-    await expect(verdict.textContent()).resolves.toMatch(/threshold [\d.]+ \(best of the last evaluation\) → (same|different)/);
+    await expect(verdict.textContent()).resolves.toMatch(
+      /threshold [\d.]+ \(best of the last evaluation\) → (same|different)/,
+    );
 
     // Draw a stroke: the drawing is embedded and its listed neighbours are the true nearest of its embedding.
     const pad = (await page.getByRole('img', { name: 'Draw a sample' }).boundingBox())!;
     await page.mouse.move(pad.x + pad.width * 0.3, pad.y + pad.height * 0.2);
     await page.mouse.down();
-    for (let t = 0; t <= 10; t++) await page.mouse.move(pad.x + pad.width * (0.3 + 0.04 * t), pad.y + pad.height * (0.2 + 0.06 * t));
+    for (let t = 0; t <= 10; t++)
+      await page.mouse.move(pad.x + pad.width * (0.3 + 0.04 * t), pad.y + pad.height * (0.2 + 0.06 * t));
     await page.mouse.up();
     const queryList = page.getByRole('list', { name: 'Query neighbours' });
-    await expect.poll(async () => (await queryList.count()) > 0 && (await listed(page, 'Query neighbours')).length, { timeout: 20_000 }).toBe(10);
+    await expect
+      .poll(async () => (await queryList.count()) > 0 && (await listed(page, 'Query neighbours')).length, {
+        timeout: 20_000,
+      })
+      .toBe(10);
     const q = await page.evaluate(() => {
-      const r = (window as unknown as { __siameseInspect: { query: { step: number; embedding: Float32Array; neighbours: { index: number; distance: number }[] } } }).__siameseInspect.query;
+      const r = (
+        window as unknown as {
+          __siameseInspect: {
+            query: { step: number; embedding: Float32Array; neighbours: { index: number; distance: number }[] };
+          };
+        }
+      ).__siameseInspect.query;
       return { step: r.step, embedding: Array.from(r.embedding), neighbours: r.neighbours };
     });
     expect(q.step).toBe(step);
@@ -207,7 +263,10 @@ describe('compare runs', () => {
     await expect(compare.getByRole('button', { name: 'Keep this run' }).isDisabled()).resolves.toBe(true);
     const first = await stepTimes(page, 3);
     await compare.getByRole('button', { name: 'Keep this run' }).click();
-    const margin = await page.getByRole('region', { name: 'Model and training' }).getByLabel('Margin', { exact: true }).inputValue();
+    const margin = await page
+      .getByRole('region', { name: 'Model and training' })
+      .getByLabel('Margin', { exact: true })
+      .inputValue();
     expect(margin).not.toBe('0.5');
     await setControl(page, 'Margin', '0.5');
     await playground.page.waitForTimeout(300);
@@ -218,14 +277,25 @@ describe('compare runs', () => {
 
     const table = compare.getByRole('table', { name: 'Final metrics' });
     const rows = await table.locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => ({ name: tr.querySelector('th')?.textContent ?? '', steps: Number(tr.querySelector('[data-metric="steps"]')?.textContent), mapAtR: tr.querySelector('[data-metric="mapAtR"]')?.textContent ?? '' })),
+      trs.map((tr) => ({
+        name: tr.querySelector('th')?.textContent ?? '',
+        steps: Number(tr.querySelector('[data-metric="steps"]')?.textContent),
+        mapAtR: tr.querySelector('[data-metric="mapAtR"]')?.textContent ?? '',
+      })),
     );
-    expect(rows.map((r) => [r.name, r.steps])).toEqual([['Run 1', first], ['Run 2', second]]);
+    expect(rows.map((r) => [r.name, r.steps])).toEqual([
+      ['Run 1', first],
+      ['Run 2', second],
+    ]);
     for (const r of rows) expect(r.mapAtR).toMatch(/^\d\.\d{3}$/);
     const diff = compare.getByRole('table', { name: 'Configuration differences' });
-    const diffRows = await diff.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    const diffRows = await diff
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
     expect(diffRows).toEqual([['objective.margin', String(Number(margin)), '0.5']]);
-    await expect(compare.getByRole('figure', { name: 'Compared loss' }).locator('.recharts-legend-item').count()).resolves.toBe(2);
+    await expect(
+      compare.getByRole('figure', { name: 'Compared loss' }).locator('.recharts-legend-item').count(),
+    ).resolves.toBe(2);
 
     await compare.getByRole('button', { name: 'Remove Run 1' }).click();
     await expect(table.locator('tbody tr').count()).resolves.toBe(1);
@@ -263,7 +333,9 @@ describe('projections', () => {
     const umap = await scatterOf(page);
     expect(umap.points).toBe(pca.points);
     expect(umap.pixels).not.toBe(pca.pixels);
-    await expect(status.textContent()).resolves.toMatch(/UMAP of step \d+: \d+ % of each point’s 10 nearest neighbours kept/);
+    await expect(status.textContent()).resolves.toMatch(
+      /UMAP of step \d+: \d+ % of each point’s 10 nearest neighbours kept/,
+    );
     const longest = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
     expect(pauseMs, 'Pause lands quickly while UMAP runs').toBeLessThan(5_000);
     // The layout runs in its own worker, not on the page's thread.

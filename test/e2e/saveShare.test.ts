@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alertTexts, metricsOf, statusOf, usePlayground, waitForState, waitForStep, type MetricsReading } from './harness';
+import {
+  alertTexts,
+  metricsOf,
+  statusOf,
+  usePlayground,
+  waitForState,
+  waitForStep,
+  type MetricsReading,
+} from './harness';
 
 const playground = usePlayground();
 const downloads = mkdtempSync(join(tmpdir(), 'siamese-downloads-'));
@@ -21,7 +29,10 @@ const modelPanel = (page: Page) => page.getByRole('region', { name: 'Model and t
 
 /** Clicks `name` in the Save and share panel and returns the saved download's path. */
 async function download(page: Page, name: string): Promise<{ path: string; file: Download }> {
-  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), panel(page).getByRole('button', { name, exact: true }).click()]);
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    panel(page).getByRole('button', { name, exact: true }).click(),
+  ]);
   const path = join(downloads, file.suggestedFilename());
   await file.saveAs(path);
   return { path, file };
@@ -68,7 +79,9 @@ describe('shareable links', () => {
     const link = panel(page).getByLabel('Shareable link', { exact: true });
     expect(await link.inputValue()).toBe(`${playground.baseUrl}/?dataset=iris&seed=7&margin=0.35&miner=semi-hard`);
     await panel(page).getByLabel('Classroom link', { exact: true }).check();
-    expect(await link.inputValue()).toBe(`${playground.baseUrl}/?dataset=iris&seed=7&margin=0.35&miner=semi-hard&classroom=1`);
+    expect(await link.inputValue()).toBe(
+      `${playground.baseUrl}/?dataset=iris&seed=7&margin=0.35&miner=semi-hard&classroom=1`,
+    );
     // A change in the form changes the link.
     await model.getByLabel('Margin', { exact: true }).fill('0.5');
     await expect.poll(() => link.inputValue()).toContain('margin=0.5');
@@ -98,28 +111,39 @@ describe('autosave', () => {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitForStep(page, 30, 90_000);
     // Saved every few seconds while it trains...
-    const autosaved = () => panel(page).locator('[data-autosave-step]').getAttribute('data-autosave-step').catch(() => null);
+    const autosaved = () =>
+      panel(page)
+        .locator('[data-autosave-step]')
+        .getAttribute('data-autosave-step')
+        .catch(() => null);
     await expect.poll(autosaved, { timeout: 15_000, message: 'an autosave while training' }).not.toBeNull();
     expect((await statusOf(page)).state).toBe('running');
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     const paused = await waitForState(page, 'paused');
     const before = await metricsAt(page, paused.step);
     // ...and when it pauses.
-    await expect.poll(autosaved, { timeout: 30_000, message: 'autosaved at the paused step' }).toBe(String(paused.step));
+    await expect
+      .poll(autosaved, { timeout: 30_000, message: 'autosaved at the paused step' })
+      .toBe(String(paused.step));
 
     await page.reload();
     await expect
-      .poll(async () => {
-        const s = await statusOf(page);
-        return `${s.state} ${s.step}`;
-      }, { timeout: 90_000, interval: 200, message: 'the reloaded page continues the autosaved run' })
+      .poll(
+        async () => {
+          const s = await statusOf(page);
+          return `${s.state} ${s.step}`;
+        },
+        { timeout: 90_000, interval: 200, message: 'the reloaded page continues the autosaved run' },
+      )
       .toBe(`paused ${paused.step}`);
     const after = await metricsAt(page, paused.step);
     // Same weights → the same held-out metrics, to the digit.
     expect(after.values).toEqual(before.values);
     expect(await panel(page).textContent()).toContain('Opened your last run');
     const saved = panel(page).getByRole('list', { name: 'Saved runs' });
-    expect(await saved.getByRole('button', { name: /^Reopen fashion-mnist · triplet \/ all · step \d+/ }).count()).toBeGreaterThan(0);
+    expect(
+      await saved.getByRole('button', { name: /^Reopen fashion-mnist · triplet \/ all · step \d+/ }).count(),
+    ).toBeGreaterThan(0);
 
     // Training goes on from the restored step, and is saved into the same run.
     await page.getByRole('button', { name: 'Step', exact: true }).click();
@@ -132,7 +156,9 @@ describe('autosave', () => {
     const count = await reopenButtons.count();
     const name = (await reopenButtons.first().getAttribute('aria-label'))!.replace(/^Reopen /, '');
     expect(name).toContain(`step ${paused.step + 1}`);
-    await panel(page).getByRole('button', { name: `Delete ${name}`, exact: true }).click();
+    await panel(page)
+      .getByRole('button', { name: `Delete ${name}`, exact: true })
+      .click();
     await expect.poll(() => reopenButtons.count()).toBe(count - 1);
   });
 });
@@ -152,14 +178,20 @@ describe('model and experiment files', () => {
     expect(fresh.values).not.toEqual(trained.values);
 
     await panel(page).getByLabel('Load model', { exact: true }).setInputFiles(model.path);
-    await expect.poll(() => panel(page).textContent(), { timeout: 30_000 }).toContain('Loaded the model siamese-tower-iris-step8.zip');
+    await expect
+      .poll(() => panel(page).textContent(), { timeout: 30_000 })
+      .toContain('Loaded the model siamese-tower-iris-step8.zip');
     // The run's step stays 0; its held-out metrics become those of the exported network.
-    await expect.poll(async () => (await metricsOf(page)).values, { timeout: 30_000, message: 'metrics of the loaded model' }).toEqual(trained.values);
+    await expect
+      .poll(async () => (await metricsOf(page)).values, { timeout: 30_000, message: 'metrics of the loaded model' })
+      .toEqual(trained.values);
     expect((await statusOf(page)).step).toBe(0);
 
     // A truncated zip: a specific alert, and the loaded weights stay.
     const bytes = readFileSync(model.path);
-    await panel(page).getByLabel('Load model', { exact: true }).setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: bytes.subarray(0, 300) });
+    await panel(page)
+      .getByLabel('Load model', { exact: true })
+      .setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: bytes.subarray(0, 300) });
     const alert = panel(page).getByRole('alert');
     await alert.waitFor({ state: 'visible', timeout: 30_000 });
     expect(await alert.textContent()).toMatch(/^broken\.zip (is not a readable zip|holds no model\.json)/);
@@ -174,27 +206,49 @@ describe('model and experiment files', () => {
     const experiment = await download(page, 'Export experiment');
     expect(experiment.file.suggestedFilename()).toBe('experiment-iris-step6.json');
     const doc = JSON.parse(readFileSync(experiment.path, 'utf8'));
-    expect(doc).toMatchObject({ format: 'siamese-playground-experiment', version: 1, seed: 4, step: 6, dataset: { kind: 'builtin', name: 'iris' } });
+    expect(doc).toMatchObject({
+      format: 'siamese-playground-experiment',
+      version: 1,
+      seed: 4,
+      step: 6,
+      dataset: { kind: 'builtin', name: 'iris' },
+    });
 
     await modelPanel(page).getByLabel('Margin', { exact: true }).fill('0.6');
     await waitForState(page, 'ready');
     expect((await statusOf(page)).step).toBe(0);
 
     await panel(page).getByLabel('Import experiment', { exact: true }).setInputFiles(experiment.path);
-    await expect.poll(async () => `${(await statusOf(page)).state} ${(await statusOf(page)).step}`, { timeout: 60_000 }).toBe('paused 6');
+    await expect
+      .poll(async () => `${(await statusOf(page)).state} ${(await statusOf(page)).step}`, { timeout: 60_000 })
+      .toBe('paused 6');
     expect(await modelPanel(page).getByLabel('Margin', { exact: true }).inputValue()).toBe('0.3');
     expect((await metricsAt(page, 6)).values).toEqual(trained.values);
 
     // Truncated JSON and another version: specific alerts; the reopened run stays as it is.
     const text = readFileSync(experiment.path, 'utf8');
     const input = panel(page).getByLabel('Import experiment', { exact: true });
-    await input.setInputFiles({ name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from(text.slice(0, 500)) });
+    await input.setInputFiles({
+      name: 'cut.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(text.slice(0, 500)),
+    });
     const alert = panel(page).getByRole('alert');
-    await expect.poll(() => alert.textContent().catch(() => '')).toBe('cut.json is cut short: its JSON ends before the experiment does (the file is truncated); nothing was changed');
-    await input.setInputFiles({ name: 'future.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...doc, version: 9 })) });
     await expect
       .poll(() => alert.textContent().catch(() => ''))
-      .toBe('future.json was saved by a newer Siamese Playground (experiment format version 9); this app reads version 1 only; nothing was changed');
+      .toBe(
+        'cut.json is cut short: its JSON ends before the experiment does (the file is truncated); nothing was changed',
+      );
+    await input.setInputFiles({
+      name: 'future.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ ...doc, version: 9 })),
+    });
+    await expect
+      .poll(() => alert.textContent().catch(() => ''))
+      .toBe(
+        'future.json was saved by a newer Siamese Playground (experiment format version 9); this app reads version 1 only; nothing was changed',
+      );
     const status = await statusOf(page);
     expect(`${status.state} ${status.step}`).toBe('paused 6');
   });

@@ -59,7 +59,8 @@ async function modelControls(page: Page): Promise<Record<string, string | number
       const label = (control.labels?.[0]?.textContent ?? control.getAttribute('aria-label') ?? '?').trim();
       const key = label in out ? `${label} (again)` : label;
       if (control instanceof HTMLInputElement && control.type === 'checkbox') out[key] = control.checked;
-      else if (control instanceof HTMLInputElement && control.type === 'number') out[key] = control.value === '' ? Number.NaN : Number(control.value);
+      else if (control instanceof HTMLInputElement && control.type === 'number')
+        out[key] = control.value === '' ? Number.NaN : Number(control.value);
       else out[key] = control.value;
     }
     return out;
@@ -69,7 +70,8 @@ async function modelControls(page: Page): Promise<Record<string, string | number
 /** What the panel must show for `config`, for the labels it shows. */
 function expectedControls(shown: Record<string, unknown>, config: Config): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  for (const label of Object.keys(shown)) out[label] = label in CONTROL_VALUE ? CONTROL_VALUE[label](config) : `(no check for "${label}")`;
+  for (const label of Object.keys(shown))
+    out[label] = label in CONTROL_VALUE ? CONTROL_VALUE[label](config) : `(no check for "${label}")`;
   return out;
 }
 
@@ -77,10 +79,13 @@ function expectedControls(shown: Record<string, unknown>, config: Config): Recor
 async function expectLessonShown(page: Page, lesson: Lesson): Promise<void> {
   const expected = lessonConfig(lesson); // the page's backend preference stays `auto`; ?backend= only picks the device
   await expect
-    .poll(async () => {
-      const shown = await modelControls(page);
-      return JSON.stringify(shown) === JSON.stringify(expectedControls(shown, expected));
-    }, { timeout: 60_000, interval: 250, message: `the model panel shows lesson ${lesson.id}` })
+    .poll(
+      async () => {
+        const shown = await modelControls(page);
+        return JSON.stringify(shown) === JSON.stringify(expectedControls(shown, expected));
+      },
+      { timeout: 60_000, interval: 250, message: `the model panel shows lesson ${lesson.id}` },
+    )
     .toBe(true);
   const shown = await modelControls(page);
   expect(shown).toEqual(expectedControls(shown, expected));
@@ -157,7 +162,11 @@ function recompute(pairs: { positive: number[]; negative: number[] }, threshold:
   for (const d of pairs.negative) if (d <= threshold) fp++;
   const fn = pairs.positive.length - tp;
   const tn = pairs.negative.length - fp;
-  return { accuracy: (tp + tn) / (tp + fp + tn + fn), precision: tp + fp > 0 ? tp / (tp + fp) : 0, recall: tp / (tp + fn) };
+  return {
+    accuracy: (tp + tn) / (tp + fp + tn + fn),
+    precision: tp + fp > 0 ? tp / (tp + fp) : 0,
+    recall: tp / (tp + fn),
+  };
 }
 
 describe('lessons', () => {
@@ -171,10 +180,15 @@ describe('lessons', () => {
     // The formula is typeset (KaTeX HTML + MathML for screen readers), with its plain sentence beside it.
     expect(await explanation.locator('.katex math').count()).toBe(1);
     expect(await explanation.textContent()).toContain(first.formulaInWords);
-    expect(await page.getByRole('button', { name: first.title, exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: first.title, exact: true }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
 
     for (const lesson of LESSONS.slice(1)) {
-      await page.getByRole('region', { name: 'Lessons' }).getByRole('button', { name: lesson.title, exact: true }).click();
+      await page
+        .getByRole('region', { name: 'Lessons' })
+        .getByRole('button', { name: lesson.title, exact: true })
+        .click();
       await expectLessonShown(page, lesson);
       expect(await explanation.getAttribute('data-lesson')).toBe(lesson.id);
       expect(await explanation.locator('.katex math').count()).toBe(1);
@@ -183,7 +197,9 @@ describe('lessons', () => {
     // Changing a control is noticed, and the lesson restores its configuration.
     const last = LESSONS[LESSONS.length - 1];
     await page.getByRole('region', { name: 'Model and training' }).getByLabel('Margin', { exact: true }).fill('0.35');
-    await expect.poll(() => explanation.getByRole('button', { name: "Restore the lesson's configuration" }).count()).toBe(1);
+    await expect
+      .poll(() => explanation.getByRole('button', { name: "Restore the lesson's configuration" }).count())
+      .toBe(1);
     await explanation.getByRole('button', { name: "Restore the lesson's configuration" }).click();
     await expectLessonShown(page, last);
   }, 240_000);
@@ -206,7 +222,8 @@ describe('lessons', () => {
     for (const advanced of ['Learning rate', 'Optimizer', 'Batch composition', 'Backend']) {
       expect(await panel.getByLabel(advanced, { exact: true }).isVisible(), advanced).toBe(false);
     }
-    for (const basic of ['Objective', 'Margin', 'Miner', 'Distance']) expect(await panel.getByLabel(basic, { exact: true }).isVisible(), basic).toBe(true);
+    for (const basic of ['Objective', 'Margin', 'Miner', 'Distance'])
+      expect(await panel.getByLabel(basic, { exact: true }).isVisible(), basic).toBe(true);
     const tall = await page.getByLabel('Embedding scatter', { exact: true }).boundingBox();
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
@@ -227,7 +244,9 @@ describe('slow motion', () => {
     const seen = new Set<string>();
     for (let round = 0; round < 3; round++) {
       const step = await stepBatches(page, 1);
-      await expect.poll(() => inspector.locator('table').getAttribute('data-step'), { timeout: 30_000 }).toBe(String(step));
+      await expect
+        .poll(() => inspector.locator('table').getAttribute('data-step'), { timeout: 30_000 })
+        .toBe(String(step));
       const rows = await inspectorRows(page);
       expect(rows.length).toBeGreaterThan(0);
       for (const r of rows) {
@@ -252,7 +271,10 @@ describe('slow motion', () => {
     await expect.poll(async () => (await scatterOf(page)).pixels !== before, { timeout: 5_000 }).toBe(true);
 
     // A semi-hard miner lists only semi-hard triplets, also while training runs at 3 steps/s.
-    await page.getByRole('region', { name: 'Lessons' }).getByRole('button', { name: 'Mining 2: semi-hard triplets', exact: true }).click();
+    await page
+      .getByRole('region', { name: 'Lessons' })
+      .getByRole('button', { name: 'Mining 2: semi-hard triplets', exact: true })
+      .click();
     await expectLessonShown(page, LESSONS.find((l) => l.id === 'mining-semi-hard')!);
     await page.getByLabel('Speed', { exact: true }).selectOption('3');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -261,7 +283,9 @@ describe('slow motion', () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await waitForState(page, 'paused', 10_000);
     const step = (await statusOf(page)).step;
-    await expect.poll(() => inspector.locator('table').getAttribute('data-step'), { timeout: 30_000 }).toBe(String(step));
+    await expect
+      .poll(() => inspector.locator('table').getAttribute('data-step'), { timeout: 30_000 })
+      .toBe(String(step));
     const rows = await inspectorRows(page);
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) {
@@ -289,7 +313,14 @@ describe('margins and thresholds', () => {
     const section = page.getByRole('region', { name: 'Distances and threshold' });
     await expect.poll(async () => Number(await section.getAttribute('data-step')), { timeout: 30_000 }).toBe(step);
 
-    const pairs = await page.evaluate(() => (window as unknown as { __siamese: { teach: { pairDistances: { step: number; positive: number[]; negative: number[] } } } }).__siamese.teach.pairDistances);
+    const pairs = await page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __siamese: { teach: { pairDistances: { step: number; positive: number[]; negative: number[] } } };
+          }
+        ).__siamese.teach.pairDistances,
+    );
     const first = await thresholdReading(page);
     expect(pairs.step).toBe(first.step);
     expect(pairs.positive.length).toBe(first.positives);
@@ -351,7 +382,9 @@ describe('margins and thresholds', () => {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const section = page.getByRole('region', { name: 'Distances and threshold' });
     const inspector = page.getByRole('region', { name: 'Triplet inspector' });
-    await expect.poll(async () => Number(await section.getAttribute('data-step')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await section.getAttribute('data-step')), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await expect.poll(() => inspector.locator('tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     // Event-loop lag on the page: a 50 ms timer that records how late it fires.
     await page.evaluate(() => {
@@ -369,12 +402,22 @@ describe('margins and thresholds', () => {
     for (let k = 1; k <= 4; k++) {
       const started = Date.now();
       await inspector.getByRole('button', { name: `Show triplet ${k} on the scatter`, exact: true }).click();
-      await expect.poll(() => inspector.getByRole('button', { name: `Show triplet ${k} on the scatter`, exact: true }).getAttribute('aria-pressed'), { timeout: 5_000, interval: 20 }).toBe('true');
+      await expect
+        .poll(
+          () =>
+            inspector
+              .getByRole('button', { name: `Show triplet ${k} on the scatter`, exact: true })
+              .getAttribute('aria-pressed'),
+          { timeout: 5_000, interval: 20 },
+        )
+        .toBe('true');
       answers.push(Date.now() - started);
       const value = String(0.1 * k);
       const typedAt = Date.now();
       await page.getByLabel('Threshold value', { exact: true }).fill(value);
-      await expect.poll(async () => (await thresholdReading(page)).threshold, { timeout: 5_000, interval: 20 }).toBe(0.1 * k);
+      await expect
+        .poll(async () => (await thresholdReading(page)).threshold, { timeout: 5_000, interval: 20 })
+        .toBe(0.1 * k);
       answers.push(Date.now() - typedAt);
       await page.waitForTimeout(500);
     }
@@ -386,7 +429,9 @@ describe('margins and thresholds', () => {
     const p95 = sorted[Math.floor(0.95 * sorted.length)];
     const worst = sorted[sorted.length - 1];
     const slowestAnswer = Math.max(...answers);
-    console.log(`teach e2e at 3 steps/s: timer lag over ${lag.length} ticks p95 ${p95.toFixed(0)} ms, worst ${worst.toFixed(0)} ms; answers to clicks/typing ${answers.join(', ')} ms`);
+    console.log(
+      `teach e2e at 3 steps/s: timer lag over ${lag.length} ticks p95 ${p95.toFixed(0)} ms, worst ${worst.toFixed(0)} ms; answers to clicks/typing ${answers.join(', ')} ms`,
+    );
     // Bounds that catch a frozen page (a long synchronous computation per event) yet hold on a loaded 2-core
     // machine; typical figures are in the log line above (issue note: measured under load).
     expect(lag.length).toBeGreaterThan(50);

@@ -4,7 +4,17 @@
  * loop and Step runs exactly one batch.
  */
 import { describe, expect, it } from 'vitest';
-import { mean, metricsOf, scatterOf, setControl, statusOf, usePlayground, waitForState, waitForStep, type MetricsReading } from './harness';
+import {
+  mean,
+  metricsOf,
+  scatterOf,
+  setControl,
+  statusOf,
+  usePlayground,
+  waitForState,
+  waitForStep,
+  type MetricsReading,
+} from './harness';
 
 const playground = usePlayground();
 
@@ -85,11 +95,15 @@ describe.each(PLANS)('default demo on the $backend backend', ({ backend, trainSt
     const laterMetrics = await waitForMetrics(earlyMetrics.step! + metricsGap, 90_000);
     expect(laterMetrics.values.mapAtR!).toBeGreaterThan(earlyMetrics.values.mapAtR! + 0.02);
 
-    await expect.poll(async () => (await scatterOf(page)).snapshotStep ?? -1, { timeout: 30_000 }).toBeGreaterThan(earlyScatter.snapshotStep!);
+    await expect
+      .poll(async () => (await scatterOf(page)).snapshotStep ?? -1, { timeout: 30_000 })
+      .toBeGreaterThan(earlyScatter.snapshotStep!);
     const laterScatter = await scatterOf(page);
     expect(laterScatter.pixels).not.toBe(earlyScatter.pixels);
     // Points and links are painted off the main thread (painter.worker.ts), not by the page's fallback.
-    await expect(page.getByLabel('Embedding scatter', { exact: true }).getAttribute('data-painter')).resolves.toBe('worker');
+    await expect(page.getByLabel('Embedding scatter', { exact: true }).getAttribute('data-painter')).resolves.toBe(
+      'worker',
+    );
 
     const running = await statusOf(page);
     expect(running.backend).toBe(backend);

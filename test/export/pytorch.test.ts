@@ -38,7 +38,13 @@ import type { Dataset, LabelledDataset, PairDataset } from '../../src/core/data/
 import { mahalanobisWhiteningJs, pairwiseDistances, rowwiseDistances } from '../../src/core/distances';
 import { datasetFiles, exportDatasetInfo, type ExportDatasetInfo } from '../../src/core/export/datasetFiles';
 import { pytorchScript, PytorchExportError } from '../../src/core/export/pytorchScript';
-import { binaryCrossEntropyLoss, contrastiveLoss, cosineRegressionLoss, infoNceLoss, tripletLoss } from '../../src/core/losses';
+import {
+  binaryCrossEntropyLoss,
+  contrastiveLoss,
+  cosineRegressionLoss,
+  infoNceLoss,
+  tripletLoss,
+} from '../../src/core/losses';
 import { retrievalMetrics } from '../../src/core/metrics/retrieval';
 import { labelMasks, minePairs, mineTriplets, splitInputMasks, type PairMasks } from '../../src/core/mining';
 import { buildBinaryHead, buildCosineHead, type PairHead } from '../../src/core/model/heads';
@@ -71,7 +77,9 @@ function torchProblem(): string | null {
     return null;
   } catch (error) {
     const e = error as { code?: string; stderr?: Buffer };
-    return e.code === 'ENOENT' ? `${PYTHON} does not exist` : (e.stderr?.toString().trim().split('\n').pop() ?? String(error));
+    return e.code === 'ENOENT'
+      ? `${PYTHON} does not exist`
+      : (e.stderr?.toString().trim().split('\n').pop() ?? String(error));
   }
 }
 
@@ -80,17 +88,31 @@ const torchMissing = torchProblem();
 /** Fails (never skips) when PyTorch is missing, saying how to install it. */
 function requireTorch(): void {
   if (torchMissing) {
-    throw new Error(`these tests need Debian's PyTorch under ${PYTHON}, which is missing (${torchMissing}): run \`apt-get install python3-torch\` (.ci/run installs it when \`${PYTHON} -c 'import torch'\` fails)`);
+    throw new Error(
+      `these tests need Debian's PyTorch under ${PYTHON}, which is missing (${torchMissing}): run \`apt-get install python3-torch\` (.ci/run installs it when \`${PYTHON} -c 'import torch'\` fails)`,
+    );
   }
 }
 
-async function python(args: string[], options: { cwd?: string; timeout?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function python(
+  args: string[],
+  options: { cwd?: string; timeout?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(PYTHON, args, { cwd: options.cwd, timeout: options.timeout ?? 220_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    const { stdout, stderr } = await exec(PYTHON, args, {
+      cwd: options.cwd,
+      timeout: options.timeout ?? 220_000,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(error) };
+    return {
+      code: typeof e.code === 'number' ? e.code : -1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? String(error),
+    };
   }
 }
 
@@ -112,18 +134,34 @@ describe('exported PyTorch script, real PyTorch on the CPU', () => {
     requireTorch();
   });
 
-  it(`agrees with the playground on held-out MAP@R within ${PARITY_TOLERANCE} (Fashion-MNIST default recipe, 300 steps)`, { timeout: 240_000 }, async () => {
+  it(`agrees with the playground on held-out MAP@R within ${PARITY_TOLERANCE} (Fashion-MNIST default recipe, 300 steps)`, {
+    timeout: 240_000,
+  }, async () => {
     requireTorch();
     const flags = ['--dataset', 'fashion-mnist', '--steps', '300', '--seed', '1', '--eval-every', '0'];
     const out = join(root, 'fashion');
     const exported = await runExportPytorch([...flags, '--out', out]);
-    expect(exported.files.map((f) => f.name)).toEqual(['train.py', 'config.json', 'dataset.json', 'train_x.npy', 'train_y.npy', 'test_x.npy', 'test_y.npy']);
+    expect(exported.files.map((f) => f.name)).toEqual([
+      'train.py',
+      'config.json',
+      'dataset.json',
+      'train_x.npy',
+      'train_y.npy',
+      'test_x.npy',
+      'test_y.npy',
+    ]);
     const run = python([join(out, 'train.py'), '--device', 'cpu', '--threads', '1', '--quiet']);
     const playground = await runTrain(flags, () => {});
     const { code, stdout, stderr } = await run;
     expect(code, stderr).toBe(0);
     expect(stderr).not.toMatch(/Traceback|Warning/);
-    const torch = lastJson(stdout) as { steps: number; worldSize: number; device: string; metrics: Record<string, number>; dataset: string };
+    const torch = lastJson(stdout) as {
+      steps: number;
+      worldSize: number;
+      device: string;
+      metrics: Record<string, number>;
+      dataset: string;
+    };
     expect(torch).toMatchObject({ steps: 300, worldSize: 1, device: 'cpu', dataset: 'fashion-mnist' });
     const ours = playground.metrics!;
     const report = `PyTorch MAP@R ${torch.metrics.mapAtR.toFixed(4)} P@1 ${torch.metrics.precisionAt1.toFixed(4)}; playground MAP@R ${ours.mapAtR.toFixed(4)} P@1 ${ours.precisionAt1.toFixed(4)}`;
@@ -134,18 +172,41 @@ describe('exported PyTorch script, real PyTorch on the CPU', () => {
     expect(Math.abs(torch.metrics.rPrecision - ours.rPrecision), report).toBeLessThanOrEqual(PARITY_TOLERANCE);
   });
 
-  it('trains under torchrun with 2 CPU processes (gloo, DistributedDataParallel) and prints the metrics once', { timeout: 240_000 }, async () => {
+  it('trains under torchrun with 2 CPU processes (gloo, DistributedDataParallel) and prints the metrics once', {
+    timeout: 240_000,
+  }, async () => {
     requireTorch();
     const out = join(root, 'digits-ddp');
     await runExportPytorch(['--dataset', 'digits', '--seed', '2', '--out', out]);
     const { code, stdout, stderr } = await python(
       // --redirects 2 --tee 2 (stderr teed with a rank prefix, stdout untouched): Debian's torch 1.13 under Python 3.11
       // crashes on torchrun's default "--redirects 0" (Python 3.11 no longer iterates the zero IntFlag member it looks up).
-      ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '2', '--tee', '2', join(out, 'train.py'), '--device', 'cpu', '--threads', '1', '--steps', '60', '--eval-every', '30'],
+      [
+        '-m',
+        'torch.distributed.run',
+        '--standalone',
+        '--nproc_per_node=2',
+        '--redirects',
+        '2',
+        '--tee',
+        '2',
+        join(out, 'train.py'),
+        '--device',
+        'cpu',
+        '--threads',
+        '1',
+        '--steps',
+        '60',
+        '--eval-every',
+        '30',
+      ],
       { cwd: out },
     );
     expect(code, stderr).toBe(0);
-    const jsonLines = stdout.trim().split('\n').filter((line) => line.startsWith('{'));
+    const jsonLines = stdout
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     expect(jsonLines).toHaveLength(1); // rank 0 only
     const summary = JSON.parse(jsonLines[0]) as { steps: number; worldSize: number; metrics: Record<string, number> };
     expect(summary.steps).toBe(60);
@@ -173,8 +234,17 @@ function pairFile(blobs: LabelledDataset, targetKind: 'binary' | 'score'): PairD
     targets[k] = targetKind === 'binary' ? same : same * 0.8 + (k % 5) * 0.04;
   }
   return {
-    kind: 'pairs', name: `pairs-${targetKind}`, description: 'test pairs', modality: 'points2d', a, b, featureShape: [2], targets,
-    targetKind, numPairs: n, source: { type: 'upload', ref: `pairs-${targetKind}.csv` },
+    kind: 'pairs',
+    name: `pairs-${targetKind}`,
+    description: 'test pairs',
+    modality: 'points2d',
+    a,
+    b,
+    featureShape: [2],
+    targets,
+    targetKind,
+    numPairs: n,
+    source: { type: 'upload', ref: `pairs-${targetKind}.csv` },
   };
 }
 
@@ -188,42 +258,140 @@ interface SmokeJob {
 /** One job per interesting value of each option; together they use every value of every named option. */
 function smokeJobs(): SmokeJob[] {
   const jobs: SmokeJob[] = [];
-  const blobs = (name: string, overrides: DeepPartial<Config>, steps?: number) => jobs.push({ name, dataset: 'blobs', overrides, steps });
+  const blobs = (name: string, overrides: DeepPartial<Config>, steps?: number) =>
+    jobs.push({ name, dataset: 'blobs', overrides, steps });
   for (const miner of MINERS) blobs(`triplet, ${miner} miner`, { mining: { miner } });
-  for (const distance of DISTANCES) blobs(`triplet, ${distance} distance`, { objective: { distance, margin: 0.5 } }, distance === 'mahalanobis' ? 52 : undefined);
-  blobs('soft-margin triplet, mean reduction, L2', { model: { l2Normalize: true, embeddingDim: 8 }, objective: { softMargin: true, reduction: 'mean', margin: 0.2 } });
+  for (const distance of DISTANCES)
+    blobs(
+      `triplet, ${distance} distance`,
+      { objective: { distance, margin: 0.5 } },
+      distance === 'mahalanobis' ? 52 : undefined,
+    );
+  blobs('soft-margin triplet, mean reduction, L2', {
+    model: { l2Normalize: true, embeddingDim: 8 },
+    objective: { softMargin: true, reduction: 'mean', margin: 0.2 },
+  });
   blobs('contrastive P×K, semi-hard', { objective: { loss: 'contrastive' }, mining: { miner: 'semi-hard' } });
-  blobs('contrastive P×K, batch-hard, manhattan', { objective: { loss: 'contrastive', distance: 'manhattan' }, mining: { miner: 'batch-hard' } });
-  blobs('contrastive random pairs', { objective: { loss: 'contrastive' }, batch: { mode: 'pairs', size: 32, positiveFraction: 0.3 } });
+  blobs('contrastive P×K, batch-hard, manhattan', {
+    objective: { loss: 'contrastive', distance: 'manhattan' },
+    mining: { miner: 'batch-hard' },
+  });
+  blobs('contrastive random pairs', {
+    objective: { loss: 'contrastive' },
+    batch: { mode: 'pairs', size: 32, positiveFraction: 0.3 },
+  });
   blobs('binary head abs-diff P×K, random miner', { objective: { loss: 'binary' }, mining: { miner: 'random' } });
-  blobs('binary head concat, pairs', { objective: { loss: 'binary', headCombine: 'concat' }, batch: { mode: 'pairs', size: 32 } });
-  blobs('cosine-regression head P×K, hard miner', { objective: { loss: 'cosine-regression' }, mining: { miner: 'hard' } });
-  blobs('InfoNCE cosine', { model: { l2Normalize: true }, objective: { loss: 'infonce', distance: 'cosine', temperature: 0.2 } });
+  blobs('binary head concat, pairs', {
+    objective: { loss: 'binary', headCombine: 'concat' },
+    batch: { mode: 'pairs', size: 32 },
+  });
+  blobs('cosine-regression head P×K, hard miner', {
+    objective: { loss: 'cosine-regression' },
+    mining: { miner: 'hard' },
+  });
+  blobs('InfoNCE cosine', {
+    model: { l2Normalize: true },
+    objective: { loss: 'infonce', distance: 'cosine', temperature: 0.2 },
+  });
   blobs('random triplets', { batch: { mode: 'triplets', size: 32 } });
-  for (const miner of MINERS) blobs(`offline triplets, ${miner}`, { mining: { mode: 'offline', miner }, batch: { mode: 'triplets', size: 32 } }, 18);
+  for (const miner of MINERS)
+    blobs(
+      `offline triplets, ${miner}`,
+      { mining: { mode: 'offline', miner }, batch: { mode: 'triplets', size: 32 } },
+      18,
+    );
   for (const miner of MINERS) {
-    blobs(`offline contrastive pairs, ${miner}`, { objective: { loss: 'contrastive' }, mining: { mode: 'offline', miner }, batch: { mode: 'pairs', size: 32 } }, 18);
+    blobs(
+      `offline contrastive pairs, ${miner}`,
+      { objective: { loss: 'contrastive' }, mining: { mode: 'offline', miner }, batch: { mode: 'pairs', size: 32 } },
+      18,
+    );
   }
-  blobs('offline binary pairs, mahalanobis', { objective: { loss: 'binary', distance: 'mahalanobis' }, mining: { mode: 'offline', miner: 'semi-hard' }, batch: { mode: 'pairs', size: 32 } }, 18);
-  blobs('offline triplets, hard, squared-euclidean', { objective: { distance: 'squared-euclidean' }, mining: { mode: 'offline', miner: 'hard' }, batch: { mode: 'triplets', size: 32 } }, 18);
-  for (const activation of ['tanh', 'elu', 'selu', 'sigmoid', 'linear'] as const) blobs(`MLP ${activation}`, { model: { mlp: { activation } } });
-  blobs('MLP batch-norm + dropout, SGD', { model: { mlp: { batchNorm: true, dropout: 0.2, hiddenUnits: [16, 8] } }, optimizer: { name: 'sgd', learningRate: 0.05 } });
-  blobs('linear embedding, RMSprop, threshold, cpu backend', { model: { mlp: { hiddenUnits: [] } }, optimizer: { name: 'rmsprop' }, training: { threshold: 0.5, backend: 'cpu' } });
+  blobs(
+    'offline binary pairs, mahalanobis',
+    {
+      objective: { loss: 'binary', distance: 'mahalanobis' },
+      mining: { mode: 'offline', miner: 'semi-hard' },
+      batch: { mode: 'pairs', size: 32 },
+    },
+    18,
+  );
+  blobs(
+    'offline triplets, hard, squared-euclidean',
+    {
+      objective: { distance: 'squared-euclidean' },
+      mining: { mode: 'offline', miner: 'hard' },
+      batch: { mode: 'triplets', size: 32 },
+    },
+    18,
+  );
+  for (const activation of ['tanh', 'elu', 'selu', 'sigmoid', 'linear'] as const)
+    blobs(`MLP ${activation}`, { model: { mlp: { activation } } });
+  blobs('MLP batch-norm + dropout, SGD', {
+    model: { mlp: { batchNorm: true, dropout: 0.2, hiddenUnits: [16, 8] } },
+    optimizer: { name: 'sgd', learningRate: 0.05 },
+  });
+  blobs('linear embedding, RMSprop, threshold, cpu backend', {
+    model: { mlp: { hiddenUnits: [] } },
+    optimizer: { name: 'rmsprop' },
+    training: { threshold: 0.5, backend: 'cpu' },
+  });
   jobs.push({ name: 'CNN default on digits', dataset: 'digits', overrides: { model: { tower: 'cnn' } } });
-  jobs.push({ name: 'CNN batch-norm, dropout, no dense, elu', dataset: 'digits', overrides: { model: { tower: 'cnn', cnn: { batchNorm: true, dropout: 0.3, denseUnits: 0, filters: [4, 4, 4], kernelSize: 2, activation: 'elu' } } } });
+  jobs.push({
+    name: 'CNN batch-norm, dropout, no dense, elu',
+    dataset: 'digits',
+    overrides: {
+      model: {
+        tower: 'cnn',
+        cnn: { batchNorm: true, dropout: 0.3, denseUnits: 0, filters: [4, 4, 4], kernelSize: 2, activation: 'elu' },
+      },
+    },
+  });
   jobs.push({ name: 'MLP on images, batch-hard', dataset: 'digits', overrides: { mining: { miner: 'batch-hard' } } });
   jobs.push({ name: 'GRU on text', dataset: 'typo-words', overrides: {} });
-  jobs.push({ name: 'LSTM on text, contrastive', dataset: 'typo-words', overrides: { model: { tower: 'lstm' }, objective: { loss: 'contrastive' } } });
+  jobs.push({
+    name: 'LSTM on text, contrastive',
+    dataset: 'typo-words',
+    overrides: { model: { tower: 'lstm' }, objective: { loss: 'contrastive' } },
+  });
   jobs.push({ name: 'MLP on text token ids', dataset: 'typo-words', overrides: { model: { tower: 'mlp' } } });
   jobs.push({ name: 'split-input MLP, triplet', dataset: 'sequence-events', overrides: {} });
-  jobs.push({ name: 'split-input InfoNCE, cosine', dataset: 'sequence-events', overrides: { objective: { loss: 'infonce', distance: 'cosine' }, data: { splitRatio: 0.6 } } });
-  jobs.push({ name: 'split-input LSTM on a sequence, contrastive, pairs mode', dataset: 'sequence-events', overrides: { model: { tower: 'lstm' }, objective: { loss: 'contrastive' }, batch: { mode: 'pairs', size: 30 } } });
-  jobs.push({ name: 'split-input GRU, binary head', dataset: 'sequence-events', overrides: { model: { tower: 'gru' }, objective: { loss: 'binary' } } });
-  jobs.push({ name: 'split-input, mahalanobis, batch-hard', dataset: 'sequence-events', overrides: { objective: { distance: 'mahalanobis' }, mining: { miner: 'batch-hard' } } });
+  jobs.push({
+    name: 'split-input InfoNCE, cosine',
+    dataset: 'sequence-events',
+    overrides: { objective: { loss: 'infonce', distance: 'cosine' }, data: { splitRatio: 0.6 } },
+  });
+  jobs.push({
+    name: 'split-input LSTM on a sequence, contrastive, pairs mode',
+    dataset: 'sequence-events',
+    overrides: { model: { tower: 'lstm' }, objective: { loss: 'contrastive' }, batch: { mode: 'pairs', size: 30 } },
+  });
+  jobs.push({
+    name: 'split-input GRU, binary head',
+    dataset: 'sequence-events',
+    overrides: { model: { tower: 'gru' }, objective: { loss: 'binary' } },
+  });
+  jobs.push({
+    name: 'split-input, mahalanobis, batch-hard',
+    dataset: 'sequence-events',
+    overrides: { objective: { distance: 'mahalanobis' }, mining: { miner: 'batch-hard' } },
+  });
   const pairs = { batch: { mode: 'pairs' as const, size: 32 } };
-  jobs.push({ name: 'pair file, contrastive', dataset: 'pairs-binary', overrides: { ...pairs, objective: { loss: 'contrastive', margin: 1 } } });
-  jobs.push({ name: 'pair file, binary head, mahalanobis', dataset: 'pairs-binary', overrides: { ...pairs, objective: { loss: 'binary', distance: 'mahalanobis' } } });
-  jobs.push({ name: 'scored pair file, cosine regression', dataset: 'pairs-score', overrides: { ...pairs, objective: { loss: 'cosine-regression' } } });
+  jobs.push({
+    name: 'pair file, contrastive',
+    dataset: 'pairs-binary',
+    overrides: { ...pairs, objective: { loss: 'contrastive', margin: 1 } },
+  });
+  jobs.push({
+    name: 'pair file, binary head, mahalanobis',
+    dataset: 'pairs-binary',
+    overrides: { ...pairs, objective: { loss: 'binary', distance: 'mahalanobis' } },
+  });
+  jobs.push({
+    name: 'scored pair file, cosine regression',
+    dataset: 'pairs-score',
+    overrides: { ...pairs, objective: { loss: 'cosine-regression' } },
+  });
   return jobs;
 }
 
@@ -234,11 +402,12 @@ async function loadTestDataset(name: string, blobs: LabelledDataset): Promise<Da
 }
 
 function configFor(dataset: Dataset, overrides: DeepPartial<Config>): Config {
-  const suggested = dataset.kind === 'labelled' ? builtinInfo(dataset.name).suggested : { data: { dataset: `upload:${dataset.name}` } };
+  const suggested =
+    dataset.kind === 'labelled' ? builtinInfo(dataset.name).suggested : { data: { dataset: `upload:${dataset.name}` } };
   return makeConfig(overrides, makeConfig(suggested));
 }
 
-const DRIVER = String.raw`
+const DRIVER = `
 import contextlib, io, json, runpy, sys, traceback
 jobs = json.load(open(sys.argv[1]))
 results = []
@@ -261,11 +430,11 @@ print(json.dumps(results))
 const datasets = new Map<string, Dataset>();
 beforeAll(async () => {
   const blobs = await loadBuiltinDataset('blobs', nodeAssetReader(), { seed: 1 });
-  for (const name of ['blobs', 'digits', 'typo-words', 'sequence-events', 'pairs-binary', 'pairs-score']) datasets.set(name, await loadTestDataset(name, blobs));
+  for (const name of ['blobs', 'digits', 'typo-words', 'sequence-events', 'pairs-binary', 'pairs-score'])
+    datasets.set(name, await loadTestDataset(name, blobs));
 });
 
 describe('every option in the exported script', () => {
-
   it('trains every named option value for a few steps and prints finite metrics', { timeout: 240_000 }, async () => {
     requireTorch();
     const dir = join(root, 'smoke');
@@ -285,10 +454,16 @@ describe('every option in the exported script', () => {
       return { name: job.name, script, data: dataDir, steps: job.steps ?? 3, config };
     });
     // A script refuses data exported for another dataset, with a one-line error and exit code 2.
-    jobs.push({ ...jobs.find((j) => j.name === 'CNN default on digits')!, name: 'wrong data', data: dataDirs.get('blobs')! });
+    jobs.push({
+      ...jobs.find((j) => j.name === 'CNN default on digits')!,
+      name: 'wrong data',
+      data: dataDirs.get('blobs')!,
+    });
     writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs.map(({ config: _c, ...job }) => job)));
     writeFileSync(join(dir, 'driver.py'), DRIVER);
-    const { code, stdout, stderr } = await python([join(dir, 'driver.py'), join(dir, 'jobs.json')], { timeout: 220_000 });
+    const { code, stdout, stderr } = await python([join(dir, 'driver.py'), join(dir, 'jobs.json')], {
+      timeout: 220_000,
+    });
     expect(code, stderr).toBe(0);
     const results = JSON.parse(stdout) as { name: string; code: number; stdout: string; stderr: string }[];
     expect(results).toHaveLength(jobs.length);
@@ -297,32 +472,43 @@ describe('every option in the exported script', () => {
       const job = jobs[k];
       if (job.name === 'wrong data') {
         expect(result.code).toBe(2);
-        expect(result.stderr).toMatch(/error: the dataset files in .* have modality 'points2d', but this script was exported for 'image'; export again/);
+        expect(result.stderr).toMatch(
+          /error: the dataset files in .* have modality 'points2d', but this script was exported for 'image'; export again/,
+        );
         continue;
       }
       if (result.code !== 0) {
         failures.push(`${job.name}: exit ${result.code}\n${result.stderr}`);
         continue;
       }
-      const summary = lastJson(result.stdout) as { steps: number; metrics: Record<string, number> | null; pairMetrics: Record<string, number> | null; finalLoss: number };
+      const summary = lastJson(result.stdout) as {
+        steps: number;
+        metrics: Record<string, number> | null;
+        pairMetrics: Record<string, number> | null;
+        finalLoss: number;
+      };
       expect(summary.steps, job.name).toBe(job.steps);
       expect(Number.isFinite(summary.finalLoss), job.name).toBe(true);
       if (job.config.data.dataset.startsWith('upload:pairs')) {
         expect(summary.metrics, job.name).toBeNull();
         expect(summary.pairMetrics!.auc, job.name).toBeGreaterThanOrEqual(0);
-        if (job.config.objective.loss === 'cosine-regression') expect(summary.pairMetrics!.meanSquaredError, job.name).toBeGreaterThanOrEqual(0);
+        if (job.config.objective.loss === 'cosine-regression')
+          expect(summary.pairMetrics!.meanSquaredError, job.name).toBeGreaterThanOrEqual(0);
       } else {
         for (const key of ['precisionAt1', 'rPrecision', 'mapAtR', 'auc', 'pairAccuracy']) {
           expect(summary.metrics![key], `${job.name}: ${key}`).toBeGreaterThanOrEqual(0);
           expect(summary.metrics![key], `${job.name}: ${key}`).toBeLessThanOrEqual(1);
         }
-        if (job.config.training.threshold !== null) expect(summary.metrics!.thresholdAccuracy, job.name).toBeGreaterThan(0);
+        if (job.config.training.threshold !== null)
+          expect(summary.metrics!.thresholdAccuracy, job.name).toBeGreaterThan(0);
       }
     }
     expect(failures).toEqual([]);
   });
 
-  it('turns every combination of the named options into a script, or refuses it exactly when validate() does', { timeout: 240_000 }, async () => {
+  it('turns every combination of the named options into a script, or refuses it exactly when validate() does', {
+    timeout: 240_000,
+  }, async () => {
     requireTorch();
     const infos = new Map<string, ExportDatasetInfo>();
     for (const [name, dataset] of datasets) infos.set(name, exportDatasetInfo(dataset));
@@ -331,32 +517,43 @@ describe('every option in the exported script', () => {
     let refused = 0;
     for (const [name, info] of infos) {
       const base = configFor(datasets.get(name)!, { objective: { margin: 0.5 } });
-      for (const tower of TOWERS) for (const loss of LOSSES) for (const distance of DISTANCES) for (const miner of MINERS) {
-        for (const mode of MINING_MODES) for (const batchMode of BATCH_MODES) for (const splitInput of [false, true]) {
-          const config = structuredClone(base);
-          config.model.tower = tower;
-          Object.assign(config.objective, { loss, distance });
-          Object.assign(config.mining, { miner, mode });
-          config.batch.mode = batchMode;
-          config.data.splitInput = splitInput;
-          const issues = validate(config, { kind: info.kind, modality: info.modality, numClasses: info.kind === 'labelled' ? info.numClasses : undefined, featureShape: info.featureShape, targetKind: info.targetKind });
-          let script: string;
-          try {
-            script = pytorchScript(config, info);
-          } catch (error) {
-            expect(error).toBeInstanceOf(PytorchExportError);
-            const e = error as PytorchExportError;
-            expect(issues.map((i) => i.path)).toContain(e.option);
-            expect(e.message).toContain(issues[0].message);
-            refused++;
-            continue;
-          }
-          expect(issues).toEqual([]);
-          const start = script.indexOf('CONFIG = ') + 'CONFIG = '.length;
-          literals.push({ config, literal: script.slice(start, script.indexOf('\n}\n', start) + 2) });
-          if (literals.length % 97 === 1) sample.push(script);
-        }
-      }
+      for (const tower of TOWERS)
+        for (const loss of LOSSES)
+          for (const distance of DISTANCES)
+            for (const miner of MINERS) {
+              for (const mode of MINING_MODES)
+                for (const batchMode of BATCH_MODES)
+                  for (const splitInput of [false, true]) {
+                    const config = structuredClone(base);
+                    config.model.tower = tower;
+                    Object.assign(config.objective, { loss, distance });
+                    Object.assign(config.mining, { miner, mode });
+                    config.batch.mode = batchMode;
+                    config.data.splitInput = splitInput;
+                    const issues = validate(config, {
+                      kind: info.kind,
+                      modality: info.modality,
+                      numClasses: info.kind === 'labelled' ? info.numClasses : undefined,
+                      featureShape: info.featureShape,
+                      targetKind: info.targetKind,
+                    });
+                    let script: string;
+                    try {
+                      script = pytorchScript(config, info);
+                    } catch (error) {
+                      expect(error).toBeInstanceOf(PytorchExportError);
+                      const e = error as PytorchExportError;
+                      expect(issues.map((i) => i.path)).toContain(e.option);
+                      expect(e.message).toContain(issues[0].message);
+                      refused++;
+                      continue;
+                    }
+                    expect(issues).toEqual([]);
+                    const start = script.indexOf('CONFIG = ') + 'CONFIG = '.length;
+                    literals.push({ config, literal: script.slice(start, script.indexOf('\n}\n', start) + 2) });
+                    if (literals.length % 97 === 1) sample.push(script);
+                  }
+            }
     }
     expect(literals.length).toBeGreaterThan(1000);
     expect(refused).toBeGreaterThan(1000);
@@ -364,7 +561,7 @@ describe('every option in the exported script', () => {
     const dir = join(root, 'combinations');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'literals.json'), JSON.stringify(literals));
-    const check = String.raw`
+    const check = `
 import ast, json, sys
 items = json.load(open(sys.argv[1]))
 bad = [i for i, item in enumerate(items) if ast.literal_eval(item["literal"]) != item["config"]]
@@ -376,7 +573,10 @@ print(json.dumps({"checked": len(items), "bad": bad[:5]}))
       writeFileSync(path, script);
       return path;
     });
-    const [parsed, compiled] = await Promise.all([python([join(dir, 'check.py'), join(dir, 'literals.json')]), python(['-m', 'py_compile', ...paths])]);
+    const [parsed, compiled] = await Promise.all([
+      python([join(dir, 'check.py'), join(dir, 'literals.json')]),
+      python(['-m', 'py_compile', ...paths]),
+    ]);
     expect(parsed.code, parsed.stderr).toBe(0);
     expect(JSON.parse(parsed.stdout)).toEqual({ checked: literals.length, bad: [] });
     expect(compiled.code, compiled.stderr).toBe(0);
@@ -391,14 +591,32 @@ print(json.dumps({"checked": len(items), "bad": bad[:5]}))
  * The loss of one in-batch matrix, as Trainer.batchLoss computes it (src/core/train/trainer.ts) from the core's
  * own distance, mask, miner and loss functions, with the embeddings standing in for the tower's output.
  */
-function playgroundBatchLoss(config: Config, ea: tf.Tensor2D, eb: tf.Tensor2D, masks: PairMasks, split: boolean, head: PairHead | undefined, whitening: tf.Tensor2D | undefined): tf.Scalar {
+function playgroundBatchLoss(
+  config: Config,
+  ea: tf.Tensor2D,
+  eb: tf.Tensor2D,
+  masks: PairMasks,
+  split: boolean,
+  head: PairHead | undefined,
+  whitening: tf.Tensor2D | undefined,
+): tf.Scalar {
   const o = config.objective;
   const D = pairwiseDistances(o.distance, ea, eb, whitening ? { whitening } : {});
   if (o.loss === 'triplet') {
     const mined = mineTriplets(D, masks, config.mining.miner, o.margin, 0);
-    return tripletLoss(mined.dAP, mined.dAN, mined.mask, { margin: o.margin, softMargin: o.softMargin, reduction: o.reduction }).loss;
+    return tripletLoss(mined.dAP, mined.dAN, mined.mask, {
+      margin: o.margin,
+      softMargin: o.softMargin,
+      reduction: o.reduction,
+    }).loss;
   }
-  if (o.loss === 'infonce') return infoNceLoss(D, masks.positive, split ? tf.onesLike(D) : (tf.sub(1, tf.eye(D.shape[0])) as tf.Tensor2D), o.temperature);
+  if (o.loss === 'infonce')
+    return infoNceLoss(
+      D,
+      masks.positive,
+      split ? tf.onesLike(D) : (tf.sub(1, tf.eye(D.shape[0])) as tf.Tensor2D),
+      o.temperature,
+    );
   const { positiveWeights, negativeWeights } = minePairs(D, masks, config.mining.miner, o.margin, 0);
   const balance = (w: tf.Tensor2D) => tf.div(w, tf.maximum(tf.mul(tf.sum(w), 2), 1e-12));
   const weights = tf.add(balance(positiveWeights), balance(negativeWeights));
@@ -414,19 +632,31 @@ function playgroundBatchLoss(config: Config, ea: tf.Tensor2D, eb: tf.Tensor2D, m
 }
 
 /** Explicit pairs (a_i, b_i, similar_i) or triplets (a_i, p_i, n_i), as Trainer.pairPlan / tripletPlan. */
-function playgroundExplicitLoss(config: Config, a: tf.Tensor2D, b: tf.Tensor2D, c: tf.Tensor2D, similar: tf.Tensor1D, head: PairHead | undefined, whitening: tf.Tensor2D | undefined): tf.Scalar {
+function playgroundExplicitLoss(
+  config: Config,
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  c: tf.Tensor2D,
+  similar: tf.Tensor1D,
+  head: PairHead | undefined,
+  whitening: tf.Tensor2D | undefined,
+): tf.Scalar {
   const o = config.objective;
   const ctx = whitening ? { whitening } : {};
   if (o.loss === 'triplet') {
     const dAP = rowwiseDistances(o.distance, a, b, ctx);
-    return tripletLoss(dAP, rowwiseDistances(o.distance, a, c, ctx), tf.onesLike(dAP), { margin: o.margin, softMargin: o.softMargin, reduction: o.reduction }).loss;
+    return tripletLoss(dAP, rowwiseDistances(o.distance, a, c, ctx), tf.onesLike(dAP), {
+      margin: o.margin,
+      softMargin: o.softMargin,
+      reduction: o.reduction,
+    }).loss;
   }
   if (o.loss === 'contrastive') return contrastiveLoss(rowwiseDistances(o.distance, a, b, ctx), similar, o.margin);
   if (o.loss === 'binary') return binaryCrossEntropyLoss(head!.apply(a, b), similar);
   return cosineRegressionLoss(head!.apply(a, b), similar);
 }
 
-const NUMERIC_DRIVER = String.raw`
+const NUMERIC_DRIVER = `
 import json, runpy, sys
 jobs = json.load(open(sys.argv[1]))
 out = []
@@ -478,7 +708,9 @@ print(json.dumps(out))
 `;
 
 describe('the same numbers as the playground core on the same batch', () => {
-  it('losses, miners, distances, gradients, Mahalanobis whitening and retrieval metrics agree', { timeout: 240_000 }, async () => {
+  it('losses, miners, distances, gradients, Mahalanobis whitening and retrieval metrics agree', {
+    timeout: 240_000,
+  }, async () => {
     requireTorch();
     await tf.setBackend('cpu');
     const n = 12;
@@ -493,34 +725,92 @@ describe('the same numbers as the playground core on the same batch', () => {
     const info = exportDatasetInfo(datasets.get('blobs')!);
     const dir = join(root, 'numeric');
     mkdirSync(dir, { recursive: true });
-    interface NumericJob { script: string; n: number; dim: number; embeddings: number[]; labels: number[]; similar: number[]; whitening: number[] | null; regularization: number; headKernel: number[] | null; split: boolean; explicit: boolean; metrics: boolean; name: string; expected: { batchLoss: number; batchGrad: number[]; explicitLoss?: number } }
+    interface NumericJob {
+      script: string;
+      n: number;
+      dim: number;
+      embeddings: number[];
+      labels: number[];
+      similar: number[];
+      whitening: number[] | null;
+      regularization: number;
+      headKernel: number[] | null;
+      split: boolean;
+      explicit: boolean;
+      metrics: boolean;
+      name: string;
+      expected: { batchLoss: number; batchGrad: number[]; explicitLoss?: number };
+    }
     const jobs: NumericJob[] = [];
     const variants: DeepPartial<Config>[] = [];
-    for (const loss of LOSSES) for (const distance of DISTANCES) for (const miner of MINERS.filter((m) => m !== 'random')) {
-      variants.push({ objective: { loss, distance, margin: 0.7, temperature: 0.5, mahalanobisRegularization: regularization }, mining: { miner } });
-    }
-    variants.push({ objective: { softMargin: true }, mining: { miner: 'semi-hard' } }, { objective: { reduction: 'mean' }, mining: { miner: 'hard' } }, { objective: { loss: 'binary', headCombine: 'concat' } });
+    for (const loss of LOSSES)
+      for (const distance of DISTANCES)
+        for (const miner of MINERS.filter((m) => m !== 'random')) {
+          variants.push({
+            objective: { loss, distance, margin: 0.7, temperature: 0.5, mahalanobisRegularization: regularization },
+            mining: { miner },
+          });
+        }
+    variants.push(
+      { objective: { softMargin: true }, mining: { miner: 'semi-hard' } },
+      { objective: { reduction: 'mean' }, mining: { miner: 'hard' } },
+      { objective: { loss: 'binary', headCombine: 'concat' } },
+    );
     for (const [k, overrides] of variants.entries()) {
       for (const split of [false, true]) {
         if (split && k % 4 !== 0) continue; // split-input masks on a quarter of the variants
         const config = configFor(datasets.get('blobs')!, { ...overrides, data: { splitInput: false } });
         const o = config.objective;
-        const head = o.loss === 'binary' ? buildBinaryHead(dim, o.headCombine, 5) : o.loss === 'cosine-regression' ? buildCosineHead(5) : undefined;
+        const head =
+          o.loss === 'binary'
+            ? buildBinaryHead(dim, o.headCombine, 5)
+            : o.loss === 'cosine-regression'
+              ? buildCosineHead(5)
+              : undefined;
         const W = o.distance === 'mahalanobis' ? tf.tensor2d(whitening, [dim, dim]) : undefined;
         const E = tf.tensor2d(embeddings, [n, dim]);
         const lossOf = (e: tf.Tensor2D): tf.Scalar => {
-          if (!split) return playgroundBatchLoss(config, e, e, labelMasks(tf.tensor1d(labels, 'int32'), tf.tensor1d(labels, 'int32'), true), false, head, W);
+          if (!split)
+            return playgroundBatchLoss(
+              config,
+              e,
+              e,
+              labelMasks(tf.tensor1d(labels, 'int32'), tf.tensor1d(labels, 'int32'), true),
+              false,
+              head,
+              W,
+            );
           const half = n / 2;
-          return playgroundBatchLoss(config, e.slice([0, 0], [half, dim]), e.slice([half, 0], [half, dim]), splitInputMasks(half), true, head, W);
+          return playgroundBatchLoss(
+            config,
+            e.slice([0, 0], [half, dim]),
+            e.slice([half, 0], [half, dim]),
+            splitInputMasks(half),
+            true,
+            head,
+            W,
+          );
         };
         const { value, grad } = tf.tidy(() => {
           const g = tf.valueAndGrad((e: tf.Tensor) => lossOf(e as tf.Tensor2D))(E);
           return { value: g.value.dataSync()[0], grad: Array.from(g.grad.dataSync()) };
         });
         const third = n / 3;
-        const explicit = !split && o.loss !== 'infonce'
-          ? tf.tidy(() => playgroundExplicitLoss(config, E.slice([0, 0], [third, dim]), E.slice([third, 0], [third, dim]), E.slice([2 * third, 0], [third, dim]), tf.tensor1d(similar), head, W).dataSync()[0])
-          : undefined;
+        const explicit =
+          !split && o.loss !== 'infonce'
+            ? tf.tidy(
+                () =>
+                  playgroundExplicitLoss(
+                    config,
+                    E.slice([0, 0], [third, dim]),
+                    E.slice([third, 0], [third, dim]),
+                    E.slice([2 * third, 0], [third, dim]),
+                    tf.tensor1d(similar),
+                    head,
+                    W,
+                  ).dataSync()[0],
+              )
+            : undefined;
         const headKernel = o.loss === 'binary' ? Array.from(head!.variables[0].dataSync()) : null;
         head?.dispose();
         W?.dispose();
@@ -529,9 +819,23 @@ describe('the same numbers as the playground core on the same batch', () => {
         writeFileSync(script, pytorchScript(config, info));
         jobs.push({
           name: `${o.loss}/${o.distance}/${config.mining.miner}${o.softMargin ? '/soft' : ''}${o.reduction === 'mean' ? '/mean' : ''}${o.headCombine === 'concat' ? '/concat' : ''}${split ? '/split' : ''}`,
-          script, n: split ? n / 2 : n, dim, embeddings: Array.from(embeddings), labels: Array.from(labels), similar: Array.from(similar),
-          whitening: W ? Array.from(whitening) : null, regularization, headKernel, split, explicit: explicit !== undefined, metrics: !split && o.loss === 'triplet',
-          expected: { batchLoss: value, batchGrad: grad, ...(explicit !== undefined ? { explicitLoss: explicit } : {}) },
+          script,
+          n: split ? n / 2 : n,
+          dim,
+          embeddings: Array.from(embeddings),
+          labels: Array.from(labels),
+          similar: Array.from(similar),
+          whitening: W ? Array.from(whitening) : null,
+          regularization,
+          headKernel,
+          split,
+          explicit: explicit !== undefined,
+          metrics: !split && o.loss === 'triplet',
+          expected: {
+            batchLoss: value,
+            batchGrad: grad,
+            ...(explicit !== undefined ? { explicitLoss: explicit } : {}),
+          },
         });
       }
     }
@@ -539,29 +843,47 @@ describe('the same numbers as the playground core on the same batch', () => {
     writeFileSync(join(dir, 'driver.py'), NUMERIC_DRIVER);
     const { code, stdout, stderr } = await python([join(dir, 'driver.py'), join(dir, 'jobs.json')]);
     expect(code, stderr).toBe(0);
-    const results = JSON.parse(stdout) as { batchLoss: number; batchGrad: number[]; explicitLoss?: number; metrics?: Record<string, number>; whitening?: number[] }[];
+    const results = JSON.parse(stdout) as {
+      batchLoss: number;
+      batchGrad: number[];
+      explicitLoss?: number;
+      metrics?: Record<string, number>;
+      whitening?: number[];
+    }[];
     expect(results).toHaveLength(jobs.length);
     const close = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
     const mismatches: string[] = [];
     let nonZeroLosses = 0;
     for (const [k, result] of results.entries()) {
       const job = jobs[k];
-      if (!close(result.batchLoss, job.expected.batchLoss)) mismatches.push(`${job.name}: batch loss ${result.batchLoss} vs ${job.expected.batchLoss}`);
+      if (!close(result.batchLoss, job.expected.batchLoss))
+        mismatches.push(`${job.name}: batch loss ${result.batchLoss} vs ${job.expected.batchLoss}`);
       const gradOff = result.batchGrad.findIndex((g, i) => !close(g, job.expected.batchGrad[i]));
-      if (gradOff >= 0) mismatches.push(`${job.name}: gradient[${gradOff}] ${result.batchGrad[gradOff]} vs ${job.expected.batchGrad[gradOff]}`);
-      if (job.expected.explicitLoss !== undefined && !close(result.explicitLoss!, job.expected.explicitLoss)) mismatches.push(`${job.name}: explicit loss ${result.explicitLoss} vs ${job.expected.explicitLoss}`);
+      if (gradOff >= 0)
+        mismatches.push(
+          `${job.name}: gradient[${gradOff}] ${result.batchGrad[gradOff]} vs ${job.expected.batchGrad[gradOff]}`,
+        );
+      if (job.expected.explicitLoss !== undefined && !close(result.explicitLoss!, job.expected.explicitLoss))
+        mismatches.push(`${job.name}: explicit loss ${result.explicitLoss} vs ${job.expected.explicitLoss}`);
       if (job.expected.batchLoss > 1e-3) nonZeroLosses++;
       if (job.metrics) {
         const distanceName = job.name.split('/')[1] as Config['objective']['distance'];
         const D = tf.tidy(() => {
           const E = tf.tensor2d(embeddings, [n, dim]);
-          return pairwiseDistances(distanceName, E, E, job.whitening ? { whitening: tf.tensor2d(whitening, [dim, dim]) } : {}).dataSync() as Float32Array;
+          return pairwiseDistances(
+            distanceName,
+            E,
+            E,
+            job.whitening ? { whitening: tf.tensor2d(whitening, [dim, dim]) } : {},
+          ).dataSync() as Float32Array;
         });
         const ours = retrievalMetrics(D, n, labels);
         for (const key of ['precisionAt1', 'rPrecision', 'mapAtR'] as const) {
-          if (!close(result.metrics![key], ours[key])) mismatches.push(`${job.name}: ${key} ${result.metrics![key]} vs ${ours[key]}`);
+          if (!close(result.metrics![key], ours[key]))
+            mismatches.push(`${job.name}: ${key} ${result.metrics![key]} vs ${ours[key]}`);
         }
-        if (result.whitening && result.whitening.some((w, i) => !close(w, whitening[i]))) mismatches.push(`${job.name}: whitening matrix differs`);
+        if (result.whitening?.some((w, i) => !close(w, whitening[i])))
+          mismatches.push(`${job.name}: whitening matrix differs`);
       }
     }
     expect(mismatches).toEqual([]);

@@ -35,7 +35,11 @@ describe('WorkerClient', () => {
       workers.push(w);
       return w;
     });
-    client.send({ type: 'load-upload', requestId: 1, files: [{ name: 'a.csv', bytes: new Uint8Array([1, 2, 3]).buffer }] });
+    client.send({
+      type: 'load-upload',
+      requestId: 1,
+      files: [{ name: 'a.csv', bytes: new Uint8Array([1, 2, 3]).buffer }],
+    });
     client.send({ type: 'use-upload', requestId: 2 });
     client.restart();
     const replay = workers[1].sent;

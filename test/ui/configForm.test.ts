@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { makeConfig, validate } from '../../src/core/config';
-import { configForBuiltin, configForUpload, formatUnitList, parseNumberField, parseUnitList, traitsOf, updateConfig } from '../../src/ui/state/configForm';
+import {
+  configForBuiltin,
+  configForUpload,
+  formatUnitList,
+  parseNumberField,
+  parseUnitList,
+  traitsOf,
+  updateConfig,
+} from '../../src/ui/state/configForm';
 import type { DatasetInfo } from '../../src/worker/protocol';
 
 const upload = (over: Partial<DatasetInfo>): DatasetInfo => ({
-  name: 'upload:x', title: 'x', description: '', kind: 'labelled', modality: 'tabular', numSamples: 100, featureShape: [5],
-  classNames: ['a', 'b', 'c'], ...over,
+  name: 'upload:x',
+  title: 'x',
+  description: '',
+  kind: 'labelled',
+  modality: 'tabular',
+  numSamples: 100,
+  featureShape: [5],
+  classNames: ['a', 'b', 'c'],
+  ...over,
 });
 
 describe('config form helpers', () => {
@@ -40,11 +55,23 @@ describe('config form helpers', () => {
   it('makes a valid config for uploads of each kind', () => {
     const cases: DatasetInfo[] = [
       upload({}),
-      upload({ modality: 'image', featureShape: [28, 28, 1], classNames: Array.from({ length: 12 }, (_, i) => `${i}`) }),
+      upload({
+        modality: 'image',
+        featureShape: [28, 28, 1],
+        classNames: Array.from({ length: 12 }, (_, i) => `${i}`),
+      }),
       upload({ modality: 'text', featureShape: [40], classNames: ['pos', 'neg'] }),
       upload({ modality: 'points2d', featureShape: [2] }),
-      upload({ kind: 'pairs', classNames: ['different', 'same'], upload: { format: 'pair-csv', samples: 10, classes: 2, shape: [5], notes: [] } }),
-      upload({ kind: 'pairs', classNames: [], upload: { format: 'pair-csv', samples: 10, classes: 0, shape: [5], notes: [] } }),
+      upload({
+        kind: 'pairs',
+        classNames: ['different', 'same'],
+        upload: { format: 'pair-csv', samples: 10, classes: 2, shape: [5], notes: [] },
+      }),
+      upload({
+        kind: 'pairs',
+        classNames: [],
+        upload: { format: 'pair-csv', samples: 10, classes: 0, shape: [5], notes: [] },
+      }),
     ];
     for (const info of cases) {
       const c = configForUpload(info);

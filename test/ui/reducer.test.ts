@@ -1,11 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../../src/core/config';
-import { CRASH_NOTE, initialState, latestMetrics, progressOf, reducer, type Action, type AppState } from '../../src/ui/state/reducer';
+import {
+  CRASH_NOTE,
+  initialState,
+  latestMetrics,
+  progressOf,
+  reducer,
+  type Action,
+  type AppState,
+} from '../../src/ui/state/reducer';
 import type { DatasetInfo, SamplePreview, WorkerEvent } from '../../src/worker/protocol';
 
-const preview: SamplePreview = { kind: 'row', shape: [4], count: 1, labels: new Int32Array([0]), values: new Float32Array(4) };
+const preview: SamplePreview = {
+  kind: 'row',
+  shape: [4],
+  count: 1,
+  labels: new Int32Array([0]),
+  values: new Float32Array(4),
+};
 const info = (name: string, classes = 3): DatasetInfo => ({
-  name, title: name, description: '', kind: 'labelled', modality: 'tabular', numSamples: 150, featureShape: [4],
+  name,
+  title: name,
+  description: '',
+  kind: 'labelled',
+  modality: 'tabular',
+  numSamples: 150,
+  featureShape: [4],
   classNames: Array.from({ length: classes }, (_, i) => `c${i}`),
 });
 const ev = (event: WorkerEvent): Action => ({ type: 'event', event });
@@ -18,16 +38,30 @@ function started(runId = 1): AppState {
 describe('reducer', () => {
   it('drops events of other runs and keeps those of the current run', () => {
     const s = started(2);
-    const stale = reducer(s, ev({ type: 'progress', runId: 1, points: [{ step: 1, epoch: 0, loss: 0.5 }], stepsPerSecond: 3 }));
+    const stale = reducer(
+      s,
+      ev({ type: 'progress', runId: 1, points: [{ step: 1, epoch: 0, loss: 0.5 }], stepsPerSecond: 3 }),
+    );
     expect(stale).toBe(s);
-    const fresh = reducer(s, ev({ type: 'progress', runId: 2, points: [{ step: 1, epoch: 0, loss: 0.5 }], stepsPerSecond: 3 }));
+    const fresh = reducer(
+      s,
+      ev({ type: 'progress', runId: 2, points: [{ step: 1, epoch: 0, loss: 0.5 }], stepsPerSecond: 3 }),
+    );
     expect(fresh.step).toBe(1);
     expect(fresh.lastLoss).toBe(0.5);
   });
 
   it('appends progress deltas and stays the same when a reducer call is repeated (StrictMode)', () => {
     const s0 = started();
-    const a = ev({ type: 'progress', runId: 1, points: [{ step: 1, epoch: 0, loss: 1 }, { step: 2, epoch: 0, loss: 0.9 }], stepsPerSecond: 10 });
+    const a = ev({
+      type: 'progress',
+      runId: 1,
+      points: [
+        { step: 1, epoch: 0, loss: 1 },
+        { step: 2, epoch: 0, loss: 0.9 },
+      ],
+      stepsPerSecond: 10,
+    });
     const b = ev({ type: 'progress', runId: 1, points: [{ step: 3, epoch: 1, loss: 0.8 }], stepsPerSecond: 12 });
     const s1 = reducer(s0, a);
     reducer(s0, a); // repeated call with the same input state
@@ -41,7 +75,10 @@ describe('reducer', () => {
   });
 
   it('starts a fresh history on a new run', () => {
-    const s1 = run(started(), ev({ type: 'progress', runId: 1, points: [{ step: 1, epoch: 0, loss: 1 }], stepsPerSecond: 1 }));
+    const s1 = run(
+      started(),
+      ev({ type: 'progress', runId: 1, points: [{ step: 1, epoch: 0, loss: 1 }], stepsPerSecond: 1 }),
+    );
     const s2 = reducer(s1, { type: 'new-run', runId: 2 });
     expect(progressOf(s2)).toEqual([]);
     expect(progressOf(s1)).toHaveLength(1);
@@ -49,8 +86,20 @@ describe('reducer', () => {
   });
 
   it('records metrics, halts and errors', () => {
-    const m = { step: 5, precisionAt1: 0.8, rPrecision: 0.5, mapAtR: 0.4, pairAccuracy: 0.9, auc: 0.95, validationLoss: 0.2 };
-    const s = run(started(), ev({ type: 'metrics', runId: 1, metrics: m }), ev({ type: 'halted', runId: 1, step: 7, reason: 'the loss became NaN', suggestion: 'lower the learning rate' }));
+    const m = {
+      step: 5,
+      precisionAt1: 0.8,
+      rPrecision: 0.5,
+      mapAtR: 0.4,
+      pairAccuracy: 0.9,
+      auc: 0.95,
+      validationLoss: 0.2,
+    };
+    const s = run(
+      started(),
+      ev({ type: 'metrics', runId: 1, metrics: m }),
+      ev({ type: 'halted', runId: 1, step: 7, reason: 'the loss became NaN', suggestion: 'lower the learning rate' }),
+    );
     expect(latestMetrics(s)).toEqual(m);
     expect(s.halted).toEqual({ step: 7, reason: 'the loss became NaN', suggestion: 'lower the learning rate' });
     expect(s.runState).toBe('paused');
@@ -61,9 +110,17 @@ describe('reducer', () => {
   });
 
   it('keeps the previous dataset when a load fails, and ignores answers to older requests', () => {
-    let s = run(started(), { type: 'request-load', requestId: 1 }, ev({ type: 'dataset-loaded', requestId: 1, info: info('iris'), preview }));
+    let s = run(
+      started(),
+      { type: 'request-load', requestId: 1 },
+      ev({ type: 'dataset-loaded', requestId: 1, info: info('iris'), preview }),
+    );
     expect(s.dataset?.name).toBe('iris');
-    s = run(s, { type: 'request-load', requestId: 2 }, ev({ type: 'dataset-error', requestId: 2, message: 'could not download digits.bin: HTTP 404' }));
+    s = run(
+      s,
+      { type: 'request-load', requestId: 2 },
+      ev({ type: 'dataset-error', requestId: 2, message: 'could not download digits.bin: HTTP 404' }),
+    );
     expect(s.dataset?.name).toBe('iris');
     expect(s.datasetError).toBe('could not download digits.bin: HTTP 404');
     expect(s.pendingLoad).toBeNull();
@@ -73,38 +130,71 @@ describe('reducer', () => {
 
   it('validates the config against the loaded data', () => {
     const config = makeConfig({ batch: { mode: 'pk', size: 64, classesPerBatch: 8 } });
-    let s = run(initialState(config), { type: 'request-load', requestId: 1 }, ev({ type: 'dataset-loaded', requestId: 1, info: info('iris', 3), preview }));
+    let s = run(
+      initialState(config),
+      { type: 'request-load', requestId: 1 },
+      ev({ type: 'dataset-loaded', requestId: 1, info: info('iris', 3), preview }),
+    );
     expect(s.issues.map((i) => i.path)).toContain('batch.classesPerBatch');
-    s = reducer(s, { type: 'edit-config', config: makeConfig({ batch: { mode: 'pk', size: 24, classesPerBatch: 3 } }) });
+    s = reducer(s, {
+      type: 'edit-config',
+      config: makeConfig({ batch: { mode: 'pk', size: 24, classesPerBatch: 3 } }),
+    });
     expect(s.issues).toEqual([]);
   });
 
   it('walks the upload flow: parsing → parsed → using → loaded', () => {
-    let s = run(started(), { type: 'request-load', requestId: 1 }, ev({ type: 'dataset-loaded', requestId: 1, info: info('iris'), preview }));
+    let s = run(
+      started(),
+      { type: 'request-load', requestId: 1 },
+      ev({ type: 'dataset-loaded', requestId: 1, info: info('iris'), preview }),
+    );
     s = run(s, { type: 'request-upload', requestId: 2 }, ev({ type: 'load-progress', requestId: 2, fraction: 0.5 }));
     expect(s.upload).toEqual({ phase: 'parsing', requestId: 2, fraction: 0.5 });
     s = reducer(s, ev({ type: 'upload-parsed', requestId: 2, info: info('upload:a.csv'), preview }));
     expect(s.upload.phase).toBe('parsed');
     expect(s.dataset?.name).toBe('iris'); // not in use until "Use this data"
-    s = run(s, { type: 'request-use-upload', requestId: 3 }, ev({ type: 'dataset-loaded', requestId: 3, info: info('upload:a.csv'), preview }));
+    s = run(
+      s,
+      { type: 'request-use-upload', requestId: 3 },
+      ev({ type: 'dataset-loaded', requestId: 3, info: info('upload:a.csv'), preview }),
+    );
     expect(s.dataset?.name).toBe('upload:a.csv');
     expect(s.usedUpload?.name).toBe('upload:a.csv');
     expect(s.upload.phase).toBe('idle');
   });
 
   it('keeps the dataset when an upload fails to parse, and discards a parsed upload', () => {
-    let s = run(started(), { type: 'request-load', requestId: 1 }, ev({ type: 'dataset-loaded', requestId: 1, info: info('iris'), preview }));
-    s = run(s, { type: 'request-upload', requestId: 2 }, ev({ type: 'dataset-error', requestId: 2, message: 'a.csv row 3, column 2: "x" is not a number' }));
+    let s = run(
+      started(),
+      { type: 'request-load', requestId: 1 },
+      ev({ type: 'dataset-loaded', requestId: 1, info: info('iris'), preview }),
+    );
+    s = run(
+      s,
+      { type: 'request-upload', requestId: 2 },
+      ev({ type: 'dataset-error', requestId: 2, message: 'a.csv row 3, column 2: "x" is not a number' }),
+    );
     expect(s.upload.phase).toBe('idle');
     expect(s.datasetError).toContain('row 3');
     expect(s.dataset?.name).toBe('iris');
-    s = run(s, { type: 'request-upload', requestId: 4 }, ev({ type: 'upload-parsed', requestId: 4, info: info('upload:b.csv'), preview }), { type: 'discard-upload' });
+    s = run(
+      s,
+      { type: 'request-upload', requestId: 4 },
+      ev({ type: 'upload-parsed', requestId: 4, info: info('upload:b.csv'), preview }),
+      { type: 'discard-upload' },
+    );
     expect(s.upload.phase).toBe('idle');
     expect(s.dataset?.name).toBe('iris');
   });
 
   it('notes a worker restart and keeps it over a plain backend event', () => {
-    const s = run(started(), ev({ type: 'state', runId: 1, state: 'running', step: 3, epoch: 0 }), { type: 'worker-restarted' }, ev({ type: 'backend', backend: 'wasm' }));
+    const s = run(
+      started(),
+      ev({ type: 'state', runId: 1, state: 'running', step: 3, epoch: 0 }),
+      { type: 'worker-restarted' },
+      ev({ type: 'backend', backend: 'wasm' }),
+    );
     expect(s.backendNote).toBe(CRASH_NOTE);
     expect(s.backend).toBe('wasm');
     expect(s.runState).toBe('paused');

@@ -16,8 +16,23 @@ import type { SnapshotMessage, WorkerEvent } from '../../src/worker/protocol';
 import type { PairDistancesMessage } from '../../src/worker/teachProtocol';
 
 const ev = (event: WorkerEvent): Action => ({ type: 'event', event });
-const metricsPoint = (step: number) => ({ step, precisionAt1: null, rPrecision: null, mapAtR: null, pairAccuracy: null, auc: null, validationLoss: null });
-const pairs = (step: number): PairDistancesMessage => ({ step, positive: new Float32Array([0.1, 0.2]), negative: new Float32Array([0.7]), distance: 'euclidean', loss: 'triplet', margin: 0.2 });
+const metricsPoint = (step: number) => ({
+  step,
+  precisionAt1: null,
+  rPrecision: null,
+  mapAtR: null,
+  pairAccuracy: null,
+  auc: null,
+  validationLoss: null,
+});
+const pairs = (step: number): PairDistancesMessage => ({
+  step,
+  positive: new Float32Array([0.1, 0.2]),
+  negative: new Float32Array([0.7]),
+  distance: 'euclidean',
+  loss: 'triplet',
+  margin: 0.2,
+});
 
 function started(runId = 1): AppState {
   return reducer(initialState(makeConfig()), { type: 'new-run', runId });
@@ -77,7 +92,14 @@ describe('triplet inspector helpers', () => {
     expect(rows[0].loss).toBeCloseTo(0.1, 12);
     expect(focusOf(snapshot, rows, null)).toBeNull();
     expect(focusOf(snapshot, rows, 5)).toBeNull();
-    expect(focusOf(snapshot, rows, 1)).toEqual({ anchor: 1, positive: 0, negative: 2, category: 'hard', positiveRadius: 0.4, marginRadius: 0.4 + 0.2 });
+    expect(focusOf(snapshot, rows, 1)).toEqual({
+      anchor: 1,
+      positive: 0,
+      negative: 2,
+      category: 'hard',
+      positiveRadius: 0.4,
+      marginRadius: 0.4 + 0.2,
+    });
     expect(inspectorRows(null)).toEqual([]);
   });
 
@@ -90,12 +112,22 @@ describe('triplet inspector helpers', () => {
   it('draws the rings at the true distances times the view scale', () => {
     const transform = viewTransform({ minX: -1, maxX: 1, minY: -1, maxY: 1 }, 200, 200, 0);
     const coordinates = new Float32Array([0, 0, 0.5, 0, -0.5, 0]);
-    const g = focusGeometry({ anchor: 0, positive: 1, negative: 2, category: 'easy', positiveRadius: 0.5, marginRadius: 0.7 }, coordinates, transform)!;
+    const g = focusGeometry(
+      { anchor: 0, positive: 1, negative: 2, category: 'easy', positiveRadius: 0.5, marginRadius: 0.7 },
+      coordinates,
+      transform,
+    )!;
     expect(g.positiveRadius).toBeCloseTo(0.5 * transform.scale, 9);
     expect(g.marginRadius).toBeCloseTo(0.7 * transform.scale, 9);
     // In a 2-D Euclidean embedding the positive lies exactly on the d(a,p) ring.
     expect(Math.hypot(g.positive[0] - g.anchor[0], g.positive[1] - g.anchor[1])).toBeCloseTo(g.positiveRadius, 9);
-    expect(focusGeometry({ anchor: 0, positive: 1, negative: 9, category: 'easy', positiveRadius: 1, marginRadius: 1 }, coordinates, transform)).toBeNull();
+    expect(
+      focusGeometry(
+        { anchor: 0, positive: 1, negative: 9, category: 'easy', positiveRadius: 1, marginRadius: 1 },
+        coordinates,
+        transform,
+      ),
+    ).toBeNull();
   });
 });
 

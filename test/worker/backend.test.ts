@@ -4,7 +4,11 @@ import type { ActiveBackend } from '../../src/worker/protocol';
 
 describe('backend decision', () => {
   it('recognises software renderers and leaves real GPUs alone', () => {
-    expect(softwareRendererName('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)')).toBe('SwiftShader');
+    expect(
+      softwareRendererName(
+        'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)',
+      ),
+    ).toBe('SwiftShader');
     expect(softwareRendererName('llvmpipe (LLVM 15.0.7, 256 bits)')).toBe('llvmpipe');
     expect(softwareRendererName('ANGLE (NVIDIA, NVIDIA GeForce RTX 3080 Direct3D11 vs_5_0 ps_5_0)')).toBeNull();
     expect(softwareRendererName(undefined)).toBeNull();
@@ -12,12 +16,22 @@ describe('backend decision', () => {
 
   it('auto on a software renderer prefers WASM and says why', () => {
     const d = decideAfterProbe('auto', { ok: true, renderer: 'Google SwiftShader' });
-    expect(d).toEqual({ try: 'wasm', reason: 'WebGL is a software renderer (SwiftShader); WASM is faster here', renderer: 'Google SwiftShader' });
+    expect(d).toEqual({
+      try: 'wasm',
+      reason: 'WebGL is a software renderer (SwiftShader); WASM is faster here',
+      renderer: 'Google SwiftShader',
+    });
   });
 
   it('auto on a real GPU and forced webgl on a software renderer both use WebGL', () => {
-    expect(decideAfterProbe('auto', { ok: true, renderer: 'Apple M2' })).toEqual({ use: 'webgl', renderer: 'Apple M2' });
-    expect(decideAfterProbe('webgl', { ok: true, renderer: 'Google SwiftShader' })).toEqual({ use: 'webgl', renderer: 'Google SwiftShader' });
+    expect(decideAfterProbe('auto', { ok: true, renderer: 'Apple M2' })).toEqual({
+      use: 'webgl',
+      renderer: 'Apple M2',
+    });
+    expect(decideAfterProbe('webgl', { ok: true, renderer: 'Google SwiftShader' })).toEqual({
+      use: 'webgl',
+      renderer: 'Google SwiftShader',
+    });
   });
 
   it('a WebGL failure falls back to WASM with the failure in the reason', () => {

@@ -32,17 +32,32 @@ function harness() {
 }
 
 function config(dataset: string, overrides: DeepPartial<Config> = {}): Config {
-  return makeConfig(overrides, makeConfig({
-    data: { dataset, evalSamples: 80 },
-    model: { tower: 'mlp', mlp: { hiddenUnits: [16] }, embeddingDim: 6 },
-    batch: { mode: 'pk', size: 20, classesPerBatch: 5 },
-    training: { evalEvery: 10, backend: 'cpu' },
-  }));
+  return makeConfig(
+    overrides,
+    makeConfig({
+      data: { dataset, evalSamples: 80 },
+      model: { tower: 'mlp', mlp: { hiddenUnits: [16] }, embeddingDim: 6 },
+      batch: { mode: 'pk', size: 20, classesPerBatch: 5 },
+      training: { evalEvery: 10, backend: 'cpu' },
+    }),
+  );
 }
 
 /** The true k nearest (by full sort of every distance, ties by index), excluding `exclude`. */
-function trueNearest(values: Float32Array, n: number, dim: number, query: ArrayLike<number>, k: number, distance: DistanceName, whitening?: Float32Array, exclude?: number) {
-  return Array.from({ length: n }, (_, i) => ({ index: i, distance: distanceJs(distance, query, values.subarray(i * dim, (i + 1) * dim), whitening) }))
+function trueNearest(
+  values: Float32Array,
+  n: number,
+  dim: number,
+  query: ArrayLike<number>,
+  k: number,
+  distance: DistanceName,
+  whitening?: Float32Array,
+  exclude?: number,
+) {
+  return Array.from({ length: n }, (_, i) => ({
+    index: i,
+    distance: distanceJs(distance, query, values.subarray(i * dim, (i + 1) * dim), whitening),
+  }))
     .filter((c) => c.index !== exclude)
     .sort((a, b) => a.distance - b.distance || a.index - b.index)
     .slice(0, k);
@@ -59,44 +74,82 @@ beforeAll(async () => {
 });
 
 describe('inspect commands through the session', () => {
-  it.each(['euclidean', 'cosine', 'mahalanobis'] as const)('lists the true nearest held-out samples (%s) and compares two at the best threshold', async (distance) => {
-    const h = harness();
-    active = h.session;
-    await h.session.handle({ type: 'load-builtin', requestId: 1, name: 'blobs', seed: 1 });
-    await h.session.handle({ type: 'configure', runId: 1, config: config('blobs', { objective: { distance, margin: 0.3 } }) });
-    for (let i = 0; i < 5; i++) await h.session.handle({ type: 'step', runId: 1 });
-    await h.session.handle({ type: 'get-embeddings', runId: 1, requestId: 10 });
-    await h.session.handle({ type: 'neighbours', runId: 1, requestId: 11, index: 7, k: 6 });
-    const e = h.last('embeddings');
-    const got = h.last('neighbours-result');
-    expect(e.step).toBe(5);
-    expect(got.step).toBe(5);
-    expect(e.n).toBe(80);
-    expect(e.values.length).toBe(e.n * e.dim);
-    expect(e.whitening !== undefined).toBe(distance === 'mahalanobis');
-    const expected = trueNearest(e.values, e.n, e.dim, e.values.subarray(7 * e.dim, 8 * e.dim), 6, distance, e.whitening, 7);
-    expect(got.neighbours.map((x) => x.index)).toEqual(expected.map((x) => x.index));
-    got.neighbours.forEach((x, i) => {
-      expect(x.distance).toBeCloseTo(expected[i].distance, 6);
-      expect(x.label).toBe(e.labels[x.index]);
-    });
-    // The neighbours' labels match the held-out preview's (the hover and the list describe the same samples).
-    const heldOut = h.last('configured').heldOut;
-    expect(got.neighbours.map((x) => x.label)).toEqual(got.neighbours.map((x) => heldOut.labels[x.index]));
+  it.each(['euclidean', 'cosine', 'mahalanobis'] as const)(
+    'lists the true nearest held-out samples (%s) and compares two at the best threshold',
+    async (distance) => {
+      const h = harness();
+      active = h.session;
+      await h.session.handle({ type: 'load-builtin', requestId: 1, name: 'blobs', seed: 1 });
+      await h.session.handle({
+        type: 'configure',
+        runId: 1,
+        config: config('blobs', { objective: { distance, margin: 0.3 } }),
+      });
+      for (let i = 0; i < 5; i++) await h.session.handle({ type: 'step', runId: 1 });
+      await h.session.handle({ type: 'get-embeddings', runId: 1, requestId: 10 });
+      await h.session.handle({ type: 'neighbours', runId: 1, requestId: 11, index: 7, k: 6 });
+      const e = h.last('embeddings');
+      const got = h.last('neighbours-result');
+      expect(e.step).toBe(5);
+      expect(got.step).toBe(5);
+      expect(e.n).toBe(80);
+      expect(e.values.length).toBe(e.n * e.dim);
+      expect(e.whitening !== undefined).toBe(distance === 'mahalanobis');
+      const expected = trueNearest(
+        e.values,
+        e.n,
+        e.dim,
+        e.values.subarray(7 * e.dim, 8 * e.dim),
+        6,
+        distance,
+        e.whitening,
+        7,
+      );
+      expect(got.neighbours.map((x) => x.index)).toEqual(expected.map((x) => x.index));
+      got.neighbours.forEach((x, i) => {
+        expect(x.distance).toBeCloseTo(expected[i].distance, 6);
+        expect(x.label).toBe(e.labels[x.index]);
+      });
+      // The neighbours' labels match the held-out preview's (the hover and the list describe the same samples).
+      const heldOut = h.last('configured').heldOut;
+      expect(got.neighbours.map((x) => x.label)).toEqual(got.neighbours.map((x) => heldOut.labels[x.index]));
 
-    // Two samples: distance from the embeddings, verdict at the last evaluation's best threshold.
-    await h.session.handle({ type: 'compare-samples', runId: 1, requestId: 12, a: 3, b: 50, threshold: null });
-    const c = h.last('sample-distance');
-    expect(c.distance).toBeCloseTo(distanceJs(distance, e.values.subarray(3 * e.dim, 4 * e.dim), e.values.subarray(50 * e.dim, 51 * e.dim), e.whitening), 6);
-    expect(c.thresholdSource).toBe('best');
-    expect(c.threshold).not.toBeNull();
-    expect(c.verdict).toBe(c.distance <= c.threshold! ? 'same' : 'different');
-    // A chosen threshold wins: just above and just below the distance flip the verdict.
-    await h.session.handle({ type: 'compare-samples', runId: 1, requestId: 13, a: 3, b: 50, threshold: c.distance + 1e-6 });
-    expect(h.last('sample-distance')).toMatchObject({ verdict: 'same', thresholdSource: 'chosen' });
-    await h.session.handle({ type: 'compare-samples', runId: 1, requestId: 14, a: 3, b: 50, threshold: c.distance - 1e-6 });
-    expect(h.last('sample-distance')).toMatchObject({ verdict: 'different', thresholdSource: 'chosen' });
-  });
+      // Two samples: distance from the embeddings, verdict at the last evaluation's best threshold.
+      await h.session.handle({ type: 'compare-samples', runId: 1, requestId: 12, a: 3, b: 50, threshold: null });
+      const c = h.last('sample-distance');
+      expect(c.distance).toBeCloseTo(
+        distanceJs(
+          distance,
+          e.values.subarray(3 * e.dim, 4 * e.dim),
+          e.values.subarray(50 * e.dim, 51 * e.dim),
+          e.whitening,
+        ),
+        6,
+      );
+      expect(c.thresholdSource).toBe('best');
+      expect(c.threshold).not.toBeNull();
+      expect(c.verdict).toBe(c.distance <= c.threshold! ? 'same' : 'different');
+      // A chosen threshold wins: just above and just below the distance flip the verdict.
+      await h.session.handle({
+        type: 'compare-samples',
+        runId: 1,
+        requestId: 13,
+        a: 3,
+        b: 50,
+        threshold: c.distance + 1e-6,
+      });
+      expect(h.last('sample-distance')).toMatchObject({ verdict: 'same', thresholdSource: 'chosen' });
+      await h.session.handle({
+        type: 'compare-samples',
+        runId: 1,
+        requestId: 14,
+        a: 3,
+        b: 50,
+        threshold: c.distance - 1e-6,
+      });
+      expect(h.last('sample-distance')).toMatchObject({ verdict: 'different', thresholdSource: 'chosen' });
+    },
+  );
 
   it('answers a bad question with inspect-error, ignores other runs, and the run goes on', async () => {
     const h = harness();
@@ -104,7 +157,10 @@ describe('inspect commands through the session', () => {
     await h.session.handle({ type: 'load-builtin', requestId: 1, name: 'blobs', seed: 1 });
     await h.session.handle({ type: 'configure', runId: 1, config: config('blobs') });
     await h.session.handle({ type: 'neighbours', runId: 1, requestId: 2, index: 80, k: 5 });
-    expect(h.last('inspect-error')).toMatchObject({ requestId: 2, message: 'the selected sample must be a point number from 0 to 79, got 80' });
+    expect(h.last('inspect-error')).toMatchObject({
+      requestId: 2,
+      message: 'the selected sample must be a point number from 0 to 79, got 80',
+    });
     await h.session.handle({ type: 'query', runId: 1, requestId: 3, sample: { kind: 'row', values: [1, 2, 3] }, k: 5 });
     expect(h.last('inspect-error')).toMatchObject({ requestId: 3, message: 'a row needs 2 values, got 3' });
     await h.session.handle({ type: 'query', runId: 1, requestId: 4, sample: { kind: 'text', text: 'abc' }, k: 5 });
@@ -120,7 +176,10 @@ describe('inspect commands through the session', () => {
 describe('Inspector on a trainer', () => {
   it('embeds a drawn digit like the dataset, lists its true nearest and places it with the PCA basis', async () => {
     const dataset = await loadBuiltinDataset('digits', nodeAssetReader(), { seed: 1 });
-    const trainer = Trainer.init(config('digits', { model: { embeddingDim: 8 }, batch: { classesPerBatch: 5 } }), dataset);
+    const trainer = Trainer.init(
+      config('digits', { model: { embeddingDim: 8 }, batch: { classesPerBatch: 5 } }),
+      dataset,
+    );
     try {
       for (let i = 0; i < 3; i++) trainer.step();
       const snapshot = trainer.snapshot();
@@ -154,19 +213,30 @@ describe('Inspector on a trainer', () => {
 
   it('a held-out sample queried as a row finds itself first at distance ~0; no tensors leak', async () => {
     const dataset = await loadBuiltinDataset('iris', nodeAssetReader(), { seed: 1 });
-    const trainer = Trainer.init(config('iris', { data: { evalSamples: 30 }, batch: { size: 12, classesPerBatch: 3 } }), dataset);
+    const trainer = Trainer.init(
+      config('iris', { data: { evalSamples: 30 }, batch: { size: 12, classesPerBatch: 3 } }),
+      dataset,
+    );
     try {
       trainer.step();
       const inspector = new Inspector();
       const held = trainer.heldOutSamples();
       const row = Array.from(held.features.subarray(4 * 4, 5 * 4));
-      const answer = inspector.handle({ type: 'query', runId: 1, requestId: 1, sample: { kind: 'row', values: row }, k: 3 }, trainer);
+      const answer = inspector.handle(
+        { type: 'query', runId: 1, requestId: 1, sample: { kind: 'row', values: row }, k: 3 },
+        trainer,
+      );
       if (answer.type !== 'query-result') throw new Error(JSON.stringify(answer));
       expect(answer.neighbours[0].distance).toBeLessThan(1e-3);
-      expect(held.features.subarray(answer.neighbours[0].index * 4, answer.neighbours[0].index * 4 + 4)).toEqual(Float32Array.from(row));
+      expect(held.features.subarray(answer.neighbours[0].index * 4, answer.neighbours[0].index * 4 + 4)).toEqual(
+        Float32Array.from(row),
+      );
       expect(answer.sample.kind).toBe('row');
       await expectNoLeakedTensors(() => {
-        inspector.handle({ type: 'query', runId: 1, requestId: 2, sample: { kind: 'row', values: row }, k: 3 }, trainer);
+        inspector.handle(
+          { type: 'query', runId: 1, requestId: 2, sample: { kind: 'row', values: row }, k: 3 },
+          trainer,
+        );
         inspector.handle({ type: 'get-embeddings', runId: 1, requestId: 3 }, trainer);
         trainer.step();
       });

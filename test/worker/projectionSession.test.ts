@@ -25,7 +25,12 @@ function harness(virtualMs?: number, onYield?: (n: number, session: ProjectionSe
 }
 
 /** Four separated clusters in 8-D, cluster = i % 4. */
-function job(jobId: number, method: 'umap' | 'tsne', seed = 1, n = 160): Extract<ProjectionCommand, { type: 'project' }> {
+function job(
+  jobId: number,
+  method: 'umap' | 'tsne',
+  seed = 1,
+  n = 160,
+): Extract<ProjectionCommand, { type: 'project' }> {
   const dim = 8;
   const rng = new Rng(3);
   const values = new Float32Array(n * dim);
@@ -34,29 +39,34 @@ function job(jobId: number, method: 'umap' | 'tsne', seed = 1, n = 160): Extract
 }
 
 describe('ProjectionSession', () => {
-  it.each(['umap', 'tsne'] as const)('computes a seeded %s layout in short slices, with progress and a preservation score', async (method) => {
-    // A virtual clock of 5 ms per reading: each 30 ms slice holds a handful of steps, then yields.
-    const a = harness(5);
-    await a.session.handle(job(1, method));
-    const done = a.events.filter((e) => e.type === 'projected');
-    expect(done).toHaveLength(1);
-    const result = done[0] as Extract<ProjectionEvent, { type: 'projected' }>;
-    expect(result.coordinates.length).toBe(320);
-    expect(result.coordinates.every(Number.isFinite)).toBe(true);
-    // Clusters 6 apart with spread 1: each point's neighbours are in its own cluster, and mostly kept on the map.
-    expect(result.preservation).toBeGreaterThan(0.3);
-    // It yielded between slices: never more than a slice (plus the readings around it) of clock without a yield.
-    const gaps = a.yields.slice(1).map((t, i) => t - a.yields[i]);
-    expect(a.yields.length).toBeGreaterThan(method === 'tsne' ? 50 : 3);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(PROJECTION_SLICE_MS + 6 * 5);
-    const progress = a.events.filter((e) => e.type === 'projection-progress').map((e) => (e as { fraction: number }).fraction);
-    expect([...progress].sort((x, y) => x - y)).toEqual(progress);
+  it.each(['umap', 'tsne'] as const)(
+    'computes a seeded %s layout in short slices, with progress and a preservation score',
+    async (method) => {
+      // A virtual clock of 5 ms per reading: each 30 ms slice holds a handful of steps, then yields.
+      const a = harness(5);
+      await a.session.handle(job(1, method));
+      const done = a.events.filter((e) => e.type === 'projected');
+      expect(done).toHaveLength(1);
+      const result = done[0] as Extract<ProjectionEvent, { type: 'projected' }>;
+      expect(result.coordinates.length).toBe(320);
+      expect(result.coordinates.every(Number.isFinite)).toBe(true);
+      // Clusters 6 apart with spread 1: each point's neighbours are in its own cluster, and mostly kept on the map.
+      expect(result.preservation).toBeGreaterThan(0.3);
+      // It yielded between slices: never more than a slice (plus the readings around it) of clock without a yield.
+      const gaps = a.yields.slice(1).map((t, i) => t - a.yields[i]);
+      expect(a.yields.length).toBeGreaterThan(method === 'tsne' ? 50 : 3);
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(PROJECTION_SLICE_MS + 6 * 5);
+      const progress = a.events
+        .filter((e) => e.type === 'projection-progress')
+        .map((e) => (e as { fraction: number }).fraction);
+      expect([...progress].sort((x, y) => x - y)).toEqual(progress);
 
-    const b = harness();
-    await b.session.handle(job(7, method));
-    const again = b.events.find((e) => e.type === 'projected') as Extract<ProjectionEvent, { type: 'projected' }>;
-    expect(Array.from(again.coordinates)).toEqual(Array.from(result.coordinates));
-  });
+      const b = harness();
+      await b.session.handle(job(7, method));
+      const again = b.events.find((e) => e.type === 'projected') as Extract<ProjectionEvent, { type: 'projected' }>;
+      expect(Array.from(again.coordinates)).toEqual(Array.from(result.coordinates));
+    },
+  );
 
   it('a newer job replaces the running one, and a cancel stops it without an answer', async () => {
     // The newer job and the cancel arrive at the running job's second yield, as a message would between slices:
@@ -86,8 +96,16 @@ describe('ProjectionSession', () => {
   it('reports what cannot be done as projection-error', async () => {
     const h = harness();
     await h.session.handle(job(4, 'tsne', 1, 2001));
-    expect(h.events.at(-1)).toMatchObject({ type: 'projection-error', jobId: 4, message: 't-SNE runs on at most 2,000 points; this set has 2,001' });
+    expect(h.events.at(-1)).toMatchObject({
+      type: 'projection-error',
+      jobId: 4,
+      message: 't-SNE runs on at most 2,000 points; this set has 2,001',
+    });
     await h.session.handle({ ...job(5, 'umap'), distance: 'mahalanobis' });
-    expect(h.events.at(-1)).toMatchObject({ type: 'projection-error', jobId: 5, message: 'the mahalanobis distance needs its 8×8 whitening matrix to project the embeddings' });
+    expect(h.events.at(-1)).toMatchObject({
+      type: 'projection-error',
+      jobId: 5,
+      message: 'the mahalanobis distance needs its 8×8 whitening matrix to project the embeddings',
+    });
   });
 });

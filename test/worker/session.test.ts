@@ -19,19 +19,23 @@ function harness() {
     },
   });
   const session = new TrainingSession(host, 'cpu');
-  const of = <T extends WorkerEvent['type']>(type: T) => events.filter((e) => e.type === type) as (Extract<WorkerEvent, { type: T }> & { at: number })[];
+  const of = <T extends WorkerEvent['type']>(type: T) =>
+    events.filter((e) => e.type === type) as (Extract<WorkerEvent, { type: T }> & { at: number })[];
   return { session, events, of };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function blobsConfig(overrides: DeepPartial<Config> = {}): Config {
-  return makeConfig(overrides, makeConfig({
-    data: { dataset: 'blobs', evalSamples: 100 },
-    model: { tower: 'mlp', mlp: { hiddenUnits: [16] }, embeddingDim: 4 },
-    batch: { mode: 'pk', size: 20, classesPerBatch: 5 },
-    training: { evalEvery: 10, backend: 'cpu' },
-  }));
+  return makeConfig(
+    overrides,
+    makeConfig({
+      data: { dataset: 'blobs', evalSamples: 100 },
+      model: { tower: 'mlp', mlp: { hiddenUnits: [16] }, embeddingDim: 4 },
+      batch: { mode: 'pk', size: 20, classesPerBatch: 5 },
+      training: { evalEvery: 10, backend: 'cpu' },
+    }),
+  );
 }
 
 async function loadedSession() {
@@ -43,7 +47,10 @@ async function loadedSession() {
 
 /** Every step number in the progress events of `runId`, in order. */
 function progressSteps(h: ReturnType<typeof harness>, runId: number): number[] {
-  return h.of('progress').filter((e) => e.runId === runId).flatMap((e) => e.points.map((p) => p.step));
+  return h
+    .of('progress')
+    .filter((e) => e.runId === runId)
+    .flatMap((e) => e.points.map((p) => p.step));
 }
 
 let active: TrainingSession | null = null;
@@ -173,7 +180,11 @@ describe('TrainingSession', () => {
     expect(failed.requestId).toBe(2);
     expect(failed.message).toMatch(/digits\.json: HTTP 404/);
     const csv = new TextEncoder().encode('x,y,label\n1,2,a\n3,4,b\n');
-    await h.session.handle({ type: 'load-upload', requestId: 3, files: [{ name: 'tiny.npy', bytes: csv.buffer as ArrayBuffer }] });
+    await h.session.handle({
+      type: 'load-upload',
+      requestId: 3,
+      files: [{ name: 'tiny.npy', bytes: csv.buffer as ArrayBuffer }],
+    });
     expect(h.of('dataset-error')[1].requestId).toBe(3);
     expect(h.of('dataset-error')[1].message).toMatch(/tiny\.npy/);
     await h.session.handle({ type: 'use-upload', requestId: 4 });
@@ -225,7 +236,9 @@ describe('TrainingSession', () => {
     expect(after.step).toBe(5);
     // Same weights on another backend: the fixed validation batch's loss agrees to float precision.
     expect(before.validationLoss).not.toBeNull();
-    expect(Math.abs(after.validationLoss! - before.validationLoss!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(before.validationLoss!)));
+    expect(Math.abs(after.validationLoss! - before.validationLoss!)).toBeLessThan(
+      1e-4 * Math.max(1, Math.abs(before.validationLoss!)),
+    );
     expect(after.precisionAt1).toBeCloseTo(before.precisionAt1!, 5);
     await h.session.handle({ type: 'step', runId: 1 });
     expect(h.of('state').at(-1)).toMatchObject({ state: 'paused', step: 6 });
@@ -235,14 +248,20 @@ describe('TrainingSession', () => {
   it('a backend switch carries batch-norm statistics too: the held-out numbers are unchanged', async () => {
     const h = await loadedSession();
     active = h.session;
-    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig({ model: { mlp: { hiddenUnits: [16], batchNorm: true } } }) });
+    await h.session.handle({
+      type: 'configure',
+      runId: 1,
+      config: blobsConfig({ model: { mlp: { hiddenUnits: [16], batchNorm: true } } }),
+    });
     for (let i = 0; i < 5; i++) await h.session.handle({ type: 'step', runId: 1 });
     const before = h.of('metrics').at(-1)!.metrics;
     await h.session.handle({ type: 'set-backend', backend: 'wasm' });
     const after = h.of('metrics').at(-1)!.metrics;
     expect(after.step).toBe(5);
     // Inference uses the moving mean and variance: without them the validation loss would move.
-    expect(Math.abs(after.validationLoss! - before.validationLoss!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(before.validationLoss!)));
+    expect(Math.abs(after.validationLoss! - before.validationLoss!)).toBeLessThan(
+      1e-4 * Math.max(1, Math.abs(before.validationLoss!)),
+    );
     expect(after.mapAtR).toBeCloseTo(before.mapAtR!, 5);
   });
 
@@ -265,24 +284,27 @@ describe('TrainingSession on a (simulated) WebGL backend', () => {
     // The GPU is simulated: the "webgl" run really computes on cpu, and the context-lost flag is the host's.
     let lost = false;
     const events: WorkerEvent[] = [];
-    const session = new TrainingSession({
-      post: (event) => events.push(event),
-      readAsset: async (file) => {
-        throw new Error(`no asset ${file}`);
+    const session = new TrainingSession(
+      {
+        post: (event) => events.push(event),
+        readAsset: async (file) => {
+          throw new Error(`no asset ${file}`);
+        },
+        selectBackend: async (wanted: BackendName) => {
+          if (wanted === 'wasm') {
+            const r = await selectNodeBackend('wasm');
+            return { backend: r.backend };
+          }
+          await useCpuBackend();
+          return { backend: 'webgl', renderer: 'simulated GPU' };
+        },
+        now: () => performance.now(),
+        yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
+        isContextLost: () => lost,
+        loseContext: () => (lost = true),
       },
-      selectBackend: async (wanted: BackendName) => {
-        if (wanted === 'wasm') {
-          const r = await selectNodeBackend('wasm');
-          return { backend: r.backend };
-        }
-        await useCpuBackend();
-        return { backend: 'webgl', renderer: 'simulated GPU' };
-      },
-      now: () => performance.now(),
-      yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
-      isContextLost: () => lost,
-      loseContext: () => (lost = true),
-    }, 'auto');
+      'auto',
+    );
     active = session;
     await session.handle({ type: 'load-builtin', requestId: 1, name: 'blobs', seed: 1 });
     await session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
@@ -291,7 +313,10 @@ describe('TrainingSession on a (simulated) WebGL backend', () => {
     await sleep(100);
     await session.handle({ type: 'debug-lose-context' });
     for (let i = 0; i < 100 && !events.some((e) => e.type === 'backend' && e.backend === 'wasm'); i++) await sleep(20);
-    const switched = events.find((e) => e.type === 'backend' && e.backend === 'wasm') as Extract<WorkerEvent, { type: 'backend' }>;
+    const switched = events.find((e) => e.type === 'backend' && e.backend === 'wasm') as Extract<
+      WorkerEvent,
+      { type: 'backend' }
+    >;
     expect(switched).toBeDefined();
     const from = Number(/from step (\d+)$/.exec(switched.reason ?? '')?.[1]);
     expect(switched.reason).toMatch(/^The WebGL context was lost; continuing on WASM from step \d+$/);

@@ -15,23 +15,28 @@ import { useCpuBackend } from '../helpers/tf';
 function harness() {
   const events: WorkerEvent[] = [];
   const host = nodeSessionHost({
-    post: (event, transfer) => events.push(structuredClone(event, { transfer: transfer.length ? transfer : transferablesOf(event) })),
+    post: (event, transfer) =>
+      events.push(structuredClone(event, { transfer: transfer.length ? transfer : transferablesOf(event) })),
     readAsset: async (file) => {
       throw new Error(`no shipped files in this test (${file})`);
     },
   });
   const session = new TrainingSession(host, 'cpu');
-  const of = <T extends WorkerEvent['type']>(type: T) => events.filter((e) => e.type === type) as Extract<WorkerEvent, { type: T }>[];
+  const of = <T extends WorkerEvent['type']>(type: T) =>
+    events.filter((e) => e.type === type) as Extract<WorkerEvent, { type: T }>[];
   return { session, events, of };
 }
 
 function config(dataset: string, overrides: DeepPartial<Config> = {}): Config {
-  return makeConfig(overrides, makeConfig({
-    data: { dataset, evalSamples: 100 },
-    model: { tower: 'mlp', mlp: { hiddenUnits: [16] }, embeddingDim: 4 },
-    batch: { mode: 'pk', size: 20, classesPerBatch: 5 },
-    training: { evalEvery: 10, backend: 'cpu' },
-  }));
+  return makeConfig(
+    overrides,
+    makeConfig({
+      data: { dataset, evalSamples: 100 },
+      model: { tower: 'mlp', mlp: { hiddenUnits: [16] }, embeddingDim: 4 },
+      batch: { mode: 'pk', size: 20, classesPerBatch: 5 },
+      training: { evalEvery: 10, backend: 'cpu' },
+    }),
+  );
 }
 
 let active: TrainingSession | null = null;
@@ -60,7 +65,13 @@ describe('teach fields of worker events', () => {
     expect(snapshots.length).toBeGreaterThanOrEqual(3); // step 1, step 2, then refresh of step 2's batch
     for (const s of snapshots) {
       const batch = s.batch!;
-      expect(batch.rules).toEqual({ loss: 'triplet', miner: 'all', distance: 'euclidean', margin: 0.3, softMargin: false });
+      expect(batch.rules).toEqual({
+        loss: 'triplet',
+        miner: 'all',
+        distance: 'euclidean',
+        margin: 0.3,
+        softMargin: false,
+      });
       expect(batch.candidateOffset).toBe(0);
       expect(batch.sampleIndices!.length).toBe(20);
       expect(batch.labels.length).toBe(20);
@@ -87,7 +98,11 @@ describe('teach fields of worker events', () => {
   });
 
   it('split-input snapshots place candidates after the anchors (second halves)', async () => {
-    const h = await stepped('sequence-events', { data: { splitInput: true, splitRatio: 0.75 }, mining: { miner: 'all' } }, 1);
+    const h = await stepped(
+      'sequence-events',
+      { data: { splitInput: true, splitRatio: 0.75 }, mining: { miner: 'all' } },
+      1,
+    );
     const batch = h.of('snapshot').at(-1)!.batch!;
     expect(batch.labels.length).toBe(20);
     expect(batch.coordinates.length).toBe(2 * 20 * 2); // halves a then halves b
@@ -132,7 +147,15 @@ describe('teach fields of worker events', () => {
     const metrics: WorkerEvent = {
       type: 'metrics',
       runId: 1,
-      metrics: { step: 1, precisionAt1: null, rPrecision: null, mapAtR: null, pairAccuracy: null, auc: null, validationLoss: null },
+      metrics: {
+        step: 1,
+        precisionAt1: null,
+        rPrecision: null,
+        mapAtR: null,
+        pairAccuracy: null,
+        auc: null,
+        validationLoss: null,
+      },
       pairDistances: { step: 1, positive, negative, distance: 'euclidean', loss: 'triplet', margin: 0.2 },
     };
     expect(transferablesOf(metrics)).toEqual(expect.arrayContaining([positive.buffer, negative.buffer]));

@@ -86,7 +86,10 @@ export function crc32(bytes: Uint8Array): number {
  * Packs named arrays into one uncompressed payload (4-byte aligned, little-endian) and returns it with the
  * section table the header needs. Used by the build script.
  */
-export function packSections(arrays: { name: string; data: SectionArray }[]): { payload: Uint8Array; sections: PayloadSection[] } {
+export function packSections(arrays: { name: string; data: SectionArray }[]): {
+  payload: Uint8Array;
+  sections: PayloadSection[];
+} {
   const sections: PayloadSection[] = [];
   let offset = 0;
   for (const { name, data } of arrays) {
@@ -122,18 +125,22 @@ export function parseDatasetHeader(json: unknown, fileName: string): DatasetHead
   };
   if (typeof json !== 'object' || json === null) fail('not a JSON object');
   const h = json as DatasetHeader;
-  if (h.formatVersion !== DATASET_FORMAT_VERSION) fail(`format version ${String(h.formatVersion)}, this build reads version ${DATASET_FORMAT_VERSION}`);
+  if (h.formatVersion !== DATASET_FORMAT_VERSION)
+    fail(`format version ${String(h.formatVersion)}, this build reads version ${DATASET_FORMAT_VERSION}`);
   if (!Number.isInteger(h.numSamples) || h.numSamples <= 0) fail('numSamples must be a positive whole number');
-  if (!Array.isArray(h.featureShape) || h.featureShape.some((d) => !Number.isInteger(d) || d <= 0)) fail('featureShape must list positive whole numbers');
+  if (!Array.isArray(h.featureShape) || h.featureShape.some((d) => !Number.isInteger(d) || d <= 0))
+    fail('featureShape must list positive whole numbers');
   if (h.dtype !== 'uint8' && h.dtype !== 'float32') fail(`dtype ${String(h.dtype)} is not uint8 or float32`);
   if (!(h.scale > 0)) fail('scale must be positive');
   if (!Array.isArray(h.classNames) || h.classNames.length < 2) fail('classNames must list at least 2 classes');
-  if (!Number.isInteger(h.testCount) || h.testCount < 0 || h.testCount >= h.numSamples) fail('testCount must be a whole number below numSamples');
-  if (!h.payload || h.payload.compression !== 'zlib' || typeof h.payload.file !== 'string') fail('payload must name a zlib file');
+  if (!Number.isInteger(h.testCount) || h.testCount < 0 || h.testCount >= h.numSamples)
+    fail('testCount must be a whole number below numSamples');
+  if (h.payload?.compression !== 'zlib' || typeof h.payload.file !== 'string') fail('payload must name a zlib file');
   if (!Array.isArray(h.sections)) fail('sections must be a list');
   for (const s of h.sections) {
     if (!(s.dtype in BYTES_PER_ELEMENT)) fail(`section ${s.name} has unknown dtype ${String(s.dtype)}`);
-    if (s.byteOffset % 4 !== 0 || s.byteOffset + s.length * BYTES_PER_ELEMENT[s.dtype] > h.payload.uncompressedBytes) fail(`section ${s.name} lies outside the payload`);
+    if (s.byteOffset % 4 !== 0 || s.byteOffset + s.length * BYTES_PER_ELEMENT[s.dtype] > h.payload.uncompressedBytes)
+      fail(`section ${s.name} lies outside the payload`);
   }
   return h;
 }
@@ -146,7 +153,9 @@ export function decodePayload(header: DatasetHeader, compressed: Uint8Array): De
   const file = header.payload.file;
   const hint = 'the file is truncated or corrupted; reload the page or rebuild it with `npm run datasets`';
   if (compressed.length !== header.payload.compressedBytes) {
-    throw new Error(`dataset payload ${file} has ${compressed.length} bytes but its header expects ${header.payload.compressedBytes}: ${hint}`);
+    throw new Error(
+      `dataset payload ${file} has ${compressed.length} bytes but its header expects ${header.payload.compressedBytes}: ${hint}`,
+    );
   }
   let payload: Uint8Array;
   try {
@@ -155,9 +164,12 @@ export function decodePayload(header: DatasetHeader, compressed: Uint8Array): De
     throw new Error(`dataset payload ${file} could not be decompressed (${(error as Error).message}): ${hint}`);
   }
   if (payload.length !== header.payload.uncompressedBytes) {
-    throw new Error(`dataset payload ${file} inflates to ${payload.length} bytes but its header expects ${header.payload.uncompressedBytes}: ${hint}`);
+    throw new Error(
+      `dataset payload ${file} inflates to ${payload.length} bytes but its header expects ${header.payload.uncompressedBytes}: ${hint}`,
+    );
   }
-  if (crc32(payload) !== header.payload.crc32) throw new Error(`dataset payload ${file} fails its CRC-32 check: ${hint}`);
+  if (crc32(payload) !== header.payload.crc32)
+    throw new Error(`dataset payload ${file} fails its CRC-32 check: ${hint}`);
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const out: DecodedSections = {};
   for (const s of header.sections) {

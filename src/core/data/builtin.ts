@@ -7,7 +7,14 @@ import type { Config, DeepPartial } from '../config';
 import { Rng } from '../rng';
 import { decodePayload, parseDatasetHeader, type DatasetHeader } from './binaryFormat';
 import { featureSize, type LabelledDataset, type Modality } from './dataset';
-import { generateBlobs, generateMoons, generateSequenceEvents, generateSpirals, generateTypoWords, SYNTHETIC_LICENCE } from './synthetic';
+import {
+  generateBlobs,
+  generateMoons,
+  generateSequenceEvents,
+  generateSpirals,
+  generateTypoWords,
+  SYNTHETIC_LICENCE,
+} from './synthetic';
 
 /** Reads one shipped file, named relative to public/datasets (e.g. 'digits.bin'). */
 export type AssetReader = (fileName: string) => Promise<Uint8Array>;
@@ -26,7 +33,8 @@ export function fetchAssetReader(baseUrl: string): AssetReader {
     } catch (error) {
       throw new Error(`could not download the built-in dataset file ${fileName}: ${(error as Error).message}`);
     }
-    if (!response.ok) throw new Error(`could not download the built-in dataset file ${fileName}: HTTP ${response.status}`);
+    if (!response.ok)
+      throw new Error(`could not download the built-in dataset file ${fileName}: HTTP ${response.status}`);
     return new Uint8Array(await response.arrayBuffer());
   };
 }
@@ -183,7 +191,8 @@ export const BUILTIN_DATASETS: readonly BuiltinInfo[] = Object.freeze([
 /** The registry entry of `name`; an unknown name is an Error that lists the known ones. */
 export function builtinInfo(name: string): BuiltinInfo {
   const info = BUILTIN_DATASETS.find((d) => d.name === name);
-  if (!info) throw new Error(`unknown built-in dataset "${name}"; known: ${BUILTIN_DATASETS.map((d) => d.name).join(', ')}`);
+  if (!info)
+    throw new Error(`unknown built-in dataset "${name}"; known: ${BUILTIN_DATASETS.map((d) => d.name).join(', ')}`);
   return info;
 }
 
@@ -191,7 +200,11 @@ export function builtinInfo(name: string): BuiltinInfo {
  * Loads a built-in dataset: shipped files through `readAsset`, synthetic sets from `options.seed`
  * (default 1). Image features are scaled to [0, 1]; iris is z-scored per column (see `standardiseColumns`).
  */
-export async function loadBuiltinDataset(name: string, readAsset: AssetReader, options: { seed?: number } = {}): Promise<LabelledDataset> {
+export async function loadBuiltinDataset(
+  name: string,
+  readAsset: AssetReader,
+  options: { seed?: number } = {},
+): Promise<LabelledDataset> {
   const info = builtinInfo(name);
   if (info.source === 'synthetic') {
     const seed = options.seed ?? DEFAULT_SYNTHETIC_SEED;
@@ -204,7 +217,9 @@ export async function loadBuiltinDataset(name: string, readAsset: AssetReader, o
   try {
     json = JSON.parse(new TextDecoder().decode(headerBytes));
   } catch (error) {
-    throw new Error(`dataset header ${headerFile} is not valid JSON (${(error as Error).message}); rebuild it with \`npm run datasets\``);
+    throw new Error(
+      `dataset header ${headerFile} is not valid JSON (${(error as Error).message}); rebuild it with \`npm run datasets\``,
+    );
   }
   const header = parseDatasetHeader(json, headerFile);
   if (header.name !== name) throw new Error(`dataset header ${headerFile} describes "${header.name}", not "${name}"`);
@@ -231,18 +246,27 @@ function generateSynthetic(name: string, rng: Rng): LabelledDataset {
   }
 }
 
-function datasetFromSections(header: DatasetHeader, sections: ReturnType<typeof decodePayload>, info: BuiltinInfo): LabelledDataset {
+function datasetFromSections(
+  header: DatasetHeader,
+  sections: ReturnType<typeof decodePayload>,
+  info: BuiltinInfo,
+): LabelledDataset {
   const size = featureSize(header.featureShape);
   const stored = sections.features;
   const storedLabels = sections.labels;
   const where = `dataset payload ${header.payload.file}`;
-  if (!stored || stored.length !== header.numSamples * size) throw new Error(`${where} must hold ${header.numSamples} × ${size} feature values`);
-  if (!storedLabels || storedLabels.length !== header.numSamples) throw new Error(`${where} must hold ${header.numSamples} labels`);
+  if (!stored || stored.length !== header.numSamples * size)
+    throw new Error(`${where} must hold ${header.numSamples} × ${size} feature values`);
+  if (!storedLabels || storedLabels.length !== header.numSamples)
+    throw new Error(`${where} must hold ${header.numSamples} labels`);
   const features = new Float32Array(stored.length);
   for (let i = 0; i < stored.length; i++) features[i] = stored[i] / header.scale;
   const labels = new Int32Array(header.numSamples);
   for (let i = 0; i < labels.length; i++) {
-    if (storedLabels[i] >= header.classNames.length) throw new Error(`${where}: sample ${i} has label ${storedLabels[i]} but there are only ${header.classNames.length} classes`);
+    if (storedLabels[i] >= header.classNames.length)
+      throw new Error(
+        `${where}: sample ${i} has label ${storedLabels[i]} but there are only ${header.classNames.length} classes`,
+      );
     labels[i] = storedLabels[i];
   }
   const dataset: LabelledDataset = {

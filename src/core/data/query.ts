@@ -33,14 +33,18 @@ export function queryFeatures(sample: QuerySample, target: QueryTarget): Float32
     case 'pixels':
     case 'image-file': {
       if (target.modality !== 'image' || target.featureShape.length !== 3) {
-        throw new Error(`this dataset holds ${describeModality(target.modality)}, not images: enter a ${target.modality === 'text' ? 'text' : 'row of values'} instead`);
+        throw new Error(
+          `this dataset holds ${describeModality(target.modality)}, not images: enter a ${target.modality === 'text' ? 'text' : 'row of values'} instead`,
+        );
       }
-      const image: DecodedImage = sample.kind === 'pixels' ? checkedPixels(sample) : decodeImage(new Uint8Array(sample.bytes), sample.name);
+      const image: DecodedImage =
+        sample.kind === 'pixels' ? checkedPixels(sample) : decodeImage(new Uint8Array(sample.bytes), sample.name);
       const [height, width, channels] = target.featureShape;
       if (channels !== 1 && channels !== 3) throw new Error(`images with ${channels} channels cannot be queried`);
       const converted = convertChannels(image, channels);
       const resized = resizeArea(converted.pixels, converted.height, converted.width, channels, height, width);
-      if (sample.kind === 'image-file' && sample.invert) for (let i = 0; i < resized.length; i++) resized[i] = 1 - resized[i];
+      if (sample.kind === 'image-file' && sample.invert)
+        for (let i = 0; i < resized.length; i++) resized[i] = 1 - resized[i];
       return resized;
     }
     case 'text': {
@@ -51,7 +55,9 @@ export function queryFeatures(sample: QuerySample, target: QueryTarget): Float32
     }
     case 'row': {
       if (target.modality === 'image' || target.modality === 'text') {
-        throw new Error(`this dataset holds ${describeModality(target.modality)}: ${target.modality === 'text' ? 'type a text' : 'draw or upload an image'} instead`);
+        throw new Error(
+          `this dataset holds ${describeModality(target.modality)}: ${target.modality === 'text' ? 'type a text' : 'draw or upload an image'} instead`,
+        );
       }
       if (sample.values.length !== size) {
         const names = target.featureNames?.length === size ? ` (${target.featureNames.join(', ')})` : '';
@@ -68,8 +74,12 @@ export function queryFeatures(sample: QuerySample, target: QueryTarget): Float32
 
 function checkedPixels(sample: Extract<QuerySample, { kind: 'pixels' }>): DecodedImage {
   const { width, height, channels, values } = sample;
-  if (!(width >= 1 && height >= 1) || !Number.isInteger(width) || !Number.isInteger(height)) throw new Error(`a drawing must be at least 1×1 pixels, got ${width}×${height}`);
-  if (values.length !== width * height * channels) throw new Error(`a ${width}×${height} drawing with ${channels} channel(s) needs ${width * height * channels} values, got ${values.length}`);
+  if (!(width >= 1 && height >= 1) || !Number.isInteger(width) || !Number.isInteger(height))
+    throw new Error(`a drawing must be at least 1×1 pixels, got ${width}×${height}`);
+  if (values.length !== width * height * channels)
+    throw new Error(
+      `a ${width}×${height} drawing with ${channels} channel(s) needs ${width * height * channels} values, got ${values.length}`,
+    );
   return { width, height, channels, pixels: values };
 }
 

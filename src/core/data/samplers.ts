@@ -47,16 +47,20 @@ export class PKSampler implements BatchSampler {
   ) {
     requireCount('classesPerBatch (P)', classesPerBatch, 1);
     if (!(Number.isInteger(samplesPerClass) && samplesPerClass >= 2)) {
-      throw new Error(`a P×K batch needs K ≥ 2 samples per class so that every anchor has a positive; got K = ${samplesPerClass}: make batch.size at least 2 × batch.classesPerBatch`);
+      throw new Error(
+        `a P×K batch needs K ≥ 2 samples per class so that every anchor has a positive; got K = ${samplesPerClass}: make batch.size at least 2 × batch.classesPerBatch`,
+      );
     }
     this.classes = new ClassIndex(labels, numClasses);
     const usable = this.classes.classesWithAtLeast(2);
     if (usable.length < classesPerBatch) {
       const singles = this.classes.classesWithAtLeast(1).length - usable.length;
-      const singleNote = singles > 0 ? ` (${singles} more class(es) have a single sample, which cannot form a positive pair)` : '';
-      const fix = usable.length >= 2
-        ? `set batch.classesPerBatch to at most ${usable.length} (keeping batch.size a multiple of it), or add samples to the small classes`
-        : 'add samples so that at least 2 classes have 2 or more, or use a dataset with more classes';
+      const singleNote =
+        singles > 0 ? ` (${singles} more class(es) have a single sample, which cannot form a positive pair)` : '';
+      const fix =
+        usable.length >= 2
+          ? `set batch.classesPerBatch to at most ${usable.length} (keeping batch.size a multiple of it), or add samples to the small classes`
+          : 'add samples so that at least 2 classes have 2 or more, or use a dataset with more classes';
       throw new Error(
         `a P×K batch needs ${classesPerBatch} classes with at least 2 samples each, but the training data has only ${usable.length}${singleNote}; ${fix}`,
       );
@@ -115,14 +119,23 @@ export class PairSampler implements BatchSampler {
   private readonly perEpoch: number;
   private batches = 0;
 
-  constructor(labels: Int32Array, numClasses: number, pairsPerBatch: number, positiveFraction: number, private readonly rng: Rng) {
+  constructor(
+    labels: Int32Array,
+    numClasses: number,
+    pairsPerBatch: number,
+    positiveFraction: number,
+    private readonly rng: Rng,
+  ) {
     requireCount('pairsPerBatch', pairsPerBatch, 1);
-    if (!(positiveFraction >= 0 && positiveFraction <= 1)) throw new Error(`the positive fraction must be between 0 and 1, got ${positiveFraction}`);
+    if (!(positiveFraction >= 0 && positiveFraction <= 1))
+      throw new Error(`the positive fraction must be between 0 and 1, got ${positiveFraction}`);
     this.batchSize = pairsPerBatch;
     this.positives = Math.round(positiveFraction * pairsPerBatch);
     this.classes = new ClassIndex(labels, numClasses);
-    this.positiveAnchors = this.positives > 0 ? new Deck(this.classes.samplesOfClassesWithAtLeast(2, 'positive pairs'), rng) : null;
-    this.negativeAnchors = this.positives < pairsPerBatch ? new Deck(this.classes.allSamples('negative pairs'), rng) : null;
+    this.positiveAnchors =
+      this.positives > 0 ? new Deck(this.classes.samplesOfClassesWithAtLeast(2, 'positive pairs'), rng) : null;
+    this.negativeAnchors =
+      this.positives < pairsPerBatch ? new Deck(this.classes.allSamples('negative pairs'), rng) : null;
     this.perEpoch = Math.max(1, Math.ceil(labels.length / pairsPerBatch));
   }
 
@@ -171,7 +184,12 @@ export class TripletSampler implements BatchSampler {
   private readonly perEpoch: number;
   private batches = 0;
 
-  constructor(labels: Int32Array, numClasses: number, tripletsPerBatch: number, private readonly rng: Rng) {
+  constructor(
+    labels: Int32Array,
+    numClasses: number,
+    tripletsPerBatch: number,
+    private readonly rng: Rng,
+  ) {
     requireCount('tripletsPerBatch', tripletsPerBatch, 1);
     this.batchSize = tripletsPerBatch;
     this.classes = new ClassIndex(labels, numClasses);
@@ -222,10 +240,15 @@ export class SampleSampler implements BatchSampler {
   constructor(numSamples: number, size: number, rng: Rng) {
     requireCount('batch size', size, 2);
     if (numSamples < size) {
-      throw new Error(`a split-input batch of ${size} needs ${size} distinct training samples (the others in the batch are the negatives), but there are only ${numSamples}; lower batch.size to at most ${numSamples}`);
+      throw new Error(
+        `a split-input batch of ${size} needs ${size} distinct training samples (the others in the batch are the negatives), but there are only ${numSamples}; lower batch.size to at most ${numSamples}`,
+      );
     }
     this.batchSize = size;
-    this.deck = new Deck(Int32Array.from({ length: numSamples }, (_, i) => i), rng);
+    this.deck = new Deck(
+      Int32Array.from({ length: numSamples }, (_, i) => i),
+      rng,
+    );
     this.perEpoch = Math.max(1, Math.ceil(numSamples / size));
   }
 
@@ -260,7 +283,10 @@ export class PairIndexSampler implements BatchSampler {
     requireCount('batch size', size, 1);
     if (!(numPairs >= 1)) throw new Error('the pair file has no training pairs to sample from');
     this.batchSize = size;
-    this.deck = new Deck(Int32Array.from({ length: numPairs }, (_, i) => i), rng);
+    this.deck = new Deck(
+      Int32Array.from({ length: numPairs }, (_, i) => i),
+      rng,
+    );
     this.perEpoch = Math.max(1, Math.ceil(numPairs / size));
   }
 
@@ -303,7 +329,9 @@ export class PrecomputedTripletSampler implements BatchSampler {
   /** Replaces the pool (same length for all three); the next batch starts a fresh pass over it. */
   setPool(anchor: Int32Array, positive: Int32Array, negative: Int32Array): void {
     if (positive.length !== anchor.length || negative.length !== anchor.length) {
-      throw new Error(`a triplet pool needs as many positives and negatives as anchors; got ${anchor.length}, ${positive.length}, ${negative.length}`);
+      throw new Error(
+        `a triplet pool needs as many positives and negatives as anchors; got ${anchor.length}, ${positive.length}, ${negative.length}`,
+      );
     }
     this.anchor = anchor;
     this.positive = positive;
@@ -347,7 +375,9 @@ export class PrecomputedPairSampler implements BatchSampler {
   /** Replaces the pool (same length for all three); the next batch starts a fresh pass over it. */
   setPool(a: Int32Array, b: Int32Array, similar: Float32Array): void {
     if (b.length !== a.length || similar.length !== a.length) {
-      throw new Error(`a pair pool needs as many b's and targets as a's; got ${a.length}, ${b.length}, ${similar.length}`);
+      throw new Error(
+        `a pair pool needs as many b's and targets as a's; got ${a.length}, ${b.length}, ${similar.length}`,
+      );
     }
     this.a = a;
     this.b = b;
@@ -377,7 +407,8 @@ export class PrecomputedPairSampler implements BatchSampler {
 // ─── internals ─────────────────────────────────────────────────────────────────────────────────────────
 
 function requireCount(name: string, value: number, min: number): void {
-  if (!(Number.isInteger(value) && value >= min)) throw new Error(`${name} must be a whole number ≥ ${min}, got ${value}`);
+  if (!(Number.isInteger(value) && value >= min))
+    throw new Error(`${name} must be a whole number ≥ ${min}, got ${value}`);
 }
 
 /**
@@ -389,7 +420,10 @@ class Deck {
   private cursor = 0;
   passes = 0;
 
-  constructor(items: Int32Array, private readonly rng: Rng) {
+  constructor(
+    items: Int32Array,
+    private readonly rng: Rng,
+  ) {
     this.order = rng.shuffle(Int32Array.from(items));
   }
 
@@ -450,7 +484,10 @@ class PoolCycle {
   /** Set when the trainer handed over an empty pool (as opposed to none yet), for a precise error. */
   private emptyPool = false;
 
-  constructor(private readonly rng: Rng, private readonly what: string) {}
+  constructor(
+    private readonly rng: Rng,
+    private readonly what: string,
+  ) {}
 
   get size(): number {
     return this.deck?.size ?? 0;
@@ -462,7 +499,13 @@ class PoolCycle {
 
   reset(size: number): void {
     this.earlierPasses = this.passes;
-    this.deck = size > 0 ? new Deck(Int32Array.from({ length: size }, (_, i) => i), this.rng) : null;
+    this.deck =
+      size > 0
+        ? new Deck(
+            Int32Array.from({ length: size }, (_, i) => i),
+            this.rng,
+          )
+        : null;
     this.emptyPool = size === 0;
   }
 
@@ -490,7 +533,10 @@ class ClassIndex {
   private readonly counts: Int32Array;
   private readonly positionInOrder: Int32Array;
 
-  constructor(private readonly labels: Int32Array, private readonly numClasses: number) {
+  constructor(
+    private readonly labels: Int32Array,
+    private readonly numClasses: number,
+  ) {
     this.counts = new Int32Array(numClasses);
     for (let i = 0; i < labels.length; i++) {
       const label = labels[i];
@@ -529,7 +575,9 @@ class ClassIndex {
   samplesOfClassesWithAtLeast(min: number, purpose: string): Int32Array {
     const classes = this.classesWithAtLeast(min);
     if (classes.length === 0) {
-      throw new Error(`${purpose} need a class with at least ${min} samples, but every class of the training data has fewer; add samples`);
+      throw new Error(
+        `${purpose} need a class with at least ${min} samples, but every class of the training data has fewer; add samples`,
+      );
     }
     const out: number[] = [];
     for (const c of classes) out.push(...this.members(c));
@@ -540,7 +588,9 @@ class ClassIndex {
   requireTwoClasses(purpose: string): void {
     const present = this.classesWithAtLeast(1).length;
     if (present < 2) {
-      throw new Error(`${purpose} need samples of at least 2 classes, but the training data has ${present}; use a dataset with more classes`);
+      throw new Error(
+        `${purpose} need samples of at least 2 classes, but the training data has ${present}; use a dataset with more classes`,
+      );
     }
   }
 

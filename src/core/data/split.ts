@@ -47,17 +47,23 @@ export function stratifiedSplit(
  * test images) wins over `validationFraction`, so published numbers stay comparable; an empty `testIndices` is
  * treated as absent. Throws, saying why, when either side would be empty.
  */
-export function trainTestSplit(ds: LabelledDataset, validationFraction: number, rng: Rng): { train: LabelledDataset; test: LabelledDataset } {
-  const { train, test } = ds.testIndices && ds.testIndices.length > 0
-    ? fixedSplit(ds.testIndices, ds.numSamples, ds.name)
-    : stratifiedSplit(ds.labels, ds.classNames.length, validationFraction, rng);
+export function trainTestSplit(
+  ds: LabelledDataset,
+  validationFraction: number,
+  rng: Rng,
+): { train: LabelledDataset; test: LabelledDataset } {
+  const { train, test } =
+    ds.testIndices && ds.testIndices.length > 0
+      ? fixedSplit(ds.testIndices, ds.numSamples, ds.name)
+      : stratifiedSplit(ds.labels, ds.classNames.length, validationFraction, rng);
   if (test.length === 0) {
     throw new Error(
       `holding out ${formatPercent(validationFraction)} of "${ds.name}" leaves no test samples: ` +
         `${ds.numSamples} sample(s) and no class with 2 or more, and a class's only sample stays in training; add samples`,
     );
   }
-  if (train.length === 0) throw new Error(`the fixed test split of "${ds.name}" holds every sample, which leaves nothing to train on`);
+  if (train.length === 0)
+    throw new Error(`the fixed test split of "${ds.name}" holds every sample, which leaves nothing to train on`);
   return { train: subsetLabelled(ds, train), test: subsetLabelled(ds, test) };
 }
 
@@ -65,7 +71,11 @@ export function trainTestSplit(ds: LabelledDataset, validationFraction: number, 
  * Train and test pair datasets. Binary pairs are split per target (similar / dissimilar) so both sides keep
  * both kinds and the held-out ROC is defined; scored pairs are split at random. `testIndices` wins when present.
  */
-export function trainTestSplitPairs(ds: PairDataset, validationFraction: number, rng: Rng): { train: PairDataset; test: PairDataset } {
+export function trainTestSplitPairs(
+  ds: PairDataset,
+  validationFraction: number,
+  rng: Rng,
+): { train: PairDataset; test: PairDataset } {
   let split: { train: Int32Array; test: Int32Array };
   if (ds.testIndices && ds.testIndices.length > 0) {
     split = fixedSplit(ds.testIndices, ds.numPairs, ds.name);
@@ -76,7 +86,9 @@ export function trainTestSplitPairs(ds: PairDataset, validationFraction: number,
     split = stratifiedSplit(new Int32Array(ds.numPairs), 1, validationFraction, rng);
   }
   if (split.test.length === 0 || split.train.length === 0) {
-    throw new Error(`"${ds.name}" has ${ds.numPairs} pair(s); a train/test split needs at least 2 (one to train on, one to measure)`);
+    throw new Error(
+      `"${ds.name}" has ${ds.numPairs} pair(s); a train/test split needs at least 2 (one to train on, one to measure)`,
+    );
   }
   return { train: subsetPairs(ds, split.train), test: subsetPairs(ds, split.test) };
 }
@@ -121,7 +133,10 @@ function fixedSplit(testIndices: Int32Array, total: number, name: string): { tra
   const isTest = new Uint8Array(total);
   for (let k = 0; k < testIndices.length; k++) {
     const i = testIndices[k];
-    if (!(i >= 0 && i < total)) throw new Error(`the fixed test split of "${name}" names item ${i}, but there are only ${total} (0..${total - 1})`);
+    if (!(i >= 0 && i < total))
+      throw new Error(
+        `the fixed test split of "${name}" names item ${i}, but there are only ${total} (0..${total - 1})`,
+      );
     isTest[i] = 1;
   }
   const train: number[] = [];

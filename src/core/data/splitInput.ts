@@ -43,21 +43,37 @@ export function splitLayout(featureShape: readonly number[], ratio: number): Spl
   const length = alongFirstAxis ? featureShape[0] : size;
   const valuesPerPosition = alongFirstAxis ? size / Math.max(length, 1) : 1;
   if (!(length >= 2)) {
-    throw new Error(`a sample of shape [${featureShape.join(', ')}] has ${length} position(s) to cut; split-input needs at least 2`);
+    throw new Error(
+      `a sample of shape [${featureShape.join(', ')}] has ${length} position(s) to cut; split-input needs at least 2`,
+    );
   }
   const lengthA = Math.min(Math.max(Math.round(ratio * length), 1), length - 1);
   const lengthB = length - lengthA;
   const longer = Math.max(lengthA, lengthB);
   const halfShape = alongFirstAxis ? [longer, ...featureShape.slice(1)] : [longer];
-  return { lengthA, lengthB, valuesPerPosition, sizeA: lengthA * valuesPerPosition, sizeB: lengthB * valuesPerPosition, halfShape };
+  return {
+    lengthA,
+    lengthB,
+    valuesPerPosition,
+    sizeA: lengthA * valuesPerPosition,
+    sizeB: lengthB * valuesPerPosition,
+    halfShape,
+  };
 }
 
 /** Cuts every sample of a row-major feature matrix into halves a and b (see the module comment for where). */
-export function splitInputHalves(features: Float32Array, numSamples: number, featureShape: number[], ratio: number): SplitHalves {
+export function splitInputHalves(
+  features: Float32Array,
+  numSamples: number,
+  featureShape: number[],
+  ratio: number,
+): SplitHalves {
   const layout = splitLayout(featureShape, ratio);
   const sampleSize = layout.sizeA + layout.sizeB;
   if (features.length !== numSamples * sampleSize) {
-    throw new Error(`expected ${numSamples} samples × ${sampleSize} values = ${numSamples * sampleSize}, got ${features.length}`);
+    throw new Error(
+      `expected ${numSamples} samples × ${sampleSize} values = ${numSamples * sampleSize}, got ${features.length}`,
+    );
   }
   const halfSize = Math.max(layout.sizeA, layout.sizeB);
   const a = new Float32Array(numSamples * halfSize);

@@ -62,7 +62,8 @@ export interface TypoWordsOptions {
 }
 
 function positiveInteger(value: number, name: string, max = 1_000_000): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} is ${value}; it must be a whole number from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new Error(`${name} is ${value}; it must be a whole number from 1 to ${max}`);
   return value;
 }
 
@@ -71,7 +72,14 @@ function nonNegative(value: number, name: string): number {
   return value;
 }
 
-function points2d(name: string, description: string, ref: string, classNames: string[], features: Float32Array, labels: Int32Array): LabelledDataset {
+function points2d(
+  name: string,
+  description: string,
+  ref: string,
+  classNames: string[],
+  features: Float32Array,
+  labels: Int32Array,
+): LabelledDataset {
   return {
     kind: 'labelled',
     name,
@@ -103,7 +111,14 @@ export function generateBlobs(options: BlobsOptions, rng: Rng): LabelledDataset 
     labels[i] = c;
   }
   const classNames = Array.from({ length: classes }, (_, c) => `blob ${c + 1}`);
-  return points2d('blobs', `${classes} Gaussian blobs of 2-D points`, `blobs(classes=${classes},samplesPerClass=${perClass},noise=${noise})`, classNames, features, labels);
+  return points2d(
+    'blobs',
+    `${classes} Gaussian blobs of 2-D points`,
+    `blobs(classes=${classes},samplesPerClass=${perClass},noise=${noise})`,
+    classNames,
+    features,
+    labels,
+  );
 }
 
 /** Two interleaving half circles (as scikit-learn's make_moons, centred on the origin): not linearly separable. */
@@ -122,7 +137,14 @@ export function generateMoons(options: MoonsOptions, rng: Rng): LabelledDataset 
     features[2 * i + 1] = y - 0.25 + rng.normal(0, noise);
     labels[i] = c;
   }
-  return points2d('moons', 'two interleaving half circles of 2-D points', `moons(samplesPerClass=${perClass},noise=${noise})`, ['upper moon', 'lower moon'], features, labels);
+  return points2d(
+    'moons',
+    'two interleaving half circles of 2-D points',
+    `moons(samplesPerClass=${perClass},noise=${noise})`,
+    ['upper moon', 'lower moon'],
+    features,
+    labels,
+  );
 }
 
 /** Spiral arms winding out of the centre: classes are close everywhere, so the tower must bend space. */
@@ -146,7 +168,14 @@ export function generateSpirals(options: SpiralsOptions, rng: Rng): LabelledData
     labels[i] = c;
   }
   const classNames = Array.from({ length: classes }, (_, c) => `arm ${c + 1}`);
-  return points2d('spirals', `${classes}-arm spiral of 2-D points`, `spirals(classes=${classes},samplesPerClass=${perClass},noise=${noise},turns=${turns})`, classNames, features, labels);
+  return points2d(
+    'spirals',
+    `${classes}-arm spiral of 2-D points`,
+    `spirals(classes=${classes},samplesPerClass=${perClass},noise=${noise},turns=${turns})`,
+    classNames,
+    features,
+    labels,
+  );
 }
 
 /** A periodic 1-D signal family: one cycle as a function of the cycle fraction u ∈ [0, 1), and its period in steps. */
@@ -186,7 +215,8 @@ export function generateSequenceEvents(options: SequenceEventsOptions, rng: Rng)
   const eventLength = positiveInteger(options.eventLength ?? 8, 'sequence-events eventLength', 4096);
   const noise = nonNegative(options.noise ?? 0.05, 'sequence-events noise');
   const atypicalFraction = options.atypicalFraction ?? 0.15;
-  if (!(atypicalFraction >= 0 && atypicalFraction <= 0.5)) throw new Error(`sequence-events atypicalFraction is ${atypicalFraction}; it must be from 0 to 0.5`);
+  if (!(atypicalFraction >= 0 && atypicalFraction <= 0.5))
+    throw new Error(`sequence-events atypicalFraction is ${atypicalFraction}; it must be from 0 to 0.5`);
   const classes = SIGNAL_FAMILIES.length;
   const n = classes * perClass;
   const length = contextLength + eventLength;
@@ -243,11 +273,44 @@ export function generateSequenceEvents(options: SequenceEventsOptions, rng: Rng)
 
 /** The base words of `typo-words` (one class each): common English words of 5–9 letters. */
 export const TYPO_BASE_WORDS: readonly string[] = [
-  'apple', 'banana', 'garden', 'window', 'planet', 'river', 'silver', 'market', 'orange',
-  'pocket', 'summer', 'winter', 'yellow', 'purple', 'rocket', 'castle', 'forest', 'island',
-  'jacket', 'kitchen', 'letter', 'monkey', 'number', 'pencil', 'school', 'animal', 'bridge',
-  'candle', 'doctor', 'engine', 'flower', 'guitar', 'hammer', 'mirror', 'violin', 'blanket',
-  'chocolate', 'umbrella',
+  'apple',
+  'banana',
+  'garden',
+  'window',
+  'planet',
+  'river',
+  'silver',
+  'market',
+  'orange',
+  'pocket',
+  'summer',
+  'winter',
+  'yellow',
+  'purple',
+  'rocket',
+  'castle',
+  'forest',
+  'island',
+  'jacket',
+  'kitchen',
+  'letter',
+  'monkey',
+  'number',
+  'pencil',
+  'school',
+  'animal',
+  'bridge',
+  'candle',
+  'doctor',
+  'engine',
+  'flower',
+  'guitar',
+  'hammer',
+  'mirror',
+  'violin',
+  'blanket',
+  'chocolate',
+  'umbrella',
 ];
 
 const KEYBOARD_ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
@@ -307,7 +370,8 @@ export function makeTypo(word: string, rng: Rng): string {
  */
 export function generateTypoWords(options: TypoWordsOptions, rng: Rng): LabelledDataset {
   const variantsPerWord = positiveInteger(options.variantsPerWord ?? 30, 'typo-words variantsPerWord', 60);
-  if (variantsPerWord < 2) throw new Error('typo-words variantsPerWord is 1; each word needs at least 2 variants to form positive pairs');
+  if (variantsPerWord < 2)
+    throw new Error('typo-words variantsPerWord is 1; each word needs at least 2 variants to form positive pairs');
   const maxLength = positiveInteger(options.maxLength ?? 12, 'typo-words maxLength', 256);
   const classes = TYPO_BASE_WORDS.length;
   // Strings already given to a class: a typo that spells another word or another word's typo would put one
@@ -322,7 +386,8 @@ export function generateTypoWords(options: TypoWordsOptions, rng: Rng): Labelled
         taken.add(typo);
       }
     }
-    if (seen.size < variantsPerWord) throw new Error(`typo-words could not make ${variantsPerWord} distinct variants of "${word}"`);
+    if (seen.size < variantsPerWord)
+      throw new Error(`typo-words could not make ${variantsPerWord} distinct variants of "${word}"`);
     return [...seen];
   });
   const n = classes * variantsPerWord;
@@ -346,6 +411,10 @@ export function generateTypoWords(options: TypoWordsOptions, rng: Rng): Labelled
     numSamples: n,
     vocabulary,
     texts,
-    source: { type: 'synthetic', ref: `typo-words(variantsPerWord=${variantsPerWord},maxLength=${maxLength})`, licence: SYNTHETIC_LICENCE },
+    source: {
+      type: 'synthetic',
+      ref: `typo-words(variantsPerWord=${variantsPerWord},maxLength=${maxLength})`,
+      licence: SYNTHETIC_LICENCE,
+    },
   };
 }

@@ -14,7 +14,13 @@ export function buildCharVocabulary(texts: readonly string[]): string[] {
 }
 
 /** Token ids of `text`, cut or zero-padded to `length` (padding at the end). */
-export function encodeText(text: string, vocabulary: readonly string[], length: number, out?: Float32Array, offset = 0): Float32Array {
+export function encodeText(
+  text: string,
+  vocabulary: readonly string[],
+  length: number,
+  out?: Float32Array,
+  offset = 0,
+): Float32Array {
   const ids = out ?? new Float32Array(length);
   const index = vocabularyIndex(vocabulary);
   let i = 0;

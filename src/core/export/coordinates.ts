@@ -18,7 +18,15 @@ export function coordinatesCsv(coordinates: Float32Array, labels: Int32Array, cl
   const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
   for (let i = 0; i < n; i++) {
     const label = labels[i] ?? 0;
-    lines.push([String(i), num(coordinates[2 * i]), num(coordinates[2 * i + 1]), String(label), csvField(classNames[label] ?? '')].join(','));
+    lines.push(
+      [
+        String(i),
+        num(coordinates[2 * i]),
+        num(coordinates[2 * i + 1]),
+        String(label),
+        csvField(classNames[label] ?? ''),
+      ].join(','),
+    );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

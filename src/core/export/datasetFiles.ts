@@ -16,7 +16,14 @@
  */
 import { zipSync } from 'fflate';
 import type { Config } from '../config';
-import { featureSize, subsetLabelled, type Dataset, type LabelledDataset, type Modality, type PairDataset } from '../data/dataset';
+import {
+  featureSize,
+  subsetLabelled,
+  type Dataset,
+  type LabelledDataset,
+  type Modality,
+  type PairDataset,
+} from '../data/dataset';
 import { stratifiedSplit, trainTestSplit, trainTestSplitPairs } from '../data/split';
 import { splitLayout } from '../data/splitInput';
 import { Rng } from '../rng';
@@ -78,15 +85,17 @@ export interface DatasetManifest {
  * Float32Array, '<i4' for an Int32Array.
  */
 export function encodeNpy(values: Float32Array | Int32Array, shape: readonly number[]): Uint8Array {
-  if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`encodeNpy: the shape must list whole sizes ≥ 0, got [${shape.join(', ')}]`);
+  if (shape.some((s) => !Number.isInteger(s) || s < 0))
+    throw new Error(`encodeNpy: the shape must list whole sizes ≥ 0, got [${shape.join(', ')}]`);
   const count = shape.reduce((a, b) => a * b, 1);
-  if (values.length !== count) throw new Error(`encodeNpy: shape [${shape.join(', ')}] needs ${count} values, got ${values.length}`);
+  if (values.length !== count)
+    throw new Error(`encodeNpy: shape [${shape.join(', ')}] needs ${count} values, got ${values.length}`);
   const descr = values instanceof Float32Array ? '<f4' : '<i4';
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Magic (6) + version (2) + header length (2) + header, padded with spaces and ending in \n, is a multiple of 64.
   const unpadded = 10 + header.length + 1;
-  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   if (header.length > 0xffff) throw new Error('encodeNpy: the header is too long for format 1.0');
   const out = new Uint8Array(10 + header.length + values.length * 4);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
@@ -102,7 +111,10 @@ export function encodeNpy(values: Float32Array | Int32Array, shape: readonly num
  * limit): the trainer's first fork of `Rng(config.seed)` splits, then `data.evalSamples` caps the held-out set
  * with a stratified subsample from the same stream.
  */
-export function experimentSplit(dataset: LabelledDataset, config: Config): { train: LabelledDataset; test: LabelledDataset };
+export function experimentSplit(
+  dataset: LabelledDataset,
+  config: Config,
+): { train: LabelledDataset; test: LabelledDataset };
 export function experimentSplit(dataset: PairDataset, config: Config): { train: PairDataset; test: PairDataset };
 export function experimentSplit(dataset: Dataset, config: Config): { train: Dataset; test: Dataset };
 export function experimentSplit(dataset: Dataset, config: Config): { train: Dataset; test: Dataset } {
@@ -145,7 +157,10 @@ function featureArray(values: Float32Array, modality: Modality): Float32Array | 
  * comment, and the info the script generator takes. Throws (with the reason) when the split is impossible, as the
  * trainer would.
  */
-export function datasetFiles(dataset: Dataset, config: Config): { info: ExportDatasetInfo; files: ExportFile[]; manifest: DatasetManifest } {
+export function datasetFiles(
+  dataset: Dataset,
+  config: Config,
+): { info: ExportDatasetInfo; files: ExportFile[]; manifest: DatasetManifest } {
   const info = exportDatasetInfo(dataset);
   const shape = dataset.featureShape;
   const files: ExportFile[] = [];
@@ -159,7 +174,10 @@ export function datasetFiles(dataset: Dataset, config: Config): { info: ExportDa
     const { train, test } = experimentSplit(dataset, config);
     info.trainCount = train.numPairs;
     info.testCount = test.numPairs;
-    for (const [prefix, part] of [['train', train], ['test', test]] as const) {
+    for (const [prefix, part] of [
+      ['train', train],
+      ['test', test],
+    ] as const) {
       add(`${prefix}A`, `${prefix}_a.npy`, featureArray(part.a, dataset.modality), [part.numPairs, ...shape]);
       add(`${prefix}B`, `${prefix}_b.npy`, featureArray(part.b, dataset.modality), [part.numPairs, ...shape]);
       add(`${prefix}Targets`, `${prefix}_t.npy`, Float32Array.from(part.targets), [part.numPairs]);
@@ -168,9 +186,16 @@ export function datasetFiles(dataset: Dataset, config: Config): { info: ExportDa
     const { train, test } = experimentSplit(dataset, config);
     info.trainCount = train.numSamples;
     info.testCount = test.numSamples;
-    for (const [prefix, part] of [['train', train], ['test', test]] as const) {
-      if (part.features.length !== part.numSamples * featureSize(shape)) throw new Error(`internal: ${prefix} features do not match the sample shape`);
-      add(`${prefix}Features`, `${prefix}_x.npy`, featureArray(part.features, dataset.modality), [part.numSamples, ...shape]);
+    for (const [prefix, part] of [
+      ['train', train],
+      ['test', test],
+    ] as const) {
+      if (part.features.length !== part.numSamples * featureSize(shape))
+        throw new Error(`internal: ${prefix} features do not match the sample shape`);
+      add(`${prefix}Features`, `${prefix}_x.npy`, featureArray(part.features, dataset.modality), [
+        part.numSamples,
+        ...shape,
+      ]);
       add(`${prefix}Labels`, `${prefix}_y.npy`, Int32Array.from(part.labels), [part.numSamples]);
     }
   }
@@ -195,7 +220,10 @@ export function datasetFiles(dataset: Dataset, config: Config): { info: ExportDa
     },
     files: names,
   };
-  files.unshift({ name: DATASET_MANIFEST_FILE, bytes: new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n') });
+  files.unshift({
+    name: DATASET_MANIFEST_FILE,
+    bytes: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
+  });
   return { info, files, manifest };
 }
 

@@ -39,7 +39,11 @@ export const MAX_SPRITE_SIDE = 8192;
  * own size. Greyscale images give a greyscale PNG, RGB images an RGB PNG. Null when the sheet would exceed 8192
  * pixels on a side (the Projector's limit).
  */
-export function spriteSheet(values: Float32Array, n: number, shape: readonly number[]): { png: Uint8Array; tile: [number, number] } | null {
+export function spriteSheet(
+  values: Float32Array,
+  n: number,
+  shape: readonly number[],
+): { png: Uint8Array; tile: [number, number] } | null {
   const [h, w, c = 1] = shape;
   if (!(h > 0 && w > 0) || (c !== 1 && c !== 3) || n < 1) return null;
   const grid = Math.ceil(Math.sqrt(n));
@@ -55,7 +59,10 @@ export function spriteSheet(values: Float32Array, n: number, shape: readonly num
       for (let x = 0; x < w; x++) {
         for (let ch = 0; ch < c; ch++) {
           const v = values[k * size + (y * w + x) * c + ch];
-          data[((y0 + y) * width + x0 + x) * c + ch] = Math.max(0, Math.min(255, Math.round((Number.isFinite(v) ? v : 0) * 255)));
+          data[((y0 + y) * width + x0 + x) * c + ch] = Math.max(
+            0,
+            Math.min(255, Math.round((Number.isFinite(v) ? v : 0) * 255)),
+          );
         }
       }
     }
@@ -94,7 +101,7 @@ export function projectorFiles(input: EmbeddingExportInput): ExportFile[] {
         },
       ],
     };
-    files.push({ name: 'projector_config.json', bytes: strToU8(JSON.stringify(config, null, 2) + '\n') });
+    files.push({ name: 'projector_config.json', bytes: strToU8(`${JSON.stringify(config, null, 2)}\n`) });
   }
   return files;
 }

@@ -12,7 +12,16 @@
 import { makeConfig, validate, type Config, type DeepPartial } from '../config';
 import { BUILTIN_DATASETS } from '../data/builtin';
 import { endedEarly } from './json';
-import { decodeBase64, encodeBase64, float32Bytes, float32FromBytes, packWeights, unpackWeights, type ModelWeights, type WeightSpec } from './weights';
+import {
+  decodeBase64,
+  encodeBase64,
+  float32Bytes,
+  float32FromBytes,
+  packWeights,
+  unpackWeights,
+  type ModelWeights,
+  type WeightSpec,
+} from './weights';
 
 /** The `format` field every experiment file carries. */
 export const EXPERIMENT_FORMAT = 'siamese-playground-experiment';
@@ -96,7 +105,9 @@ function finiteOrNull(value: number | undefined): number | null {
 }
 
 /** The progress history as columns (far smaller in JSON than one object per step). */
-export function progressColumns(points: readonly ExperimentProgressPoint[]): Record<'step' | 'epoch' | 'loss' | 'easy' | 'semiHard' | 'hard', (number | null)[]> {
+export function progressColumns(
+  points: readonly ExperimentProgressPoint[],
+): Record<'step' | 'epoch' | 'loss' | 'easy' | 'semiHard' | 'hard', (number | null)[]> {
   return {
     step: points.map((p) => p.step),
     epoch: points.map((p) => p.epoch),
@@ -125,7 +136,11 @@ export function serialiseExperiment(experiment: Experiment): string {
             kind: 'upload',
             name: dataset.name,
             files: dataset.files
-              ? dataset.files.map((f) => ({ name: f.name, ...(f.className !== undefined ? { className: f.className } : {}), base64: encodeBase64(f.bytes) }))
+              ? dataset.files.map((f) => ({
+                  name: f.name,
+                  ...(f.className !== undefined ? { className: f.className } : {}),
+                  base64: encodeBase64(f.bytes),
+                }))
               : null,
           },
     step: experiment.step,
@@ -135,7 +150,12 @@ export function serialiseExperiment(experiment: Experiment): string {
       metrics: experiment.history.metrics.map((m) => ({ ...m })),
     },
     weights: packed
-      ? { encoding: 'float32-le-base64', tower: packed.tower, head: packed.head, data: encodeBase64(float32Bytes(packed.values)) }
+      ? {
+          encoding: 'float32-le-base64',
+          tower: packed.tower,
+          head: packed.head,
+          data: encodeBase64(float32Bytes(packed.values)),
+        }
       : null,
   };
   return JSON.stringify(doc);
@@ -163,7 +183,11 @@ function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    if (endedEarly(text, error)) fail(source, 'is cut short: its JSON ends before the experiment does (the file is truncated); nothing was changed');
+    if (endedEarly(text, error))
+      fail(
+        source,
+        'is cut short: its JSON ends before the experiment does (the file is truncated); nothing was changed',
+      );
     fail(source, `is not an experiment file: it is not valid JSON (${(error as Error).message}); nothing was changed`);
   }
 }
@@ -171,10 +195,10 @@ function parseJson(text: string, source: string): unknown {
 function readWeightSpecs(value: unknown, source: string, part: string): WeightSpec[] {
   if (!Array.isArray(value)) fail(source, `has no list of ${part} weights in its "weights" section`);
   return value.map((w, i) => {
-    if (!isObject(w) || typeof w['name'] !== 'string' || !Array.isArray(w['shape']) || !w['shape'].every(isWholeNumber)) {
+    if (!isObject(w) || typeof w.name !== 'string' || !Array.isArray(w.shape) || !w.shape.every(isWholeNumber)) {
       fail(source, `describes ${part} weight ${i + 1} without a name and a shape of whole numbers`);
     }
-    return { name: w['name'], shape: [...(w['shape'] as number[])] };
+    return { name: w.name, shape: [...(w.shape as number[])] };
   });
 }
 
@@ -188,19 +212,24 @@ function readProgress(value: unknown, source: string): ExperimentProgressPoint[]
     data[c] = column;
   }
   const n = data.step.length;
-  for (const c of columns) if (data[c].length !== n) fail(source, `has a progress history whose "${c}" column has ${data[c].length} entries for ${n} steps`);
+  for (const c of columns)
+    if (data[c].length !== n)
+      fail(source, `has a progress history whose "${c}" column has ${data[c].length} entries for ${n} steps`);
   const points: ExperimentProgressPoint[] = [];
   let previous = 0;
   for (let i = 0; i < n; i++) {
     const step = data.step[i];
     const epoch = data.epoch[i];
-    if (!isWholeNumber(step) || step <= previous) fail(source, `has a progress history whose steps do not count up (entry ${i + 1} is ${JSON.stringify(step)})`);
-    if (!isWholeNumber(epoch)) fail(source, `has a progress history with an epoch that is not a whole number (entry ${i + 1})`);
+    if (!isWholeNumber(step) || step <= previous)
+      fail(source, `has a progress history whose steps do not count up (entry ${i + 1} is ${JSON.stringify(step)})`);
+    if (!isWholeNumber(epoch))
+      fail(source, `has a progress history with an epoch that is not a whole number (entry ${i + 1})`);
     previous = step;
     const num = (c: string): number | undefined => {
       const v = data[c][i];
       if (v === null) return undefined;
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(source, `has a progress history with a "${c}" value that is not a number (entry ${i + 1})`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        fail(source, `has a progress history with a "${c}" value that is not a number (entry ${i + 1})`);
       return v;
     };
     const point: ExperimentProgressPoint = { step, epoch, loss: num('loss') ?? Number.NaN };
@@ -220,38 +249,50 @@ const METRIC_FIELDS = ['precisionAt1', 'rPrecision', 'mapAtR', 'pairAccuracy', '
 function readMetrics(value: unknown, source: string): ExperimentMetricsPoint[] {
   if (!Array.isArray(value)) fail(source, 'has no metrics history (history.metrics)');
   return value.map((m, i) => {
-    if (!isObject(m) || !isWholeNumber(m['step'])) fail(source, `has a metrics entry without a step (entry ${i + 1})`);
-    const point: ExperimentMetricsPoint = { step: m['step'], precisionAt1: null, rPrecision: null, mapAtR: null, pairAccuracy: null, auc: null, validationLoss: null };
+    if (!isObject(m) || !isWholeNumber(m.step)) fail(source, `has a metrics entry without a step (entry ${i + 1})`);
+    const point: ExperimentMetricsPoint = {
+      step: m.step,
+      precisionAt1: null,
+      rPrecision: null,
+      mapAtR: null,
+      pairAccuracy: null,
+      auc: null,
+      validationLoss: null,
+    };
     for (const f of METRIC_FIELDS) {
       const v = m[f];
-      if (v !== null && v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) fail(source, `has a metrics entry whose ${f} is not a number (entry ${i + 1})`);
+      if (v !== null && v !== undefined && (typeof v !== 'number' || !Number.isFinite(v)))
+        fail(source, `has a metrics entry whose ${f} is not a number (entry ${i + 1})`);
       point[f] = (v ?? null) as number | null;
     }
-    if (typeof m['collapseWarning'] === 'string') point.collapseWarning = m['collapseWarning'];
+    if (typeof m.collapseWarning === 'string') point.collapseWarning = m.collapseWarning;
     return point;
   });
 }
 
 function readDataset(value: unknown, source: string): DatasetReference {
-  if (!isObject(value) || typeof value['name'] !== 'string') fail(source, 'does not say which dataset the run used (a "dataset" with a "name")');
-  const name = value['name'];
-  if (value['kind'] === 'builtin') return { kind: 'builtin', name };
-  if (value['kind'] !== 'upload') fail(source, `names a dataset of unknown kind ${JSON.stringify(value['kind'])}; allowed: builtin, upload`);
-  const files = value['files'];
+  if (!isObject(value) || typeof value.name !== 'string')
+    fail(source, 'does not say which dataset the run used (a "dataset" with a "name")');
+  const name = value.name;
+  if (value.kind === 'builtin') return { kind: 'builtin', name };
+  if (value.kind !== 'upload')
+    fail(source, `names a dataset of unknown kind ${JSON.stringify(value.kind)}; allowed: builtin, upload`);
+  const files = value.files;
   if (files === null || files === undefined) return { kind: 'upload', name, files: null };
   if (!Array.isArray(files)) fail(source, 'has an uploaded-data section that is not a list of files');
   return {
     kind: 'upload',
     name,
     files: files.map((f, i) => {
-      if (!isObject(f) || typeof f['name'] !== 'string' || typeof f['base64'] !== 'string') fail(source, `has uploaded file ${i + 1} without a name and its bytes`);
+      if (!isObject(f) || typeof f.name !== 'string' || typeof f.base64 !== 'string')
+        fail(source, `has uploaded file ${i + 1} without a name and its bytes`);
       let bytes: Uint8Array;
       try {
-        bytes = decodeBase64(f['base64'], `uploaded file ${f['name']}`);
+        bytes = decodeBase64(f.base64, `uploaded file ${f.name}`);
       } catch (error) {
         fail(source, `holds a damaged copy of the uploaded data: ${(error as Error).message}`);
       }
-      return { name: f['name'], ...(typeof f['className'] === 'string' ? { className: f['className'] } : {}), bytes };
+      return { name: f.name, ...(typeof f.className === 'string' ? { className: f.className } : {}), bytes };
     }),
   };
 }
@@ -262,46 +303,58 @@ function readDataset(value: unknown, source: string): DatasetReference {
  */
 export function parseExperiment(text: string, source = 'the file'): Experiment {
   const raw = parseJson(text, source);
-  if (!isObject(raw) || raw['format'] !== EXPERIMENT_FORMAT) {
-    const hint = isObject(raw) && 'modelTopology' in raw ? ' (it is a TensorFlow.js model.json: use "Load model" for it)' : '';
-    fail(source, `is not a Siamese Playground experiment: it has no "format": "${EXPERIMENT_FORMAT}"${hint}; nothing was changed`);
+  if (!isObject(raw) || raw.format !== EXPERIMENT_FORMAT) {
+    const hint =
+      isObject(raw) && 'modelTopology' in raw ? ' (it is a TensorFlow.js model.json: use "Load model" for it)' : '';
+    fail(
+      source,
+      `is not a Siamese Playground experiment: it has no "format": "${EXPERIMENT_FORMAT}"${hint}; nothing was changed`,
+    );
   }
-  const version = raw['version'];
+  const version = raw.version;
   if (version !== EXPERIMENT_VERSION) {
     if (typeof version === 'number' && Number.isInteger(version) && version > EXPERIMENT_VERSION) {
-      fail(source, `was saved by a newer Siamese Playground (experiment format version ${version}); this app reads version ${EXPERIMENT_VERSION} only; nothing was changed`);
+      fail(
+        source,
+        `was saved by a newer Siamese Playground (experiment format version ${version}); this app reads version ${EXPERIMENT_VERSION} only; nothing was changed`,
+      );
     }
-    fail(source, `has experiment format version ${JSON.stringify(version)}, which this app cannot read (it reads version ${EXPERIMENT_VERSION}); nothing was changed`);
+    fail(
+      source,
+      `has experiment format version ${JSON.stringify(version)}, which this app cannot read (it reads version ${EXPERIMENT_VERSION}); nothing was changed`,
+    );
   }
-  if (!isObject(raw['config'])) fail(source, 'holds no configuration (a "config" object)');
-  const config = makeConfig(raw['config'] as DeepPartial<Config>);
-  if (raw['seed'] !== undefined && raw['seed'] !== config.seed) fail(source, `says seed ${JSON.stringify(raw['seed'])} but its configuration says seed ${config.seed}`);
-  const history = raw['history'];
+  if (!isObject(raw.config)) fail(source, 'holds no configuration (a "config" object)');
+  const config = makeConfig(raw.config as DeepPartial<Config>);
+  if (raw.seed !== undefined && raw.seed !== config.seed)
+    fail(source, `says seed ${JSON.stringify(raw.seed)} but its configuration says seed ${config.seed}`);
+  const history = raw.history;
   if (!isObject(history)) fail(source, 'holds no history (a "history" object)');
   let weights: ModelWeights | null = null;
-  const w = raw['weights'];
+  const w = raw.weights;
   if (w !== null && w !== undefined) {
     if (!isObject(w)) fail(source, 'has a "weights" section that is not an object');
-    if (w['encoding'] !== 'float32-le-base64') fail(source, `stores its weights as ${JSON.stringify(w['encoding'])}; this app reads "float32-le-base64"`);
-    if (typeof w['data'] !== 'string') fail(source, 'has a "weights" section without its data');
-    const tower = readWeightSpecs(w['tower'], source, 'tower');
-    const head = readWeightSpecs(w['head'], source, 'head');
+    if (w.encoding !== 'float32-le-base64')
+      fail(source, `stores its weights as ${JSON.stringify(w.encoding)}; this app reads "float32-le-base64"`);
+    if (typeof w.data !== 'string') fail(source, 'has a "weights" section without its data');
+    const tower = readWeightSpecs(w.tower, source, 'tower');
+    const head = readWeightSpecs(w.head, source, 'head');
     let values: Float32Array;
     try {
-      values = float32FromBytes(decodeBase64(w['data'], 'its weight data'), 'its weight data');
+      values = float32FromBytes(decodeBase64(w.data, 'its weight data'), 'its weight data');
       weights = unpackWeights(tower, head, values, 'its weight data');
     } catch (error) {
       fail(source, `holds damaged weights: ${(error as Error).message}`);
     }
   }
   const experiment: Experiment = {
-    title: typeof raw['title'] === 'string' ? raw['title'] : experimentTitle(config, isWholeNumber(raw['step']) ? raw['step'] : 0),
-    savedAt: typeof raw['savedAt'] === 'string' ? raw['savedAt'] : '',
+    title: typeof raw.title === 'string' ? raw.title : experimentTitle(config, isWholeNumber(raw.step) ? raw.step : 0),
+    savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : '',
     config,
-    dataset: readDataset(raw['dataset'], source),
-    step: raw['step'] as number,
-    epoch: raw['epoch'] as number,
-    history: { progress: readProgress(history['progress'], source), metrics: readMetrics(history['metrics'], source) },
+    dataset: readDataset(raw.dataset, source),
+    step: raw.step as number,
+    epoch: raw.epoch as number,
+    history: { progress: readProgress(history.progress, source), metrics: readMetrics(history.metrics, source) },
     weights,
   };
   return checkExperiment(experiment, source);
@@ -315,21 +368,32 @@ export function parseExperiment(text: string, source = 'the file'): Experiment {
 export function checkExperiment(experiment: Experiment, source = 'the saved run'): Experiment {
   const { config, dataset } = experiment;
   const issues = validate(config);
-  if (issues.length > 0) fail(source, `holds a configuration this app cannot use: ${issues.map((i) => i.message).join('; ')}`);
-  if (dataset.name !== config.data.dataset) fail(source, `names the dataset "${dataset.name}" but its configuration names "${config.data.dataset}"`);
+  if (issues.length > 0)
+    fail(source, `holds a configuration this app cannot use: ${issues.map((i) => i.message).join('; ')}`);
+  if (dataset.name !== config.data.dataset)
+    fail(source, `names the dataset "${dataset.name}" but its configuration names "${config.data.dataset}"`);
   if (dataset.kind === 'builtin' && !BUILTIN_DATASETS.some((b) => b.name === dataset.name)) {
-    fail(source, `names the dataset "${dataset.name}", which is not a built-in; known: ${BUILTIN_DATASETS.map((b) => b.name).join(', ')}`);
+    fail(
+      source,
+      `names the dataset "${dataset.name}", which is not a built-in; known: ${BUILTIN_DATASETS.map((b) => b.name).join(', ')}`,
+    );
   }
-  if (dataset.kind === 'upload' && !dataset.name.startsWith('upload:')) fail(source, `names an uploaded dataset "${dataset.name}" that does not start with "upload:"`);
-  if (!isWholeNumber(experiment.step)) fail(source, `has a step count that is not a whole number (${JSON.stringify(experiment.step)})`);
-  if (!isWholeNumber(experiment.epoch)) fail(source, `has an epoch count that is not a whole number (${JSON.stringify(experiment.epoch)})`);
+  if (dataset.kind === 'upload' && !dataset.name.startsWith('upload:'))
+    fail(source, `names an uploaded dataset "${dataset.name}" that does not start with "upload:"`);
+  if (!isWholeNumber(experiment.step))
+    fail(source, `has a step count that is not a whole number (${JSON.stringify(experiment.step)})`);
+  if (!isWholeNumber(experiment.epoch))
+    fail(source, `has an epoch count that is not a whole number (${JSON.stringify(experiment.epoch)})`);
   const last = experiment.history.progress[experiment.history.progress.length - 1];
-  if (last && last.step > experiment.step) fail(source, `has a history that reaches step ${last.step}, past the saved step ${experiment.step}`);
-  if (experiment.step > 0 && !experiment.weights) fail(source, `was saved at step ${experiment.step} but holds no weights`);
+  if (last && last.step > experiment.step)
+    fail(source, `has a history that reaches step ${last.step}, past the saved step ${experiment.step}`);
+  if (experiment.step > 0 && !experiment.weights)
+    fail(source, `was saved at step ${experiment.step} but holds no weights`);
   if (experiment.weights) {
     for (const w of [...experiment.weights.tower, ...experiment.weights.head]) {
       const size = w.shape.reduce((a, b) => a * b, 1);
-      if (!(w.values instanceof Float32Array) || w.values.length !== size) fail(source, `has weight ${w.name} with ${w.values?.length ?? 0} values for shape [${w.shape.join(', ')}]`);
+      if (!(w.values instanceof Float32Array) || w.values.length !== size)
+        fail(source, `has weight ${w.name} with ${w.values?.length ?? 0} values for shape [${w.shape.join(', ')}]`);
     }
   }
   return experiment;

@@ -75,10 +75,10 @@ function portableTopology(topology: unknown): unknown {
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(visit);
     else if (isObject(node)) {
-      if (node['class_name'] === 'SeededDropout' && isObject(node['config'])) {
-        const { seed: _seed, ...rest } = node['config'];
-        node['class_name'] = 'Dropout';
-        node['config'] = rest;
+      if (node.class_name === 'SeededDropout' && isObject(node.config)) {
+        const { seed: _seed, ...rest } = node.config;
+        node.class_name = 'Dropout';
+        node.config = rest;
       }
       Object.values(node).forEach(visit);
     }
@@ -107,7 +107,12 @@ export async function exportTowerFiles(model: tf.LayersModel, metadata: TowerMet
 
 /** The zip users download: model.json, weights.bin, custom-layers.js and a README with the loading snippet. */
 export function towerZip(files: TowerFiles, metadata: TowerMetadata): Uint8Array {
-  const info = { inputShape: metadata.inputShape, embeddingDim: metadata.embeddingDim, l2Normalize: metadata.l2Normalize, text: metadata.modality === 'text' };
+  const info = {
+    inputShape: metadata.inputShape,
+    embeddingDim: metadata.embeddingDim,
+    l2Normalize: metadata.l2Normalize,
+    text: metadata.modality === 'text',
+  };
   return zipSync({
     [MODEL_FILES.modelJson]: strToU8(files.modelJson),
     [MODEL_FILES.weights]: [files.weights, { level: 0 }],
@@ -132,7 +137,10 @@ function parseJsonFile(text: string, fileName: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     if (text.trim() === '') throw new ModelFileError(`${fileName} is empty`);
-    if (endedEarly(text, error)) throw new ModelFileError(`${fileName} is cut short (its JSON ends early): the file is truncated; download or copy it again`);
+    if (endedEarly(text, error))
+      throw new ModelFileError(
+        `${fileName} is cut short (its JSON ends early): the file is truncated; download or copy it again`,
+      );
     throw new ModelFileError(`${fileName} is not valid JSON (${(error as Error).message})`);
   }
 }
@@ -161,7 +169,10 @@ const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1 
  * of exactly the size the manifest describes. Throws ModelFileError with a specific message otherwise.
  */
 export function readTowerFiles(files: readonly InputFile[]): ParsedTowerFiles {
-  if (files.length === 0) throw new ModelFileError('no file was chosen: pick the downloaded model zip, or model.json together with weights.bin');
+  if (files.length === 0)
+    throw new ModelFileError(
+      'no file was chosen: pick the downloaded model zip, or model.json together with weights.bin',
+    );
   let entries: InputFile[] = [...files];
   let source = files.length === 1 ? files[0].name : files.map((f) => f.name).join(' + ');
   if (files.length === 1 && isZip(files[0].bytes)) {
@@ -169,55 +180,90 @@ export function readTowerFiles(files: readonly InputFile[]): ParsedTowerFiles {
     try {
       unzipped = unzipSync(files[0].bytes);
     } catch (error) {
-      throw new ModelFileError(`${files[0].name} is not a readable zip (${(error as Error).message}); it may be truncated`);
+      throw new ModelFileError(
+        `${files[0].name} is not a readable zip (${(error as Error).message}); it may be truncated`,
+      );
     }
     entries = Object.entries(unzipped).map(([name, bytes]) => ({ name, bytes }));
     source = files[0].name;
   }
   const jsonFiles = entries.filter((f) => /\.json$/i.test(f.name));
-  const modelEntry = jsonFiles.find((f) => baseName(f.name) === MODEL_FILES.modelJson) ?? (jsonFiles.length === 1 ? jsonFiles[0] : undefined);
+  const modelEntry =
+    jsonFiles.find((f) => baseName(f.name) === MODEL_FILES.modelJson) ??
+    (jsonFiles.length === 1 ? jsonFiles[0] : undefined);
   if (!modelEntry) {
-    const what = files.length === 1 && !isZip(files[0].bytes) && /\.zip$/i.test(files[0].name) ? `${files[0].name} is not a zip file (it may be truncated or renamed)` : `${source} holds no model.json`;
-    throw new ModelFileError(`${what}: pick the zip that "Download model (TF.js)" saved, or model.json together with weights.bin`);
+    const what =
+      files.length === 1 && !isZip(files[0].bytes) && /\.zip$/i.test(files[0].name)
+        ? `${files[0].name} is not a zip file (it may be truncated or renamed)`
+        : `${source} holds no model.json`;
+    throw new ModelFileError(
+      `${what}: pick the zip that "Download model (TF.js)" saved, or model.json together with weights.bin`,
+    );
   }
   const modelName = baseName(modelEntry.name);
   const raw = parseJsonFile(strFromU8(modelEntry.bytes), modelName);
-  if (!isObject(raw)) throw new ModelFileError(`${modelName} is JSON but not a TensorFlow.js model: it holds no object with "modelTopology"`);
-  if (raw['format'] === 'graph-model') {
-    throw new ModelFileError(`${modelName} is a TensorFlow.js graph model; only Layers models (what "Download model (TF.js)" saves, format "layers-model") can be loaded`);
+  if (!isObject(raw))
+    throw new ModelFileError(
+      `${modelName} is JSON but not a TensorFlow.js model: it holds no object with "modelTopology"`,
+    );
+  if (raw.format === 'graph-model') {
+    throw new ModelFileError(
+      `${modelName} is a TensorFlow.js graph model; only Layers models (what "Download model (TF.js)" saves, format "layers-model") can be loaded`,
+    );
   }
-  if (!isObject(raw['modelTopology'])) {
-    const hint = 'format' in raw && raw['format'] === 'siamese-playground-experiment' ? ' (it is an experiment file: use "Import experiment")' : '';
+  if (!isObject(raw.modelTopology)) {
+    const hint =
+      'format' in raw && raw.format === 'siamese-playground-experiment'
+        ? ' (it is an experiment file: use "Import experiment")'
+        : '';
     throw new ModelFileError(`${modelName} is not a TensorFlow.js Layers model: it has no "modelTopology"${hint}`);
   }
-  const manifest = raw['weightsManifest'];
-  if (!Array.isArray(manifest) || !manifest.every((g) => isObject(g) && Array.isArray(g['paths']) && Array.isArray(g['weights']))) {
+  const manifest = raw.weightsManifest;
+  if (
+    !Array.isArray(manifest) ||
+    !manifest.every((g) => isObject(g) && Array.isArray(g.paths) && Array.isArray(g.weights))
+  ) {
     throw new ModelFileError(`${modelName} has no valid "weightsManifest" (a list of { paths, weights })`);
   }
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const parts: Uint8Array[] = [];
   for (const group of manifest as { paths: unknown[]; weights: unknown[] }[]) {
     for (const spec of group.weights) {
-      if (!isObject(spec) || typeof spec['name'] !== 'string' || !Array.isArray(spec['shape']) || !spec['shape'].every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+      if (
+        !isObject(spec) ||
+        typeof spec.name !== 'string' ||
+        !Array.isArray(spec.shape) ||
+        !spec.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)
+      ) {
         throw new ModelFileError(`${modelName} lists a weight without a name and a shape of whole numbers`);
       }
-      const dtype = (spec['dtype'] as string | undefined) ?? 'float32';
+      const dtype = (spec.dtype as string | undefined) ?? 'float32';
       if (!(dtype in BYTES_PER_VALUE) || 'quantization' in spec) {
-        throw new ModelFileError(`${modelName} stores weight ${spec['name']} as ${'quantization' in spec ? 'quantised values' : dtype}; only float32, int32 and bool weights can be loaded`);
+        throw new ModelFileError(
+          `${modelName} stores weight ${spec.name} as ${'quantization' in spec ? 'quantised values' : dtype}; only float32, int32 and bool weights can be loaded`,
+        );
       }
       weightSpecs.push(spec as unknown as tf.io.WeightsManifestEntry);
     }
     for (const path of group.paths) {
       const wanted = baseName(String(path));
       const file = entries.find((f) => baseName(f.name) === wanted);
-      if (!file) throw new ModelFileError(`${wanted}, which ${modelName} names as its weights, is missing: pick model.json and ${wanted} together, or the zip`);
+      if (!file)
+        throw new ModelFileError(
+          `${wanted}, which ${modelName} names as its weights, is missing: pick model.json and ${wanted} together, or the zip`,
+        );
       parts.push(file.bytes);
     }
   }
   const total = parts.reduce((n, p) => n + p.length, 0);
-  const expected = weightSpecs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * BYTES_PER_VALUE[s.dtype ?? 'float32'], 0);
+  const expected = weightSpecs.reduce(
+    (n, s) => n + s.shape.reduce((a, b) => a * b, 1) * BYTES_PER_VALUE[s.dtype ?? 'float32'],
+    0,
+  );
   if (total !== expected) {
-    const names = [...new Set((manifest as { paths: unknown[] }[]).flatMap((g) => g.paths.map((p) => baseName(String(p)))))].join(', ');
+    const names = [
+      ...new Set((manifest as { paths: unknown[] }[]).flatMap((g) => g.paths.map((p) => baseName(String(p))))),
+    ].join(', ');
     throw new ModelFileError(
       `${names} ${total < expected ? 'is cut short' : 'is too long'}: it holds ${total.toLocaleString('en')} bytes, but ${modelName} describes ${expected.toLocaleString('en')} bytes of weights; ` +
         'the weight file is truncated or belongs to another model',
@@ -229,9 +275,10 @@ export function readTowerFiles(files: readonly InputFile[]): ParsedTowerFiles {
     weightData.set(p, offset);
     offset += p.length;
   }
-  const userMeta = raw['userDefinedMetadata'];
-  const metadata = isObject(userMeta) && isObject(userMeta[METADATA_KEY]) ? (userMeta[METADATA_KEY] as Partial<TowerMetadata>) : null;
-  return { topology: raw['modelTopology'], weightSpecs, weightData: weightData.buffer, metadata, source };
+  const userMeta = raw.userDefinedMetadata;
+  const metadata =
+    isObject(userMeta) && isObject(userMeta[METADATA_KEY]) ? (userMeta[METADATA_KEY] as Partial<TowerMetadata>) : null;
+  return { topology: raw.modelTopology, weightSpecs, weightData: weightData.buffer, metadata, source };
 }
 
 /** What the loaded tower must fit: the current run's input and embedding size. */
@@ -247,7 +294,13 @@ export interface TowerExpectation {
 export async function loadTower(parsed: ParsedTowerFiles, expected?: TowerExpectation): Promise<tf.LayersModel> {
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: parsed.topology, weightSpecs: parsed.weightSpecs, weightData: parsed.weightData }));
+    model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: parsed.topology,
+        weightSpecs: parsed.weightSpecs,
+        weightData: parsed.weightData,
+      }),
+    );
   } catch (error) {
     const detail = (error as Error).message;
     const unknown = /Unknown layer: (\w+)/.exec(detail);
@@ -293,11 +346,18 @@ export function checkTowerFits(model: tf.LayersModel, expected: TowerExpectation
 
 /** Every weight of a loaded tower, as data in the tower's own order (what Trainer.importModelWeights takes). */
 export function towerWeightsOf(model: tf.LayersModel): NamedWeight[] {
-  return model.weights.map((w) => ({ name: w.name, shape: [...w.shape] as number[], values: (w.read().dataSync() as Float32Array).slice() }));
+  return model.weights.map((w) => ({
+    name: w.name,
+    shape: [...w.shape] as number[],
+    values: (w.read().dataSync() as Float32Array).slice(),
+  }));
 }
 
 /** Reads, checks and loads a tower in one go (see readTowerFiles and loadTower). */
-export async function loadTowerFiles(files: readonly InputFile[], expected?: TowerExpectation): Promise<{ model: tf.LayersModel; metadata: Partial<TowerMetadata> | null }> {
+export async function loadTowerFiles(
+  files: readonly InputFile[],
+  expected?: TowerExpectation,
+): Promise<{ model: tf.LayersModel; metadata: Partial<TowerMetadata> | null }> {
   const parsed = readTowerFiles(files);
   return { model: await loadTower(parsed, expected), metadata: parsed.metadata };
 }

@@ -21,19 +21,24 @@ export class TsvFormatError extends Error {
  * files stay small and round-trip exactly. Non-finite values are refused (the Projector cannot show them).
  */
 export function serializeVectorsTsv(vectors: Float32Array, n: number, dim: number): string {
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(dim) || dim < 1) throw new Error(`serializeVectorsTsv: bad shape [${n}, ${dim}]`);
-  if (vectors.length !== n * dim) throw new Error(`serializeVectorsTsv: expected ${n}×${dim} = ${n * dim} values, got ${vectors.length}`);
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(dim) || dim < 1)
+    throw new Error(`serializeVectorsTsv: bad shape [${n}, ${dim}]`);
+  if (vectors.length !== n * dim)
+    throw new Error(`serializeVectorsTsv: expected ${n}×${dim} = ${n * dim} values, got ${vectors.length}`);
   const lines: string[] = new Array(n);
   const row: string[] = new Array(dim);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < dim; k++) {
       const value = vectors[i * dim + k];
-      if (!Number.isFinite(value)) throw new Error(`serializeVectorsTsv: vector ${i + 1} has a non-finite value (${value}) at position ${k + 1}; cannot export it`);
+      if (!Number.isFinite(value))
+        throw new Error(
+          `serializeVectorsTsv: vector ${i + 1} has a non-finite value (${value}) at position ${k + 1}; cannot export it`,
+        );
       row[k] = shortestFloat32(value);
     }
     lines[i] = row.join('\t');
   }
-  return n === 0 ? '' : lines.join('\n') + '\n';
+  return n === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 /** Fewest significant digits that parse back to the same float32 (at most 9 are ever needed). */
@@ -73,12 +78,16 @@ export function parseVectorsTsv(text: string, fileName: string): { vectors: Floa
       dim = fields.length;
       firstLine = l + 1;
     } else if (fields.length !== dim) {
-      throw new TsvFormatError(`${fileName}, line ${l + 1} has ${fields.length} ${fields.length === 1 ? 'value' : 'values'}, expected ${dim} (as on line ${firstLine})`);
+      throw new TsvFormatError(
+        `${fileName}, line ${l + 1} has ${fields.length} ${fields.length === 1 ? 'value' : 'values'}, expected ${dim} (as on line ${firstLine})`,
+      );
     }
     for (const field of fields) {
       const trimmed = field.trim();
       if (!NUMBER_PATTERN.test(trimmed)) {
-        throw new TsvFormatError(`${fileName}, line ${l + 1}: ${JSON.stringify(field)} is not a number${field.includes(',') || field.includes(' ') ? ' (values must be separated by tabs)' : ''}`);
+        throw new TsvFormatError(
+          `${fileName}, line ${l + 1}: ${JSON.stringify(field)} is not a number${field.includes(',') || field.includes(' ') ? ' (values must be separated by tabs)' : ''}`,
+        );
       }
       values.push(Number(trimmed));
     }
@@ -97,10 +106,11 @@ export function serializeMetadataTsv(columns: string[], rows: string[][]): strin
   const clean = (value: string): string => String(value).replace(/[\t\r\n]+/g, ' ');
   const lines = [columns.map(clean).join('\t')];
   rows.forEach((row, i) => {
-    if (row.length !== columns.length) throw new Error(`serializeMetadataTsv: row ${i + 1} has ${row.length} values for ${columns.length} columns`);
+    if (row.length !== columns.length)
+      throw new Error(`serializeMetadataTsv: row ${i + 1} has ${row.length} values for ${columns.length} columns`);
     lines.push(row.map(clean).join('\t'));
   });
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -115,15 +125,19 @@ export function parseMetadataTsv(
   expectedRows?: number,
 ): { header: string[]; labels: string[]; rows: string[][] } {
   const lines = splitLines(text);
-  if (lines.length === 0) throw new TsvFormatError(`${fileName} is empty: expected a header line (label first) and one line per vector`);
+  if (lines.length === 0)
+    throw new TsvFormatError(`${fileName} is empty: expected a header line (label first) and one line per vector`);
   const firstFields = lines[0].split('\t');
-  const singleColumnWithoutHeader = firstFields.length === 1 && expectedRows !== undefined && lines.length === expectedRows;
+  const singleColumnWithoutHeader =
+    firstFields.length === 1 && expectedRows !== undefined && lines.length === expectedRows;
   const header = singleColumnWithoutHeader ? ['label'] : firstFields.map((f) => f.trim());
   const rows: string[][] = [];
   for (let l = singleColumnWithoutHeader ? 0 : 1; l < lines.length; l++) {
     const fields = lines[l].split('\t');
     if (fields.length !== header.length) {
-      throw new TsvFormatError(`${fileName}, line ${l + 1} has ${fields.length} ${fields.length === 1 ? 'column' : 'columns'}, expected ${header.length} (as in the header: ${header.join(', ')})`);
+      throw new TsvFormatError(
+        `${fileName}, line ${l + 1} has ${fields.length} ${fields.length === 1 ? 'column' : 'columns'}, expected ${header.length} (as in the header: ${header.join(', ')})`,
+      );
     }
     rows.push(fields.map((f) => f.trim()));
   }
@@ -131,7 +145,12 @@ export function parseMetadataTsv(
 }
 
 /** Throws a clear error when metadata.tsv does not have exactly one row per vector of vectors.tsv. */
-export function checkProjectorPair(vectorCount: number, metadataRows: number, vectorsFile = 'vectors.tsv', metadataFile = 'metadata.tsv'): void {
+export function checkProjectorPair(
+  vectorCount: number,
+  metadataRows: number,
+  vectorsFile = 'vectors.tsv',
+  metadataFile = 'metadata.tsv',
+): void {
   if (vectorCount !== metadataRows) {
     throw new TsvFormatError(
       `${metadataFile} has ${metadataRows} ${metadataRows === 1 ? 'row' : 'rows'} but ${vectorsFile} has ${vectorCount} ${vectorCount === 1 ? 'vector' : 'vectors'}; they must match line for line (the metadata needs a header line first)`,
@@ -168,7 +187,12 @@ export interface ProjectorData {
 }
 
 /** Parses and cross-checks a vectors.tsv + metadata.tsv pair. */
-export function parseProjectorPair(vectorsText: string, metadataText: string, vectorsFile = 'vectors.tsv', metadataFile = 'metadata.tsv'): ProjectorData {
+export function parseProjectorPair(
+  vectorsText: string,
+  metadataText: string,
+  vectorsFile = 'vectors.tsv',
+  metadataFile = 'metadata.tsv',
+): ProjectorData {
   const { vectors, n, dim } = parseVectorsTsv(vectorsText, vectorsFile);
   const { header, labels } = parseMetadataTsv(metadataText, metadataFile, n);
   checkProjectorPair(n, labels.length, vectorsFile, metadataFile);

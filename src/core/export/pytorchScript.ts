@@ -127,7 +127,9 @@ const TEMPLATE_NAMES: Readonly<Record<string, readonly string[]>> = {
 /** Dotted paths of every leaf of a config-shaped object (arrays are leaves). */
 export function optionPaths(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [prefix];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => optionPaths(child, prefix ? `${prefix}.${key}` : key));
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) =>
+    optionPaths(child, prefix ? `${prefix}.${key}` : key),
+  );
 }
 
 function valueAt(config: Config, path: string): unknown {
@@ -148,21 +150,37 @@ export function checkPytorchExportable(config: Config, info: ExportDatasetInfo):
     targetKind: info.targetKind,
   });
   if (issues.length > 0) {
-    throw new PytorchExportError(issues[0].path, `this experiment cannot be exported because its configuration is not valid: ${issues.map((i) => i.message).join('; ')}`);
+    throw new PytorchExportError(
+      issues[0].path,
+      `this experiment cannot be exported because its configuration is not valid: ${issues.map((i) => i.message).join('; ')}`,
+    );
   }
   for (const path of optionPaths(config)) {
     if (!(path in PYTORCH_HANDLED_OPTIONS)) {
-      throw new PytorchExportError(path, `the option ${path} is not exported to PyTorch (the script generator does not know it yet); reset it to its default or train this experiment in the playground`);
+      throw new PytorchExportError(
+        path,
+        `the option ${path} is not exported to PyTorch (the script generator does not know it yet); reset it to its default or train this experiment in the playground`,
+      );
     }
   }
   for (const [path, names] of Object.entries(SUPPORTED_NAMES)) {
     const value = String(valueAt(config, path));
     if (!names.includes(value) || !TEMPLATE_NAMES[path].includes(value)) {
-      throw new PytorchExportError(path, `${path} "${value}" is not exported to PyTorch; the script implements ${TEMPLATE_NAMES[path].join(', ')}`);
+      throw new PytorchExportError(
+        path,
+        `${path} "${value}" is not exported to PyTorch; the script implements ${TEMPLATE_NAMES[path].join(', ')}`,
+      );
     }
   }
-  if ((config.model.tower === 'lstm' || config.model.tower === 'gru') && info.modality === 'text' && !(info.vocabularySize && info.vocabularySize >= 2)) {
-    throw new PytorchExportError('model.tower', 'a recurrent tower on text needs the vocabulary size of the dataset, which the export did not get');
+  if (
+    (config.model.tower === 'lstm' || config.model.tower === 'gru') &&
+    info.modality === 'text' &&
+    !(info.vocabularySize && info.vocabularySize >= 2)
+  ) {
+    throw new PytorchExportError(
+      'model.tower',
+      'a recurrent tower on text needs the vocabulary size of the dataset, which the export did not get',
+    );
   }
 }
 
@@ -181,7 +199,8 @@ export function pythonLiteral(value: unknown, indent = 0): string {
   }
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) {
-    if (value.every((v) => typeof v !== 'object' || v === null)) return `[${value.map((v) => pythonLiteral(v)).join(', ')}]`;
+    if (value.every((v) => typeof v !== 'object' || v === null))
+      return `[${value.map((v) => pythonLiteral(v)).join(', ')}]`;
     return `[\n${value.map((v) => pad + pythonLiteral(v, indent + 4)).join(',\n')},\n${' '.repeat(indent)}]`;
   }
   if (typeof value === 'object') {
@@ -259,7 +278,7 @@ export function pytorchScript(config: Config, info: ExportDatasetInfo): string {
     '',
     ...describe(config, info).map((line) => `    ${line}`),
     '',
-    'Reads the dataset files exported with this script (dataset.json + .npy: the playground\'s own train and',
+    "Reads the dataset files exported with this script (dataset.json + .npy: the playground's own train and",
     'held-out split) and prints progress on stderr and, last on stdout, one JSON line with the held-out metrics',
     '(leave-one-out P@1, R-precision, MAP@R), as `npm run train` does. Needs torch and numpy only.',
     '',
@@ -272,7 +291,7 @@ export function pytorchScript(config: Config, info: ExportDatasetInfo): string {
     '',
     'Under torchrun every process draws its own batches (seeded by its rank) and the gradients are averaged, so',
     'each step sees N batches; rank 0 evaluates and prints. Batch-norm statistics are per process.',
-    'Initial weights and batch draws differ from the browser\'s (other random streams), so metrics agree within',
+    "Initial weights and batch draws differ from the browser's (other random streams), so metrics agree within",
     'run-to-run spread, not digit for digit.',
     '"""',
   ];
@@ -301,7 +320,7 @@ export function pytorchExportFiles(config: Config, dataset: Dataset): ExportFile
   const encoder = new TextEncoder();
   return [
     { name: PYTORCH_SCRIPT_FILE, bytes: encoder.encode(script) },
-    { name: 'config.json', bytes: encoder.encode(JSON.stringify(config, null, 2) + '\n') },
+    { name: 'config.json', bytes: encoder.encode(`${JSON.stringify(config, null, 2)}\n`) },
     ...files,
   ];
 }

@@ -1,13 +1,13 @@
 /**
  * The body of the exported PyTorch script (see pytorchScript.ts, which puts the experiment's CONFIG and DATASET
  * literals in front of it). Plain Python 3 with torch and numpy only. Kept in its own module so that the
- * generator stays readable; String.raw keeps every backslash as Python expects it.
+ * generator stays readable (the script has no backslashes, so a plain template literal holds it as written).
  *
  * Every rule here mirrors the playground's core (named next to each part) so that the same experiment trains the
  * same way: the tower layers and their Keras-style initialisers, the losses and their reductions, the miners'
  * categories, the distances with their ε floors, the optimisers' defaults and the leave-one-out metrics.
  */
-export const PYTORCH_SCRIPT_BODY = String.raw`
+export const PYTORCH_SCRIPT_BODY = `
 import argparse
 import json
 import math

@@ -60,7 +60,12 @@ function formatShape(shape: readonly number[]): string {
  * file brings (`given`): another count, or weight i of another shape. `source` names the file in the message and
  * `part` the part of the network ("tower", "head").
  */
-export function checkWeightShapes(expected: readonly WeightSpec[], given: readonly WeightSpec[], source: string, part = 'tower'): void {
+export function checkWeightShapes(
+  expected: readonly WeightSpec[],
+  given: readonly WeightSpec[],
+  source: string,
+  part = 'tower',
+): void {
   if (expected.length !== given.length) {
     throw new WeightShapeError(
       `${source} holds ${given.length} ${part} weight ${given.length === 1 ? 'tensor' : 'tensors'}, but this model's ${part} has ${expected.length}: ` +
@@ -85,7 +90,8 @@ export function packWeights(weights: ModelWeights): { tower: WeightSpec[]; head:
   const values = new Float32Array(all.reduce((n, w) => n + w.values.length, 0));
   let offset = 0;
   for (const w of all) {
-    if (w.values.length !== sizeOf(w.shape)) throw new Error(`weight ${w.name} has ${w.values.length} values for shape ${formatShape(w.shape)}`);
+    if (w.values.length !== sizeOf(w.shape))
+      throw new Error(`weight ${w.name} has ${w.values.length} values for shape ${formatShape(w.shape)}`);
     values.set(w.values, offset);
     offset += w.values.length;
   }
@@ -94,7 +100,12 @@ export function packWeights(weights: ModelWeights): { tower: WeightSpec[]; head:
 }
 
 /** Cuts `values` apart along the manifest; throws when their sizes disagree (a truncated or edited file). */
-export function unpackWeights(tower: readonly WeightSpec[], head: readonly WeightSpec[], values: Float32Array, source: string): ModelWeights {
+export function unpackWeights(
+  tower: readonly WeightSpec[],
+  head: readonly WeightSpec[],
+  values: Float32Array,
+  source: string,
+): ModelWeights {
   const needed = [...tower, ...head].reduce((n, w) => n + sizeOf(w.shape), 0);
   if (needed !== values.length) {
     throw new WeightShapeError(
@@ -121,7 +132,10 @@ export function float32Bytes(values: Float32Array): Uint8Array {
 
 /** Float32 values from little-endian bytes; throws when the byte count is not a multiple of 4. */
 export function float32FromBytes(bytes: Uint8Array, source: string): Float32Array {
-  if (bytes.length % 4 !== 0) throw new WeightShapeError(`${source} holds ${bytes.length} bytes of weights, which is not a whole number of float32 values: it is cut short`);
+  if (bytes.length % 4 !== 0)
+    throw new WeightShapeError(
+      `${source} holds ${bytes.length} bytes of weights, which is not a whole number of float32 values: it is cut short`,
+    );
   const out = new Float32Array(bytes.length / 4);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
@@ -158,7 +172,8 @@ export function encodeBase64(bytes: Uint8Array): string {
 /** Decodes standard base64 (whitespace ignored); throws naming `source` on any other character or a cut-short text. */
 export function decodeBase64(text: string, source: string): Uint8Array {
   const clean = text.replace(/\s+/g, '');
-  if (clean.length % 4 !== 0) throw new Error(`${source} is not valid base64: its length is not a multiple of 4 (the text is cut short)`);
+  if (clean.length % 4 !== 0)
+    throw new Error(`${source} is not valid base64: its length is not a multiple of 4 (the text is cut short)`);
   const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
   const out = new Uint8Array((clean.length / 4) * 3 - padding);
   let o = 0;
@@ -168,7 +183,10 @@ export function decodeBase64(text: string, source: string): Uint8Array {
       const c = clean.charCodeAt(i + k);
       const isPad = c === 61 && i + k >= clean.length - padding;
       const v = isPad ? 0 : c < 128 ? BASE64_INDEX[c] : -1;
-      if (v < 0) throw new Error(`${source} is not valid base64: unexpected character ${JSON.stringify(clean[i + k])} at position ${i + k + 1}`);
+      if (v < 0)
+        throw new Error(
+          `${source} is not valid base64: unexpected character ${JSON.stringify(clean[i + k])} at position ${i + k + 1}`,
+        );
       q.push(v);
     }
     const triple = (q[0] << 18) | (q[1] << 12) | (q[2] << 6) | q[3];

@@ -195,13 +195,14 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
     },
     explanation:
       'Sometimes nobody labels which samples are similar, but each sample has two parts that belong together: here a ' +
-      'signal\'s context and the event that follows it. Cut every sample in two; the two halves of one sample form ' +
+      "signal's context and the event that follows it. Cut every sample in two; the two halves of one sample form " +
       'the positive pair, halves of different samples the negatives. The network learns which events fit which ' +
       'contexts, and an event far from its own context is unusual.',
     watch:
       'The triplet inspector shows anchors (first halves) with their own second half as the positive. Held-out ' +
       'pairs in the histograms are "own halves" against "other samples\' halves".',
-    formula: 'x_i = [\\,x_i^{(a)} \\mid x_i^{(b)}\\,]:\\quad \\text{positive } (x_i^{(a)}, x_i^{(b)}),\\quad \\text{negative } (x_i^{(a)}, x_j^{(b)}),\\ j \\ne i',
+    formula:
+      'x_i = [\\,x_i^{(a)} \\mid x_i^{(b)}\\,]:\\quad \\text{positive } (x_i^{(a)}, x_i^{(b)}),\\quad \\text{negative } (x_i^{(a)}, x_j^{(b)}),\\ j \\ne i',
     formulaInWords:
       'Each sample is cut into a first half a and a second half b; its own two halves are similar, halves of two ' +
       'different samples are not.',
@@ -226,7 +227,8 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
     watch:
       'The embedding is 2-D, so the scatter shows the rays directly. Switch Distance to euclidean in the model panel ' +
       'to see round clusters instead.',
-    formula: 'd_{\\cos}(u, v) = 1 - \\frac{u \\cdot v}{\\lVert u \\rVert\\, \\lVert v \\rVert} \\qquad d_2(u, v) = \\lVert u - v \\rVert_2',
+    formula:
+      'd_{\\cos}(u, v) = 1 - \\frac{u \\cdot v}{\\lVert u \\rVert\\, \\lVert v \\rVert} \\qquad d_2(u, v) = \\lVert u - v \\rVert_2',
     formulaInWords:
       'Cosine distance is one minus the cosine of the angle between two embeddings (0 = same direction, 2 = ' +
       'opposite); Euclidean distance is the length of their difference.',
@@ -251,7 +253,7 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
       'Hover over points of the scatter to read the misspelt words; clusters of one word form as training goes on.',
     formula: 'h_t = \\mathrm{GRU}(h_{t-1},\\ e_{c_t}), \\qquad f(\\text{word}) = W\\,h_T',
     formulaInWords:
-      'The memory h is updated with each character\'s learned vector e; after the last character T, a linear layer W ' +
+      "The memory h is updated with each character's learned vector e; after the last character T, a linear layer W " +
       'turns the memory into the embedding.',
   },
 ] satisfies Lesson[]);

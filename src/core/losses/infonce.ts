@@ -9,7 +9,12 @@ const EXCLUDED_LOGIT = -1e9;
  * averaged over anchors that have ≥ 1 positive; 0 if none has. All masks are 1/0 floats of D's shape [n,m].
  * With one positive per anchor (split input) this is InfoNCE / NT-Xent; with several, SupCon's "L_out".
  */
-export function infoNceLoss(distances: tf.Tensor2D, positiveMask: tf.Tensor2D, validMask: tf.Tensor2D, temperature: number): tf.Scalar {
+export function infoNceLoss(
+  distances: tf.Tensor2D,
+  positiveMask: tf.Tensor2D,
+  validMask: tf.Tensor2D,
+  temperature: number,
+): tf.Scalar {
   if (!(temperature > 0)) throw new Error(`the InfoNCE temperature must be > 0, got ${temperature}`);
   return tf.tidy(() => {
     const valid = tf.cast(validMask, 'float32');

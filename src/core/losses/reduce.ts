@@ -22,7 +22,9 @@ export function weightedMean(values: tf.Tensor, weights?: tf.Tensor): tf.Scalar 
 /** Flattens predictions/targets of shape [n] or [n,1] alike, and checks that they pair up one to one. */
 export function flatPair(predictions: tf.Tensor, targets: tf.Tensor, what: string): [tf.Tensor1D, tf.Tensor1D] {
   if (predictions.size !== targets.size) {
-    throw new Error(`${what} needs one target per prediction, got ${predictions.size} predictions [${predictions.shape}] and ${targets.size} targets [${targets.shape}]`);
+    throw new Error(
+      `${what} needs one target per prediction, got ${predictions.size} predictions [${predictions.shape}] and ${targets.size} targets [${targets.shape}]`,
+    );
   }
   return [tf.reshape(predictions, [-1]) as tf.Tensor1D, tf.reshape(targets, [-1]) as tf.Tensor1D];
 }
@@ -34,7 +36,10 @@ export function flatPair(predictions: tf.Tensor, targets: tf.Tensor, what: strin
  */
 export function withoutGradient<T extends tf.Tensor>(x: tf.Tensor, compute: (input: tf.Tensor) => T): T;
 export function withoutGradient<T extends tf.Tensor>(xs: tf.Tensor[], compute: (...inputs: tf.Tensor[]) => T): T;
-export function withoutGradient<T extends tf.Tensor>(x: tf.Tensor | tf.Tensor[], compute: (...inputs: tf.Tensor[]) => T): T {
+export function withoutGradient<T extends tf.Tensor>(
+  x: tf.Tensor | tf.Tensor[],
+  compute: (...inputs: tf.Tensor[]) => T,
+): T {
   const xs = Array.isArray(x) ? x : [x];
   const shapes = xs.map((t) => t.shape);
   const cut = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({

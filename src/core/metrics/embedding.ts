@@ -12,7 +12,8 @@ export type DistanceTable = Float32Array | ((i: number, j: number) => number);
 
 function lookup(distances: DistanceTable, n: number, what: string): (i: number, j: number) => number {
   if (typeof distances === 'function') return distances;
-  if (distances.length !== n * n) throw new Error(`${what}: expected an ${n}×${n} distance matrix, got ${distances.length} values`);
+  if (distances.length !== n * n)
+    throw new Error(`${what}: expected an ${n}×${n} distance matrix, got ${distances.length} values`);
   return (i, j) => distances[i * n + j];
 }
 
@@ -67,7 +68,13 @@ export const COLLAPSE_ABSOLUTE_TOLERANCE = 1e-5;
  * mean distance between sampled pairs is tiny relative to the mean norm, absolutely tiny, or when every
  * embedding is (nearly) the zero vector. `distances` (matrix or lookup) is in the configured distance.
  */
-export function collapseCheck(embeddings: Float32Array, n: number, dim: number, distances: DistanceTable, rng: Rng): CollapseCheck {
+export function collapseCheck(
+  embeddings: Float32Array,
+  n: number,
+  dim: number,
+  distances: DistanceTable,
+  rng: Rng,
+): CollapseCheck {
   checkShape(embeddings, n, dim, 'collapseCheck');
   const distance = lookup(distances, n, 'collapseCheck');
   const meanNorm = n > 0 ? normStats(embeddings, n, dim).mean : NaN;
@@ -78,7 +85,7 @@ export function collapseCheck(embeddings: Float32Array, n: number, dim: number, 
   let counted = 0;
   const add = (i: number, j: number): void => {
     const d = distance(i, j);
-    if (d === d) {
+    if (!Number.isNaN(d)) {
       sum += d;
       counted++;
     }
@@ -98,7 +105,10 @@ export function collapseCheck(embeddings: Float32Array, n: number, dim: number, 
   let reason: string | null = null;
   if (meanNorm < COLLAPSE_ABSOLUTE_TOLERANCE) {
     reason = `every embedding is (nearly) the zero vector (mean norm ${fmt(meanNorm)})`;
-  } else if (meanPairDistance < COLLAPSE_ABSOLUTE_TOLERANCE || meanPairDistance < COLLAPSE_RELATIVE_TOLERANCE * meanNorm) {
+  } else if (
+    meanPairDistance < COLLAPSE_ABSOLUTE_TOLERANCE ||
+    meanPairDistance < COLLAPSE_RELATIVE_TOLERANCE * meanNorm
+  ) {
     reason = `random pairs of samples are on average only ${fmt(meanPairDistance)} apart while the embeddings lie ${fmt(meanNorm)} from the origin`;
   }
   if (reason === null) return { collapsed: false, meanPairDistance, meanNorm };
@@ -189,8 +199,10 @@ function upperBound(cumulative: Float64Array, value: number): number {
 }
 
 function checkShape(embeddings: Float32Array, n: number, dim: number, what: string): void {
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(dim) || dim < 1) throw new Error(`${what}: bad shape [${n}, ${dim}]`);
-  if (embeddings.length !== n * dim) throw new Error(`${what}: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(dim) || dim < 1)
+    throw new Error(`${what}: bad shape [${n}, ${dim}]`);
+  if (embeddings.length !== n * dim)
+    throw new Error(`${what}: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
 }
 
 function fmt(x: number): string {

@@ -67,19 +67,23 @@ export function evaluateEmbeddings(
   labels: ArrayLike<number>,
   options: EvaluateOptions,
 ): Metrics {
-  if (!Number.isInteger(n) || n < 2 || !Number.isInteger(dim) || dim < 1) throw new Error(`evaluateEmbeddings needs at least 2 embeddings of dimension ≥ 1, got [${n}, ${dim}]`);
-  if (embeddings.length !== n * dim) throw new Error(`evaluateEmbeddings: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+  if (!Number.isInteger(n) || n < 2 || !Number.isInteger(dim) || dim < 1)
+    throw new Error(`evaluateEmbeddings needs at least 2 embeddings of dimension ≥ 1, got [${n}, ${dim}]`);
+  if (embeddings.length !== n * dim)
+    throw new Error(`evaluateEmbeddings: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
   if (labels.length !== n) throw new Error(`evaluateEmbeddings: ${labels.length} labels for ${n} embeddings`);
   const pairSamples = options.pairSamples ?? DEFAULT_PAIR_SAMPLES;
-  if (!Number.isInteger(pairSamples) || pairSamples < 2) throw new Error(`evaluateEmbeddings: pairSamples must be a whole number ≥ 2, got ${pairSamples}`);
+  if (!Number.isInteger(pairSamples) || pairSamples < 2)
+    throw new Error(`evaluateEmbeddings: pairSamples must be a whole number ≥ 2, got ${pairSamples}`);
 
   const pairRng = options.rng.fork();
   const tripletRng = options.rng.fork();
   const collapseRng = options.rng.fork();
 
-  const gram = options.distance === 'euclidean' || options.distance === 'squared-euclidean' || options.distance === 'mahalanobis'
-    ? GramDistances.compute(embeddings, n, dim, options.distance, options.whitening)
-    : null;
+  const gram =
+    options.distance === 'euclidean' || options.distance === 'squared-euclidean' || options.distance === 'mahalanobis'
+      ? GramDistances.compute(embeddings, n, dim, options.distance, options.whitening)
+      : null;
   try {
     let distance: (i: number, j: number) => number;
     let retrieval: RetrievalMetrics;
@@ -110,7 +114,12 @@ export function evaluateEmbeddings(
     const similar = new Uint8Array(pairDistances.length);
     similar.fill(1, 0, positives.length);
 
-    const { roc, auc, best, at: thresholdMetrics } = verificationSummary(pairDistances, similar, options.threshold, ROC_CHART_POINTS);
+    const {
+      roc,
+      auc,
+      best,
+      at: thresholdMetrics,
+    } = verificationSummary(pairDistances, similar, options.threshold, ROC_CHART_POINTS);
 
     return {
       ...retrieval,
@@ -131,7 +140,13 @@ export function evaluateEmbeddings(
 }
 
 /** n×n distances on the backend, one readback; Manhattan in row blocks to bound its [rows, n, dim] intermediate. */
-function distanceMatrix(embeddings: Float32Array, n: number, dim: number, distance: DistanceName, whitening?: Float32Array): Float32Array {
+function distanceMatrix(
+  embeddings: Float32Array,
+  n: number,
+  dim: number,
+  distance: DistanceName,
+  whitening?: Float32Array,
+): Float32Array {
   if (distance === 'mahalanobis' && whitening !== undefined && whitening.length !== dim * dim) {
     throw new Error(`evaluateEmbeddings: the whitening matrix must be ${dim}×${dim}, got ${whitening.length} values`);
   }
@@ -174,7 +189,13 @@ class GramDistances {
     readonly toDistance: (squared: number) => number,
   ) {}
 
-  static compute(embeddings: Float32Array, n: number, dim: number, distance: 'euclidean' | 'squared-euclidean' | 'mahalanobis', whitening: Float32Array | undefined): GramDistances {
+  static compute(
+    embeddings: Float32Array,
+    n: number,
+    dim: number,
+    distance: 'euclidean' | 'squared-euclidean' | 'mahalanobis',
+    whitening: Float32Array | undefined,
+  ): GramDistances {
     if (distance === 'mahalanobis' && whitening !== undefined && whitening.length !== dim * dim) {
       throw new Error(`evaluateEmbeddings: the whitening matrix must be ${dim}×${dim}, got ${whitening.length} values`);
     }
@@ -222,12 +243,12 @@ class GramDistances {
 
 /** sqrt(max(d², ε)), the Euclidean and Mahalanobis distance of a squared one. */
 function clampedSqrt(squared: number): number {
-  return Math.sqrt(squared < DISTANCE_EPSILON ? DISTANCE_EPSILON : squared);
+  return Math.sqrt(Math.max(squared, DISTANCE_EPSILON));
 }
 
 /** max(d², 0), the squared-Euclidean distance (rounding can make a d² slightly negative). */
 function clampAtZero(squared: number): number {
-  return squared < 0 ? 0 : squared;
+  return Math.max(squared, 0);
 }
 
 /**
@@ -246,7 +267,12 @@ function valuesView(t: tf.Tensor): Float32Array {
  * Flat indices i·n + j (i < j) of a balanced pair sample: per kind, every pair when there are at most `perKind`,
  * else `perKind` distinct pairs drawn uniformly. Sorted, so the result does not depend on draw order.
  */
-function samplePairs(n: number, labels: ArrayLike<number>, perKind: number, rng: Rng): { positives: ArrayLike<number>; negatives: ArrayLike<number> } {
+function samplePairs(
+  n: number,
+  labels: ArrayLike<number>,
+  perKind: number,
+  rng: Rng,
+): { positives: ArrayLike<number>; negatives: ArrayLike<number> } {
   const classSizes = new Map<number, number>();
   for (let i = 0; i < n; i++) classSizes.set(labels[i], (classSizes.get(labels[i]) ?? 0) + 1);
   let positiveTotal = 0;
@@ -255,7 +281,8 @@ function samplePairs(n: number, labels: ArrayLike<number>, perKind: number, rng:
 
   const enumerate = (wantSimilar: boolean): number[] => {
     const keys: number[] = [];
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if ((labels[i] === labels[j]) === wantSimilar) keys.push(i * n + j);
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) if ((labels[i] === labels[j]) === wantSimilar) keys.push(i * n + j);
     return keys;
   };
   const draw = (wantSimilar: boolean, total: number): ArrayLike<number> => {
@@ -264,7 +291,10 @@ function samplePairs(n: number, labels: ArrayLike<number>, perKind: number, rng:
     // kind and drop repeats (few repeats, since the kind has over 4× the pairs needed).
     if (total <= 4 * perKind) {
       const all = enumerate(wantSimilar);
-      return sortPairKeys(Float64Array.from(rng.sampleWithoutReplacement(all.length, perKind), (t) => all[t]), n);
+      return sortPairKeys(
+        Float64Array.from(rng.sampleWithoutReplacement(all.length, perKind), (t) => all[t]),
+        n,
+      );
     }
     const chosen = new KeySet(perKind);
     if (wantSimilar) {

@@ -34,15 +34,22 @@ export function nearestNeighbours(
   k: number,
   options: NeighbourOptions,
 ): Neighbour[] {
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(dim) || dim < 1) throw new Error(`nearestNeighbours: bad shape [${n}, ${dim}]`);
-  if (embeddings.length !== n * dim) throw new Error(`nearestNeighbours: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
-  if (query.length !== dim) throw new Error(`nearestNeighbours: the query has ${query.length} values, the embeddings ${dim}`);
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(dim) || dim < 1)
+    throw new Error(`nearestNeighbours: bad shape [${n}, ${dim}]`);
+  if (embeddings.length !== n * dim)
+    throw new Error(`nearestNeighbours: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+  if (query.length !== dim)
+    throw new Error(`nearestNeighbours: the query has ${query.length} values, the embeddings ${dim}`);
   if (!Number.isInteger(k) || k < 1) throw new Error(`nearestNeighbours: k must be a whole number ≥ 1, got ${k}`);
   const best: Neighbour[] = [];
-  const before = (a: Neighbour, b: Neighbour): boolean => sortKey(a.distance) < sortKey(b.distance) || (sortKey(a.distance) === sortKey(b.distance) && a.index < b.index);
+  const before = (a: Neighbour, b: Neighbour): boolean =>
+    sortKey(a.distance) < sortKey(b.distance) || (sortKey(a.distance) === sortKey(b.distance) && a.index < b.index);
   for (let i = 0; i < n; i++) {
     if (i === options.exclude) continue;
-    const candidate = { index: i, distance: distanceJs(options.distance, query, embeddings.subarray(i * dim, (i + 1) * dim), options.whitening) };
+    const candidate = {
+      index: i,
+      distance: distanceJs(options.distance, query, embeddings.subarray(i * dim, (i + 1) * dim), options.whitening),
+    };
     if (best.length === k && !before(candidate, best[k - 1])) continue;
     let at = best.length === k ? k - 1 : best.length;
     if (best.length < k) best.push(candidate);
@@ -57,12 +64,28 @@ export function nearestNeighbours(
 }
 
 /** The distance between rows a and b of `embeddings` (n × dim) with the run's distance. */
-export function rowDistance(embeddings: Float32Array, dim: number, a: number, b: number, distance: DistanceName, whitening?: Float32Array): number {
+export function rowDistance(
+  embeddings: Float32Array,
+  dim: number,
+  a: number,
+  b: number,
+  distance: DistanceName,
+  whitening?: Float32Array,
+): number {
   const n = Math.floor(embeddings.length / dim);
-  for (const [name, i] of [['a', a], ['b', b]] as const) {
-    if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`sample ${name} must be a point number from 0 to ${n - 1}, got ${i}`);
+  for (const [name, i] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    if (!Number.isInteger(i) || i < 0 || i >= n)
+      throw new Error(`sample ${name} must be a point number from 0 to ${n - 1}, got ${i}`);
   }
-  return distanceJs(distance, embeddings.subarray(a * dim, (a + 1) * dim), embeddings.subarray(b * dim, (b + 1) * dim), whitening);
+  return distanceJs(
+    distance,
+    embeddings.subarray(a * dim, (a + 1) * dim),
+    embeddings.subarray(b * dim, (b + 1) * dim),
+    whitening,
+  );
 }
 
 /** Verification verdict: "same" when the distance is at most the threshold (DESIGN.md: similar if d ≤ t). */

@@ -47,7 +47,10 @@ export function retrievalMetrics(
   ks: number[] = [...DEFAULT_RECALL_KS],
 ): RetrievalMetrics {
   if (!Number.isInteger(n) || n < 0) throw new Error(`retrievalMetrics: n must be a whole number ≥ 0, got ${n}`);
-  if (distances.length !== n * n) throw new Error(`retrievalMetrics: expected an ${n}×${n} distance matrix (${n * n} values), got ${distances.length}`);
+  if (distances.length !== n * n)
+    throw new Error(
+      `retrievalMetrics: expected an ${n}×${n} distance matrix (${n * n} values), got ${distances.length}`,
+    );
   const ranking = new RetrievalRanking(n, labels, ks);
   const bits = new Uint32Array(distances.buffer, distances.byteOffset, n * n);
   for (let q = 0; q < n; q++) ranking.addRow(q, distances, bits, q * n);
@@ -124,7 +127,10 @@ export class RetrievalRanking {
     this.candidateIndex = new Int32Array(Math.max(0, n - 1));
     this.candidateSquared = new Float64Array(Math.max(0, n - 1));
     this.candidateBits = new Uint32Array(this.candidateValues.buffer);
-    this.samplePositions = n - 1 > 4 * THRESHOLD_SAMPLE ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(n, THRESHOLD_SAMPLE + 1)).sort() : new Int32Array(0);
+    this.samplePositions =
+      n - 1 > 4 * THRESHOLD_SAMPLE
+        ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(n, THRESHOLD_SAMPLE + 1)).sort()
+        : new Int32Array(0);
   }
 
   /** Scores query q from its row: values[offset + j] is d(q, j) and bits[offset + j] the same float's bits. */
@@ -171,7 +177,13 @@ export class RetrievalRanking {
    * the sample misjudges twice, when a value is not finite, or when the depth-th candidate's distance equals the
    * distance at the cut (a tie with a value left out could then rank first by index).
    */
-  addGramRow(q: number, gram: Float32Array, offset: number, norms: Float64Array, toDistance: (squared: number) => number): void {
+  addGramRow(
+    q: number,
+    gram: Float32Array,
+    offset: number,
+    norms: Float64Array,
+    toDistance: (squared: number) => number,
+  ): void {
     const { n, labels } = this;
     const label = labels[q];
     const r = (this.sameLabelCount.get(label) ?? 1) - 1;
@@ -302,7 +314,15 @@ export class RetrievalRanking {
  * value is not finite. The caller then ranks every candidate, and also when fewer than `depth` values turn out to
  * lie at or below the threshold. It only decides how much work ranking does, never the result.
  */
-function sampledThreshold(values: Float32Array, offset: number, n: number, positions: Int32Array, q: number, depth: number, sample: Float64Array): number {
+function sampledThreshold(
+  values: Float32Array,
+  offset: number,
+  n: number,
+  positions: Int32Array,
+  q: number,
+  depth: number,
+  sample: Float64Array,
+): number {
   let s = 0;
   for (let t = 0; t < positions.length && s < THRESHOLD_SAMPLE; t++) {
     const j = positions[t];
@@ -332,7 +352,8 @@ function sampleQuantile(sample: Float64Array, s: number, depth: number, n: numbe
  * +Infinity, last; −0 equals +0). 32 bits × 2^21 stays below 2^53, so the packed keys are exact doubles.
  */
 function orderedBits(b: number): number {
-  if ((b & 0x7fffffff) > 0x7f800000) b = 0x7f800000; // NaN → +Infinity
+  if ((b & 0x7fffffff) > 0x7f800000)
+    b = 0x7f800000; // NaN → +Infinity
   else if (b === 0x80000000) b = 0; // −0 → +0
   return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
 }
@@ -363,7 +384,7 @@ function selectKth(values: Float64Array, k: number): void {
     const a = values[lo];
     const b = values[mid];
     const c = values[hi];
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    const pivot = a < b ? (b < c ? b : Math.max(a, c)) : a < c ? a : Math.max(b, c);
     let i = lo;
     let j = hi;
     while (i <= j) {

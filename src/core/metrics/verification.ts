@@ -60,14 +60,19 @@ function groupByDistance(distances: ArrayLike<number>, similar: ArrayLike<number
   pos.sort(); // typed-array sort: ascending, NaN last
   neg.sort();
   const size = distances.length;
-  const groups: DistanceGroups = { distance: new Float64Array(size), similar: new Int32Array(size), dissimilar: new Int32Array(size), count: 0 };
+  const groups: DistanceGroups = {
+    distance: new Float64Array(size),
+    similar: new Int32Array(size),
+    dissimilar: new Int32Array(size),
+    count: 0,
+  };
   let i = 0;
   let j = 0;
   while (i < pos.length || j < neg.length) {
     const a = i < pos.length ? pos[i] : NaN;
     const b = j < neg.length ? neg[j] : NaN;
     // The smaller of the two heads (a NaN head only when both are NaN or the other side is empty).
-    const d = b !== b || a < b ? (a !== a && b === b ? b : a) : b;
+    const d = Number.isNaN(b) || a < b ? (Number.isNaN(a) && !Number.isNaN(b) ? b : a) : b;
     let tp = 0;
     let fp = 0;
     while (i < pos.length && sameDistance(pos[i], d)) {
@@ -93,7 +98,10 @@ function groupByDistance(distances: ArrayLike<number>, similar: ArrayLike<number
  * random similar pair is closer than a random dissimilar one, ties counting ½.
  * AUC is NaN when either kind of pair is missing (the question has no answer); rates are then 0.
  */
-export function rocCurve(distances: ArrayLike<number>, similar: ArrayLike<number>): { points: RocPoint[]; auc: number } {
+export function rocCurve(
+  distances: ArrayLike<number>,
+  similar: ArrayLike<number>,
+): { points: RocPoint[]; auc: number } {
   checkPairs(distances, similar, 'rocCurve');
   return rocOfGroups(groupByDistance(distances, similar), Infinity);
 }
@@ -113,7 +121,10 @@ function rocOfGroups(groups: DistanceGroups, maxPoints: number): { points: RocPo
   const fprOf = (fp: number): number => (negatives > 0 ? fp / negatives : 0);
   // Point p is the start (p = 0) or the curve after group p − 1; keep the ones downsampleRoc keeps.
   const last = groups.count;
-  const kept = last + 1 <= maxPoints ? null : Array.from({ length: maxPoints }, (_, i) => Math.round((i * last) / (maxPoints - 1)));
+  const kept =
+    last + 1 <= maxPoints
+      ? null
+      : Array.from({ length: maxPoints }, (_, i) => Math.round((i * last) / (maxPoints - 1)));
   const points: RocPoint[] = [];
   let next = 0;
   const visit = (p: number, threshold: number, tp: number, fp: number): void => {
@@ -121,7 +132,8 @@ function rocOfGroups(groups: DistanceGroups, maxPoints: number): { points: RocPo
       points.push({ threshold, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
       return;
     }
-    for (; next < kept.length && kept[next] === p; next++) points.push({ threshold, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
+    for (; next < kept.length && kept[next] === p; next++)
+      points.push({ threshold, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
   };
   visit(0, -Infinity, 0, 0);
   let tp = 0;
@@ -134,19 +146,23 @@ function rocOfGroups(groups: DistanceGroups, maxPoints: number): { points: RocPo
     const prevFp = fp;
     tp += groups.similar[g];
     fp += groups.dissimilar[g];
-    area += (fp - prevFp) * (tp + prevTp) / 2;
-    visit(g + 1, d !== d ? Infinity : d, tp, fp);
+    area += ((fp - prevFp) * (tp + prevTp)) / 2;
+    visit(g + 1, Number.isNaN(d) ? Infinity : d, tp, fp);
   }
   const auc = positives > 0 && negatives > 0 ? area / (positives * negatives) : NaN;
   return { points, auc };
 }
 
 function sameDistance(a: number, b: number): boolean {
-  return a === b || (a !== a && b !== b);
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /** Confusion counts and rates when pairs at distance ≤ threshold are called similar. */
-export function verificationAt(threshold: number, distances: ArrayLike<number>, similar: ArrayLike<number>): VerificationAt {
+export function verificationAt(
+  threshold: number,
+  distances: ArrayLike<number>,
+  similar: ArrayLike<number>,
+): VerificationAt {
   checkPairs(distances, similar, 'verificationAt');
   let tp = 0;
   let fp = 0;
@@ -199,7 +215,7 @@ export function bestThreshold(
 /** The threshold {@link bestThreshold} picks, from grouped pairs. */
 function bestThresholdOfGroups(groups: DistanceGroups, by: 'accuracy' | 'f1'): number {
   // The finite groups: NaN, if any, is the last group.
-  const finite = groups.count > 0 && groups.distance[groups.count - 1] !== groups.distance[groups.count - 1] ? groups.count - 1 : groups.count;
+  const finite = groups.count > 0 && Number.isNaN(groups.distance[groups.count - 1]) ? groups.count - 1 : groups.count;
   if (finite === 0) throw new Error('bestThreshold: no pair with a finite distance to choose a threshold from');
 
   let positives = 0;
@@ -264,9 +280,15 @@ export interface VerificationSummary {
  * {@link rocCurve} (downsampled as {@link downsampleRoc} does), {@link bestThreshold} by accuracy and
  * {@link verificationAt} the configured threshold, sorting the pairs once instead of once each.
  */
-export function verificationSummary(distances: ArrayLike<number>, similar: ArrayLike<number>, threshold: number | null, rocPoints: number): VerificationSummary {
+export function verificationSummary(
+  distances: ArrayLike<number>,
+  similar: ArrayLike<number>,
+  threshold: number | null,
+  rocPoints: number,
+): VerificationSummary {
   checkPairs(distances, similar, 'verificationSummary');
-  if (!Number.isInteger(rocPoints) || rocPoints < 2) throw new Error(`verificationSummary: rocPoints must be a whole number ≥ 2, got ${rocPoints}`);
+  if (!Number.isInteger(rocPoints) || rocPoints < 2)
+    throw new Error(`verificationSummary: rocPoints must be a whole number ≥ 2, got ${rocPoints}`);
   const groups = groupByDistance(distances, similar);
   const { points, auc } = rocOfGroups(groups, rocPoints);
   const best = verificationAt(bestThresholdOfGroups(groups, 'accuracy'), distances, similar);
@@ -278,7 +300,8 @@ export function verificationSummary(distances: ArrayLike<number>, similar: Array
  * stay light; the curve's shape survives because points are taken in order.
  */
 export function downsampleRoc(points: RocPoint[], maxPoints: number): RocPoint[] {
-  if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new Error(`downsampleRoc: maxPoints must be a whole number ≥ 2, got ${maxPoints}`);
+  if (!Number.isInteger(maxPoints) || maxPoints < 2)
+    throw new Error(`downsampleRoc: maxPoints must be a whole number ≥ 2, got ${maxPoints}`);
   if (points.length <= maxPoints) return points.slice();
   const kept: RocPoint[] = [];
   const last = points.length - 1;

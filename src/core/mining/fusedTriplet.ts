@@ -63,7 +63,9 @@ export function fusedTripletJs(
   options: FusedTripletOptions,
 ): FusedTripletResult {
   if (distances.length !== n * m || positive.length !== n * m || negative.length !== n * m) {
-    throw new Error(`fusedTripletJs needs three ${n}×${m} matrices, got ${distances.length}, ${positive.length} and ${negative.length} values`);
+    throw new Error(
+      `fusedTripletJs needs three ${n}×${m} matrices, got ${distances.length}, ${positive.length} and ${negative.length} values`,
+    );
   }
   const margin = Math.fround(options.margin);
   const { miner } = options;
@@ -99,7 +101,8 @@ export function fusedTripletJs(
         const beyond = Math.fround(delta - margin) > 0;
         if (above) notHard++;
         if (beyond) easy++;
-        const selected = miner === 'all' ? !beyond : miner === 'hard' ? !above : miner === 'easy' ? beyond : above && !beyond;
+        const selected =
+          miner === 'all' ? !beyond : miner === 'hard' ? !above : miner === 'easy' ? beyond : above && !beyond;
         if (!selected) continue;
         mined++;
         const hinge = Math.fround(Math.fround(dp - dn) + margin);
@@ -124,7 +127,11 @@ export function fusedTripletJs(
  * reports, [easy, semiHard, hard, mined]. Differentiable with respect to D (one tape op). Call only where
  * {@link fusedTripletAvailable} is true; inside a tidy or a gradient scope.
  */
-export function fusedTripletLoss(D: tf.Tensor2D, masks: PairMasks, options: FusedTripletOptions): { loss: tf.Scalar; stats: tf.Tensor1D } {
+export function fusedTripletLoss(
+  D: tf.Tensor2D,
+  masks: PairMasks,
+  options: FusedTripletOptions,
+): { loss: tf.Scalar; stats: tf.Tensor1D } {
   const [n, m] = D.shape;
   const result = fusedTripletJs(D.dataSync(), masks.positive.dataSync(), masks.negative.dataSync(), n, m, options);
   const forward = (d: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -141,6 +148,10 @@ export function fusedTripletLoss(D: tf.Tensor2D, masks: PairMasks, options: Fuse
 /** [easy, semiHard, hard] over every valid triplet of D, counted in JS (see {@link fusedTripletAvailable}). */
 export function tripletCountsJs(D: tf.Tensor2D, masks: PairMasks, margin: number): tf.Tensor1D {
   const [n, m] = D.shape;
-  const r = fusedTripletJs(D.dataSync(), masks.positive.dataSync(), masks.negative.dataSync(), n, m, { miner: 'all', margin, reduction: 'mean' });
+  const r = fusedTripletJs(D.dataSync(), masks.positive.dataSync(), masks.negative.dataSync(), n, m, {
+    miner: 'all',
+    margin,
+    reduction: 'mean',
+  });
   return tf.tensor1d([r.easy, r.semiHard, r.hard]);
 }

@@ -54,7 +54,13 @@ export interface TripletIndex {
 }
 
 /** Builds the per-anchor lists once; the predicates are called n·m times. */
-export function buildTripletIndex(D: Float32Array, n: number, m: number, isPositive: (i: number, j: number) => boolean, isNegative: (i: number, j: number) => boolean): TripletIndex {
+export function buildTripletIndex(
+  D: Float32Array,
+  n: number,
+  m: number,
+  isPositive: (i: number, j: number) => boolean,
+  isNegative: (i: number, j: number) => boolean,
+): TripletIndex {
   if (D.length < n * m) throw new Error(`expected an ${n}×${m} distance matrix, got ${D.length} values`);
   const positives: Int32Array[] = [];
   const sortedNegatives: Int32Array[] = [];
@@ -78,7 +84,12 @@ export function buildTripletIndex(D: Float32Array, n: number, m: number, isPosit
  * Bounds within anchor a's sorted negatives for positive distance dAP: [0, hardEnd) hard, [hardEnd, semiHardEnd)
  * semi-hard, [semiHardEnd, count) easy.
  */
-export function negativeBounds(index: TripletIndex, anchor: number, dAP: number, margin: number): { hardEnd: number; semiHardEnd: number } {
+export function negativeBounds(
+  index: TripletIndex,
+  anchor: number,
+  dAP: number,
+  margin: number,
+): { hardEnd: number; semiHardEnd: number } {
   const negatives = index.sortedNegatives[anchor];
   const row = anchor * index.m;
   const D = index.D;
@@ -89,7 +100,11 @@ export function negativeBounds(index: TripletIndex, anchor: number, dAP: number,
 }
 
 /** The range of sorted negatives a dense miner takes for one (anchor, positive). */
-function minerRange(miner: 'all' | 'hard' | 'semi-hard' | 'easy', bounds: { hardEnd: number; semiHardEnd: number }, count: number): [number, number] {
+function minerRange(
+  miner: 'all' | 'hard' | 'semi-hard' | 'easy',
+  bounds: { hardEnd: number; semiHardEnd: number },
+  count: number,
+): [number, number] {
   switch (miner) {
     case 'all':
       return [0, bounds.semiHardEnd];
@@ -103,7 +118,10 @@ function minerRange(miner: 'all' | 'hard' | 'semi-hard' | 'easy', bounds: { hard
 }
 
 /** Easy / semi-hard / hard counts over every valid triplet (the JS twin of tripletCategoryCounts). */
-export function countTripletCategories(index: TripletIndex, margin: number): { easy: number; semiHard: number; hard: number } {
+export function countTripletCategories(
+  index: TripletIndex,
+  margin: number,
+): { easy: number; semiHard: number; hard: number } {
   let easy = 0;
   let semiHard = 0;
   let hard = 0;
@@ -120,10 +138,25 @@ export function countTripletCategories(index: TripletIndex, margin: number): { e
   return { easy, semiHard, hard };
 }
 
-function makeTriplet(D: Float32Array, m: number, anchor: number, positive: number, negative: number, margin: number): MinedTriplet {
+function makeTriplet(
+  D: Float32Array,
+  m: number,
+  anchor: number,
+  positive: number,
+  negative: number,
+  margin: number,
+): MinedTriplet {
   const dAP = D[anchor * m + positive];
   const dAN = D[anchor * m + negative];
-  return { anchor, positive, negative, dAP, dAN, category: classifyTriplet(dAP, dAN, margin), loss: Math.max(dAP - dAN + margin, 0) };
+  return {
+    anchor,
+    positive,
+    negative,
+    dAP,
+    dAN,
+    category: classifyTriplet(dAP, dAN, margin),
+    loss: Math.max(dAP - dAN + margin, 0),
+  };
 }
 
 /** `limit` distinct ranks from [0, total), ascending (all of them when total ≤ limit). */
@@ -133,7 +166,13 @@ function chooseRanks(total: number, limit: number, rng: Rng): number[] {
 }
 
 /** The triplets a miner picks from a prebuilt index; see {@link mineTripletsJs}. */
-export function mineTripletsFromIndex(index: TripletIndex, miner: MinerName, margin: number, rng: Rng, limit: number): MinedTriplet[] {
+export function mineTripletsFromIndex(
+  index: TripletIndex,
+  miner: MinerName,
+  margin: number,
+  rng: Rng,
+  limit: number,
+): MinedTriplet[] {
   const { n, m, D } = index;
   const cap = Math.max(0, Math.floor(Math.min(limit, Number.MAX_SAFE_INTEGER)));
   if (miner === 'batch-hard' || miner === 'random') {
@@ -157,7 +196,8 @@ export function mineTripletsFromIndex(index: TripletIndex, miner: MinerName, mar
     }
     return chooseRanks(perAnchor.length, cap, rng).map((r) => perAnchor[r]);
   }
-  if (miner !== 'all' && miner !== 'hard' && miner !== 'semi-hard' && miner !== 'easy') throw new Error(`unknown miner "${miner as string}"`);
+  if (miner !== 'all' && miner !== 'hard' && miner !== 'semi-hard' && miner !== 'easy')
+    throw new Error(`unknown miner "${miner as string}"`);
 
   // Pass 1: the range of negatives of every (anchor, positive) and a running total.
   const anchors: number[] = [];

@@ -14,9 +14,13 @@ export interface PairMasks {
 export function labelMasks(anchorLabels: tf.Tensor1D, candidateLabels: tf.Tensor1D, sameBatch: boolean): PairMasks {
   const n = anchorLabels.shape[0];
   const m = candidateLabels.shape[0];
-  if (sameBatch && n !== m) throw new Error(`labelMasks with sameBatch needs as many anchors as candidates, got ${n} and ${m}`);
+  if (sameBatch && n !== m)
+    throw new Error(`labelMasks with sameBatch needs as many anchors as candidates, got ${n} and ${m}`);
   return tf.tidy(() => {
-    const same = tf.cast(tf.equal(tf.reshape(anchorLabels, [n, 1]), tf.reshape(candidateLabels, [1, m])), 'float32') as tf.Tensor2D;
+    const same = tf.cast(
+      tf.equal(tf.reshape(anchorLabels, [n, 1]), tf.reshape(candidateLabels, [1, m])),
+      'float32',
+    ) as tf.Tensor2D;
     const positive = sameBatch ? (tf.mul(same, tf.sub(1, tf.eye(n))) as tf.Tensor2D) : same;
     const negative = tf.sub(1, same) as tf.Tensor2D;
     return { positive, negative };

@@ -7,20 +7,48 @@
 import type { DistanceName, MinerName } from '../config';
 import { pairwiseDistancesJs } from '../distances';
 import type { Rng } from '../rng';
-import { buildTripletIndex, countTripletCategories, mineTripletsFromIndex, negativeBounds, type TripletIndex } from './js';
+import {
+  buildTripletIndex,
+  countTripletCategories,
+  mineTripletsFromIndex,
+  negativeBounds,
+  type TripletIndex,
+} from './js';
 
-function checkPool(poolEmbeddings: Float32Array, poolIndices: Int32Array, poolLabels: Int32Array, dim: number, count: number): number {
+function checkPool(
+  poolEmbeddings: Float32Array,
+  poolIndices: Int32Array,
+  poolLabels: Int32Array,
+  dim: number,
+  count: number,
+): number {
   const n = poolIndices.length;
-  if (poolLabels.length !== n) throw new Error(`offline mining needs one label per pool sample, got ${poolLabels.length} labels for ${n} samples`);
-  if (poolEmbeddings.length !== n * dim) throw new Error(`offline mining expected ${n}×${dim} pool embeddings, got ${poolEmbeddings.length} values`);
-  if (!Number.isInteger(count) || count < 0) throw new Error(`offline mining needs a whole, non-negative count, got ${count}`);
+  if (poolLabels.length !== n)
+    throw new Error(`offline mining needs one label per pool sample, got ${poolLabels.length} labels for ${n} samples`);
+  if (poolEmbeddings.length !== n * dim)
+    throw new Error(`offline mining expected ${n}×${dim} pool embeddings, got ${poolEmbeddings.length} values`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`offline mining needs a whole, non-negative count, got ${count}`);
   return n;
 }
 
 /** Distance matrix of the pool plus, per anchor, its same-label positives and different-label negatives. */
-function poolIndex(poolEmbeddings: Float32Array, poolLabels: Int32Array, n: number, dim: number, distance: DistanceName, whitening: Float32Array | undefined): TripletIndex {
+function poolIndex(
+  poolEmbeddings: Float32Array,
+  poolLabels: Int32Array,
+  n: number,
+  dim: number,
+  distance: DistanceName,
+  whitening: Float32Array | undefined,
+): TripletIndex {
   const D = pairwiseDistancesJs(distance, poolEmbeddings, n, dim, whitening);
-  return buildTripletIndex(D, n, n, (i, j) => i !== j && poolLabels[i] === poolLabels[j], (i, j) => poolLabels[i] !== poolLabels[j]);
+  return buildTripletIndex(
+    D,
+    n,
+    n,
+    (i, j) => i !== j && poolLabels[i] === poolLabels[j],
+    (i, j) => poolLabels[i] !== poolLabels[j],
+  );
 }
 
 /** A random permutation of [0, length). */
@@ -46,7 +74,14 @@ export function offlineMineTriplets(
   margin: number,
   count: number,
   rng: Rng,
-): { anchor: Int32Array; positive: Int32Array; negative: Int32Array; mined: number; filled: number; counts: { easy: number; semiHard: number; hard: number } } {
+): {
+  anchor: Int32Array;
+  positive: Int32Array;
+  negative: Int32Array;
+  mined: number;
+  filled: number;
+  counts: { easy: number; semiHard: number; hard: number };
+} {
   const n = checkPool(poolEmbeddings, poolIndices, poolLabels, dim, count);
   const index = poolIndex(poolEmbeddings, poolLabels, n, dim, distance, whitening);
   const counts = countTripletCategories(index, margin);
@@ -63,7 +98,8 @@ export function offlineMineTriplets(
   }
   const mined = anchors.length;
   const usableAnchors: number[] = [];
-  for (let a = 0; a < n; a++) if (index.positives[a].length > 0 && index.sortedNegatives[a].length > 0) usableAnchors.push(a);
+  for (let a = 0; a < n; a++)
+    if (index.positives[a].length > 0 && index.sortedNegatives[a].length > 0) usableAnchors.push(a);
   while (anchors.length < count && usableAnchors.length > 0) {
     const a = rng.pick(usableAnchors);
     anchors.push(a);
@@ -105,23 +141,36 @@ function minedPairs(index: TripletIndex, miner: MinerName, margin: number): { po
     const neg = index.sortedNegatives[a];
     const row = a * m;
     if (miner === 'all' || miner === 'random') {
-      for (const p of pos) { positive.a.push(a); positive.b.push(p); }
-      for (const q of neg) { negative.a.push(a); negative.b.push(q); }
+      for (const p of pos) {
+        positive.a.push(a);
+        positive.b.push(p);
+      }
+      for (const q of neg) {
+        negative.a.push(a);
+        negative.b.push(q);
+      }
       continue;
     }
     if (pos.length === 0 || neg.length === 0) continue;
     if (miner === 'batch-hard') {
       let p = pos[0];
       for (const j of pos) if (D[row + j] > D[row + p]) p = j;
-      positive.a.push(a); positive.b.push(p);
-      negative.a.push(a); negative.b.push(neg[0]);
+      positive.a.push(a);
+      positive.b.push(p);
+      negative.a.push(a);
+      negative.b.push(neg[0]);
       continue;
     }
-    if (miner !== 'hard' && miner !== 'semi-hard' && miner !== 'easy') throw new Error(`unknown miner "${miner as string}"`);
+    if (miner !== 'hard' && miner !== 'semi-hard' && miner !== 'easy')
+      throw new Error(`unknown miner "${miner as string}"`);
     for (const p of pos) {
       const { hardEnd, semiHardEnd } = negativeBounds(index, a, D[row + p], margin);
-      const size = miner === 'hard' ? hardEnd : miner === 'semi-hard' ? semiHardEnd - hardEnd : neg.length - semiHardEnd;
-      if (size > 0) { positive.a.push(a); positive.b.push(p); }
+      const size =
+        miner === 'hard' ? hardEnd : miner === 'semi-hard' ? semiHardEnd - hardEnd : neg.length - semiHardEnd;
+      if (size > 0) {
+        positive.a.push(a);
+        positive.b.push(p);
+      }
     }
     // For a negative, δ falls as d(a,p) grows: over positives sorted by distance the categories are ranges too.
     const sortedPos = Int32Array.from(pos).sort((x, y) => D[row + x] - D[row + y] || x - y);
@@ -131,13 +180,24 @@ function minedPairs(index: TripletIndex, miner: MinerName, margin: number): { po
       let semiEnd = 0; // [easyEnd, semiEnd) semi-hard: 0 < δ ≤ m; [semiEnd, P) hard
       let lo = 0;
       let hi = sortedPos.length;
-      while (lo < hi) { const mid = (lo + hi) >>> 1; if (Math.fround(dAN - D[row + sortedPos[mid]]) > m32) lo = mid + 1; else hi = mid; }
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (Math.fround(dAN - D[row + sortedPos[mid]]) > m32) lo = mid + 1;
+        else hi = mid;
+      }
       easyEnd = lo;
       hi = sortedPos.length;
-      while (lo < hi) { const mid = (lo + hi) >>> 1; if (Math.fround(dAN - D[row + sortedPos[mid]]) > 0) lo = mid + 1; else hi = mid; }
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (Math.fround(dAN - D[row + sortedPos[mid]]) > 0) lo = mid + 1;
+        else hi = mid;
+      }
       semiEnd = lo;
       const size = miner === 'easy' ? easyEnd : miner === 'semi-hard' ? semiEnd - easyEnd : sortedPos.length - semiEnd;
-      if (size > 0) { negative.a.push(a); negative.b.push(q); }
+      if (size > 0) {
+        negative.a.push(a);
+        negative.b.push(q);
+      }
     }
   }
   return { positive, negative };
@@ -163,7 +223,8 @@ export function offlineMinePairs(
   rng: Rng,
 ): { a: Int32Array; b: Int32Array; similar: Float32Array; mined: number; filled: number } {
   const n = checkPool(poolEmbeddings, poolIndices, poolLabels, dim, count);
-  if (!(positiveFraction >= 0 && positiveFraction <= 1)) throw new Error(`positiveFraction must lie in [0, 1], got ${positiveFraction}`);
+  if (!(positiveFraction >= 0 && positiveFraction <= 1))
+    throw new Error(`positiveFraction must lie in [0, 1], got ${positiveFraction}`);
   const index = poolIndex(poolEmbeddings, poolLabels, n, dim, distance, whitening);
   const candidates = minedPairs(index, miner, margin);
   const wanted = { positive: Math.round(count * positiveFraction), negative: 0 };

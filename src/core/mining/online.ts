@@ -66,8 +66,17 @@ function categoryMask(delta: tf.Tensor, margin: number, miner: 'all' | 'hard' | 
 }
 
 /** [n,m,m] 1/0: the valid triplets of the miner's category, gradient-free, from the full dAP/dAN tensors. */
-function denseMask(dAP: tf.Tensor3D, dAN: tf.Tensor3D, masks: PairMasks, margin: number, miner: 'all' | 'hard' | 'semi-hard' | 'easy'): tf.Tensor3D {
-  return withoutGradient([dAP, dAN], (ap, an) => tf.mul(validTriplets(masks), categoryMask(tf.sub(an, ap), margin, miner)) as tf.Tensor3D);
+function denseMask(
+  dAP: tf.Tensor3D,
+  dAN: tf.Tensor3D,
+  masks: PairMasks,
+  margin: number,
+  miner: 'all' | 'hard' | 'semi-hard' | 'easy',
+): tf.Tensor3D {
+  return withoutGradient(
+    [dAP, dAN],
+    (ap, an) => tf.mul(validTriplets(masks), categoryMask(tf.sub(an, ap), margin, miner)) as tf.Tensor3D,
+  );
 }
 
 /**
@@ -104,7 +113,13 @@ function perAnchorChoice(D: tf.Tensor2D, masks: PairMasks, miner: 'batch-hard' |
  * (anchor, positive, negative) tensors; batch-hard and random: one triplet per anchor ([n] tensors; anchors without a
  * positive or a negative get mask 0). `seed` drives the random miner (tf.randomUniform with a seed) so runs repeat.
  */
-export function mineTriplets(D: tf.Tensor2D, masks: PairMasks, miner: MinerName, margin: number, seed: number): MinedTriplets {
+export function mineTriplets(
+  D: tf.Tensor2D,
+  masks: PairMasks,
+  miner: MinerName,
+  margin: number,
+  seed: number,
+): MinedTriplets {
   return tf.tidy(() => {
     if (isDenseMiner(miner)) {
       const { dAP, dAN } = tripletDistances(D);
@@ -124,9 +139,16 @@ export function mineTriplets(D: tf.Tensor2D, masks: PairMasks, miner: MinerName,
  * and the hardest negative pair of each anchor; random — one random positive and one random negative per anchor.
  * Anchors without a positive or a negative contribute no pair except under 'all'.
  */
-export function minePairs(D: tf.Tensor2D, masks: PairMasks, miner: MinerName, margin: number, seed: number): { positiveWeights: tf.Tensor2D; negativeWeights: tf.Tensor2D } {
+export function minePairs(
+  D: tf.Tensor2D,
+  masks: PairMasks,
+  miner: MinerName,
+  margin: number,
+  seed: number,
+): { positiveWeights: tf.Tensor2D; negativeWeights: tf.Tensor2D } {
   return tf.tidy(() => {
-    if (miner === 'all') return { positiveWeights: tf.clone(masks.positive), negativeWeights: tf.clone(masks.negative) };
+    if (miner === 'all')
+      return { positiveWeights: tf.clone(masks.positive), negativeWeights: tf.clone(masks.negative) };
     if (isDenseMiner(miner)) {
       const [n, m] = D.shape;
       // Pairs need only the mask: build it entirely off the tape.
@@ -141,7 +163,10 @@ export function minePairs(D: tf.Tensor2D, masks: PairMasks, miner: MinerName, ma
     if (miner !== 'batch-hard' && miner !== 'random') throw new Error(`unknown miner "${miner as string}"`);
     const { valid, positiveOneHot, negativeOneHot } = perAnchorChoice(D, masks, miner, seed);
     const perAnchor = tf.expandDims(valid, 1);
-    return { positiveWeights: tf.mul(positiveOneHot, perAnchor) as tf.Tensor2D, negativeWeights: tf.mul(negativeOneHot, perAnchor) as tf.Tensor2D };
+    return {
+      positiveWeights: tf.mul(positiveOneHot, perAnchor) as tf.Tensor2D,
+      negativeWeights: tf.mul(negativeOneHot, perAnchor) as tf.Tensor2D,
+    };
   });
 }
 

@@ -34,7 +34,15 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** The kernels replaced here, by name. */
-export const FAST_WASM_KERNELS = ['Identity', 'BatchMatMul', '_FusedMatMul', 'GatherV2', 'Slice', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
+export const FAST_WASM_KERNELS = [
+  'Identity',
+  'BatchMatMul',
+  '_FusedMatMul',
+  'GatherV2',
+  'Slice',
+  'Conv2DBackpropInput',
+  'MaxPoolGrad',
+] as const;
 
 type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
 type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
@@ -57,7 +65,7 @@ function wasmOf(args: KernelArgs): WasmBackendLike {
 
 /** Identity without a copy: the output shares the input's memory and holds one more reference to it. */
 function sharedIdentity(args: KernelArgs): TensorInfo {
-  const x = args.inputs['x'] as unknown as TensorInfo;
+  const x = args.inputs.x as unknown as TensorInfo;
   if (x.dtype === 'string') return originals.get('Identity')!.kernelFunc(args) as TensorInfo;
   wasmOf(args).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
@@ -68,7 +76,11 @@ function swapLastAxes(x: TensorInfo, args: KernelArgs): TensorInfo {
   const rank = x.shape.length;
   const perm = Array.from({ length: rank }, (_, i) => (i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2));
   const transpose = tf.getKernel('Transpose', 'wasm')!;
-  return transpose.kernelFunc({ inputs: { x } as unknown as KernelArgs['inputs'], attrs: { perm }, backend: args.backend }) as TensorInfo;
+  return transpose.kernelFunc({
+    inputs: { x } as unknown as KernelArgs['inputs'],
+    attrs: { perm },
+    backend: args.backend,
+  }) as TensorInfo;
 }
 
 /** A matMul kernel that transposes its operands first instead of passing the (slow) transpose flags on. */
@@ -77,8 +89,8 @@ function explicitTranspose(name: 'BatchMatMul' | '_FusedMatMul') {
     const original = originals.get(name)!;
     const attrs = args.attrs as { transposeA: boolean; transposeB: boolean };
     if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args) as TensorInfo;
-    const a = args.inputs['a'] as unknown as TensorInfo;
-    const b = args.inputs['b'] as unknown as TensorInfo;
+    const a = args.inputs.a as unknown as TensorInfo;
+    const b = args.inputs.b as unknown as TensorInfo;
     const temporaries: TensorInfo[] = [];
     const operand = (t: TensorInfo, flag: boolean): TensorInfo => {
       if (!flag) return t;
@@ -89,7 +101,11 @@ function explicitTranspose(name: 'BatchMatMul' | '_FusedMatMul') {
     try {
       return original.kernelFunc({
         ...args,
-        inputs: { ...args.inputs, a: operand(a, attrs.transposeA), b: operand(b, attrs.transposeB) } as unknown as KernelArgs['inputs'],
+        inputs: {
+          ...args.inputs,
+          a: operand(a, attrs.transposeA),
+          b: operand(b, attrs.transposeB),
+        } as unknown as KernelArgs['inputs'],
         attrs: { ...args.attrs, transposeA: false, transposeB: false },
       }) as TensorInfo;
     } finally {
@@ -100,12 +116,18 @@ function explicitTranspose(name: 'BatchMatMul' | '_FusedMatMul') {
 
 /** Rows of x (axis 0, no batch dims, 4-byte dtypes) copied inside the WASM heap; anything else: the original. */
 function rowGather(args: KernelArgs): TensorInfo {
-  const x = args.inputs['x'] as unknown as TensorInfo;
-  const indices = args.inputs['indices'] as unknown as TensorInfo;
+  const x = args.inputs.x as unknown as TensorInfo;
+  const indices = args.inputs.indices as unknown as TensorInfo;
   const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
   const rank = x.shape.length;
   const parsedAxis = axis < 0 ? axis + rank : axis;
-  if (parsedAxis !== 0 || (batchDims ?? 0) !== 0 || rank < 1 || (x.dtype !== 'float32' && x.dtype !== 'int32') || indices.dtype !== 'int32') {
+  if (
+    parsedAxis !== 0 ||
+    (batchDims ?? 0) !== 0 ||
+    rank < 1 ||
+    (x.dtype !== 'float32' && x.dtype !== 'int32') ||
+    indices.dtype !== 'int32'
+  ) {
     return originals.get('GatherV2')!.kernelFunc(args) as TensorInfo;
   }
   const backend = wasmOf(args);
@@ -138,11 +160,12 @@ function rowGather(args: KernelArgs): TensorInfo {
  * slice). Other dtypes go to the original.
  */
 function runSlice(args: KernelArgs): TensorInfo {
-  const x = args.inputs['x'] as unknown as TensorInfo;
+  const x = args.inputs.x as unknown as TensorInfo;
   const { begin, size } = args.attrs as { begin: number | number[]; size: number | number[] };
   const [begin_, size_] = tf.slice_util.parseSliceParams(x as unknown as tf.TensorInfo, begin, size);
   const rank = x.shape.length;
-  if ((x.dtype !== 'float32' && x.dtype !== 'int32') || rank === 0) return originals.get('Slice')!.kernelFunc(args) as TensorInfo;
+  if ((x.dtype !== 'float32' && x.dtype !== 'int32') || rank === 0)
+    return originals.get('Slice')!.kernelFunc(args) as TensorInfo;
   const backend = wasmOf(args);
   const out = backend.makeOutput(size_, x.dtype);
   const count = size_.reduce((p, s) => p * s, 1);
@@ -179,8 +202,8 @@ function runSlice(args: KernelArgs): TensorInfo {
  */
 function inputGradientByConv(args: KernelArgs): TensorInfo {
   const original = originals.get('Conv2DBackpropInput')!;
-  const dy = args.inputs['dy'] as unknown;
-  const filter = args.inputs['filter'] as unknown;
+  const dy = args.inputs.dy as unknown;
+  const filter = args.inputs.filter as unknown;
   const attrs = args.attrs as unknown as {
     strides: [number, number] | number;
     pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -188,19 +211,39 @@ function inputGradientByConv(args: KernelArgs): TensorInfo {
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
     inputShape: [number, number, number, number];
   };
-  if (attrs.dataFormat !== 'NHWC' || !(dy instanceof tf.Tensor) || !(filter instanceof tf.Tensor) || dy.dtype !== 'float32') {
+  if (
+    attrs.dataFormat !== 'NHWC' ||
+    !(dy instanceof tf.Tensor) ||
+    !(filter instanceof tf.Tensor) ||
+    dy.dtype !== 'float32'
+  ) {
     return original.kernelFunc(args) as TensorInfo;
   }
-  const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const { filterHeight, filterWidth, inHeight, inWidth, outHeight, outWidth, padInfo } = info;
   const top = filterHeight - 1 - padInfo.top;
   const left = filterWidth - 1 - padInfo.left;
   const bottom = inHeight - outHeight - top + filterHeight - 1;
   const right = inWidth - outWidth - left + filterWidth - 1;
-  if (info.strideHeight !== 1 || info.strideWidth !== 1 || Math.min(top, left, bottom, right) < 0) return original.kernelFunc(args) as TensorInfo;
+  if (info.strideHeight !== 1 || info.strideWidth !== 1 || Math.min(top, left, bottom, right) < 0)
+    return original.kernelFunc(args) as TensorInfo;
   return tf.tidy(() => {
     const flipped = tf.transpose(tf.reverse(filter as tf.Tensor4D, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    return tf.conv2d(dy as tf.Tensor4D, flipped, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    return tf.conv2d(dy as tf.Tensor4D, flipped, 1, [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ]);
   }) as unknown as TensorInfo;
 }
 
@@ -209,17 +252,37 @@ function inputGradientByConv(args: KernelArgs): TensorInfo {
  * backend's rule; NaN is never a maximum), added into a zeroed dx inside the heap.
  */
 function maxPoolGradByScan(args: KernelArgs): TensorInfo {
-  const dy = args.inputs['dy'] as unknown as TensorInfo;
-  const x = args.inputs['input'] as unknown as TensorInfo;
+  const dy = args.inputs.dy as unknown as TensorInfo;
+  const x = args.inputs.input as unknown as TensorInfo;
   const attrs = args.attrs as unknown as {
     filterSize: [number, number] | number;
     strides: [number, number] | number;
     pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
   };
-  if (x.dtype !== 'float32' || dy.dtype !== 'float32') return originals.get('MaxPoolGrad')!.kernelFunc(args) as TensorInfo;
-  const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32')
+    return originals.get('MaxPoolGrad')!.kernelFunc(args) as TensorInfo;
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+    padInfo,
+  } = info;
   const backend = wasmOf(args);
   const out = backend.makeOutput(x.shape, 'float32');
   // makeOutput may grow the heap (a new buffer): take the view after it.

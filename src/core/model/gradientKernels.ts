@@ -22,11 +22,37 @@ interface Conv2DBackpropFilterAttrs {
  * one slice (strided when the stride is not 1) and one matMul per kernel offset (9 for a 3×3 kernel).
  */
 export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
-  if (attrs.dataFormat === 'NCHW') throw new Error('the Conv2DBackpropFilter fallback supports channels-last (NHWC) data only');
-  const info = tf.backend_util.computeConv2DInfo(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-  const { batchSize, inChannels, outChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
+  if (attrs.dataFormat === 'NCHW')
+    throw new Error('the Conv2DBackpropFilter fallback supports channels-last (NHWC) data only');
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape,
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const {
+    batchSize,
+    inChannels,
+    outChannels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+    padInfo,
+  } = info;
   return tf.tidy(() => {
-    const padded = tf.pad(x, [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]]);
+    const padded = tf.pad(x, [
+      [0, 0],
+      [padInfo.top, padInfo.bottom],
+      [padInfo.left, padInfo.right],
+      [0, 0],
+    ]);
     // dyᵀ once, so that each offset is a plain product dyᵀ · patch = (patchᵀ · dy)ᵀ: no transpose per offset.
     const dyT = tf.transpose(tf.reshape(dy, [batchSize * outHeight * outWidth, outChannels]));
     const offsets: tf.Tensor2D[] = [];
@@ -46,7 +72,12 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Con
       }
     }
     // [offsets, outChannels, inChannels] → [offsets, inChannels, outChannels]
-    return tf.reshape(tf.transpose(tf.stack(offsets), [0, 2, 1]), [filterHeight, filterWidth, inChannels, outChannels]) as tf.Tensor4D;
+    return tf.reshape(tf.transpose(tf.stack(offsets), [0, 2, 1]), [
+      filterHeight,
+      filterWidth,
+      inChannels,
+      outChannels,
+    ]) as tf.Tensor4D;
   });
 }
 
@@ -73,7 +104,11 @@ export function registerMissingGradientKernels(backendName = 'wasm'): string[] {
       kernelName: 'Conv2DBackpropFilter',
       backendName,
       kernelFunc: ({ inputs, attrs }) =>
-        conv2dFilterGradient(inputs['x'] as tf.Tensor4D, inputs['dy'] as tf.Tensor4D, attrs as unknown as Conv2DBackpropFilterAttrs),
+        conv2dFilterGradient(
+          inputs.x as tf.Tensor4D,
+          inputs.dy as tf.Tensor4D,
+          attrs as unknown as Conv2DBackpropFilterAttrs,
+        ),
     });
     registered.push('Conv2DBackpropFilter');
   }
@@ -82,7 +117,11 @@ export function registerMissingGradientKernels(backendName = 'wasm'): string[] {
       kernelName: 'UnsortedSegmentSum',
       backendName,
       kernelFunc: ({ inputs, attrs }) =>
-        unsortedSegmentSumByMatMul(inputs['x'] as tf.Tensor, inputs['segmentIds'] as tf.Tensor, (attrs as { numSegments: number }).numSegments),
+        unsortedSegmentSumByMatMul(
+          inputs.x as tf.Tensor,
+          inputs.segmentIds as tf.Tensor,
+          (attrs as { numSegments: number }).numSegments,
+        ),
     });
     registered.push('UnsortedSegmentSum');
   }

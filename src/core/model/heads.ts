@@ -18,7 +18,9 @@ export interface PairHead {
 
 function assertSameBatch(ea: tf.Tensor2D, eb: tf.Tensor2D, head: string): void {
   if (ea.rank !== 2 || eb.rank !== 2 || ea.shape[0] !== eb.shape[0] || ea.shape[1] !== eb.shape[1]) {
-    throw new Error(`the ${head} head needs two [batch, dim] embeddings of the same shape, got [${ea.shape}] and [${eb.shape}]`);
+    throw new Error(
+      `the ${head} head needs two [batch, dim] embeddings of the same shape, got [${ea.shape}] and [${eb.shape}]`,
+    );
   }
 }
 
@@ -63,7 +65,8 @@ class DenseOnPairHead implements PairHead {
  * pair is similar, trained with binary cross-entropy. Kernel Glorot-uniform from `seed`, bias 0.
  */
 export function buildBinaryHead(embeddingDim: number, combine: HeadCombine, seed: number): PairHead {
-  if (!Number.isInteger(embeddingDim) || embeddingDim < 1) throw new Error(`embedding size must be a positive whole number, got ${embeddingDim}`);
+  if (!Number.isInteger(embeddingDim) || embeddingDim < 1)
+    throw new Error(`embedding size must be a positive whole number, got ${embeddingDim}`);
   let features: (ea: tf.Tensor2D, eb: tf.Tensor2D) => tf.Tensor2D;
   let width: number;
   if (combine === 'abs-diff') {

@@ -76,7 +76,7 @@ export class SeededDropout extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = singleTensor(inputs, 'SeededDropout');
-    if (kwargs?.['training'] !== true || this.rate === 0) return tf.clone(x);
+    if (kwargs?.training !== true || this.rate === 0) return tf.clone(x);
     const seed = this.maskSeeds.nextSeed();
     return tf.tidy(() => {
       const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), this.rate), 'float32');

@@ -12,7 +12,10 @@ export const OPTIMIZER_BUILDERS: Readonly<Record<OptimizerName, (learningRate: n
 /** A fresh optimiser for one run (its slot variables belong to that run: dispose it with the run). */
 export function makeOptimizer(config: OptimizerConfig): tf.Optimizer {
   const build = (OPTIMIZER_BUILDERS as Record<string, ((lr: number) => tf.Optimizer) | undefined>)[config.name];
-  if (!build) throw new Error(`unknown optimizer "${config.name}"; known optimizers: ${Object.keys(OPTIMIZER_BUILDERS).join(', ')}`);
+  if (!build)
+    throw new Error(
+      `unknown optimizer "${config.name}"; known optimizers: ${Object.keys(OPTIMIZER_BUILDERS).join(', ')}`,
+    );
   if (!(Number.isFinite(config.learningRate) && config.learningRate > 0)) {
     throw new Error(`the learning rate must be a positive number, got ${config.learningRate}`);
   }

@@ -67,7 +67,9 @@ class TowerBuilder {
 
   /** The final linear projection to the embedding, then the unit-sphere projection when asked. */
   addEmbedding(config: ModelConfig): tf.Sequential {
-    this.add((inputArgs) => tf.layers.dense({ ...inputArgs, units: config.embeddingDim, kernelInitializer: this.glorot() }));
+    this.add((inputArgs) =>
+      tf.layers.dense({ ...inputArgs, units: config.embeddingDim, kernelInitializer: this.glorot() }),
+    );
     if (config.l2Normalize) this.add(() => new L2Normalization({}));
     return this.model;
   }
@@ -95,7 +97,9 @@ function buildMlp(config: ModelConfig, input: TowerInput, seed: number): tf.Sequ
 
 function buildCnn(config: ModelConfig, input: TowerInput, seed: number): tf.Sequential {
   if (input.featureShape.length !== 3) {
-    throw new Error(`a CNN tower needs images of shape [height, width, channels], got [${input.featureShape.join(', ')}]; use the MLP tower`);
+    throw new Error(
+      `a CNN tower needs images of shape [height, width, channels], got [${input.featureShape.join(', ')}]; use the MLP tower`,
+    );
   }
   const builder = new TowerBuilder(input.featureShape, seed);
   const { filters, kernelSize, denseUnits, activation, batchNorm, dropout } = config.cnn;
@@ -192,7 +196,8 @@ export const TOWER_BUILDERS: Readonly<Record<TowerName, TowerBuilderFn>> = {
  */
 export function buildTower(config: ModelConfig, input: TowerInput, seed: number): tf.Sequential {
   const build = (TOWER_BUILDERS as Record<string, TowerBuilderFn | undefined>)[config.tower];
-  if (!build) throw new Error(`unknown tower "${config.tower}"; known towers: ${Object.keys(TOWER_BUILDERS).join(', ')}`);
+  if (!build)
+    throw new Error(`unknown tower "${config.tower}"; known towers: ${Object.keys(TOWER_BUILDERS).join(', ')}`);
   if (input.featureShape.length === 0 || input.featureShape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new Error(`a sample shape must list positive whole sizes, got [${input.featureShape.join(', ')}]`);
   }

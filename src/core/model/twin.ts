@@ -68,7 +68,8 @@ export class TwinNetwork {
   /** Embeds many samples in fixed-size chunks (inference mode), returning one [n, dim] tensor. */
   embedAll(features: tf.Tensor, chunkSize = DEFAULT_EMBED_CHUNK): tf.Tensor2D {
     this.assertUsable();
-    if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error(`chunk size must be a positive whole number, got ${chunkSize}`);
+    if (!Number.isInteger(chunkSize) || chunkSize < 1)
+      throw new Error(`chunk size must be a positive whole number, got ${chunkSize}`);
     const n = features.shape[0];
     if (n === 0) return tf.zeros([0, this.embeddingDim]);
     if (n <= chunkSize) return this.embed(features, false);
@@ -77,7 +78,9 @@ export class TwinNetwork {
       for (let start = 0; start < n; start += chunkSize) {
         const size = Math.min(chunkSize, n - start);
         // Each chunk's intermediates are freed at once; only its [size, dim] output lives until the concat.
-        parts.push(tf.tidy(() => this.tower.apply(tf.slice(features, start, size), { training: false }) as tf.Tensor2D));
+        parts.push(
+          tf.tidy(() => this.tower.apply(tf.slice(features, start, size), { training: false }) as tf.Tensor2D),
+        );
       }
       return tf.concat(parts, 0);
     });
@@ -96,7 +99,9 @@ export class TwinNetwork {
     const sampleShape = branches[0].shape.slice(1).join(',');
     for (const t of branches) {
       if (t.shape.slice(1).join(',') !== sampleShape) {
-        throw new Error(`every branch must hold samples of one shape, got [${branches.map((b) => `[${b.shape}]`).join(', ')}]`);
+        throw new Error(
+          `every branch must hold samples of one shape, got [${branches.map((b) => `[${b.shape}]`).join(', ')}]`,
+        );
       }
     }
     return tf.tidy(() => {

@@ -24,9 +24,17 @@ export interface MetricSpace {
 const NORM_FLOOR = 1e-6;
 
 /** See the module comment; `whitening` (row-major dim×dim) is required for mahalanobis. */
-export function toMetricSpace(embeddings: Float32Array, n: number, dim: number, distance: DistanceName, whitening?: Float32Array): MetricSpace {
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(dim) || dim < 1) throw new Error(`toMetricSpace: bad shape [${n}, ${dim}]`);
-  if (embeddings.length !== n * dim) throw new Error(`toMetricSpace: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+export function toMetricSpace(
+  embeddings: Float32Array,
+  n: number,
+  dim: number,
+  distance: DistanceName,
+  whitening?: Float32Array,
+): MetricSpace {
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(dim) || dim < 1)
+    throw new Error(`toMetricSpace: bad shape [${n}, ${dim}]`);
+  if (embeddings.length !== n * dim)
+    throw new Error(`toMetricSpace: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
   switch (distance) {
     case 'euclidean':
     case 'squared-euclidean':

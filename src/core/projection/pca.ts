@@ -40,8 +40,10 @@ const TRANSPOSE_BLOCK = 64;
  * the same data agree exactly.
  */
 export function pca2(embeddings: Float32Array, n: number, dim: number): Pca2 {
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(dim) || dim < 1) throw new Error(`pca2: bad shape [${n}, ${dim}]`);
-  if (embeddings.length !== n * dim) throw new Error(`pca2: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(dim) || dim < 1)
+    throw new Error(`pca2: bad shape [${n}, ${dim}]`);
+  if (embeddings.length !== n * dim)
+    throw new Error(`pca2: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
 
   const mean64 = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) mean64[k] += embeddings[i * dim + k];
@@ -77,7 +79,8 @@ export function pca2(embeddings: Float32Array, n: number, dim: number): Pca2 {
     const sign = largest < 0 ? -1 : 1;
     for (let k = 0; k < dim; k++) components[k * 2 + c] = sign * vectors[c][k];
   }
-  const ratio = (v: number | undefined): number => (totalVariance > 0 && v !== undefined ? Math.min(1, Math.max(0, v) / totalVariance) : 0);
+  const ratio = (v: number | undefined): number =>
+    totalVariance > 0 && v !== undefined ? Math.min(1, Math.max(0, v) / totalVariance) : 0;
   return { mean: Float32Array.from(mean64), components, explainedVariance: [ratio(values[0]), ratio(values[1])] };
 }
 
@@ -119,7 +122,8 @@ function covarianceOperator(columns: Float64Array, n: number, dim: number): Oper
     }
     // Columns past the last multiple of 4 pair up one dot product at a time.
     for (let a = 0; a < dim; a++) {
-      for (let b = Math.max(a, blocked); b < dim; b++) cov[a * dim + b] += columnDot(columns, a * n + start, b * n + start, length);
+      for (let b = Math.max(a, blocked); b < dim; b++)
+        cov[a * dim + b] += columnDot(columns, a * n + start, b * n + start, length);
     }
   }
   for (let a = 0; a < dim; a++) {
@@ -147,7 +151,16 @@ function covarianceOperator(columns: Float64Array, n: number, dim: number): Oper
  * cov[a+p][b+q] += Σ_i x[a+p][i]·x[b+q][i] over rows [start, start+length), for p, q < 4: sixteen sums kept in
  * locals, so each loaded value serves four products (about 2.3× faster than one dot product per pair).
  */
-function accumulateBlock4(columns: Float64Array, n: number, start: number, length: number, a: number, b: number, cov: Float64Array, dim: number): void {
+function accumulateBlock4(
+  columns: Float64Array,
+  n: number,
+  start: number,
+  length: number,
+  a: number,
+  b: number,
+  cov: Float64Array,
+  dim: number,
+): void {
   const a0 = a * n + start;
   const a1 = a0 + n;
   const a2 = a1 + n;
@@ -156,8 +169,22 @@ function accumulateBlock4(columns: Float64Array, n: number, start: number, lengt
   const b1 = b0 + n;
   const b2 = b1 + n;
   const b3 = b2 + n;
-  let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-  let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+  let s00 = 0,
+    s01 = 0,
+    s02 = 0,
+    s03 = 0,
+    s10 = 0,
+    s11 = 0,
+    s12 = 0,
+    s13 = 0;
+  let s20 = 0,
+    s21 = 0,
+    s22 = 0,
+    s23 = 0,
+    s30 = 0,
+    s31 = 0,
+    s32 = 0,
+    s33 = 0;
   for (let i = 0; i < length; i++) {
     const x0 = columns[a0 + i];
     const x1 = columns[a1 + i];
@@ -167,19 +194,43 @@ function accumulateBlock4(columns: Float64Array, n: number, start: number, lengt
     const y1 = columns[b1 + i];
     const y2 = columns[b2 + i];
     const y3 = columns[b3 + i];
-    s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-    s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-    s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-    s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+    s00 += x0 * y0;
+    s01 += x0 * y1;
+    s02 += x0 * y2;
+    s03 += x0 * y3;
+    s10 += x1 * y0;
+    s11 += x1 * y1;
+    s12 += x1 * y2;
+    s13 += x1 * y3;
+    s20 += x2 * y0;
+    s21 += x2 * y1;
+    s22 += x2 * y2;
+    s23 += x2 * y3;
+    s30 += x3 * y0;
+    s31 += x3 * y1;
+    s32 += x3 * y2;
+    s33 += x3 * y3;
   }
   const row0 = a * dim + b;
   const row1 = row0 + dim;
   const row2 = row1 + dim;
   const row3 = row2 + dim;
-  cov[row0] += s00; cov[row0 + 1] += s01; cov[row0 + 2] += s02; cov[row0 + 3] += s03;
-  cov[row1] += s10; cov[row1 + 1] += s11; cov[row1 + 2] += s12; cov[row1 + 3] += s13;
-  cov[row2] += s20; cov[row2 + 1] += s21; cov[row2 + 2] += s22; cov[row2 + 3] += s23;
-  cov[row3] += s30; cov[row3 + 1] += s31; cov[row3 + 2] += s32; cov[row3 + 3] += s33;
+  cov[row0] += s00;
+  cov[row0 + 1] += s01;
+  cov[row0 + 2] += s02;
+  cov[row0 + 3] += s03;
+  cov[row1] += s10;
+  cov[row1 + 1] += s11;
+  cov[row1 + 2] += s12;
+  cov[row1 + 3] += s13;
+  cov[row2] += s20;
+  cov[row2 + 1] += s21;
+  cov[row2 + 2] += s22;
+  cov[row2 + 3] += s23;
+  cov[row3] += s30;
+  cov[row3 + 1] += s31;
+  cov[row3 + 2] += s32;
+  cov[row3 + 3] += s33;
 }
 
 /**
@@ -213,7 +264,13 @@ function implicitCovarianceOperator(columns: Float64Array, n: number, dim: numbe
 }
 
 /** The `count` leading eigenpairs of a symmetric PSD operator by subspace iteration + Rayleigh–Ritz. */
-function leadingEigenpairs(apply: Operator, dim: number, count: number, p: number, maxIterations: number): { vectors: Float64Array[]; values: number[] } {
+function leadingEigenpairs(
+  apply: Operator,
+  dim: number,
+  count: number,
+  p: number,
+  maxIterations: number,
+): { vectors: Float64Array[]; values: number[] } {
   const rng = new Rng(START_SEED);
   let basis: Float64Array[] = [];
   for (let c = 0; c < p; c++) basis.push(Float64Array.from({ length: dim }, () => rng.normal()));
@@ -225,11 +282,12 @@ function leadingEigenpairs(apply: Operator, dim: number, count: number, p: numbe
     apply(basis, images);
     // Rayleigh–Ritz: eigen-decompose H = Qᵀ C Q (p×p) and rotate the block onto its eigenvectors.
     const h = new Float64Array(p * p);
-    for (let a = 0; a < p; a++) for (let b = a; b < p; b++) {
-      const value = dot(basis[a], images[b]);
-      h[a * p + b] = value;
-      h[b * p + a] = value;
-    }
+    for (let a = 0; a < p; a++)
+      for (let b = a; b < p; b++) {
+        const value = dot(basis[a], images[b]);
+        h[a * p + b] = value;
+        h[b * p + a] = value;
+      }
     const { values, vectors } = jacobiEigen(h, p);
     ritzValues = values;
     const ritzVectors = combine(basis, vectors, p, dim);
@@ -278,13 +336,15 @@ function combine(block: Float64Array[], weights: Float64Array, p: number, dim: n
 function orthonormalize(block: Float64Array[], dim: number): void {
   for (let c = 0; c < block.length; c++) {
     const original = Math.sqrt(dot(block[c], block[c]));
-    for (let pass = 0; pass < 2; pass++) for (let prev = 0; prev < c; prev++) axpy(-dot(block[prev], block[c]), block[prev], block[c]);
+    for (let pass = 0; pass < 2; pass++)
+      for (let prev = 0; prev < c; prev++) axpy(-dot(block[prev], block[c]), block[prev], block[c]);
     let norm = Math.sqrt(dot(block[c], block[c]));
     if (!(norm > 1e-10 * original) || norm === 0) {
       for (let axis = 0; axis < dim; axis++) {
         const candidate = new Float64Array(dim);
         candidate[axis] = 1;
-        for (let pass = 0; pass < 2; pass++) for (let prev = 0; prev < c; prev++) axpy(-dot(block[prev], candidate), block[prev], candidate);
+        for (let pass = 0; pass < 2; pass++)
+          for (let prev = 0; prev < c; prev++) axpy(-dot(block[prev], candidate), block[prev], candidate);
         norm = Math.sqrt(dot(candidate, candidate));
         if (norm > 0.5) {
           block[c] = candidate;
@@ -389,8 +449,10 @@ export class StablePca {
 
   /** Projects n×dim embeddings to n×2 (row-major) and keeps the aligned basis for the next snapshot. */
   project(embeddings: Float32Array, n: number, dim: number, options: { align?: Alignment } = {}): Float32Array {
-    if (!Number.isInteger(n) || n < 1 || !Number.isInteger(dim) || dim < 1) throw new Error(`StablePca.project: bad shape [${n}, ${dim}]`);
-    if (embeddings.length !== n * dim) throw new Error(`StablePca.project: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+    if (!Number.isInteger(n) || n < 1 || !Number.isInteger(dim) || dim < 1)
+      throw new Error(`StablePca.project: bad shape [${n}, ${dim}]`);
+    if (embeddings.length !== n * dim)
+      throw new Error(`StablePca.project: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
     if (dim !== this.dim) this.reset();
 
     let mean: Float32Array;
@@ -425,9 +487,11 @@ export class StablePca {
    * land in the same view as the last snapshot. Throws before the first `project`.
    */
   transform(embeddings: Float32Array, n: number, dim: number): Float32Array {
-    if (this.mean === null || this.components === null) throw new Error('StablePca.transform: call project() first to fix a basis');
+    if (this.mean === null || this.components === null)
+      throw new Error('StablePca.transform: call project() first to fix a basis');
     if (dim !== this.dim) throw new Error(`StablePca.transform: the basis is for dimension ${this.dim}, got ${dim}`);
-    if (embeddings.length !== n * dim) throw new Error(`StablePca.transform: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
+    if (embeddings.length !== n * dim)
+      throw new Error(`StablePca.transform: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
     return projectWith(embeddings, n, dim, this.mean, this.components);
   }
 
@@ -438,7 +502,13 @@ export class StablePca {
   }
 }
 
-function projectWith(embeddings: Float32Array, n: number, dim: number, mean: Float32Array, components: Float32Array): Float32Array {
+function projectWith(
+  embeddings: Float32Array,
+  n: number,
+  dim: number,
+  mean: Float32Array,
+  components: Float32Array,
+): Float32Array {
   const out = new Float32Array(n * 2);
   for (let i = 0; i < n; i++) {
     let x = 0;

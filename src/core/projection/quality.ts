@@ -9,9 +9,15 @@ import { squaredMetricDistance, type MetricSpace } from './metricSpace';
  * Mean k-nearest-neighbour overlap between `space` and the n × 2 `layout`, ties broken by index. O(q·n) for q query
  * points: all of them, or `maxQueries` evenly spaced ones (a deterministic estimate for large sets).
  */
-export function neighbourhoodPreservation(space: MetricSpace, layout: Float32Array, k = 10, maxQueries = Infinity): number {
+export function neighbourhoodPreservation(
+  space: MetricSpace,
+  layout: Float32Array,
+  k = 10,
+  maxQueries = Infinity,
+): number {
   const n = space.n;
-  if (layout.length !== n * 2) throw new Error(`neighbourhoodPreservation: expected ${n}×2 layout values, got ${layout.length}`);
+  if (layout.length !== n * 2)
+    throw new Error(`neighbourhoodPreservation: expected ${n}×2 layout values, got ${layout.length}`);
   if (n < 2) return 1;
   const kk = Math.min(k, n - 1);
   const high = new Float64Array(n);

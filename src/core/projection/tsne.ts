@@ -62,11 +62,15 @@ export class TsneLayout implements StepLayout {
   constructor(space: MetricSpace, options: TsneOptions) {
     const n = space.n;
     if (n < 2) throw new Error(`t-SNE needs at least 2 points, got ${n}`);
-    if (n > TSNE_MAX_POINTS) throw new Error(`t-SNE runs on at most ${TSNE_MAX_POINTS.toLocaleString('en')} points; this set has ${n.toLocaleString('en')}`);
+    if (n > TSNE_MAX_POINTS)
+      throw new Error(
+        `t-SNE runs on at most ${TSNE_MAX_POINTS.toLocaleString('en')} points; this set has ${n.toLocaleString('en')}`,
+      );
     const perplexity = options.perplexity ?? 30;
     if (!(perplexity > 0)) throw new Error(`the t-SNE perplexity must be > 0, got ${perplexity}`);
     const iterations = options.iterations ?? 500;
-    if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`t-SNE iterations must be a whole number ≥ 1, got ${iterations}`);
+    if (!Number.isInteger(iterations) || iterations < 1)
+      throw new Error(`t-SNE iterations must be a whole number ≥ 1, got ${iterations}`);
     this.space = space;
     this.n = n;
     this.perplexity = Math.max(1, Math.min(perplexity, (n - 1) / 3));
@@ -81,7 +85,8 @@ export class TsneLayout implements StepLayout {
     this.gradient = new Float64Array(n * 2);
     this.repulsion = new Float64Array(n * 2);
     if (options.initial) {
-      if (options.initial.length !== n * 2) throw new Error(`t-SNE initial positions: expected ${n}×2 values, got ${options.initial.length}`);
+      if (options.initial.length !== n * 2)
+        throw new Error(`t-SNE initial positions: expected ${n}×2 values, got ${options.initial.length}`);
       this.y.set(options.initial);
     } else {
       const rng = new Rng(options.seed);

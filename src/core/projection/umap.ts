@@ -40,7 +40,8 @@ export class UmapLayout implements StepLayout {
     const { n, dim, vectors } = space;
     if (n < 3) throw new Error(`UMAP needs at least 3 points, got ${n}`);
     const neighbours = Math.min(options.neighbours ?? 15, n - 1);
-    if (!Number.isInteger(neighbours) || neighbours < 2) throw new Error(`UMAP needs at least 2 neighbours per point, got ${neighbours}`);
+    if (!Number.isInteger(neighbours) || neighbours < 2)
+      throw new Error(`UMAP needs at least 2 neighbours per point, got ${neighbours}`);
     const rng = new Rng(options.seed);
     this.umap = new UMAP({
       nComponents: 2,

@@ -136,7 +136,9 @@ function getPath(config: Config, path: string): unknown {
 
 function setPath(config: Config, path: string, value: unknown): void {
   const keys = path.split('.');
-  const parent = keys.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config) as Record<string, unknown>;
+  const parent = keys
+    .slice(0, -1)
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config) as Record<string, unknown>;
   parent[keys[keys.length - 1]] = structuredClone(value);
 }
 
@@ -164,7 +166,9 @@ function encode(value: string): string {
  */
 export function serialiseLink(setup: LinkSetup): string {
   if (!BUILTIN_DATASETS.some((b) => b.name === setup.dataset)) {
-    throw new Error(`only built-in datasets can be shared in a link; "${setup.dataset}" is not one (export the experiment instead)`);
+    throw new Error(
+      `only built-in datasets can be shared in a link; "${setup.dataset}" is not one (export the experiment instead)`,
+    );
   }
   const base = defaultConfigFor(setup.dataset);
   const parts = [`dataset=${encode(setup.dataset)}`, `seed=${encode(String(setup.seed))}`];
@@ -192,14 +196,19 @@ function readValue(f: LinkField, raw: string): { ok: true; value: unknown } | { 
     case 'numbers': {
       if (raw.trim() === '') return { ok: true, value: [] };
       const parts = raw.split(',').map((p) => p.trim());
-      if (parts.some((p) => p === '' || !Number.isFinite(Number(p)))) return { ok: false, problem: `${shown} must be whole numbers separated by commas, e.g. 128,64` };
+      if (parts.some((p) => p === '' || !Number.isFinite(Number(p))))
+        return { ok: false, problem: `${shown} must be whole numbers separated by commas, e.g. 128,64` };
       return { ok: true, value: parts.map(Number) };
     }
     case 'threshold':
       if (raw === 'best') return { ok: true, value: null };
-      return raw.trim() !== '' && Number.isFinite(Number(raw)) ? { ok: true, value: Number(raw) } : { ok: false, problem: `${shown} must be a number, or "best"` };
+      return raw.trim() !== '' && Number.isFinite(Number(raw))
+        ? { ok: true, value: Number(raw) }
+        : { ok: false, problem: `${shown} must be a number, or "best"` };
     case 'number':
-      return raw.trim() !== '' && Number.isFinite(Number(raw)) ? { ok: true, value: Number(raw) } : { ok: false, problem: `${shown} is not a number` };
+      return raw.trim() !== '' && Number.isFinite(Number(raw))
+        ? { ok: true, value: Number(raw) }
+        : { ok: false, problem: `${shown} is not a number` };
   }
 }
 
@@ -218,7 +227,10 @@ function shownDefault(config: Config, path: string): string {
  * found; fields with a problem keep the dataset's defaults, so `value.config` always passes validate() for the
  * chosen built-in. `extraKeys` are keys other features own, accepted silently.
  */
-export function parseLink(search: string, extraKeys: readonly string[] = []): { value: ParsedLink; problems: string[] } {
+export function parseLink(
+  search: string,
+  extraKeys: readonly string[] = [],
+): { value: ParsedLink; problems: string[] } {
   const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -232,7 +244,16 @@ export function parseLink(search: string, extraKeys: readonly string[] = []): { 
     first.set(key, value);
   }
 
-  const known = new Set(['dataset', 'seed', 'lesson', 'classroom', 'backend', 'debug', ...LINK_FIELDS.map((f) => f.key), ...extraKeys]);
+  const known = new Set([
+    'dataset',
+    'seed',
+    'lesson',
+    'classroom',
+    'backend',
+    'debug',
+    ...LINK_FIELDS.map((f) => f.key),
+    ...extraKeys,
+  ]);
   for (const key of first.keys()) {
     if (!known.has(key)) problems.push(`"${key}" is not a setting links know; it was ignored`);
   }
@@ -242,7 +263,9 @@ export function parseLink(search: string, extraKeys: readonly string[] = []): { 
   if (named !== undefined) {
     if (BUILTIN_DATASETS.some((b) => b.name === named)) dataset = named;
     else {
-      problems.push(`"dataset=${named}" is not a built-in dataset; allowed: ${BUILTIN_DATASETS.map((b) => b.name).join(', ')}. ${DEFAULT_LINK_DATASET} is used`);
+      problems.push(
+        `"dataset=${named}" is not a built-in dataset; allowed: ${BUILTIN_DATASETS.map((b) => b.name).join(', ')}. ${DEFAULT_LINK_DATASET} is used`,
+      );
     }
   }
   const base = defaultConfigFor(dataset);
@@ -264,7 +287,9 @@ export function parseLink(search: string, extraKeys: readonly string[] = []): { 
 
   // validate() decides what is in range and what combines; a field it blames goes back to its default.
   const info = BUILTIN_DATASETS.find((b) => b.name === dataset);
-  const traits: DatasetTraits | undefined = info ? { kind: 'labelled', modality: info.modality, numClasses: info.numClasses } : undefined;
+  const traits: DatasetTraits | undefined = info
+    ? { kind: 'labelled', modality: info.modality, numClasses: info.numClasses }
+    : undefined;
   for (let round = 0; round < LINK_FIELDS.length + 2; round++) {
     const issues = validate(config, traits);
     if (issues.length === 0) break;
@@ -283,7 +308,9 @@ export function parseLink(search: string, extraKeys: readonly string[] = []): { 
     for (const path of blamed) {
       const { field: f, raw } = applied.get(path)!;
       const issue = issues.find((i) => concerns(i.path, path)) ?? issues[0];
-      problems.push(`"${f.key}=${raw}" cannot be used: ${issue.message}; the default (${shownDefault(base, path)}) is used`);
+      problems.push(
+        `"${f.key}=${raw}" cannot be used: ${issue.message}; the default (${shownDefault(base, path)}) is used`,
+      );
       setPath(config, path, getPath(base, path));
       applied.delete(path);
     }
@@ -292,14 +319,16 @@ export function parseLink(search: string, extraKeys: readonly string[] = []): { 
   let lesson: string | undefined;
   const lessonRaw = first.get('lesson');
   if (lessonRaw !== undefined) {
-    if (lessonRaw.trim() === '' || lessonRaw.length > 100) problems.push('"lesson" must name a lesson (1 to 100 characters); it was ignored');
+    if (lessonRaw.trim() === '' || lessonRaw.length > 100)
+      problems.push('"lesson" must name a lesson (1 to 100 characters); it was ignored');
     else lesson = lessonRaw;
   }
   let classroom = false;
   const classroomRaw = first.get('classroom');
   if (classroomRaw !== undefined) {
     if (classroomRaw === '1' || classroomRaw === 'true') classroom = true;
-    else if (classroomRaw !== '0' && classroomRaw !== 'false') problems.push(`"classroom=${classroomRaw}" must be 1 (on) or 0 (off); it was ignored`);
+    else if (classroomRaw !== '0' && classroomRaw !== 'false')
+      problems.push(`"classroom=${classroomRaw}" must be 1 (on) or 0 (off); it was ignored`);
   }
 
   const hasSetup = ['dataset', 'seed', ...LINK_FIELDS.map((f) => f.key)].some((k) => first.has(k));

@@ -26,7 +26,7 @@ function sortedWithoutNaN(values: ArrayLike<number>): { sorted: Float64Array; na
   let nan = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v !== v) nan++;
+    if (Number.isNaN(v)) nan++;
     else kept.push(v);
   }
   return { sorted: Float64Array.from(kept).sort(), nan };
@@ -41,7 +41,7 @@ export function sortPairDistances(pairs: PairDistances): SortedPairDistances {
 
 /** How many values of an ascending array are ≤ x. */
 export function countAtMost(sorted: ArrayLike<number>, x: number): number {
-  if (x !== x) return 0;
+  if (Number.isNaN(x)) return 0;
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -72,7 +72,7 @@ export function histogram(values: ArrayLike<number>, bins: number, lo: number, h
   const width = (hi - lo) / bins;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v !== v) continue;
+    if (Number.isNaN(v)) continue;
     const k = Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / width)));
     counts[k]++;
   }
@@ -109,8 +109,14 @@ function distanceGroups(sorted: SortedPairDistances): DistanceGroup[] {
     const value = j >= n.length || (i < p.length && p[i] <= n[j]) ? p[i] : n[j];
     let positives = 0;
     let negatives = 0;
-    while (i < p.length && p[i] === value) { positives++; i++; }
-    while (j < n.length && n[j] === value) { negatives++; j++; }
+    while (i < p.length && p[i] === value) {
+      positives++;
+      i++;
+    }
+    while (j < n.length && n[j] === value) {
+      negatives++;
+      j++;
+    }
     groups.push({ value, positives, negatives });
   }
   return groups;
@@ -179,5 +185,13 @@ export function summarisePairs(pairs: PairDistances, maxRocPoints = 101): PairSu
       break;
     }
   }
-  return { sorted, roc: downsampleRoc(points, maxRocPoints), auc, best, maxDistance, positiveCount: positives, negativeCount: negatives };
+  return {
+    sorted,
+    roc: downsampleRoc(points, maxRocPoints),
+    auc,
+    best,
+    maxDistance,
+    positiveCount: positives,
+    negativeCount: negatives,
+  };
 }

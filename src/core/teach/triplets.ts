@@ -51,7 +51,11 @@ export function tripletCategory(dAP: number, dAN: number, margin: number): Tripl
  * log(1 + exp(d(a,p) − d(a,n))). Null for runs that do not train with the triplet loss (the triplets are then only
  * an illustration of the batch's geometry).
  */
-export function tripletLossOf(dAP: number, dAN: number, rules: Pick<TripletRules, 'loss' | 'margin' | 'softMargin'>): number | null {
+export function tripletLossOf(
+  dAP: number,
+  dAN: number,
+  rules: Pick<TripletRules, 'loss' | 'margin' | 'softMargin'>,
+): number | null {
   if (rules.loss !== 'triplet') return null;
   const gap = dAP - dAN;
   if (rules.softMargin) return gap > 30 ? gap : Math.log1p(Math.exp(gap));
@@ -101,7 +105,10 @@ export function minerRule(miner: MinerName): string {
  * The inspector's rows for a batch's mined triplets: category recomputed from the listed distances by the miner's
  * definition, the triplet's loss under the run's rules, and the decision in words. The triplets keep their order.
  */
-export function inspectTriplets(triplets: readonly Pick<MinedTriplet, 'anchor' | 'positive' | 'negative' | 'dAP' | 'dAN'>[], rules: TripletRules): InspectedTriplet[] {
+export function inspectTriplets(
+  triplets: readonly Pick<MinedTriplet, 'anchor' | 'positive' | 'negative' | 'dAP' | 'dAN'>[],
+  rules: TripletRules,
+): InspectedTriplet[] {
   return triplets.map((t) => {
     const category = tripletCategory(t.dAP, t.dAN, rules.margin);
     return {

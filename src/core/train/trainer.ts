@@ -138,7 +138,10 @@ export class Trainer {
       this.testIndices = Int32Array.from({ length: test.numPairs }, (_, i) => i);
       this.testTargets = test.targets;
       this.heldOut = { features: test.a, shape: dataset.featureShape, texts: test.textsA };
-      this.sampler = { kind: 'pair-file', sampler: new PairIndexSampler(train.numPairs, config.batch.size, samplerRng) };
+      this.sampler = {
+        kind: 'pair-file',
+        sampler: new PairIndexSampler(train.numPairs, config.batch.size, samplerRng),
+      };
     } else {
       const { train, test: fullTest } = trainTestSplit(dataset, config.data.validationFraction, splitRng);
       const test = limitEvalSet(fullTest, config.data.evalSamples, splitRng);
@@ -150,8 +153,18 @@ export class Trainer {
       this.trainTargets = null;
       this.heldOut = { features: test.dataset.features, shape: dataset.featureShape, texts: test.dataset.texts };
       if (config.data.splitInput) {
-        const trainHalves = splitInputHalves(train.features, train.numSamples, dataset.featureShape, config.data.splitRatio);
-        const testHalves = splitInputHalves(test.dataset.features, test.dataset.numSamples, dataset.featureShape, config.data.splitRatio);
+        const trainHalves = splitInputHalves(
+          train.features,
+          train.numSamples,
+          dataset.featureShape,
+          config.data.splitRatio,
+        );
+        const testHalves = splitInputHalves(
+          test.dataset.features,
+          test.dataset.numSamples,
+          dataset.featureShape,
+          config.data.splitRatio,
+        );
         this.inputShape = trainHalves.halfShape;
         this.trainX = tf.tensor(trainHalves.a, [train.numSamples, ...trainHalves.halfShape]);
         this.trainX2 = tf.tensor(trainHalves.b, [train.numSamples, ...trainHalves.halfShape]);
@@ -177,7 +190,8 @@ export class Trainer {
     };
     this.net = new TwinNetwork(buildTower(config.model, towerInput, initRng.nextSeed()), head);
     this.optimizer = makeOptimizer(config.optimizer);
-    if (PAIR_LOSSES.includes(o.loss) && this.sampler.kind === 'triplets') throw new Error('internal: pair loss with triplet batches');
+    if (PAIR_LOSSES.includes(o.loss) && this.sampler.kind === 'triplets')
+      throw new Error('internal: pair loss with triplet batches');
   }
 
   /** Validates the config against the data and builds everything a run needs. */
@@ -222,7 +236,11 @@ export class Trainer {
     this.assertUsable();
     if (this.stopReasonValue) throw new Error(`the run has stopped: ${this.stopReasonValue.message}`);
     if (this.config.mining.mode === 'offline') this.refreshOfflinePool();
-    if (this.config.objective.distance === 'mahalanobis' && this.stepCount > 0 && this.stepCount % MAHALANOBIS_REFRESH === 0) {
+    if (
+      this.config.objective.distance === 'mahalanobis' &&
+      this.stepCount > 0 &&
+      this.stepCount % MAHALANOBIS_REFRESH === 0
+    ) {
       this.refreshWhitening();
     }
 
@@ -250,10 +268,18 @@ export class Trainer {
       this.stopReasonValue = {
         step: this.stepCount,
         code: 'non-finite-loss',
-        message: `the loss became ${loss} at step ${this.stepCount}, so training stopped before the weights were changed; ` +
+        message:
+          `the loss became ${loss} at step ${this.stepCount}, so training stopped before the weights were changed; ` +
           `lower the learning rate (now ${this.config.optimizer.learningRate}) or turn on L2 normalisation`,
       };
-      return { step: this.stepCount, epoch: this.epoch, loss, counts: null, mined: 0, note: this.stopReasonValue.message };
+      return {
+        step: this.stepCount,
+        epoch: this.epoch,
+        loss,
+        counts: null,
+        mined: 0,
+        note: this.stopReasonValue.message,
+      };
     }
     this.optimizer.applyGradients(grads);
     tf.dispose(grads);
@@ -264,9 +290,10 @@ export class Trainer {
     const counts = plan.hasTriplets ? { easy, semiHard, hard } : null;
     let note: string | undefined;
     if (plan.hasTriplets && mined === 0) {
-      note = easy + semiHard + hard === 0
-        ? 'this batch held no valid triplet (no anchor with both a positive and a negative): loss 0'
-        : `the ${this.config.mining.miner} miner found no triplet in this batch: loss 0`;
+      note =
+        easy + semiHard + hard === 0
+          ? 'this batch held no valid triplet (no anchor with both a positive and a negative): loss 0'
+          : `the ${this.config.mining.miner} miner found no triplet in this batch: loss 0`;
     }
     return { step: this.stepCount, epoch: this.epoch, loss, counts, mined, note };
   }
@@ -317,7 +344,17 @@ export class Trainer {
         ? (i: number, j: number) => i !== j
         : (i: number, j: number) => plan.labels[i] !== plan.labels[j];
       const mined = plan.hasTriplets
-        ? mineTripletsJs(d, rows, cols, positive, negative, this.config.mining.miner, this.config.objective.margin, new Rng(this.stepCount), SNAPSHOT_TRIPLETS)
+        ? mineTripletsJs(
+            d,
+            rows,
+            cols,
+            positive,
+            negative,
+            this.config.mining.miner,
+            this.config.objective.margin,
+            new Rng(this.stepCount),
+            SNAPSHOT_TRIPLETS,
+          )
         : [];
       const triplets: SnapshotTriplet[] = mined.map((t) => ({ ...t }));
       const batchEmbeddings = this.embedBatchForSnapshot(plan);
@@ -405,10 +442,12 @@ export class Trainer {
   importWeights(weights: { shape: number[]; values: Float32Array }[], step: number): void {
     this.assertUsable();
     const variables = this.net.trainableVariables();
-    if (weights.length !== variables.length) throw new Error(`expected ${variables.length} weight tensors, got ${weights.length}`);
+    if (weights.length !== variables.length)
+      throw new Error(`expected ${variables.length} weight tensors, got ${weights.length}`);
     variables.forEach((v, i) => {
       const w = weights[i];
-      if (w.shape.join('x') !== v.shape.join('x')) throw new Error(`weight ${i} has shape [${w.shape}], expected [${v.shape}]`);
+      if (w.shape.join('x') !== v.shape.join('x'))
+        throw new Error(`weight ${i} has shape [${w.shape}], expected [${v.shape}]`);
       tf.tidy(() => v.assign(tf.tensor(w.values, w.shape)));
     });
     this.stepCount = step;
@@ -422,8 +461,16 @@ export class Trainer {
    */
   exportModelWeights(): ModelWeights {
     this.assertUsable();
-    const tower = this.net.tower.weights.map((w) => ({ name: w.name, shape: [...w.shape] as number[], values: (w.read().dataSync() as Float32Array).slice() }));
-    const head = (this.net.head?.variables ?? []).map((v, i) => ({ name: `head/${i === 0 ? 'kernel' : 'bias'}`, shape: [...v.shape], values: (v.dataSync() as Float32Array).slice() }));
+    const tower = this.net.tower.weights.map((w) => ({
+      name: w.name,
+      shape: [...w.shape] as number[],
+      values: (w.read().dataSync() as Float32Array).slice(),
+    }));
+    const head = (this.net.head?.variables ?? []).map((v, i) => ({
+      name: `head/${i === 0 ? 'kernel' : 'bias'}`,
+      shape: [...v.shape],
+      values: (v.dataSync() as Float32Array).slice(),
+    }));
     return { tower, head };
   }
 
@@ -435,10 +482,19 @@ export class Trainer {
   importModelWeights(weights: { tower: NamedWeight[]; head?: NamedWeight[] }, step: number, source = 'the file'): void {
     this.assertUsable();
     const towerWeights = this.net.tower.weights;
-    const spec = (w: { name: string; shape: readonly (number | null)[] }) => ({ name: w.name, shape: w.shape.map((d) => d ?? -1) });
+    const spec = (w: { name: string; shape: readonly (number | null)[] }) => ({
+      name: w.name,
+      shape: w.shape.map((d) => d ?? -1),
+    });
     checkWeightShapes(towerWeights.map(spec), weights.tower.map(spec), source, 'tower');
     const headVariables = this.net.head?.variables ?? [];
-    if (weights.head) checkWeightShapes(headVariables.map((v, i) => ({ name: `head/${i === 0 ? 'kernel' : 'bias'}`, shape: v.shape })), weights.head.map(spec), source, 'head');
+    if (weights.head)
+      checkWeightShapes(
+        headVariables.map((v, i) => ({ name: `head/${i === 0 ? 'kernel' : 'bias'}`, shape: v.shape })),
+        weights.head.map(spec),
+        source,
+        'head',
+      );
     tf.tidy(() => {
       towerWeights.forEach((w, i) => w.write(tf.tensor(weights.tower[i].values, weights.tower[i].shape)));
       weights.head?.forEach((w, i) => headVariables[i].assign(tf.tensor(w.values, w.shape)));
@@ -460,7 +516,9 @@ export class Trainer {
     this.lastBatch = null;
     tf.dispose(this.validationTensors);
     tf.dispose([this.trainX, this.testX]);
-    tf.dispose([this.trainX2, this.testX2, this.trainTargets, this.trainLabelsTensor].filter((t): t is tf.Tensor => t !== null));
+    tf.dispose(
+      [this.trainX2, this.testX2, this.trainTargets, this.trainLabelsTensor].filter((t): t is tf.Tensor => t !== null),
+    );
     this.whiteningTensor?.dispose();
     this.optimizer.dispose();
     this.net.dispose();
@@ -472,7 +530,13 @@ export class Trainer {
     const s = this.sampler;
     switch (s.kind) {
       case 'pk':
-        return this.pkPlan(s.sampler.next(), this.trainX, this.trainLabelsTensor!, this.trainLabels, this.rng.nextSeed());
+        return this.pkPlan(
+          s.sampler.next(),
+          this.trainX,
+          this.trainLabelsTensor!,
+          this.trainLabels,
+          this.rng.nextSeed(),
+        );
       case 'split':
         return this.splitPlan(s.sampler.next(), this.trainX, this.trainX2!, this.trainLabels, this.rng.nextSeed());
       case 'pairs': {
@@ -498,7 +562,13 @@ export class Trainer {
   }
 
   /** P×K batch: one tower pass, all-pairs distances, masks from labels, mining inside the batch. */
-  private pkPlan(idx: Int32Array, source: tf.Tensor, labelsTensor: tf.Tensor1D, labelArray: Int32Array, seed: number): BatchPlan {
+  private pkPlan(
+    idx: Int32Array,
+    source: tf.Tensor,
+    labelsTensor: tf.Tensor1D,
+    labelArray: Int32Array,
+    seed: number,
+  ): BatchPlan {
     const labels = Int32Array.from(idx, (i) => labelArray[i]);
     return {
       sampleIndices: idx,
@@ -518,7 +588,13 @@ export class Trainer {
   }
 
   /** Split-input batch: halves a are anchors, halves b candidates; the positive of a_i is b_i. */
-  private splitPlan(idx: Int32Array, sourceA: tf.Tensor, sourceB: tf.Tensor, labelArray: Int32Array, seed: number): BatchPlan {
+  private splitPlan(
+    idx: Int32Array,
+    sourceA: tf.Tensor,
+    sourceB: tf.Tensor,
+    labelArray: Int32Array,
+    seed: number,
+  ): BatchPlan {
     return {
       sampleIndices: idx,
       labels: Int32Array.from(idx, (i) => labelArray[i]),
@@ -542,19 +618,28 @@ export class Trainer {
     const miner = this.config.mining.miner;
     // WASM/CPU: the dense miners' loss, counts and gradient in one JS pass over the batch (see fusedTriplet.ts).
     const fused = fusedTripletAvailable();
-    if (fused && o.loss === 'triplet' && !o.softMargin && (miner === 'all' || miner === 'hard' || miner === 'semi-hard' || miner === 'easy')) {
+    if (
+      fused &&
+      o.loss === 'triplet' &&
+      !o.softMargin &&
+      (miner === 'all' || miner === 'hard' || miner === 'semi-hard' || miner === 'easy')
+    ) {
       const result = fusedTripletLoss(D, masks, { miner, margin: o.margin, reduction: o.reduction });
       return { loss: result.loss, stats: result.stats, distances: D };
     }
     const counts = fused ? tripletCountsJs(D, masks, o.margin) : tripletCategoryCounts(D, masks, o.margin);
     if (o.loss === 'triplet') {
       const mined = mineTriplets(D, masks, this.config.mining.miner, o.margin, seed);
-      const result = tripletLoss(mined.dAP, mined.dAN, mined.mask, { margin: o.margin, softMargin: o.softMargin, reduction: o.reduction });
+      const result = tripletLoss(mined.dAP, mined.dAN, mined.mask, {
+        margin: o.margin,
+        softMargin: o.softMargin,
+        reduction: o.reduction,
+      });
       return { loss: result.loss, stats: tf.concat([counts, result.mined.reshape([1])]) as tf.Tensor1D, distances: D };
     }
     if (o.loss === 'infonce') {
       const n = D.shape[0];
-      const valid = split ? tf.onesLike(D) : tf.sub(1, tf.eye(n)) as tf.Tensor2D;
+      const valid = split ? tf.onesLike(D) : (tf.sub(1, tf.eye(n)) as tf.Tensor2D);
       const loss = infoNceLoss(D, masks.positive, valid, o.temperature);
       return { loss, stats: tf.concat([counts, tf.sum(masks.positive).reshape([1])]) as tf.Tensor1D, distances: D };
     }
@@ -572,15 +657,23 @@ export class Trainer {
       const rows = tf.reshape(tf.tile(tf.expandDims(ea, 1), [1, m, 1]), [n * m, dim]) as tf.Tensor2D;
       const cols = tf.reshape(tf.tile(tf.expandDims(eb, 0), [n, 1, 1]), [n * m, dim]) as tf.Tensor2D;
       const predictions = this.net.head!.apply(rows, cols);
-      loss = o.loss === 'binary'
-        ? binaryCrossEntropyLoss(predictions, similar.reshape([n * m]), weights.reshape([n * m]))
-        : cosineRegressionLoss(predictions, similar.reshape([n * m]), weights.reshape([n * m]));
+      loss =
+        o.loss === 'binary'
+          ? binaryCrossEntropyLoss(predictions, similar.reshape([n * m]), weights.reshape([n * m]))
+          : cosineRegressionLoss(predictions, similar.reshape([n * m]), weights.reshape([n * m]));
     }
     return { loss, stats: tf.concat([counts, minedCount]) as tf.Tensor1D, distances: D };
   }
 
   /** Explicit pairs (random balanced pairs, offline-mined pairs or a pair file). */
-  private pairPlan(a: Int32Array, b: Int32Array, similar: Float32Array, sourceA: tf.Tensor, sourceB: tf.Tensor, labelArray: Int32Array | null): BatchPlan {
+  private pairPlan(
+    a: Int32Array,
+    b: Int32Array,
+    similar: Float32Array,
+    sourceA: tf.Tensor,
+    sourceB: tf.Tensor,
+    labelArray: Int32Array | null,
+  ): BatchPlan {
     const o = this.config.objective;
     return {
       sampleIndices: Int32Array.from([...a, ...b]),
@@ -588,10 +681,15 @@ export class Trainer {
       hasTriplets: false,
       split: false,
       forward: (training) => {
-        const [ea, eb] = this.net.embedPair(tf.gather(sourceA, tf.tensor1d(a, 'int32')), tf.gather(sourceB, tf.tensor1d(b, 'int32')), training);
+        const [ea, eb] = this.net.embedPair(
+          tf.gather(sourceA, tf.tensor1d(a, 'int32')),
+          tf.gather(sourceB, tf.tensor1d(b, 'int32')),
+          training,
+        );
         const y = tf.tensor1d(similar);
         let loss: tf.Scalar;
-        if (o.loss === 'contrastive') loss = contrastiveLoss(rowwiseDistances(o.distance, ea, eb, this.distanceContext()), y, o.margin);
+        if (o.loss === 'contrastive')
+          loss = contrastiveLoss(rowwiseDistances(o.distance, ea, eb, this.distanceContext()), y, o.margin);
         else if (o.loss === 'binary') loss = binaryCrossEntropyLoss(this.net.head!.apply(ea, eb), y);
         else loss = cosineRegressionLoss(this.net.head!.apply(ea, eb), y);
         return { loss, stats: tf.tensor1d([0, 0, 0, a.length]) };
@@ -615,7 +713,11 @@ export class Trainer {
         const ctx = this.distanceContext();
         const dAP = rowwiseDistances(o.distance, ea, ep, ctx);
         const dAN = rowwiseDistances(o.distance, ea, en, ctx);
-        const result = tripletLoss(dAP, dAN, tf.onesLike(dAP), { margin: o.margin, softMargin: o.softMargin, reduction: o.reduction });
+        const result = tripletLoss(dAP, dAN, tf.onesLike(dAP), {
+          margin: o.margin,
+          softMargin: o.softMargin,
+          reduction: o.reduction,
+        });
         const delta = tf.sub(dAN, dAP);
         const hard = tf.sum(tf.cast(tf.lessEqual(delta, 0), 'float32'));
         const easy = tf.sum(tf.cast(tf.greater(delta, o.margin), 'float32'));
@@ -681,10 +783,22 @@ export class Trainer {
       const c = this.config.batch;
       if (this.config.data.splitInput) {
         if (n < c.size) return null;
-        this.validationPlan = this.splitPlan(Int32Array.from(rng.sampleWithoutReplacement(n, c.size)), this.testX, this.testX2!, this.testLabels, 1);
+        this.validationPlan = this.splitPlan(
+          Int32Array.from(rng.sampleWithoutReplacement(n, c.size)),
+          this.testX,
+          this.testX2!,
+          this.testLabels,
+          1,
+        );
       } else if (this.sampler.kind === 'pk') {
         try {
-          const sampler = new PKSampler(this.testLabels, this.dataset.classNames.length, c.classesPerBatch, c.size / c.classesPerBatch, rng);
+          const sampler = new PKSampler(
+            this.testLabels,
+            this.dataset.classNames.length,
+            c.classesPerBatch,
+            c.size / c.classesPerBatch,
+            rng,
+          );
           const labels = tf.tensor1d(this.testLabels, 'int32');
           this.validationTensors.push(labels);
           this.validationPlan = this.pkPlan(sampler.next(), this.testX, labels, this.testLabels, 1);
@@ -768,10 +882,33 @@ export class Trainer {
     const dim = this.config.model.embeddingDim;
     const count = Math.max(this.config.batch.size * 8, n);
     if (s.sampler instanceof PrecomputedTripletSampler) {
-      const t = offlineMineTriplets(values, indices, labels, dim, o.distance, this.whitening, this.config.mining.miner, o.margin, count, rng);
+      const t = offlineMineTriplets(
+        values,
+        indices,
+        labels,
+        dim,
+        o.distance,
+        this.whitening,
+        this.config.mining.miner,
+        o.margin,
+        count,
+        rng,
+      );
       s.sampler.setPool(t.anchor, t.positive, t.negative);
     } else {
-      const p = offlineMinePairs(values, indices, labels, dim, o.distance, this.whitening, this.config.mining.miner, o.margin, count, this.config.batch.positiveFraction, rng);
+      const p = offlineMinePairs(
+        values,
+        indices,
+        labels,
+        dim,
+        o.distance,
+        this.whitening,
+        this.config.mining.miner,
+        o.margin,
+        count,
+        this.config.batch.positiveFraction,
+        rng,
+      );
       s.sampler.setPool(p.a, p.b, p.similar);
     }
     if (this.stepCount === 0) this.offlineEpoch = s.sampler.epoch;
@@ -786,17 +923,32 @@ export class Trainer {
 function makeLabelledSampler(config: Config, train: LabelledDataset, rng: Rng): Sampler {
   const b = config.batch;
   const classes = train.classNames.length;
-  if (b.mode === 'pk') return { kind: 'pk', sampler: new PKSampler(train.labels, classes, b.classesPerBatch, b.size / b.classesPerBatch, rng) };
+  if (b.mode === 'pk')
+    return {
+      kind: 'pk',
+      sampler: new PKSampler(train.labels, classes, b.classesPerBatch, b.size / b.classesPerBatch, rng),
+    };
   const offline = config.mining.mode === 'offline';
   if (b.mode === 'pairs') {
-    return { kind: 'pairs', sampler: offline ? new PrecomputedPairSampler(b.size, rng) : new PairSampler(train.labels, classes, b.size, b.positiveFraction, rng) };
+    return {
+      kind: 'pairs',
+      sampler: offline
+        ? new PrecomputedPairSampler(b.size, rng)
+        : new PairSampler(train.labels, classes, b.size, b.positiveFraction, rng),
+    };
   }
-  return { kind: 'triplets', sampler: offline ? new PrecomputedTripletSampler(b.size, rng) : new TripletSampler(train.labels, classes, b.size, rng) };
+  return {
+    kind: 'triplets',
+    sampler: offline
+      ? new PrecomputedTripletSampler(b.size, rng)
+      : new TripletSampler(train.labels, classes, b.size, rng),
+  };
 }
 
 /** At most `max` held-out samples, stratified, so evaluation stays fast in a browser. */
 function limitEvalSet(test: LabelledDataset, max: number, rng: Rng): { dataset: LabelledDataset; indices: Int32Array } {
-  if (test.numSamples <= max) return { dataset: test, indices: Int32Array.from({ length: test.numSamples }, (_, i) => i) };
+  if (test.numSamples <= max)
+    return { dataset: test, indices: Int32Array.from({ length: test.numSamples }, (_, i) => i) };
   const fraction = max / test.numSamples;
   const { test: keep } = stratifiedSplit(test.labels, test.classNames.length, Math.min(fraction, 0.999), rng);
   const indices = keep.slice(0, max);
@@ -807,7 +959,15 @@ function limitEvalSet(test: LabelledDataset, max: number, rng: Rng): { dataset: 
  * Split-input held-out metrics: each half a queries all halves b; its one relevant item is its own half b
  * (R = 1, so P@1 = R-precision = MAP@R). Verification: own halves vs other samples' halves.
  */
-function evaluateSplitHalves(a: Float32Array, b: Float32Array, n: number, dim: number, config: Config, whitening: Float32Array | undefined, rng: Rng) {
+function evaluateSplitHalves(
+  a: Float32Array,
+  b: Float32Array,
+  n: number,
+  dim: number,
+  config: Config,
+  whitening: Float32Array | undefined,
+  rng: Rng,
+) {
   const o = config.objective;
   const D = tf.tidy(() => {
     const ctx: DistanceContext = whitening ? { whitening: tf.tensor2d(whitening, [dim, dim]) } : {};

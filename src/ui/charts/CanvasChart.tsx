@@ -39,7 +39,15 @@ export function chartSummary(rows: readonly ChartRow[], series: readonly ChartSe
   return parts.length ? `${parts.join(', ')} (step ${step})` : 'no values yet';
 }
 
-function draw(canvas: HTMLCanvasElement, width: number, height: number, rows: readonly ChartRow[], series: readonly ChartSeries[], stacked: boolean, yDomain?: [number, number]): void {
+function draw(
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+  rows: readonly ChartRow[],
+  series: readonly ChartSeries[],
+  stacked: boolean,
+  yDomain?: [number, number],
+): void {
   const ratio = window.devicePixelRatio || 1;
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
     canvas.width = Math.round(width * ratio);
@@ -77,7 +85,8 @@ function draw(canvas: HTMLCanvasElement, width: number, height: number, rows: re
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  const xTicks = x1 > x0 ? niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))).filter((t) => Number.isInteger(t)) : [x0];
+  const xTicks =
+    x1 > x0 ? niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))).filter((t) => Number.isInteger(t)) : [x0];
   for (const t of xTicks) {
     const x = Math.round(px(t)) + 0.5;
     ctx.beginPath();
@@ -166,6 +175,7 @@ export function CanvasChart(props: {
   }, []);
 
   const domainKey = yDomain ? `${yDomain[0]},${yDomain[1]}` : '';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: domainKey stands for yDomain, a new array each render that must not redraw
   useEffect(() => {
     if (!canvas.current || width === 0) return;
     if (frame.current !== null) cancelAnimationFrame(frame.current);
@@ -185,10 +195,13 @@ export function CanvasChart(props: {
     else paint();
     // domainKey stands for yDomain (a new array each render must not redraw).
   }, [rows, series, stacked, domainKey, width, plotHeight]);
-  useEffect(() => () => {
-    if (frame.current !== null) cancelAnimationFrame(frame.current);
-    if (wait.current !== null) clearTimeout(wait.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      if (wait.current !== null) clearTimeout(wait.current);
+    },
+    [],
+  );
 
   const onPointerMove = useCallback(
     (event: ReactPointerEvent<HTMLCanvasElement>) => {
@@ -215,7 +228,15 @@ export function CanvasChart(props: {
         onPointerLeave={() => setHover(null)}
       />
       {hovered ? (
-        <div className="chart-tooltip" style={{ position: 'absolute', top: 4, left: Math.min(Math.max(hover!.x + 12, 0), Math.max(0, width - 150)), pointerEvents: 'none' }}>
+        <div
+          className="chart-tooltip"
+          style={{
+            position: 'absolute',
+            top: 4,
+            left: Math.min(Math.max(hover!.x + 12, 0), Math.max(0, width - 150)),
+            pointerEvents: 'none',
+          }}
+        >
           <div>step {hovered.step}</div>
           {series.map((s) =>
             hovered[s.key] !== undefined && Number.isFinite(hovered[s.key]!) ? (

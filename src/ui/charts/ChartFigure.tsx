@@ -15,7 +15,9 @@ export function ChartFigure(props: {
   return (
     <figure aria-label={props.label} className="chart">
       {/* One fixed-size box whether empty or not: the first data point must not re-lay-out the whole page. */}
-      <div style={{ width: '100%', height: 220 }}>{props.empty ? <p className="chart-empty">{props.emptyText}</p> : props.children}</div>
+      <div style={{ width: '100%', height: 220 }}>
+        {props.empty ? <p className="chart-empty">{props.emptyText}</p> : props.children}
+      </div>
       <figcaption>{props.caption}</figcaption>
     </figure>
   );

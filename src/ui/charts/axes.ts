@@ -17,7 +17,8 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
   const ticks: number[] = [];
   // k·step rounded to 12 significant digits: 0.6, not 0.6000000000000001.
-  for (let k = Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++) ticks.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
+  for (let k = Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++)
+    ticks.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
   return ticks;
 }
 
@@ -33,7 +34,11 @@ export function formatTick(value: number): string {
  * [min, max] of the finite values of `keys` over `rows` (stacked: of the running sums, from 0). A flat series
  * gets a ±5% pad (or ±1 at 0) so it draws as a line in the middle; null when nothing is finite.
  */
-export function valueRange(rows: readonly ChartRow[], keys: readonly string[], stacked: boolean): [number, number] | null {
+export function valueRange(
+  rows: readonly ChartRow[],
+  keys: readonly string[],
+  stacked: boolean,
+): [number, number] | null {
   let lo = Infinity;
   let hi = -Infinity;
   for (const row of rows) {

@@ -28,22 +28,40 @@ export function Controls(props: {
   return (
     <section aria-label="Controls" className="controls">
       {running ? (
-        <button type="button" onClick={props.onPause}>Pause</button>
+        <button type="button" onClick={props.onPause}>
+          Pause
+        </button>
       ) : (
-        <button type="button" onClick={props.onTrain} disabled={!props.canTrain}>Train</button>
+        <button type="button" onClick={props.onTrain} disabled={!props.canTrain}>
+          Train
+        </button>
       )}
-      <button type="button" onClick={props.onStep} disabled={running || !props.canTrain}>Step</button>
-      <button type="button" onClick={props.onReset}>Reset</button>
+      <button type="button" onClick={props.onStep} disabled={running || !props.canTrain}>
+        Step
+      </button>
+      <button type="button" onClick={props.onReset}>
+        Reset
+      </button>
       <label>
         Speed (steps/s){' '}
         <select aria-label="Speed" value={props.speed} onChange={(e) => props.onSpeed(e.target.value)}>
           {SPEEDS.map((s) => (
-            <option key={s.value} value={s.value}>{s.value}</option>
+            <option key={s.value} value={s.value}>
+              {s.value}
+            </option>
           ))}
         </select>
       </label>
-      {props.debug ? <button type="button" onClick={props.onLoseContext}>Lose WebGL context</button> : null}
-      {props.debug ? <button type="button" onClick={props.onCrashWorker}>Crash worker</button> : null}
+      {props.debug ? (
+        <button type="button" onClick={props.onLoseContext}>
+          Lose WebGL context
+        </button>
+      ) : null}
+      {props.debug ? (
+        <button type="button" onClick={props.onCrashWorker}>
+          Crash worker
+        </button>
+      ) : null}
     </section>
   );
 }

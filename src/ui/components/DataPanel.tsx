@@ -58,7 +58,11 @@ async function filesOfEntry(entry: DroppedEntry): Promise<PickedFile[]> {
 
 /** What a drop holds: plain files, or whole folders walked through their entries. */
 async function pickedFromDrop(data: DataTransfer): Promise<PickedFile[]> {
-  const entries = Array.from(data.items ?? [], (item) => (item.kind === 'file' ? ((item as DataTransferItem & { webkitGetAsEntry?(): DroppedEntry | null }).webkitGetAsEntry?.() ?? null) : null));
+  const entries = Array.from(data.items ?? [], (item) =>
+    item.kind === 'file'
+      ? ((item as DataTransferItem & { webkitGetAsEntry?(): DroppedEntry | null }).webkitGetAsEntry?.() ?? null)
+      : null,
+  );
   if (entries.length > 0 && entries.every((e) => e !== null) && entries.some((e) => e!.isDirectory)) {
     const nested = await Promise.all(entries.map((e) => filesOfEntry(e!)));
     return nested.flat();
@@ -77,7 +81,8 @@ function ImageThumb(props: { preview: SamplePreview; index: number }): JSX.Eleme
     const image = ctx.createImageData(w, h);
     const offset = index * h * w * c;
     for (let p = 0; p < h * w; p++) {
-      for (let k = 0; k < 3; k++) image.data[p * 4 + k] = Math.round(255 * (preview.values[offset + p * c + (c === 1 ? 0 : k)] ?? 0));
+      for (let k = 0; k < 3; k++)
+        image.data[p * 4 + k] = Math.round(255 * (preview.values[offset + p * c + (c === 1 ? 0 : k)] ?? 0));
       image.data[p * 4 + 3] = 255;
     }
     ctx.putImageData(image, 0, 0);
@@ -94,25 +99,42 @@ export function Preview(props: { preview: SamplePreview; classNames: readonly st
     return (
       <div className="thumbs">
         {Array.from({ length: n }, (_, i) => (
-          <span key={i} title={label(i)}><ImageThumb preview={preview} index={i} /></span>
+          <span key={i} title={label(i)}>
+            <ImageThumb preview={preview} index={i} />
+          </span>
         ))}
       </div>
     );
   }
   if (preview.kind === 'text') {
-    return <ul className="texts">{Array.from({ length: n }, (_, i) => <li key={i}><b>{label(i)}</b>: {preview.texts?.[i]}</li>)}</ul>;
+    return (
+      <ul className="texts">
+        {Array.from({ length: n }, (_, i) => (
+          <li key={i}>
+            <b>{label(i)}</b>: {preview.texts?.[i]}
+          </li>
+        ))}
+      </ul>
+    );
   }
   const d = preview.shape[0] ?? 0;
   const cols = Math.min(d, 6);
   return (
     <table>
       <thead>
-        <tr>{Array.from({ length: cols }, (_, j) => <th key={j}>{preview.columns?.[j] ?? `x${j + 1}`}</th>)}<th>class</th></tr>
+        <tr>
+          {Array.from({ length: cols }, (_, j) => (
+            <th key={j}>{preview.columns?.[j] ?? `x${j + 1}`}</th>
+          ))}
+          <th>class</th>
+        </tr>
       </thead>
       <tbody>
         {Array.from({ length: n }, (_, i) => (
           <tr key={i}>
-            {Array.from({ length: cols }, (_, j) => <td key={j}>{(preview.values?.[i * d + j] ?? 0).toFixed(2)}</td>)}
+            {Array.from({ length: cols }, (_, j) => (
+              <td key={j}>{(preview.values?.[i * d + j] ?? 0).toFixed(2)}</td>
+            ))}
             <td>{label(i)}</td>
           </tr>
         ))}
@@ -142,15 +164,28 @@ export function DataPanel(props: {
       <h2>Data</h2>
       <label>
         <span>Dataset </span>
-        <select aria-label="Dataset" value={props.selected} disabled={props.disabled} onChange={(e) => props.onSelect(e.target.value)}>
+        <select
+          aria-label="Dataset"
+          value={props.selected}
+          disabled={props.disabled}
+          onChange={(e) => props.onSelect(e.target.value)}
+        >
           {BUILTIN_DATASETS.map((b) => (
-            <option key={b.name} value={b.name}>{b.title}</option>
+            <option key={b.name} value={b.name}>
+              {b.title}
+            </option>
           ))}
           {props.usedUpload ? <option value={props.usedUpload.name}>{props.usedUpload.title}</option> : null}
         </select>
       </label>
-      <p className="description">{dataset ? `${dataset.description} (${dataset.numSamples.toLocaleString('en')} samples, ${dataset.classNames.length} classes)` : 'Loading…'}</p>
-      <figure aria-label="Dataset preview">{preview && dataset ? <Preview preview={preview} classNames={dataset.classNames} /> : null}</figure>
+      <p className="description">
+        {dataset
+          ? `${dataset.description} (${dataset.numSamples.toLocaleString('en')} samples, ${dataset.classNames.length} classes)`
+          : 'Loading…'}
+      </p>
+      <figure aria-label="Dataset preview">
+        {preview && dataset ? <Preview preview={preview} classNames={dataset.classNames} /> : null}
+      </figure>
       <input
         ref={input}
         type="file"
@@ -178,6 +213,7 @@ export function DataPanel(props: {
           }}
         />
       </label>
+      {/* biome-ignore lint/a11y/useSemanticElements: a drop target that also opens the picker; a <button> cannot take a drop's default styling off */}
       <div
         role="button"
         tabIndex={0}
@@ -204,13 +240,24 @@ export function DataPanel(props: {
       {upload.phase === 'parsed' ? (
         <section aria-label="Upload summary" className="summary">
           <p>
-            {upload.info.upload?.samples ?? upload.info.numSamples} samples · {upload.info.upload?.classes ?? upload.info.classNames.length} classes · shape [
+            {upload.info.upload?.samples ?? upload.info.numSamples} samples ·{' '}
+            {upload.info.upload?.classes ?? upload.info.classNames.length} classes · shape [
             {(upload.info.upload?.shape ?? upload.info.featureShape).join(' × ')}]
             {upload.info.upload?.labelColumn ? ` · label column "${upload.info.upload.labelColumn}"` : ''}
           </p>
-          {upload.info.upload && upload.info.upload.notes.length > 0 ? <ul>{upload.info.upload.notes.map((n) => <li key={n}>{n}</li>)}</ul> : null}
-          <button type="button" onClick={props.onUse}>Use this data</button>
-          <button type="button" onClick={props.onDiscard}>Discard</button>
+          {upload.info.upload && upload.info.upload.notes.length > 0 ? (
+            <ul>
+              {upload.info.upload.notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          ) : null}
+          <button type="button" onClick={props.onUse}>
+            Use this data
+          </button>
+          <button type="button" onClick={props.onDiscard}>
+            Discard
+          </button>
         </section>
       ) : null}
       {props.error ? <p role="alert">{props.error}</p> : null}

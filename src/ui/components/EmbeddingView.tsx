@@ -99,6 +99,7 @@ export function EmbeddingView(props: {
   overlayRef.current = props.overlay ?? null;
   live.current = { showTriplets, hovered: hover?.index ?? -1, width, height: canvasHeight, focus };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: requestDraw is declared below and reads this callback through a ref
   const drawFrame = useCallback((now: number) => {
     frameId.current = null;
     const canvas = canvasRef.current;
@@ -148,7 +149,13 @@ export function EmbeddingView(props: {
       transform,
       coordinates: coords,
       labels: snap.labels,
-      batch: snap.batch ? { coordinates: snap.batch.coordinates, triplets: snap.batch.triplets, candidateOffset: snap.batch.candidateOffset } : null,
+      batch: snap.batch
+        ? {
+            coordinates: snap.batch.coordinates,
+            triplets: snap.batch.triplets,
+            candidateOffset: snap.batch.candidateOffset,
+          }
+        : null,
       showTriplets: live.current.showTriplets,
       hovered: live.current.hovered,
       focus: live.current.focus,
@@ -168,25 +175,28 @@ export function EmbeddingView(props: {
     const painter = painterRef.current;
     if (painter.available) {
       // Painted in the painter worker; this frame appears when its bitmap is back (see ScatterPainter).
-      painter.paint({ width: backingW, height: backingH, ratio: backingW / cssWidth, frame: paintedPart(frame), pixels }, (bitmap) => {
-        if (canvasRef.current !== canvas) {
-          bitmap?.close();
-          return;
-        }
-        if (bitmap) {
-          ctx.setTransform(1, 0, 0, 1, 0, 0);
-          ctx.drawImage(bitmap, 0, 0);
-          bitmap.close();
-          ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-          canvas.dataset.painter = 'worker'; // where the last frame was painted (the end-to-end tests check it)
-          finish();
-        }
-        // A frame asked for while painting (or this one, when the painter failed and the page paints instead).
-        if (redrawWhenPainted.current || !bitmap) {
-          redrawWhenPainted.current = false;
-          requestDraw();
-        }
-      });
+      painter.paint(
+        { width: backingW, height: backingH, ratio: backingW / cssWidth, frame: paintedPart(frame), pixels },
+        (bitmap) => {
+          if (canvasRef.current !== canvas) {
+            bitmap?.close();
+            return;
+          }
+          if (bitmap) {
+            ctx.setTransform(1, 0, 0, 1, 0, 0);
+            ctx.drawImage(bitmap, 0, 0);
+            bitmap.close();
+            ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+            canvas.dataset.painter = 'worker'; // where the last frame was painted (the end-to-end tests check it)
+            finish();
+          }
+          // A frame asked for while painting (or this one, when the painter failed and the page paints instead).
+          if (redrawWhenPainted.current || !bitmap) {
+            redrawWhenPainted.current = false;
+            requestDraw();
+          }
+        },
+      );
     } else {
       drawScatter(ctx, frame, pixels);
       canvas.dataset.painter = 'page';
@@ -203,7 +213,11 @@ export function EmbeddingView(props: {
   useEffect(() => {
     if (!snapshot) {
       animation.current = null;
-      displayed.current = { coords: null, bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 }, pixels: new Float32Array(0) };
+      displayed.current = {
+        coords: null,
+        bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 },
+        pixels: new Float32Array(0),
+      };
       grid.current = null;
       const canvas = canvasRef.current;
       canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
@@ -228,11 +242,13 @@ export function EmbeddingView(props: {
   }, [snapshot, requestDraw]);
 
   // Redraw (no transition restart) when view options or size change.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the listed values are triggers: the draw reads them through `live`
   useEffect(() => {
     requestDraw();
   }, [showTriplets, hover?.index, width, canvasHeight, focus, requestDraw]);
 
   // Inspect marks changed: redraw over the same positions.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new overlay is the trigger: the draw reads it through a ref
   useEffect(() => {
     requestDraw();
   }, [props.overlay, requestDraw]);
@@ -282,7 +298,8 @@ export function EmbeddingView(props: {
     const pixels = displayed.current.pixels;
     if (!props.onPointClick || pixels.length === 0) return;
     const rect = event.currentTarget.getBoundingClientRect();
-    if (!grid.current || grid.current.pixels !== pixels) grid.current = { grid: buildPointGrid(pixels, HOVER_RADIUS), pixels };
+    if (!grid.current || grid.current.pixels !== pixels)
+      grid.current = { grid: buildPointGrid(pixels, HOVER_RADIUS), pixels };
     const index = nearestPoint(grid.current.grid, event.clientX - rect.left, event.clientY - rect.top, HOVER_RADIUS);
     if (index >= 0) props.onPointClick(index, event.shiftKey);
   };
@@ -299,7 +316,13 @@ export function EmbeddingView(props: {
           role="img"
           data-snapshot-step={drawn ? String(drawn.step) : undefined}
           data-points={String(drawn?.points ?? 0)}
-          style={{ width: `${width}px`, height: `${canvasHeight}px`, display: 'block', border: '1px solid #ddd', boxSizing: 'border-box' }}
+          style={{
+            width: `${width}px`,
+            height: `${canvasHeight}px`,
+            display: 'block',
+            border: '1px solid #ddd',
+            boxSizing: 'border-box',
+          }}
           onPointerMove={onPointerMove}
           onPointerLeave={() => setHover(null)}
           onClick={onCanvasClick}
@@ -331,7 +354,11 @@ export function EmbeddingView(props: {
           <input type="checkbox" checked={showTriplets} onChange={(e) => setShowTriplets(e.target.checked)} /> Show
           mined triplets
         </label>
-        <span aria-label="Triplet colours" style={{ display: 'inline-flex', gap: 8 }}>
+        <ul
+          aria-label="Triplet colours"
+          className="legend-inline"
+          style={{ display: 'inline-flex', gap: 8, listStyle: 'none', margin: 0, padding: 0 }}
+        >
           {(
             [
               ['easy', 'easy'],
@@ -339,23 +366,40 @@ export function EmbeddingView(props: {
               ['hard', 'hard'],
             ] as const
           ).map(([key, text]) => (
-            <span key={key}>
+            <li key={key}>
               <span
                 aria-hidden="true"
-                style={{ display: 'inline-block', width: 14, height: 3, background: TRIPLET_COLOURS[key], verticalAlign: 'middle' }}
+                style={{
+                  display: 'inline-block',
+                  width: 14,
+                  height: 3,
+                  background: TRIPLET_COLOURS[key],
+                  verticalAlign: 'middle',
+                }}
               />{' '}
               {text}
-            </span>
+            </li>
           ))}
-          <span>(solid: anchor→positive, dashed: anchor→negative)</span>
-        </span>
+          <li>(solid: anchor→positive, dashed: anchor→negative)</li>
+        </ul>
       </div>
-      <ul aria-label="Legend" className="embedding-legend" style={{ display: 'flex', flexWrap: 'wrap', gap: 10, listStyle: 'none', padding: 0 }}>
+      <ul
+        aria-label="Legend"
+        className="embedding-legend"
+        style={{ display: 'flex', flexWrap: 'wrap', gap: 10, listStyle: 'none', padding: 0 }}
+      >
         {classNames.map((name, i) => (
           <li key={`${i}-${name}`}>
             <span
               aria-hidden="true"
-              style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, background: classColour(i), marginRight: 4 }}
+              style={{
+                display: 'inline-block',
+                width: 10,
+                height: 10,
+                borderRadius: 5,
+                background: classColour(i),
+                marginRight: 4,
+              }}
             />
             {name}
           </li>

@@ -12,10 +12,16 @@ const SERIES: readonly ChartSeries[] = [
 ];
 
 /** Loss chart (contract: `<figure aria-label="Loss chart">`). */
-export function LossChart(props: { points: readonly ProgressPoint[]; validation: readonly MetricsPoint[] }): JSX.Element {
+export function LossChart(props: {
+  points: readonly ProgressPoint[];
+  validation: readonly MetricsPoint[];
+}): JSX.Element {
   const { points, validation } = props;
   // History arrays may be appended in place; the length joins the identity in the memo key.
-  const rows = useMemo(() => lossRows(points, validation) as ChartRow[], [points, points.length, validation, validation.length]);
+  const rows = useMemo(
+    () => lossRows(points, validation) as ChartRow[],
+    [points, points.length, validation, validation.length],
+  );
   return (
     <ChartFigure
       label="Loss chart"

@@ -1,13 +1,32 @@
 /** The model and training form: edits the one Config shape; every validate() problem is listed. */
 import { cloneElement, useId, useState, type JSX, type ReactElement } from 'react';
-import { ACTIVATIONS, BACKENDS, BATCH_MODES, DISTANCES, HEAD_COMBINES, LOSSES, MINERS, MINING_MODES, OPTIMIZERS, REDUCTIONS, TOWERS, type Config, type ConfigIssue } from '../../core/config';
+import {
+  ACTIVATIONS,
+  BACKENDS,
+  BATCH_MODES,
+  DISTANCES,
+  HEAD_COMBINES,
+  LOSSES,
+  MINERS,
+  MINING_MODES,
+  OPTIMIZERS,
+  REDUCTIONS,
+  TOWERS,
+  type Config,
+  type ConfigIssue,
+} from '../../core/config';
 import { formatUnitList, HELP, parseUnitList, updateConfig } from '../state/configForm';
 
 /**
  * One labelled control. The label points at the control by id instead of wrapping it: a wrapping label would
  * fold the control's own text (a select's current option) into its accessible name ("Objective triplet").
  */
-function Field(props: { label: string; children: ReactElement<{ id?: string }>; help?: string; advanced?: boolean }): JSX.Element {
+function Field(props: {
+  label: string;
+  children: ReactElement<{ id?: string }>;
+  help?: string;
+  advanced?: boolean;
+}): JSX.Element {
   const id = useId();
   return (
     // `advanced` fields are hidden in classroom mode (features/teach/teach.css).
@@ -19,17 +38,36 @@ function Field(props: { label: string; children: ReactElement<{ id?: string }>; 
   );
 }
 
-function Select<T extends string>(props: { value: T; options: readonly T[]; onChange(value: T): void; disabled?: boolean; id?: string }): JSX.Element {
+function Select<T extends string>(props: {
+  value: T;
+  options: readonly T[];
+  onChange(value: T): void;
+  disabled?: boolean;
+  id?: string;
+}): JSX.Element {
   return (
-    <select id={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value as T)}>
+    <select
+      id={props.id}
+      value={props.value}
+      disabled={props.disabled}
+      onChange={(e) => props.onChange(e.target.value as T)}
+    >
       {props.options.map((o) => (
-        <option key={o} value={o}>{o}</option>
+        <option key={o} value={o}>
+          {o}
+        </option>
       ))}
     </select>
   );
 }
 
-function NumberInput(props: { value: number; step?: string; onChange(value: number): void; disabled?: boolean; id?: string }): JSX.Element {
+function NumberInput(props: {
+  value: number;
+  step?: string;
+  onChange(value: number): void;
+  disabled?: boolean;
+  id?: string;
+}): JSX.Element {
   return (
     <input
       id={props.id}
@@ -46,7 +84,12 @@ function NumberInput(props: { value: number; step?: string; onChange(value: numb
  * A comma-separated list of layer widths (e.g. conv filters). Keeps the user's text while it does not parse and
  * reports why through `onError`; shows the config's list again when it changes from outside.
  */
-function ListInput(props: { value: readonly number[]; onChange(value: number[]): void; onError(message: string | null): void; id?: string }): JSX.Element {
+function ListInput(props: {
+  value: readonly number[];
+  onChange(value: number[]): void;
+  onError(message: string | null): void;
+  id?: string;
+}): JSX.Element {
   const [text, setText] = useState(formatUnitList(props.value));
   const [shown, setShown] = useState(props.value);
   if (shown !== props.value) {
@@ -93,12 +136,18 @@ export function ModelPanel(props: {
   const objective = (patch: Partial<Config['objective']>) => onChange(updateConfig(c, 'objective', patch));
   const batch = (patch: Partial<Config['batch']>) => onChange(updateConfig(c, 'batch', patch));
   const data = (patch: Partial<Config['data']>) => onChange(updateConfig(c, 'data', patch));
-  const problems = [...(unitsError ? [unitsError] : []), ...(filtersError ? [`Conv filters: ${filtersError}`] : []), ...issues.map((i) => i.message)];
+  const problems = [
+    ...(unitsError ? [unitsError] : []),
+    ...(filtersError ? [`Conv filters: ${filtersError}`] : []),
+    ...issues.map((i) => i.message),
+  ];
   return (
     <section aria-label="Model and training" className="panel">
       <h2>Model and training</h2>
       <fieldset disabled={locked}>
-        <Field label="Tower"><Select value={c.model.tower} options={TOWERS} onChange={(tower) => model({ tower })} /></Field>
+        <Field label="Tower">
+          <Select value={c.model.tower} options={TOWERS} onChange={(tower) => model({ tower })} />
+        </Field>
         <Field label="Hidden units">
           <input
             type="text"
@@ -121,10 +170,25 @@ export function ModelPanel(props: {
         </Field>
         {c.model.tower === 'mlp' ? (
           <>
-            <Field label="Activation"><Select value={c.model.mlp.activation} options={ACTIVATIONS} onChange={(activation) => model({ mlp: { ...c.model.mlp, activation } })} /></Field>
-            <Field label="Dropout" advanced><NumberInput value={c.model.mlp.dropout} onChange={(dropout) => model({ mlp: { ...c.model.mlp, dropout } })} /></Field>
+            <Field label="Activation">
+              <Select
+                value={c.model.mlp.activation}
+                options={ACTIVATIONS}
+                onChange={(activation) => model({ mlp: { ...c.model.mlp, activation } })}
+              />
+            </Field>
+            <Field label="Dropout" advanced>
+              <NumberInput
+                value={c.model.mlp.dropout}
+                onChange={(dropout) => model({ mlp: { ...c.model.mlp, dropout } })}
+              />
+            </Field>
             <Field label="Batch normalisation" advanced>
-              <input type="checkbox" checked={c.model.mlp.batchNorm} onChange={(e) => model({ mlp: { ...c.model.mlp, batchNorm: e.target.checked } })} />
+              <input
+                type="checkbox"
+                checked={c.model.mlp.batchNorm}
+                onChange={(e) => model({ mlp: { ...c.model.mlp, batchNorm: e.target.checked } })}
+              />
             </Field>
           </>
         ) : null}
@@ -140,26 +204,69 @@ export function ModelPanel(props: {
                 }}
               />
             </Field>
-            <Field label="Kernel size" advanced><NumberInput value={c.model.cnn.kernelSize} step="1" onChange={(kernelSize) => model({ cnn: { ...c.model.cnn, kernelSize } })} /></Field>
-            <Field label="Dense units" advanced><NumberInput value={c.model.cnn.denseUnits} step="1" onChange={(denseUnits) => model({ cnn: { ...c.model.cnn, denseUnits } })} /></Field>
-            <Field label="Activation"><Select value={c.model.cnn.activation} options={ACTIVATIONS} onChange={(activation) => model({ cnn: { ...c.model.cnn, activation } })} /></Field>
-            <Field label="Dropout" advanced><NumberInput value={c.model.cnn.dropout} onChange={(dropout) => model({ cnn: { ...c.model.cnn, dropout } })} /></Field>
+            <Field label="Kernel size" advanced>
+              <NumberInput
+                value={c.model.cnn.kernelSize}
+                step="1"
+                onChange={(kernelSize) => model({ cnn: { ...c.model.cnn, kernelSize } })}
+              />
+            </Field>
+            <Field label="Dense units" advanced>
+              <NumberInput
+                value={c.model.cnn.denseUnits}
+                step="1"
+                onChange={(denseUnits) => model({ cnn: { ...c.model.cnn, denseUnits } })}
+              />
+            </Field>
+            <Field label="Activation">
+              <Select
+                value={c.model.cnn.activation}
+                options={ACTIVATIONS}
+                onChange={(activation) => model({ cnn: { ...c.model.cnn, activation } })}
+              />
+            </Field>
+            <Field label="Dropout" advanced>
+              <NumberInput
+                value={c.model.cnn.dropout}
+                onChange={(dropout) => model({ cnn: { ...c.model.cnn, dropout } })}
+              />
+            </Field>
             <Field label="Batch normalisation" advanced>
-              <input type="checkbox" checked={c.model.cnn.batchNorm} onChange={(e) => model({ cnn: { ...c.model.cnn, batchNorm: e.target.checked } })} />
+              <input
+                type="checkbox"
+                checked={c.model.cnn.batchNorm}
+                onChange={(e) => model({ cnn: { ...c.model.cnn, batchNorm: e.target.checked } })}
+              />
             </Field>
           </>
         ) : null}
         {c.model.tower === 'lstm' || c.model.tower === 'gru' ? (
           <>
             <Field label="Token embedding size" advanced>
-              <NumberInput value={c.model.recurrent.tokenEmbeddingDim} step="1" onChange={(tokenEmbeddingDim) => model({ recurrent: { ...c.model.recurrent, tokenEmbeddingDim } })} />
+              <NumberInput
+                value={c.model.recurrent.tokenEmbeddingDim}
+                step="1"
+                onChange={(tokenEmbeddingDim) => model({ recurrent: { ...c.model.recurrent, tokenEmbeddingDim } })}
+              />
             </Field>
-            <Field label="Recurrent units"><NumberInput value={c.model.recurrent.units} step="1" onChange={(units) => model({ recurrent: { ...c.model.recurrent, units } })} /></Field>
+            <Field label="Recurrent units">
+              <NumberInput
+                value={c.model.recurrent.units}
+                step="1"
+                onChange={(units) => model({ recurrent: { ...c.model.recurrent, units } })}
+              />
+            </Field>
           </>
         ) : null}
-        <Field label="Embedding size"><NumberInput value={c.model.embeddingDim} step="1" onChange={(embeddingDim) => model({ embeddingDim })} /></Field>
+        <Field label="Embedding size">
+          <NumberInput value={c.model.embeddingDim} step="1" onChange={(embeddingDim) => model({ embeddingDim })} />
+        </Field>
         <Field label="L2-normalise embeddings">
-          <input type="checkbox" checked={c.model.l2Normalize} onChange={(e) => model({ l2Normalize: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={c.model.l2Normalize}
+            onChange={(e) => model({ l2Normalize: e.target.checked })}
+          />
         </Field>
         <Field label="Objective" help={HELP.loss[c.objective.loss]}>
           <Select value={c.objective.loss} options={LOSSES} onChange={(loss) => objective({ loss })} />
@@ -167,42 +274,102 @@ export function ModelPanel(props: {
         <Field label="Distance" help={HELP.distance[c.objective.distance]}>
           <Select value={c.objective.distance} options={DISTANCES} onChange={(distance) => objective({ distance })} />
         </Field>
-        <Field label="Margin"><NumberInput value={c.objective.margin} onChange={(margin) => objective({ margin })} /></Field>
+        <Field label="Margin">
+          <NumberInput value={c.objective.margin} onChange={(margin) => objective({ margin })} />
+        </Field>
         <Field label="Miner" help={HELP.miner[c.mining.miner]}>
-          <Select value={c.mining.miner} options={MINERS} onChange={(miner) => onChange(updateConfig(c, 'mining', { miner }))} />
+          <Select
+            value={c.mining.miner}
+            options={MINERS}
+            onChange={(miner) => onChange(updateConfig(c, 'mining', { miner }))}
+          />
         </Field>
         <Field label="Mining mode" advanced>
-          <Select value={c.mining.mode} options={MINING_MODES} onChange={(mode) => onChange(updateConfig(c, 'mining', { mode }))} />
+          <Select
+            value={c.mining.mode}
+            options={MINING_MODES}
+            onChange={(mode) => onChange(updateConfig(c, 'mining', { mode }))}
+          />
         </Field>
-        <Field label="Batch composition" advanced><Select value={c.batch.mode} options={BATCH_MODES} onChange={(mode) => batch({ mode })} /></Field>
-        <Field label="Batch size" advanced><NumberInput value={c.batch.size} step="1" onChange={(size) => batch({ size })} /></Field>
-        <Field label="Classes per batch" advanced><NumberInput value={c.batch.classesPerBatch} step="1" onChange={(classesPerBatch) => batch({ classesPerBatch })} /></Field>
+        <Field label="Batch composition" advanced>
+          <Select value={c.batch.mode} options={BATCH_MODES} onChange={(mode) => batch({ mode })} />
+        </Field>
+        <Field label="Batch size" advanced>
+          <NumberInput value={c.batch.size} step="1" onChange={(size) => batch({ size })} />
+        </Field>
+        <Field label="Classes per batch" advanced>
+          <NumberInput
+            value={c.batch.classesPerBatch}
+            step="1"
+            onChange={(classesPerBatch) => batch({ classesPerBatch })}
+          />
+        </Field>
         <Field label="Optimizer" advanced>
-          <Select value={c.optimizer.name} options={OPTIMIZERS} onChange={(name) => onChange(updateConfig(c, 'optimizer', { name }))} />
+          <Select
+            value={c.optimizer.name}
+            options={OPTIMIZERS}
+            onChange={(name) => onChange(updateConfig(c, 'optimizer', { name }))}
+          />
         </Field>
         <Field label="Learning rate" advanced>
-          <NumberInput value={c.optimizer.learningRate} onChange={(learningRate) => onChange(updateConfig(c, 'optimizer', { learningRate }))} />
+          <NumberInput
+            value={c.optimizer.learningRate}
+            onChange={(learningRate) => onChange(updateConfig(c, 'optimizer', { learningRate }))}
+          />
         </Field>
-        <Field label="Seed" advanced><NumberInput value={c.seed} step="1" onChange={(seed) => onChange({ ...c, seed })} /></Field>
-        <Field label="Split input"><input type="checkbox" checked={c.data.splitInput} onChange={(e) => data({ splitInput: e.target.checked })} /></Field>
-        <Field label="Split ratio" advanced><NumberInput value={c.data.splitRatio} onChange={(splitRatio) => data({ splitRatio })} /></Field>
-        <Field label="Temperature" advanced><NumberInput value={c.objective.temperature} onChange={(temperature) => objective({ temperature })} /></Field>
+        <Field label="Seed" advanced>
+          <NumberInput value={c.seed} step="1" onChange={(seed) => onChange({ ...c, seed })} />
+        </Field>
+        <Field label="Split input">
+          <input type="checkbox" checked={c.data.splitInput} onChange={(e) => data({ splitInput: e.target.checked })} />
+        </Field>
+        <Field label="Split ratio" advanced>
+          <NumberInput value={c.data.splitRatio} onChange={(splitRatio) => data({ splitRatio })} />
+        </Field>
+        <Field label="Temperature" advanced>
+          <NumberInput value={c.objective.temperature} onChange={(temperature) => objective({ temperature })} />
+        </Field>
         <Field label="Soft margin" advanced>
-          <input type="checkbox" checked={c.objective.softMargin} onChange={(e) => objective({ softMargin: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={c.objective.softMargin}
+            onChange={(e) => objective({ softMargin: e.target.checked })}
+          />
         </Field>
-        <Field label="Reduction" advanced help="Triplet loss: average over every mined triplet, or only over those that still violate the margin.">
-          <Select value={c.objective.reduction} options={REDUCTIONS} onChange={(reduction) => objective({ reduction })} />
+        <Field
+          label="Reduction"
+          advanced
+          help="Triplet loss: average over every mined triplet, or only over those that still violate the margin."
+        >
+          <Select
+            value={c.objective.reduction}
+            options={REDUCTIONS}
+            onChange={(reduction) => objective({ reduction })}
+          />
         </Field>
         {c.objective.loss === 'binary' ? (
-          <Field label="Head input"><Select value={c.objective.headCombine} options={HEAD_COMBINES} onChange={(headCombine) => objective({ headCombine })} /></Field>
+          <Field label="Head input">
+            <Select
+              value={c.objective.headCombine}
+              options={HEAD_COMBINES}
+              onChange={(headCombine) => objective({ headCombine })}
+            />
+          </Field>
         ) : null}
         {c.objective.distance === 'mahalanobis' ? (
           <Field label="Mahalanobis regularisation" advanced>
-            <NumberInput value={c.objective.mahalanobisRegularization} onChange={(mahalanobisRegularization) => objective({ mahalanobisRegularization })} />
+            <NumberInput
+              value={c.objective.mahalanobisRegularization}
+              onChange={(mahalanobisRegularization) => objective({ mahalanobisRegularization })}
+            />
           </Field>
         ) : null}
         <Field label="Evaluate every (steps)" advanced>
-          <NumberInput value={c.training.evalEvery} step="1" onChange={(evalEvery) => onChange(updateConfig(c, 'training', { evalEvery }))} />
+          <NumberInput
+            value={c.training.evalEvery}
+            step="1"
+            onChange={(evalEvery) => onChange(updateConfig(c, 'training', { evalEvery }))}
+          />
         </Field>
       </fieldset>
       <Field label="Backend" advanced>

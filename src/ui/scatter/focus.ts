@@ -20,7 +20,11 @@ export interface ScatterFocus {
 }
 
 /** Pixel geometry of a focus (pure, so tests can check the ring radius without a canvas). */
-export function focusGeometry(focus: ScatterFocus, batchCoordinates: Float32Array, transform: ViewTransform): {
+export function focusGeometry(
+  focus: ScatterFocus,
+  batchCoordinates: Float32Array,
+  transform: ViewTransform,
+): {
   anchor: [number, number];
   positive: [number, number];
   negative: [number, number];
@@ -28,7 +32,11 @@ export function focusGeometry(focus: ScatterFocus, batchCoordinates: Float32Arra
   marginRadius: number;
 } | null {
   const rows = batchCoordinates.length / 2;
-  if (Math.max(focus.anchor, focus.positive, focus.negative) >= rows || Math.min(focus.anchor, focus.positive, focus.negative) < 0) return null;
+  if (
+    Math.max(focus.anchor, focus.positive, focus.negative) >= rows ||
+    Math.min(focus.anchor, focus.positive, focus.negative) < 0
+  )
+    return null;
   const at = (k: number) => toPixel(transform, batchCoordinates[2 * k], batchCoordinates[2 * k + 1]);
   return {
     anchor: at(focus.anchor),
@@ -40,7 +48,12 @@ export function focusGeometry(focus: ScatterFocus, batchCoordinates: Float32Arra
 }
 
 /** Draws the focus on top of a scatter frame. */
-export function drawFocus(ctx: CanvasRenderingContext2D, focus: ScatterFocus, batchCoordinates: Float32Array, transform: ViewTransform): void {
+export function drawFocus(
+  ctx: CanvasRenderingContext2D,
+  focus: ScatterFocus,
+  batchCoordinates: Float32Array,
+  transform: ViewTransform,
+): void {
   const g = focusGeometry(focus, batchCoordinates, transform);
   if (!g) return;
   const colour = TRIPLET_COLOURS[focus.category];

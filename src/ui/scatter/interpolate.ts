@@ -17,7 +17,7 @@ export const TRANSITION_MS = 400;
 /** Cubic ease-in-out on [0,1] (clamped): gentle start and stop, monotone increasing. */
 export function easeInOutCubic(t: number): number {
   const x = Math.min(1, Math.max(0, t));
-  return x < 0.5 ? 4 * x * x * x : 1 - Math.pow(-2 * x + 2, 3) / 2;
+  return x < 0.5 ? 4 * x * x * x : 1 - (-2 * x + 2) ** 3 / 2;
 }
 
 /** Linear interpolation between a and b. */

@@ -26,7 +26,7 @@ export interface LineStyle {
 function onLength(s: number, on: number, period: number): number {
   const whole = Math.floor(s / period);
   const rest = s - whole * period;
-  return whole * on + (rest < on ? rest : on);
+  return whole * on + Math.min(rest, on);
 }
 
 /**
@@ -39,7 +39,14 @@ function onLength(s: number, on: number, period: number): number {
  * three pixels for thin lines); kept to plain arithmetic on the byte array, as it runs for hundreds of segments on
  * every animation frame.
  */
-export function strokeSegment(buffer: PixelBuffer, x0: number, y0: number, x1: number, y1: number, style: LineStyle): void {
+export function strokeSegment(
+  buffer: PixelBuffer,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  style: LineStyle,
+): void {
   if (!Number.isFinite(x0) || !Number.isFinite(y0) || !Number.isFinite(x1) || !Number.isFinite(y1)) return;
   const opacity = style.alpha;
   if (!(opacity > 0) || !(style.width > 0)) return;
@@ -75,13 +82,16 @@ export function strokeSegment(buffer: PixelBuffer, x0: number, y0: number, x1: n
   const last = Math.min(majorSize - 1, Math.ceil(aMax) - 1);
   for (let i = first; i <= last; i++) {
     // The part of this pixel column the segment spans along its major axis (less than 1 only at the ends).
-    const lo = i > aMin ? i : aMin;
-    const hi = i + 1 < aMax ? i + 1 : aMax;
+    const lo = Math.max(i, aMin);
+    const hi = Math.min(i + 1, aMax);
     let alpha = opacity * (hi - lo);
     if (dashed) {
       const s0 = (lo > a0 ? lo - a0 : a0 - lo) * stretch;
       const s1 = (hi > a0 ? hi - a0 : a0 - hi) * stretch;
-      alpha *= (s1 > s0 ? onLength(s1, on, period) - onLength(s0, on, period) : onLength(s0, on, period) - onLength(s1, on, period)) / (s1 > s0 ? s1 - s0 : s0 - s1);
+      alpha *=
+        (s1 > s0
+          ? onLength(s1, on, period) - onLength(s0, on, period)
+          : onLength(s0, on, period) - onLength(s1, on, period)) / (s1 > s0 ? s1 - s0 : s0 - s1);
     }
     if (!(alpha > 0)) continue;
     const centre = b0 + slope * ((lo + hi) / 2 - a0);
@@ -94,7 +104,7 @@ export function strokeSegment(buffer: PixelBuffer, x0: number, y0: number, x1: n
     for (; j <= jLast; j++, p += minorStep) {
       if (j < 0 || j > minorLast) continue;
       // Share of pixel row j inside [top, bottom]: partial on the two edge rows, whole in between.
-      const cover = (j + 1 < bottom ? j + 1 : bottom) - (j > top ? j : top);
+      const cover = Math.min(j + 1, bottom) - Math.max(j, top);
       const a = alpha * cover;
       data[p] += (r - data[p]) * a;
       data[p + 1] += (g - data[p + 1]) * a;

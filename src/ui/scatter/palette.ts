@@ -5,9 +5,30 @@
 
 /** 24 colours at least 48 RGB units apart, all dark enough for ≥ 3:1 contrast on white. */
 export const CLASS_PALETTE: readonly string[] = [
-  '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#c45a00', '#8c564b', '#d6277d', '#5f6b00',
-  '#3b3bcc', '#b8008a', '#4d6a91', '#6a3d9a', '#000075', '#800000', '#555555', '#008080',
-  '#f032e6', '#4b0082', '#006400', '#8000bf', '#0000bf', '#87992e', '#99004c', '#bf7c39',
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#c45a00',
+  '#8c564b',
+  '#d6277d',
+  '#5f6b00',
+  '#3b3bcc',
+  '#b8008a',
+  '#4d6a91',
+  '#6a3d9a',
+  '#000075',
+  '#800000',
+  '#555555',
+  '#008080',
+  '#f032e6',
+  '#4b0082',
+  '#006400',
+  '#8000bf',
+  '#0000bf',
+  '#87992e',
+  '#99004c',
+  '#bf7c39',
 ];
 
 /** Triplet link colours by mining category (also used by the little triplet legend). */
@@ -34,7 +55,7 @@ export function parseHex(hex: string): [number, number, number] {
 export function relativeLuminance(hex: string): number {
   const [r, g, b] = parseHex(hex).map((c) => {
     const s = c / 255;
-    return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }

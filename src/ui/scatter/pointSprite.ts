@@ -47,7 +47,14 @@ export function fillPixels(buffer: PixelBuffer, rgb: readonly [number, number, n
  * Blends a disc of colour `rgb` at opacity `alpha` centred on device pixel (x, y) (rounded), "source over" on what
  * is there; parts outside the buffer are clipped and non-finite centres skipped.
  */
-export function stampDisc(buffer: PixelBuffer, mask: DiscMask, x: number, y: number, rgb: readonly [number, number, number], alpha: number): void {
+export function stampDisc(
+  buffer: PixelBuffer,
+  mask: DiscMask,
+  x: number,
+  y: number,
+  rgb: readonly [number, number, number],
+  alpha: number,
+): void {
   if (!Number.isFinite(x) || !Number.isFinite(y)) return;
   const cx = Math.round(x);
   const cy = Math.round(y);

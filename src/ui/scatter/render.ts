@@ -67,7 +67,9 @@ function linkGroups(frame: ScatterFrame): LinkGroup[] {
   const off = frame.batch.candidateOffset ?? 0;
   const { scale, offsetX, offsetY } = frame.transform;
   for (const category of Object.keys(TRIPLET_COLOURS) as (keyof typeof TRIPLET_COLOURS)[]) {
-    const triplets = frame.batch.triplets.filter((t) => t.category === category && Math.max(t.anchor, t.positive + off, t.negative + off) < rows);
+    const triplets = frame.batch.triplets.filter(
+      (t) => t.category === category && Math.max(t.anchor, t.positive + off, t.negative + off) < rows,
+    );
     for (const dashed of [false, true]) {
       const seen = new Set<number>();
       const ends: number[] = [];
@@ -76,7 +78,12 @@ function linkGroups(frame: ScatterFrame): LinkGroup[] {
         const key = t.anchor * rows + other;
         if (seen.has(key)) continue;
         seen.add(key);
-        ends.push(offsetX + bc[2 * t.anchor] * scale, offsetY - bc[2 * t.anchor + 1] * scale, offsetX + bc[2 * other] * scale, offsetY - bc[2 * other + 1] * scale);
+        ends.push(
+          offsetX + bc[2 * t.anchor] * scale,
+          offsetY - bc[2 * t.anchor + 1] * scale,
+          offsetX + bc[2 * other] * scale,
+          offsetY - bc[2 * other + 1] * scale,
+        );
       }
       if (ends.length > 0) groups.push({ category, dashed, ends });
     }
@@ -112,8 +119,14 @@ export function paintScatterImage(image: PixelBuffer, frame: ScatterFrame, pixel
     const alpha = frame.focus ? LINK_FADED_ALPHA : 1;
     const dash = [LINK_DASH[0] * ratio, LINK_DASH[1] * ratio] as const;
     for (const { category, dashed, ends } of linkGroups(frame)) {
-      const style: LineStyle = { rgb: linkColours[category], alpha, width: LINK_WIDTH * ratio, dash: dashed ? dash : null };
-      for (let k = 0; k + 3 < ends.length; k += 4) strokeSegment(image, ends[k] * ratio, ends[k + 1] * ratio, ends[k + 2] * ratio, ends[k + 3] * ratio, style);
+      const style: LineStyle = {
+        rgb: linkColours[category],
+        alpha,
+        width: LINK_WIDTH * ratio,
+        dash: dashed ? dash : null,
+      };
+      for (let k = 0; k + 3 < ends.length; k += 4)
+        strokeSegment(image, ends[k] * ratio, ends[k + 1] * ratio, ends[k + 2] * ratio, ends[k + 3] * ratio, style);
     }
   }
 }

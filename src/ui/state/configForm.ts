@@ -17,7 +17,10 @@ export function parseUnitList(text: string): Parsed<number[]> {
   const out: number[] = [];
   for (const part of parts) {
     if (!/^\d+$/.test(part) || Number(part) < 1) {
-      return { ok: false, message: `"${part}" is not a layer width; write whole numbers separated by commas, e.g. 128, 64` };
+      return {
+        ok: false,
+        message: `"${part}" is not a layer width; write whole numbers separated by commas, e.g. 128, 64`,
+      };
     }
     out.push(Number(part));
   }
@@ -40,7 +43,12 @@ export function parseNumberField(text: string, label: string): Parsed<number> {
 /** What validate() may know about the loaded dataset (null before any dataset is loaded). */
 export function traitsOf(info: DatasetInfo | null): DatasetTraits | undefined {
   if (!info) return undefined;
-  const traits: DatasetTraits = { kind: info.kind, modality: info.modality, numClasses: info.classNames.length, featureShape: info.featureShape };
+  const traits: DatasetTraits = {
+    kind: info.kind,
+    modality: info.modality,
+    numClasses: info.classNames.length,
+    featureShape: info.featureShape,
+  };
   if (info.kind === 'pairs' && info.upload) traits.targetKind = info.upload.classes === 0 ? 'score' : 'binary';
   return traits;
 }
@@ -98,7 +106,11 @@ export function configForUpload(info: DatasetInfo, previous?: Config): Config {
 }
 
 /** Immutable update of one group of the config (the form edits one field at a time). */
-export function updateConfig<G extends keyof Omit<Config, 'seed'>>(config: Config, group: G, patch: Partial<Config[G]>): Config {
+export function updateConfig<G extends keyof Omit<Config, 'seed'>>(
+  config: Config,
+  group: G,
+  patch: Partial<Config[G]>,
+): Config {
   return { ...config, [group]: { ...config[group], ...patch } };
 }
 
@@ -116,7 +128,7 @@ export const HELP = {
     'squared-euclidean': 'Straight-line distance squared: far pairs count much more.',
     cosine: 'One minus the cosine of the angle: only direction matters, not length.',
     manhattan: 'Sum of the absolute differences along each axis.',
-    mahalanobis: 'Euclidean distance after whitening by the embeddings\' covariance.',
+    mahalanobis: "Euclidean distance after whitening by the embeddings' covariance.",
   },
   miner: {
     all: 'Trains on every triplet that still violates the margin.',

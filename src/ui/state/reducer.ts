@@ -6,7 +6,16 @@
  * state (React's StrictMode does that) gives the same result.
  */
 import { validate, type Config, type ConfigIssue } from '../../core/config';
-import type { ActiveBackend, DatasetInfo, MetricsPoint, ProgressPoint, RunState, SamplePreview, SnapshotMessage, WorkerEvent } from '../../worker/protocol';
+import type {
+  ActiveBackend,
+  DatasetInfo,
+  MetricsPoint,
+  ProgressPoint,
+  RunState,
+  SamplePreview,
+  SnapshotMessage,
+  WorkerEvent,
+} from '../../worker/protocol';
 import { traitsOf } from './configForm';
 import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/compare/keptRuns';
 import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
@@ -164,7 +173,11 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
       return state;
     case 'upload-parsed':
       if (state.upload.phase === 'parsing' && state.upload.requestId === event.requestId) {
-        return { ...state, upload: { phase: 'parsed', requestId: event.requestId, info: event.info, preview: event.preview }, datasetError: null };
+        return {
+          ...state,
+          upload: { phase: 'parsed', requestId: event.requestId, info: event.info, preview: event.preview },
+          datasetError: null,
+        };
       }
       return state;
     case 'dataset-loaded': {
@@ -182,7 +195,9 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
       return { ...next, issues: validate(next.config, traitsOf(event.info)) };
     }
     case 'dataset-error': {
-      const uploadFailed = (state.upload.phase === 'parsing' || state.upload.phase === 'using') && state.upload.requestId === event.requestId;
+      const uploadFailed =
+        (state.upload.phase === 'parsing' || state.upload.phase === 'using') &&
+        state.upload.requestId === event.requestId;
       const loadFailed = state.pendingLoad === event.requestId;
       if (!uploadFailed && !loadFailed) return state;
       return {
@@ -209,7 +224,11 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
       };
     }
     case 'metrics':
-      return { ...state, history: appendMetrics(state.history, event.metrics), pairDistances: event.pairDistances ?? state.pairDistances };
+      return {
+        ...state,
+        history: appendMetrics(state.history, event.metrics),
+        pairDistances: event.pairDistances ?? state.pairDistances,
+      };
     case 'snapshot': {
       const { type: _type, runId: _runId, ...snapshot } = event;
       return { ...state, snapshot, timeline: appendSnapshot(state.timeline, snapshot) };
@@ -223,7 +242,11 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
         halted: event.state === 'running' ? null : state.halted,
       };
     case 'halted':
-      return { ...state, runState: 'paused', halted: { step: event.step, reason: event.reason, suggestion: event.suggestion } };
+      return {
+        ...state,
+        runState: 'paused',
+        halted: { step: event.step, reason: event.reason, suggestion: event.suggestion },
+      };
     case 'error':
       return { ...state, error: event.message };
     case 'neighbours-result':
@@ -272,12 +295,16 @@ export function reducer(state: AppState, action: Action): AppState {
 
 /** The view of the history the charts take (exactly the entries of this state). */
 export function progressOf(state: AppState): readonly ProgressPoint[] {
-  return state.history.progress.length === state.history.progressCount ? state.history.progress : state.history.progress.slice(0, state.history.progressCount);
+  return state.history.progress.length === state.history.progressCount
+    ? state.history.progress
+    : state.history.progress.slice(0, state.history.progressCount);
 }
 
 /** Same as progressOf for the held-out metrics. */
 export function metricsOf(state: AppState): readonly MetricsPoint[] {
-  return state.history.metrics.length === state.history.metricsCount ? state.history.metrics : state.history.metrics.slice(0, state.history.metricsCount);
+  return state.history.metrics.length === state.history.metricsCount
+    ? state.history.metrics
+    : state.history.metrics.slice(0, state.history.metricsCount);
 }
 
 /** The last metrics point, or null before the first evaluation. */

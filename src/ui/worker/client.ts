@@ -68,7 +68,8 @@ export class WorkerClient {
     this.restarts += 1;
     this.worker = this.start();
     const replay = [this.backend, this.speed, ...this.dataset, this.configure].filter((c): c is Command => c !== null);
-    for (const command of replay) this.post(command.type === 'load-upload' ? { ...command, files: copyFiles(command.files) } : command);
+    for (const command of replay)
+      this.post(command.type === 'load-upload' ? { ...command, files: copyFiles(command.files) } : command);
     for (const listener of this.restartListeners) listener();
   }
 
@@ -117,7 +118,8 @@ export class WorkerClient {
   currentUploadFiles(): UploadFile[] | null {
     const first = this.dataset[0];
     if (first?.type === 'load-upload') return copyFiles(first.files);
-    if (first?.type === 'restore-run' && first.dataset.kind === 'upload' && first.dataset.files) return copyFiles(first.dataset.files);
+    if (first?.type === 'restore-run' && first.dataset.kind === 'upload' && first.dataset.files)
+      return copyFiles(first.dataset.files);
     return null;
   }
 

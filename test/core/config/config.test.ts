@@ -51,11 +51,17 @@ describe('config', () => {
   });
 
   it('explains combinations that cannot work', () => {
-    expect(validate(makeConfig({ batch: { size: 60, classesPerBatch: 8 } }))[0].message).toMatch(/multiple of batch.classesPerBatch/);
-    expect(validate(makeConfig({ objective: { distance: 'cosine', margin: 3 } }))[0].message).toMatch(/cosine distance lies in \[0, 2\]/);
+    expect(validate(makeConfig({ batch: { size: 60, classesPerBatch: 8 } }))[0].message).toMatch(
+      /multiple of batch.classesPerBatch/,
+    );
+    expect(validate(makeConfig({ objective: { distance: 'cosine', margin: 3 } }))[0].message).toMatch(
+      /cosine distance lies in \[0, 2\]/,
+    );
     expect(validate(makeConfig({ objective: { margin: 2.5 } }))[0].message).toMatch(/L2-normalised/);
     expect(paths(makeConfig({ objective: { loss: 'triplet' }, batch: { mode: 'pairs' } }))).toEqual(['batch.mode']);
-    expect(paths(makeConfig({ objective: { loss: 'contrastive' }, batch: { mode: 'triplets' } }))).toEqual(['batch.mode']);
+    expect(paths(makeConfig({ objective: { loss: 'contrastive' }, batch: { mode: 'triplets' } }))).toEqual([
+      'batch.mode',
+    ]);
     expect(paths(makeConfig({ mining: { mode: 'offline' } }))).toEqual(['mining.mode']);
     expect(paths(makeConfig({ data: { splitInput: true }, model: { tower: 'cnn' } }))).toEqual(['data.splitInput']);
   });
@@ -63,14 +69,24 @@ describe('config', () => {
   it('checks the config against the data it will train on', () => {
     const c = makeConfig({ model: { tower: 'cnn' } });
     const tabular = { kind: 'labelled' as const, modality: 'tabular' as const, numClasses: 3 };
-    expect(validate(c, tabular).map((i) => i.message).join()).toMatch(/CNN tower needs images/);
+    expect(
+      validate(c, tabular)
+        .map((i) => i.message)
+        .join(),
+    ).toMatch(/CNN tower needs images/);
     expect(validate(makeConfig({ model: { tower: 'gru' } }), tabular)[0].message).toMatch(/GRU tower reads sequences/);
     expect(validate(makeConfig(), tabular)[0].message).toMatch(/has 3 classes, so a batch cannot hold 8/);
-    expect(validate(makeConfig(), { kind: 'labelled', modality: 'tabular', numClasses: 1 })[0].message).toMatch(/at least 2 classes/);
+    expect(validate(makeConfig(), { kind: 'labelled', modality: 'tabular', numClasses: 1 })[0].message).toMatch(
+      /at least 2 classes/,
+    );
     const pairs = { kind: 'pairs' as const, modality: 'text' as const, targetKind: 'score' as const };
-    const msgs = validate(makeConfig({ objective: { loss: 'contrastive' }, batch: { mode: 'pairs' } }), pairs).map((i) => i.message);
+    const msgs = validate(makeConfig({ objective: { loss: 'contrastive' }, batch: { mode: 'pairs' } }), pairs).map(
+      (i) => i.message,
+    );
     expect(msgs.join()).toMatch(/similarity scores, not 0\/1 labels/);
-    expect(validate(makeConfig({ objective: { loss: 'cosine-regression' }, batch: { mode: 'pairs' } }), pairs)).toEqual([]);
+    expect(validate(makeConfig({ objective: { loss: 'cosine-regression' }, batch: { mode: 'pairs' } }), pairs)).toEqual(
+      [],
+    );
   });
 
   it('assertValid throws one error carrying every issue', () => {
@@ -79,7 +95,10 @@ describe('config', () => {
     try {
       assertValid(bad);
     } catch (error) {
-      expect((error as ConfigError).issues.map((i) => i.path).sort()).toEqual(['model.embeddingDim', 'optimizer.learningRate']);
+      expect((error as ConfigError).issues.map((i) => i.path).sort()).toEqual([
+        'model.embeddingDim',
+        'optimizer.learningRate',
+      ]);
     }
   });
 });

@@ -39,7 +39,11 @@ describe('Rng', () => {
     const rng = new Rng(5);
     const xs = rng.shuffle(Array.from({ length: 50 }, (_, i) => i));
     expect([...xs].sort((p, q) => p - q)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    for (const [n, k] of [[100, 10], [10, 10], [30, 20]]) {
+    for (const [n, k] of [
+      [100, 10],
+      [10, 10],
+      [30, 20],
+    ]) {
       const s = rng.sampleWithoutReplacement(n, k);
       expect(new Set(s).size).toBe(k);
       expect(s.every((i) => i >= 0 && i < n)).toBe(true);

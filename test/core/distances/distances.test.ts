@@ -45,7 +45,10 @@ function covariancePlusRidge(x: number[][], lambda: number): number[][] {
   const d = x[0].length;
   const mean = Array.from({ length: d }, (_, k) => x.reduce((s, row) => s + row[k], 0) / n);
   return Array.from({ length: d }, (_, r) =>
-    Array.from({ length: d }, (_, c) => x.reduce((s, row) => s + (row[r] - mean[r]) * (row[c] - mean[c]), 0) / (n - 1) + (r === c ? lambda : 0)),
+    Array.from(
+      { length: d },
+      (_, c) => x.reduce((s, row) => s + (row[r] - mean[r]) * (row[c] - mean[c]), 0) / (n - 1) + (r === c ? lambda : 0),
+    ),
   );
 }
 
@@ -54,7 +57,12 @@ function referenceDistance(name: DistanceName, a: number[], b: number[], precisi
   const diff = a.map((v, k) => v - b[k]);
   switch (name) {
     case 'euclidean':
-      return Math.sqrt(Math.max(diff.reduce((s, v) => s + v * v, 0), DISTANCE_EPSILON));
+      return Math.sqrt(
+        Math.max(
+          diff.reduce((s, v) => s + v * v, 0),
+          DISTANCE_EPSILON,
+        ),
+      );
     case 'squared-euclidean':
       return diff.reduce((s, v) => s + v * v, 0);
     case 'manhattan':
@@ -114,7 +122,8 @@ describe('distances', () => {
     const n = 2 * d;
     const c = Math.sqrt((n - 1) / 2);
     const points: number[] = [];
-    for (let k = 0; k < d; k++) for (const sign of [1, -1]) points.push(...Array.from({ length: d }, (_, j) => (j === k ? sign * c : 0)));
+    for (let k = 0; k < d; k++)
+      for (const sign of [1, -1]) points.push(...Array.from({ length: d }, (_, j) => (j === k ? sign * c : 0)));
     const w = mahalanobisWhiteningJs(Float32Array.from(points), n, d, lambda);
     const u = [0.3, -1.2, 0.7, 2];
     const v = [-0.5, 0.1, 0.4, 1];
@@ -135,7 +144,11 @@ describe('distances', () => {
       const tb6 = tf.tensor2d(b.slice(0, 6));
       const rowwise = rowwiseDistances(name, ta, tb6, ctx);
       expect(rowwise.shape).toEqual([6]);
-      expectAllClose(rowwise.dataSync(), a.map((u, i) => referenceDistance(name, u, b[i], precision)), TOLERANCE);
+      expectAllClose(
+        rowwise.dataSync(),
+        a.map((u, i) => referenceDistance(name, u, b[i], precision)),
+        TOLERANCE,
+      );
 
       const js = a.flatMap((u) => b.map((v) => distanceJs(name, u, v, whiteningJs)));
       expectAllClose(js, expectedPairwise, 1e-5);
@@ -151,11 +164,19 @@ describe('distances', () => {
     });
 
     it(`${name}: identical embeddings have finite distances and finite gradients`, () => {
-      const same = [[0.5, -0.25, 1, 0, 0.75], [0.5, -0.25, 1, 0, 0.75], [0, 0, 0, 0, 0]];
+      const same = [
+        [0.5, -0.25, 1, 0, 0.75],
+        [0.5, -0.25, 1, 0, 0.75],
+        [0, 0, 0, 0, 0],
+      ];
       const w = tf.tensor2d(whiteningJs, [dim, dim]);
       const ctx = name === 'mahalanobis' ? { whitening: w } : {};
       const x = tf.variable(tf.tensor2d(same));
-      const { value, grads } = tf.variableGrads(() => tf.add(tf.sum(pairwiseDistances(name, x, x, ctx)), tf.sum(rowwiseDistances(name, x, x, ctx))) as tf.Scalar, [x]);
+      const { value, grads } = tf.variableGrads(
+        () =>
+          tf.add(tf.sum(pairwiseDistances(name, x, x, ctx)), tf.sum(rowwiseDistances(name, x, x, ctx))) as tf.Scalar,
+        [x],
+      );
       const values = pairwiseDistances(name, x, x, ctx);
       for (const v of values.dataSync()) expect(Number.isFinite(v)).toBe(true);
       expect(Number.isFinite(value.dataSync()[0])).toBe(true);
@@ -189,7 +210,9 @@ describe('distances', () => {
 
   it('unknown names and mismatched shapes are clear errors', () => {
     expect(assertDistanceName('manhattan')).toBe('manhattan');
-    expect(() => assertDistanceName('chebyshev')).toThrow(/unknown distance "chebyshev".*euclidean, squared-euclidean, cosine, manhattan, mahalanobis/);
+    expect(() => assertDistanceName('chebyshev')).toThrow(
+      /unknown distance "chebyshev".*euclidean, squared-euclidean, cosine, manhattan, mahalanobis/,
+    );
     const x = tf.tensor2d([[1, 2]]);
     const y = tf.tensor2d([[1, 2, 3]]);
     expect(() => pairwiseDistances('euclidean', x, y)).toThrow(/same dim/);

@@ -13,7 +13,14 @@ import {
   type Experiment,
   type ExperimentProgressPoint,
 } from '../../../src/core/export/experiment';
-import { decodeBase64, encodeBase64, float32Bytes, float32FromBytes, readableWeightName, WeightShapeError } from '../../../src/core/export/weights';
+import {
+  decodeBase64,
+  encodeBase64,
+  float32Bytes,
+  float32FromBytes,
+  readableWeightName,
+  WeightShapeError,
+} from '../../../src/core/export/weights';
 import { Rng } from '../../../src/core/rng';
 import { Trainer } from '../../../src/core/train/trainer';
 import { expectAllClose, useCpuBackend } from '../../helpers/tf';
@@ -42,7 +49,12 @@ function savedRun(steps: number, config = blobsConfig()): { experiment: Experime
   const progress: ExperimentProgressPoint[] = [];
   for (let i = 0; i < steps; i++) {
     const r = trainer.step();
-    progress.push({ step: r.step, epoch: r.epoch, loss: r.loss, ...(r.counts ? { easy: r.counts.easy, semiHard: r.counts.semiHard, hard: r.counts.hard } : {}) });
+    progress.push({
+      step: r.step,
+      epoch: r.epoch,
+      loss: r.loss,
+      ...(r.counts ? { easy: r.counts.easy, semiHard: r.counts.semiHard, hard: r.counts.hard } : {}),
+    });
   }
   const evaluation = trainer.evaluate();
   const metrics = [
@@ -87,7 +99,13 @@ describe('experiment files', () => {
     const { experiment, trainer } = savedRun(12);
     const text = serialiseExperiment(experiment);
     const doc = JSON.parse(text);
-    expect(doc).toMatchObject({ format: EXPERIMENT_FORMAT, version: 1, seed: 6, step: 12, dataset: { kind: 'builtin', name: 'blobs' } });
+    expect(doc).toMatchObject({
+      format: EXPERIMENT_FORMAT,
+      version: 1,
+      seed: 6,
+      step: 12,
+      dataset: { kind: 'builtin', name: 'blobs' },
+    });
     expect(experiment.title).toBe('blobs · triplet / semi-hard · step 12');
 
     const back = parseExperiment(text, 'run.json');
@@ -98,12 +116,16 @@ describe('experiment files', () => {
     expect(back.epoch).toBe(experiment.epoch);
     expect(back.history).toEqual(experiment.history);
     expect(back.weights!.tower.map((w) => w.shape)).toEqual(experiment.weights!.tower.map((w) => w.shape));
-    back.weights!.tower.forEach((w, i) => expect(Array.from(w.values)).toEqual(Array.from(experiment.weights!.tower[i].values)));
+    back.weights!.tower.forEach((w, i) =>
+      expect(Array.from(w.values)).toEqual(Array.from(experiment.weights!.tower[i].values)),
+    );
 
     // A new run built from the file's configuration, given the file's weights, embeds exactly like the saved one.
     const restored = Trainer.init(back.config, blobs);
     const features = blobs.features.slice(0, 2 * 50);
-    expect(Math.max(...Array.from(restored.embed(features, 50), (v, i) => Math.abs(v - trainer.embed(features, 50)[i])))).toBeGreaterThan(1e-3);
+    expect(
+      Math.max(...Array.from(restored.embed(features, 50), (v, i) => Math.abs(v - trainer.embed(features, 50)[i]))),
+    ).toBeGreaterThan(1e-3);
     restored.importModelWeights(back.weights!, back.step, 'run.json');
     expectAllClose(restored.embed(features, 50), trainer.embed(features, 50), 1e-6);
     expect(restored.steps).toBe(12);
@@ -114,7 +136,7 @@ describe('experiment files', () => {
     trainer.dispose();
   });
 
-  it('keeps uploaded data when asked, and a halted run\'s non-finite loss as NaN', () => {
+  it("keeps uploaded data when asked, and a halted run's non-finite loss as NaN", () => {
     const { experiment, trainer } = savedRun(2);
     trainer.dispose();
     const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 37) % 256);
@@ -122,13 +144,25 @@ describe('experiment files', () => {
     const withUpload: Experiment = {
       ...experiment,
       config,
-      dataset: { kind: 'upload', name: 'upload:points.csv', files: [{ name: 'points.csv', bytes }, { name: 'a.png', className: 'cats', bytes: bytes.slice(0, 7) }] },
-      history: { ...experiment.history, progress: [...experiment.history.progress.slice(0, 1), { step: 2, epoch: 0, loss: Number.NaN }] },
+      dataset: {
+        kind: 'upload',
+        name: 'upload:points.csv',
+        files: [
+          { name: 'points.csv', bytes },
+          { name: 'a.png', className: 'cats', bytes: bytes.slice(0, 7) },
+        ],
+      },
+      history: {
+        ...experiment.history,
+        progress: [...experiment.history.progress.slice(0, 1), { step: 2, epoch: 0, loss: Number.NaN }],
+      },
     };
     const back = parseExperiment(serialiseExperiment(withUpload));
     expect(back.dataset).toEqual(withUpload.dataset);
     expect(back.history.progress[1].loss).toBeNaN();
-    const nameOnly = parseExperiment(serialiseExperiment({ ...withUpload, dataset: { kind: 'upload', name: 'upload:points.csv', files: null } }));
+    const nameOnly = parseExperiment(
+      serialiseExperiment({ ...withUpload, dataset: { kind: 'upload', name: 'upload:points.csv', files: null } }),
+    );
     expect(nameOnly.dataset).toEqual({ kind: 'upload', name: 'upload:points.csv', files: null });
   });
 
@@ -137,22 +171,45 @@ describe('experiment files', () => {
     trainer.dispose();
     const text = serialiseExperiment(experiment);
     for (const cut of [10, Math.floor(text.length / 2), text.length - 1]) {
-      expectRefused(text.slice(0, cut), 'run.json is cut short: its JSON ends before the experiment does (the file is truncated); nothing was changed');
+      expectRefused(
+        text.slice(0, cut),
+        'run.json is cut short: its JSON ends before the experiment does (the file is truncated); nothing was changed',
+      );
     }
     expectRefused('', 'run.json is empty: it holds no experiment');
-    expect(() => parseExperiment('hello', 'run.json')).toThrow(/^run\.json is not an experiment file: it is not valid JSON \(.+\); nothing was changed$/);
+    expect(() => parseExperiment('hello', 'run.json')).toThrow(
+      /^run\.json is not an experiment file: it is not valid JSON \(.+\); nothing was changed$/,
+    );
   });
 
   it('a wrong version, and foreign JSON', () => {
     const { experiment, trainer } = savedRun(1);
     trainer.dispose();
     const doc = JSON.parse(serialiseExperiment(experiment));
-    expectRefused(JSON.stringify({ ...doc, version: 2 }), 'run.json was saved by a newer Siamese Playground (experiment format version 2); this app reads version 1 only; nothing was changed');
-    expectRefused(JSON.stringify({ ...doc, version: '1' }), 'run.json has experiment format version "1", which this app cannot read (it reads version 1); nothing was changed');
-    expectRefused(JSON.stringify({ ...doc, version: undefined }), 'run.json has experiment format version undefined, which this app cannot read (it reads version 1); nothing was changed');
-    expectRefused('{"name": "my package", "version": 1}', 'run.json is not a Siamese Playground experiment: it has no "format": "siamese-playground-experiment"; nothing was changed');
-    expectRefused('[1, 2, 3]', 'run.json is not a Siamese Playground experiment: it has no "format": "siamese-playground-experiment"; nothing was changed');
-    expectRefused('{"format": "layers-model", "modelTopology": {}}', 'run.json is not a Siamese Playground experiment: it has no "format": "siamese-playground-experiment" (it is a TensorFlow.js model.json: use "Load model" for it); nothing was changed');
+    expectRefused(
+      JSON.stringify({ ...doc, version: 2 }),
+      'run.json was saved by a newer Siamese Playground (experiment format version 2); this app reads version 1 only; nothing was changed',
+    );
+    expectRefused(
+      JSON.stringify({ ...doc, version: '1' }),
+      'run.json has experiment format version "1", which this app cannot read (it reads version 1); nothing was changed',
+    );
+    expectRefused(
+      JSON.stringify({ ...doc, version: undefined }),
+      'run.json has experiment format version undefined, which this app cannot read (it reads version 1); nothing was changed',
+    );
+    expectRefused(
+      '{"name": "my package", "version": 1}',
+      'run.json is not a Siamese Playground experiment: it has no "format": "siamese-playground-experiment"; nothing was changed',
+    );
+    expectRefused(
+      '[1, 2, 3]',
+      'run.json is not a Siamese Playground experiment: it has no "format": "siamese-playground-experiment"; nothing was changed',
+    );
+    expectRefused(
+      '{"format": "layers-model", "modelTopology": {}}',
+      'run.json is not a Siamese Playground experiment: it has no "format": "siamese-playground-experiment" (it is a TensorFlow.js model.json: use "Load model" for it); nothing was changed',
+    );
   });
 
   it('weights that disagree with their manifest, or damaged', () => {
@@ -162,15 +219,27 @@ describe('experiment files', () => {
     const total = experiment.weights!.tower.reduce((n, w) => n + w.values.length, 0);
     const wrongShape = structuredClone(doc);
     wrongShape.weights.tower[0].shape = [2, 13];
-    expectRefused(JSON.stringify(wrongShape), `run.json holds damaged weights: its weight data holds ${total} weight values, but its manifest describes ${total + 2}: the weights are cut short or were edited`);
+    expectRefused(
+      JSON.stringify(wrongShape),
+      `run.json holds damaged weights: its weight data holds ${total} weight values, but its manifest describes ${total + 2}: the weights are cut short or were edited`,
+    );
     const cut = structuredClone(doc);
     cut.weights.data = cut.weights.data.slice(0, 48);
-    expectRefused(JSON.stringify(cut), `run.json holds damaged weights: its weight data holds 9 weight values, but its manifest describes ${total}: the weights are cut short or were edited`);
+    expectRefused(
+      JSON.stringify(cut),
+      `run.json holds damaged weights: its weight data holds 9 weight values, but its manifest describes ${total}: the weights are cut short or were edited`,
+    );
     cut.weights.data = cut.weights.data.slice(0, 40);
-    expectRefused(JSON.stringify(cut), 'run.json holds damaged weights: its weight data holds 30 bytes of weights, which is not a whole number of float32 values: it is cut short');
+    expectRefused(
+      JSON.stringify(cut),
+      'run.json holds damaged weights: its weight data holds 30 bytes of weights, which is not a whole number of float32 values: it is cut short',
+    );
     const garbage = structuredClone(doc);
-    garbage.weights.data = '@@@@' + garbage.weights.data.slice(4);
-    expectRefused(JSON.stringify(garbage), 'run.json holds damaged weights: its weight data is not valid base64: unexpected character "@" at position 1');
+    garbage.weights.data = `@@@@${garbage.weights.data.slice(4)}`;
+    expectRefused(
+      JSON.stringify(garbage),
+      'run.json holds damaged weights: its weight data is not valid base64: unexpected character "@" at position 1',
+    );
     const noWeights = structuredClone(doc);
     noWeights.weights = null;
     expectRefused(JSON.stringify(noWeights), 'run.json was saved at step 1 but holds no weights');
@@ -190,7 +259,9 @@ describe('experiment files', () => {
       'tower weight 1 of 7 (Dense/kernel) has shape [2, 12] in run.json, but this model needs [2, 20] (Dense/kernel): the file was saved from a network with other layer sizes or another input; choose the same model settings and try again',
     );
     expect(run.steps).toBe(0);
-    run.exportModelWeights().tower.forEach((w, i) => expect(Array.from(w.values)).toEqual(Array.from(before.tower[i].values)));
+    run
+      .exportModelWeights()
+      .tower.forEach((w, i) => expect(Array.from(w.values)).toEqual(Array.from(before.tower[i].values)));
     run.dispose();
   });
 
@@ -200,24 +271,45 @@ describe('experiment files', () => {
     const doc = JSON.parse(serialiseExperiment(experiment));
     const badMargin = structuredClone(doc);
     badMargin.config.objective.margin = -1;
-    expectRefused(JSON.stringify(badMargin), 'run.json holds a configuration this app cannot use: objective.margin is -1; it must be a number greater than 0 and at most 100');
+    expectRefused(
+      JSON.stringify(badMargin),
+      'run.json holds a configuration this app cannot use: objective.margin is -1; it must be a number greater than 0 and at most 100',
+    );
     const badMiner = structuredClone(doc);
     badMiner.config.mining.miner = 'hardest';
-    expectRefused(JSON.stringify(badMiner), 'run.json holds a configuration this app cannot use: mining.miner is "hardest"; allowed: all, hard, semi-hard, easy, batch-hard, random');
+    expectRefused(
+      JSON.stringify(badMiner),
+      'run.json holds a configuration this app cannot use: mining.miner is "hardest"; allowed: all, hard, semi-hard, easy, batch-hard, random',
+    );
     expectRefused(JSON.stringify({ ...doc, seed: 99 }), 'run.json says seed 99 but its configuration says seed 6');
-    expectRefused(JSON.stringify({ ...doc, dataset: { kind: 'builtin', name: 'moons' } }), 'run.json names the dataset "moons" but its configuration names "blobs"');
+    expectRefused(
+      JSON.stringify({ ...doc, dataset: { kind: 'builtin', name: 'moons' } }),
+      'run.json names the dataset "moons" but its configuration names "blobs"',
+    );
     const unknown = structuredClone(doc);
     unknown.dataset.name = 'mnist';
     unknown.config.data.dataset = 'mnist';
-    expectRefused(JSON.stringify(unknown), `run.json names the dataset "mnist", which is not a built-in; known: ${BUILTIN_DATASETS.map((b) => b.name).join(', ')}`);
-    expectRefused(JSON.stringify({ ...doc, step: 1 }), 'run.json has a history that reaches step 2, past the saved step 1');
+    expectRefused(
+      JSON.stringify(unknown),
+      `run.json names the dataset "mnist", which is not a built-in; known: ${BUILTIN_DATASETS.map((b) => b.name).join(', ')}`,
+    );
+    expectRefused(
+      JSON.stringify({ ...doc, step: 1 }),
+      'run.json has a history that reaches step 2, past the saved step 1',
+    );
     expectRefused(JSON.stringify({ ...doc, step: -3 }), 'run.json has a step count that is not a whole number (-3)');
     const backwards = structuredClone(doc);
     backwards.history.progress.step = [2, 1];
-    expectRefused(JSON.stringify(backwards), 'run.json has a progress history whose steps do not count up (entry 2 is 1)');
+    expectRefused(
+      JSON.stringify(backwards),
+      'run.json has a progress history whose steps do not count up (entry 2 is 1)',
+    );
     const ragged = structuredClone(doc);
     ragged.history.progress.loss = [0.5];
-    expectRefused(JSON.stringify(ragged), 'run.json has a progress history whose "loss" column has 1 entries for 2 steps');
+    expectRefused(
+      JSON.stringify(ragged),
+      'run.json has a progress history whose "loss" column has 1 entries for 2 steps',
+    );
     expectRefused(JSON.stringify({ ...doc, history: undefined }), 'run.json holds no history (a "history" object)');
   });
 
@@ -225,8 +317,13 @@ describe('experiment files', () => {
     const { experiment, trainer } = savedRun(1);
     trainer.dispose();
     expect(checkExperiment(experiment)).toBe(experiment);
-    const broken: Experiment = { ...experiment, weights: { tower: [{ ...experiment.weights!.tower[0], values: new Float32Array(3) }], head: [] } };
-    expect(() => checkExperiment(broken, 'the saved run "x"')).toThrow(/^the saved run "x" has weight .+ with 3 values for shape \[2, 12\]$/);
+    const broken: Experiment = {
+      ...experiment,
+      weights: { tower: [{ ...experiment.weights!.tower[0], values: new Float32Array(3) }], head: [] },
+    };
+    expect(() => checkExperiment(broken, 'the saved run "x"')).toThrow(
+      /^the saved run "x" has weight .+ with 3 values for shape \[2, 12\]$/,
+    );
   });
 });
 
@@ -239,18 +336,24 @@ describe('weight bytes', () => {
       expect(text).toBe(Buffer.from(bytes).toString('base64'));
       expect(Array.from(decodeBase64(text, 'x'))).toEqual(Array.from(bytes));
     }
-    expect(() => decodeBase64('abc', 'the data')).toThrow('the data is not valid base64: its length is not a multiple of 4 (the text is cut short)');
+    expect(() => decodeBase64('abc', 'the data')).toThrow(
+      'the data is not valid base64: its length is not a multiple of 4 (the text is cut short)',
+    );
   });
 
   it('float32 little-endian bytes round-trip exactly', () => {
     const values = Float32Array.of(0, -0.5, 1e-30, 3.4e38, Math.PI);
     expect(Array.from(float32FromBytes(float32Bytes(values), 'w'))).toEqual(Array.from(values));
-    expect(() => float32FromBytes(new Uint8Array(7), 'weights.bin')).toThrow('weights.bin holds 7 bytes of weights, which is not a whole number of float32 values: it is cut short');
+    expect(() => float32FromBytes(new Uint8Array(7), 'weights.bin')).toThrow(
+      'weights.bin holds 7 bytes of weights, which is not a whole number of float32 values: it is cut short',
+    );
   });
 
-  it('weight names lose tfjs\'s per-session numbering', () => {
+  it("weight names lose tfjs's per-session numbering", () => {
     expect(readableWeightName('dense_Dense11/kernel_4')).toBe('Dense/kernel');
-    expect(readableWeightName('batch_normalization_BatchNormalization2/moving_mean')).toBe('BatchNormalization/moving_mean');
+    expect(readableWeightName('batch_normalization_BatchNormalization2/moving_mean')).toBe(
+      'BatchNormalization/moving_mean',
+    );
     expect(readableWeightName('head/bias')).toBe('head/bias');
   });
 });

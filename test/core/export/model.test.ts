@@ -80,11 +80,18 @@ describe('tower export (TF.js Layers format)', () => {
     const zip = await exportZip(trainer);
 
     const entries = unzipSync(zip);
-    expect(Object.keys(entries).sort()).toEqual([MODEL_FILES.readme, MODEL_FILES.customLayers, MODEL_FILES.modelJson, MODEL_FILES.weights].sort());
+    expect(Object.keys(entries).sort()).toEqual(
+      [MODEL_FILES.readme, MODEL_FILES.customLayers, MODEL_FILES.modelJson, MODEL_FILES.weights].sort(),
+    );
     const modelJson = JSON.parse(strFromU8(entries[MODEL_FILES.modelJson]));
     expect(modelJson.format).toBe('layers-model');
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
-    expect(modelJson.userDefinedMetadata.siamesePlayground).toMatchObject({ inputShape: [2], embeddingDim: 4, dataset: 'blobs', step: 8 });
+    expect(modelJson.userDefinedMetadata.siamesePlayground).toMatchObject({
+      inputShape: [2],
+      embeddingDim: 4,
+      dataset: 'blobs',
+      step: 8,
+    });
     // Only tfjs's own layers plus L2Normalization: SeededDropout travels as a plain Dropout.
     const classes = modelJson.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name);
     expect(classes).toEqual(['Dense', 'BatchNormalization', 'Activation', 'Dropout', 'Dense', 'L2Normalization']);
@@ -92,13 +99,18 @@ describe('tower export (TF.js Layers format)', () => {
     expect(entries[MODEL_FILES.weights].length).toBe(4 * (2 * 16 + 4 * 16 + 16 * 4 + 4));
     expect(strFromU8(entries[MODEL_FILES.readme])).toContain('tf.loadLayersModel');
 
-    const { model, metadata } = await loadTowerFiles([{ name: 'siamese-tower.zip', bytes: zip }], { inputShape: [2], embeddingDim: 4 });
+    const { model, metadata } = await loadTowerFiles([{ name: 'siamese-tower.zip', bytes: zip }], {
+      inputShape: [2],
+      embeddingDim: 4,
+    });
     expect(metadata?.step).toBe(8);
     const got = tf.tidy(() => (model.predict(tf.tensor2d(features, [n, 2])) as tf.Tensor).dataSync());
     expectAllClose(got, expected, 1e-5);
     // Not a trivial pass: the trained tower differs from a fresh one.
     const fresh = Trainer.init(blobsConfig({ seed: 99 }), blobs);
-    expect(Math.max(...Array.from(fresh.embed(features, n), (v, i) => Math.abs(v - expected[i])))).toBeGreaterThan(1e-3);
+    expect(Math.max(...Array.from(fresh.embed(features, n), (v, i) => Math.abs(v - expected[i])))).toBeGreaterThan(
+      1e-3,
+    );
 
     // Loaded into another run of the same architecture, the app embeds exactly as the exported run did.
     fresh.importModelWeights({ tower: towerWeightsOf(model) }, 8, 'siamese-tower.zip');
@@ -186,7 +198,9 @@ console.log(JSON.stringify({ withoutLayers, embeddings: Array.from(out.dataSync(
     expect(snippet).toContain("tf.loadLayersModel('");
     expect(snippet).toContain("import './custom-layers.js'");
     expect(snippet).toContain('[n, 28, 28, 1]');
-    expect(tfjsUsageSnippet({ inputShape: [4], embeddingDim: 8, l2Normalize: false })).not.toContain('custom-layers.js\'');
+    expect(tfjsUsageSnippet({ inputShape: [4], embeddingDim: 8, l2Normalize: false })).not.toContain(
+      "custom-layers.js'",
+    );
   });
 });
 
@@ -201,34 +215,53 @@ describe('bad model files get a specific message', () => {
     trainer.dispose();
   });
 
-
   it('truncated model.json', () => {
     const text = strFromU8(entries['model.json']);
     const cut = strToU8(text.slice(0, Math.floor(text.length / 2)));
-    expect(() => readTowerFiles([{ name: 'model.json', bytes: cut }, { name: 'weights.bin', bytes: entries['weights.bin'] }])).toThrow(
-      'model.json is cut short (its JSON ends early): the file is truncated; download or copy it again',
-    );
+    expect(() =>
+      readTowerFiles([
+        { name: 'model.json', bytes: cut },
+        { name: 'weights.bin', bytes: entries['weights.bin'] },
+      ]),
+    ).toThrow('model.json is cut short (its JSON ends early): the file is truncated; download or copy it again');
   });
 
   it('truncated weights.bin', () => {
     const bytes = entries['weights.bin'];
-    expect(() => readTowerFiles([{ name: 'model.json', bytes: entries['model.json'] }, { name: 'weights.bin', bytes: bytes.slice(0, 100) }])).toThrow(
+    expect(() =>
+      readTowerFiles([
+        { name: 'model.json', bytes: entries['model.json'] },
+        { name: 'weights.bin', bytes: bytes.slice(0, 100) },
+      ]),
+    ).toThrow(
       `weights.bin is cut short: it holds 100 bytes, but model.json describes ${bytes.length.toLocaleString('en')} bytes of weights; the weight file is truncated or belongs to another model`,
     );
   });
 
   it('truncated zip, missing weights, foreign JSON, graph models and experiment files', () => {
-    expect(() => readTowerFiles([{ name: 'siamese-tower.zip', bytes: zip.slice(0, 200) }])).toThrow(/siamese-tower\.zip is not a readable zip|holds no model\.json/);
+    expect(() => readTowerFiles([{ name: 'siamese-tower.zip', bytes: zip.slice(0, 200) }])).toThrow(
+      /siamese-tower\.zip is not a readable zip|holds no model\.json/,
+    );
     expect(() => readTowerFiles([{ name: 'model.json', bytes: entries['model.json'] }])).toThrow(
       'weights.bin, which model.json names as its weights, is missing: pick model.json and weights.bin together, or the zip',
     );
-    expect(() => readTowerFiles([{ name: 'model.json', bytes: strToU8('{"hello": 1}') }])).toThrow('model.json is not a TensorFlow.js Layers model: it has no "modelTopology"');
-    expect(() => readTowerFiles([{ name: 'model.json', bytes: strToU8('{"format": "siamese-playground-experiment"}') }])).toThrow(/it is an experiment file: use "Import experiment"/);
-    expect(() => readTowerFiles([{ name: 'model.json', bytes: strToU8('{"format": "graph-model", "modelTopology": {}}') }])).toThrow(/is a TensorFlow\.js graph model/);
-    expect(() => readTowerFiles([{ name: 'notes.txt', bytes: strToU8('hello') }])).toThrow(/notes\.txt holds no model\.json/);
+    expect(() => readTowerFiles([{ name: 'model.json', bytes: strToU8('{"hello": 1}') }])).toThrow(
+      'model.json is not a TensorFlow.js Layers model: it has no "modelTopology"',
+    );
+    expect(() =>
+      readTowerFiles([{ name: 'model.json', bytes: strToU8('{"format": "siamese-playground-experiment"}') }]),
+    ).toThrow(/it is an experiment file: use "Import experiment"/);
+    expect(() =>
+      readTowerFiles([{ name: 'model.json', bytes: strToU8('{"format": "graph-model", "modelTopology": {}}') }]),
+    ).toThrow(/is a TensorFlow\.js graph model/);
+    expect(() => readTowerFiles([{ name: 'notes.txt', bytes: strToU8('hello') }])).toThrow(
+      /notes\.txt holds no model\.json/,
+    );
     expect(() => readTowerFiles([])).toThrow(/no file was chosen/);
     const renamed = zipSync({ 'other.txt': strToU8('x') });
-    expect(() => readTowerFiles([{ name: 'x.zip', bytes: renamed }])).toThrow('x.zip holds no model.json: pick the zip that "Download model (TF.js)" saved, or model.json together with weights.bin');
+    expect(() => readTowerFiles([{ name: 'x.zip', bytes: renamed }])).toThrow(
+      'x.zip holds no model.json: pick the zip that "Download model (TF.js)" saved, or model.json together with weights.bin',
+    );
   });
 
   it('a model whose input shape does not fit the loaded dataset', async () => {

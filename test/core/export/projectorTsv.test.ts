@@ -16,7 +16,9 @@ describe('vectors.tsv', () => {
     const rng = new Rng(1);
     const n = 50;
     const dim = 7;
-    const values = Float32Array.from({ length: n * dim }, (_, t) => (t % 5 === 0 ? rng.normal() * 1e-7 : t % 5 === 1 ? rng.normal() * 1e6 : rng.normal()));
+    const values = Float32Array.from({ length: n * dim }, (_, t) =>
+      t % 5 === 0 ? rng.normal() * 1e-7 : t % 5 === 1 ? rng.normal() * 1e6 : rng.normal(),
+    );
     values[0] = 0;
     values[1] = -0.5;
     values[2] = 0.1;
@@ -35,33 +37,52 @@ describe('vectors.tsv', () => {
   });
 
   it('names the file and the line of a value that is not a number', () => {
-    expect(() => parseVectorsTsv('1\t2\n\n3\tabc\n', 'vectors.tsv')).toThrow('vectors.tsv, line 3: "abc" is not a number');
-    expect(() => parseVectorsTsv('1\t2\n3\tNaN\n', 'vectors.tsv')).toThrow('vectors.tsv, line 2: "NaN" is not a number');
-    expect(() => parseVectorsTsv('1,2\n', 'vectors.tsv')).toThrow(/"1,2" is not a number \(values must be separated by tabs\)/);
+    expect(() => parseVectorsTsv('1\t2\n\n3\tabc\n', 'vectors.tsv')).toThrow(
+      'vectors.tsv, line 3: "abc" is not a number',
+    );
+    expect(() => parseVectorsTsv('1\t2\n3\tNaN\n', 'vectors.tsv')).toThrow(
+      'vectors.tsv, line 2: "NaN" is not a number',
+    );
+    expect(() => parseVectorsTsv('1,2\n', 'vectors.tsv')).toThrow(
+      /"1,2" is not a number \(values must be separated by tabs\)/,
+    );
     expect(() => parseVectorsTsv('1\t\t2\n', 'vectors.tsv')).toThrow(/line 1: "" is not a number/);
   });
 
   it('names the line whose length differs', () => {
     const rows = Array.from({ length: 6 }, () => Array(64).fill('0.5').join('\t'));
     rows.push(Array(63).fill('0.5').join('\t'));
-    expect(() => parseVectorsTsv(rows.join('\n'), 'vectors.tsv')).toThrow(/^vectors\.tsv, line 7 has 63 values, expected 64/);
+    expect(() => parseVectorsTsv(rows.join('\n'), 'vectors.tsv')).toThrow(
+      /^vectors\.tsv, line 7 has 63 values, expected 64/,
+    );
   });
 
   it('refuses an empty file and non-finite values to write', () => {
     expect(() => parseVectorsTsv('', 'vectors.tsv')).toThrow('vectors.tsv is empty');
     expect(() => parseVectorsTsv(' \n\n', 'vectors.tsv')).toThrow(TsvFormatError);
-    expect(() => serializeVectorsTsv(Float32Array.of(1, NaN), 1, 2)).toThrow(/vector 1 has a non-finite value \(NaN\) at position 2/);
+    expect(() => serializeVectorsTsv(Float32Array.of(1, NaN), 1, 2)).toThrow(
+      /vector 1 has a non-finite value \(NaN\) at position 2/,
+    );
   });
 });
 
 describe('metadata.tsv', () => {
   it('round-trips a header and rows, flattening tabs and line breaks inside values', () => {
-    const text = serializeMetadataTsv(['label', 'text'], [['cat', 'a\tb'], ['dog', 'line\nbreak']]);
+    const text = serializeMetadataTsv(
+      ['label', 'text'],
+      [
+        ['cat', 'a\tb'],
+        ['dog', 'line\nbreak'],
+      ],
+    );
     expect(text).toBe('label\ttext\ncat\ta b\ndog\tline break\n');
     expect(parseMetadataTsv(text, 'metadata.tsv')).toEqual({
       header: ['label', 'text'],
       labels: ['cat', 'dog'],
-      rows: [['cat', 'a b'], ['dog', 'line break']],
+      rows: [
+        ['cat', 'a b'],
+        ['dog', 'line break'],
+      ],
     });
   });
 
@@ -70,11 +91,17 @@ describe('metadata.tsv', () => {
     expect(parseMetadataTsv(ours, 'm.tsv').labels).toEqual(['a', 'b']);
     expect(parseMetadataTsv(ours, 'm.tsv', 2).labels).toEqual(['a', 'b']);
     // The Projector's own single-column convention: no header, one label per vector.
-    expect(parseMetadataTsv('a\nb\n', 'm.tsv', 2)).toEqual({ header: ['label'], labels: ['a', 'b'], rows: [['a'], ['b']] });
+    expect(parseMetadataTsv('a\nb\n', 'm.tsv', 2)).toEqual({
+      header: ['label'],
+      labels: ['a', 'b'],
+      rows: [['a'], ['b']],
+    });
   });
 
   it('names the line with the wrong number of columns and refuses empty files', () => {
-    expect(() => parseMetadataTsv('label\tsplit\na\ttrain\nb\n', 'metadata.tsv')).toThrow(/^metadata\.tsv, line 3 has 1 column, expected 2/);
+    expect(() => parseMetadataTsv('label\tsplit\na\ttrain\nb\n', 'metadata.tsv')).toThrow(
+      /^metadata\.tsv, line 3 has 1 column, expected 2/,
+    );
     expect(() => parseMetadataTsv('\n', 'metadata.tsv')).toThrow('metadata.tsv is empty');
   });
 
@@ -86,7 +113,9 @@ describe('metadata.tsv', () => {
 describe('vectors + metadata', () => {
   it('says when the counts differ', () => {
     expect(() => checkProjectorPair(100, 99)).toThrow('metadata.tsv has 99 rows but vectors.tsv has 100 vectors');
-    expect(() => parseProjectorPair('1\n2\n3\n', 'label\tnote\na\tx\nb\ty\n')).toThrow(/has 2 rows but vectors\.tsv has 3 vectors/);
+    expect(() => parseProjectorPair('1\n2\n3\n', 'label\tnote\na\tx\nb\ty\n')).toThrow(
+      /has 2 rows but vectors\.tsv has 3 vectors/,
+    );
     // One column, one line too few for "header + one label per vector": the header is missing or a label is.
     expect(() => parseProjectorPair('1\n2\n3\n', 'a\nb\n')).toThrow(/has 1 row but vectors\.tsv has 3 vectors/);
   });

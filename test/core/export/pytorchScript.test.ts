@@ -70,14 +70,20 @@ describe('option coverage', () => {
   });
 
   it('writes the whole config and the dataset facts into the script', () => {
-    const config = makeConfig({ data: { dataset: 'digits' }, objective: { distance: 'mahalanobis' }, training: { backend: 'cpu', threshold: 0.7 } });
+    const config = makeConfig({
+      data: { dataset: 'digits' },
+      objective: { distance: 'mahalanobis' },
+      training: { backend: 'cpu', threshold: 0.7 },
+    });
     const script = pytorchScript(config, { ...exportDatasetInfo(digits), trainCount: 1437, testCount: 360 });
     expect(script.startsWith('#!/usr/bin/env python3\n"""Siamese Playground experiment')).toBe(true);
     expect(script).toContain('"distance": "mahalanobis"');
     expect(script).toContain('"threshold": 0.7');
     expect(script).toContain('DEFAULT_DEVICE = "cpu"');
     expect(script).toContain('"featureShape": [8, 8, 1]');
-    expect(script).toMatch(/dataset {3}digits \(labelled, image, sample shape \[8, 8, 1\]; 1437 train \/ 360 held out\)/);
+    expect(script).toMatch(
+      /dataset {3}digits \(labelled, image, sample shape \[8, 8, 1\]; 1437 train \/ 360 held out\)/,
+    );
     expect(script).toContain('nn.parallel.DistributedDataParallel');
   });
 });
@@ -114,7 +120,11 @@ describe('dataset files', () => {
     ['seeded stratified split', { seed: 3 }],
     ['held-out set capped by data.evalSamples', { seed: 5, data: { evalSamples: 100 } }],
   ])('holds the held-out samples the trainer evaluates (%s)', (_name, overrides) => {
-    const config = makeConfig({ ...overrides, data: { dataset: 'digits', ...(overrides as { data?: object }).data }, training: { steps: 1 } });
+    const config = makeConfig({
+      ...overrides,
+      data: { dataset: 'digits', ...(overrides as { data?: object }).data },
+      training: { steps: 1 },
+    });
     const trainer = Trainer.init(config, digits);
     const heldOut = trainer.heldOutSamples();
     trainer.dispose();
@@ -129,11 +139,22 @@ describe('dataset files', () => {
   it('writes a manifest and train/test arrays with the split sizes', () => {
     const config = makeConfig({ data: { dataset: 'digits' }, seed: 2 });
     const { info, files, manifest } = datasetFiles(digits, config);
-    expect(files.map((f) => f.name)).toEqual([DATASET_MANIFEST_FILE, 'train_x.npy', 'train_y.npy', 'test_x.npy', 'test_y.npy']);
+    expect(files.map((f) => f.name)).toEqual([
+      DATASET_MANIFEST_FILE,
+      'train_x.npy',
+      'train_y.npy',
+      'test_x.npy',
+      'test_y.npy',
+    ]);
     expect(info.trainCount + info.testCount).toBe(digits.numSamples);
     expect(manifest.split).toEqual({ seed: 2, validationFraction: 0.2, evalSamples: 2000, fixedTestSplit: false });
     const parsed = JSON.parse(new TextDecoder().decode(files[0].bytes));
-    expect(parsed.files).toEqual({ trainFeatures: 'train_x.npy', trainLabels: 'train_y.npy', testFeatures: 'test_x.npy', testLabels: 'test_y.npy' });
+    expect(parsed.files).toEqual({
+      trainFeatures: 'train_x.npy',
+      trainLabels: 'train_y.npy',
+      testFeatures: 'test_x.npy',
+      testLabels: 'test_y.npy',
+    });
     expect(parseNpyHeader({ name: 'train_x.npy', bytes: files[1].bytes }).shape).toEqual([info.trainCount, 8, 8, 1]);
   });
 

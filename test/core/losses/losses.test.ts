@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pairwiseDistances, rowwiseDistances } from '../../../src/core/distances';
-import { binaryCrossEntropyLoss, contrastiveLoss, cosineRegressionLoss, infoNceLoss, tripletLoss } from '../../../src/core/losses';
+import {
+  binaryCrossEntropyLoss,
+  contrastiveLoss,
+  cosineRegressionLoss,
+  infoNceLoss,
+  tripletLoss,
+} from '../../../src/core/losses';
 import { Rng } from '../../../src/core/rng';
 import { expectAllClose, expectNoLeakedTensors, useCpuBackend } from '../../helpers/tf';
 
@@ -62,9 +68,22 @@ describe('losses', () => {
     });
 
     it('has finite gradients for identical embeddings (zero euclidean distance)', () => {
-      const x = tf.variable(tf.tensor2d([[0.2, 0.4, -1], [0.2, 0.4, -1], [1, 0, 0]]));
-      const y = tf.tensor2d([[0, 1, 0], [1, 0, 0], [0, 0, 0]]);
-      const { value, grads } = tf.variableGrads(() => contrastiveLoss(pairwiseDistances('euclidean', x, x), y, 0.5), [x]);
+      const x = tf.variable(
+        tf.tensor2d([
+          [0.2, 0.4, -1],
+          [0.2, 0.4, -1],
+          [1, 0, 0],
+        ]),
+      );
+      const y = tf.tensor2d([
+        [0, 1, 0],
+        [1, 0, 0],
+        [0, 0, 0],
+      ]);
+      const { value, grads } = tf.variableGrads(
+        () => contrastiveLoss(pairwiseDistances('euclidean', x, x), y, 0.5),
+        [x],
+      );
       expect(allFinite(value)).toBe(true);
       expect(allFinite(grads[x.name])).toBe(true);
       tf.dispose([x, y, value, grads[x.name]]);
@@ -96,7 +115,11 @@ describe('losses', () => {
         it(`${softMargin ? 'soft margin' : 'hinge'}, ${reduction}: loss and counts match the reference`, () => {
           const ref = reference(softMargin);
           const expected = ref.sum / (reduction === 'mean' ? ref.mined : ref.nonZero);
-          const out = tripletLoss(tf.tensor1d(dAP), tf.tensor1d(dAN), tf.tensor1d(mask), { margin: tripletMargin, softMargin, reduction });
+          const out = tripletLoss(tf.tensor1d(dAP), tf.tensor1d(dAN), tf.tensor1d(mask), {
+            margin: tripletMargin,
+            softMargin,
+            reduction,
+          });
           expect(scalar(out.loss)).toBeCloseTo(expected, 5);
           expect(scalar(out.mined)).toBe(ref.mined);
           expect(scalar(out.nonZero)).toBe(ref.nonZero);
@@ -107,17 +130,26 @@ describe('losses', () => {
     }
 
     it('broadcasts [n,m,1] against [n,1,m] like the dense miners', () => {
-      const D = [[0.1, 0.5, 0.9], [0.4, 0.2, 0.3]];
+      const D = [
+        [0.1, 0.5, 0.9],
+        [0.4, 0.2, 0.3],
+      ];
       const m = 0.25;
       let sum = 0;
       let nonZero = 0;
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) {
-        const l = Math.max(D[i][j] - D[i][k] + m, 0);
-        sum += l;
-        if (l > 1e-16) nonZero++;
-      }
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 3; j++)
+          for (let k = 0; k < 3; k++) {
+            const l = Math.max(D[i][j] - D[i][k] + m, 0);
+            sum += l;
+            if (l > 1e-16) nonZero++;
+          }
       const d = tf.tensor2d(D);
-      const out = tripletLoss(tf.expandDims(d, 2), tf.expandDims(d, 1), tf.ones([2, 3, 3]), { margin: m, softMargin: false, reduction: 'mean-non-zero' });
+      const out = tripletLoss(tf.expandDims(d, 2), tf.expandDims(d, 1), tf.ones([2, 3, 3]), {
+        margin: m,
+        softMargin: false,
+        reduction: 'mean-non-zero',
+      });
       expect(scalar(out.mined)).toBe(18);
       expect(scalar(out.nonZero)).toBe(nonZero);
       expect(scalar(out.loss)).toBeCloseTo(sum / nonZero, 5);
@@ -126,26 +158,44 @@ describe('losses', () => {
 
     it('with no mined triplet: loss 0 and counts 0, never NaN', () => {
       for (const reduction of ['mean', 'mean-non-zero'] as const) {
-        const out = tripletLoss(tf.tensor1d([0.5, 1]), tf.tensor1d([0.1, 0.2]), tf.zeros([2]), { margin: 0.2, softMargin: false, reduction });
+        const out = tripletLoss(tf.tensor1d([0.5, 1]), tf.tensor1d([0.1, 0.2]), tf.zeros([2]), {
+          margin: 0.2,
+          softMargin: false,
+          reduction,
+        });
         expect(scalar(out.loss)).toBe(0);
         expect(scalar(out.mined)).toBe(0);
         expect(scalar(out.nonZero)).toBe(0);
       }
       // Mined triplets that are all easy: mean-non-zero has nothing to average either.
-      const easy = tripletLoss(tf.tensor1d([0.1]), tf.tensor1d([1]), tf.ones([1]), { margin: 0.2, softMargin: false, reduction: 'mean-non-zero' });
+      const easy = tripletLoss(tf.tensor1d([0.1]), tf.tensor1d([1]), tf.ones([1]), {
+        margin: 0.2,
+        softMargin: false,
+        reduction: 'mean-non-zero',
+      });
       expect(scalar(easy.loss)).toBe(0);
       expect(scalar(easy.mined)).toBe(1);
       expect(scalar(easy.nonZero)).toBe(0);
     });
 
     it('has finite gradients when anchor, positive and negative coincide', () => {
-      const x = tf.variable(tf.tensor2d([[0.3, -0.3], [0.3, -0.3], [0.3, -0.3]]));
+      const x = tf.variable(
+        tf.tensor2d([
+          [0.3, -0.3],
+          [0.3, -0.3],
+          [0.3, -0.3],
+        ]),
+      );
       for (const softMargin of [false, true]) {
         const { value, grads } = tf.variableGrads(() => {
           const a = tf.slice(x, [0, 0], [1, 2]) as tf.Tensor2D;
           const p = tf.slice(x, [1, 0], [1, 2]) as tf.Tensor2D;
           const q = tf.slice(x, [2, 0], [1, 2]) as tf.Tensor2D;
-          return tripletLoss(rowwiseDistances('euclidean', a, p), rowwiseDistances('euclidean', a, q), tf.ones([1]), { margin: 0.2, softMargin, reduction: 'mean-non-zero' }).loss;
+          return tripletLoss(rowwiseDistances('euclidean', a, p), rowwiseDistances('euclidean', a, q), tf.ones([1]), {
+            margin: 0.2,
+            softMargin,
+            reduction: 'mean-non-zero',
+          }).loss;
         }, [x]);
         expect(value.dataSync()[0]).toBeCloseTo(softMargin ? Math.log(2) : 0.2, 5);
         expect(allFinite(grads[x.name])).toBe(true);
@@ -164,8 +214,14 @@ describe('losses', () => {
       const mean = per.reduce((s, v) => s + v, 0) / n;
       const weighted = per.reduce((s, v, i) => s + v * weights[i], 0) / weights.reduce((s, v) => s + v, 0);
       expect(scalar(binaryCrossEntropyLoss(tf.tensor1d(p), tf.tensor1d(t)))).toBeCloseTo(mean, 5);
-      expect(scalar(binaryCrossEntropyLoss(tf.tensor2d(Float32Array.from(p), [n, 1]), tf.tensor1d(t)))).toBeCloseTo(mean, 5);
-      expect(scalar(binaryCrossEntropyLoss(tf.tensor1d(p), tf.tensor1d(t), tf.tensor1d(weights)))).toBeCloseTo(weighted, 5);
+      expect(scalar(binaryCrossEntropyLoss(tf.tensor2d(Float32Array.from(p), [n, 1]), tf.tensor1d(t)))).toBeCloseTo(
+        mean,
+        5,
+      );
+      expect(scalar(binaryCrossEntropyLoss(tf.tensor1d(p), tf.tensor1d(t), tf.tensor1d(weights)))).toBeCloseTo(
+        weighted,
+        5,
+      );
     });
 
     it('binary cross-entropy clips p = 0 and p = 1: finite loss and gradients', () => {
@@ -184,9 +240,16 @@ describe('losses', () => {
     it('cosine regression is the (weighted) mean squared error', () => {
       const scores = t.map((v) => v * 0.8 + 0.1);
       const mse = p.reduce((s, v, i) => s + (v - scores[i]) ** 2, 0) / n;
-      const weighted = p.reduce((s, v, i) => s + weights[i] * (v - scores[i]) ** 2, 0) / weights.reduce((s, v) => s + v, 0);
-      expect(scalar(cosineRegressionLoss(tf.tensor2d(Float32Array.from(p), [n, 1]), tf.tensor1d(scores)))).toBeCloseTo(mse, 6);
-      expect(scalar(cosineRegressionLoss(tf.tensor1d(p), tf.tensor1d(scores), tf.tensor1d(weights)))).toBeCloseTo(weighted, 6);
+      const weighted =
+        p.reduce((s, v, i) => s + weights[i] * (v - scores[i]) ** 2, 0) / weights.reduce((s, v) => s + v, 0);
+      expect(scalar(cosineRegressionLoss(tf.tensor2d(Float32Array.from(p), [n, 1]), tf.tensor1d(scores)))).toBeCloseTo(
+        mse,
+        6,
+      );
+      expect(scalar(cosineRegressionLoss(tf.tensor1d(p), tf.tensor1d(scores), tf.tensor1d(weights)))).toBeCloseTo(
+        weighted,
+        6,
+      );
       expect(scalar(cosineRegressionLoss(tf.tensor1d(p), tf.tensor1d(scores), tf.zeros([n])))).toBe(0);
       expect(() => cosineRegressionLoss(tf.tensor1d([1, 2]), tf.tensor1d([1]))).toThrow(/one target per prediction/);
     });
@@ -234,7 +297,10 @@ describe('losses', () => {
     it('split input (one positive per anchor on the diagonal, every entry valid) matches the reference', () => {
       const eye = D.map((row, i) => row.map((_, j) => (i === j ? 1 : 0)));
       const ones = D.map((row) => row.map(() => 1));
-      expect(scalar(infoNceLoss(tf.tensor2d(D), tf.tensor2d(eye), tf.tensor2d(ones), 0.5))).toBeCloseTo(reference(D, eye, ones, 0.5), 5);
+      expect(scalar(infoNceLoss(tf.tensor2d(D), tf.tensor2d(eye), tf.tensor2d(ones), 0.5))).toBeCloseTo(
+        reference(D, eye, ones, 0.5),
+        5,
+      );
     });
 
     it('is 0 when no anchor has a positive', () => {
@@ -243,10 +309,25 @@ describe('losses', () => {
     });
 
     it('has finite gradients for identical embeddings', () => {
-      const x = tf.variable(tf.tensor2d([[1, 0], [1, 0], [0, 1], [0, 1]]));
-      const pos = tf.tensor2d([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]]);
+      const x = tf.variable(
+        tf.tensor2d([
+          [1, 0],
+          [1, 0],
+          [0, 1],
+          [0, 1],
+        ]),
+      );
+      const pos = tf.tensor2d([
+        [0, 1, 0, 0],
+        [1, 0, 0, 0],
+        [0, 0, 0, 1],
+        [0, 0, 1, 0],
+      ]);
       const val = tf.sub(1, tf.eye(4)) as tf.Tensor2D;
-      const { value, grads } = tf.variableGrads(() => infoNceLoss(pairwiseDistances('euclidean', x, x), pos, val, 0.1), [x]);
+      const { value, grads } = tf.variableGrads(
+        () => infoNceLoss(pairwiseDistances('euclidean', x, x), pos, val, 0.1),
+        [x],
+      );
       expect(allFinite(value)).toBe(true);
       expect(allFinite(grads[x.name])).toBe(true);
       tf.dispose([x, pos, val, value, grads[x.name]]);

@@ -4,11 +4,12 @@ import { Rng } from '../../../src/core/rng';
 
 function euclideanMatrix(x: Float32Array, n: number, dim: number): Float32Array {
   const d = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) s += (x[i * dim + k] - x[j * dim + k]) ** 2;
-    d[i * n + j] = Math.sqrt(Math.max(s, 1e-12)); // as the ε-guarded training distance
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < dim; k++) s += (x[i * dim + k] - x[j * dim + k]) ** 2;
+      d[i * n + j] = Math.sqrt(Math.max(s, 1e-12)); // as the ε-guarded training distance
+    }
   return d;
 }
 
@@ -21,11 +22,13 @@ function randomEmbeddings(seed: number, n: number, dim: number, scale = 1): Floa
 function bruteForceViolation(d: Float32Array, n: number, labels: number[], margin: number): number {
   let total = 0;
   let violations = 0;
-  for (let a = 0; a < n; a++) for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) {
-    if (p === a || labels[p] !== labels[a] || labels[q] === labels[a]) continue;
-    total++;
-    if (d[a * n + p] - d[a * n + q] + margin > 0) violations++;
-  }
+  for (let a = 0; a < n; a++)
+    for (let p = 0; p < n; p++)
+      for (let q = 0; q < n; q++) {
+        if (p === a || labels[p] !== labels[a] || labels[q] === labels[a]) continue;
+        total++;
+        if (d[a * n + p] - d[a * n + q] + margin > 0) violations++;
+      }
   return violations / total;
 }
 

@@ -13,21 +13,30 @@ type Metric = 'euclidean' | 'cosine' | 'manhattan';
 
 function plainDistances(x: Float32Array, n: number, dim: number, metric: Metric): Float32Array {
   const d = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0, dot = 0, na = 0, nb = 0;
-    for (let k = 0; k < dim; k++) {
-      const a = x[i * dim + k];
-      const b = x[j * dim + k];
-      if (metric === 'euclidean') s += (a - b) ** 2;
-      else if (metric === 'manhattan') s += Math.abs(a - b);
-      else {
-        dot += a * b;
-        na += a * a;
-        nb += b * b;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0,
+        dot = 0,
+        na = 0,
+        nb = 0;
+      for (let k = 0; k < dim; k++) {
+        const a = x[i * dim + k];
+        const b = x[j * dim + k];
+        if (metric === 'euclidean') s += (a - b) ** 2;
+        else if (metric === 'manhattan') s += Math.abs(a - b);
+        else {
+          dot += a * b;
+          na += a * a;
+          nb += b * b;
+        }
       }
+      d[i * n + j] =
+        metric === 'euclidean'
+          ? Math.sqrt(Math.max(s, 1e-12))
+          : metric === 'manhattan'
+            ? s
+            : 1 - dot / Math.sqrt(na * nb);
     }
-    d[i * n + j] = metric === 'euclidean' ? Math.sqrt(Math.max(s, 1e-12)) : metric === 'manhattan' ? s : 1 - dot / Math.sqrt(na * nb);
-  }
   return d;
 }
 
@@ -36,15 +45,17 @@ function labelledEmbeddings(seed: number, n: number, dim: number, classes: numbe
   const rng = new Rng(seed);
   const labels = Int32Array.from({ length: n }, () => rng.int(classes));
   const x = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) x[i * dim + k] = rng.normal() + (k === labels[i] % dim ? 1.5 : 0);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < dim; k++) x[i * dim + k] = rng.normal() + (k === labels[i] % dim ? 1.5 : 0);
   return { x, labels };
 }
 
 function mannWhitney(positives: ArrayLike<number>, negatives: ArrayLike<number>): number {
   let wins = 0;
-  for (let i = 0; i < positives.length; i++) for (let j = 0; j < negatives.length; j++) {
-    wins += positives[i] < negatives[j] ? 1 : positives[i] === negatives[j] ? 0.5 : 0;
-  }
+  for (let i = 0; i < positives.length; i++)
+    for (let j = 0; j < negatives.length; j++) {
+      wins += positives[i] < negatives[j] ? 1 : positives[i] === negatives[j] ? 0.5 : 0;
+    }
   return wins / (positives.length * negatives.length);
 }
 
@@ -53,7 +64,12 @@ describe('evaluateEmbeddings', () => {
     const n = 60;
     const dim = 5;
     const { x, labels } = labelledEmbeddings(1, n, dim, 4);
-    const m = evaluateEmbeddings(x, n, dim, labels, { distance: 'euclidean', margin: 0.5, threshold: null, rng: new Rng(2) });
+    const m = evaluateEmbeddings(x, n, dim, labels, {
+      distance: 'euclidean',
+      margin: 0.5,
+      threshold: null,
+      rng: new Rng(2),
+    });
     const d = plainDistances(x, n, dim, 'euclidean');
     const reference = retrievalMetrics(d, n, labels);
     for (const key of ['precisionAt1', 'rPrecision', 'mapAtR'] as const) expect(m[key]).toBeCloseTo(reference[key], 10);
@@ -64,7 +80,8 @@ describe('evaluateEmbeddings', () => {
     // All pairs: positives are exactly the same-label pairs i < j.
     const positives: number[] = [];
     const negatives: number[] = [];
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) (labels[i] === labels[j] ? positives : negatives).push(d[i * n + j]);
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) (labels[i] === labels[j] ? positives : negatives).push(d[i * n + j]);
     const sorted = (a: ArrayLike<number>) => Array.from(a).sort((p, q) => p - q);
     expect(m.positiveDistances.length).toBe(positives.length);
     expect(m.negativeDistances.length).toBe(negatives.length);
@@ -100,7 +117,8 @@ describe('evaluateEmbeddings', () => {
     const d = plainDistances(x, n, dim, 'euclidean');
     const ofKind = (same: boolean) => {
       const values: number[] = [];
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if ((labels[i] === labels[j]) === same) values.push(d[i * n + j]);
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) if ((labels[i] === labels[j]) === same) values.push(d[i * n + j]);
       return values;
     };
     const positives = ofKind(true);
@@ -117,7 +135,12 @@ describe('evaluateEmbeddings', () => {
 
   it('uses the configured distance: cosine, Mahalanobis with identity whitening, and Manhattan in row blocks', () => {
     const small = labelledEmbeddings(5, 40, 6, 3);
-    const cosine = evaluateEmbeddings(small.x, 40, 6, small.labels, { distance: 'cosine', margin: 0.2, threshold: null, rng: new Rng(1) });
+    const cosine = evaluateEmbeddings(small.x, 40, 6, small.labels, {
+      distance: 'cosine',
+      margin: 0.2,
+      threshold: null,
+      rng: new Rng(1),
+    });
     const cosineReference = retrievalMetrics(plainDistances(small.x, 40, 6, 'cosine'), 40, small.labels);
     expect(cosine.mapAtR).toBeCloseTo(cosineReference.mapAtR, 10);
     const euclideanReference = retrievalMetrics(plainDistances(small.x, 40, 6, 'euclidean'), 40, small.labels);
@@ -125,12 +148,24 @@ describe('evaluateEmbeddings', () => {
 
     const identity = new Float32Array(36);
     for (let k = 0; k < 6; k++) identity[k * 7] = 1;
-    const mahalanobis = evaluateEmbeddings(small.x, 40, 6, small.labels, { distance: 'mahalanobis', whitening: identity, margin: 0.2, threshold: null, rng: new Rng(1) });
+    const mahalanobis = evaluateEmbeddings(small.x, 40, 6, small.labels, {
+      distance: 'mahalanobis',
+      whitening: identity,
+      margin: 0.2,
+      threshold: null,
+      rng: new Rng(1),
+    });
     expect(mahalanobis.mapAtR).toBeCloseTo(euclideanReference.mapAtR, 10);
 
     // 520 × 520 × 64 difference values exceed one Manhattan block (2^24), so this runs in two blocks.
     const large = labelledEmbeddings(6, 520, 64, 10);
-    const manhattan = evaluateEmbeddings(large.x, 520, 64, large.labels, { distance: 'manhattan', margin: 1, threshold: null, rng: new Rng(1), pairSamples: 200 });
+    const manhattan = evaluateEmbeddings(large.x, 520, 64, large.labels, {
+      distance: 'manhattan',
+      margin: 1,
+      threshold: null,
+      rng: new Rng(1),
+      pairSamples: 200,
+    });
     const manhattanReference = retrievalMetrics(plainDistances(large.x, 520, 64, 'manhattan'), 520, large.labels);
     expect(manhattan.precisionAt1).toBeCloseTo(manhattanReference.precisionAt1, 10);
     expect(manhattan.mapAtR).toBeCloseTo(manhattanReference.mapAtR, 6);
@@ -139,22 +174,43 @@ describe('evaluateEmbeddings', () => {
   it('notices a collapsed embedding', () => {
     const x = new Float32Array(30 * 3).fill(0.7);
     const labels = Int32Array.from({ length: 30 }, (_, i) => i % 3);
-    const m = evaluateEmbeddings(x, 30, 3, labels, { distance: 'euclidean', margin: 0.2, threshold: null, rng: new Rng(1) });
+    const m = evaluateEmbeddings(x, 30, 3, labels, {
+      distance: 'euclidean',
+      margin: 0.2,
+      threshold: null,
+      rng: new Rng(1),
+    });
     expect(m.collapse.collapsed).toBe(true);
     expect(m.auc).toBeCloseTo(0.5, 6); // every pair ties
   });
 
   it('leaks no tensors', async () => {
     const { x, labels } = labelledEmbeddings(7, 30, 4, 3);
-    await expectNoLeakedTensors(() => evaluateEmbeddings(x, 30, 4, labels, { distance: 'euclidean', margin: 0.2, threshold: null, rng: new Rng(1) }));
+    await expectNoLeakedTensors(() =>
+      evaluateEmbeddings(x, 30, 4, labels, { distance: 'euclidean', margin: 0.2, threshold: null, rng: new Rng(1) }),
+    );
     const w = Float32Array.from({ length: 16 }, (_, t) => (t % 5 === 0 ? 2 : 0));
-    await expectNoLeakedTensors(() => evaluateEmbeddings(x, 30, 4, labels, { distance: 'mahalanobis', whitening: w, margin: 0.2, threshold: null, rng: new Rng(1) }));
+    await expectNoLeakedTensors(() =>
+      evaluateEmbeddings(x, 30, 4, labels, {
+        distance: 'mahalanobis',
+        whitening: w,
+        margin: 0.2,
+        threshold: null,
+        rng: new Rng(1),
+      }),
+    );
   });
 
   it('explains bad input', () => {
     const opts = { distance: 'euclidean' as const, margin: 0.2, threshold: null, rng: new Rng(1) };
     expect(() => evaluateEmbeddings(new Float32Array(3), 1, 3, [0], opts)).toThrow(/at least 2 embeddings/);
     expect(() => evaluateEmbeddings(new Float32Array(6), 2, 3, [0], opts)).toThrow(/1 labels for 2/);
-    expect(() => evaluateEmbeddings(new Float32Array(6), 2, 3, [0, 1], { ...opts, distance: 'mahalanobis', whitening: new Float32Array(4) })).toThrow(/3×3/);
+    expect(() =>
+      evaluateEmbeddings(new Float32Array(6), 2, 3, [0, 1], {
+        ...opts,
+        distance: 'mahalanobis',
+        whitening: new Float32Array(4),
+      }),
+    ).toThrow(/3×3/);
   });
 });

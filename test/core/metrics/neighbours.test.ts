@@ -5,9 +5,20 @@ import { nearestNeighbours, rowDistance, verdictAt } from '../../../src/core/met
 import { Rng } from '../../../src/core/rng';
 
 /** Reference: every distance, full sort by (distance, index). */
-function bruteForce(x: Float32Array, n: number, dim: number, q: Float32Array, k: number, distance: (typeof DISTANCES)[number], w?: Float32Array, exclude?: number) {
-  const all = Array.from({ length: n }, (_, i) => ({ index: i, distance: distanceJs(distance, q, x.subarray(i * dim, (i + 1) * dim), w) }))
-    .filter((c) => c.index !== exclude);
+function bruteForce(
+  x: Float32Array,
+  n: number,
+  dim: number,
+  q: Float32Array,
+  k: number,
+  distance: (typeof DISTANCES)[number],
+  w?: Float32Array,
+  exclude?: number,
+) {
+  const all = Array.from({ length: n }, (_, i) => ({
+    index: i,
+    distance: distanceJs(distance, q, x.subarray(i * dim, (i + 1) * dim), w),
+  })).filter((c) => c.index !== exclude);
   all.sort((a, b) => a.distance - b.distance || a.index - b.index);
   return all.slice(0, k);
 }
@@ -17,7 +28,9 @@ describe('nearestNeighbours', () => {
   const n = 300;
   const dim = 6;
   const x = Float32Array.from({ length: n * dim }, () => rng.normal());
-  const whitening = Float32Array.from({ length: dim * dim }, (_, t) => (t % (dim + 1) === 0 ? 1 + (t % 3) : t % dim > t / dim ? 0.1 : 0));
+  const whitening = Float32Array.from({ length: dim * dim }, (_, t) =>
+    t % (dim + 1) === 0 ? 1 + (t % 3) : t % dim > t / dim ? 0.1 : 0,
+  );
 
   it.each(DISTANCES)('lists the true k nearest by %s distance, nearest first', (distance) => {
     for (const query of [0, 17, 299]) {
@@ -43,9 +56,15 @@ describe('nearestNeighbours', () => {
   it('puts NaN distances last and explains bad input', () => {
     const pts = Float32Array.of(NaN, 0, 2, 0, 1, 0);
     expect(nearestNeighbours(pts, 3, 2, [0, 0], 3, { distance: 'euclidean' }).map((g) => g.index)).toEqual([2, 1, 0]);
-    expect(() => nearestNeighbours(pts, 3, 2, [0, 0, 0], 1, { distance: 'euclidean' })).toThrow('the query has 3 values, the embeddings 2');
-    expect(() => nearestNeighbours(pts, 3, 2, [0, 0], 0, { distance: 'euclidean' })).toThrow('k must be a whole number ≥ 1, got 0');
-    expect(() => nearestNeighbours(pts, 4, 2, [0, 0], 1, { distance: 'euclidean' })).toThrow('expected 4×2 = 8 values, got 6');
+    expect(() => nearestNeighbours(pts, 3, 2, [0, 0, 0], 1, { distance: 'euclidean' })).toThrow(
+      'the query has 3 values, the embeddings 2',
+    );
+    expect(() => nearestNeighbours(pts, 3, 2, [0, 0], 0, { distance: 'euclidean' })).toThrow(
+      'k must be a whole number ≥ 1, got 0',
+    );
+    expect(() => nearestNeighbours(pts, 4, 2, [0, 0], 1, { distance: 'euclidean' })).toThrow(
+      'expected 4×2 = 8 values, got 6',
+    );
   });
 });
 

@@ -48,13 +48,17 @@ function matrixFrom(n: number, distance: (i: number, j: number) => number): Floa
   return m;
 }
 
-function expectMatches(actual: ReturnType<typeof retrievalMetrics>, expected: ReturnType<typeof referenceMetrics>): void {
+function expectMatches(
+  actual: ReturnType<typeof retrievalMetrics>,
+  expected: ReturnType<typeof referenceMetrics>,
+): void {
   expect(actual.queries).toBe(expected.queries);
   expect(actual.excludedQueries).toBe(expected.excludedQueries);
   expect(actual.precisionAt1).toBeCloseTo(expected.precisionAt1, 12);
   expect(actual.rPrecision).toBeCloseTo(expected.rPrecision, 12);
   expect(actual.mapAtR).toBeCloseTo(expected.mapAtR, 12);
-  for (const k of Object.keys(expected.recallAtK)) expect(actual.recallAtK[Number(k)]).toBeCloseTo(expected.recallAtK[k], 12);
+  for (const k of Object.keys(expected.recallAtK))
+    expect(actual.recallAtK[Number(k)]).toBeCloseTo(expected.recallAtK[k], 12);
 }
 
 describe('retrievalMetrics', () => {
@@ -70,7 +74,12 @@ describe('retrievalMetrics', () => {
     // Recall@1 = 0, Recall@2 = 3/5 (q0, q1, q3), Recall@3 = 1.
     const x = [0, 2, 1, 4, 10, 11];
     const labels = [0, 0, 1, 1, 0, 2];
-    const m = retrievalMetrics(matrixFrom(6, (i, j) => Math.abs(x[i] - x[j])), 6, labels, [1, 2, 3]);
+    const m = retrievalMetrics(
+      matrixFrom(6, (i, j) => Math.abs(x[i] - x[j])),
+      6,
+      labels,
+      [1, 2, 3],
+    );
     expect(m.queries).toBe(5);
     expect(m.excludedQueries).toBe(1);
     expect(m.precisionAt1).toBe(0);
@@ -82,7 +91,12 @@ describe('retrievalMetrics', () => {
   it('breaks ties by index, whatever the order of equal distances', () => {
     // Query 0 sees items 1 (other class) and 2 (same class) at the same distance: item 1 ranks first.
     const labels = [0, 1, 0];
-    const m = retrievalMetrics(matrixFrom(3, () => 1), 3, labels, [1]);
+    const m = retrievalMetrics(
+      matrixFrom(3, () => 1),
+      3,
+      labels,
+      [1],
+    );
     // q0: R=1, ranking 1, 2 → P@1 0. q2: R=1, ranking 0, 1 → P@1 1. q1 excluded.
     expect(m.precisionAt1).toBe(0.5);
     expect(m.excludedQueries).toBe(1);
@@ -94,8 +108,20 @@ describe('retrievalMetrics', () => {
     const labels = Array.from({ length: n }, (_, i) => i % 4);
     const centres = [0, 100, 200, 300];
     const x = labels.map((l) => centres[l] + rng.uniform(0, 1));
-    const m = retrievalMetrics(matrixFrom(n, (i, j) => Math.abs(x[i] - x[j])), n, labels, [1, 5]);
-    expect(m).toEqual({ precisionAt1: 1, rPrecision: 1, mapAtR: 1, recallAtK: { 1: 1, 5: 1 }, queries: n, excludedQueries: 0 });
+    const m = retrievalMetrics(
+      matrixFrom(n, (i, j) => Math.abs(x[i] - x[j])),
+      n,
+      labels,
+      [1, 5],
+    );
+    expect(m).toEqual({
+      precisionAt1: 1,
+      rPrecision: 1,
+      mapAtR: 1,
+      recallAtK: { 1: 1, 5: 1 },
+      queries: n,
+      excludedQueries: 0,
+    });
   });
 
   it('matches the brute-force reference on seeded random 2-D data', () => {
@@ -155,7 +181,11 @@ describe('retrievalMetrics', () => {
   });
 
   it('reports NaN and counts every query as excluded when no label repeats', () => {
-    const m = retrievalMetrics(matrixFrom(3, () => 1), 3, [0, 1, 2]);
+    const m = retrievalMetrics(
+      matrixFrom(3, () => 1),
+      3,
+      [0, 1, 2],
+    );
     expect(m.queries).toBe(0);
     expect(m.excludedQueries).toBe(3);
     expect(m.precisionAt1).toBeNaN();
@@ -170,8 +200,8 @@ describe('retrievalMetrics', () => {
 });
 
 describe('RetrievalRanking.addGramRow', () => {
-  const sqrtDistance = (squared: number) => Math.sqrt(squared < 1e-12 ? 1e-12 : squared);
-  const squaredDistance = (squared: number) => (squared < 0 ? 0 : squared);
+  const sqrtDistance = (squared: number) => Math.sqrt(Math.max(squared, 1e-12));
+  const squaredDistance = (squared: number) => Math.max(squared, 0);
 
   /** The float32 Gram matrix of x and its squared norms (in doubles). */
   function gramOf(x: Float32Array, n: number, dim: number): { gram: Float32Array; norms: Float64Array } {
@@ -189,14 +219,24 @@ describe('RetrievalRanking.addGramRow', () => {
   }
 
   /** Ranks every row from a Gram matrix and from the whole rows of float32 distances it implies. */
-  function rankBothWays({ gram, norms }: { gram: Float32Array; norms: Float64Array }, n: number, labels: number[], toDistance: (squared: number) => number) {
+  function rankBothWays(
+    { gram, norms }: { gram: Float32Array; norms: Float64Array },
+    n: number,
+    labels: number[],
+    toDistance: (squared: number) => number,
+  ) {
     const fromGram = new RetrievalRanking(n, labels, [1, 5]);
     for (let i = 0; i < n; i++) fromGram.addGramRow(i, gram, i * n, norms, toDistance);
     const whole = new Float32Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) whole[i * n + j] = toDistance(norms[i] + norms[j] - 2 * gram[i * n + j]);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) whole[i * n + j] = toDistance(norms[i] + norms[j] - 2 * gram[i * n + j]);
     // NaN ranks last, like +∞ (ties among them by index): the reference sees it as +∞.
     const asInfinity = whole.map((v) => (Number.isNaN(v) ? Infinity : v));
-    return { fromGram, expected: referenceMetrics(asInfinity, n, labels, [1, 5]), viaRows: retrievalMetrics(whole, n, labels, [1, 5]) };
+    return {
+      fromGram,
+      expected: referenceMetrics(asInfinity, n, labels, [1, 5]),
+      viaRows: retrievalMetrics(whole, n, labels, [1, 5]),
+    };
   }
 
   it('ranks sampled rows exactly like their whole rows, converting few of them whole', () => {
@@ -204,7 +244,10 @@ describe('RetrievalRanking.addGramRow', () => {
     const n = 700;
     const dim = 6;
     const labels = Array.from({ length: n }, () => rng.int(8));
-    const x = Float32Array.from({ length: n * dim }, (_, t) => rng.normal() + (t % dim === labels[Math.floor(t / dim)] % dim ? 2 : 0));
+    const x = Float32Array.from(
+      { length: n * dim },
+      (_, t) => rng.normal() + (t % dim === labels[Math.floor(t / dim)] % dim ? 2 : 0),
+    );
     for (const toDistance of [sqrtDistance, squaredDistance]) {
       const { fromGram, expected, viaRows } = rankBothWays(gramOf(x, n, dim), n, labels, toDistance);
       const result = fromGram.result();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bestThreshold, downsampleRoc, rocCurve, verificationAt, verificationSummary } from '../../../src/core/metrics/verification';
+import {
+  bestThreshold,
+  downsampleRoc,
+  rocCurve,
+  verificationAt,
+  verificationSummary,
+} from '../../../src/core/metrics/verification';
 import { Rng } from '../../../src/core/rng';
 
 /** P(similar pair closer than dissimilar pair), ties counting ½, by comparing every pair of pairs. */
@@ -20,7 +26,10 @@ function mannWhitney(distances: number[], similar: number[]): number {
 
 /** Plain confusion counts for "similar if d ≤ t". */
 function counts(t: number, distances: number[], similar: number[]) {
-  let tp = 0, fp = 0, tn = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0;
   distances.forEach((d, i) => {
     if (d <= t) similar[i] ? tp++ : fp++;
     else similar[i] ? fn++ : tn++;
@@ -86,7 +95,13 @@ describe('verificationAt', () => {
     // d:   0.1 0.2 0.3 0.4 0.5 0.6   threshold 0.3 (inclusive)
     // y:   1   0   1   1   0   0     → tp 2 (0.1, 0.3), fp 1 (0.2), fn 1 (0.4), tn 2
     const v = verificationAt(0.3, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [1, 0, 1, 1, 0, 0]);
-    expect(v).toMatchObject({ threshold: 0.3, truePositives: 2, falsePositives: 1, falseNegatives: 1, trueNegatives: 2 });
+    expect(v).toMatchObject({
+      threshold: 0.3,
+      truePositives: 2,
+      falsePositives: 1,
+      falseNegatives: 1,
+      trueNegatives: 2,
+    });
     expect(v.accuracy).toBeCloseTo(4 / 6, 12);
     expect(v.precision).toBeCloseTo(2 / 3, 12);
     expect(v.recall).toBeCloseTo(2 / 3, 12);
@@ -102,7 +117,11 @@ describe('verificationAt', () => {
 describe('bestThreshold', () => {
   for (const by of ['accuracy', 'f1'] as const) {
     it(`finds the ${by} of a brute-force scan, at the smallest best split, mid-way between distances`, () => {
-      for (const [seed, levels] of [[21, undefined], [22, 3], [23, 1]] as const) {
+      for (const [seed, levels] of [
+        [21, undefined],
+        [22, 3],
+        [23, 1],
+      ] as const) {
         const { distances, similar } = randomPairs(seed, 200, levels);
         const best = bestThreshold(distances, similar, by);
         const scan = bruteForceScores(distances, similar, by);
@@ -110,12 +129,18 @@ describe('bestThreshold', () => {
         expect(best[by]).toBeCloseTo(top, 12);
         // The returned threshold reproduces its counts and sits after the FIRST best cut, before the next distance.
         const { tp, fp, tn, fn } = counts(best.threshold, distances, similar);
-        expect([best.truePositives, best.falsePositives, best.trueNegatives, best.falseNegatives]).toEqual([tp, fp, tn, fn]);
+        expect([best.truePositives, best.falsePositives, best.trueNegatives, best.falseNegatives]).toEqual([
+          tp,
+          fp,
+          tn,
+          fn,
+        ]);
         const firstBest = scan.findIndex((s) => s.score === top);
         expect(best.threshold).toBeGreaterThanOrEqual(scan[firstBest].cut);
         if (firstBest + 1 < scan.length) {
           expect(best.threshold).toBeLessThan(scan[firstBest + 1].cut);
-          if (firstBest > 0) expect(best.threshold).toBeCloseTo((scan[firstBest].cut + scan[firstBest + 1].cut) / 2, 12);
+          if (firstBest > 0)
+            expect(best.threshold).toBeCloseTo((scan[firstBest].cut + scan[firstBest + 1].cut) / 2, 12);
         }
       }
     });
@@ -156,8 +181,10 @@ describe('verificationSummary', () => {
     const rng = new Rng(31);
     for (const size of [40, 5000]) {
       // Rounded distances (ties inside and across kinds) and a few NaNs.
-      const distances = Array.from({ length: size }, (_, i) => (i % 97 === 0 ? NaN : Math.round(rng.next() * 200) / 100));
-      const similar = distances.map((d) => (rng.next() < (d !== d ? 0.5 : 1 - d / 2) ? 1 : 0));
+      const distances = Array.from({ length: size }, (_, i) =>
+        i % 97 === 0 ? NaN : Math.round(rng.next() * 200) / 100,
+      );
+      const similar = distances.map((d) => (rng.next() < (Number.isNaN(d) ? 0.5 : 1 - d / 2) ? 1 : 0));
       for (const threshold of [null, 0.7]) {
         const summary = verificationSummary(distances, similar, threshold, 101);
         const { points, auc } = rocCurve(distances, similar);

@@ -16,7 +16,9 @@ function run(miner: (typeof MINERS)[number]) {
     const n = 12;
     const points = Array.from({ length: n * 3 }, () => rng.normal());
     const e = tf.tensor2d(points, [n, 3]);
-    const D = tf.sqrt(tf.maximum(tf.sum(tf.square(tf.sub(tf.expandDims(e, 1), tf.expandDims(e, 0))), 2), 1e-12)) as tf.Tensor2D;
+    const D = tf.sqrt(
+      tf.maximum(tf.sum(tf.square(tf.sub(tf.expandDims(e, 1), tf.expandDims(e, 0))), 2), 1e-12),
+    ) as tf.Tensor2D;
     const y = tf.tensor1d([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 4], 'int32');
     const masks = labelMasks(y, y, true);
     const t = mineTriplets(D, masks, miner, 0.3, 7);

@@ -9,7 +9,12 @@ import { selectNodeBackend } from '../../../src/cli/backend';
 import { pairwiseDistances } from '../../../src/core/distances';
 import { tripletLoss } from '../../../src/core/losses';
 import { labelMasks, mineTriplets, tripletCategoryCounts, type PairMasks } from '../../../src/core/mining';
-import { fusedTripletAvailable, fusedTripletJs, fusedTripletLoss, type DenseMiner } from '../../../src/core/mining/fusedTriplet';
+import {
+  fusedTripletAvailable,
+  fusedTripletJs,
+  fusedTripletLoss,
+  type DenseMiner,
+} from '../../../src/core/mining/fusedTriplet';
 import { Rng } from '../../../src/core/rng';
 import { expectAllClose, expectNoLeakedTensors } from '../../helpers/tf';
 
@@ -62,8 +67,14 @@ function fusedPath(D: number[][], masks: PairMasks, miner: DenseMiner, reduction
   return tf.tidy(() => {
     const d = tf.tensor2d(D);
     const out = fusedTripletLoss(d as tf.Tensor2D, masks, { miner, margin: MARGIN, reduction });
-    const gradient = tf.grad((t: tf.Tensor) => fusedTripletLoss(t as tf.Tensor2D, masks, { miner, margin: MARGIN, reduction }).loss)(d);
-    return { loss: out.loss.dataSync()[0], stats: Array.from(out.stats.dataSync()), gradient: Array.from(gradient.dataSync()) };
+    const gradient = tf.grad(
+      (t: tf.Tensor) => fusedTripletLoss(t as tf.Tensor2D, masks, { miner, margin: MARGIN, reduction }).loss,
+    )(d);
+    return {
+      loss: out.loss.dataSync()[0],
+      stats: Array.from(out.stats.dataSync()),
+      gradient: Array.from(gradient.dataSync()),
+    };
   });
 }
 
@@ -118,7 +129,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
     it('no valid triplet: loss 0, counts 0, zero gradient, never NaN', () => {
       withMasks([0, 1, 2, 3], (masks) => {
-        const D = [[0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1], [1, 1, 1, 0]];
+        const D = [
+          [0, 1, 1, 1],
+          [1, 0, 1, 1],
+          [1, 1, 0, 1],
+          [1, 1, 1, 0],
+        ];
         const out = fusedPath(D, masks, 'all', 'mean-non-zero');
         expect(out.loss).toBe(0);
         expect(out.stats).toEqual([0, 0, 0, 0]);
@@ -132,14 +148,24 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const masks = labelMasks(y, y, true);
       await expectNoLeakedTensors(() => {
         const d = tf.tensor2d(D);
-        const g = tf.grad((t: tf.Tensor) => fusedTripletLoss(t as tf.Tensor2D, masks, { miner: 'all', margin: MARGIN, reduction: 'mean-non-zero' }).loss)(d);
+        const g = tf.grad(
+          (t: tf.Tensor) =>
+            fusedTripletLoss(t as tf.Tensor2D, masks, { miner: 'all', margin: MARGIN, reduction: 'mean-non-zero' })
+              .loss,
+        )(d);
         tf.dispose([d, g]);
       });
       tf.dispose([y, masks.positive, masks.negative]);
     });
 
     it('rejects matrices of the wrong size', () => {
-      expect(() => fusedTripletJs(new Float32Array(6), new Float32Array(6), new Float32Array(4), 2, 3, { miner: 'all', margin: 0.2, reduction: 'mean' })).toThrow(/three 2×3 matrices/);
+      expect(() =>
+        fusedTripletJs(new Float32Array(6), new Float32Array(6), new Float32Array(4), 2, 3, {
+          miner: 'all',
+          margin: 0.2,
+          reduction: 'mean',
+        }),
+      ).toThrow(/three 2×3 matrices/);
     });
   });
 }

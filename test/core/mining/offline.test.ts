@@ -32,7 +32,12 @@ type Pool = ReturnType<typeof makePool>;
 const position = (index: number) => (index - 1000) / 3;
 
 function distanceOf(pool: Pool, name: DistanceName, i: number, j: number, whitening?: Float32Array): number {
-  return distanceJs(name, pool.embeddings.subarray(i * DIM, (i + 1) * DIM), pool.embeddings.subarray(j * DIM, (j + 1) * DIM), whitening);
+  return distanceJs(
+    name,
+    pool.embeddings.subarray(i * DIM, (i + 1) * DIM),
+    pool.embeddings.subarray(j * DIM, (j + 1) * DIM),
+    whitening,
+  );
 }
 
 /** Category by DESIGN.md: δ = d(a,n) − d(a,p); hard δ ≤ 0, semi-hard 0 < δ ≤ m, easy δ > m. */
@@ -43,10 +48,17 @@ function category(delta: number, margin: number): 'hard' | 'semi-hard' | 'easy' 
 function allTriplets(pool: Pool, name: DistanceName, margin: number, whitening?: Float32Array) {
   const out: { a: number; p: number; q: number; category: 'hard' | 'semi-hard' | 'easy' }[] = [];
   const { n, labels } = pool;
-  for (let a = 0; a < n; a++) for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) {
-    if (p === a || labels[p] !== labels[a] || labels[q] === labels[a]) continue;
-    out.push({ a, p, q, category: category(distanceOf(pool, name, a, q, whitening) - distanceOf(pool, name, a, p, whitening), margin) });
-  }
+  for (let a = 0; a < n; a++)
+    for (let p = 0; p < n; p++)
+      for (let q = 0; q < n; q++) {
+        if (p === a || labels[p] !== labels[a] || labels[q] === labels[a]) continue;
+        out.push({
+          a,
+          p,
+          q,
+          category: category(distanceOf(pool, name, a, q, whitening) - distanceOf(pool, name, a, p, whitening), margin),
+        });
+      }
   return out;
 }
 
@@ -64,7 +76,18 @@ describe('offline triplet mining', () => {
   for (const miner of ['hard', 'semi-hard', 'easy', 'all'] as const) {
     it(`${miner}: picks only triplets of that category when enough exist, as training-set indices`, () => {
       const count = 200;
-      const out = offlineMineTriplets(pool.embeddings, pool.indices, pool.labels, DIM, 'euclidean', undefined, miner, margin, count, new Rng(1));
+      const out = offlineMineTriplets(
+        pool.embeddings,
+        pool.indices,
+        pool.labels,
+        DIM,
+        'euclidean',
+        undefined,
+        miner,
+        margin,
+        count,
+        new Rng(1),
+      );
       expect(out.mined).toBe(count);
       expect(out.filled).toBe(0);
       expect(out.anchor).toHaveLength(count);
@@ -84,7 +107,18 @@ describe('offline triplet mining', () => {
 
   it('fills with random valid triplets when the miner finds too few, and says how many', () => {
     const count = available.hard + 150;
-    const out = offlineMineTriplets(pool.embeddings, pool.indices, pool.labels, DIM, 'euclidean', undefined, 'hard', margin, count, new Rng(2));
+    const out = offlineMineTriplets(
+      pool.embeddings,
+      pool.indices,
+      pool.labels,
+      DIM,
+      'euclidean',
+      undefined,
+      'hard',
+      margin,
+      count,
+      new Rng(2),
+    );
     expect(out.mined).toBe(available.hard);
     expect(out.filled).toBe(150);
     expect(out.anchor).toHaveLength(count);
@@ -92,29 +126,66 @@ describe('offline triplet mining', () => {
     for (let k = 0; k < count; k++) {
       const [a, p, q] = [out.anchor[k], out.positive[k], out.negative[k]].map(position);
       expect(a !== p && pool.labels[a] === pool.labels[p] && pool.labels[a] !== pool.labels[q]).toBe(true);
-      if (category(distanceOf(pool, 'euclidean', a, q) - distanceOf(pool, 'euclidean', a, p), margin) === 'hard') hard++;
+      if (category(distanceOf(pool, 'euclidean', a, q) - distanceOf(pool, 'euclidean', a, p), margin) === 'hard')
+        hard++;
     }
     expect(hard).toBeGreaterThanOrEqual(available.hard);
 
     // Far-apart classes: no hard triplet at all, everything is filled.
     const separated = makePool(4, 6, 50);
-    const none = offlineMineTriplets(separated.embeddings, separated.indices, separated.labels, DIM, 'euclidean', undefined, 'hard', margin, 40, new Rng(2));
+    const none = offlineMineTriplets(
+      separated.embeddings,
+      separated.indices,
+      separated.labels,
+      DIM,
+      'euclidean',
+      undefined,
+      'hard',
+      margin,
+      40,
+      new Rng(2),
+    );
     expect(none.counts.hard).toBe(0);
     expect(none.mined).toBe(0);
     expect(none.filled).toBe(40);
   });
 
   it('is reproducible by seed', () => {
-    const run = (seed: number) => offlineMineTriplets(pool.embeddings, pool.indices, pool.labels, DIM, 'euclidean', undefined, 'semi-hard', margin, 100, new Rng(seed));
+    const run = (seed: number) =>
+      offlineMineTriplets(
+        pool.embeddings,
+        pool.indices,
+        pool.labels,
+        DIM,
+        'euclidean',
+        undefined,
+        'semi-hard',
+        margin,
+        100,
+        new Rng(seed),
+      );
     expect(run(5)).toEqual(run(5));
     expect(Array.from(run(6).anchor)).not.toEqual(Array.from(run(5).anchor));
   });
 
   it('batch-hard mines the hardest triplet of every anchor, then fills', () => {
-    const out = offlineMineTriplets(pool.embeddings, pool.indices, pool.labels, DIM, 'euclidean', undefined, 'batch-hard', margin, 100, new Rng(1));
+    const out = offlineMineTriplets(
+      pool.embeddings,
+      pool.indices,
+      pool.labels,
+      DIM,
+      'euclidean',
+      undefined,
+      'batch-hard',
+      margin,
+      100,
+      new Rng(1),
+    );
     expect(out.mined).toBe(pool.n);
     expect(out.filled).toBe(100 - pool.n);
-    const triplets = new Set(Array.from(out.anchor, (a, k) => `${position(a)},${position(out.positive[k])},${position(out.negative[k])}`));
+    const triplets = new Set(
+      Array.from(out.anchor, (a, k) => `${position(a)},${position(out.positive[k])},${position(out.negative[k])}`),
+    );
     for (let a = 0; a < pool.n; a++) {
       let p = -1;
       let q = -1;
@@ -128,7 +199,18 @@ describe('offline triplet mining', () => {
   });
 
   it('random draws count valid triplets, all mined', () => {
-    const out = offlineMineTriplets(pool.embeddings, pool.indices, pool.labels, DIM, 'euclidean', undefined, 'random', margin, 64, new Rng(1));
+    const out = offlineMineTriplets(
+      pool.embeddings,
+      pool.indices,
+      pool.labels,
+      DIM,
+      'euclidean',
+      undefined,
+      'random',
+      margin,
+      64,
+      new Rng(1),
+    );
     expect([out.mined, out.filled, out.anchor.length]).toEqual([64, 0, 64]);
   });
 
@@ -136,22 +218,62 @@ describe('offline triplet mining', () => {
     const whitening = mahalanobisWhiteningJs(pool.embeddings, pool.n, DIM, 0.01);
     const ref = allTriplets(pool, 'mahalanobis', margin, whitening);
     const semiHard = ref.filter((t) => t.category === 'semi-hard').length;
-    const out = offlineMineTriplets(pool.embeddings, pool.indices, pool.labels, DIM, 'mahalanobis', whitening, 'semi-hard', margin, 50, new Rng(1));
+    const out = offlineMineTriplets(
+      pool.embeddings,
+      pool.indices,
+      pool.labels,
+      DIM,
+      'mahalanobis',
+      whitening,
+      'semi-hard',
+      margin,
+      50,
+      new Rng(1),
+    );
     expect(out.counts.semiHard).toBe(semiHard);
     expect(out.mined).toBe(50);
     for (let k = 0; k < 50; k++) {
       const [a, p, q] = [out.anchor[k], out.positive[k], out.negative[k]].map(position);
-      expect(category(distanceOf(pool, 'mahalanobis', a, q, whitening) - distanceOf(pool, 'mahalanobis', a, p, whitening), margin)).toBe('semi-hard');
+      expect(
+        category(
+          distanceOf(pool, 'mahalanobis', a, q, whitening) - distanceOf(pool, 'mahalanobis', a, p, whitening),
+          margin,
+        ),
+      ).toBe('semi-hard');
     }
   });
 
   it('a pool without a valid triplet gives nothing, and bad inputs are clear errors', () => {
     const oneClass = makePool(5, 4, 1);
     const labels = new Int32Array(oneClass.n);
-    const out = offlineMineTriplets(oneClass.embeddings, oneClass.indices, labels, DIM, 'euclidean', undefined, 'all', margin, 10, new Rng(1));
+    const out = offlineMineTriplets(
+      oneClass.embeddings,
+      oneClass.indices,
+      labels,
+      DIM,
+      'euclidean',
+      undefined,
+      'all',
+      margin,
+      10,
+      new Rng(1),
+    );
     expect([out.anchor.length, out.mined, out.filled]).toEqual([0, 0, 0]);
     expect(out.counts).toEqual({ easy: 0, semiHard: 0, hard: 0 });
-    expect(() => offlineMineTriplets(oneClass.embeddings, oneClass.indices, labels.subarray(1), DIM, 'euclidean', undefined, 'all', margin, 10, new Rng(1))).toThrow(/one label per pool sample/);
+    expect(() =>
+      offlineMineTriplets(
+        oneClass.embeddings,
+        oneClass.indices,
+        labels.subarray(1),
+        DIM,
+        'euclidean',
+        undefined,
+        'all',
+        margin,
+        10,
+        new Rng(1),
+      ),
+    ).toThrow(/one label per pool sample/);
   });
 });
 
@@ -163,7 +285,19 @@ describe('offline pair mining', () => {
   it('hard: positives and negatives that take part in a hard triplet, in the requested proportion', () => {
     const hardPositive = new Set(reference.filter((t) => t.category === 'hard').map((t) => `${t.a},${t.p}`));
     const hardNegative = new Set(reference.filter((t) => t.category === 'hard').map((t) => `${t.a},${t.q}`));
-    const out = offlineMinePairs(pool.embeddings, pool.indices, pool.labels, DIM, 'euclidean', undefined, 'hard', margin, 60, 0.25, new Rng(1));
+    const out = offlineMinePairs(
+      pool.embeddings,
+      pool.indices,
+      pool.labels,
+      DIM,
+      'euclidean',
+      undefined,
+      'hard',
+      margin,
+      60,
+      0.25,
+      new Rng(1),
+    );
     expect(out.a).toHaveLength(60);
     expect([out.mined, out.filled]).toEqual([60, 0]);
     expect(Array.from(out.similar).filter((s) => s === 1)).toHaveLength(15);
@@ -178,7 +312,20 @@ describe('offline pair mining', () => {
 
   it('fills with random pairs of the right kind when too few are mined; reproducible by seed', () => {
     const separated = makePool(9, 5, 50);
-    const run = (seed: number) => offlineMinePairs(separated.embeddings, separated.indices, separated.labels, DIM, 'euclidean', undefined, 'hard', margin, 20, 0.5, new Rng(seed));
+    const run = (seed: number) =>
+      offlineMinePairs(
+        separated.embeddings,
+        separated.indices,
+        separated.labels,
+        DIM,
+        'euclidean',
+        undefined,
+        'hard',
+        margin,
+        20,
+        0.5,
+        new Rng(seed),
+      );
     const out = run(3);
     expect([out.mined, out.filled]).toEqual([0, 20]);
     for (let k = 0; k < 20; k++) {
@@ -193,7 +340,19 @@ describe('offline pair mining', () => {
 
   it('all and random: every valid pair is a candidate, all counted as mined', () => {
     for (const miner of ['all', 'random'] as const) {
-      const out = offlineMinePairs(pool.embeddings, pool.indices, pool.labels, DIM, 'euclidean', undefined, miner, margin, 50, 0.5, new Rng(1));
+      const out = offlineMinePairs(
+        pool.embeddings,
+        pool.indices,
+        pool.labels,
+        DIM,
+        'euclidean',
+        undefined,
+        miner,
+        margin,
+        50,
+        0.5,
+        new Rng(1),
+      );
       expect([out.mined, out.filled]).toEqual([50, 0]);
     }
   });

@@ -33,11 +33,13 @@ function unevenBatch(seed: number, dim = 3): { x: number[][]; labels: number[] }
 function referenceTriplets(D: number[][], labels: number[], margin: number) {
   const out: { t: Triplet; delta: number; category: 'easy' | 'semi-hard' | 'hard' }[] = [];
   const n = labels.length;
-  for (let a = 0; a < n; a++) for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) {
-    if (p === a || labels[p] !== labels[a] || labels[q] === labels[a]) continue;
-    const delta = D[a][q] - D[a][p];
-    out.push({ t: [a, p, q], delta, category: delta <= 0 ? 'hard' : delta <= margin ? 'semi-hard' : 'easy' });
-  }
+  for (let a = 0; a < n; a++)
+    for (let p = 0; p < n; p++)
+      for (let q = 0; q < n; q++) {
+        if (p === a || labels[p] !== labels[a] || labels[q] === labels[a]) continue;
+        const delta = D[a][q] - D[a][p];
+        out.push({ t: [a, p, q], delta, category: delta <= 0 ? 'hard' : delta <= margin ? 'semi-hard' : 'easy' });
+      }
   return out;
 }
 
@@ -51,7 +53,8 @@ function maskTriplets(mask: tf.Tensor): Triplet[] {
   const [n, m] = mask.shape;
   const values = mask.dataSync();
   const out: Triplet[] = [];
-  for (let a = 0; a < n; a++) for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) if (values[(a * m + p) * m + q] === 1) out.push([a, p, q]);
+  for (let a = 0; a < n; a++)
+    for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) if (values[(a * m + p) * m + q] === 1) out.push([a, p, q]);
   return out;
 }
 
@@ -69,10 +72,6 @@ function referenceBatchHard(D: number[][], labels: number[]): (null | { p: numbe
 }
 
 describe('online mining', () => {
-  beforeAll(async () => {
-    await useCpuBackend();
-  });
-
   const margin = 0.4;
   const { x, labels } = unevenBatch(11);
   const n = labels.length;
@@ -93,7 +92,8 @@ describe('online mining', () => {
     }
   }
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    await useCpuBackend();
     withBatch((Dt) => {
       D = Dt.arraySync();
       Dflat = Dt.dataSync().slice() as Float32Array;
@@ -102,17 +102,33 @@ describe('online mining', () => {
 
   it('labelMasks: same label and i≠j are positives, different labels negatives', () => {
     withBatch((_, masks) => {
-      expect(masks.positive.arraySync()).toEqual(labels.map((a, i) => labels.map((b, j) => (i !== j && a === b ? 1 : 0))));
+      expect(masks.positive.arraySync()).toEqual(
+        labels.map((a, i) => labels.map((b, j) => (i !== j && a === b ? 1 : 0))),
+      );
       expect(masks.negative.arraySync()).toEqual(labels.map((a) => labels.map((b) => (a !== b ? 1 : 0))));
     });
     const anchors = tf.tensor1d([1, 2], 'int32');
     const candidates = tf.tensor1d([2, 1, 1], 'int32');
     const cross = labelMasks(anchors, candidates, false);
-    expect(cross.positive.arraySync()).toEqual([[0, 1, 1], [1, 0, 0]]);
-    expect(cross.negative.arraySync()).toEqual([[1, 0, 0], [0, 1, 1]]);
+    expect(cross.positive.arraySync()).toEqual([
+      [0, 1, 1],
+      [1, 0, 0],
+    ]);
+    expect(cross.negative.arraySync()).toEqual([
+      [1, 0, 0],
+      [0, 1, 1],
+    ]);
     const split = splitInputMasks(3);
-    expect(split.positive.arraySync()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
-    expect(split.negative.arraySync()).toEqual([[0, 1, 1], [1, 0, 1], [1, 1, 0]]);
+    expect(split.positive.arraySync()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    expect(split.negative.arraySync()).toEqual([
+      [0, 1, 1],
+      [1, 0, 1],
+      [1, 1, 0],
+    ]);
     tf.dispose([anchors, candidates, cross.positive, cross.negative, split.positive, split.negative]);
     expect(() => labelMasks(tf.tensor1d([1]), tf.tensor1d([1, 2]), true)).toThrow(/as many anchors as candidates/);
   });
@@ -156,7 +172,9 @@ describe('online mining', () => {
         expect(dAN[a]).toBeCloseTo(D[a][r.q], 6);
       });
       const js = mineTripletsJs(Dflat, n, n, isPositive, isNegative, 'batch-hard', margin, new Rng(1), Infinity);
-      expect(js.map((t) => [t.anchor, t.positive, t.negative])).toEqual(reference.flatMap((r, a) => (r ? [[a, r.p, r.q]] : [])));
+      expect(js.map((t) => [t.anchor, t.positive, t.negative])).toEqual(
+        reference.flatMap((r, a) => (r ? [[a, r.p, r.q]] : [])),
+      );
       // The singleton is still a negative of the others.
       expect(js.some((t) => t.negative === 0)).toBe(true);
       tf.dispose([mined.dAP, mined.dAN, mined.mask]);
@@ -208,8 +226,12 @@ describe('online mining', () => {
     const row = [0, 0.5, 0.5, 0.5, 0.75, 1, 0.625];
     const size = row.length;
     const Dm = Array.from({ length: size }, (_, i) => (i === 0 ? row : Array.from({ length: size }, () => 0)));
-    const pos = Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => (i === 0 && (j === 1 || j === 2) ? 1 : 0)));
-    const neg = Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => (i === 0 && j >= 3 ? 1 : 0)));
+    const pos = Array.from({ length: size }, (_, i) =>
+      Array.from({ length: size }, (_, j) => (i === 0 && (j === 1 || j === 2) ? 1 : 0)),
+    );
+    const neg = Array.from({ length: size }, (_, i) =>
+      Array.from({ length: size }, (_, j) => (i === 0 && j >= 3 ? 1 : 0)),
+    );
     expect(classifyTriplet(0.5, 0.5, m)).toBe('hard');
     expect(classifyTriplet(0.5, 0.75, m)).toBe('semi-hard');
     expect(classifyTriplet(0.5, 1, m)).toBe('easy');
@@ -218,7 +240,12 @@ describe('online mining', () => {
     const Dflat2 = Float32Array.from(Dm.flat());
     const jsPos = (i: number, j: number) => pos[i][j] === 1;
     const jsNeg = (i: number, j: number) => neg[i][j] === 1;
-    const expectedByMiner: Record<(typeof DENSE)[number], number[]> = { hard: [3], 'semi-hard': [4, 6], easy: [5], all: [3, 4, 6] };
+    const expectedByMiner: Record<(typeof DENSE)[number], number[]> = {
+      hard: [3],
+      'semi-hard': [4, 6],
+      easy: [5],
+      all: [3, 4, 6],
+    };
     for (const miner of DENSE) {
       const mined = mineTriplets(Dt, masks, miner, m, 1);
       const expected = [1, 2].flatMap((p) => expectedByMiner[miner].map((q) => key([0, p, q]))).sort();
@@ -237,7 +264,10 @@ describe('online mining', () => {
     tf.dispose([Dt, masks.positive, masks.negative, counts, hard.dAP, hard.dAN, hard.mask]);
   });
 
-  for (const [what, batchLabels] of [['all one class', [4, 4, 4, 4, 4]], ['every class a single sample', [0, 1, 2, 3, 4]]] as const) {
+  for (const [what, batchLabels] of [
+    ['all one class', [4, 4, 4, 4, 4]],
+    ['every class a single sample', [0, 1, 2, 3, 4]],
+  ] as const) {
     it(`no valid triplet (${what}): loss 0, counts 0, never NaN, for every miner`, () => {
       const e = tf.tensor2d(x.slice(0, 5));
       const Dt = pairwiseDistances('euclidean', e, e);
@@ -254,14 +284,28 @@ describe('online mining', () => {
           tf.dispose([mined.dAP, mined.dAN, mined.mask, out.loss, out.mined, out.nonZero]);
         }
         const d = Dt.dataSync() as Float32Array;
-        expect(mineTripletsJs(d, 5, 5, (i, j) => i !== j && batchLabels[i] === batchLabels[j], (i, j) => batchLabels[i] !== batchLabels[j], miner, margin, new Rng(1), 100)).toEqual([]);
+        expect(
+          mineTripletsJs(
+            d,
+            5,
+            5,
+            (i, j) => i !== j && batchLabels[i] === batchLabels[j],
+            (i, j) => batchLabels[i] !== batchLabels[j],
+            miner,
+            margin,
+            new Rng(1),
+            100,
+          ),
+        ).toEqual([]);
       }
       tf.dispose([e, Dt, y, masks.positive, masks.negative, counts]);
     });
   }
 
   it('mineTripletsJs keeps at most `limit` triplets: a seeded subsample of the full set', () => {
-    const all = mineTripletsJs(Dflat, n, n, isPositive, isNegative, 'all', margin, new Rng(1), Infinity).map((t) => key([t.anchor, t.positive, t.negative]));
+    const all = mineTripletsJs(Dflat, n, n, isPositive, isNegative, 'all', margin, new Rng(1), Infinity).map((t) =>
+      key([t.anchor, t.positive, t.negative]),
+    );
     const some = mineTripletsJs(Dflat, n, n, isPositive, isNegative, 'all', margin, new Rng(9), 25);
     const again = mineTripletsJs(Dflat, n, n, isPositive, isNegative, 'all', margin, new Rng(9), 25);
     expect(some).toHaveLength(25);
@@ -281,10 +325,12 @@ describe('online mining', () => {
         const expectedPos = labels.map(() => labels.map(() => 0));
         const expectedNeg = labels.map(() => labels.map(() => 0));
         if (miner === 'all') {
-          labels.forEach((la, a) => labels.forEach((lb, b) => {
-            expectedPos[a][b] = isPositive(a, b) ? 1 : 0;
-            expectedNeg[a][b] = la !== lb ? 1 : 0;
-          }));
+          labels.forEach((la, a) =>
+            labels.forEach((lb, b) => {
+              expectedPos[a][b] = isPositive(a, b) ? 1 : 0;
+              expectedNeg[a][b] = la !== lb ? 1 : 0;
+            }),
+          );
         } else if (miner === 'batch-hard') {
           referenceBatchHard(D, labels).forEach((r, a) => {
             if (!r) return;
@@ -317,7 +363,14 @@ describe('online mining', () => {
 
   it('gradients through distances, mining and the losses stay finite for identical embeddings', () => {
     // Rows 0–2 coincide (one class), rows 3–5 coincide (another): every distance in a class is 0.
-    const batch = [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5], [-0.5, 0.25], [-0.5, 0.25], [-0.5, 0.25]];
+    const batch = [
+      [0.5, 0.5],
+      [0.5, 0.5],
+      [0.5, 0.5],
+      [-0.5, 0.25],
+      [-0.5, 0.25],
+      [-0.5, 0.25],
+    ];
     const y = tf.tensor1d([0, 0, 0, 1, 1, 1], 'int32');
     const masks = labelMasks(y, y, true);
     const w = tf.eye(2) as tf.Tensor2D;
@@ -327,9 +380,18 @@ describe('online mining', () => {
         const { value, grads } = tf.variableGrads(() => {
           const Dt = pairwiseDistances(distance, e, e, { whitening: w });
           const mined = mineTriplets(Dt, masks, miner as MinerName, 0.2, 3);
-          const triplet = tripletLoss(mined.dAP, mined.dAN, mined.mask, { margin: 0.2, softMargin: false, reduction: 'mean-non-zero' }).loss;
+          const triplet = tripletLoss(mined.dAP, mined.dAN, mined.mask, {
+            margin: 0.2,
+            softMargin: false,
+            reduction: 'mean-non-zero',
+          }).loss;
           const pairs = minePairs(Dt, masks, miner as MinerName, 0.2, 3);
-          const contrastive = contrastiveLoss(Dt, masks.positive, 0.2, tf.add(pairs.positiveWeights, pairs.negativeWeights));
+          const contrastive = contrastiveLoss(
+            Dt,
+            masks.positive,
+            0.2,
+            tf.add(pairs.positiveWeights, pairs.negativeWeights),
+          );
           return tf.add(triplet, contrastive) as tf.Scalar;
         }, [e]);
         expect(Number.isFinite(value.dataSync()[0])).toBe(true);
@@ -342,7 +404,11 @@ describe('online mining', () => {
 
   it('split-input masks: the positive of anchor i is candidate i, every other candidate a negative', () => {
     // Anchor 0: δ = −0.25 (hard) and 0.5 (semi-hard, m = 1); anchors 1 and 2: δ ≤ 0 (hard). Nothing is easy.
-    const Dsplit = [[0.5, 0.25, 1], [0.25, 0.5, 0.5], [0.5, 0.5, 0.5]];
+    const Dsplit = [
+      [0.5, 0.25, 1],
+      [0.25, 0.5, 0.5],
+      [0.5, 0.5, 0.5],
+    ];
     const Dt = tf.tensor2d(Dsplit);
     const masks = splitInputMasks(3);
     const mined = mineTriplets(Dt, masks, 'all', 1, 1);
@@ -364,7 +430,13 @@ describe('online mining', () => {
         const pairs = minePairs(Dt, masks, miner, margin, 1);
         tf.dispose([mined.dAP, mined.dAN, mined.mask, pairs.positiveWeights, pairs.negativeWeights]);
       }
-      tf.dispose([masks.positive, masks.negative, split.positive, split.negative, tripletCategoryCounts(Dt, masks, margin)]);
+      tf.dispose([
+        masks.positive,
+        masks.negative,
+        split.positive,
+        split.negative,
+        tripletCategoryCounts(Dt, masks, margin),
+      ]);
     });
     tf.dispose([e, Dt, y]);
   });

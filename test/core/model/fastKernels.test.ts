@@ -6,7 +6,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectNodeBackend } from '../../../src/cli/backend';
-import { FAST_WASM_KERNELS, fastWasmKernelsActive, registerFastWasmKernels, unregisterFastWasmKernels } from '../../../src/core/model/fastKernels';
+import {
+  FAST_WASM_KERNELS,
+  fastWasmKernelsActive,
+  registerFastWasmKernels,
+  unregisterFastWasmKernels,
+} from '../../../src/core/model/fastKernels';
 import { Rng } from '../../../src/core/rng';
 import { expectAllClose } from '../../helpers/tf';
 
@@ -50,7 +55,9 @@ function denseGradients(): number[][] {
     const w2 = tf.tensor(values([5, 3], 12), [5, 3]) as tf.Tensor2D;
     const f = (p: tf.Tensor2D, q: tf.Tensor1D, r: tf.Tensor2D) =>
       tf.sum(tf.square(tf.matMul(tf.fused.matMul({ a: x, b: p, bias: q, activation: 'relu' }), r)));
-    const grads = tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => f(p as tf.Tensor2D, q as tf.Tensor1D, r as tf.Tensor2D))([w1, b1, w2]);
+    const grads = tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
+      f(p as tf.Tensor2D, q as tf.Tensor1D, r as tf.Tensor2D),
+    )([w1, b1, w2]);
     return grads.map((g) => Array.from(g.dataSync()));
   });
 }
@@ -58,12 +65,26 @@ function denseGradients(): number[][] {
 function gathers(): number[][] {
   return tf.tidy(() => {
     const x = tf.tensor(values([10, 3, 2], 13), [10, 3, 2]);
-    const ints = tf.tensor2d(Array.from({ length: 20 }, (_, i) => i * 3 - 7), [10, 2], 'int32');
+    const ints = tf.tensor2d(
+      Array.from({ length: 20 }, (_, i) => i * 3 - 7),
+      [10, 2],
+      'int32',
+    );
     const idx = tf.tensor1d([9, 0, 4, 4, 2], 'int32');
     return [
       tf.gather(x, idx),
       tf.gather(ints, idx),
-      tf.gather(x, tf.tensor2d([[1, 2], [3, 9]], [2, 2], 'int32')),
+      tf.gather(
+        x,
+        tf.tensor2d(
+          [
+            [1, 2],
+            [3, 9],
+          ],
+          [2, 2],
+          'int32',
+        ),
+      ),
       tf.gather(x, tf.tensor1d([2, 0], 'int32'), 1), // not axis 0: the original kernel
       tf.gather(x, tf.tensor1d([1, 0], 'int32'), -1),
       tf.gather(x, tf.tensor1d([], 'int32')),
@@ -128,7 +149,13 @@ describe('fast WASM kernels', () => {
 
   beforeAll(async () => {
     await selectNodeBackend('cpu');
-    cpu = { products: products(), grads: denseGradients(), gathers: gathers(), convInput: convInputGradients(), maxPool: maxPoolGradients() };
+    cpu = {
+      products: products(),
+      grads: denseGradients(),
+      gathers: gathers(),
+      convInput: convInputGradients(),
+      maxPool: maxPoolGradients(),
+    };
     await selectNodeBackend('wasm');
   });
 
@@ -186,7 +213,10 @@ describe('fast WASM kernels', () => {
   it('gathers rows and slices contiguous runs (float and int, repeats, empty) and leaves the rest to the originals', () => {
     registerFastWasmKernels();
     expect(gathers()).toEqual(cpu.gathers.map((g) => g.map((v) => Math.fround(v))));
-    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const bad = tf.tensor1d([0, 2], 'int32');
     expect(() => tf.gather(x, bad)).toThrow(/index value 2 is not in \[0, 1\]/);
     tf.dispose([x, bad]);

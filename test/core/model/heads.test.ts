@@ -69,7 +69,9 @@ describe('binary head', () => {
     const head = buildBinaryHead(3, 'abs-diff', 1);
     const [a, b] = [tf.zeros([2, 3]), tf.zeros([3, 3])];
     expect(() => head.apply(a as tf.Tensor2D, b as tf.Tensor2D)).toThrow(/same shape/);
-    expect(() => buildBinaryHead(3, 'product' as 'concat', 1)).toThrow(/unknown head combination "product"; known: abs-diff, concat/);
+    expect(() => buildBinaryHead(3, 'product' as 'concat', 1)).toThrow(
+      /unknown head combination "product"; known: abs-diff, concat/,
+    );
     tf.dispose([a, b]);
     head.dispose();
   });
@@ -84,7 +86,13 @@ describe('cosine head', () => {
     b[4] = [0, 0, 0]; // a zero embedding: the floored norm gives cos = 0, not NaN
     const cos = a.map((ra, i) => {
       const dot = ra.reduce((s, v, j) => s + v * b[i][j], 0);
-      const norm = (r: number[]) => Math.sqrt(Math.max(r.reduce((s, v) => s + v * v, 0), 1e-12));
+      const norm = (r: number[]) =>
+        Math.sqrt(
+          Math.max(
+            r.reduce((s, v) => s + v * v, 0),
+            1e-12,
+          ),
+        );
       return dot / (norm(ra) * norm(b[i]));
     });
     const [ta, tb] = [tf.tensor2d(a), tf.tensor2d(b)];
@@ -94,14 +102,25 @@ describe('cosine head', () => {
     head.variables[0].assign(tf.tensor2d([[2.5]]));
     head.variables[1].assign(tf.tensor1d([-0.4]));
     const scaled = head.apply(ta, tb);
-    expectAllClose(scaled.dataSync(), cos.map((c) => 2.5 * c - 0.4), 1e-5);
+    expectAllClose(
+      scaled.dataSync(),
+      cos.map((c) => 2.5 * c - 0.4),
+      1e-5,
+    );
     tf.dispose([ta, tb, start, scaled]);
     head.dispose();
   });
 });
 
 describe('heads in the twin network', () => {
-  const model = makeConfig({ model: { tower: 'mlp', embeddingDim: 4, l2Normalize: true, mlp: { hiddenUnits: [8], activation: 'tanh', dropout: 0, batchNorm: false } } }).model;
+  const model = makeConfig({
+    model: {
+      tower: 'mlp',
+      embeddingDim: 4,
+      l2Normalize: true,
+      mlp: { hiddenUnits: [8], activation: 'tanh', dropout: 0, batchNorm: false },
+    },
+  }).model;
 
   for (const kind of ['binary', 'cosine-regression'] as const) {
     it(`${kind}: gradients reach every tower and head variable; no leaks`, async () => {
@@ -141,8 +160,18 @@ describe('heads in the twin network', () => {
       b.push(point(same ? ca : 1 - ca));
       y.push(same ? 1 : 0);
     }
-    const config = makeConfig({ model: { tower: 'mlp', embeddingDim: 4, l2Normalize: false, mlp: { hiddenUnits: [16], activation: 'tanh', dropout: 0, batchNorm: false } } }).model;
-    const net = new TwinNetwork(buildTower(config, { featureShape: [2], modality: 'points2d' }, 3), buildBinaryHead(4, 'abs-diff', 3));
+    const config = makeConfig({
+      model: {
+        tower: 'mlp',
+        embeddingDim: 4,
+        l2Normalize: false,
+        mlp: { hiddenUnits: [16], activation: 'tanh', dropout: 0, batchNorm: false },
+      },
+    }).model;
+    const net = new TwinNetwork(
+      buildTower(config, { featureShape: [2], modality: 'points2d' }, 3),
+      buildBinaryHead(4, 'abs-diff', 3),
+    );
     const optimizer = makeOptimizer({ name: 'adam', learningRate: 0.05 });
     const [ta, tb, ty] = [tf.tensor2d(a), tf.tensor2d(b), tf.tensor1d(y)];
     const bce = () =>

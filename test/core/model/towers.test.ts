@@ -88,7 +88,10 @@ describe('buildTower output shapes and L2 normalisation', () => {
   it('pools the 8×8 digits only while both sides stay ≥ 2 (8 → 4 → 2, third block unpooled)', () => {
     const tower = buildTower(modelConfig('cnn', false), { featureShape: [8, 8, 1], modality: 'image' }, 1);
     const pools = tower.layers.filter((l) => l.getClassName() === 'MaxPooling2D');
-    expect(pools.map((l) => l.outputShape)).toEqual([[null, 4, 4, 4], [null, 2, 2, 8]]);
+    expect(pools.map((l) => l.outputShape)).toEqual([
+      [null, 4, 4, 4],
+      [null, 2, 2, 8],
+    ]);
     tower.dispose();
   });
 
@@ -115,8 +118,12 @@ describe('buildTower output shapes and L2 normalisation', () => {
 describe('seeded initialisation', () => {
   for (const tower of ['mlp', 'cnn', 'lstm'] as TowerName[]) {
     it(`${tower}: the same seed gives identical weights, another seed different ones`, () => {
-      const input: TowerInput = tower === 'cnn' ? { featureShape: [8, 8, 1], modality: 'image' } : tower === 'lstm'
-        ? { featureShape: [10], modality: 'text', vocabularySize: VOCABULARY_SIZE } : { featureShape: [4], modality: 'tabular' };
+      const input: TowerInput =
+        tower === 'cnn'
+          ? { featureShape: [8, 8, 1], modality: 'image' }
+          : tower === 'lstm'
+            ? { featureShape: [10], modality: 'text', vocabularySize: VOCABULARY_SIZE }
+            : { featureShape: [4], modality: 'tabular' };
       const a = buildTower(modelConfig(tower, true), input, 42);
       const b = buildTower(modelConfig(tower, true), input, 42);
       const c = buildTower(modelConfig(tower, true), input, 43);
@@ -135,7 +142,9 @@ describe('seeded initialisation', () => {
 
   it('gives recurrent layers an orthogonal recurrent kernel (rows orthonormal)', () => {
     const tower = buildTower(modelConfig('lstm', false), { featureShape: [32], modality: 'sequence' }, 9);
-    const kernel = tower.layers.find((l) => l.getClassName() === 'LSTM')!.weights.find((w) => /recurrent_kernel/.test(w.originalName))!;
+    const kernel = tower.layers
+      .find((l) => l.getClassName() === 'LSTM')!
+      .weights.find((w) => /recurrent_kernel/.test(w.originalName))!;
     const [rows, cols] = kernel.shape as number[];
     expect([rows, cols]).toEqual([7, 28]);
     const values = kernel.read().dataSync();
@@ -151,7 +160,9 @@ describe('seeded initialisation', () => {
 
   it('starts the LSTM forget gate open (bias 1 on the forget block, 0 elsewhere)', () => {
     const tower = buildTower(modelConfig('lstm', false), { featureShape: [32], modality: 'sequence' }, 9);
-    const bias = tower.layers.find((l) => l.getClassName() === 'LSTM')!.weights.find((w) => /bias/.test(w.originalName))!;
+    const bias = tower.layers
+      .find((l) => l.getClassName() === 'LSTM')!
+      .weights.find((w) => /bias/.test(w.originalName))!;
     const units = 7;
     // Gate order i, f, c, o as in Keras.
     const expected = Array.from({ length: 4 * units }, (_, k) => (k >= units && k < 2 * units ? 1 : 0));
@@ -175,19 +186,30 @@ describe('seeded initialisation', () => {
 describe('errors', () => {
   it('names the known towers for an unknown name', () => {
     const config = { ...modelConfig('mlp', false), tower: 'transformer' as TowerName };
-    expect(() => buildTower(config, { featureShape: [4], modality: 'tabular' }, 1)).toThrow(/unknown tower "transformer"; known towers: mlp, cnn, lstm, gru/);
+    expect(() => buildTower(config, { featureShape: [4], modality: 'tabular' }, 1)).toThrow(
+      /unknown tower "transformer"; known towers: mlp, cnn, lstm, gru/,
+    );
   });
 
   it('refuses a CNN on rows and a text LSTM without a vocabulary', () => {
-    expect(() => buildTower(modelConfig('cnn', false), { featureShape: [4], modality: 'tabular' }, 1)).toThrow(/CNN tower needs images/);
-    expect(() => buildTower(modelConfig('lstm', false), { featureShape: [20], modality: 'text' }, 1)).toThrow(/vocabulary size/);
+    expect(() => buildTower(modelConfig('cnn', false), { featureShape: [4], modality: 'tabular' }, 1)).toThrow(
+      /CNN tower needs images/,
+    );
+    expect(() => buildTower(modelConfig('lstm', false), { featureShape: [20], modality: 'text' }, 1)).toThrow(
+      /vocabulary size/,
+    );
   });
 });
 
 describe('L2Normalization layer', () => {
   it('matches x / sqrt(max(Σx², 1e-12)) and has a finite gradient at 0', () => {
     const layer = new L2Normalization({});
-    const rows = [[3, 4], [0, 0], [1e-8, 0], [-2, 0.5]];
+    const rows = [
+      [3, 4],
+      [0, 0],
+      [1e-8, 0],
+      [-2, 0.5],
+    ];
     const x = tf.tensor2d(rows);
     const y = layer.apply(x) as tf.Tensor;
     const reference = rows.flatMap(([a, b]) => {
@@ -195,7 +217,9 @@ describe('L2Normalization layer', () => {
       return [a / n, b / n];
     });
     expectAllClose(y.dataSync(), reference, 1e-5);
-    const grad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, tf.tensor2d([[1, 2]]))))(tf.zeros([1, 2]));
+    const grad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, tf.tensor2d([[1, 2]]))))(
+      tf.zeros([1, 2]),
+    );
     const g = grad.dataSync();
     expect(Array.from(g).every(Number.isFinite)).toBe(true);
     // At 0 the floor is active: y = x / 1e-6, so dy/dx = 1e6 · (1, 2).
@@ -234,15 +258,22 @@ describe('SeededDropout layer', () => {
 describe('Layers-format round trip', () => {
   it('saves a tower with the custom layers to memory and loads it back with the same embeddings', async () => {
     const config = makeConfig({
-      model: { tower: 'mlp', embeddingDim: 4, l2Normalize: true, mlp: { hiddenUnits: [8], activation: 'elu', dropout: 0.2, batchNorm: true } },
+      model: {
+        tower: 'mlp',
+        embeddingDim: 4,
+        l2Normalize: true,
+        mlp: { hiddenUnits: [8], activation: 'elu', dropout: 0.2, batchNorm: true },
+      },
     }).model;
     const input: TowerInput = { featureShape: [6], modality: 'tabular' };
     const tower = buildTower(config, input, 21);
     let artifacts: tf.io.ModelArtifacts | null = null;
-    await tower.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await tower.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     expect(JSON.stringify(artifacts!.modelTopology)).toContain('L2Normalization');
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
     expect(loaded.layers.map((l) => l.getClassName())).toEqual(tower.layers.map((l) => l.getClassName()));
@@ -259,10 +290,12 @@ describe('Layers-format round trip', () => {
     const input: TowerInput = { featureShape: [7], modality: 'text', vocabularySize: VOCABULARY_SIZE };
     const tower = buildTower(modelConfig('lstm', true), input, 5);
     let artifacts: tf.io.ModelArtifacts | null = null;
-    await tower.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await tower.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
     const x = sampleBatch(input, 4, 3);
     const original = tower.predict(x) as tf.Tensor;

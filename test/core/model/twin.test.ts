@@ -16,13 +16,21 @@ const INPUT: TowerInput = { featureShape: [5], modality: 'tabular' };
 
 function modelConfig(overrides: Partial<ModelConfig['mlp']> = {}): ModelConfig {
   return makeConfig({
-    model: { tower: 'mlp', embeddingDim: 3, l2Normalize: false, mlp: { hiddenUnits: [8], activation: 'tanh', dropout: 0, batchNorm: false, ...overrides } },
+    model: {
+      tower: 'mlp',
+      embeddingDim: 3,
+      l2Normalize: false,
+      mlp: { hiddenUnits: [8], activation: 'tanh', dropout: 0, batchNorm: false, ...overrides },
+    },
   }).model;
 }
 
 function gaussian(rows: number, seed: number, cols = 5): tf.Tensor2D {
   const rng = new Rng(seed);
-  return tf.tensor2d(Float32Array.from({ length: rows * cols }, () => rng.normal()), [rows, cols]);
+  return tf.tensor2d(
+    Float32Array.from({ length: rows * cols }, () => rng.normal()),
+    [rows, cols],
+  );
 }
 
 /** A contrastive-style pair loss: pulls pair 0 together, pushes pair 1 apart (enough to move every weight). */
@@ -30,7 +38,9 @@ function pairLoss(net: TwinNetwork, a: tf.Tensor, b: tf.Tensor): tf.Scalar {
   const [ea, eb] = net.embedPair(a, b, true);
   const d2 = tf.sum(tf.square(tf.sub(ea, eb)), 1);
   const y = tf.tensor1d([1, 0, 1, 0]);
-  return tf.mean(tf.add(tf.mul(y, d2), tf.mul(tf.sub(1, y), tf.square(tf.relu(tf.sub(1, tf.sqrt(tf.add(d2, 1e-9)))))))) as tf.Scalar;
+  return tf.mean(
+    tf.add(tf.mul(y, d2), tf.mul(tf.sub(1, y), tf.square(tf.relu(tf.sub(1, tf.sqrt(tf.add(d2, 1e-9))))))),
+  ) as tf.Scalar;
 }
 
 function hasNonZero(t: tf.Tensor): boolean {
@@ -67,7 +77,16 @@ describe('TwinNetwork shares one tower between its branches', () => {
     // And branch b's gradient is exactly that of embedding b alone through the tower (plain reference).
     const alone = tf.variableGrads(() => tf.sum(tf.square(net.embed(b, true))), variables);
     for (const name of names) expectAllClose(fromB.grads[name].dataSync(), alone.grads[name].dataSync(), 1e-5);
-    tf.dispose([a, b, fromA.value, fromB.value, alone.value, ...Object.values(fromA.grads), ...Object.values(fromB.grads), ...Object.values(alone.grads)]);
+    tf.dispose([
+      a,
+      b,
+      fromA.value,
+      fromB.value,
+      alone.value,
+      ...Object.values(fromA.grads),
+      ...Object.values(fromB.grads),
+      ...Object.values(alone.grads),
+    ]);
     net.dispose();
   });
 
@@ -151,7 +170,10 @@ describe('extractTower and embedAll', () => {
 
 describe('tensor hygiene', () => {
   it('embed, embedPair, embedTriplet, embedAll and a minimize step leak no tensors', async () => {
-    const net = new TwinNetwork(buildTower(modelConfig({ batchNorm: true, dropout: 0.2 }), INPUT, 9), buildBinaryHead(3, 'concat', 1));
+    const net = new TwinNetwork(
+      buildTower(modelConfig({ batchNorm: true, dropout: 0.2 }), INPUT, 9),
+      buildBinaryHead(3, 'concat', 1),
+    );
     const optimizer = makeOptimizer({ name: 'adam', learningRate: 0.01 });
     const a = gaussian(4, 1);
     const b = gaussian(4, 2);
@@ -161,10 +183,14 @@ describe('tensor hygiene', () => {
     await expectNoLeakedTensors(() => tf.dispose(net.embedTriplet(a, b, a, true)));
     await expectNoLeakedTensors(() => net.embedAll(x, 4).dispose());
     await expectNoLeakedTensors(() => {
-      optimizer.minimize(() => {
-        const [ea, eb] = net.embedPair(a, b, true);
-        return tf.mean(net.head!.apply(ea, eb)) as tf.Scalar;
-      }, false, net.trainableVariables());
+      optimizer.minimize(
+        () => {
+          const [ea, eb] = net.embedPair(a, b, true);
+          return tf.mean(net.head!.apply(ea, eb)) as tf.Scalar;
+        },
+        false,
+        net.trainableVariables(),
+      );
     });
     tf.dispose([a, b, x]);
     optimizer.dispose();

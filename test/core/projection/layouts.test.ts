@@ -7,7 +7,12 @@ import { UmapLayout } from '../../../src/core/projection/umap';
 import { Rng } from '../../../src/core/rng';
 
 /** `clusters` well separated Gaussian blobs in `dim` dimensions (centres 10 apart along their own axis, spread 1). */
-function blobs(clusters: number, perCluster: number, dim: number, seed: number): { space: MetricSpace; labels: Int32Array } {
+function blobs(
+  clusters: number,
+  perCluster: number,
+  dim: number,
+  seed: number,
+): { space: MetricSpace; labels: Int32Array } {
   const rng = new Rng(seed);
   const n = clusters * perCluster;
   const vectors = new Float32Array(n * dim);
@@ -59,7 +64,8 @@ function separation(layout: Float32Array, labels: Int32Array, clusters: number):
   spread /= labels.length;
   let between = 0;
   let pairs = 0;
-  for (let a = 0; a < clusters; a++) for (let b = a + 1; b < clusters; b++, pairs++) between += Math.hypot(cx[a] - cx[b], cy[a] - cy[b]);
+  for (let a = 0; a < clusters; a++)
+    for (let b = a + 1; b < clusters; b++, pairs++) between += Math.hypot(cx[a] - cx[b], cy[a] - cy[b]);
   return between / pairs / spread;
 }
 

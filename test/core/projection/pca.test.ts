@@ -22,7 +22,16 @@ function randomOrthogonal(rng: Rng, dim: number): number[][] {
 }
 
 /** n points: mean + a·std1·u + b·std2·w + noise, with u ⟂ w unit vectors. */
-function structured(rng: Rng, n: number, dim: number, u: number[], w: number[], std1: number, std2: number, noise: number): Float32Array {
+function structured(
+  rng: Rng,
+  n: number,
+  dim: number,
+  u: number[],
+  w: number[],
+  std1: number,
+  std2: number,
+  noise: number,
+): Float32Array {
   const x = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) {
     const a = rng.normal(0, std1);
@@ -49,11 +58,13 @@ function covariance(x: Float32Array, n: number, dim: number): { cov: number[][];
     for (let i = 0; i < n; i++) s += x[i * dim + k];
     return s / n;
   });
-  const cov = Array.from({ length: dim }, (_, a) => Array.from({ length: dim }, (_, b) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += (x[i * dim + a] - mean[a]) * (x[i * dim + b] - mean[b]);
-    return s / n;
-  }));
+  const cov = Array.from({ length: dim }, (_, a) =>
+    Array.from({ length: dim }, (_, b) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += (x[i * dim + a] - mean[a]) * (x[i * dim + b] - mean[b]);
+      return s / n;
+    }),
+  );
   return { cov, mean };
 }
 
@@ -82,7 +93,11 @@ describe('pca2', () => {
       const { cov, mean: referenceMean } = covariance(x, n, dim);
       expect(maxAbsDiff(mean, referenceMean)).toBeLessThan(1e-4);
       const total = cov.reduce((s, row, k) => s + row[k], 0);
-      const along = (c: number[]) => dot(c, cov.map((row) => dot(row, c)));
+      const along = (c: number[]) =>
+        dot(
+          c,
+          cov.map((row) => dot(row, c)),
+        );
       expect(explainedVariance[0]).toBeCloseTo(along(c0) / total, 4);
       expect(explainedVariance[1]).toBeCloseTo(along(c1) / total, 4);
       // Eigenvector residual ‖C·v − λ·v‖ small relative to λ₁.
@@ -103,7 +118,10 @@ describe('pca2', () => {
     const { cov } = covariance(x, n, dim);
     for (const c of [0, 1]) {
       const v = column(components, c, dim);
-      const lambda = dot(v, cov.map((row) => dot(row, v)));
+      const lambda = dot(
+        v,
+        cov.map((row) => dot(row, v)),
+      );
       const residual = Math.hypot(...cov.map((row, k) => dot(row, v) - lambda * v[k]));
       expect(residual / lambda).toBeLessThan(1e-4);
     }
@@ -144,11 +162,12 @@ describe('StablePca', () => {
     const r = randomOrthogonal(new Rng(11), dim);
     r[0] = r[0].map((v) => -v);
     const moved = new Float32Array(n * dim);
-    for (let i = 0; i < n; i++) for (let c = 0; c < dim; c++) {
-      let s = 0;
-      for (let k = 0; k < dim; k++) s += x[i * dim + k] * r[k][c];
-      moved[i * dim + c] = s + rng.normal(0, 0.01);
-    }
+    for (let i = 0; i < n; i++)
+      for (let c = 0; c < dim; c++) {
+        let s = 0;
+        for (let k = 0; k < dim; k++) s += x[i * dim + k] * r[k][c];
+        moved[i * dim + c] = s + rng.normal(0, 0.01);
+      }
     const second = pca.project(moved, n, dim);
     const spread = Math.max(...Array.from(first, Math.abs));
     expect(maxAbsDiff(second, first) / spread).toBeLessThan(0.02);

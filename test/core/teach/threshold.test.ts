@@ -5,10 +5,22 @@
 import { describe, expect, it } from 'vitest';
 import { bestThreshold, rocCurve, verificationAt } from '../../../src/core/metrics/verification';
 import { Rng } from '../../../src/core/rng';
-import { countAtMost, histogram, metricsAtThreshold, sortPairDistances, summarisePairs, type PairDistances } from '../../../src/core/teach/threshold';
+import {
+  countAtMost,
+  histogram,
+  metricsAtThreshold,
+  sortPairDistances,
+  summarisePairs,
+  type PairDistances,
+} from '../../../src/core/teach/threshold';
 
 /** Random pair distances; `ties` rounds them to 2 decimals so many are equal; `nans` adds NaN distances. */
-function randomPairs(seed: number, positives: number, negatives: number, opts: { ties?: boolean; nans?: number } = {}): { positive: Float32Array; negative: Float32Array } {
+function randomPairs(
+  seed: number,
+  positives: number,
+  negatives: number,
+  opts: { ties?: boolean; nans?: number } = {},
+): { positive: Float32Array; negative: Float32Array } {
   const rng = new Rng(seed);
   const draw = (mean: number) => {
     const v = Math.abs(rng.normal(mean, 0.3));
@@ -29,13 +41,20 @@ function plainMetrics(pairs: PairDistances, t: number) {
   let fp = 0;
   let tn = 0;
   let fn = 0;
-  for (let i = 0; i < pairs.positive.length; i++) if (pairs.positive[i] <= t) tp++; else fn++;
-  for (let i = 0; i < pairs.negative.length; i++) if (pairs.negative[i] <= t) fp++; else tn++;
+  for (let i = 0; i < pairs.positive.length; i++)
+    if (pairs.positive[i] <= t) tp++;
+    else fn++;
+  for (let i = 0; i < pairs.negative.length; i++)
+    if (pairs.negative[i] <= t) fp++;
+    else tn++;
   return {
     accuracy: (tp + tn) / (tp + fp + tn + fn),
     precision: tp + fp > 0 ? tp / (tp + fp) : 0,
     recall: tp + fn > 0 ? tp / (tp + fn) : 0,
-    tp, fp, tn, fn,
+    tp,
+    fp,
+    tn,
+    fn,
   };
 }
 
@@ -43,7 +62,10 @@ function plainMetrics(pairs: PairDistances, t: number) {
 function flat(pairs: PairDistances): { d: Float64Array; y: Uint8Array } {
   const d = new Float64Array(pairs.positive.length + pairs.negative.length);
   const y = new Uint8Array(d.length);
-  for (let i = 0; i < pairs.positive.length; i++) { d[i] = pairs.positive[i]; y[i] = 1; }
+  for (let i = 0; i < pairs.positive.length; i++) {
+    d[i] = pairs.positive[i];
+    y[i] = 1;
+  }
   for (let i = 0; i < pairs.negative.length; i++) d[pairs.positive.length + i] = pairs.negative[i];
   return { d, y };
 }
@@ -54,7 +76,16 @@ describe('metricsAtThreshold', () => {
       const pairs = randomPairs(7, 400, 600, opts);
       const sorted = sortPairDistances(pairs);
       const { d, y } = flat(pairs);
-      const thresholds = [-1, 0, 1e9, ...Array.from(pairs.positive.slice(0, 30)), ...Array.from(pairs.negative.slice(0, 30)), 0.123, 0.75, 1.5];
+      const thresholds = [
+        -1,
+        0,
+        1e9,
+        ...Array.from(pairs.positive.slice(0, 30)),
+        ...Array.from(pairs.negative.slice(0, 30)),
+        0.123,
+        0.75,
+        1.5,
+      ];
       for (const t of thresholds) {
         const got = metricsAtThreshold(sorted, t);
         const want = plainMetrics(pairs, t);
@@ -103,7 +134,11 @@ describe('histogram', () => {
 
 describe('summarisePairs', () => {
   it('gives the same ROC, AUC and best threshold as verification.ts, ties and NaNs included', () => {
-    for (const [seed, opts] of [[1, {}], [2, { ties: true }], [3, { ties: true, nans: 4 }]] as const) {
+    for (const [seed, opts] of [
+      [1, {}],
+      [2, { ties: true }],
+      [3, { ties: true, nans: 4 }],
+    ] as const) {
       const pairs = randomPairs(seed, 300, 500, opts);
       const { d, y } = flat(pairs);
       const summary = summarisePairs(pairs, 100_000);

@@ -48,7 +48,14 @@ function plainDistance(kind: 'euclidean' | 'cosine', x: Float32Array, dim: numbe
   return kind === 'euclidean' ? Math.sqrt(sq) : 1 - dot / Math.sqrt(ni * nj);
 }
 
-const rules = (patch: Partial<TripletRules> = {}): TripletRules => ({ loss: 'triplet', miner: 'all', distance: 'euclidean', margin: 0.2, softMargin: false, ...patch });
+const rules = (patch: Partial<TripletRules> = {}): TripletRules => ({
+  loss: 'triplet',
+  miner: 'all',
+  distance: 'euclidean',
+  margin: 0.2,
+  softMargin: false,
+  ...patch,
+});
 
 describe('inspectTriplets over batch embeddings', () => {
   for (const distance of ['euclidean', 'cosine'] as const) {
@@ -62,7 +69,17 @@ describe('inspectTriplets over batch embeddings', () => {
       const margin = distance === 'cosine' ? 0.3 : 0.8;
       const seen = new Set<string>();
       for (const miner of ['all', 'hard', 'semi-hard', 'easy', 'batch-hard', 'random'] as MinerName[]) {
-        const mined = mineTripletsJs(D, n, n, (i, j) => i !== j && labels[i] === labels[j], (i, j) => labels[i] !== labels[j], miner, margin, new Rng(1), 10_000);
+        const mined = mineTripletsJs(
+          D,
+          n,
+          n,
+          (i, j) => i !== j && labels[i] === labels[j],
+          (i, j) => labels[i] !== labels[j],
+          miner,
+          margin,
+          new Rng(1),
+          10_000,
+        );
         const rows = inspectTriplets(mined, rules({ miner, distance, margin }));
         expect(rows.length).toBe(mined.length);
         for (const r of rows) {
@@ -92,23 +109,36 @@ describe('category boundaries and losses', () => {
     expect(tripletCategory(0.1, 0.3, 0.2)).toBe('semi-hard'); // 0.19999999999999998 in float64, 0.2 in float32
     expect(tripletCategory(0.5, 0.70001, 0.2)).toBe('easy');
     expect(tripletCategory(0.5, 0.5000001, 0.2)).toBe('semi-hard');
-    for (const [p, q, m] of [[0.5, 0.5, 0.2], [0.1, 0.3, 0.2], [1, 1.25, 0.25], [0.3, 0.30000001, 1e-9]]) {
+    for (const [p, q, m] of [
+      [0.5, 0.5, 0.2],
+      [0.1, 0.3, 0.2],
+      [1, 1.25, 0.25],
+      [0.3, 0.30000001, 1e-9],
+    ]) {
       expect(tripletCategory(p, q, m)).toBe(categoryByDefinition(p, q, m));
     }
   });
 
   it('computes the soft-margin loss as softplus(d(a,p) − d(a,n)), and no loss for other objectives', () => {
-    expect(tripletLossOf(0.3, 0.5, { loss: 'triplet', margin: 0.2, softMargin: true })).toBeCloseTo(Math.log(1 + Math.exp(-0.2)), 12);
+    expect(tripletLossOf(0.3, 0.5, { loss: 'triplet', margin: 0.2, softMargin: true })).toBeCloseTo(
+      Math.log(1 + Math.exp(-0.2)),
+      12,
+    );
     expect(tripletLossOf(40, 1, { loss: 'triplet', margin: 0.2, softMargin: true })).toBeCloseTo(39, 9);
     expect(tripletLossOf(0.3, 0.5, { loss: 'triplet', margin: 0.3, softMargin: false })).toBeCloseTo(0.1, 12);
     expect(tripletLossOf(0.3, 0.5, { loss: 'contrastive', margin: 0.3, softMargin: false })).toBeNull();
   });
 
   it('words each decision with its numbers', () => {
-    expect(decisionSentence('semi-hard', 0.4, 0.5, 0.2)).toBe('semi-hard: the negative is farther than the positive but inside the margin (d(a,n) − d(a,p) = 0.1 ≤ m = 0.2)');
-    expect(decisionSentence('hard', 0.5, 0.3, 0.2)).toMatch(/^hard: the negative is no farther .*\(d\(a,n\) = 0\.3 ≤ d\(a,p\) = 0\.5/);
+    expect(decisionSentence('semi-hard', 0.4, 0.5, 0.2)).toBe(
+      'semi-hard: the negative is farther than the positive but inside the margin (d(a,n) − d(a,p) = 0.1 ≤ m = 0.2)',
+    );
+    expect(decisionSentence('hard', 0.5, 0.3, 0.2)).toMatch(
+      /^hard: the negative is no farther .*\(d\(a,n\) = 0\.3 ≤ d\(a,p\) = 0\.5/,
+    );
     expect(decisionSentence('easy', 0.1, 0.9, 0.2)).toMatch(/^easy: .*= 0\.8 > m = 0\.2/);
-    for (const miner of ['all', 'hard', 'semi-hard', 'easy', 'batch-hard', 'random'] as MinerName[]) expect(minerRule(miner).length).toBeGreaterThan(20);
+    for (const miner of ['all', 'hard', 'semi-hard', 'easy', 'batch-hard', 'random'] as MinerName[])
+      expect(minerRule(miner).length).toBeGreaterThan(20);
   });
 });
 
@@ -119,7 +149,14 @@ describe('Trainer snapshots, miner by miner', () => {
     digits = await loadBuiltinDataset('digits', nodeAssetReader());
   });
   const config = (patch: DeepPartial<Config>): Config =>
-    makeConfig(patch, makeConfig({ data: { dataset: 'digits', evalSamples: 100 }, model: { mlp: { hiddenUnits: [16] }, embeddingDim: 8 }, batch: { size: 32, classesPerBatch: 8 } }));
+    makeConfig(
+      patch,
+      makeConfig({
+        data: { dataset: 'digits', evalSamples: 100 },
+        model: { mlp: { hiddenUnits: [16] }, embeddingDim: 8 },
+        batch: { size: 32, classesPerBatch: 8 },
+      }),
+    );
 
   for (const miner of ['all', 'hard', 'semi-hard', 'easy', 'batch-hard'] as MinerName[]) {
     it(`${miner}: every listed triplet's category matches its distances and the miner's rule`, () => {

@@ -15,7 +15,8 @@ const datasets: Record<string, LabelledDataset> = {};
 
 beforeAll(async () => {
   await selectNodeBackend('wasm');
-  for (const name of ['digits', 'typo-words', 'sequence-events']) datasets[name] = await loadBuiltinDataset(name, nodeAssetReader(), { seed: 1 });
+  for (const name of ['digits', 'typo-words', 'sequence-events'])
+    datasets[name] = await loadBuiltinDataset(name, nodeAssetReader(), { seed: 1 });
 });
 
 type MetricName = 'mapAtR' | 'precisionAt1' | 'auc';
@@ -49,10 +50,16 @@ describe('learning on UCI digits (MLP)', () => {
     ['triplet, batch-all', { mining: { miner: 'all' } }],
     ['triplet, hard', { mining: { miner: 'hard' } }],
     ['triplet, semi-hard', { mining: { miner: 'semi-hard' } }],
-    ['triplet, easy (soft margin: easy triplets under a hinge teach nothing)', { mining: { miner: 'easy' }, objective: { softMargin: true } }],
+    [
+      'triplet, easy (soft margin: easy triplets under a hinge teach nothing)',
+      { mining: { miner: 'easy' }, objective: { softMargin: true } },
+    ],
     ['triplet, batch-hard', { mining: { miner: 'batch-hard' } }],
     ['triplet, random', { mining: { miner: 'random' } }],
-    ['triplet, offline semi-hard', { batch: { mode: 'triplets', size: 32 }, mining: { mode: 'offline', miner: 'semi-hard' } }],
+    [
+      'triplet, offline semi-hard',
+      { batch: { mode: 'triplets', size: 32 }, mining: { mode: 'offline', miner: 'semi-hard' } },
+    ],
     ['binary cross-entropy head', { objective: { loss: 'binary' }, batch: { mode: 'pairs', size: 64 } }],
     ['cosine regression head', { objective: { loss: 'cosine-regression' }, batch: { mode: 'pairs', size: 64 } }],
     ['InfoNCE', { objective: { loss: 'infonce', distance: 'cosine', temperature: 0.1 } }],
@@ -71,7 +78,12 @@ describe('learning on UCI digits (MLP)', () => {
 describe('learning with other towers and modes', () => {
   // Measured when written: 0.27 → 0.86.
   it('CNN on 8×8 digit images: MAP@R ≥ 0.65 and ≥ 0.25 above the untrained network', () => {
-    const { before, after } = run(datasets.digits, withBase({ model: { tower: 'cnn', cnn: { filters: [8, 16], denseUnits: 32 } } }), 200, 'mapAtR');
+    const { before, after } = run(
+      datasets.digits,
+      withBase({ model: { tower: 'cnn', cnn: { filters: [8, 16], denseUnits: 32 } } }),
+      200,
+      'mapAtR',
+    );
     expect(after).toBeGreaterThanOrEqual(0.65);
     expect(after - before).toBeGreaterThanOrEqual(0.25);
   });
@@ -80,12 +92,17 @@ describe('learning with other towers and modes', () => {
   for (const tower of ['gru', 'lstm'] as const) {
     it(`${tower.toUpperCase()} on typo-words: P@1 ≥ 0.55 (chance ≈ 0.03) and ≥ 0.15 above the untrained network`, () => {
       const ds = datasets['typo-words'];
-      const { before, after } = run(ds, {
-        data: { dataset: 'typo-words' },
-        model: { tower, recurrent: { tokenEmbeddingDim: 16, units: 32 }, embeddingDim: 32 },
-        batch: { size: 32, classesPerBatch: 8 },
-        optimizer: { learningRate: 5e-3 },
-      }, 300, 'precisionAt1');
+      const { before, after } = run(
+        ds,
+        {
+          data: { dataset: 'typo-words' },
+          model: { tower, recurrent: { tokenEmbeddingDim: 16, units: 32 }, embeddingDim: 32 },
+          batch: { size: 32, classesPerBatch: 8 },
+          optimizer: { learningRate: 5e-3 },
+        },
+        300,
+        'precisionAt1',
+      );
       expect(after).toBeGreaterThanOrEqual(0.55);
       expect(after - before).toBeGreaterThanOrEqual(0.15);
     });

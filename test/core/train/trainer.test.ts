@@ -17,7 +17,14 @@ beforeAll(async () => {
 });
 
 const digitsConfig = (patch: DeepPartial<Config> = {}) =>
-  makeConfig(patch, makeConfig({ data: { dataset: 'digits', evalSamples: 300 }, model: { mlp: { hiddenUnits: [32] }, embeddingDim: 16 }, batch: { size: 32, classesPerBatch: 8 } }));
+  makeConfig(
+    patch,
+    makeConfig({
+      data: { dataset: 'digits', evalSamples: 300 },
+      model: { mlp: { hiddenUnits: [32] }, embeddingDim: 16 },
+      batch: { size: 32, classesPerBatch: 8 },
+    }),
+  );
 
 describe('Trainer', () => {
   it('steps, reports triplet counts that add up, and counts epochs', () => {
@@ -78,8 +85,15 @@ describe('Trainer', () => {
 
   it('a non-finite loss stops the run with a reason and leaves the weights untouched', () => {
     // The largest learning rate the config allows, plain SGD and an unnormalised embedding: the loss diverges.
-    const trainer = Trainer.init(digitsConfig({ model: { l2Normalize: false }, objective: { loss: 'contrastive', distance: 'squared-euclidean', margin: 1 }, optimizer: { name: 'sgd', learningRate: 10 } }), digits);
-    let result;
+    const trainer = Trainer.init(
+      digitsConfig({
+        model: { l2Normalize: false },
+        objective: { loss: 'contrastive', distance: 'squared-euclidean', margin: 1 },
+        optimizer: { name: 'sgd', learningRate: 10 },
+      }),
+      digits,
+    );
+    let result: ReturnType<typeof trainer.step> | undefined;
     let before: Float32Array | undefined;
     for (let i = 0; i < 50 && !trainer.stopReason; i++) {
       before = trainer.embed(digits.features.subarray(0, 64), 1);
@@ -131,7 +145,15 @@ describe('Trainer', () => {
     const s = trainer.snapshot();
     const held = trainer.heldOutSamples();
     // What postMessage(..., transfer) does to a worker's buffers: they are detached on this side.
-    const buffers = [s.labels, s.indices, s.coordinates, s.batch!.labels, s.batch!.sampleIndices, held.labels, held.features].map((a) => a.buffer as ArrayBuffer);
+    const buffers = [
+      s.labels,
+      s.indices,
+      s.coordinates,
+      s.batch!.labels,
+      s.batch!.sampleIndices,
+      held.labels,
+      held.features,
+    ].map((a) => a.buffer as ArrayBuffer);
     structuredClone(buffers, { transfer: [...new Set(buffers)] });
     expect(s.labels.length).toBe(0);
     expect(trainer.evaluate().metrics!.precisionAt1).toBe(before);
@@ -146,7 +168,8 @@ describe('Trainer', () => {
     trainer.step();
     const ev = trainer.evaluate();
     const m = ev.metrics!;
-    for (const v of [m.precisionAt1, m.rPrecision, m.mapAtR, m.auc, m.pairAccuracy]) expect(v >= 0 && v <= 1).toBe(true);
+    for (const v of [m.precisionAt1, m.rPrecision, m.mapAtR, m.auc, m.pairAccuracy])
+      expect(v >= 0 && v <= 1).toBe(true);
     expect(ev.validationLoss).not.toBeNull();
     trainer.dispose();
   });

@@ -6,7 +6,15 @@ import { inkFromRgba, parseRow } from '../../../src/ui/features/inspect/QueryPan
 import { initialState, reducer } from '../../../src/ui/state/reducer';
 import type { InspectEvent } from '../../../src/worker/inspectProtocol';
 
-const neighbours = (requestId: number, index: number): InspectEvent => ({ type: 'neighbours-result', runId: 1, requestId, step: 3, index, distance: 'euclidean', neighbours: [{ index: 2, label: 0, distance: 0.5 }] });
+const neighbours = (requestId: number, index: number): InspectEvent => ({
+  type: 'neighbours-result',
+  runId: 1,
+  requestId,
+  step: 3,
+  index,
+  distance: 'euclidean',
+  neighbours: [{ index: 2, label: 0, distance: 0.5 }],
+});
 
 describe('inspect state', () => {
   it('keeps the newest answer of each kind, and an error until a later answer', () => {
@@ -38,7 +46,11 @@ describe('query helpers', () => {
     expect(parseRow('-1e-3 +2 .5')).toEqual([-0.001, 2, 0.5]);
     expect(parseRow('1, two')).toEqual([1, NaN]);
     expect(parseRow('  ')).toEqual([]);
-    expect(Array.from(inkFromRgba(Uint8ClampedArray.of(255, 255, 255, 255, 0, 0, 0, 255, 51, 51, 51, 255)))).toEqual([1, 0, Math.fround(0.2)]);
+    expect(Array.from(inkFromRgba(Uint8ClampedArray.of(255, 255, 255, 255, 0, 0, 0, 255, 51, 51, 51, 255)))).toEqual([
+      1,
+      0,
+      Math.fround(0.2),
+    ]);
   });
 
   it('draws nothing without marks', () => {

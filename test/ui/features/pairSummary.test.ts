@@ -6,7 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { summarisePairs } from '../../../src/core/teach/threshold';
-import { PairSummariser, type PairSummaryReply, type PairSummaryRequest } from '../../../src/ui/features/teach/pairSummary';
+import {
+  PairSummariser,
+  type PairSummaryReply,
+  type PairSummaryRequest,
+} from '../../../src/ui/features/teach/pairSummary';
 import { StandInWorker } from '../../helpers/worker';
 
 function pairs(seed: number) {

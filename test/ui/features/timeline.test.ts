@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../../../src/core/config';
 import { replaySteps } from '../../../src/ui/features/timeline/TimelinePanel';
-import { appendSnapshot, emptyTimeline, snapshotAt, TIMELINE_LIMIT, type Timeline } from '../../../src/ui/features/timeline/timeline';
+import {
+  appendSnapshot,
+  emptyTimeline,
+  snapshotAt,
+  TIMELINE_LIMIT,
+  type Timeline,
+} from '../../../src/ui/features/timeline/timeline';
 import { initialState, reducer } from '../../../src/ui/state/reducer';
 import type { SnapshotMessage } from '../../../src/worker/protocol';
 
-const snap = (step: number): SnapshotMessage => ({ step, coordinates: Float32Array.of(step, -step), labels: Int32Array.of(0), batch: null });
+const snap = (step: number): SnapshotMessage => ({
+  step,
+  coordinates: Float32Array.of(step, -step),
+  labels: Int32Array.of(0),
+  batch: null,
+});
 
 describe('timeline', () => {
   const steps = (t: Timeline) => t.snapshots.map((s) => s.step);
-  const build = (list: number[], limit = TIMELINE_LIMIT) => list.reduce((t, step) => appendSnapshot(t, snap(step), limit), emptyTimeline());
+  const build = (list: number[], limit = TIMELINE_LIMIT) =>
+    list.reduce((t, step) => appendSnapshot(t, snap(step), limit), emptyTimeline());
 
   it('keeps every snapshot up to the limit, replacing a repeated step', () => {
     const t = build([0, 5, 10, 10, 15]);
@@ -61,7 +73,8 @@ describe('timeline', () => {
 
   it('the page reducer stores snapshots of the current run and starts over with a new run', () => {
     let state = reducer(initialState(makeConfig({})), { type: 'new-run', runId: 1 });
-    for (const step of [1, 2, 3]) state = reducer(state, { type: 'event', event: { type: 'snapshot', runId: 1, ...snap(step) } });
+    for (const step of [1, 2, 3])
+      state = reducer(state, { type: 'event', event: { type: 'snapshot', runId: 1, ...snap(step) } });
     state = reducer(state, { type: 'event', event: { type: 'snapshot', runId: 0, ...snap(9) } });
     expect(steps(state.timeline)).toEqual([1, 2, 3]);
     expect(state.snapshot?.step).toBe(3);

@@ -10,7 +10,8 @@ function buffer(width: number, height: number): PixelBuffer {
   fillPixels(b, [255, 255, 255]);
   return b;
 }
-const pixel = (b: PixelBuffer, x: number, y: number) => Array.from(b.data.subarray((y * b.width + x) * 4, (y * b.width + x) * 4 + 4));
+const pixel = (b: PixelBuffer, x: number, y: number) =>
+  Array.from(b.data.subarray((y * b.width + x) * 4, (y * b.width + x) * 4 + 4));
 /** How much black ink a pixel holds (0 = white, 1 = black), for black lines on white. */
 const ink = (b: PixelBuffer, x: number, y: number) => (255 - b.data[(y * b.width + x) * 4]) / 255;
 const totalInk = (b: PixelBuffer) => {
@@ -67,7 +68,9 @@ describe('scatter line sprites', () => {
     expect(row).toEqual([1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0]);
     const back = buffer(20, 4);
     strokeSegment(back, 14, 2.5, 0, 2.5, { ...BLACK, dash: [4, 3] });
-    expect(Array.from({ length: 15 }, (_, x) => Math.round(ink(back, x, 2)))).toEqual([0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0]);
+    expect(Array.from({ length: 15 }, (_, x) => Math.round(ink(back, x, 2)))).toEqual([
+      0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0,
+    ]);
   });
 
   it('blends at the given opacity, clips at the edges and skips degenerate segments', () => {
@@ -118,13 +121,23 @@ describe('drawScatter paints the triplet links into its pixel buffer', () => {
       coordinates: new Float32Array([1, 5, 9, 5, 9, 2]),
       triplets: [{ anchor: 0, positive: 1, negative: 2, category: 'hard' as const, loss: 0.1, dAP: 0.8, dAN: 0.9 }],
     };
-    const frame = { width: 200, height: 100, transform, coordinates: new Float32Array(0), labels: new Int32Array(0), batch, showTriplets: true, hovered: -1 };
+    const frame = {
+      width: 200,
+      height: 100,
+      transform,
+      coordinates: new Float32Array(0),
+      labels: new Int32Array(0),
+      batch,
+      showTriplets: true,
+      hovered: -1,
+    };
     drawScatter(ctx, frame as Parameters<typeof drawScatter>[1], new Float32Array(0));
     expect(calls).toEqual(['putImageData']);
     const img = image();
     const hard = parseHex(TRIPLET_COLOURS.hard);
     // Anchor (1,5) → pixel (60, 50), positive (9,5) → (140, 50), negative (9,2) → (140, 80).
-    const at = (x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3));
+    const at = (x: number, y: number) =>
+      Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3));
     /** Share of the link colour in a pixel (0 white … 1 the colour), from the green channel. */
     const share = (x: number, y: number) => (255 - at(x, y)[1]) / (255 - hard[1]);
     for (let x = 75; x < 138; x++) {

@@ -18,7 +18,16 @@ const request = {
   width: 20,
   height: 10,
   ratio: 2,
-  frame: { width: 10, height: 5, transform: viewTransform({ minX: 0, maxX: 1, minY: 0, maxY: 1 }, 10, 5, 0), coordinates: new Float32Array(2), labels: new Int32Array(1), batch: null, showTriplets: true, hovered: -1 },
+  frame: {
+    width: 10,
+    height: 5,
+    transform: viewTransform({ minX: 0, maxX: 1, minY: 0, maxY: 1 }, 10, 5, 0),
+    coordinates: new Float32Array(2),
+    labels: new Int32Array(1),
+    batch: null,
+    showTriplets: true,
+    hovered: -1,
+  },
   pixels: new Float32Array([5, 2]),
 };
 

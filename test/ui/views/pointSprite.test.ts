@@ -6,7 +6,8 @@ function buffer(width: number, height: number): PixelBuffer {
   fillPixels(b, [255, 255, 255]);
   return b;
 }
-const pixel = (b: PixelBuffer, x: number, y: number) => Array.from(b.data.subarray((y * b.width + x) * 4, (y * b.width + x) * 4 + 4));
+const pixel = (b: PixelBuffer, x: number, y: number) =>
+  Array.from(b.data.subarray((y * b.width + x) * 4, (y * b.width + x) * 4 + 4));
 
 describe('scatter point sprites', () => {
   it('a disc mask is full inside, empty outside, partial on the rim and symmetric', () => {

@@ -3,7 +3,15 @@ import { lossRows, metricsRows, tripletRows } from '../../../src/ui/charts/serie
 import type { MetricsPoint, ProgressPoint } from '../../../src/worker/protocol';
 
 function metric(step: number, p1: number | null, val: number | null): MetricsPoint {
-  return { step, precisionAt1: p1, rPrecision: null, mapAtR: p1 === null ? null : p1 / 2, pairAccuracy: 0.5, auc: null, validationLoss: val };
+  return {
+    step,
+    precisionAt1: p1,
+    rPrecision: null,
+    mapAtR: p1 === null ? null : p1 / 2,
+    pairAccuracy: 0.5,
+    auc: null,
+    validationLoss: val,
+  };
 }
 
 describe('chart series builders', () => {
@@ -17,7 +25,11 @@ describe('chart series builders', () => {
   });
 
   it('lossRows stays within the cap on a 100,000-step history and keeps the last step', () => {
-    const points: ProgressPoint[] = Array.from({ length: 100_000 }, (_, i) => ({ step: i + 1, epoch: 0, loss: Math.exp(-i / 20_000) }));
+    const points: ProgressPoint[] = Array.from({ length: 100_000 }, (_, i) => ({
+      step: i + 1,
+      epoch: 0,
+      loss: Math.exp(-i / 20_000),
+    }));
     const rows = lossRows(points, []);
     expect(rows.length).toBeLessThanOrEqual(500);
     expect(rows[0].step).toBe(1);

@@ -89,7 +89,7 @@ export function checkClasses({ classNames, labels }: IndexedClasses, where: Samp
   for (let i = 0; i < labels.length; i++) {
     if (counts[labels[i]]++ === 0) firstSample[labels[i]] = i;
   }
-  const single = counts.findIndex((c) => c === 1);
+  const single = counts.indexOf(1);
   if (single >= 0) {
     const sample = firstSample[single];
     const others = counts.filter((c) => c === 1).length - 1;
@@ -144,6 +144,7 @@ export function applyStandardization(data: Float32Array, columns: number, stats:
 /** Number of columns that were constant (and so became 0 after standardisation). */
 export function constantColumns(stats: ColumnStats): number {
   let count = 0;
-  for (let j = 0; j < stats.std.length; j++) if (!(stats.std[j] > 1e-12 * Math.max(1, Math.abs(stats.mean[j])))) count++;
+  for (let j = 0; j < stats.std.length; j++)
+    if (!(stats.std[j] > 1e-12 * Math.max(1, Math.abs(stats.mean[j])))) count++;
   return count;
 }

@@ -36,7 +36,18 @@ export interface Table {
 
 /** Column names that mark a first row as a header even when no column is numeric. */
 const HEADER_WORDS = new Set([
-  'label', 'class', 'target', 'y', 'species', 'category', 'text', 'sentence', 'word', 'text_a', 'text_b', 'score',
+  'label',
+  'class',
+  'target',
+  'y',
+  'species',
+  'category',
+  'text',
+  'sentence',
+  'word',
+  'text_a',
+  'text_b',
+  'score',
 ]);
 
 /** Default label columns, in order of preference (case-insensitive). */
@@ -54,7 +65,13 @@ interface RawRecord {
  * Splits delimited text into records (RFC 4180 quoting; CR, LF or CRLF line ends). Lines that are
  * entirely blank are dropped. An unterminated quote is an error naming the line where it opened.
  */
-export function parseDelimited(text: string, delimiter: string, file = '', progress?: ProgressCallback, limit = Infinity): RawRecord[] {
+export function parseDelimited(
+  text: string,
+  delimiter: string,
+  file = '',
+  progress?: ProgressCallback,
+  limit = Infinity,
+): RawRecord[] {
   const records: RawRecord[] = [];
   const n = text.length;
   const delimiterCode = delimiter.charCodeAt(0);
@@ -84,7 +101,12 @@ export function parseDelimited(text: string, delimiter: string, file = '', progr
       k++;
       for (;;) {
         const close = text.indexOf('"', k);
-        if (close < 0) throw new DataLoadError({ file, row: quoteLine, reason: 'a quoted field opened on this line is never closed (missing ")' });
+        if (close < 0)
+          throw new DataLoadError({
+            file,
+            row: quoteLine,
+            reason: 'a quoted field opened on this line is never closed (missing ")',
+          });
         const segment = text.slice(k, close);
         line += countLineBreaks(segment);
         value += segment;
@@ -201,17 +223,24 @@ export function detectHeader(records: readonly string[][]): boolean {
 /** Reads a delimited file into a rectangular `Table`; an empty file or a ragged row is an error. */
 export function readTable(file: FileBytes | { name: string; text: string }, options: TableOptions = {}): Table {
   const name = file.name;
-  const text = 'text' in file ? (file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text) : decodeUtf8(file.bytes);
+  const text =
+    'text' in file ? (file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text) : decodeUtf8(file.bytes);
   if (text.trim() === '') throw new DataLoadError({ file: name, reason: 'the file is empty' });
   const delimiter = options.delimiter ?? detectDelimiter(text);
-  const records = parseDelimited(text, delimiter, name, options.progress ? (f) => options.progress!(0.5 * f) : undefined);
+  const records = parseDelimited(
+    text,
+    delimiter,
+    name,
+    options.progress ? (f) => options.progress!(0.5 * f) : undefined,
+  );
   const notes: string[] = [];
   if (!options.delimiter) notes.push(`delimiter: ${DELIMITER_NAMES[delimiter]} (detected)`);
   const hasHeader = options.header ?? detectHeader(records.map((r) => r.fields));
   const header = hasHeader ? records[0].fields.map((c) => c.trim()) : null;
   notes.push(header ? `header row: ${header.join(', ')}` : 'no header row: the first row is data');
   const dataRecords = hasHeader ? records.slice(1) : records;
-  if (dataRecords.length === 0) throw new DataLoadError({ file: name, reason: 'the file has a header but no data rows' });
+  if (dataRecords.length === 0)
+    throw new DataLoadError({ file: name, reason: 'the file has a header but no data rows' });
   const columnCount = header ? header.length : dataRecords[0].fields.length;
   for (const record of dataRecords) {
     if (record.fields.length !== columnCount) {
@@ -241,28 +270,46 @@ export function columnName(table: Table, j: number): string | number {
 
 /** Column names for listings ("column 3" when there is no header). */
 export function columnList(table: Table): string {
-  return table.header ? table.header.map((h) => `"${h}"`).join(', ') : `${table.columnCount} unnamed columns (no header row)`;
+  return table.header
+    ? table.header.map((h) => `"${h}"`).join(', ')
+    : `${table.columnCount} unnamed columns (no header row)`;
 }
 
 /**
  * Resolves a column given by name (exact, then case-insensitive) or 0-based index (negative from the
  * end); when not given, the first header name in `defaults`, else `fallback`.
  */
-export function resolveColumn(table: Table, spec: string | number | undefined, role: string, defaults: readonly string[], fallback: number): number {
+export function resolveColumn(
+  table: Table,
+  spec: string | number | undefined,
+  role: string,
+  defaults: readonly string[],
+  fallback: number,
+): number {
   if (typeof spec === 'number') {
     const j = spec < 0 ? table.columnCount + spec : spec;
     if (!Number.isInteger(spec) || j < 0 || j >= table.columnCount) {
-      throw new DataLoadError({ file: table.file, reason: `${role} column index ${spec} is out of range; the file has ${table.columnCount} columns (0-based)` });
+      throw new DataLoadError({
+        file: table.file,
+        reason: `${role} column index ${spec} is out of range; the file has ${table.columnCount} columns (0-based)`,
+      });
     }
     return j;
   }
   if (typeof spec === 'string') {
     if (!table.header) {
-      throw new DataLoadError({ file: table.file, reason: `${role} column "${spec}" not found: the file has no header row; give the column's 0-based index instead` });
+      throw new DataLoadError({
+        file: table.file,
+        reason: `${role} column "${spec}" not found: the file has no header row; give the column's 0-based index instead`,
+      });
     }
     let j = table.header.indexOf(spec);
     if (j < 0) j = table.header.findIndex((h) => h.toLowerCase() === spec.toLowerCase());
-    if (j < 0) throw new DataLoadError({ file: table.file, reason: `${role} column "${spec}" not found; the columns are: ${columnList(table)}` });
+    if (j < 0)
+      throw new DataLoadError({
+        file: table.file,
+        reason: `${role} column "${spec}" not found; the columns are: ${columnList(table)}`,
+      });
     return j;
   }
   if (table.header) {
@@ -279,7 +326,8 @@ export function numericCell(table: Table, r: number, j: number): number {
   const cell = table.rows[r][j];
   const value = parseDecimal(cell);
   if (value === null) {
-    const reason = cell.trim() === '' ? 'the cell is empty (missing values are not supported)' : `"${cell.trim()}" is not a number`;
+    const reason =
+      cell.trim() === '' ? 'the cell is empty (missing values are not supported)' : `"${cell.trim()}" is not a number`;
     throw new DataLoadError({ file: table.file, row: table.rowLines[r], column: columnName(table, j), reason });
   }
   return value;
@@ -289,7 +337,13 @@ export function numericCell(table: Table, r: number, j: number): number {
 export function labelCells(table: Table, j: number): string[] {
   return table.rows.map((row, r) => {
     const label = row[j].trim();
-    if (label === '') throw new DataLoadError({ file: table.file, row: table.rowLines[r], column: columnName(table, j), reason: 'the label is empty' });
+    if (label === '')
+      throw new DataLoadError({
+        file: table.file,
+        row: table.rowLines[r],
+        column: columnName(table, j),
+        reason: 'the label is empty',
+      });
     return label;
   });
 }
@@ -309,7 +363,10 @@ export function nonNumericFraction(table: Table, j: number): number {
 /** A tabular dataset from a parsed table: one label column, every other column a numeric feature. */
 export function tabularFromTable(table: Table, options: TabularOptions = {}): LoadResult<LabelledDataset> {
   if (table.columnCount < 2) {
-    throw new DataLoadError({ file: table.file, reason: `the file has ${table.columnCount} column; it needs at least one feature column and a label column` });
+    throw new DataLoadError({
+      file: table.file,
+      reason: `the file has ${table.columnCount} column; it needs at least one feature column and a label column`,
+    });
   }
   const labelIndex = resolveColumn(table, options.labelColumn, 'label', LABEL_COLUMN_NAMES, table.columnCount - 1);
   const featureColumns = Array.from({ length: table.columnCount }, (_, j) => j).filter((j) => j !== labelIndex);
@@ -323,12 +380,17 @@ export function tabularFromTable(table: Table, options: TabularOptions = {}): Lo
   const classes = indexClasses(labelCells(table, labelIndex));
   const labelName = columnName(table, labelIndex);
   checkClasses(classes, { file: table.file, column: labelName, row: (i) => table.rowLines[i] });
-  const notes = [...table.notes, `label column: ${typeof labelName === 'number' ? `column ${labelName}` : `"${labelName}"`}`];
+  const notes = [
+    ...table.notes,
+    `label column: ${typeof labelName === 'number' ? `column ${labelName}` : `"${labelName}"`}`,
+  ];
   if (options.standardize ?? true) {
     const stats = columnStats([features], d);
     applyStandardization(features, d, stats);
     const constant = constantColumns(stats);
-    notes.push(`features standardised (z-score per column)${constant > 0 ? `; ${constant} constant column${constant > 1 ? 's' : ''} set to 0` : ''}`);
+    notes.push(
+      `features standardised (z-score per column)${constant > 0 ? `; ${constant} constant column${constant > 1 ? 's' : ''} set to 0` : ''}`,
+    );
   }
   options.progress?.(1);
   const featureNames = table.header ? featureColumns.map((j) => table.header![j]) : undefined;

@@ -46,7 +46,8 @@ function pngToImage(bytes: Uint8Array): DecodedImage {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const w = view.getUint32(16);
     const h = view.getUint32(20);
-    if (w * h > MAX_IMAGE_PIXELS) throw new Error(`the image is ${w}×${h}; at most ${MAX_IMAGE_PIXELS / 1e6} megapixels are accepted`);
+    if (w * h > MAX_IMAGE_PIXELS)
+      throw new Error(`the image is ${w}×${h}; at most ${MAX_IMAGE_PIXELS / 1e6} megapixels are accepted`);
   }
   const png = decodePng(bytes);
   const { width, height, depth, data } = png;
@@ -94,7 +95,12 @@ function pngToImage(bytes: Uint8Array): DecodedImage {
 }
 
 function jpegToImage(bytes: Uint8Array): DecodedImage {
-  const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
+  const decoded = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: false,
+    maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+    maxMemoryUsageInMB: 512,
+  });
   const pixels = new Float32Array(decoded.width * decoded.height * 3);
   for (let i = 0; i < pixels.length; i++) pixels[i] = decoded.data[i] / 255;
   return { width: decoded.width, height: decoded.height, channels: 3, pixels };
@@ -103,14 +109,20 @@ function jpegToImage(bytes: Uint8Array): DecodedImage {
 /** Decodes a PNG or JPEG (recognised by its contents, not its name); a DataLoadError names the file. */
 export function decodeImage(bytes: Uint8Array, file: string, entry?: string): DecodedImage {
   const kind = isPng(bytes) ? 'PNG' : isJpeg(bytes) ? 'JPEG' : null;
-  if (!kind) throw new DataLoadError({ file, entry, reason: 'cannot be decoded: the contents are neither PNG nor JPEG' });
+  if (!kind)
+    throw new DataLoadError({ file, entry, reason: 'cannot be decoded: the contents are neither PNG nor JPEG' });
   let image: DecodedImage;
   try {
     image = kind === 'PNG' ? pngToImage(bytes) : jpegToImage(bytes);
   } catch (error) {
-    throw new DataLoadError({ file, entry, reason: `cannot be decoded as ${kind}: ${error instanceof Error ? error.message : String(error)}` });
+    throw new DataLoadError({
+      file,
+      entry,
+      reason: `cannot be decoded as ${kind}: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
-  if (image.width === 0 || image.height === 0) throw new DataLoadError({ file, entry, reason: `the ${kind} image is empty (${image.width}×${image.height})` });
+  if (image.width === 0 || image.height === 0)
+    throw new DataLoadError({ file, entry, reason: `the ${kind} image is empty (${image.width}×${image.height})` });
   return image;
 }
 
@@ -120,7 +132,8 @@ export function convertChannels(image: DecodedImage, channels: 1 | 3): DecodedIm
   const n = image.width * image.height;
   const pixels = new Float32Array(n * channels);
   if (channels === 1) {
-    for (let i = 0; i < n; i++) pixels[i] = 0.299 * image.pixels[3 * i] + 0.587 * image.pixels[3 * i + 1] + 0.114 * image.pixels[3 * i + 2];
+    for (let i = 0; i < n; i++)
+      pixels[i] = 0.299 * image.pixels[3 * i] + 0.587 * image.pixels[3 * i + 1] + 0.114 * image.pixels[3 * i + 2];
   } else {
     for (let i = 0; i < n; i++) pixels[3 * i] = pixels[3 * i + 1] = pixels[3 * i + 2] = image.pixels[i];
   }
@@ -146,7 +159,14 @@ function areaWeights(sourceSize: number, targetSize: number): { index: number; w
  * Resizes interleaved pixels by area averaging (separable: rows, then columns). Shrinking averages whole
  * source areas (no aliasing); enlarging repeats pixels with fractional blending at the edges.
  */
-export function resizeArea(pixels: Float32Array, height: number, width: number, channels: number, targetHeight: number, targetWidth: number): Float32Array {
+export function resizeArea(
+  pixels: Float32Array,
+  height: number,
+  width: number,
+  channels: number,
+  targetHeight: number,
+  targetWidth: number,
+): Float32Array {
   if (height === targetHeight && width === targetWidth) return pixels.slice();
   const xTaps = areaWeights(width, targetWidth);
   const yTaps = areaWeights(height, targetHeight);
@@ -163,7 +183,8 @@ export function resizeArea(pixels: Float32Array, height: number, width: number, 
   const out = new Float32Array(targetHeight * targetWidth * channels);
   for (let ty = 0; ty < targetHeight; ty++) {
     for (const { index, weight } of yTaps[ty]) {
-      for (let i = 0; i < targetWidth * channels; i++) out[ty * targetWidth * channels + i] += weight * horizontal[index * targetWidth * channels + i];
+      for (let i = 0; i < targetWidth * channels; i++)
+        out[ty * targetWidth * channels + i] += weight * horizontal[index * targetWidth * channels + i];
     }
   }
   return out;
@@ -179,7 +200,9 @@ interface ImageEntry {
 function outputSize(options: ImageOptions): [number, number] {
   const size = options.imageSize ?? DEFAULT_IMAGE_SIZE;
   const [h, w] = typeof size === 'number' ? [size, size] : size;
-  for (const s of [h, w]) if (!(Number.isInteger(s) && s >= 1 && s <= 512)) throw new Error(`imageSize must be whole numbers in 1–512, got ${JSON.stringify(size)}`);
+  for (const s of [h, w])
+    if (!(Number.isInteger(s) && s >= 1 && s <= 512))
+      throw new Error(`imageSize must be whole numbers in 1–512, got ${JSON.stringify(size)}`);
   return [h, w];
 }
 
@@ -209,10 +232,18 @@ function compareClassNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function buildImageDataset(entries: ImageEntry[], sourceName: string, format: 'image-zip' | 'image-files', notes: string[], options: ImageOptions): LoadResult<LabelledDataset> {
+function buildImageDataset(
+  entries: ImageEntry[],
+  sourceName: string,
+  format: 'image-zip' | 'image-files',
+  notes: string[],
+  options: ImageOptions,
+): LoadResult<LabelledDataset> {
   const [height, width] = outputSize(options);
   const channels = options.colorMode === 'rgb' ? 3 : 1;
-  entries.sort((a, b) => compareClassNames(a.className, b.className) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  entries.sort(
+    (a, b) => compareClassNames(a.className, b.className) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
   // Folder names stay as written ("01" is not "1"), but numeric names sort numerically (2 before 10).
   const names = [...new Set(entries.map((e) => e.className))];
   const nameIndex = new Map(names.map((n, i) => [n, i] as [string, number]));
@@ -230,7 +261,10 @@ function buildImageDataset(entries: ImageEntry[], sourceName: string, format: 'i
   });
   const sourceSizes = [...sizes.entries()].sort((a, b) => b[1] - a[1]);
   notes.push(
-    `source sizes: ${sourceSizes.slice(0, 3).map(([k, c]) => `${k} (${c})`).join(', ')}${sourceSizes.length > 3 ? ', …' : ''}; resized to ${height}×${width} by area averaging`,
+    `source sizes: ${sourceSizes
+      .slice(0, 3)
+      .map(([k, c]) => `${k} (${c})`)
+      .join(', ')}${sourceSizes.length > 3 ? ', …' : ''}; resized to ${height}×${width} by area averaging`,
     channels === 1 ? 'converted to grey (luma)' : 'kept in colour (RGB)',
   );
   const dataset: LabelledDataset = {
@@ -245,18 +279,24 @@ function buildImageDataset(entries: ImageEntry[], sourceName: string, format: 'i
     numSamples: entries.length,
     source: { type: 'upload', ref: sourceName },
   };
-  return { dataset, summary: { format, samples: entries.length, classes: names.length, shape: [height, width, channels], notes } };
+  return {
+    dataset,
+    summary: { format, samples: entries.length, classes: names.length, shape: [height, width, channels], notes },
+  };
 }
 
 function skippedNote(skipped: string[], why: string): string[] {
   if (skipped.length === 0) return [];
   const shown = skipped.slice(0, 5).join(', ');
-  return [`${skipped.length} file${skipped.length > 1 ? 's' : ''} skipped (${why}): ${shown}${skipped.length > 5 ? ', …' : ''}`];
+  return [
+    `${skipped.length} file${skipped.length > 1 ? 's' : ''} skipped (${why}): ${shown}${skipped.length > 5 ? ', …' : ''}`,
+  ];
 }
 
 function checkImageCount(count: number, file: string, options: ImageOptions): void {
   const maxImages = options.maxImages ?? DEFAULT_MAX_IMAGES;
-  if (count > maxImages) throw new DataLoadError({ file, reason: `${count} images found; at most ${maxImages} are accepted (maxImages)` });
+  if (count > maxImages)
+    throw new DataLoadError({ file, reason: `${count} images found; at most ${maxImages} are accepted (maxImages)` });
 }
 
 /** A labelled image dataset from a zip of class folders, checked for size before anything is inflated. */
@@ -270,7 +310,10 @@ export function loadImageZip(file: FileBytes, options: ImageOptions = {}): LoadR
       },
     });
   } catch (error) {
-    throw new DataLoadError({ file: file.name, reason: `not a readable zip archive (${error instanceof Error ? error.message : String(error)})` });
+    throw new DataLoadError({
+      file: file.name,
+      reason: `not a readable zip archive (${error instanceof Error ? error.message : String(error)})`,
+    });
   }
   const files = infos.filter((info) => !info.name.endsWith('/') && !isJunkPath(info.name));
   const notImages = files.filter((info) => !IMAGE_EXTENSIONS.has(extensionOf(info.name))).map((info) => info.name);
@@ -278,7 +321,10 @@ export function loadImageZip(file: FileBytes, options: ImageOptions = {}): LoadR
   const classNames = classFromPaths(images.map((info) => info.name));
   const outsideFolders = images.filter((_, i) => classNames[i] === null).map((info) => info.name);
   const kept = images.flatMap((info, i) => (classNames[i] === null ? [] : [{ info, className: classNames[i]! }]));
-  const notes = [...skippedNote(notImages, 'not PNG or JPEG'), ...skippedNote(outsideFolders, 'not inside a class folder')];
+  const notes = [
+    ...skippedNote(notImages, 'not PNG or JPEG'),
+    ...skippedNote(outsideFolders, 'not inside a class folder'),
+  ];
   if (kept.length === 0) {
     throw new DataLoadError({
       file: file.name,
@@ -289,14 +335,20 @@ export function loadImageZip(file: FileBytes, options: ImageOptions = {}): LoadR
   const maxUnpacked = options.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES;
   const unpacked = kept.reduce((sum, k) => sum + k.info.originalSize, 0);
   if (unpacked > maxUnpacked) {
-    throw new DataLoadError({ file: file.name, reason: `the images would unpack to ${formatBytes(unpacked)}; the limit is ${formatBytes(maxUnpacked)} (maxUnpackedBytes)` });
+    throw new DataLoadError({
+      file: file.name,
+      reason: `the images would unpack to ${formatBytes(unpacked)}; the limit is ${formatBytes(maxUnpacked)} (maxUnpackedBytes)`,
+    });
   }
   const wanted = new Set(kept.map((k) => k.info.name));
   let contents: Record<string, Uint8Array>;
   try {
     contents = unzipSync(file.bytes, { filter: (info) => wanted.has(info.name) });
   } catch (error) {
-    throw new DataLoadError({ file: file.name, reason: `the zip archive is damaged (${error instanceof Error ? error.message : String(error)})` });
+    throw new DataLoadError({
+      file: file.name,
+      reason: `the zip archive is damaged (${error instanceof Error ? error.message : String(error)})`,
+    });
   }
   const entries = kept.map((k) => ({ path: k.info.name, className: k.className, bytes: contents[k.info.name] }));
   return buildImageDataset(entries, file.name, 'image-zip', notes, options);
@@ -312,7 +364,9 @@ export function loadImageFiles(files: readonly FileBytes[], options: ImageOption
   const notImages = candidates.filter((f) => !IMAGE_EXTENSIONS.has(extensionOf(f.name))).map((f) => f.name);
   const images = candidates.filter((f) => IMAGE_EXTENSIONS.has(extensionOf(f.name)));
   const withoutClass = images.filter((f) => f.className === undefined);
-  const derivedClass = new Map(classFromPaths(withoutClass.map((f) => f.name)).map((c, i) => [withoutClass[i], c] as [FileBytes, string | null]));
+  const derivedClass = new Map(
+    classFromPaths(withoutClass.map((f) => f.name)).map((c, i) => [withoutClass[i], c] as [FileBytes, string | null]),
+  );
   const entries: ImageEntry[] = [];
   const unclassed: string[] = [];
   images.forEach((f) => {
@@ -322,7 +376,10 @@ export function loadImageFiles(files: readonly FileBytes[], options: ImageOption
   });
   const notes = [...skippedNote(notImages, 'not PNG or JPEG'), ...skippedNote(unclassed, 'no class folder')];
   if (entries.length === 0) {
-    throw new DataLoadError({ file: sourceName, reason: `no PNG or JPEG images with a class found${notes.length > 0 ? `; ${notes.join('; ')}` : ''}` });
+    throw new DataLoadError({
+      file: sourceName,
+      reason: `no PNG or JPEG images with a class found${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
+    });
   }
   checkImageCount(entries.length, sourceName, options);
   return buildImageDataset(entries, sourceName, 'image-files', notes, options);

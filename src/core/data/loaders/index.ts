@@ -11,7 +11,15 @@ import { loadImageFiles, loadImageZip } from './images';
 import { loadNpyDataset, parseNpyHeader } from './npy';
 import { isPairTable, pairsFromTable } from './pairs';
 import { TEXT_COLUMN_NAMES, textFromTable } from './textCsv';
-import type { FileBytes, ImageOptions, LoadResult, NpyOptions, TabularOptions, TextOptions, UploadSummary } from './types';
+import type {
+  FileBytes,
+  ImageOptions,
+  LoadResult,
+  NpyOptions,
+  TabularOptions,
+  TextOptions,
+  UploadSummary,
+} from './types';
 
 export { DataLoadError } from './errors';
 export type { DataLoadErrorDetails } from './errors';
@@ -38,7 +46,8 @@ export interface UploadOptions extends TabularOptions, TextOptions, ImageOptions
 
 const TABLE_EXTENSIONS = new Set(['csv', 'tsv', 'txt']);
 const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg']);
-const SUPPORTED = 'a .csv/.tsv/.txt table, one or two .npy arrays, a .zip of image folders, or PNG/JPEG images in class folders';
+const SUPPORTED =
+  'a .csv/.tsv/.txt table, one or two .npy arrays, a .zip of image folders, or PNG/JPEG images in class folders';
 
 /**
  * Decides how to read a table: a header with text_a/text_b or a_…/b_… columns is a pair file; a named
@@ -76,19 +85,28 @@ function splitNpyPair(files: FileBytes[]): [FileBytes, FileBytes] {
   const labelLike = (f: FileBytes): boolean => /label|(^|[^a-z])y([^a-z]|$)/i.test(f.name.replace(/\.npy$/i, ''));
   if (labelLike(first) && !labelLike(second)) return [second, first];
   if (labelLike(second) && !labelLike(first)) return [first, second];
-  throw new DataLoadError({ file: `${first.name}, ${second.name}`, reason: 'cannot tell which .npy holds the labels: make it 1-D [n] or name it e.g. labels.npy' });
+  throw new DataLoadError({
+    file: `${first.name}, ${second.name}`,
+    reason: 'cannot tell which .npy holds the labels: make it 1-D [n] or name it e.g. labels.npy',
+  });
 }
 
 /**
  * Loads an upload: one table, one or two .npy files, one .zip of class folders, or several images with
  * class names. Any problem is a `DataLoadError` saying where and why; nothing is ever loaded in part.
  */
-export async function loadUpload(files: FileBytes[], options: UploadOptions = {}): Promise<{ dataset: Dataset; summary: UploadSummary }> {
+export async function loadUpload(
+  files: FileBytes[],
+  options: UploadOptions = {},
+): Promise<{ dataset: Dataset; summary: UploadSummary }> {
   if (files.length === 0) throw new DataLoadError({ file: '', reason: `no files given; upload ${SUPPORTED}` });
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   for (const file of files) {
     if (file.bytes.length > maxBytes) {
-      throw new DataLoadError({ file: file.name, reason: `the file is too large: ${formatBytes(file.bytes.length)}; the limit is ${formatBytes(maxBytes)} (maxBytes)` });
+      throw new DataLoadError({
+        file: file.name,
+        reason: `the file is too large: ${formatBytes(file.bytes.length)}; the limit is ${formatBytes(maxBytes)} (maxBytes)`,
+      });
     }
   }
   options.progress?.(0);
@@ -97,12 +115,24 @@ export async function loadUpload(files: FileBytes[], options: UploadOptions = {}
   if (files.length === 1 && TABLE_EXTENSIONS.has(extensions[0])) result = loadTable(files[0], options);
   else if (files.length === 1 && extensions[0] === 'zip') result = loadImageZip(files[0], options);
   else if (extensions.every((e) => e === 'npy') && files.length <= 2) {
-    result = files.length === 1 ? loadNpyDataset(files[0], undefined, options) : loadNpyDataset(...splitNpyPair(files), options);
-  } else if (extensions.some((e) => IMAGE_EXTENSIONS.has(e)) && !extensions.some((e) => TABLE_EXTENSIONS.has(e) || e === 'npy' || e === 'zip')) {
+    result =
+      files.length === 1
+        ? loadNpyDataset(files[0], undefined, options)
+        : loadNpyDataset(...splitNpyPair(files), options);
+  } else if (
+    extensions.some((e) => IMAGE_EXTENSIONS.has(e)) &&
+    !extensions.some((e) => TABLE_EXTENSIONS.has(e) || e === 'npy' || e === 'zip')
+  ) {
     result = loadImageFiles(files, options);
   } else {
-    const names = files.slice(0, 5).map((f) => f.name).join(', ');
-    throw new DataLoadError({ file: names + (files.length > 5 ? ', …' : ''), reason: `unsupported upload; expected ${SUPPORTED}` });
+    const names = files
+      .slice(0, 5)
+      .map((f) => f.name)
+      .join(', ');
+    throw new DataLoadError({
+      file: names + (files.length > 5 ? ', …' : ''),
+      reason: `unsupported upload; expected ${SUPPORTED}`,
+    });
   }
   options.progress?.(1);
   return result;

@@ -31,44 +31,68 @@ export function parseNpyHeader(file: FileBytes): NpyHeader {
   const { name, bytes } = file;
   if (bytes.length === 0) throw new DataLoadError({ file: name, reason: 'the file is empty' });
   if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) {
-    throw new DataLoadError({ file: name, reason: 'not a NumPy .npy file (it does not start with the \\x93NUMPY magic string)' });
+    throw new DataLoadError({
+      file: name,
+      reason: 'not a NumPy .npy file (it does not start with the \\x93NUMPY magic string)',
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
-  if (major < 1 || major > 3) throw new DataLoadError({ file: name, reason: `unsupported .npy format version ${major}.${bytes[7]} (1, 2 and 3 are read)` });
+  if (major < 1 || major > 3)
+    throw new DataLoadError({
+      file: name,
+      reason: `unsupported .npy format version ${major}.${bytes[7]} (1, 2 and 3 are read)`,
+    });
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = major === 1 ? 10 : 12;
   const dataOffset = headerStart + headerLength;
-  if (dataOffset > bytes.length) throw new DataLoadError({ file: name, reason: 'the .npy header is cut short (the file is truncated)' });
+  if (dataOffset > bytes.length)
+    throw new DataLoadError({ file: name, reason: 'the .npy header is cut short (the file is truncated)' });
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataOffset));
 
   if (/['"]descr['"]\s*:\s*\[/.test(header)) {
-    throw new DataLoadError({ file: name, reason: 'structured arrays (record dtypes) are not supported; save a plain numeric array' });
+    throw new DataLoadError({
+      file: name,
+      reason: 'structured arrays (record dtypes) are not supported; save a plain numeric array',
+    });
   }
   const descrMatch = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header);
   const shapeMatch = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
   const orderMatch = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header);
-  if (!descrMatch || !shapeMatch || !orderMatch) throw new DataLoadError({ file: name, reason: `unreadable .npy header: ${header.trim()}` });
+  if (!descrMatch || !shapeMatch || !orderMatch)
+    throw new DataLoadError({ file: name, reason: `unreadable .npy header: ${header.trim()}` });
   if (orderMatch[1] === 'True') {
-    throw new DataLoadError({ file: name, reason: 'the array is stored in Fortran (column-major) order; save it with np.save(np.ascontiguousarray(x))' });
+    throw new DataLoadError({
+      file: name,
+      reason: 'the array is stored in Fortran (column-major) order; save it with np.save(np.ascontiguousarray(x))',
+    });
   }
   const descr = descrMatch[1];
   const order = descr[0];
   const type = descr.slice(1);
   if (!'<>|='.includes(order) || !SUPPORTED.includes(type)) {
-    const hint = /^[<>|=]?[USO]/.test(descr) ? ' (strings and Python objects cannot be read; store class ids as integers)' : '';
-    throw new DataLoadError({ file: name, reason: `unsupported dtype '${descr}'${hint}; supported: ${SUPPORTED.join(', ')} (either byte order)` });
+    const hint = /^[<>|=]?[USO]/.test(descr)
+      ? ' (strings and Python objects cannot be read; store class ids as integers)'
+      : '';
+    throw new DataLoadError({
+      file: name,
+      reason: `unsupported dtype '${descr}'${hint}; supported: ${SUPPORTED.join(', ')} (either byte order)`,
+    });
   }
   const shape = shapeMatch[1]
     .split(',')
     .map((s) => s.trim().replace(/L$/, ''))
     .filter((s) => s !== '')
     .map(Number);
-  if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new DataLoadError({ file: name, reason: `unreadable shape (${shapeMatch[1]}) in the .npy header` });
+  if (shape.some((s) => !Number.isInteger(s) || s < 0))
+    throw new DataLoadError({ file: name, reason: `unreadable shape (${shapeMatch[1]}) in the .npy header` });
   const itemSize = Number(type.slice(1));
   const expected = shape.reduce((p, s) => p * s, 1) * itemSize;
   if (bytes.length - dataOffset < expected) {
-    throw new DataLoadError({ file: name, reason: `the header promises shape (${shape.join(', ')}) = ${expected} bytes of data but the file holds ${bytes.length - dataOffset} (truncated?)` });
+    throw new DataLoadError({
+      file: name,
+      reason: `the header promises shape (${shape.join(', ')}) = ${expected} bytes of data but the file holds ${bytes.length - dataOffset} (truncated?)`,
+    });
   }
   return { descr, shape, littleEndian: order !== '>', kind: type[0] as NpyHeader['kind'], itemSize, dataOffset };
 }
@@ -80,16 +104,26 @@ export function readNpyValues<T extends Float32Array | Float64Array>(file: FileB
   const size = header.itemSize;
   const read: (offset: number) => number = (() => {
     switch (header.kind + size) {
-      case 'f4': return (o: number) => view.getFloat32(o, le);
-      case 'f8': return (o: number) => view.getFloat64(o, le);
-      case 'i1': return (o: number) => view.getInt8(o);
-      case 'i2': return (o: number) => view.getInt16(o, le);
-      case 'i4': return (o: number) => view.getInt32(o, le);
-      case 'i8': return (o: number) => Number(view.getBigInt64(o, le));
-      case 'u2': return (o: number) => view.getUint16(o, le);
-      case 'u4': return (o: number) => view.getUint32(o, le);
-      case 'u8': return (o: number) => Number(view.getBigUint64(o, le));
-      default: return (o: number) => view.getUint8(o); // u1, b1
+      case 'f4':
+        return (o: number) => view.getFloat32(o, le);
+      case 'f8':
+        return (o: number) => view.getFloat64(o, le);
+      case 'i1':
+        return (o: number) => view.getInt8(o);
+      case 'i2':
+        return (o: number) => view.getInt16(o, le);
+      case 'i4':
+        return (o: number) => view.getInt32(o, le);
+      case 'i8':
+        return (o: number) => Number(view.getBigInt64(o, le));
+      case 'u2':
+        return (o: number) => view.getUint16(o, le);
+      case 'u4':
+        return (o: number) => view.getUint32(o, le);
+      case 'u8':
+        return (o: number) => Number(view.getBigUint64(o, le));
+      default:
+        return (o: number) => view.getUint8(o); // u1, b1
     }
   })();
   for (let i = 0; i < out.length; i++) out[i] = read(i * size);
@@ -104,7 +138,10 @@ function count(shape: readonly number[]): number {
 function labelStrings(file: string, values: Float64Array): string[] {
   return Array.from(values, (v, i) => {
     if (!Number.isInteger(v)) {
-      throw new DataLoadError({ file, reason: `the label at index ${i} is ${v}; labels must be whole numbers (class ids)` });
+      throw new DataLoadError({
+        file,
+        reason: `the label at index ${i} is ${v}; labels must be whole numbers (class ids)`,
+      });
     }
     return String(v);
   });
@@ -118,7 +155,7 @@ function scaleImages(pixels: Float32Array): string {
   let max = -Infinity;
   for (let i = 0; i < pixels.length; i++) if (pixels[i] > max) max = pixels[i];
   if (max <= 1) return 'pixel values kept as they are (already ≤ 1)';
-  const divisor = max <= 255 ? 255 : max;
+  const divisor = Math.max(max, 255);
   for (let i = 0; i < pixels.length; i++) pixels[i] /= divisor;
   return `pixel values divided by ${divisor} to lie in [0, 1]`;
 }
@@ -127,7 +164,11 @@ function scaleImages(pixels: Float32Array): string {
  * A labelled dataset from a features array and a labels array (or one [n, d + 1] array with the labels
  * in its last column when `labels` is omitted).
  */
-export function loadNpyDataset(features: FileBytes, labels: FileBytes | undefined, options: NpyOptions = {}): LoadResult<LabelledDataset> {
+export function loadNpyDataset(
+  features: FileBytes,
+  labels: FileBytes | undefined,
+  options: NpyOptions = {},
+): LoadResult<LabelledDataset> {
   const fh = parseNpyHeader(features);
   const notes: string[] = [`features: ${features.name}, dtype ${fh.descr}, shape (${fh.shape.join(', ')})`];
   let featureShape: number[];
@@ -135,18 +176,31 @@ export function loadNpyDataset(features: FileBytes, labels: FileBytes | undefine
   let values: Float32Array;
   let rawLabels: string[];
   let labelFile = features.name;
-  if (fh.shape.length < 1 || fh.shape[0] === 0) throw new DataLoadError({ file: features.name, reason: `the array holds no samples (shape (${fh.shape.join(', ')}))` });
+  if (fh.shape.length < 1 || fh.shape[0] === 0)
+    throw new DataLoadError({
+      file: features.name,
+      reason: `the array holds no samples (shape (${fh.shape.join(', ')}))`,
+    });
   if (labels) {
     if (fh.shape.length < 2 || fh.shape.length > 4) {
-      throw new DataLoadError({ file: features.name, reason: `features of shape (${fh.shape.join(', ')}) cannot be read; expected [n, d], [n, h, w] or [n, h, w, c]` });
+      throw new DataLoadError({
+        file: features.name,
+        reason: `features of shape (${fh.shape.join(', ')}) cannot be read; expected [n, d], [n, h, w] or [n, h, w, c]`,
+      });
     }
     const lh = parseNpyHeader(labels);
     labelFile = labels.name;
     if (!(lh.shape.length === 1 || (lh.shape.length === 2 && lh.shape[1] === 1))) {
-      throw new DataLoadError({ file: labels.name, reason: `labels must be a 1-D array [n] (one class id per sample); got shape (${lh.shape.join(', ')})` });
+      throw new DataLoadError({
+        file: labels.name,
+        reason: `labels must be a 1-D array [n] (one class id per sample); got shape (${lh.shape.join(', ')})`,
+      });
     }
     if (lh.shape[0] !== fh.shape[0]) {
-      throw new DataLoadError({ file: labels.name, reason: `${features.name} has ${fh.shape[0]} samples but ${labels.name} has ${lh.shape[0]} labels; they must match one to one` });
+      throw new DataLoadError({
+        file: labels.name,
+        reason: `${features.name} has ${fh.shape[0]} samples but ${labels.name} has ${lh.shape[0]} labels; they must match one to one`,
+      });
     }
     n = fh.shape[0];
     featureShape = fh.shape.slice(1);
@@ -183,7 +237,10 @@ export function loadNpyDataset(features: FileBytes, labels: FileBytes | undefine
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       const size = count(featureShape);
-      throw new DataLoadError({ file: features.name, reason: `sample ${Math.floor(i / size)} holds ${values[i]}; every value must be a finite number` });
+      throw new DataLoadError({
+        file: features.name,
+        reason: `sample ${Math.floor(i / size)} holds ${values[i]}; every value must be a finite number`,
+      });
     }
   }
   const classes = indexClasses(rawLabels);
@@ -195,7 +252,9 @@ export function loadNpyDataset(features: FileBytes, labels: FileBytes | undefine
     const stats = columnStats([values], featureShape[0]);
     applyStandardization(values, featureShape[0], stats);
     const constant = constantColumns(stats);
-    notes.push(`features standardised (z-score per column)${constant > 0 ? `; ${constant} constant column${constant > 1 ? 's' : ''} set to 0` : ''}`);
+    notes.push(
+      `features standardised (z-score per column)${constant > 0 ? `; ${constant} constant column${constant > 1 ? 's' : ''} set to 0` : ''}`,
+    );
   }
   const d = featureShape[0];
   const dataset: LabelledDataset = {
@@ -210,5 +269,8 @@ export function loadNpyDataset(features: FileBytes, labels: FileBytes | undefine
     numSamples: n,
     source: { type: 'upload', ref: labels ? `${features.name}, ${labels.name}` : features.name },
   };
-  return { dataset, summary: { format: 'npy', samples: n, classes: classes.classNames.length, shape: featureShape, notes } };
+  return {
+    dataset,
+    summary: { format: 'npy', samples: n, classes: classes.classNames.length, shape: featureShape, notes },
+  };
 }

@@ -33,7 +33,12 @@ function binaryTargets(table: Table, j: number): Float32Array {
     const value = parseDecimal(row[j]);
     if (value !== 0 && value !== 1) {
       const shown = row[j].trim() === '' ? 'the label is empty' : `"${row[j].trim()}" is not a valid pair label`;
-      throw new DataLoadError({ file: table.file, row: table.rowLines[r], column: table.header![j], reason: `${shown}; it must be 1 (similar) or 0 (dissimilar)` });
+      throw new DataLoadError({
+        file: table.file,
+        row: table.rowLines[r],
+        column: table.header![j],
+        reason: `${shown}; it must be 1 (similar) or 0 (dissimilar)`,
+      });
     }
     targets[r] = value;
     positives += value;
@@ -53,7 +58,10 @@ function targetColumn(table: Table, wanted: readonly string[]): number {
     const j = findColumn(table, name);
     if (j >= 0) return j;
   }
-  throw new DataLoadError({ file: table.file, reason: `no ${wanted.map((w) => `"${w}"`).join(' or ')} column found; the columns are: ${columnList(table)}` });
+  throw new DataLoadError({
+    file: table.file,
+    reason: `no ${wanted.map((w) => `"${w}"`).join(' or ')} column found; the columns are: ${columnList(table)}`,
+  });
 }
 
 function numericPairs(table: Table, options: PairOptions): LoadResult<PairDataset> {
@@ -78,7 +86,10 @@ function numericPairs(table: Table, options: PairOptions): LoadResult<PairDatase
     }
   }
   const targets = binaryTargets(table, labelIndex);
-  const notes = [...table.notes, `${d} features per side: ${aColumns.map((j) => header[j]).join(', ')} ↔ ${bColumns.map((j) => header[j]).join(', ')}`];
+  const notes = [
+    ...table.notes,
+    `${d} features per side: ${aColumns.map((j) => header[j]).join(', ')} ↔ ${bColumns.map((j) => header[j]).join(', ')}`,
+  ];
   const ignored = table.columnCount - 2 * d - 1;
   if (ignored > 0) notes.push(`${ignored} other column${ignored > 1 ? 's' : ''} ignored`);
   if (options.standardize ?? true) {
@@ -87,7 +98,9 @@ function numericPairs(table: Table, options: PairOptions): LoadResult<PairDatase
     applyStandardization(a, d, stats);
     applyStandardization(b, d, stats);
     const constant = constantColumns(stats);
-    notes.push(`features standardised with statistics shared by a and b${constant > 0 ? `; ${constant} constant feature${constant > 1 ? 's' : ''} set to 0` : ''}`);
+    notes.push(
+      `features standardised with statistics shared by a and b${constant > 0 ? `; ${constant} constant feature${constant > 1 ? 's' : ''} set to 0` : ''}`,
+    );
   }
   options.progress?.(1);
   const dataset: PairDataset = {
@@ -103,7 +116,10 @@ function numericPairs(table: Table, options: PairOptions): LoadResult<PairDatase
     numPairs: n,
     source: { type: 'upload', ref: table.file },
   };
-  return { dataset, summary: { format: 'pair-csv', samples: n, classes: 2, shape: [d], labelColumn: header[labelIndex], notes } };
+  return {
+    dataset,
+    summary: { format: 'pair-csv', samples: n, classes: 2, shape: [d], labelColumn: header[labelIndex], notes },
+  };
 }
 
 function textPairs(table: Table, options: PairOptions): LoadResult<PairDataset> {
@@ -132,7 +148,11 @@ function textPairs(table: Table, options: PairOptions): LoadResult<PairDataset> 
       targets[r] = score;
     }
   }
-  const length = sequenceLength([...textA, ...textB].map(textLength), options.maxLength ?? DEFAULT_MAX_TEXT_LENGTH, notes);
+  const length = sequenceLength(
+    [...textA, ...textB].map(textLength),
+    options.maxLength ?? DEFAULT_MAX_TEXT_LENGTH,
+    notes,
+  );
   const vocabulary = buildCharVocabulary([...textA, ...textB]);
   notes.push(`vocabulary: ${vocabulary.length - 2} characters (+ padding and unknown)`);
   options.progress?.(1);
@@ -155,7 +175,14 @@ function textPairs(table: Table, options: PairOptions): LoadResult<PairDataset> 
   };
   return {
     dataset,
-    summary: { format: 'text-pair-csv', samples: n, classes: targetKind === 'binary' ? 2 : 0, shape: [length], labelColumn: header[targetIndex], notes },
+    summary: {
+      format: 'text-pair-csv',
+      samples: n,
+      classes: targetKind === 'binary' ? 2 : 0,
+      shape: [length],
+      labelColumn: header[targetIndex],
+      notes,
+    },
   };
 }
 
@@ -167,7 +194,9 @@ export function pairsFromTable(table: Table, options: PairOptions = {}): LoadRes
       reason: `not a pair file: it needs a header with text_a and text_b columns, or a_… and b_… feature columns; the columns are: ${columnList(table)}`,
     });
   }
-  return findColumn(table, 'text_a') >= 0 && findColumn(table, 'text_b') >= 0 ? textPairs(table, options) : numericPairs(table, options);
+  return findColumn(table, 'text_a') >= 0 && findColumn(table, 'text_b') >= 0
+    ? textPairs(table, options)
+    : numericPairs(table, options);
 }
 
 /** A pair dataset from CSV/TSV bytes. */

@@ -6,7 +6,15 @@
 import type { LabelledDataset } from '../dataset';
 import { buildCharVocabulary, encodeTexts } from '../text';
 import { baseName, checkClasses, indexClasses } from './common';
-import { columnName, LABEL_COLUMN_NAMES, labelCells, nonNumericFraction, readTable, resolveColumn, type Table } from './csv';
+import {
+  columnName,
+  LABEL_COLUMN_NAMES,
+  labelCells,
+  nonNumericFraction,
+  readTable,
+  resolveColumn,
+  type Table,
+} from './csv';
 import { DataLoadError } from './errors';
 import type { FileBytes, LoadResult, TextOptions } from './types';
 
@@ -27,40 +35,58 @@ export function textLength(text: string): number {
 export function textCells(table: Table, j: number): string[] {
   return table.rows.map((row, r) => {
     const text = row[j].trim();
-    if (text === '') throw new DataLoadError({ file: table.file, row: table.rowLines[r], column: columnName(table, j), reason: 'the text is empty' });
+    if (text === '')
+      throw new DataLoadError({
+        file: table.file,
+        row: table.rowLines[r],
+        column: columnName(table, j),
+        reason: 'the text is empty',
+      });
     return text;
   });
 }
 
 /** Sequence length for `texts`: the longest text, capped at `maxLength`, and a note when texts were cut. */
 export function sequenceLength(lengths: readonly number[], maxLength: number, notes: string[]): number {
-  if (!(Number.isInteger(maxLength) && maxLength >= 1)) throw new Error(`maxLength must be a whole number ≥ 1, got ${maxLength}`);
+  if (!(Number.isInteger(maxLength) && maxLength >= 1))
+    throw new Error(`maxLength must be a whole number ≥ 1, got ${maxLength}`);
   let longest = 1;
   for (const l of lengths) if (l > longest) longest = l;
   const length = Math.min(longest, maxLength);
   const cut = lengths.filter((l) => l > length).length;
-  notes.push(`sequence length ${length} characters${cut > 0 ? `; ${cut} text${cut > 1 ? 's' : ''} longer than that were cut` : ''}`);
+  notes.push(
+    `sequence length ${length} characters${cut > 0 ? `; ${cut} text${cut > 1 ? 's' : ''} longer than that were cut` : ''}`,
+  );
   return length;
 }
 
 /** A labelled text dataset from a parsed table (see the module comment). */
 export function textFromTable(table: Table, options: TextOptions = {}): LoadResult<LabelledDataset> {
   if (table.columnCount < 2) {
-    throw new DataLoadError({ file: table.file, reason: `the file has ${table.columnCount} column; it needs a text column and a label column` });
+    throw new DataLoadError({
+      file: table.file,
+      reason: `the file has ${table.columnCount} column; it needs a text column and a label column`,
+    });
   }
   const labelIndex = resolveColumn(table, options.labelColumn, 'label', LABEL_COLUMN_NAMES, table.columnCount - 1);
   const others = Array.from({ length: table.columnCount }, (_, j) => j).filter((j) => j !== labelIndex);
   const mostlyText = others.find((j) => nonNumericFraction(table, j) > 0.5) ?? others[0];
   const textIndex = resolveColumn(table, options.textColumn, 'text', TEXT_COLUMN_NAMES, mostlyText);
   if (textIndex === labelIndex) {
-    throw new DataLoadError({ file: table.file, reason: `the text column and the label column are the same column (${columnName(table, textIndex)})` });
+    throw new DataLoadError({
+      file: table.file,
+      reason: `the text column and the label column are the same column (${columnName(table, textIndex)})`,
+    });
   }
   const texts = textCells(table, textIndex);
   const classes = indexClasses(labelCells(table, labelIndex));
   const labelName = columnName(table, labelIndex);
   checkClasses(classes, { file: table.file, column: labelName, row: (i) => table.rowLines[i] });
   const textName = columnName(table, textIndex);
-  const notes = [...table.notes, `text column: ${JSON.stringify(String(textName))}, label column: ${JSON.stringify(String(labelName))}`];
+  const notes = [
+    ...table.notes,
+    `text column: ${JSON.stringify(String(textName))}, label column: ${JSON.stringify(String(labelName))}`,
+  ];
   const ignored = table.columnCount - 2;
   if (ignored > 0) notes.push(`${ignored} other column${ignored > 1 ? 's' : ''} ignored`);
   const length = sequenceLength(texts.map(textLength), options.maxLength ?? DEFAULT_MAX_TEXT_LENGTH, notes);
@@ -85,7 +111,14 @@ export function textFromTable(table: Table, options: TextOptions = {}): LoadResu
   };
   return {
     dataset,
-    summary: { format: 'text-csv', samples: n, classes: classes.classNames.length, shape: [length], labelColumn: String(labelName), notes },
+    summary: {
+      format: 'text-csv',
+      samples: n,
+      classes: classes.classNames.length,
+      shape: [length],
+      labelColumn: String(labelName),
+      notes,
+    },
   };
 }
 

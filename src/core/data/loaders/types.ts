@@ -12,7 +12,14 @@ export interface FileBytes {
 }
 
 /** Which loader read the upload; shown to the user and kept with runs. */
-export type UploadFormat = 'tabular-csv' | 'text-csv' | 'pair-csv' | 'text-pair-csv' | 'npy' | 'image-zip' | 'image-files';
+export type UploadFormat =
+  | 'tabular-csv'
+  | 'text-csv'
+  | 'pair-csv'
+  | 'text-pair-csv'
+  | 'npy'
+  | 'image-zip'
+  | 'image-files';
 
 /** What the UI shows before the data is used, so the user can check it was read as intended. */
 export interface UploadSummary {

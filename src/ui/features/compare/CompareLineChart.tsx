@@ -24,11 +24,23 @@ export function CompareLineChart(props: {
       <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
         <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} />
-        <YAxis width={props.yWidth} {...(props.yDomain ? { domain: props.yDomain } : {})} {...(props.tickFormatter ? { tickFormatter: props.tickFormatter } : {})} />
+        <YAxis
+          width={props.yWidth}
+          {...(props.yDomain ? { domain: props.yDomain } : {})}
+          {...(props.tickFormatter ? { tickFormatter: props.tickFormatter } : {})}
+        />
         <Tooltip />
         <Legend />
         {runs.map((r, i) => (
-          <Line key={r.id} name={r.name} dataKey={r.id} stroke={classColour(i)} dot={props.dots(r)} connectNulls isAnimationActive={false} />
+          <Line
+            key={r.id}
+            name={r.name}
+            dataKey={r.id}
+            stroke={classColour(i)}
+            dot={props.dots(r)}
+            connectNulls
+            isAnimationActive={false}
+          />
         ))}
       </LineChart>
     </ResponsiveContainer>

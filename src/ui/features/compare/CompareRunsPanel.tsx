@@ -55,17 +55,31 @@ function format(v: number | null, digits = 3): string {
 /** `<section aria-label="Compare runs">`. */
 export function CompareRunsPanel(props: {
   runs: readonly KeptRun[];
-  current: { runId: number; config: Config; step: number; progress: readonly ProgressPoint[]; metrics: readonly MetricsPoint[] };
+  current: {
+    runId: number;
+    config: Config;
+    step: number;
+    progress: readonly ProgressPoint[];
+    metrics: readonly MetricsPoint[];
+  };
   dispatch(action: KeptRunsAction): void;
 }): JSX.Element {
   const { runs, current, dispatch } = props;
   const [metric, setMetric] = useState<MetricKey>('mapAtR');
-  const lossRows = useMemo(() => overlayRows(runs, (r) => r.loss.map((p) => ({ step: p.step, value: p.loss }))), [runs]);
-  const metricRows = useMemo(() => overlayRows(runs, (r) => r.metrics.map((m) => ({ step: m.step, value: m[metric] }))), [runs, metric]);
+  const lossRows = useMemo(
+    () => overlayRows(runs, (r) => r.loss.map((p) => ({ step: p.step, value: p.loss }))),
+    [runs],
+  );
+  const metricRows = useMemo(
+    () => overlayRows(runs, (r) => r.metrics.map((m) => ({ step: m.step, value: m[metric] }))),
+    [runs, metric],
+  );
   const differences = useMemo(() => configDifferences(runs.map((r) => r.config)), [runs]);
   const metricTitle = METRICS.find(([key]) => key === metric)![1];
   const chart = useChartModule(runs.length > 0);
-  const chartMissing = chart.failed ? <p className="chart-empty">The chart could not be loaded; the table above has the final numbers.</p> : null;
+  const chartMissing = chart.failed ? (
+    <p className="chart-empty">The chart could not be loaded; the table above has the final numbers.</p>
+  ) : null;
 
   const keep = () => {
     const id = `${SESSION}-${current.runId}-${current.step}`;
@@ -75,7 +89,14 @@ export function CompareRunsPanel(props: {
     while (used.has(`Run ${number}`)) number++;
     dispatch({
       type: 'keep-run',
-      run: makeKeptRun({ id, name: existing?.name ?? `Run ${number}`, config: current.config, steps: current.step, progress: current.progress, metrics: current.metrics }),
+      run: makeKeptRun({
+        id,
+        name: existing?.name ?? `Run ${number}`,
+        config: current.config,
+        steps: current.step,
+        progress: current.progress,
+        metrics: current.metrics,
+      }),
     });
   };
 
@@ -111,7 +132,17 @@ export function CompareRunsPanel(props: {
               {runs.map((r, i) => (
                 <tr key={r.id} data-run={r.id}>
                   <th scope="row" style={{ textAlign: 'left' }}>
-                    <span aria-hidden="true" style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, background: classColour(i), marginRight: 4 }} />
+                    <span
+                      aria-hidden="true"
+                      style={{
+                        display: 'inline-block',
+                        width: 10,
+                        height: 10,
+                        borderRadius: 5,
+                        background: classColour(i),
+                        marginRight: 4,
+                      }}
+                    />
                     {r.name}
                   </th>
                   <td>{r.dataset}</td>
@@ -121,7 +152,11 @@ export function CompareRunsPanel(props: {
                   <td data-metric="mapAtR">{format(r.final.mapAtR)}</td>
                   <td data-metric="pairAccuracy">{format(r.final.pairAccuracy)}</td>
                   <td>
-                    <button type="button" aria-label={`Remove ${r.name}`} onClick={() => dispatch({ type: 'remove-kept-run', id: r.id })}>
+                    <button
+                      type="button"
+                      aria-label={`Remove ${r.name}`}
+                      onClick={() => dispatch({ type: 'remove-kept-run', id: r.id })}
+                    >
                       Remove
                     </button>
                   </td>
@@ -129,13 +164,18 @@ export function CompareRunsPanel(props: {
               ))}
             </tbody>
           </table>
-          <p className="help">Metrics are those of each run’s last held-out evaluation (P@1: the nearest other sample has the same class; MAP@R: how well each class is ranked first; pair accuracy: same/different verdicts at the best threshold).</p>
+          <p className="help">
+            Metrics are those of each run’s last held-out evaluation (P@1: the nearest other sample has the same class;
+            MAP@R: how well each class is ranked first; pair accuracy: same/different verdicts at the best threshold).
+          </p>
           {runs.length < 2 ? (
             <p className="help">Keep another run to compare configurations and curves.</p>
           ) : (
             <>
               {differences.length === 0 ? (
-                <p aria-label="Configuration differences">The kept runs share every setting (only the training length or randomness differs).</p>
+                <p role="note" aria-label="Configuration differences">
+                  The kept runs share every setting (only the training length or randomness differs).
+                </p>
               ) : (
                 <table aria-label="Configuration differences" className="config-diff">
                   <thead>
@@ -163,13 +203,32 @@ export function CompareRunsPanel(props: {
                 </table>
               )}
               <div className="charts">
-                <ChartFigure label="Compared loss" caption="Training loss of each kept run against step." empty={lossRows.length === 0} emptyText="No losses kept.">
-                  {chart.module ? <chart.module.CompareLineChart rows={lossRows} runs={runs} yWidth={56} tickFormatter={(v: number) => v.toPrecision(3)} dots={() => false} /> : chartMissing}
+                <ChartFigure
+                  label="Compared loss"
+                  caption="Training loss of each kept run against step."
+                  empty={lossRows.length === 0}
+                  emptyText="No losses kept."
+                >
+                  {chart.module ? (
+                    <chart.module.CompareLineChart
+                      rows={lossRows}
+                      runs={runs}
+                      yWidth={56}
+                      tickFormatter={(v: number) => v.toPrecision(3)}
+                      dots={() => false}
+                    />
+                  ) : (
+                    chartMissing
+                  )}
                 </ChartFigure>
                 <div className="chart-with-select">
                   <label>
                     Compared metric{' '}
-                    <select aria-label="Compared metric" value={metric} onChange={(e) => setMetric(e.target.value as MetricKey)}>
+                    <select
+                      aria-label="Compared metric"
+                      value={metric}
+                      onChange={(e) => setMetric(e.target.value as MetricKey)}
+                    >
                       {METRICS.map(([key, title]) => (
                         <option key={key} value={key}>
                           {title}
@@ -177,8 +236,23 @@ export function CompareRunsPanel(props: {
                       ))}
                     </select>
                   </label>
-                  <ChartFigure label="Compared metric" caption={`Held-out ${metricTitle} of each kept run against step.`} empty={metricRows.length === 0} emptyText="No evaluations kept.">
-                    {chart.module ? <chart.module.CompareLineChart rows={metricRows} runs={runs} yWidth={40} yDomain={[0, 1]} dots={(r) => runs.length < 2 || r.metrics.length < 3} /> : chartMissing}
+                  <ChartFigure
+                    label="Compared metric"
+                    caption={`Held-out ${metricTitle} of each kept run against step.`}
+                    empty={metricRows.length === 0}
+                    emptyText="No evaluations kept."
+                  >
+                    {chart.module ? (
+                      <chart.module.CompareLineChart
+                        rows={metricRows}
+                        runs={runs}
+                        yWidth={40}
+                        yDomain={[0, 1]}
+                        dots={(r) => runs.length < 2 || r.metrics.length < 3}
+                      />
+                    ) : (
+                      chartMissing
+                    )}
                   </ChartFigure>
                 </div>
               </div>

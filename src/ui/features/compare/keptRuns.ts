@@ -48,7 +48,12 @@ export function makeKeptRun(args: {
 }): KeptRun {
   const finite = args.progress.filter((p) => Number.isFinite(p.loss));
   const loss = downsampleMinMax(finite, (p) => p.loss, KEPT_CURVE_POINTS).map((p) => ({ step: p.step, loss: p.loss }));
-  const metrics = thinEvenly(args.metrics, KEPT_CURVE_POINTS).map((m) => ({ step: m.step, precisionAt1: m.precisionAt1, mapAtR: m.mapAtR, pairAccuracy: m.pairAccuracy }));
+  const metrics = thinEvenly(args.metrics, KEPT_CURVE_POINTS).map((m) => ({
+    step: m.step,
+    precisionAt1: m.precisionAt1,
+    mapAtR: m.mapAtR,
+    pairAccuracy: m.pairAccuracy,
+  }));
   const last = args.metrics.length ? args.metrics[args.metrics.length - 1] : null;
   return {
     id: args.id,
@@ -106,7 +111,7 @@ function flatten(value: Record<string, unknown>, prefix = '', out = new Map<stri
   for (const [key, v] of Object.entries(value)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, path, out);
-    else out.set(path, typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');
+    else out.set(path, typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'));
   }
   return out;
 }
@@ -115,7 +120,10 @@ function flatten(value: Record<string, unknown>, prefix = '', out = new Map<stri
 export type OverlayRow = { step: number } & Record<string, number>;
 
 /** Merges the runs' curves on one step axis; `pick` returns a run's points (null values are left out). */
-export function overlayRows(runs: readonly KeptRun[], pick: (run: KeptRun) => readonly { step: number; value: number | null }[]): OverlayRow[] {
+export function overlayRows(
+  runs: readonly KeptRun[],
+  pick: (run: KeptRun) => readonly { step: number; value: number | null }[],
+): OverlayRow[] {
   const byStep = new Map<number, OverlayRow>();
   for (const run of runs) {
     for (const { step, value } of pick(run)) {

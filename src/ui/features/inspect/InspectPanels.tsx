@@ -18,7 +18,13 @@ export function InspectPanels(props: { inspect: InspectController; state: AppSta
       <ProjectionControls projection={inspect.projection} timelineActive={inspect.timeline.selectedStep !== null} />
       <TimelinePanel timeline={state.timeline.snapshots} controller={inspect.timeline} />
       <div className="inspect-columns">
-        <NeighboursPanel inspect={inspect} answers={state.inspect} dataset={state.dataset} heldOut={state.heldOut} pointCount={pointCount} />
+        <NeighboursPanel
+          inspect={inspect}
+          answers={state.inspect}
+          dataset={state.dataset}
+          heldOut={state.heldOut}
+          pointCount={pointCount}
+        />
         <QueryPanel inspect={inspect} answers={state.inspect} dataset={state.dataset} heldOut={state.heldOut} />
       </div>
     </div>

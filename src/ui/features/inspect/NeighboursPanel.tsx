@@ -26,11 +26,20 @@ export function classOf(dataset: DatasetInfo | null, label: number): string {
 }
 
 export function formatDistance(d: number): string {
-  return Number.isFinite(d) ? (Math.abs(d) >= 100 || (d !== 0 && Math.abs(d) < 1e-3) ? d.toExponential(3) : d.toFixed(4)) : String(d);
+  return Number.isFinite(d)
+    ? Math.abs(d) >= 100 || (d !== 0 && Math.abs(d) < 1e-3)
+      ? d.toExponential(3)
+      : d.toFixed(4)
+    : String(d);
 }
 
 /** A held-out point number input (0 … count − 1); empty = none. */
-function PointInput(props: { label: string; value: number | null; count: number; onChange(value: number | null): void }): JSX.Element {
+function PointInput(props: {
+  label: string;
+  value: number | null;
+  count: number;
+  onChange(value: number | null): void;
+}): JSX.Element {
   return (
     <label className="field-inline">
       {props.label}{' '}
@@ -53,23 +62,42 @@ function PointInput(props: { label: string; value: number | null; count: number;
 }
 
 /** `<section aria-label="Nearest neighbours">` with the list and the two-sample comparison. */
-export function NeighboursPanel(props: { inspect: InspectController; answers: InspectState; dataset: DatasetInfo | null; heldOut: SamplePreview | null; pointCount: number }): JSX.Element {
+export function NeighboursPanel(props: {
+  inspect: InspectController;
+  answers: InspectState;
+  dataset: DatasetInfo | null;
+  heldOut: SamplePreview | null;
+  pointCount: number;
+}): JSX.Element {
   const { inspect, answers, dataset, heldOut, pointCount } = props;
   const result = answers.neighbours && answers.neighbours.index === inspect.selected ? answers.neighbours : null;
-  const comparison = answers.comparison && answers.comparison.a === inspect.selected && answers.comparison.b === inspect.compareWith ? answers.comparison : null;
-  const selectedLabel = inspect.selected !== null && heldOut && inspect.selected < heldOut.count ? heldOut.labels[inspect.selected] : null;
+  const comparison =
+    answers.comparison && answers.comparison.a === inspect.selected && answers.comparison.b === inspect.compareWith
+      ? answers.comparison
+      : null;
+  const selectedLabel =
+    inspect.selected !== null && heldOut && inspect.selected < heldOut.count ? heldOut.labels[inspect.selected] : null;
   return (
-    <section aria-label="Nearest neighbours" className="panel neighbours" data-selected={inspect.selected ?? ''} data-step={result?.step ?? ''}>
+    <section
+      aria-label="Nearest neighbours"
+      className="panel neighbours"
+      data-selected={inspect.selected ?? ''}
+      data-step={result?.step ?? ''}
+    >
       <h2>Nearest neighbours</h2>
       <p className="help">
-        Click a point on the map to select it (shift-click picks sample B). The list shows the held-out samples nearest to
-        it in the full embedding space, which is what retrieval uses; the 2-D map only approximates those distances.
+        Click a point on the map to select it (shift-click picks sample B). The list shows the held-out samples nearest
+        to it in the full embedding space, which is what retrieval uses; the 2-D map only approximates those distances.
       </p>
       <div className="neighbours-controls">
         <PointInput label="Sample A" value={inspect.selected} count={pointCount} onChange={inspect.setSelected} />
         <label className="field-inline">
           Neighbours{' '}
-          <select aria-label="Neighbours to list" value={inspect.k} onChange={(e) => inspect.setK(Number(e.target.value))}>
+          <select
+            aria-label="Neighbours to list"
+            value={inspect.k}
+            onChange={(e) => inspect.setK(Number(e.target.value))}
+          >
             {NEIGHBOUR_COUNTS.map((k) => (
               <option key={k} value={k}>
                 {k}
@@ -94,7 +122,8 @@ export function NeighboursPanel(props: { inspect: InspectController; answers: In
       {result ? (
         <>
           <p className="help">
-            {result.neighbours.length} nearest at step {result.step} by {DISTANCE_WORDS[result.distance]}; ✓ marks the same class.
+            {result.neighbours.length} nearest at step {result.step} by {DISTANCE_WORDS[result.distance]}; ✓ marks the
+            same class.
           </p>
           <ol aria-label="Neighbour list" className="neighbour-list" aria-live="polite">
             {result.neighbours.map((nb) => {
@@ -106,7 +135,11 @@ export function NeighboursPanel(props: { inspect: InspectController; answers: In
                     #{nb.index} · {classOf(dataset, nb.label)}
                     {same === null ? '' : same ? ' ✓' : ' ✗'} · distance {formatDistance(nb.distance)}
                   </span>
-                  <button type="button" aria-label={`Select sample ${nb.index}`} onClick={() => inspect.setSelected(nb.index)}>
+                  <button
+                    type="button"
+                    aria-label={`Select sample ${nb.index}`}
+                    onClick={() => inspect.setSelected(nb.index)}
+                  >
                     Select
                   </button>
                 </li>
@@ -122,15 +155,26 @@ export function NeighboursPanel(props: { inspect: InspectController; answers: In
         <PointInput label="Sample B" value={inspect.compareWith} count={pointCount} onChange={inspect.setCompareWith} />
       </div>
       {comparison ? (
-        <p aria-live="polite" className="comparison" data-distance={comparison.distance} data-threshold={comparison.threshold ?? ''} data-verdict={comparison.verdict ?? ''}>
+        <p
+          aria-live="polite"
+          className="comparison"
+          data-distance={comparison.distance}
+          data-threshold={comparison.threshold ?? ''}
+          data-verdict={comparison.verdict ?? ''}
+        >
           Samples {comparison.a} and {comparison.b}: distance {formatDistance(comparison.distance)}
           {comparison.threshold === null ? (
             ' (no threshold yet: evaluate first)'
           ) : (
             <>
               {' '}
-              {comparison.distance <= comparison.threshold ? '≤' : '>'} threshold {formatDistance(comparison.threshold)} (
-              {comparison.thresholdSource === 'chosen' ? 'chosen' : comparison.thresholdSource === 'configured' ? 'configured' : 'best of the last evaluation'}
+              {comparison.distance <= comparison.threshold ? '≤' : '>'} threshold {formatDistance(comparison.threshold)}{' '}
+              (
+              {comparison.thresholdSource === 'chosen'
+                ? 'chosen'
+                : comparison.thresholdSource === 'configured'
+                  ? 'configured'
+                  : 'best of the last evaluation'}
               ) → <strong>{comparison.verdict}</strong>
             </>
           )}
@@ -139,7 +183,9 @@ export function NeighboursPanel(props: { inspect: InspectController; answers: In
       ) : inspect.selected === null || inspect.compareWith === null ? (
         <p className="help">Pick sample A and sample B to measure the distance between them.</p>
       ) : null}
-      {answers.error && !inspect.isQueryRequest(answers.error.requestId) ? <p role="alert">{answers.error.message}</p> : null}
+      {answers.error && !inspect.isQueryRequest(answers.error.requestId) ? (
+        <p role="alert">{answers.error.message}</p>
+      ) : null}
     </section>
   );
 }

@@ -32,7 +32,12 @@ export function parseRow(text: string): number[] {
 }
 
 /** `<section aria-label="Query by example">`. */
-export function QueryPanel(props: { inspect: InspectController; answers: InspectState; dataset: DatasetInfo | null; heldOut: SamplePreview | null }): JSX.Element {
+export function QueryPanel(props: {
+  inspect: InspectController;
+  answers: InspectState;
+  dataset: DatasetInfo | null;
+  heldOut: SamplePreview | null;
+}): JSX.Element {
   const { inspect, answers, dataset, heldOut } = props;
   const [rowText, setRowText] = useState('');
   const [text, setText] = useState('');
@@ -58,10 +63,16 @@ export function QueryPanel(props: { inspect: InspectController; answers: Inspect
       ) : (
         <>
           <p className="help">
-            Offer a new sample: the current network embeds it, marks it with a ★ on the map and lists its nearest held-out
-            samples. It is prepared like the dataset{image ? ` (resized to ${shape[0]}×${shape[1]}, ${shape[2] === 1 ? 'grey' : 'colour'}, values 0–1)` : ''}.
+            Offer a new sample: the current network embeds it, marks it with a ★ on the map and lists its nearest
+            held-out samples. It is prepared like the dataset
+            {image ? ` (resized to ${shape[0]}×${shape[1]}, ${shape[2] === 1 ? 'grey' : 'colour'}, values 0–1)` : ''}.
           </p>
-          {pad ? <DrawingPad onDrawn={(values) => ask({ kind: 'pixels', width: PAD_PIXELS, height: PAD_PIXELS, channels: 1, values })} onClear={inspect.clearQuery} /> : null}
+          {pad ? (
+            <DrawingPad
+              onDrawn={(values) => ask({ kind: 'pixels', width: PAD_PIXELS, height: PAD_PIXELS, channels: 1, values })}
+              onClear={inspect.clearQuery}
+            />
+          ) : null}
           {image ? (
             <div className="query-row">
               <label>
@@ -78,8 +89,8 @@ export function QueryPanel(props: { inspect: InspectController; answers: Inspect
                 />
               </label>
               <label>
-                <input type="checkbox" checked={invert} onChange={(e) => setInvert(e.target.checked)} /> Invert colours (photos are dark on light;
-                these images are light on dark)
+                <input type="checkbox" checked={invert} onChange={(e) => setInvert(e.target.checked)} /> Invert colours
+                (photos are dark on light; these images are light on dark)
               </label>
             </div>
           ) : null}
@@ -93,7 +104,8 @@ export function QueryPanel(props: { inspect: InspectController; answers: Inspect
               }}
             >
               <label>
-                Query text <input type="text" aria-label="Query text" value={text} onChange={(e) => setText(e.target.value)} />
+                Query text{' '}
+                <input type="text" aria-label="Query text" value={text} onChange={(e) => setText(e.target.value)} />
               </label>
               <button type="submit">Look up text</button>
             </form>
@@ -116,7 +128,9 @@ export function QueryPanel(props: { inspect: InspectController; answers: Inspect
                   type="text"
                   aria-label="Query row"
                   value={rowText}
-                  placeholder={Array.from({ length: shape[0] ?? 0 }, (_, k) => heldOut?.columns?.[k] ?? `x${k}`).join(', ')}
+                  placeholder={Array.from({ length: shape[0] ?? 0 }, (_, k) => heldOut?.columns?.[k] ?? `x${k}`).join(
+                    ', ',
+                  )}
                   onChange={(e) => setRowText(e.target.value)}
                 />
               </label>
@@ -126,13 +140,20 @@ export function QueryPanel(props: { inspect: InspectController; answers: Inspect
                   type="button"
                   onClick={() => {
                     const d = heldOut.shape[0] ?? 0;
-                    setRowText(Array.from(heldOut.values!.subarray(inspect.selected! * d, (inspect.selected! + 1) * d), (v) => Number(v.toPrecision(4))).join(', '));
+                    setRowText(
+                      Array.from(heldOut.values!.subarray(inspect.selected! * d, (inspect.selected! + 1) * d), (v) =>
+                        Number(v.toPrecision(4)),
+                      ).join(', '),
+                    );
                   }}
                 >
                   Copy sample A’s values
                 </button>
               ) : null}
-              <p className="help">{shape[0] ?? 0} values, in the units the dataset stores (as the previews show them; iris and CSV columns are standardised).</p>
+              <p className="help">
+                {shape[0] ?? 0} values, in the units the dataset stores (as the previews show them; iris and CSV columns
+                are standardised).
+              </p>
             </form>
           ) : null}
           {inputError ? <p role="alert">{inputError}</p> : null}
@@ -184,7 +205,10 @@ function DrawingPad(props: { onDrawn(values: Float32Array): void; onClear(): voi
 
   const point = (e: ReactPointerEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
-    return { x: ((e.clientX - rect.left) / rect.width) * PAD_PIXELS, y: ((e.clientY - rect.top) / rect.height) * PAD_PIXELS };
+    return {
+      x: ((e.clientX - rect.left) / rect.width) * PAD_PIXELS,
+      y: ((e.clientY - rect.top) / rect.height) * PAD_PIXELS,
+    };
   };
   const strokeTo = (to: { x: number; y: number }) => {
     const ctx = ref.current?.getContext('2d');

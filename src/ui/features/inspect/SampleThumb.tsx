@@ -9,10 +9,16 @@ import { sampleToRgba } from '../../scatter/render';
 const ROW_VALUES_SHOWN = 6;
 
 /** Sample `index` of `preview`, described by `label` for screen readers (images). */
-export function SampleThumb(props: { preview: SamplePreview | null; index: number; label: string; size?: number }): JSX.Element | null {
+export function SampleThumb(props: {
+  preview: SamplePreview | null;
+  index: number;
+  label: string;
+  size?: number;
+}): JSX.Element | null {
   const { preview, index, label } = props;
   if (!preview || index < 0 || index >= preview.count) return null;
-  if (preview.kind === 'image' && preview.values) return <ImageThumb preview={preview} index={index} label={label} size={props.size ?? 40} />;
+  if (preview.kind === 'image' && preview.values)
+    return <ImageThumb preview={preview} index={index} label={label} size={props.size ?? 40} />;
   if (preview.kind === 'text' && preview.texts) return <q className="sample-text">{preview.texts[index]}</q>;
   if (preview.values) {
     const d = preview.shape[0] ?? 0;
@@ -22,7 +28,12 @@ export function SampleThumb(props: { preview: SamplePreview | null; index: numbe
       const name = preview.columns?.[k];
       return `${name ? `${name} ` : ''}${Number.isFinite(v) ? Number(v.toPrecision(3)) : String(v)}`;
     });
-    return <span className="sample-row">{cells.join(', ')}{d > shown ? `, … (${d - shown} more)` : ''}</span>;
+    return (
+      <span className="sample-row">
+        {cells.join(', ')}
+        {d > shown ? `, … (${d - shown} more)` : ''}
+      </span>
+    );
   }
   return null;
 }
@@ -51,5 +62,13 @@ function ImageThumb(props: { preview: SamplePreview; index: number; label: strin
   const ref = useSampleCanvas(props.preview, props.index);
   const [h, w] = props.preview.shape;
   const scale = props.size / Math.max(h, w);
-  return <canvas ref={ref} role="img" aria-label={props.label} className="sample-thumb" style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }} />;
+  return (
+    <canvas
+      ref={ref}
+      role="img"
+      aria-label={props.label}
+      className="sample-thumb"
+      style={{ width: w * scale, height: h * scale, imageRendering: 'pixelated' }}
+    />
+  );
 }

@@ -45,5 +45,11 @@ export function inspectOnEvent(state: InspectState, event: InspectEvent): Inspec
 
 /** Type guard: is this worker event an inspect answer? */
 export function isInspectEvent(event: { type: string }): event is InspectEvent {
-  return event.type === 'neighbours-result' || event.type === 'sample-distance' || event.type === 'query-result' || event.type === 'embeddings' || event.type === 'inspect-error';
+  return (
+    event.type === 'neighbours-result' ||
+    event.type === 'sample-distance' ||
+    event.type === 'query-result' ||
+    event.type === 'embeddings' ||
+    event.type === 'inspect-error'
+  );
 }

@@ -24,14 +24,21 @@ export interface InspectMarks {
   query: { x: number; y: number; neighbours: readonly number[] } | null;
 }
 
-export const MARK_COLOURS = { selected: '#111111', neighbour: '#0b6bcb', query: '#b8008a', compare: '#c45a00' } as const;
+export const MARK_COLOURS = {
+  selected: '#111111',
+  neighbour: '#0b6bcb',
+  query: '#b8008a',
+  compare: '#c45a00',
+} as const;
 
 /** An overlay drawing `marks`; null when there is nothing to mark. */
 export function inspectOverlay(marks: InspectMarks): ScatterOverlay | null {
-  if (marks.selected === null && marks.compareWith === null && marks.neighbours.length === 0 && marks.query === null) return null;
+  if (marks.selected === null && marks.compareWith === null && marks.neighbours.length === 0 && marks.query === null)
+    return null;
   return (ctx, { transform, pixels }) => {
     const n = pixels.length / 2;
-    const at = (i: number): [number, number] | null => (i >= 0 && i < n && Number.isFinite(pixels[2 * i]) ? [pixels[2 * i], pixels[2 * i + 1]] : null);
+    const at = (i: number): [number, number] | null =>
+      i >= 0 && i < n && Number.isFinite(pixels[2 * i]) ? [pixels[2 * i], pixels[2 * i + 1]] : null;
     ctx.save();
     ctx.lineWidth = 1.5;
     const selected = marks.selected === null ? null : at(marks.selected);

@@ -48,7 +48,11 @@ export interface InspectController {
  * `threshold`: the verification threshold chosen in the UI (the threshold view's slider), or null to use the
  * configured one, else the best one of the last evaluation.
  */
-export function useInspect(state: AppState, send: (command: Command) => void, threshold: number | null = null): InspectController {
+export function useInspect(
+  state: AppState,
+  send: (command: Command) => void,
+  threshold: number | null = null,
+): InspectController {
   const debug = typeof window !== 'undefined' && new URLSearchParams(window.location.search).get('debug') === '1';
   const requestCounter = useRef(0);
   const nextRequestId = useCallback(() => ++requestCounter.current, []);
@@ -64,6 +68,7 @@ export function useInspect(state: AppState, send: (command: Command) => void, th
   const liveStep = state.snapshot?.step ?? null;
   const pointCount = state.snapshot?.labels.length ?? 0;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new run is the trigger that clears the selection
   useEffect(() => {
     setSelected(null);
     setCompareWith(null);
@@ -76,8 +81,17 @@ export function useInspect(state: AppState, send: (command: Command) => void, th
     return ask('neighbours', () => send({ type: 'neighbours', runId, requestId: nextRequestId(), index: selected, k }));
   }, [selected, k, runId, liveStep, pointCount, ask, send, nextRequestId]);
   useEffect(() => {
-    if (selected === null || compareWith === null || liveStep === null || selected >= pointCount || compareWith >= pointCount) return;
-    return ask('compare', () => send({ type: 'compare-samples', runId, requestId: nextRequestId(), a: selected, b: compareWith, threshold }));
+    if (
+      selected === null ||
+      compareWith === null ||
+      liveStep === null ||
+      selected >= pointCount ||
+      compareWith >= pointCount
+    )
+      return;
+    return ask('compare', () =>
+      send({ type: 'compare-samples', runId, requestId: nextRequestId(), a: selected, b: compareWith, threshold }),
+    );
   }, [selected, compareWith, threshold, runId, liveStep, pointCount, ask, send, nextRequestId]);
   const queryRequests = useRef(new Set<number>());
   useEffect(() => {
@@ -92,7 +106,11 @@ export function useInspect(state: AppState, send: (command: Command) => void, th
   // ?debug=1: expose the latest answers for end-to-end checks (never in normal use).
   useEffect(() => {
     if (!debug) return;
-    (window as unknown as { __siameseInspect?: unknown }).__siameseInspect = { embeddings: state.inspect.embeddings, neighbours: state.inspect.neighbours, query: state.inspect.query };
+    (window as unknown as { __siameseInspect?: unknown }).__siameseInspect = {
+      embeddings: state.inspect.embeddings,
+      neighbours: state.inspect.neighbours,
+      query: state.inspect.query,
+    };
   }, [debug, state.inspect]);
 
   const shown = timeline.shown ?? projection.snapshot ?? state.snapshot;

@@ -27,11 +27,16 @@ export function ProjectionControls(props: { projection: ProjectionController; ti
             ? `${PROJECTION_TITLES[p.method]} of step ${view.step}: ${Math.round(view.preservation * 100)} % of each point’s 10 nearest neighbours kept (${(view.milliseconds / 1000).toFixed(1)} s)`
             : '';
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a row of controls styled as a panel; a fieldset would add its own border and legend
     <div className="panel projection" aria-label="Projection controls" role="group">
       <div className="projection-row">
         <label>
           Projection{' '}
-          <select aria-label="Projection" value={p.method} onChange={(e) => p.setMethod(e.target.value as ProjectionName)}>
+          <select
+            aria-label="Projection"
+            value={p.method}
+            onChange={(e) => p.setMethod(e.target.value as ProjectionName)}
+          >
             {PROJECTIONS.map((name) => (
               <option key={name} value={name}>
                 {PROJECTION_TITLES[name]}
@@ -54,15 +59,23 @@ export function ProjectionControls(props: { projection: ProjectionController; ti
             }}
           />
         </label>
-        {p.method !== 'pca' && p.progress !== null ? <progress aria-label="Projection progress" max={1} value={p.progress} /> : null}
+        {p.method !== 'pca' && p.progress !== null ? (
+          <progress aria-label="Projection progress" max={1} value={p.progress} />
+        ) : null}
       </div>
       <p className="help" aria-live="polite" data-projection={p.method} data-projected-step={view?.step ?? ''}>
         {status}
         {status ? ' ' : ''}
-        {props.timelineActive && p.method !== 'pca' ? 'The timeline replays the stored PCA snapshots; press Live to see this projection. ' : ''}
+        {props.timelineActive && p.method !== 'pca'
+          ? 'The timeline replays the stored PCA snapshots; press Live to see this projection. '
+          : ''}
         {EXPLAIN[p.method]}
       </p>
-      {p.error ? <p role="alert">{PROJECTION_TITLES[p.method]} failed: {p.error}</p> : null}
+      {p.error ? (
+        <p role="alert">
+          {PROJECTION_TITLES[p.method]} failed: {p.error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -21,7 +21,8 @@ export class ProjectionClient {
     const worker = this.ensure();
     const transfer: Transferable[] = [];
     if (command.type === 'project') {
-      for (const a of [command.values, command.whitening, command.initial]) if (a && a.buffer instanceof ArrayBuffer && !transfer.includes(a.buffer)) transfer.push(a.buffer);
+      for (const a of [command.values, command.whitening, command.initial])
+        if (a && a.buffer instanceof ArrayBuffer && !transfer.includes(a.buffer)) transfer.push(a.buffer);
     }
     worker.postMessage(command, transfer);
   }

@@ -49,7 +49,11 @@ interface Job {
   labels: Int32Array;
 }
 
-export function useProjection(state: AppState, send: (command: Command) => void, nextRequestId: () => number): ProjectionController {
+export function useProjection(
+  state: AppState,
+  send: (command: Command) => void,
+  nextRequestId: () => number,
+): ProjectionController {
   const [method, setMethod] = useState<ProjectionName>('pca');
   const [seed, setSeed] = useState(1);
   const [view, setView] = useState<ProjectedView | null>(null);
@@ -58,7 +62,12 @@ export function useProjection(state: AppState, send: (command: Command) => void,
   /** Bumped when a job ends or a wait is over, to re-run the trigger effect. */
   const [tick, setTick] = useState(0);
   const client = useRef<ProjectionClient | null>(null);
-  const pendingEmbeddings = useRef<{ requestId: number; runId: number; method: Exclude<ProjectionName, 'pca'>; seed: number } | null>(null);
+  const pendingEmbeddings = useRef<{
+    requestId: number;
+    runId: number;
+    method: Exclude<ProjectionName, 'pca'>;
+    seed: number;
+  } | null>(null);
   const job = useRef<Job | null>(null);
   const nextJob = useRef(0);
   const finishedAt = useRef(0);
@@ -90,7 +99,16 @@ export function useProjection(state: AppState, send: (command: Command) => void,
         setProgress(null);
         if (event.type === 'projected') {
           setError(null);
-          setView({ runId: current.runId, method: current.method, seed: current.seed, step: current.step, coordinates: event.coordinates, labels: current.labels, preservation: event.preservation, milliseconds: event.milliseconds });
+          setView({
+            runId: current.runId,
+            method: current.method,
+            seed: current.seed,
+            step: current.step,
+            coordinates: event.coordinates,
+            labels: current.labels,
+            preservation: event.preservation,
+            milliseconds: event.milliseconds,
+          });
         } else setError(event.message);
         setTick((t) => t + 1);
       }
@@ -103,6 +121,7 @@ export function useProjection(state: AppState, send: (command: Command) => void,
   }, []);
 
   // A new run, method or seed: forget what is in flight (its answer would not fit).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new run, method or seed is the trigger that drops the job in flight
   useEffect(() => {
     if (job.current) client.current?.send({ type: 'cancel', jobId: job.current.jobId });
     job.current = null;
@@ -113,6 +132,7 @@ export function useProjection(state: AppState, send: (command: Command) => void,
   }, [runId, method, seed]);
 
   // Start the next layout when none is in flight and the shown one is older than the latest snapshot.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every snapshot; the refs hold what the job needs
   useEffect(() => {
     // After a failure, wait for a new run, method or seed (retrying would fail the same way).
     if (method === 'pca' || latestStep === null || job.current || pendingEmbeddings.current || error) return;
@@ -147,9 +167,22 @@ export function useProjection(state: AppState, send: (command: Command) => void,
     if (!embeddings || embeddings.requestId < pending.requestId || embeddings.runId !== pending.runId) return;
     pendingEmbeddings.current = null;
     const shown = viewRef.current;
-    const warm = pending.method === 'tsne' && shown && shown.runId === pending.runId && shown.method === 'tsne' && shown.seed === pending.seed && shown.coordinates.length === embeddings.n * 2;
+    const warm =
+      pending.method === 'tsne' &&
+      shown &&
+      shown.runId === pending.runId &&
+      shown.method === 'tsne' &&
+      shown.seed === pending.seed &&
+      shown.coordinates.length === embeddings.n * 2;
     const jobId = ++nextJob.current;
-    job.current = { jobId, runId: pending.runId, method: pending.method, seed: pending.seed, step: embeddings.step, labels: embeddings.labels };
+    job.current = {
+      jobId,
+      runId: pending.runId,
+      method: pending.method,
+      seed: pending.seed,
+      step: embeddings.step,
+      labels: embeddings.labels,
+    };
     client.current?.send({
       type: 'project',
       jobId,
@@ -166,8 +199,18 @@ export function useProjection(state: AppState, send: (command: Command) => void,
 
   const current = view && view.runId === runId && view.method === method && view.seed === seed ? view : null;
   const snapshot = useMemo<SnapshotMessage | null>(
-    () => (current ? { step: current.step, coordinates: current.coordinates, labels: current.labels, batch: null } : null),
+    () =>
+      current ? { step: current.step, coordinates: current.coordinates, labels: current.labels, batch: null } : null,
     [current],
   );
-  return { method, setMethod, seed, setSeed, view: current, snapshot, progress: method === 'pca' ? null : progress, error: method === 'pca' ? null : error };
+  return {
+    method,
+    setMethod,
+    seed,
+    setSeed,
+    view: current,
+    snapshot,
+    progress: method === 'pca' ? null : progress,
+    error: method === 'pca' ? null : error,
+  };
 }

@@ -34,7 +34,8 @@ interface PendingRestore {
 
 /** A fresh id for a saved-run record. */
 function newRecordId(): string {
-  const random = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+  const random =
+    typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
   return `run-${random}`;
 }
 
@@ -47,7 +48,15 @@ function isReload(): boolean {
 
 function timeOf(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString('en-GB', {
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
 }
 
 /** The link problems of the page URL, as a role="alert" list (nothing when there are none). */
@@ -124,16 +133,19 @@ export function SaveSharePanel(props: {
   );
 
   /** Reopens an experiment (file, autosave or saved run) as a new run; the page switches when the worker has built it. */
-  const reopen = useCallback((experiment: Experiment, recordId: string, what: string, source: string, runId?: number) => {
-    const { client: worker, nextRequestId: nextId, nextRunId: nextRun } = latest.current;
-    if (!worker) return;
-    setError(null);
-    const requestId = nextId();
-    pending.current.set(requestId, 'restore');
-    restores.current.set(requestId, { experiment, recordId, what });
-    setNote(`Opening ${what}…`);
-    worker.send(restoreCommandOf(experiment, runId ?? nextRun(), requestId, source));
-  }, []);
+  const reopen = useCallback(
+    (experiment: Experiment, recordId: string, what: string, source: string, runId?: number) => {
+      const { client: worker, nextRequestId: nextId, nextRunId: nextRun } = latest.current;
+      if (!worker) return;
+      setError(null);
+      const requestId = nextId();
+      pending.current.set(requestId, 'restore');
+      restores.current.set(requestId, { experiment, recordId, what });
+      setNote(`Opening ${what}…`);
+      worker.send(restoreCommandOf(experiment, runId ?? nextRun(), requestId, source));
+    },
+    [],
+  );
 
   const reopenSaved = useCallback(
     (run: SavedRunInfo, what: string) => {
@@ -158,7 +170,8 @@ export function SaveSharePanel(props: {
       const runId = latest.current.nextRunId();
       dispatch({ type: 'new-run', runId });
       loadRun(id).then(
-        (experiment) => reopen(experiment, id, `the run from its last autosave (step ${experiment.step})`, 'the autosave', runId),
+        (experiment) =>
+          reopen(experiment, id, `the run from its last autosave (step ${experiment.step})`, 'the autosave', runId),
         (e: Error) => setError(e.message),
       );
     });
@@ -228,8 +241,15 @@ export function SaveSharePanel(props: {
     const { event, purpose } = inbox;
     if (purpose === 'autosave') autosaveSince.current = 0;
     if (event.run !== state.runId) return;
-    const uploadFiles = includeData && event.config.data.dataset.startsWith('upload:') ? (client?.currentUploadFiles() ?? null) : null;
-    const experiment = experimentOfRun({ weights: event, progress: progressOf(state), metrics: metricsOf(state), uploadFiles, now: new Date() });
+    const uploadFiles =
+      includeData && event.config.data.dataset.startsWith('upload:') ? (client?.currentUploadFiles() ?? null) : null;
+    const experiment = experimentOfRun({
+      weights: event,
+      progress: progressOf(state),
+      metrics: metricsOf(state),
+      uploadFiles,
+      now: new Date(),
+    });
     if (purpose === 'export-experiment') {
       saveBytes(serialiseExperiment(experiment), experimentFileName(experiment), 'application/json');
       setNote(`Saved ${experimentFileName(experiment)}`);
@@ -267,6 +287,7 @@ export function SaveSharePanel(props: {
   }, [client, state.dataset, state.runState, link.hasSetup, reopenSaved]);
 
   // Autosave every few seconds while training...
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new run restarts the autosave timer
   useEffect(() => {
     if (state.runState !== 'running' || !client) return;
     const timer = setInterval(() => requestWeights('autosave'), AUTOSAVE_INTERVAL_MS);
@@ -275,7 +296,11 @@ export function SaveSharePanel(props: {
 
   // ...and whenever a trained run pauses or stops.
   useEffect(() => {
-    if ((state.runState === 'paused' || state.runState === 'stopped') && state.step > 0 && savedSteps.current.get(state.runId) !== state.step) {
+    if (
+      (state.runState === 'paused' || state.runState === 'stopped') &&
+      state.step > 0 &&
+      savedSteps.current.get(state.runId) !== state.step
+    ) {
       requestWeights('autosave');
     }
   }, [state.runState, state.step, state.runId, requestWeights]);
@@ -284,7 +309,13 @@ export function SaveSharePanel(props: {
   const dataset = state.config.data.dataset;
   const linkText = useMemo(() => {
     try {
-      const query = serialiseLink({ dataset, seed: state.config.seed, config: state.config, lesson: link.lesson, classroom });
+      const query = serialiseLink({
+        dataset,
+        seed: state.config.seed,
+        config: state.config,
+        lesson: link.lesson,
+        classroom,
+      });
       const base = typeof window === 'undefined' ? '' : `${window.location.origin}${window.location.pathname}`;
       return { url: `${base}${query}`, problem: null };
     } catch (e) {
@@ -299,14 +330,19 @@ export function SaveSharePanel(props: {
     text: state.dataset?.modality === 'text',
   });
 
-  const readFiles = async (list: FileList | null) => Promise.all(Array.from(list ?? []).map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+  const readFiles = async (list: FileList | null) =>
+    Promise.all(Array.from(list ?? []).map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
 
   return (
     <section aria-label="Save and share" className="panel save-share">
       <h2>Save and share</h2>
       <p className="save-note" aria-live="polite">
         {note}
-        {lastAutosave ? <span data-autosave-step={lastAutosave.step}>{note ? ' · ' : ''}Autosaved at step {lastAutosave.step}</span> : null}
+        {lastAutosave ? (
+          <span data-autosave-step={lastAutosave.step}>
+            {note ? ' · ' : ''}Autosaved at step {lastAutosave.step}
+          </span>
+        ) : null}
       </p>
       {error ? (
         <p role="alert" className="error" aria-label="Save and share problem">
@@ -342,7 +378,12 @@ export function SaveSharePanel(props: {
                 if (files.length === 0) return;
                 setError(null);
                 setNote('Loading the model…');
-                send('load-model', (requestId) => ({ type: 'load-model', runId: stateRef.current.runId, requestId, files }));
+                send('load-model', (requestId) => ({
+                  type: 'load-model',
+                  runId: stateRef.current.runId,
+                  requestId,
+                  files,
+                }));
               });
             }}
           />
@@ -350,10 +391,14 @@ export function SaveSharePanel(props: {
       </div>
       <details>
         <summary>Use the downloaded model in your own code</summary>
-        <pre aria-label="Loading the model with TensorFlow.js">
-          <code>{snippet}</code>
-        </pre>
-        <p className="help">The zip holds model.json, weights.bin, custom-layers.js (the L2 normalisation layer) and a README.</p>
+        <figure aria-label="Loading the model with TensorFlow.js">
+          <pre>
+            <code>{snippet}</code>
+          </pre>
+        </figure>
+        <p className="help">
+          The zip holds model.json, weights.bin, custom-layers.js (the L2 normalisation layer) and a README.
+        </p>
       </details>
 
       <h3>Embeddings</h3>
@@ -395,7 +440,8 @@ export function SaveSharePanel(props: {
         </button>
       </div>
       <p className="help">
-        Open the embeddings in the TensorFlow Embedding Projector (projector.tensorflow.org → Load): vectors.tsv, metadata.tsv and, for images, the sprite.
+        Open the embeddings in the TensorFlow Embedding Projector (projector.tensorflow.org → Load): vectors.tsv,
+        metadata.tsv and, for images, the sprite.
       </p>
 
       <h3>Experiments</h3>
@@ -436,11 +482,12 @@ export function SaveSharePanel(props: {
         </label>
       </div>
       <label>
-        <input type="checkbox" checked={includeData} onChange={(e) => setIncludeData(e.target.checked)} /> Include uploaded data
+        <input type="checkbox" checked={includeData} onChange={(e) => setIncludeData(e.target.checked)} /> Include
+        uploaded data
       </label>
       <p className="help">
-        An experiment file holds the configuration, seed, dataset, chart history and weights. Uploaded data is kept only when
-        you tick the box (it can be large); otherwise the same upload must be loaded before the run reopens.
+        An experiment file holds the configuration, seed, dataset, chart history and weights. Uploaded data is kept only
+        when you tick the box (it can be large); otherwise the same upload must be loaded before the run reopens.
       </p>
 
       {offer ? (
@@ -482,7 +529,9 @@ export function SaveSharePanel(props: {
           </ul>
         )
       ) : (
-        <p className="help">This browser keeps no saved runs (IndexedDB is not available); export experiments to keep them.</p>
+        <p className="help">
+          This browser keeps no saved runs (IndexedDB is not available); export experiments to keep them.
+        </p>
       )}
 
       <h3>Share</h3>

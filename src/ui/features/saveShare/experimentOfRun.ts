@@ -3,7 +3,13 @@
  * them, its history as the page holds it, its data by name or with the uploaded files), and the worker command that
  * reopens one. Pure, tested in Node.
  */
-import { experimentTitle, type Experiment, type ExperimentMetricsPoint, type ExperimentProgressPoint, type UploadedFile } from '../../../core/export/experiment';
+import {
+  experimentTitle,
+  type Experiment,
+  type ExperimentMetricsPoint,
+  type ExperimentProgressPoint,
+  type UploadedFile,
+} from '../../../core/export/experiment';
 import type { Command } from '../../../worker/protocol';
 import type { RestoreDataset, SaveShareEvent } from '../../../worker/saveShareProtocol';
 import { fileSafe } from '../../../core/export/fileNames';
@@ -30,7 +36,11 @@ export function experimentOfRun(parts: RunParts): Experiment {
   const { weights: w } = parts;
   const name = w.config.data.dataset;
   const files: UploadedFile[] | null = parts.uploadFiles
-    ? parts.uploadFiles.map((f) => ({ name: f.name, ...(f.className !== undefined ? { className: f.className } : {}), bytes: new Uint8Array(f.bytes.slice(0)) }))
+    ? parts.uploadFiles.map((f) => ({
+        name: f.name,
+        ...(f.className !== undefined ? { className: f.className } : {}),
+        bytes: new Uint8Array(f.bytes.slice(0)),
+      }))
     : null;
   return {
     title: experimentTitle(w.config, w.step),
@@ -54,7 +64,13 @@ export function restoreDatasetOf(experiment: Experiment): RestoreDataset {
   return {
     kind: 'upload',
     name: d.name,
-    files: d.files ? d.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer as ArrayBuffer, ...(f.className !== undefined ? { className: f.className } : {}) })) : null,
+    files: d.files
+      ? d.files.map((f) => ({
+          name: f.name,
+          bytes: f.bytes.slice().buffer as ArrayBuffer,
+          ...(f.className !== undefined ? { className: f.className } : {}),
+        }))
+      : null,
   };
 }
 

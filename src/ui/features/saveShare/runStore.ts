@@ -35,11 +35,14 @@ interface StoredProgress {
   hard: Float64Array;
 }
 
-type StoredExperiment = Omit<Experiment, 'history'> & { history: { progress: StoredProgress; metrics: Experiment['history']['metrics'] } };
+type StoredExperiment = Omit<Experiment, 'history'> & {
+  history: { progress: StoredProgress; metrics: Experiment['history']['metrics'] };
+};
 
 function toStored(experiment: Experiment): StoredExperiment {
   const points = experiment.history.progress;
-  const column = (get: (p: ExperimentProgressPoint) => number | undefined) => Float64Array.from(points, (p) => get(p) ?? Number.NaN);
+  const column = (get: (p: ExperimentProgressPoint) => number | undefined) =>
+    Float64Array.from(points, (p) => get(p) ?? Number.NaN);
   return {
     ...experiment,
     history: {
@@ -76,7 +79,8 @@ export function storageAvailable(): boolean {
 let opening: Promise<IDBDatabase> | null = null;
 
 function openDb(): Promise<IDBDatabase> {
-  if (!storageAvailable()) return Promise.reject(new Error('this browser keeps no saved runs (IndexedDB is not available)'));
+  if (!storageAvailable())
+    return Promise.reject(new Error('this browser keeps no saved runs (IndexedDB is not available)'));
   opening ??= new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
     request.onupgradeneeded = () => {
@@ -85,8 +89,10 @@ function openDb(): Promise<IDBDatabase> {
       if (!db.objectStoreNames.contains(DATA_STORE)) db.createObjectStore(DATA_STORE);
     };
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(new Error(`saved runs cannot be opened: ${request.error?.message ?? 'IndexedDB refused'}`));
-    request.onblocked = () => reject(new Error('saved runs cannot be opened: another tab is upgrading them; close it and reload'));
+    request.onerror = () =>
+      reject(new Error(`saved runs cannot be opened: ${request.error?.message ?? 'IndexedDB refused'}`));
+    request.onblocked = () =>
+      reject(new Error('saved runs cannot be opened: another tab is upgrading them; close it and reload'));
   }).catch((error) => {
     opening = null;
     throw error;
@@ -97,7 +103,8 @@ function openDb(): Promise<IDBDatabase> {
 function done(transaction: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     transaction.oncomplete = () => resolve();
-    transaction.onabort = () => reject(new Error(`saving failed: ${transaction.error?.message ?? 'the browser aborted the transaction'}`));
+    transaction.onabort = () =>
+      reject(new Error(`saving failed: ${transaction.error?.message ?? 'the browser aborted the transaction'}`));
     transaction.onerror = () => reject(new Error(`saving failed: ${transaction.error?.message ?? 'IndexedDB error'}`));
   });
 }
@@ -105,21 +112,30 @@ function done(transaction: IDBTransaction): Promise<void> {
 function result<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(new Error(`reading saved runs failed: ${request.error?.message ?? 'IndexedDB error'}`));
+    request.onerror = () =>
+      reject(new Error(`reading saved runs failed: ${request.error?.message ?? 'IndexedDB error'}`));
   });
 }
 
 /** Every saved run, newest first. */
 export async function listRuns(): Promise<SavedRunInfo[]> {
   const db = await openDb();
-  const all = await result(db.transaction(LIST_STORE, 'readonly').objectStore(LIST_STORE).getAll() as IDBRequest<SavedRunInfo[]>);
+  const all = await result(
+    db.transaction(LIST_STORE, 'readonly').objectStore(LIST_STORE).getAll() as IDBRequest<SavedRunInfo[]>,
+  );
   return all.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
 }
 
 /** Saves (or overwrites) run `id`, then drops the oldest runs beyond MAX_SAVED_RUNS. */
 export async function saveRun(id: string, experiment: Experiment): Promise<SavedRunInfo> {
   const db = await openDb();
-  const info: SavedRunInfo = { id, title: experiment.title, savedAt: experiment.savedAt, step: experiment.step, dataset: experiment.config.data.dataset };
+  const info: SavedRunInfo = {
+    id,
+    title: experiment.title,
+    savedAt: experiment.savedAt,
+    step: experiment.step,
+    dataset: experiment.config.data.dataset,
+  };
   const transaction = db.transaction([LIST_STORE, DATA_STORE], 'readwrite');
   transaction.objectStore(LIST_STORE).put(info);
   transaction.objectStore(DATA_STORE).put(toStored(experiment), id);
@@ -132,7 +148,9 @@ export async function saveRun(id: string, experiment: Experiment): Promise<Saved
 /** The saved experiment of run `id`, checked; throws when it is missing or damaged. */
 export async function loadRun(id: string): Promise<Experiment> {
   const db = await openDb();
-  const stored = await result(db.transaction(DATA_STORE, 'readonly').objectStore(DATA_STORE).get(id) as IDBRequest<StoredExperiment | undefined>);
+  const stored = await result(
+    db.transaction(DATA_STORE, 'readonly').objectStore(DATA_STORE).get(id) as IDBRequest<StoredExperiment | undefined>,
+  );
   if (!stored) throw new Error('this saved run is no longer stored (it may have been deleted in another tab)');
   let experiment: Experiment;
   try {

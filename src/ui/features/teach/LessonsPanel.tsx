@@ -24,21 +24,35 @@ export function LessonsPanel(props: {
   return (
     <section aria-label="Lessons" className="panel lessons">
       <h2>Lessons</h2>
-      {unknown !== null ? <p role="alert">This link asks for a lesson “{unknown}” that does not exist; pick one below.</p> : null}
+      {unknown !== null ? (
+        <p role="alert">This link asks for a lesson “{unknown}” that does not exist; pick one below.</p>
+      ) : null}
       <p className="help">Each lesson sets the whole configuration and explains what to watch.</p>
       <ul className="lesson-list">
         {LESSONS.map((lesson) => (
           <li key={lesson.id}>
-            <button type="button" aria-pressed={props.active?.id === lesson.id} data-lesson={lesson.id} onClick={() => props.onLesson(lesson)}>
+            <button
+              type="button"
+              aria-pressed={props.active?.id === lesson.id}
+              data-lesson={lesson.id}
+              onClick={() => props.onLesson(lesson)}
+            >
               {lesson.title}
             </button>
           </li>
         ))}
       </ul>
-      <button type="button" className="classroom-toggle" aria-pressed={props.classroom} onClick={() => props.onClassroom(!props.classroom)}>
+      <button
+        type="button"
+        className="classroom-toggle"
+        aria-pressed={props.classroom}
+        onClick={() => props.onClassroom(!props.classroom)}
+      >
         Classroom mode
       </button>
-      <p className="help">Classroom mode hides advanced controls and enlarges the views; a link with ?classroom=1 opens it.</p>
+      <p className="help">
+        Classroom mode hides advanced controls and enlarges the views; a link with ?classroom=1 opens it.
+      </p>
     </section>
   );
 }
@@ -49,7 +63,12 @@ export function isLessonConfig(lesson: Lesson, config: Config): boolean {
 }
 
 /** `<aside aria-label="Lesson explanation">`: the idea, the formula (KaTeX) with its plain sentence, what to watch. */
-export function LessonExplanation(props: { lesson: Lesson; config: Config; onRestore(): void; onClose(): void }): JSX.Element {
+export function LessonExplanation(props: {
+  lesson: Lesson;
+  config: Config;
+  onRestore(): void;
+  onClose(): void;
+}): JSX.Element {
   const { lesson } = props;
   const unchanged = isLessonConfig(lesson, props.config);
   return (
@@ -67,10 +86,14 @@ export function LessonExplanation(props: { lesson: Lesson; config: Config; onRes
       {unchanged ? null : (
         <p className="note">
           The configuration was changed since the lesson set it.{' '}
-          <button type="button" onClick={props.onRestore}>Restore the lesson's configuration</button>
+          <button type="button" onClick={props.onRestore}>
+            Restore the lesson's configuration
+          </button>
         </p>
       )}
-      <button type="button" onClick={props.onClose}>Close lesson</button>
+      <button type="button" onClick={props.onClose}>
+        Close lesson
+      </button>
     </aside>
   );
 }

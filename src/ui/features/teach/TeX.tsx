@@ -82,5 +82,6 @@ export function TeX(props: { tex: string }): JSX.Element {
   const html = useMemo(() => (near && loaded ? renderTeX(props.tex) : undefined), [props.tex, near, loaded]);
   if (html === null || (failed && html === undefined)) return <code className="tex-source">{props.tex}</code>;
   if (html === undefined) return <div ref={box} className="tex tex-pending" data-tex={props.tex} aria-hidden="true" />;
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: KaTeX's own markup of the app's lesson formulas (trust off)
   return <div ref={box} className="tex" data-tex={props.tex} dangerouslySetInnerHTML={{ __html: html }} />;
 }

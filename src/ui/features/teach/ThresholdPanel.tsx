@@ -54,7 +54,19 @@ function Histograms(props: { pairs: PairDistancesMessage; hi: number; threshold:
   const x = (d: number) => pad.left + (Math.min(Math.max(d, 0), hi) / hi) * plotW;
   const barW = plotW / BINS;
   const bars = (values: number[], colour: string) =>
-    values.map((v, k) => (v > 0 ? <rect key={k} x={pad.left + k * barW} y={pad.top + plotH - (v / top) * plotH} width={Math.max(barW - 1, 1)} height={(v / top) * plotH} fill={colour} fillOpacity={0.55} /> : null));
+    values.map((v, k) =>
+      v > 0 ? (
+        <rect
+          key={k}
+          x={pad.left + k * barW}
+          y={pad.top + plotH - (v / top) * plotH}
+          width={Math.max(barW - 1, 1)}
+          height={(v / top) * plotH}
+          fill={colour}
+          fillOpacity={0.55}
+        />
+      ) : null,
+    );
   return (
     <svg
       role="img"
@@ -69,17 +81,50 @@ function Histograms(props: { pairs: PairDistancesMessage; hi: number; threshold:
       {bars(ns, NEGATIVE_COLOUR)}
       <line x1={pad.left} x2={pad.left + plotW} y1={pad.top + plotH} y2={pad.top + plotH} stroke="#555" />
       {[0, hi / 2, hi].map((t) => (
-        <text key={t} x={x(t)} y={height - 6} fontSize={11} textAnchor={t === 0 ? 'start' : t === hi ? 'end' : 'middle'} fill="#333">{fmt(t, 2)}</text>
+        <text
+          key={t}
+          x={x(t)}
+          y={height - 6}
+          fontSize={11}
+          textAnchor={t === 0 ? 'start' : t === hi ? 'end' : 'middle'}
+          fill="#333"
+        >
+          {fmt(t, 2)}
+        </text>
       ))}
       {pairs.margin !== null ? (
         <g data-margin={pairs.margin}>
-          <line x1={x(pairs.margin)} x2={x(pairs.margin)} y1={pad.top - 4} y2={pad.top + plotH} stroke="#6b21a8" strokeDasharray="5 3" strokeWidth={2} />
-          <text x={x(pairs.margin) + (x(pairs.margin) > width * 0.8 ? -3 : 3)} y={pad.top + 6} fontSize={11} fill="#6b21a8" textAnchor={x(pairs.margin) > width * 0.8 ? 'end' : 'start'}>margin m</text>
+          <line
+            x1={x(pairs.margin)}
+            x2={x(pairs.margin)}
+            y1={pad.top - 4}
+            y2={pad.top + plotH}
+            stroke="#6b21a8"
+            strokeDasharray="5 3"
+            strokeWidth={2}
+          />
+          <text
+            x={x(pairs.margin) + (x(pairs.margin) > width * 0.8 ? -3 : 3)}
+            y={pad.top + 6}
+            fontSize={11}
+            fill="#6b21a8"
+            textAnchor={x(pairs.margin) > width * 0.8 ? 'end' : 'start'}
+          >
+            margin m
+          </text>
         </g>
       ) : null}
       <g data-threshold={threshold}>
         <line x1={x(threshold)} x2={x(threshold)} y1={pad.top - 4} y2={pad.top + plotH} stroke="#111" strokeWidth={2} />
-        <text x={x(threshold) + (x(threshold) > width * 0.8 ? -3 : 3)} y={pad.top + 20} fontSize={11} fill="#111" textAnchor={x(threshold) > width * 0.8 ? 'end' : 'start'}>threshold</text>
+        <text
+          x={x(threshold) + (x(threshold) > width * 0.8 ? -3 : 3)}
+          y={pad.top + 20}
+          fontSize={11}
+          fill="#111"
+          textAnchor={x(threshold) > width * 0.8 ? 'end' : 'start'}
+        >
+          threshold
+        </text>
       </g>
     </svg>
   );
@@ -91,21 +136,33 @@ function RocChart(props: { summary: PairSummary; at: VerificationAt; tall: boole
   const plot = size - 2 * pad;
   const px = (fpr: number) => pad + fpr * plot;
   const py = (tpr: number) => pad + (1 - tpr) * plot;
-  const points = props.summary.roc.map((p) => `${px(p.falsePositiveRate).toFixed(1)},${py(p.truePositiveRate).toFixed(1)}`).join(' ');
+  const points = props.summary.roc
+    .map((p) => `${px(p.falsePositiveRate).toFixed(1)},${py(p.truePositiveRate).toFixed(1)}`)
+    .join(' ');
   const s = props.summary.sorted;
   const positives = s.positive.length + s.positiveNaN;
   const negatives = s.negative.length + s.negativeNaN;
   const tpr = positives > 0 ? props.at.truePositives / positives : 0;
   const fpr = negatives > 0 ? props.at.falsePositives / negatives : 0;
   return (
-    <svg role="img" aria-label="ROC curve" viewBox={`0 0 ${size} ${size}`} className="teach-chart roc" style={{ maxWidth: size }}>
+    <svg
+      role="img"
+      aria-label="ROC curve"
+      viewBox={`0 0 ${size} ${size}`}
+      className="teach-chart roc"
+      style={{ maxWidth: size }}
+    >
       <title>ROC curve: true-positive rate against false-positive rate as the threshold grows</title>
       <rect x={pad} y={pad} width={plot} height={plot} fill="none" stroke="#999" />
       <line x1={px(0)} y1={py(0)} x2={px(1)} y2={py(1)} stroke="#bbb" strokeDasharray="4 3" />
       <polyline points={points} fill="none" stroke={POSITIVE_COLOUR} strokeWidth={2} />
       <circle cx={px(fpr)} cy={py(tpr)} r={5} fill="#111" />
-      <text x={pad} y={size - 6} fontSize={11}>false-positive rate →</text>
-      <text x={4} y={pad - 8} fontSize={11}>↑ true-positive rate</text>
+      <text x={pad} y={size - 6} fontSize={11}>
+        false-positive rate →
+      </text>
+      <text x={4} y={pad - 8} fontSize={11}>
+        ↑ true-positive rate
+      </text>
     </svg>
   );
 }
@@ -132,7 +189,9 @@ export const ThresholdPanel = memo(function ThresholdPanel(props: {
   useEffect(() => {
     if (!debug) return;
     const hook: TeachDebugHook = {
-      pairDistances: pairs ? { step: pairs.step, positive: Array.from(pairs.positive), negative: Array.from(pairs.negative) } : null,
+      pairDistances: pairs
+        ? { step: pairs.step, positive: Array.from(pairs.positive), negative: Array.from(pairs.negative) }
+        : null,
     };
     const w = window as unknown as DebugWindow;
     w.__siamese = { ...(w.__siamese ?? {}), teach: hook };
@@ -142,7 +201,9 @@ export const ThresholdPanel = memo(function ThresholdPanel(props: {
     return (
       <section aria-label="Distances and threshold" className="panel threshold-panel">
         <h2>Distances and threshold</h2>
-        <p className="help">After the first evaluation, the distances of held-out same-class and different-class pairs appear here.</p>
+        <p className="help">
+          After the first evaluation, the distances of held-out same-class and different-class pairs appear here.
+        </p>
         {summarised.error ? <p role="alert">The pair distances could not be summarised: {summarised.error}</p> : null}
       </section>
     );
@@ -174,8 +235,8 @@ export const ThresholdPanel = memo(function ThresholdPanel(props: {
     >
       <h2>Distances and threshold</h2>
       <p className="help">
-        Held-out pairs at step {pairs.step}: {pairs.positive.length} same-class (blue) and {pairs.negative.length} different-class (orange), {pairs.distance} distance.
-        {' '}
+        Held-out pairs at step {pairs.step}: {pairs.positive.length} same-class (blue) and {pairs.negative.length}{' '}
+        different-class (orange), {pairs.distance} distance.{' '}
         {pairs.margin === null
           ? 'This loss has no margin.'
           : pairs.loss === 'contrastive'
@@ -187,13 +248,18 @@ export const ThresholdPanel = memo(function ThresholdPanel(props: {
           <Histograms pairs={pairs} hi={hi} threshold={threshold} tall={classroom} />
           <figcaption>
             <span className="swatch" aria-hidden="true" style={{ background: POSITIVE_COLOUR }} /> same-class pairs{' '}
-            <span className="swatch" aria-hidden="true" style={{ background: NEGATIVE_COLOUR }} /> different-class pairs (each as a share of its kind), distance →
+            <span className="swatch" aria-hidden="true" style={{ background: NEGATIVE_COLOUR }} /> different-class pairs
+            (each as a share of its kind), distance →
           </figcaption>
         </figure>
         <figure className="roc-figure">
           <RocChart summary={summary} at={at} tall={classroom} />
           <figcaption>
-            AUC <span data-metric="auc" data-value={String(summary.auc)}>{fmt(summary.auc)}</span>: the chance that a random same-class pair is closer than a random different-class pair.
+            AUC{' '}
+            <span data-metric="auc" data-value={String(summary.auc)}>
+              {fmt(summary.auc)}
+            </span>
+            : the chance that a random same-class pair is closer than a random different-class pair.
           </figcaption>
         </figure>
       </div>
@@ -233,26 +299,40 @@ export const ThresholdPanel = memo(function ThresholdPanel(props: {
         {typedInvalid ? <p role="alert">The threshold must be a distance: a number of 0 or more.</p> : null}
       </div>
       <p className="help">Pairs at a distance at or below the threshold are called “same”, the others “different”.</p>
-      <dl aria-label="Threshold metrics" className="threshold-metrics" data-threshold={String(threshold)} data-step={pairs.step}>
+      <dl
+        aria-label="Threshold metrics"
+        className="threshold-metrics"
+        data-threshold={String(threshold)}
+        data-step={pairs.step}
+      >
         {metrics.map(([key, label, value]) => (
           <div key={key}>
             <dt>{label}</dt>
-            <dd data-metric={key} data-value={String(value)}>{fmt(value)}</dd>
+            <dd data-metric={key} data-value={String(value)}>
+              {fmt(value)}
+            </dd>
           </div>
         ))}
       </dl>
       <p className="confusion">
-        Same-class pairs called same (TP) {at.truePositives}, missed (FN) {at.falseNegatives}; different-class pairs called same (FP) {at.falsePositives}, rightly different (TN) {at.trueNegatives}.
+        Same-class pairs called same (TP) {at.truePositives}, missed (FN) {at.falseNegatives}; different-class pairs
+        called same (FP) {at.falsePositives}, rightly different (TN) {at.trueNegatives}.
       </p>
       <div className="formula">
-        <TeX tex={'\\text{accuracy} = \\frac{TP + TN}{N}, \\quad \\text{precision} = \\frac{TP}{TP + FP}, \\quad \\text{recall} = \\frac{TP}{TP + FN}'} />
+        <TeX
+          tex={
+            '\\text{accuracy} = \\frac{TP + TN}{N}, \\quad \\text{precision} = \\frac{TP}{TP + FP}, \\quad \\text{recall} = \\frac{TP}{TP + FN}'
+          }
+        />
         <p className="formula-words">
-          Accuracy is the share of all pairs called right; precision, the share of “same” calls that really are the same class; recall, the share of same-class pairs that were called “same”.
+          Accuracy is the share of all pairs called right; precision, the share of “same” calls that really are the same
+          class; recall, the share of same-class pairs that were called “same”.
         </p>
       </div>
       {best ? (
         <p>
-          Best threshold: <span data-best-threshold={String(best.threshold)}>{fmt(best.threshold, 4)}</span> (accuracy {fmt(best.accuracy)}).{' '}
+          Best threshold: <span data-best-threshold={String(best.threshold)}>{fmt(best.threshold, 4)}</span> (accuracy{' '}
+          {fmt(best.accuracy)}).{' '}
           <button
             type="button"
             onClick={() => {

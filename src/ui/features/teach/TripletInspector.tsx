@@ -20,12 +20,16 @@ export const SLOW_MOTION_MAX_STEPS_PER_SECOND = 3;
 /** The inspector's rows for a snapshot (empty without a batch or rules). */
 export function inspectorRows(snapshot: SnapshotMessage | null): InspectedTriplet[] {
   const batch = snapshot?.batch;
-  if (!batch || !batch.rules) return [];
+  if (!batch?.rules) return [];
   return inspectTriplets(batch.triplets, batch.rules);
 }
 
 /** The scatter highlight of row `index`: coordinate rows (candidates offset for split-input) and the two radii. */
-export function focusOf(snapshot: SnapshotMessage | null, rows: readonly InspectedTriplet[], index: number | null): ScatterFocus | null {
+export function focusOf(
+  snapshot: SnapshotMessage | null,
+  rows: readonly InspectedTriplet[],
+  index: number | null,
+): ScatterFocus | null {
   if (index === null || !snapshot?.batch || index < 0 || index >= rows.length) return null;
   const r = rows[index];
   const offset = snapshot.batch.candidateOffset ?? 0;
@@ -66,7 +70,7 @@ export const TripletInspector = memo(function TripletInspector(props: {
 
   const who = (position: number, candidate: boolean): string => {
     const label = batch?.labels[position];
-    const name = label === undefined ? '?' : classNames[label] ?? `class ${label}`;
+    const name = label === undefined ? '?' : (classNames[label] ?? `class ${label}`);
     const id = batch?.sampleIndices?.[position];
     const half = split ? (candidate ? ' · 2nd half' : ' · 1st half') : '';
     return `${id === undefined ? `#${position}` : `sample ${id}`}${half} (${name})`;
@@ -74,7 +78,12 @@ export const TripletInspector = memo(function TripletInspector(props: {
 
   let body: JSX.Element;
   if (!slow) {
-    body = <p className="help">Set the speed to {SLOW_MOTION_MAX_STEPS_PER_SECOND} steps/s or slower, or pause and press Step, to see each batch's triplets.</p>;
+    body = (
+      <p className="help">
+        Set the speed to {SLOW_MOTION_MAX_STEPS_PER_SECOND} steps/s or slower, or pause and press Step, to see each
+        batch's triplets.
+      </p>
+    );
   } else if (!batch) {
     body = <p className="help">Press Step to train one batch and see which triplets the miner picked.</p>;
   } else if (!rules || batch.triplets.length === 0) {
@@ -104,7 +113,8 @@ export const TripletInspector = memo(function TripletInspector(props: {
           otherwise.
         </p>
         <p data-counts="" aria-live="polite">
-          Step {snapshot!.step}: {rows.length} triplet{rows.length === 1 ? '' : 's'} — hard {counts.hard}, semi-hard {counts['semi-hard']}, easy {counts.easy}
+          Step {snapshot!.step}: {rows.length} triplet{rows.length === 1 ? '' : 's'} — hard {counts.hard}, semi-hard{' '}
+          {counts['semi-hard']}, easy {counts.easy}
           {rows.length > shown.length ? ` (listing the first ${shown.length})` : ''}.
         </p>
         <div className="inspector-table">
@@ -134,7 +144,12 @@ export const TripletInspector = memo(function TripletInspector(props: {
                   data-loss={r.loss === null ? '' : String(r.loss)}
                 >
                   <td>
-                    <button type="button" aria-pressed={selected === k} aria-label={`Show triplet ${k + 1} on the scatter`} onClick={() => props.onSelect(selected === k ? null : k)}>
+                    <button
+                      type="button"
+                      aria-pressed={selected === k}
+                      aria-label={`Show triplet ${k + 1} on the scatter`}
+                      onClick={() => props.onSelect(selected === k ? null : k)}
+                    >
                       {k + 1}
                     </button>
                   </td>
@@ -146,7 +161,12 @@ export const TripletInspector = memo(function TripletInspector(props: {
                   <td>{fmt(r.margin)}</td>
                   <td>{fmt(r.loss)}</td>
                   <td>
-                    <span className="category-swatch" aria-hidden="true" style={{ background: TRIPLET_COLOURS[r.category] }} /> {r.decision}
+                    <span
+                      className="category-swatch"
+                      aria-hidden="true"
+                      style={{ background: TRIPLET_COLOURS[r.category] }}
+                    />{' '}
+                    {r.decision}
                   </td>
                 </tr>
               ))}
@@ -165,7 +185,11 @@ export const TripletInspector = memo(function TripletInspector(props: {
 });
 
 /** The inspector's rows of the current snapshot and the scatter highlight of the picked row (memoised). */
-export function useTripletInspection(snapshot: SnapshotMessage | null, picked: number | null, slow: boolean): { rows: InspectedTriplet[]; focus: ScatterFocus | null } {
+export function useTripletInspection(
+  snapshot: SnapshotMessage | null,
+  picked: number | null,
+  slow: boolean,
+): { rows: InspectedTriplet[]; focus: ScatterFocus | null } {
   const rows = useMemo(() => inspectorRows(snapshot), [snapshot]);
   const focus = useMemo(() => (slow ? focusOf(snapshot, rows, picked) : null), [slow, snapshot, rows, picked]);
   return { rows, focus };

@@ -50,7 +50,11 @@ export class PairSummariser {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly factory: (() => WorkerLike) | null = typeof Worker === 'undefined' ? null : createPairSummaryWorker) {}
+  constructor(
+    private readonly factory: (() => WorkerLike) | null = typeof Worker === 'undefined'
+      ? null
+      : createPairSummaryWorker,
+  ) {}
 
   /** False when summaries are computed on the page (then they can be computed synchronously up front). */
   get offPage(): boolean {
@@ -126,10 +130,16 @@ export interface SummarisedPairs {
  * The latest evaluation's pairs with their summary once it is ready; until then the previous ones (null after a
  * new run cleared the pairs, or before the first summary). `error` says why a summary could not be made.
  */
-export function usePairSummary(pairs: PairDistancesMessage | null, summariser: PairSummariser = pageSummariser()): { shown: SummarisedPairs | null; error: string | null } {
+export function usePairSummary(
+  pairs: PairDistancesMessage | null,
+  summariser: PairSummariser = pageSummariser(),
+): { shown: SummarisedPairs | null; error: string | null } {
   // Without a worker the first summary is made during the first render (server rendering and Node tests see it).
-  const [shown, setShown] = useState<SummarisedPairs | null>(() => (pairs && !summariser.offPage ? { pairs, summary: summarisePairs(pairs) } : null));
+  const [shown, setShown] = useState<SummarisedPairs | null>(() =>
+    pairs && !summariser.offPage ? { pairs, summary: summarisePairs(pairs) } : null,
+  );
   const [error, setError] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reruns only for new pairs; `shown` is read to skip a repeat
   useEffect(() => {
     if (!pairs) {
       // A new run cleared the pairs: nothing of the old run's may linger until the next summary.

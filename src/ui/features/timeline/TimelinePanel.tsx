@@ -27,6 +27,7 @@ export function useTimeline(timeline: readonly SnapshotMessage[], runId: number)
   const [selectedStep, setSelectedStep] = useState<number | null>(null);
   const [playing, setPlaying] = useState(false);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new run is the trigger that resets the timeline
   useEffect(() => {
     setSelectedStep(null);
     setPlaying(false);
@@ -73,7 +74,11 @@ export function replaySteps(timeline: readonly SnapshotMessage[], maxFrames = RE
 }
 
 /** `<section aria-label="Timeline">`: the "Snapshot" slider, "Replay timeline" and "Live". */
-export function TimelinePanel(props: { timeline: readonly SnapshotMessage[]; controller: TimelineController; note?: string | null }): JSX.Element {
+export function TimelinePanel(props: {
+  timeline: readonly SnapshotMessage[];
+  controller: TimelineController;
+  note?: string | null;
+}): JSX.Element {
   const { timeline, controller } = props;
   const n = timeline.length;
   const liveIndex = n - 1;
@@ -81,7 +86,12 @@ export function TimelinePanel(props: { timeline: readonly SnapshotMessage[]; con
   const index = shown ? Math.max(0, timeline.indexOf(shown)) : liveIndex;
   const steps = timeline.map((s) => s.step);
   return (
-    <section aria-label="Timeline" className="panel timeline" data-steps={steps.join(',')} data-live={controller.selectedStep === null ? 'true' : 'false'}>
+    <section
+      aria-label="Timeline"
+      className="panel timeline"
+      data-steps={steps.join(',')}
+      data-live={controller.selectedStep === null ? 'true' : 'false'}
+    >
       <h2>Timeline</h2>
       {n === 0 ? (
         <p className="help">No snapshots yet: train or step the network.</p>
@@ -101,7 +111,9 @@ export function TimelinePanel(props: { timeline: readonly SnapshotMessage[]; con
               onChange={(e) => controller.select(timeline[Number(e.target.value)].step)}
             />
             <span aria-live="polite" data-step={controller.selectedStep ?? ''}>
-              {controller.selectedStep === null ? `live (step ${timeline[liveIndex].step})` : `step ${shown?.step ?? ''} · ${index + 1} of ${n}`}
+              {controller.selectedStep === null
+                ? `live (step ${timeline[liveIndex].step})`
+                : `step ${shown?.step ?? ''} · ${index + 1} of ${n}`}
             </span>
           </div>
           <div className="timeline-row">
@@ -113,8 +125,8 @@ export function TimelinePanel(props: { timeline: readonly SnapshotMessage[]; con
             </button>
           </div>
           <p className="help">
-            {n} stored snapshot{n === 1 ? '' : 's'} of this run (every one up to 200, then evenly thinned). Scrub or replay to
-            watch the embedding space organise itself; the scatter shows the stored PCA view of that step.
+            {n} stored snapshot{n === 1 ? '' : 's'} of this run (every one up to 200, then evenly thinned). Scrub or
+            replay to watch the embedding space organise itself; the scatter shows the stored PCA view of that step.
             {props.note ? ` ${props.note}` : ''}
           </p>
         </>

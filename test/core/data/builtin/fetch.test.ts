@@ -37,6 +37,8 @@ describe('fetchAssetReader', () => {
   });
 
   it('names the file and the status when the server has no such file', async () => {
-    await expect(fetchAssetReader(base)('missing.bin')).rejects.toThrow('could not download the built-in dataset file missing.bin: HTTP 404');
+    await expect(fetchAssetReader(base)('missing.bin')).rejects.toThrow(
+      'could not download the built-in dataset file missing.bin: HTTP 404',
+    );
   });
 });

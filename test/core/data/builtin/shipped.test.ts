@@ -17,7 +17,10 @@ const hasRaw = existsSync(join(rawRoot, 'fashion-mnist', 'train-images-idx3-ubyt
 const readAsset = nodeAssetReader();
 
 function header(name: string): DatasetHeader {
-  return parseDatasetHeader(JSON.parse(readFileSync(join(DEFAULT_DATASETS_ROOT, `${name}.json`), 'utf8')), `${name}.json`);
+  return parseDatasetHeader(
+    JSON.parse(readFileSync(join(DEFAULT_DATASETS_ROOT, `${name}.json`), 'utf8')),
+    `${name}.json`,
+  );
 }
 
 function range(values: Float32Array): [number, number] {
@@ -32,7 +35,10 @@ function range(values: Float32Array): [number, number] {
 
 describe('shipped files', () => {
   it('stay within the 15 MB budget', () => {
-    const total = readdirSync(DEFAULT_DATASETS_ROOT).reduce((sum, f) => sum + statSync(join(DEFAULT_DATASETS_ROOT, f)).size, 0);
+    const total = readdirSync(DEFAULT_DATASETS_ROOT).reduce(
+      (sum, f) => sum + statSync(join(DEFAULT_DATASETS_ROOT, f)).size,
+      0,
+    );
     expect(total).toBeLessThanOrEqual(15 * 1024 * 1024);
     expect(total).toBeGreaterThan(1024 * 1024); // fashion-mnist is really there
   });
@@ -67,7 +73,18 @@ describe('fashion-mnist', () => {
     expect(ds.numSamples).toBe(14_000);
     expect(ds.featureShape).toEqual([28, 28, 1]);
     expect(ds.features.length).toBe(14_000 * 784);
-    expect(ds.classNames).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+    expect(ds.classNames).toEqual([
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ]);
     expect(classCounts(ds.labels.subarray(0, 12_000), 10)).toEqual(new Array(10).fill(1200));
     expect(classCounts(ds.labels.subarray(12_000), 10)).toEqual(new Array(10).fill(200));
     expect(Array.from(ds.testIndices!)).toEqual(Array.from({ length: 2000 }, (_, k) => 12_000 + k));
@@ -106,8 +123,14 @@ describe('fashion-mnist', () => {
     const sourceIndices = decodePayload(h, compressed).sourceIndices;
     const dir = join(rawRoot, 'fashion-mnist');
     const raw = {
-      train: { images: gunzipSync(readFileSync(join(dir, 'train-images-idx3-ubyte.gz'))), labels: gunzipSync(readFileSync(join(dir, 'train-labels-idx1-ubyte.gz'))) },
-      test: { images: gunzipSync(readFileSync(join(dir, 't10k-images-idx3-ubyte.gz'))), labels: gunzipSync(readFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'))) },
+      train: {
+        images: gunzipSync(readFileSync(join(dir, 'train-images-idx3-ubyte.gz'))),
+        labels: gunzipSync(readFileSync(join(dir, 'train-labels-idx1-ubyte.gz'))),
+      },
+      test: {
+        images: gunzipSync(readFileSync(join(dir, 't10k-images-idx3-ubyte.gz'))),
+        labels: gunzipSync(readFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'))),
+      },
     };
     const rng = new Rng(7);
     const rows = [0, 11_999, 12_000, 13_999, ...rng.sampleWithoutReplacement(14_000, 8)];
@@ -138,7 +161,10 @@ describe('digits', () => {
     expect(hi).toBe(1);
     for (let i = 0; i < ds.features.length; i += 37) expect(Number.isInteger(ds.features[i] * 16)).toBe(true);
     if (hasRaw) {
-      const rows = gunzipSync(readFileSync(join(rawRoot, 'sklearn', 'digits.csv.gz'))).toString('utf8').trim().split('\n');
+      const rows = gunzipSync(readFileSync(join(rawRoot, 'sklearn', 'digits.csv.gz')))
+        .toString('utf8')
+        .trim()
+        .split('\n');
       for (const r of [0, 1, 900, 1796]) {
         const values = rows[r].split(',').map(Number);
         expect(Array.from(ds.features.subarray(r * 64, (r + 1) * 64), (v) => v * 16)).toEqual(values.slice(0, 64));
@@ -173,15 +199,20 @@ describe('iris', () => {
       const column = Array.from({ length: 150 }, (_, r) => raw[r * 4 + c]);
       const mean = column.reduce((a, b) => a + b, 0) / 150;
       const std = Math.sqrt(column.reduce((a, b) => a + (b - mean) ** 2, 0) / 150);
-      for (const r of [0, 49, 50, 149]) expect(Math.abs(ds.features[r * 4 + c] - (column[r] - mean) / std)).toBeLessThan(1e-5);
+      for (const r of [0, 49, 50, 149])
+        expect(Math.abs(ds.features[r * 4 + c] - (column[r] - mean) / std)).toBeLessThan(1e-5);
     }
   });
 });
 
 describe('registry', () => {
   it('rejects an unknown name and lists the known ones', async () => {
-    expect(() => builtinInfo('mnist')).toThrow(/unknown built-in dataset "mnist".*fashion-mnist.*digits.*iris.*blobs.*typo-words/);
-    await expect(loadBuiltinDataset('cifar', readAsset)).rejects.toThrow(/known: fashion-mnist, digits, iris, blobs, moons, spirals, sequence-events, typo-words/);
+    expect(() => builtinInfo('mnist')).toThrow(
+      /unknown built-in dataset "mnist".*fashion-mnist.*digits.*iris.*blobs.*typo-words/,
+    );
+    await expect(loadBuiltinDataset('cifar', readAsset)).rejects.toThrow(
+      /known: fashion-mnist, digits, iris, blobs, moons, spirals, sequence-events, typo-words/,
+    );
   });
 
   it('describes each dataset as it loads, and suggests a config that validates on it', async () => {
@@ -195,7 +226,12 @@ describe('registry', () => {
       expect(ds.source.licence).toBe(info.licence);
       const config = makeConfig(info.suggested);
       expect(config.data.dataset).toBe(info.name);
-      const issues = validate(config, { kind: 'labelled', modality: ds.modality, numClasses: ds.classNames.length, featureShape: ds.featureShape });
+      const issues = validate(config, {
+        kind: 'labelled',
+        modality: ds.modality,
+        numClasses: ds.classNames.length,
+        featureShape: ds.featureShape,
+      });
       expect(issues).toEqual([]);
       expect(ds.features.length).toBe(ds.numSamples * featureSize(ds.featureShape));
       for (const v of ds.features) if (!Number.isFinite(v)) throw new Error(`${info.name} has a non-finite feature`);
@@ -204,11 +240,16 @@ describe('registry', () => {
 });
 
 describe('damaged files', () => {
-  const damaged = (mutate: (fileName: string, bytes: Uint8Array) => Uint8Array): AssetReader => async (fileName) => mutate(fileName, await readAsset(fileName));
+  const damaged =
+    (mutate: (fileName: string, bytes: Uint8Array) => Uint8Array): AssetReader =>
+    async (fileName) =>
+      mutate(fileName, await readAsset(fileName));
 
   it('a truncated payload gives a clear error', async () => {
     const reader = damaged((f, b) => (f.endsWith('.bin') ? b.subarray(0, b.length - 100) : b));
-    await expect(loadBuiltinDataset('digits', reader)).rejects.toThrow(/digits\.bin has 46\d+ bytes but its header expects \d+: the file is truncated or corrupted/);
+    await expect(loadBuiltinDataset('digits', reader)).rejects.toThrow(
+      /digits\.bin has 46\d+ bytes but its header expects \d+: the file is truncated or corrupted/,
+    );
   });
 
   it('a corrupted byte is caught by inflation or the CRC', async () => {
@@ -218,7 +259,9 @@ describe('damaged files', () => {
       copy[Math.floor(copy.length / 2)] ^= 0x5a;
       return copy;
     });
-    await expect(loadBuiltinDataset('digits', reader)).rejects.toThrow(/digits\.bin .*(could not be decompressed|inflates to|CRC-32).*truncated or corrupted/);
+    await expect(loadBuiltinDataset('digits', reader)).rejects.toThrow(
+      /digits\.bin .*(could not be decompressed|inflates to|CRC-32).*truncated or corrupted/,
+    );
   });
 
   it('a truncated header gives a clear error', async () => {
@@ -227,7 +270,9 @@ describe('damaged files', () => {
   });
 
   it('a missing file names the path and how to build it', async () => {
-    await expect(loadBuiltinDataset('iris', nodeAssetReader('/nonexistent-folder'))).rejects.toThrow(/iris\.json is missing; build it with `npm run datasets`/);
+    await expect(loadBuiltinDataset('iris', nodeAssetReader('/nonexistent-folder'))).rejects.toThrow(
+      /iris\.json is missing; build it with `npm run datasets`/,
+    );
     await expect(readAsset('../package.json')).rejects.toThrow(/must stay inside/);
   });
 });

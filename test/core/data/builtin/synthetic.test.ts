@@ -136,16 +136,22 @@ describe('sequence-events', () => {
           const envelope = family.decay > 0 ? Math.exp(-t / family.decay) : 1;
           return envelope * family.wave(cycles - Math.floor(cycles));
         });
-        const amplitude = wave.reduce((s, w, t) => s + w * row[t], 0) / Math.max(1e-9, wave.reduce((s, w) => s + w * w, 0));
+        const amplitude =
+          wave.reduce((s, w, t) => s + w * row[t], 0) /
+          Math.max(
+            1e-9,
+            wave.reduce((s, w) => s + w * w, 0),
+          );
         const error = wave.reduce((s, w, t) => s + (amplitude * w - row[t]) ** 2, 0);
         if (error < best.error) best = { error, phase, amplitude };
       }
-      const eventError = Array.from({ length: 8 }, (_, k) => {
-        const t = 24 + k;
-        const cycles = t / family.period + best.phase;
-        const envelope = family.decay > 0 ? Math.exp(-t / family.decay) : 1;
-        return (best.amplitude * envelope * family.wave(cycles - Math.floor(cycles)) - row[t]) ** 2;
-      }).reduce((a, b) => a + b, 0) / 8;
+      const eventError =
+        Array.from({ length: 8 }, (_, k) => {
+          const t = 24 + k;
+          const cycles = t / family.period + best.phase;
+          const envelope = family.decay > 0 ? Math.exp(-t / family.decay) : 1;
+          return (best.amplitude * envelope * family.wave(cycles - Math.floor(cycles)) - row[t]) ** 2;
+        }).reduce((a, b) => a + b, 0) / 8;
       if (ds.atypical![i] === 0) expect(eventError).toBeLessThan(0.02);
       else if (eventError > 0.02) broken++;
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, detectHeader, loadTabularCsv, parseDelimited, readTable } from '../../../../src/core/data/loaders/csv';
+import {
+  detectDelimiter,
+  detectHeader,
+  loadTabularCsv,
+  parseDelimited,
+  readTable,
+} from '../../../../src/core/data/loaders/csv';
 import { DataLoadError } from '../../../../src/core/data/loaders/errors';
 import { expectAllClose } from '../../../helpers/tf';
 import { expectLoadError, textFile, zScores } from './helpers';
@@ -22,18 +28,30 @@ describe('parseDelimited', () => {
   it('handles quoted delimiters, newlines, escaped quotes and CRLF, and reports the starting line', () => {
     const text = 'a,b\r\n"x, y","say ""hi"""\r\n"two\nlines",3\r\n';
     const records = parseDelimited(text, ',');
-    expect(records.map((r) => r.fields)).toEqual([['a', 'b'], ['x, y', 'say "hi"'], ['two\nlines', '3']]);
+    expect(records.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"'],
+      ['two\nlines', '3'],
+    ]);
     expect(records.map((r) => r.line)).toEqual([1, 2, 3]);
   });
 
   it('keeps trailing empty fields, skips blank lines, and allows spaces before an opening quote', () => {
     const records = parseDelimited('a,b,\n\n  "x,y" ,2,3\n1,2,', ',');
-    expect(records.map((r) => r.fields)).toEqual([['a', 'b', ''], ['x,y ', '2', '3'], ['1', '2', '']]);
+    expect(records.map((r) => r.fields)).toEqual([
+      ['a', 'b', ''],
+      ['x,y ', '2', '3'],
+      ['1', '2', ''],
+    ]);
     expect(records.map((r) => r.line)).toEqual([1, 3, 4]);
   });
 
   it('refuses an unterminated quote, naming the line where it opened', async () => {
-    await expectLoadError(() => parseDelimited('a,b\n1,2\n"open,3\n4,5\n', ',', 'q.csv'), { file: 'q.csv', row: 3, reason: /never closed/ });
+    await expectLoadError(() => parseDelimited('a,b\n1,2\n"open,3\n4,5\n', ',', 'q.csv'), {
+      file: 'q.csv',
+      row: 3,
+      reason: /never closed/,
+    });
   });
 });
 
@@ -46,12 +64,49 @@ describe('detection', () => {
   });
 
   it('detects a header by type, by well-known names, or by a label cell that never recurs', () => {
-    expect(detectHeader([['f1', 'f2', 'kind'], ['1', '2', 'a'], ['3', '4', 'b']])).toBe(true);
-    expect(detectHeader([['1', '2', 'a'], ['3', '4', 'b']])).toBe(false);
-    expect(detectHeader([['review', 'label'], ['good film', 'pos'], ['bad film', 'neg']])).toBe(true);
-    expect(detectHeader([['review', 'sentiment'], ['good', 'pos'], ['great', 'pos'], ['bad', 'neg']])).toBe(true);
-    expect(detectHeader([['good', 'pos'], ['great', 'pos'], ['bad', 'neg'], ['awful', 'neg']])).toBe(false);
-    expect(detectHeader([['1', '2', 'y'], ['3', '4', 'n'], ['5', '6', 'y']])).toBe(false);
+    expect(
+      detectHeader([
+        ['f1', 'f2', 'kind'],
+        ['1', '2', 'a'],
+        ['3', '4', 'b'],
+      ]),
+    ).toBe(true);
+    expect(
+      detectHeader([
+        ['1', '2', 'a'],
+        ['3', '4', 'b'],
+      ]),
+    ).toBe(false);
+    expect(
+      detectHeader([
+        ['review', 'label'],
+        ['good film', 'pos'],
+        ['bad film', 'neg'],
+      ]),
+    ).toBe(true);
+    expect(
+      detectHeader([
+        ['review', 'sentiment'],
+        ['good', 'pos'],
+        ['great', 'pos'],
+        ['bad', 'neg'],
+      ]),
+    ).toBe(true);
+    expect(
+      detectHeader([
+        ['good', 'pos'],
+        ['great', 'pos'],
+        ['bad', 'neg'],
+        ['awful', 'neg'],
+      ]),
+    ).toBe(false);
+    expect(
+      detectHeader([
+        ['1', '2', 'y'],
+        ['3', '4', 'n'],
+        ['5', '6', 'y'],
+      ]),
+    ).toBe(false);
   });
 });
 
@@ -70,7 +125,13 @@ describe('loadTabularCsv', () => {
     const cols = [0, 1, 2].map((j) => zScores(column(rows, j)));
     for (let r = 0; r < 6; r++) for (let j = 0; j < 3; j++) expected.push(cols[j][r]);
     expectAllClose(dataset.features, expected, 1e-5);
-    expect(summary).toMatchObject({ format: 'tabular-csv', samples: 6, classes: 3, shape: [3], labelColumn: 'species' });
+    expect(summary).toMatchObject({
+      format: 'tabular-csv',
+      samples: 6,
+      classes: 3,
+      shape: [3],
+      labelColumn: 'species',
+    });
     expect(summary.notes.join('\n')).toMatch(/comma/);
   });
 
@@ -103,13 +164,21 @@ describe('loadTabularCsv', () => {
     expect(last.dataset.classNames).toEqual(['2', '9', '10']);
     expect(Array.from(last.dataset.labels)).toEqual([2, 0, 2, 0, 1, 1]);
     expect(last.dataset.featureNames).toBeUndefined();
-    const first = loadTabularCsv(textFile('n.csv', 'a,b,c\n1,0,7\n1,1,8\n2,2,9\n2,3,6\n'), { labelColumn: 0, standardize: false });
+    const first = loadTabularCsv(textFile('n.csv', 'a,b,c\n1,0,7\n1,1,8\n2,2,9\n2,3,6\n'), {
+      labelColumn: 0,
+      standardize: false,
+    });
     expect(first.dataset.classNames).toEqual(['1', '2']);
     expect(Array.from(first.dataset.features)).toEqual([0, 7, 1, 8, 2, 9, 3, 6]);
-    const named = loadTabularCsv(textFile('n.csv', 'a,Kind,c\n1,u,7\n1,u,8\n2,v,9\n2,v,6\n'), { labelColumn: 'kind', standardize: false });
+    const named = loadTabularCsv(textFile('n.csv', 'a,Kind,c\n1,u,7\n1,u,8\n2,v,9\n2,v,6\n'), {
+      labelColumn: 'kind',
+      standardize: false,
+    });
     expect(named.summary.labelColumn).toBe('Kind');
     expect(named.dataset.featureNames).toEqual(['a', 'c']);
-    expect(loadTabularCsv(textFile('n.csv', 'a,b,c\n1,0,7\n1,0,8\n2,1,9\n2,1,6\n'), { labelColumn: -2 }).summary.labelColumn).toBe('b');
+    expect(
+      loadTabularCsv(textFile('n.csv', 'a,b,c\n1,0,7\n1,0,8\n2,1,9\n2,1,6\n'), { labelColumn: -2 }).summary.labelColumn,
+    ).toBe('b');
   });
 });
 
@@ -127,8 +196,18 @@ describe('loadTabularCsv errors', () => {
   });
 
   it('reports an empty cell and, without a header, the 1-based column position', async () => {
-    await expectLoadError(() => loadTabularCsv(textFile('m.csv', 'a,b,label\n1,,x\n2,3,y\n')), { file: 'm.csv', row: 2, column: 'b', reason: /empty/ });
-    await expectLoadError(() => loadTabularCsv(textFile('h.csv', '1,2,x\n3,2,x\n4,oops,y\n5,6,y\n')), { file: 'h.csv', row: 3, column: 2, reason: /"oops" is not a number/ });
+    await expectLoadError(() => loadTabularCsv(textFile('m.csv', 'a,b,label\n1,,x\n2,3,y\n')), {
+      file: 'm.csv',
+      row: 2,
+      column: 'b',
+      reason: /empty/,
+    });
+    await expectLoadError(() => loadTabularCsv(textFile('h.csv', '1,2,x\n3,2,x\n4,oops,y\n5,6,y\n')), {
+      file: 'h.csv',
+      row: 3,
+      column: 2,
+      reason: /"oops" is not a number/,
+    });
   });
 
   it('refuses a ragged row, saying how many fields it has and the header has', async () => {
@@ -141,7 +220,11 @@ describe('loadTabularCsv errors', () => {
   });
 
   it('counts lines inside quoted fields when naming a ragged row', async () => {
-    await expectLoadError(() => loadTabularCsv(textFile('r.csv', 'a,b,label\n"1\n",2,x\n1,2,x,9\n')), { file: 'r.csv', row: 4, reason: /found 4 fields/ });
+    await expectLoadError(() => loadTabularCsv(textFile('r.csv', 'a,b,label\n"1\n",2,x\n1,2,x,9\n')), {
+      file: 'r.csv',
+      row: 4,
+      reason: /found 4 fields/,
+    });
   });
 
   it('lists the columns when the named label column is missing', async () => {
@@ -170,9 +253,20 @@ describe('loadTabularCsv errors', () => {
   });
 
   it('refuses an empty file, a header with no data, and an empty label', async () => {
-    await expectLoadError(() => loadTabularCsv(textFile('e.csv', '\uFEFF \r\n\n')), { file: 'e.csv', reason: /the file is empty/ });
-    await expectLoadError(() => loadTabularCsv(textFile('h.csv', 'a,b,label\n')), { file: 'h.csv', reason: /header but no data rows/ });
-    await expectLoadError(() => loadTabularCsv(textFile('l.csv', 'a,label\n1,x\n2, \n3,y\n')), { file: 'l.csv', row: 3, column: 'label', reason: /label is empty/ });
+    await expectLoadError(() => loadTabularCsv(textFile('e.csv', '\uFEFF \r\n\n')), {
+      file: 'e.csv',
+      reason: /the file is empty/,
+    });
+    await expectLoadError(() => loadTabularCsv(textFile('h.csv', 'a,b,label\n')), {
+      file: 'h.csv',
+      reason: /header but no data rows/,
+    });
+    await expectLoadError(() => loadTabularCsv(textFile('l.csv', 'a,label\n1,x\n2, \n3,y\n')), {
+      file: 'l.csv',
+      row: 3,
+      column: 'label',
+      reason: /label is empty/,
+    });
   });
 
   it('never returns a partial load: a bad last row fails the whole file', () => {

@@ -12,13 +12,20 @@ export function textFile(name: string, text: string): FileBytes {
  * Writes an .npy file per the NPY spec: magic, version, little-endian header length, a Python dict
  * literal padded with spaces to a multiple of 64 bytes and ended by '\n', then the raw C-order data.
  */
-export function npyBytes(descr: string, shape: number[], values: ArrayLike<number>, options: { version?: 1 | 2 | 3; fortran?: boolean; dictOverride?: string } = {}): Uint8Array {
+export function npyBytes(
+  descr: string,
+  shape: number[],
+  values: ArrayLike<number>,
+  options: { version?: 1 | 2 | 3; fortran?: boolean; dictOverride?: string } = {},
+): Uint8Array {
   const version = options.version ?? 1;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let dict = options.dictOverride ?? `{'descr': '${descr}', 'fortran_order': ${options.fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
+  let dict =
+    options.dictOverride ??
+    `{'descr': '${descr}', 'fortran_order': ${options.fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
   const prefix = version === 1 ? 10 : 12;
   const total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
-  dict = dict.padEnd(total - prefix - 1, ' ') + '\n';
+  dict = `${dict.padEnd(total - prefix - 1, ' ')}\n`;
   const itemSize = Number(descr.slice(2)) || 1;
   const out = new Uint8Array(total + values.length * itemSize);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
@@ -32,16 +39,36 @@ export function npyBytes(descr: string, shape: number[], values: ArrayLike<numbe
     const o = total + i * itemSize;
     const v = values[i];
     switch (type) {
-      case 'f4': view.setFloat32(o, v, le); break;
-      case 'f8': view.setFloat64(o, v, le); break;
-      case 'i1': view.setInt8(o, v); break;
-      case 'i2': view.setInt16(o, v, le); break;
-      case 'i4': view.setInt32(o, v, le); break;
-      case 'i8': view.setBigInt64(o, BigInt(v), le); break;
-      case 'u1': case 'b1': view.setUint8(o, v); break;
-      case 'u2': view.setUint16(o, v, le); break;
-      case 'u4': view.setUint32(o, v, le); break;
-      default: throw new Error(`test writer cannot write ${descr}`);
+      case 'f4':
+        view.setFloat32(o, v, le);
+        break;
+      case 'f8':
+        view.setFloat64(o, v, le);
+        break;
+      case 'i1':
+        view.setInt8(o, v);
+        break;
+      case 'i2':
+        view.setInt16(o, v, le);
+        break;
+      case 'i4':
+        view.setInt32(o, v, le);
+        break;
+      case 'i8':
+        view.setBigInt64(o, BigInt(v), le);
+        break;
+      case 'u1':
+      case 'b1':
+        view.setUint8(o, v);
+        break;
+      case 'u2':
+        view.setUint16(o, v, le);
+        break;
+      case 'u4':
+        view.setUint32(o, v, le);
+        break;
+      default:
+        throw new Error(`test writer cannot write ${descr}`);
     }
   }
   return out;

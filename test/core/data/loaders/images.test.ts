@@ -2,7 +2,13 @@ import { zipSync } from 'fflate';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { convertChannels, decodeImage, loadImageFiles, loadImageZip, resizeArea } from '../../../../src/core/data/loaders/images';
+import {
+  convertChannels,
+  decodeImage,
+  loadImageFiles,
+  loadImageZip,
+  resizeArea,
+} from '../../../../src/core/data/loaders/images';
 import { expectAllClose } from '../../../helpers/tf';
 import { expectLoadError } from './helpers';
 
@@ -35,33 +41,77 @@ function referenceArea(src: number[], h: number, w: number, th: number, tw: numb
 
 describe('decodeImage', () => {
   it('decodes 8-bit grey, 16-bit grey and 1-bit grey PNGs to [0, 1]', () => {
-    const grey = decodeImage(greyPng(2, 1, (x) => (x ? 255 : 51)), 'g.png');
+    const grey = decodeImage(
+      greyPng(2, 1, (x) => (x ? 255 : 51)),
+      'g.png',
+    );
     expect(grey).toMatchObject({ width: 2, height: 1, channels: 1 });
     expectAllClose(grey.pixels, [0.2, 1], 1e-6);
-    const deep = decodeImage(encodePng({ width: 2, height: 1, data: new Uint16Array([0, 32768]), channels: 1, depth: 16 }), 'd.png');
+    const deep = decodeImage(
+      encodePng({ width: 2, height: 1, data: new Uint16Array([0, 32768]), channels: 1, depth: 16 }),
+      'd.png',
+    );
     expectAllClose(deep.pixels, [0, 32768 / 65535], 1e-6);
     // 1-bit rows are packed MSB first and padded to a byte: 101 / 010.
-    const bits = decodeImage(encodePng({ width: 3, height: 2, data: new Uint8Array([0b10100000, 0b01000000]), channels: 1, depth: 1 }), 'b.png');
+    const bits = decodeImage(
+      encodePng({ width: 3, height: 2, data: new Uint8Array([0b10100000, 0b01000000]), channels: 1, depth: 1 }),
+      'b.png',
+    );
     expect(Array.from(bits.pixels)).toEqual([1, 0, 1, 0, 1, 0]);
   });
 
   it('decodes RGB, RGBA and grey+alpha PNGs, compositing alpha over white', () => {
-    const rgb = decodeImage(encodePng({ width: 1, height: 1, data: new Uint8Array([255, 0, 51]), channels: 3, depth: 8 }), 'c.png');
+    const rgb = decodeImage(
+      encodePng({ width: 1, height: 1, data: new Uint8Array([255, 0, 51]), channels: 3, depth: 8 }),
+      'c.png',
+    );
     expect(rgb.channels).toBe(3);
     expectAllClose(rgb.pixels, [1, 0, 0.2], 1e-6);
-    const rgba = decodeImage(encodePng({ width: 1, height: 1, data: new Uint8Array([0, 0, 255, 51]), channels: 4, depth: 8 }), 'a.png');
+    const rgba = decodeImage(
+      encodePng({ width: 1, height: 1, data: new Uint8Array([0, 0, 255, 51]), channels: 4, depth: 8 }),
+      'a.png',
+    );
     const a = 51 / 255;
     expectAllClose(rgba.pixels, [1 - a, 1 - a, 1], 1e-6);
-    const ga = decodeImage(encodePng({ width: 1, height: 1, data: new Uint8Array([0, 0]), channels: 2, depth: 8 }), 'ga.png');
+    const ga = decodeImage(
+      encodePng({ width: 1, height: 1, data: new Uint8Array([0, 0]), channels: 2, depth: 8 }),
+      'ga.png',
+    );
     expect(ga.channels).toBe(1);
     expectAllClose(ga.pixels, [1], 1e-6);
   });
 
   it('decodes palette PNGs (8-bit and packed 2-bit, with palette alpha)', () => {
-    const p8 = decodeImage(encodePng({ width: 2, height: 1, data: new Uint8Array([1, 0]), channels: 1, depth: 8, palette: [[255, 0, 0], [0, 0, 255]] }), 'p.png');
+    const p8 = decodeImage(
+      encodePng({
+        width: 2,
+        height: 1,
+        data: new Uint8Array([1, 0]),
+        channels: 1,
+        depth: 8,
+        palette: [
+          [255, 0, 0],
+          [0, 0, 255],
+        ],
+      }),
+      'p.png',
+    );
     expect(p8.channels).toBe(3);
     expectAllClose(p8.pixels, [0, 0, 1, 1, 0, 0], 1e-6);
-    const p2 = decodeImage(encodePng({ width: 2, height: 1, data: new Uint8Array([0b00010000]), channels: 1, depth: 2, palette: [[255, 0, 0, 0], [0, 0, 255, 255]] }), 'p2.png');
+    const p2 = decodeImage(
+      encodePng({
+        width: 2,
+        height: 1,
+        data: new Uint8Array([0b00010000]),
+        channels: 1,
+        depth: 2,
+        palette: [
+          [255, 0, 0, 0],
+          [0, 0, 255, 255],
+        ],
+      }),
+      'p2.png',
+    );
     expectAllClose(p2.pixels, [1, 1, 1, 0, 0, 1], 1e-6);
   });
 
@@ -70,19 +120,35 @@ describe('decodeImage', () => {
     expect(image).toMatchObject({ width: 8, height: 8, channels: 3 });
     expectAllClose(image.pixels.slice(0, 3), [200 / 255, 100 / 255, 50 / 255], 3 / 255);
     const grey = convertChannels(image, 1);
-    expectAllClose([grey.pixels[0]], [0.299 * image.pixels[0] + 0.587 * image.pixels[1] + 0.114 * image.pixels[2]], 1e-6);
+    expectAllClose(
+      [grey.pixels[0]],
+      [0.299 * image.pixels[0] + 0.587 * image.pixels[1] + 0.114 * image.pixels[2]],
+      1e-6,
+    );
   });
 
   it('names the file when the bytes are not an image or are corrupt', async () => {
-    await expectLoadError(() => decodeImage(new Uint8Array([1, 2, 3, 4, 5]), 'z.zip', 'cats/x.png'), { file: 'z.zip', entry: 'cats/x.png', reason: /neither PNG nor JPEG/ });
+    await expectLoadError(() => decodeImage(new Uint8Array([1, 2, 3, 4, 5]), 'z.zip', 'cats/x.png'), {
+      file: 'z.zip',
+      entry: 'cats/x.png',
+      reason: /neither PNG nor JPEG/,
+    });
     const broken = greyPng(4, 4, () => 7).slice(0, 40);
-    await expectLoadError(() => decodeImage(broken, 'z.zip', 'cats/y.png'), { file: 'z.zip', entry: 'cats/y.png', reason: /cannot be decoded as PNG/ });
+    await expectLoadError(() => decodeImage(broken, 'z.zip', 'cats/y.png'), {
+      file: 'z.zip',
+      entry: 'cats/y.png',
+      reason: /cannot be decoded as PNG/,
+    });
   });
 });
 
 describe('resizeArea', () => {
   it('averages 2×2 to 1×1 and 4×4 blocks to 2×2', () => {
-    expectAllClose(resizeArea(new Float32Array([0.1, 0.2, 0.3, 0.6]), 2, 2, 1, 1, 1), [(0.1 + 0.2 + 0.3 + 0.6) / 4], 1e-6);
+    expectAllClose(
+      resizeArea(new Float32Array([0.1, 0.2, 0.3, 0.6]), 2, 2, 1, 1, 1),
+      [(0.1 + 0.2 + 0.3 + 0.6) / 4],
+      1e-6,
+    );
     const src = Array.from({ length: 16 }, (_, i) => i / 16);
     const blocks = [0, 2, 8, 10].map((i) => (src[i] + src[i + 1] + src[i + 4] + src[i + 5]) / 4);
     expectAllClose(resizeArea(new Float32Array(src), 4, 4, 1, 2, 2), blocks, 1e-6);
@@ -135,7 +201,11 @@ describe('loadImageZip', () => {
   });
 
   it('refuses a zip that would unpack beyond the limit, saying how big it would be', async () => {
-    const big = zipSync({ 'a/1.png': new Uint8Array(300_000), 'a/2.png': new Uint8Array(300_000), 'b/1.png': new Uint8Array(300_000) });
+    const big = zipSync({
+      'a/1.png': new Uint8Array(300_000),
+      'a/2.png': new Uint8Array(300_000),
+      'b/1.png': new Uint8Array(300_000),
+    });
     expect(big.length).toBeLessThan(10_000);
     await expectLoadError(() => loadImageZip({ name: 'bomb.zip', bytes: big }, { maxUnpackedBytes: 500_000 }), {
       file: 'bomb.zip',
@@ -144,36 +214,61 @@ describe('loadImageZip', () => {
   });
 
   it('refuses too many images, a zip without images, and a file that is not a zip', async () => {
-    await expectLoadError(() => loadImageZip({ name: 'pets.zip', bytes: sampleZip() }, { maxImages: 3 }), { file: 'pets.zip', reason: /4 images found; at most 3/ });
+    await expectLoadError(() => loadImageZip({ name: 'pets.zip', bytes: sampleZip() }, { maxImages: 3 }), {
+      file: 'pets.zip',
+      reason: /4 images found; at most 3/,
+    });
     const noImages = zipSync({ 'docs/readme.txt': new Uint8Array([65]), 'loose.png': square(1) });
     await expectLoadError(() => loadImageZip({ name: 'docs.zip', bytes: noImages }), {
       file: 'docs.zip',
       reason: /no PNG or JPEG images found in class folders.*readme\.txt.*not inside a class folder\): loose\.png/,
     });
-    await expectLoadError(() => loadImageZip({ name: 'fake.zip', bytes: new Uint8Array(100) }), { file: 'fake.zip', reason: /not a readable zip/ });
+    await expectLoadError(() => loadImageZip({ name: 'fake.zip', bytes: new Uint8Array(100) }), {
+      file: 'fake.zip',
+      reason: /not a readable zip/,
+    });
   });
 
   it('names an undecodable image inside the zip', async () => {
-    const zip = zipSync({ 'a/1.png': square(1), 'a/2.png': square(2), 'b/1.png': square(3), 'b/2.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 9, 9, 9, 9, 9]) });
-    await expectLoadError(() => loadImageZip({ name: 'x.zip', bytes: zip }), { file: 'x.zip', entry: 'b/2.png', reason: /cannot be decoded as PNG/ });
+    const zip = zipSync({
+      'a/1.png': square(1),
+      'a/2.png': square(2),
+      'b/1.png': square(3),
+      'b/2.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 9, 9, 9, 9, 9]),
+    });
+    await expectLoadError(() => loadImageZip({ name: 'x.zip', bytes: zip }), {
+      file: 'x.zip',
+      entry: 'b/2.png',
+      reason: /cannot be decoded as PNG/,
+    });
   });
 
   it('refuses one class, and names a class with a single image', async () => {
-    await expectLoadError(() => loadImageZip({ name: 'one.zip', bytes: zipSync({ 'a/1.png': square(1), 'a/2.png': square(2) }) }), { file: 'one.zip', reason: /same label "a"/ });
+    await expectLoadError(
+      () => loadImageZip({ name: 'one.zip', bytes: zipSync({ 'a/1.png': square(1), 'a/2.png': square(2) }) }),
+      { file: 'one.zip', reason: /same label "a"/ },
+    );
     const zip = zipSync({ 'a/1.png': square(1), 'a/2.png': square(2), 'b/only.png': square(3) });
-    await expectLoadError(() => loadImageZip({ name: 's.zip', bytes: zip }), { file: 's.zip', entry: 'b/only.png', reason: /class "b" has only 1 sample/ });
+    await expectLoadError(() => loadImageZip({ name: 's.zip', bytes: zip }), {
+      file: 's.zip',
+      entry: 'b/only.png',
+      reason: /class "b" has only 1 sample/,
+    });
   });
 });
 
 describe('loadImageFiles', () => {
   it('uses the given class names, else the folder in the file path, numeric folders sorted numerically', () => {
     const png = (v: number) => greyPng(2, 2, () => v);
-    const { dataset, summary } = loadImageFiles([
-      { name: 'x.png', bytes: png(10), className: '10' },
-      { name: 'y.png', bytes: png(20), className: '10' },
-      { name: 'digits/2/a.png', bytes: png(30) },
-      { name: 'digits/2/b.png', bytes: png(40) },
-    ], { imageSize: 1 });
+    const { dataset, summary } = loadImageFiles(
+      [
+        { name: 'x.png', bytes: png(10), className: '10' },
+        { name: 'y.png', bytes: png(20), className: '10' },
+        { name: 'digits/2/a.png', bytes: png(30) },
+        { name: 'digits/2/b.png', bytes: png(40) },
+      ],
+      { imageSize: 1 },
+    );
     expect(dataset.classNames).toEqual(['2', '10']);
     expect(Array.from(dataset.labels)).toEqual([0, 0, 1, 1]);
     expectAllClose(dataset.features, [30 / 255, 40 / 255, 10 / 255, 20 / 255], 1e-6);

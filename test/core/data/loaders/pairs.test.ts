@@ -14,7 +14,11 @@ describe('loadPairCsv (numeric)', () => {
     expect(Array.from(dataset.targets)).toEqual([1, 0, 0]);
     expect(dataset.featureShape).toEqual([3]);
     expect(dataset.numPairs).toBe(3);
-    const rows = csv.trim().split('\n').slice(1).map((r) => r.split(',').map(Number));
+    const rows = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((r) => r.split(',').map(Number));
     const expectedA: number[] = [];
     const expectedB: number[] = [];
     const stats = [0, 1, 2].map((j) => {
@@ -34,11 +38,31 @@ describe('loadPairCsv (numeric)', () => {
   });
 
   it('refuses unequal a_/b_ columns, a bad label, and labels of one kind only', async () => {
-    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,a_y,b_x,label\n1,2,3,1\n1,2,3,0\n')), { file: 'p.csv', reason: /2 a_ columns but 1 b_ column/ });
-    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,b_x,label\n1,2,1\n1,2,2\n')), { file: 'p.csv', row: 3, column: 'label', reason: /"2" is not a valid pair label; it must be 1 \(similar\) or 0 \(dissimilar\)/ });
-    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,b_x,label\n1,2,1\n1,2,1\n')), { file: 'p.csv', column: 'label', reason: /all 2 pairs are labelled 1/ });
-    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,b_x,target\n1,2,1\n1,2,0\n')), { file: 'p.csv', reason: /no "label" column found; the columns are: "a_x", "b_x", "target"/ });
-    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,b_x,label\n1,two,1\n1,2,0\n')), { file: 'p.csv', row: 2, column: 'b_x', reason: /"two" is not a number/ });
+    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,a_y,b_x,label\n1,2,3,1\n1,2,3,0\n')), {
+      file: 'p.csv',
+      reason: /2 a_ columns but 1 b_ column/,
+    });
+    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,b_x,label\n1,2,1\n1,2,2\n')), {
+      file: 'p.csv',
+      row: 3,
+      column: 'label',
+      reason: /"2" is not a valid pair label; it must be 1 \(similar\) or 0 \(dissimilar\)/,
+    });
+    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,b_x,label\n1,2,1\n1,2,1\n')), {
+      file: 'p.csv',
+      column: 'label',
+      reason: /all 2 pairs are labelled 1/,
+    });
+    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,b_x,target\n1,2,1\n1,2,0\n')), {
+      file: 'p.csv',
+      reason: /no "label" column found; the columns are: "a_x", "b_x", "target"/,
+    });
+    await expectLoadError(() => loadPairCsv(textFile('p.csv', 'a_x,b_x,label\n1,two,1\n1,2,0\n')), {
+      file: 'p.csv',
+      row: 2,
+      column: 'b_x',
+      reason: /"two" is not a number/,
+    });
   });
 });
 
@@ -61,7 +85,17 @@ describe('loadPairCsv (text)', () => {
   it('reads 0/1 labels as binary and refuses out-of-range scores and empty texts', async () => {
     const ok = loadPairCsv(textFile('q.csv', 'text_a,text_b,label\na,b,1\nc,d,0\n'));
     expect(ok.dataset.targetKind).toBe('binary');
-    await expectLoadError(() => loadPairCsv(textFile('sts.csv', 'text_a,text_b,score\na,b,0.5\nc,d,4.2\n')), { file: 'sts.csv', row: 3, column: 'score', reason: /score 4\.2 is outside \[-1, 1\]/ });
-    await expectLoadError(() => loadPairCsv(textFile('q.csv', 'text_a,text_b,label\na,,1\nc,d,0\n')), { file: 'q.csv', row: 2, column: 'text_b', reason: /the text is empty/ });
+    await expectLoadError(() => loadPairCsv(textFile('sts.csv', 'text_a,text_b,score\na,b,0.5\nc,d,4.2\n')), {
+      file: 'sts.csv',
+      row: 3,
+      column: 'score',
+      reason: /score 4\.2 is outside \[-1, 1\]/,
+    });
+    await expectLoadError(() => loadPairCsv(textFile('q.csv', 'text_a,text_b,label\na,,1\nc,d,0\n')), {
+      file: 'q.csv',
+      row: 2,
+      column: 'text_b',
+      reason: /the text is empty/,
+    });
   });
 });

@@ -32,12 +32,29 @@ describe('loadTextCsv', () => {
   });
 
   it('refuses an empty text, naming its row and column', async () => {
-    await expectLoadError(() => loadTextCsv(textFile('w.csv', 'text,label\nhello,a\n  ,a\nbye,b\nyo,b\n')), { file: 'w.csv', row: 3, column: 'text', reason: /the text is empty/ });
+    await expectLoadError(() => loadTextCsv(textFile('w.csv', 'text,label\nhello,a\n  ,a\nbye,b\nyo,b\n')), {
+      file: 'w.csv',
+      row: 3,
+      column: 'text',
+      reason: /the text is empty/,
+    });
   });
 
   it('refuses a single-sample class, one class, and a missing named column', async () => {
-    await expectLoadError(() => loadTextCsv(textFile('w.csv', 'text,label\nhello,a\nhi,a\nbye,b\n')), { file: 'w.csv', row: 4, column: 'label', reason: /class "b" has only 1 sample/ });
-    await expectLoadError(() => loadTextCsv(textFile('w.csv', 'text,label\nhello,a\nhi,a\n')), { file: 'w.csv', column: 'label', reason: /same label "a"/ });
-    await expectLoadError(() => loadTextCsv(textFile('w.csv', WORDS), { textColumn: 'body' }), { file: 'w.csv', reason: /text column "body" not found; the columns are: "id", "word", "label"/ });
+    await expectLoadError(() => loadTextCsv(textFile('w.csv', 'text,label\nhello,a\nhi,a\nbye,b\n')), {
+      file: 'w.csv',
+      row: 4,
+      column: 'label',
+      reason: /class "b" has only 1 sample/,
+    });
+    await expectLoadError(() => loadTextCsv(textFile('w.csv', 'text,label\nhello,a\nhi,a\n')), {
+      file: 'w.csv',
+      column: 'label',
+      reason: /same label "a"/,
+    });
+    await expectLoadError(() => loadTextCsv(textFile('w.csv', WORDS), { textColumn: 'body' }), {
+      file: 'w.csv',
+      reason: /text column "body" not found; the columns are: "id", "word", "label"/,
+    });
   });
 });

@@ -42,7 +42,8 @@ describe('PKSampler', () => {
         expect(group.every((i) => LABELS[i] === label)).toBe(true);
         classes.add(label);
         const distinct = new Set(group).size;
-        if (SIZES[label] >= K) expect(distinct).toBe(K); // without replacement
+        if (SIZES[label] >= K)
+          expect(distinct).toBe(K); // without replacement
         else expect(distinct).toBe(SIZES[label]); // all of a small class, so ≥ 2 distinct
       }
       expect(classes.size).toBe(P);
@@ -103,7 +104,11 @@ describe('PKSampler', () => {
 
 describe('PairSampler', () => {
   it('returns round(fraction × size) positives of one class and distinct samples, the rest negatives', () => {
-    for (const [size, fraction] of [[20, 0.3], [7, 0.5], [16, 0.9]] as const) {
+    for (const [size, fraction] of [
+      [20, 0.3],
+      [7, 0.5],
+      [16, 0.9],
+    ] as const) {
       const sampler = new PairSampler(LABELS, NUM_CLASSES, size, fraction, new Rng(4));
       expect(sampler.batchSize).toBe(size);
       let positiveAtSlot0 = 0;
@@ -147,8 +152,12 @@ describe('PairSampler', () => {
     const one = new PairSampler(LABELS, NUM_CLASSES, 8, 0.5, new Rng(6)).next();
     const two = new PairSampler(LABELS, NUM_CLASSES, 8, 0.5, new Rng(6)).next();
     expect(two).toEqual(one);
-    expect(() => new PairSampler(new Int32Array(5), 1, 8, 0.5, new Rng(1))).toThrow(/negative pairs need samples of at least 2 classes/);
-    expect(() => new PairSampler(Int32Array.from([0, 1, 2]), 3, 8, 0.5, new Rng(1))).toThrow(/positive pairs need a class with at least 2 samples/);
+    expect(() => new PairSampler(new Int32Array(5), 1, 8, 0.5, new Rng(1))).toThrow(
+      /negative pairs need samples of at least 2 classes/,
+    );
+    expect(() => new PairSampler(Int32Array.from([0, 1, 2]), 3, 8, 0.5, new Rng(1))).toThrow(
+      /positive pairs need a class with at least 2 samples/,
+    );
   });
 });
 
@@ -240,7 +249,11 @@ describe('precomputed (offline mining) samplers', () => {
     const sampler = new PrecomputedTripletSampler(5, new Rng(4));
     expect(() => sampler.next()).toThrow(/setPool/);
     const anchor = Int32Array.from({ length: 10 }, (_, i) => i);
-    sampler.setPool(anchor, Int32Array.from(anchor, (i) => 100 + i), Int32Array.from(anchor, (i) => 200 + i));
+    sampler.setPool(
+      anchor,
+      Int32Array.from(anchor, (i) => 100 + i),
+      Int32Array.from(anchor, (i) => 200 + i),
+    );
     expect(sampler.batchesPerEpoch).toBe(2);
     const first = sampler.next();
     expect(sampler.epoch).toBe(0);
@@ -259,7 +272,9 @@ describe('precomputed (offline mining) samplers', () => {
     const repeated = sampler.next(); // pool of 2, batch of 5: repeats, and passes complete inside the batch
     expect(repeated.anchor.length).toBe(5);
     expect(sampler.epoch).toBe(3);
-    expect(() => sampler.setPool(Int32Array.from([1]), new Int32Array(2), new Int32Array(1))).toThrow(/as many positives/);
+    expect(() => sampler.setPool(Int32Array.from([1]), new Int32Array(2), new Int32Array(1))).toThrow(
+      /as many positives/,
+    );
     sampler.setPool(new Int32Array(0), new Int32Array(0), new Int32Array(0));
     expect(() => sampler.next()).toThrow(/found no triplets/);
   });
@@ -268,7 +283,11 @@ describe('precomputed (offline mining) samplers', () => {
     const make = () => {
       const s = new PrecomputedPairSampler(4, new Rng(5));
       const a = Int32Array.from({ length: 12 }, (_, i) => i);
-      s.setPool(a, Int32Array.from(a, (i) => 50 + i), Float32Array.from(a, (i) => i % 2));
+      s.setPool(
+        a,
+        Int32Array.from(a, (i) => 50 + i),
+        Float32Array.from(a, (i) => i % 2),
+      );
       return s;
     };
     const s = make();

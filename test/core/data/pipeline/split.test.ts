@@ -136,8 +136,12 @@ describe('trainTestSplit', () => {
 
   it('explains a fixed split that names a missing sample, and a split with no test samples', () => {
     const labels = labelsWithSizes([5, 5]);
-    expect(() => trainTestSplit(labelledDataset(labels, { testIndices: Int32Array.from([10]) }), 0.2, new Rng(1))).toThrow(/item 10.*only 10/);
-    expect(() => trainTestSplit(labelledDataset(Int32Array.from([0, 1, 2])), 0.2, new Rng(1))).toThrow(/no test samples.*single sample|no class with 2/);
+    expect(() =>
+      trainTestSplit(labelledDataset(labels, { testIndices: Int32Array.from([10]) }), 0.2, new Rng(1)),
+    ).toThrow(/item 10.*only 10/);
+    expect(() => trainTestSplit(labelledDataset(Int32Array.from([0, 1, 2])), 0.2, new Rng(1))).toThrow(
+      /no test samples.*single sample|no class with 2/,
+    );
   });
 });
 

@@ -13,7 +13,14 @@ function taggedFeatures(numSamples: number, shape: number[]): Float32Array {
 describe('splitInputHalves', () => {
   // Expected cut positions follow the documented rule: half a takes round(ratio × positions), positions being the
   // first axis for rank ≤ 2 (tabular, text, sequences) and the flat vector for images.
-  const cases: { name: string; shape: number[]; ratio: number; lengthA: number; perPosition: number; halfShape: number[] }[] = [
+  const cases: {
+    name: string;
+    shape: number[];
+    ratio: number;
+    lengthA: number;
+    perPosition: number;
+    halfShape: number[];
+  }[] = [
     { name: 'tabular 0.5', shape: [10], ratio: 0.5, lengthA: 5, perPosition: 1, halfShape: [5] },
     { name: 'tabular 0.75', shape: [10], ratio: 0.75, lengthA: 8, perPosition: 1, halfShape: [8] },
     { name: 'tabular 0.3', shape: [10], ratio: 0.3, lengthA: 3, perPosition: 1, halfShape: [7] },
@@ -79,6 +86,8 @@ describe('splitInputHalves', () => {
     expect(() => splitLayout([4], 0)).toThrow(/strictly between 0 and 1/);
     expect(() => splitLayout([4], 1)).toThrow(/strictly between 0 and 1/);
     expect(() => splitLayout([1], 0.5)).toThrow(/at least 2/);
-    expect(() => splitInputHalves(new Float32Array(7), 2, [4], 0.5)).toThrow(/expected 2 samples × 4 values = 8, got 7/);
+    expect(() => splitInputHalves(new Float32Array(7), 2, [4], 0.5)).toThrow(
+      /expected 2 samples × 4 values = 8, got 7/,
+    );
   });
 });
