@@ -1,7 +1,8 @@
 /**
  * The worker side of the inspect commands (issue 4): answers neighbour, comparison, query and embedding requests
- * from the current Trainer. Held-out embeddings are computed once per step and reused for every question asked at
- * that step (a paused run is often asked many). The session forwards commands and evaluations here.
+ * from the current Trainer. Held-out embeddings come from the trainer's own cache (computed once per weights, shared
+ * with its snapshots and evaluations), so a paused run asked many questions embeds once. The session forwards
+ * commands and evaluations here.
  */
 import { HEAD_LOSSES } from '../core/config';
 import { featureSize } from '../core/data/dataset';
@@ -17,16 +18,7 @@ import type { SamplePreview } from './protocol';
 /** The most neighbours one request may ask for. */
 export const MAX_NEIGHBOURS = 50;
 
-interface CachedEmbeddings {
-  trainer: Trainer;
-  step: number;
-  values: Float32Array;
-  n: number;
-  dim: number;
-}
-
 export class Inspector {
-  private cache: CachedEmbeddings | null = null;
   private best: { trainer: Trainer; threshold: number } | null = null;
 
   /** Remembers the best verification threshold of an evaluation (the default for verdicts). */
@@ -151,13 +143,9 @@ export class Inspector {
     }
   }
 
-  /** Held-out embeddings of the trainer's current step (cached per trainer and step). */
-  private embeddings(trainer: Trainer): CachedEmbeddings {
-    const c = this.cache;
-    if (c && c.trainer === trainer && c.step === trainer.steps) return c;
-    const { values, n, dim } = trainer.heldOutEmbeddings();
-    this.cache = { trainer, step: trainer.steps, values, n, dim };
-    return this.cache;
+  /** Held-out embeddings of the trainer's current weights (its cache: read them, copy what is sent) and their step. */
+  private embeddings(trainer: Trainer): { values: Float32Array; n: number; dim: number; step: number } {
+    return { ...trainer.heldOutEmbeddings(), step: trainer.steps };
   }
 
   private threshold(

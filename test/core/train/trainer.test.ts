@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, type DeepPartial, type Config } from '../../../src/core/config';
 import { loadBuiltinDataset } from '../../../src/core/data/builtin';
-import type { LabelledDataset } from '../../../src/core/data/dataset';
+import type { LabelledDataset, PairDataset } from '../../../src/core/data/dataset';
 import { Trainer } from '../../../src/core/train/trainer';
 import { nodeAssetReader } from '../../../src/cli/assets';
 import { useCpuBackend } from '../../helpers/tf';
@@ -192,16 +192,23 @@ describe('Trainer', () => {
 });
 
 describe('Trainer weights and held-out samples', () => {
-  it('exportWeights/importWeights carry a run to a fresh trainer: same embeddings, same step count', () => {
+  it('exportModelWeights/importModelWeights carry a run to a fresh trainer: same embeddings, same step count', () => {
     const a = Trainer.init(digitsConfig(), digits);
     for (let i = 0; i < 5; i++) a.step();
     const b = Trainer.init(digitsConfig(), digits);
     const x = digits.features.subarray(0, 3 * 64);
     expect(Array.from(b.embed(x, 3))).not.toEqual(Array.from(a.embed(x, 3)));
-    b.importWeights(a.exportWeights(), a.steps);
+    b.importModelWeights(a.exportModelWeights(), a.steps);
     expect(Array.from(b.embed(x, 3))).toEqual(Array.from(a.embed(x, 3)));
     expect(b.steps).toBe(5);
-    expect(() => b.importWeights(a.exportWeights().slice(1), 0)).toThrow(/expected 4 weight tensors, got 3/);
+    const tower = a.exportModelWeights().tower;
+    expect(tower.length).toBe(4);
+    expect(() => b.importModelWeights({ tower: tower.slice(1) }, 0)).toThrow(
+      /holds 3 tower weight tensors, but this model's tower has 4/,
+    );
+    // The refused weights changed nothing.
+    expect(b.steps).toBe(5);
+    expect(Array.from(b.embed(x, 3))).toEqual(Array.from(a.embed(x, 3)));
     a.dispose();
     b.dispose();
   });
@@ -214,5 +221,95 @@ describe('Trainer weights and held-out samples', () => {
     expect(held.features.length).toBe(s.labels.length * 64);
     expect(held.shape).toEqual([8, 8, 1]);
     t.dispose();
+  });
+});
+
+/** A binary pair file over blobs: target 1 when both sides come from the same blob. */
+function blobPairs(): PairDataset {
+  const n = 200;
+  const a = new Float32Array(n * 2);
+  const b = new Float32Array(n * 2);
+  const targets = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = (k * 7) % blobs.numSamples;
+    const j = k % 2 === 0 ? (i + 5) % blobs.numSamples : (i * 13 + 1) % blobs.numSamples;
+    a.set(blobs.features.subarray(i * 2, i * 2 + 2), k * 2);
+    b.set(blobs.features.subarray(j * 2, j * 2 + 2), k * 2);
+    targets[k] = blobs.labels[i] === blobs.labels[j] ? 1 : 0;
+  }
+  return {
+    kind: 'pairs',
+    name: 'pairs-binary',
+    description: 'test pairs',
+    modality: 'points2d',
+    a,
+    b,
+    featureShape: [2],
+    targets,
+    targetKind: 'binary',
+    numPairs: n,
+    source: { type: 'upload', ref: 'pairs-binary.csv' },
+  };
+}
+
+describe('Trainer data shapes and the held-out cache', () => {
+  it('samples, split-input halves and a pair file each train, measure, snapshot and free every tensor', () => {
+    const pairs = blobPairs();
+    const runs: [string, Config, LabelledDataset | PairDataset][] = [
+      ['samples', digitsConfig(), digits],
+      ['halves', digitsConfig({ data: { splitInput: true, splitRatio: 0.5 }, mining: { miner: 'all' } }), digits],
+      [
+        'pairs',
+        makeConfig({
+          data: { dataset: 'upload:pairs-binary' },
+          model: { mlp: { hiddenUnits: [8] }, embeddingDim: 4 },
+          batch: { mode: 'pairs', size: 32 },
+          objective: { loss: 'binary', distance: 'mahalanobis' },
+        }),
+        pairs,
+      ],
+    ];
+    for (const [name, config, data] of runs) {
+      const before = tf.memory().numTensors;
+      const trainer = Trainer.init(config, data);
+      for (let i = 0; i < 3; i++) expect(Number.isFinite(trainer.step().loss), name).toBe(true);
+      const ev = trainer.evaluate();
+      const s = trainer.snapshot();
+      if (name === 'pairs') {
+        expect(ev.metrics, name).toBeNull();
+        expect(ev.pairs?.auc, name).toBeGreaterThanOrEqual(0);
+        expect(s.batch, name).toBeNull();
+      } else {
+        expect(ev.pairs, name).toBeNull();
+        expect(ev.metrics?.precisionAt1, name).toBeGreaterThanOrEqual(0);
+        expect(ev.validationLoss, name).not.toBeNull();
+        expect(s.batch?.triplets.length, name).toBeGreaterThan(0);
+      }
+      expect(s.coordinates.length, name).toBe(2 * trainer.heldOutEmbeddings().n);
+      expect(s.labels.length, name).toBe(trainer.heldOutSamples().labels.length);
+      trainer.dispose();
+      expect(tf.memory().numTensors, name).toBe(before);
+    }
+  });
+
+  it('heldOutEmbeddings() embeds once per weights: kept across calls, renewed by a step and by an import', () => {
+    const a = Trainer.init(digitsConfig(), digits);
+    // Same split as `a`, other weights: three steps in.
+    const b = Trainer.init(digitsConfig(), digits);
+    for (let i = 0; i < 3; i++) b.step();
+    const first = a.heldOutEmbeddings();
+    a.snapshot();
+    a.evaluate();
+    expect(a.heldOutEmbeddings()).toBe(first);
+    expect(first.values.length).toBe(first.n * first.dim);
+    a.step();
+    const stepped = a.heldOutEmbeddings();
+    expect(stepped).not.toBe(first);
+    expect(Array.from(stepped.values)).not.toEqual(Array.from(first.values));
+    // Same step count, other weights: the cache must not answer with the old ones.
+    a.importModelWeights(b.exportModelWeights(), a.steps);
+    expect(Array.from(a.heldOutEmbeddings().values)).toEqual(Array.from(b.heldOutEmbeddings().values));
+    a.dispose();
+    b.dispose();
   });
 });
