@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm test`: every test the project has, in order — the type check, the formatter and linter check (Biome), the
+ * Python check of the exported PyTorch script (src/core/export/train.py: byte-compiled, linted with pyflakes), the
  * Node suite (core, worker, UI logic, CLI, exports) and the end-to-end suite in Debian's Chromium against the built
  * app — then one line `N passed, N failed` summed over all of them (each check counts as one test). Each vitest run
  * also writes its JSON report to .test-results/, so CI reads numbers, not vitest's summary. Exits non-zero if
@@ -9,8 +10,9 @@
  * `npm test -- --no-e2e` leaves out the browser suite (for machines without Chromium); CI never passes it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const out = resolve(root, '.test-results');
@@ -66,8 +68,42 @@ function check(label, command, args) {
   parts.push(`${label}: ${status === 0 ? 'ok' : 'FAILED'}`);
 }
 
+/**
+ * The exported PyTorch script's source as Python tools see it: `py_compile` (syntax), then pyflakes (undefined names,
+ * unused imports) when Debian's pyflakes3 is installed — .ci/run installs it; without it only pyflakes is skipped,
+ * with a warning. Compiled files go to a temporary folder, not next to the script. One test.
+ */
+function pythonCheck() {
+  const label = 'Python script';
+  const script = resolve(root, 'src/core/export/train.py');
+  // Debian's interpreter, where python3-torch and pyflakes3 install (the exported-script tests use it too).
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const cache = mkdtempSync(join(tmpdir(), 'train-py-'));
+  const env = { ...process.env, PYTHONPYCACHEPREFIX: cache };
+  console.log(`\n== ${label}: ${python} -m py_compile ${script}; ${python} -m pyflakes ${script}`);
+  let ok = spawnSync(python, ['-m', 'py_compile', script], { cwd: root, stdio: 'inherit', env }).status === 0;
+  let note = '';
+  if (ok) {
+    const probe = spawnSync(python, ['-c', 'import pyflakes'], { cwd: root, stdio: 'ignore', env });
+    if (probe.status === 0) {
+      ok = spawnSync(python, ['-m', 'pyflakes', script], { cwd: root, stdio: 'inherit', env }).status === 0;
+    } else {
+      note = ' (byte-compiled only: pyflakes is missing)';
+      console.log(
+        `\n!! WARNING: pyflakes is not installed for ${python}, so train.py was byte-compiled but NOT linted.` +
+          '\n!! Install it with `apt-get install pyflakes3` (.ci/run does).\n',
+      );
+    }
+  }
+  rmSync(cache, { recursive: true, force: true });
+  if (ok) passed += 1;
+  else failed += 1;
+  parts.push(`${label}: ${ok ? 'ok' : 'FAILED'}${note}`);
+}
+
 check('type check', bin('tsc'), ['--noEmit', '-p', '.']);
 check('format and lint', bin('biome'), ['check', '.']);
+pythonCheck();
 vitest('node suite', [], 'node.json');
 if (withE2e) vitest('browser suite', ['-c', 'vitest.e2e.config.ts'], 'e2e.json');
 

@@ -15,6 +15,7 @@ import { basename, join, resolve } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config, type DeepPartial } from '../core/config';
 import { builtinInfo } from '../core/data/builtin';
 import { PYTORCH_SCRIPT_FILE, PytorchExportError, pytorchExportFiles } from '../core/export/pytorchScript';
+import { readTrainPy } from './trainPy';
 import { parseArgs, TRAIN_FLAGS, usage, UsageError } from './args';
 import { loadCliDataset, readConfigFile } from './inputs';
 
@@ -59,7 +60,7 @@ export async function runExportPytorch(argv: string[]): Promise<ExportSummary> {
   if (dataPath) config.data.dataset = `upload:${basename(dataPath)}`;
 
   const dataset = await loadCliDataset(datasetName, dataPath, config.seed);
-  const files = pytorchExportFiles(config, dataset);
+  const files = pytorchExportFiles(config, dataset, readTrainPy());
   const out = resolve(extra.out);
   try {
     await mkdir(out, { recursive: true });

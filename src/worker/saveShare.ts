@@ -10,6 +10,8 @@ import { loadUpload, type UploadSummary } from '../core/data/loaders/index';
 import { splitInputHalves } from '../core/data/splitInput';
 import { bundleFiles, projectorFiles } from '../core/export/embeddings';
 import { pytorchExportFiles } from '../core/export/pytorchScript';
+// The script's Python source, bundled as text by Vite (the CLI reads the same file from disk).
+import trainPy from '../core/export/train.py?raw';
 import {
   exportTowerFiles,
   loadTower,
@@ -90,7 +92,10 @@ export function embeddingsDownload(trainer: Trainer, dataset: Dataset, info: Dat
 
 /** The PyTorch export of the run's experiment (pytorchScript.ts): train.py, config.json and the dataset files, zipped. */
 export function pytorchDownload(trainer: Trainer, dataset: Dataset, info: DatasetInfo): Download {
-  const bundle = bundleFiles(pytorchExportFiles(trainer.config, dataset), `pytorch-${fileSafe(info.name)}.zip`);
+  const bundle = bundleFiles(
+    pytorchExportFiles(trainer.config, dataset, trainPy),
+    `pytorch-${fileSafe(info.name)}.zip`,
+  );
   return {
     fileName: bundle.name,
     mimeType: bundle.name.endsWith('.zip') ? 'application/zip' : 'text/x-python',

@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeAssetReader } from '../../src/cli/assets';
+import { readTrainPy } from '../../src/cli/trainPy';
 import { runExportPytorch } from '../../src/cli/exportPytorch';
 import { runTrain } from '../../src/cli/train';
 import {
@@ -450,7 +451,7 @@ describe('every option in the exported script', () => {
         dataDirs.set(job.dataset, dataDir);
       }
       const script = join(dir, `job${k}.py`);
-      writeFileSync(script, pytorchScript(config, info));
+      writeFileSync(script, pytorchScript(config, info, readTrainPy()));
       return { name: job.name, script, data: dataDir, steps: job.steps ?? 3, config };
     });
     // A script refuses data exported for another dataset, with a one-line error and exit code 2.
@@ -539,7 +540,7 @@ describe('every option in the exported script', () => {
                     });
                     let script: string;
                     try {
-                      script = pytorchScript(config, info);
+                      script = pytorchScript(config, info, readTrainPy());
                     } catch (error) {
                       expect(error).toBeInstanceOf(PytorchExportError);
                       const e = error as PytorchExportError;
@@ -588,7 +589,7 @@ print(json.dumps({"checked": len(items), "bad": bad[:5]}))
 // ─── the same numbers on the same batch ────────────────────────────────────────────────────────────────
 
 /**
- * The loss of one in-batch matrix, as Trainer.batchLoss computes it (src/core/train/trainer.ts) from the core's
+ * The loss of one in-batch matrix, as batchPlans.ts's batchLoss computes it (src/core/train/batchPlans.ts) from the core's
  * own distance, mask, miner and loss functions, with the embeddings standing in for the tower's output.
  */
 function playgroundBatchLoss(
@@ -631,7 +632,7 @@ function playgroundBatchLoss(
     : cosineRegressionLoss(predictions, masks.positive.reshape([n * m]), weights.reshape([n * m]));
 }
 
-/** Explicit pairs (a_i, b_i, similar_i) or triplets (a_i, p_i, n_i), as Trainer.pairPlan / tripletPlan. */
+/** Explicit pairs (a_i, b_i, similar_i) or triplets (a_i, p_i, n_i), as batchPlans.ts's pairPlan / tripletPlan. */
 function playgroundExplicitLoss(
   config: Config,
   a: tf.Tensor2D,
@@ -816,7 +817,7 @@ describe('the same numbers as the playground core on the same batch', () => {
         W?.dispose();
         E.dispose();
         const script = join(dir, `numeric${jobs.length}.py`);
-        writeFileSync(script, pytorchScript(config, info));
+        writeFileSync(script, pytorchScript(config, info, readTrainPy()));
         jobs.push({
           name: `${o.loss}/${o.distance}/${config.mining.miner}${o.softMargin ? '/soft' : ''}${o.reduction === 'mean' ? '/mean' : ''}${o.headCombine === 'concat' ? '/concat' : ''}${split ? '/split' : ''}`,
           script,

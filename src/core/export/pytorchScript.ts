@@ -4,7 +4,9 @@
  * on CPU, on a GPU, or on several processes under `torchrun` (DistributedDataParallel: gloo on CPU, nccl on GPUs),
  * reading the dataset files of datasetFiles.ts and printing the same held-out metrics as `npm run train`.
  *
- * Pure (no DOM, no Node APIs): the CLI writes the result to disk, the worker hands it to the page as a download.
+ * The script's body is a real Python file, train.py next to this module, so Python tools check it; each side loads
+ * its text (the worker through Vite's `?raw`, the CLI from disk) and passes it in. Pure (no DOM, no Node APIs): the
+ * CLI writes the result to disk, the worker hands it to the page as a download.
  * Every option of the config is either handled by the script or refused here with a message that names it; the
  * list below is checked against config.ts by the tests, so a new option cannot be forgotten silently.
  */
@@ -26,10 +28,19 @@ import {
 import type { Dataset } from '../data/dataset';
 import { splitLayout } from '../data/splitInput';
 import { datasetFiles, exportDatasetInfo, type ExportDatasetInfo, type ExportFile } from './datasetFiles';
-import { PYTORCH_SCRIPT_BODY } from './pytorchTemplate';
 
 /** File name of the script in an export. */
 export const PYTORCH_SCRIPT_FILE = 'train.py';
+
+/** The line of train.py after which its body begins; the stand-ins above it are replaced by the experiment. */
+export const PYTORCH_BODY_MARKER = '# ---- end of stand-ins ----\n';
+
+/** The body of train.py (`trainPy`, its whole text): everything after the stand-ins' marker line. */
+export function pytorchScriptBody(trainPy: string): string {
+  const at = trainPy.indexOf(PYTORCH_BODY_MARKER);
+  if (at < 0) throw new Error(`train.py has no line "${PYTORCH_BODY_MARKER.trim()}" before the script's body`);
+  return trainPy.slice(at + PYTORCH_BODY_MARKER.length);
+}
 
 /** A config the script cannot reproduce; `option` is the dotted path of the field at fault. */
 export class PytorchExportError extends Error {
@@ -254,10 +265,10 @@ function describe(config: Config, info: ExportDatasetInfo): string[] {
 }
 
 /**
- * The text of the PyTorch script for `config` on data described by `info` (from datasetFiles). Throws
- * PytorchExportError, naming the option, when the experiment cannot be exported.
+ * The text of the PyTorch script for `config` on data described by `info` (from datasetFiles); `trainPy` is the
+ * text of train.py. Throws PytorchExportError, naming the option, when the experiment cannot be exported.
  */
-export function pytorchScript(config: Config, info: ExportDatasetInfo): string {
+export function pytorchScript(config: Config, info: ExportDatasetInfo, trainPy: string): string {
   checkPytorchExportable(config, info);
   const dataset: Record<string, unknown> = {
     name: info.name,
@@ -305,18 +316,19 @@ export function pytorchScript(config: Config, info: ExportDatasetInfo): string {
     `DATASET = ${pythonLiteral(dataset)}`,
     '',
     `DEFAULT_DEVICE = ${JSON.stringify(config.training.backend === 'cpu' ? 'cpu' : 'auto')}`,
-    PYTORCH_SCRIPT_BODY,
+    pytorchScriptBody(trainPy),
   ].join('\n');
 }
 
 /**
  * Everything an export holds: the dataset files, `train.py` and `config.json` (the config, to load back into the
- * playground). Throws PytorchExportError for experiments the script cannot reproduce.
+ * playground); `trainPy` is the text of train.py. Throws PytorchExportError for experiments the script cannot
+ * reproduce.
  */
-export function pytorchExportFiles(config: Config, dataset: Dataset): ExportFile[] {
+export function pytorchExportFiles(config: Config, dataset: Dataset, trainPy: string): ExportFile[] {
   checkPytorchExportable(config, exportDatasetInfo(dataset)); // before the (larger) work of writing the arrays
   const { info, files } = datasetFiles(dataset, config);
-  const script = pytorchScript(config, info);
+  const script = pytorchScript(config, info, trainPy);
   const encoder = new TextEncoder();
   return [
     { name: PYTORCH_SCRIPT_FILE, bytes: encoder.encode(script) },

@@ -129,7 +129,7 @@ describe('experiment files', () => {
     restored.importModelWeights(back.weights!, back.step, 'run.json');
     expectAllClose(restored.embed(features, 50), trainer.embed(features, 50), 1e-6);
     expect(restored.steps).toBe(12);
-    // The batch-norm statistics came back too (exportWeights alone would lose them).
+    // The batch-norm statistics came back too (a copy of the trainable weights alone would lose them).
     expect(restored.exportModelWeights().tower.length).toBe(trainer.exportModelWeights().tower.length);
     expect(restored.evaluate().metrics!.mapAtR).toBeCloseTo(trainer.evaluate().metrics!.mapAtR, 6);
     restored.dispose();

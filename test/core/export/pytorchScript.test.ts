@@ -6,6 +6,7 @@
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeAssetReader } from '../../../src/cli/assets';
+import { readTrainPy } from '../../../src/cli/trainPy';
 import { DEFAULT_CONFIG, makeConfig, type Config } from '../../../src/core/config';
 import { loadBuiltinDataset } from '../../../src/core/data/builtin';
 import type { LabelledDataset } from '../../../src/core/data/dataset';
@@ -25,8 +26,10 @@ import {
   pytorchScript,
   pythonLiteral,
   PytorchExportError,
+  PYTORCH_BODY_MARKER,
   PYTORCH_HANDLED_OPTIONS,
   PYTORCH_SCRIPT_FILE,
+  pytorchScriptBody,
 } from '../../../src/core/export/pytorchScript';
 import { Trainer } from '../../../src/core/train/trainer';
 import { useCpuBackend } from '../../helpers/tf';
@@ -62,11 +65,11 @@ describe('option coverage', () => {
 
   it('refuses an invalid experiment with the path and the reason', () => {
     const config = makeConfig({ data: { dataset: 'digits' }, model: { tower: 'gru' } });
-    const error = errorOf(() => pytorchScript(config, exportDatasetInfo(digits)));
+    const error = errorOf(() => pytorchScript(config, exportDatasetInfo(digits), readTrainPy()));
     expect(error.option).toBe('model.tower');
     expect(error.message).toMatch(/not valid.*GRU tower reads sequences/);
     const offline = makeConfig({ data: { dataset: 'digits' }, mining: { mode: 'offline' } });
-    expect(errorOf(() => pytorchExportFiles(offline, digits)).option).toBe('mining.mode');
+    expect(errorOf(() => pytorchExportFiles(offline, digits, readTrainPy())).option).toBe('mining.mode');
   });
 
   it('writes the whole config and the dataset facts into the script', () => {
@@ -75,7 +78,11 @@ describe('option coverage', () => {
       objective: { distance: 'mahalanobis' },
       training: { backend: 'cpu', threshold: 0.7 },
     });
-    const script = pytorchScript(config, { ...exportDatasetInfo(digits), trainCount: 1437, testCount: 360 });
+    const script = pytorchScript(
+      config,
+      { ...exportDatasetInfo(digits), trainCount: 1437, testCount: 360 },
+      readTrainPy(),
+    );
     expect(script.startsWith('#!/usr/bin/env python3\n"""Siamese Playground experiment')).toBe(true);
     expect(script).toContain('"distance": "mahalanobis"');
     expect(script).toContain('"threshold": 0.7');
@@ -85,6 +92,27 @@ describe('option coverage', () => {
       /dataset {3}digits \(labelled, image, sample shape \[8, 8, 1\]; 1437 train \/ 360 held out\)/,
     );
     expect(script).toContain('nn.parallel.DistributedDataParallel');
+  });
+});
+
+describe("train.py, the script's source", () => {
+  it('the export is its body after the stand-ins, with the experiment written in their place', () => {
+    const trainPy = readTrainPy();
+    const config = makeConfig({ data: { dataset: 'digits' } });
+    const script = pytorchScript(config, exportDatasetInfo(digits), trainPy);
+    const body = trainPy.slice(trainPy.indexOf(PYTORCH_BODY_MARKER) + PYTORCH_BODY_MARKER.length);
+    expect(body.length).toBeGreaterThan(10_000);
+    expect(script.endsWith(body)).toBe(true);
+    // The stand-ins are gone: one CONFIG, one DATASET and one DEFAULT_DEVICE, the experiment's.
+    expect(script.match(/^CONFIG = /gm)).toHaveLength(1);
+    expect(script.match(/^DATASET = /gm)).toHaveLength(1);
+    expect(script.match(/^DEFAULT_DEVICE = /gm)).toHaveLength(1);
+    expect(script).not.toContain('CONFIG = {}');
+    expect(script).not.toContain(PYTORCH_BODY_MARKER);
+  });
+
+  it('a train.py without the marker line is refused, naming the line', () => {
+    expect(() => pytorchScriptBody('import torch\n')).toThrow(/train\.py has no line "# ---- end of stand-ins ----"/);
   });
 });
 
@@ -159,7 +187,7 @@ describe('dataset files', () => {
   });
 
   it('zips an export into one download', () => {
-    const files = pytorchExportFiles(makeConfig({ data: { dataset: 'digits' } }), digits);
+    const files = pytorchExportFiles(makeConfig({ data: { dataset: 'digits' } }), digits, readTrainPy());
     expect(files[0].name).toBe(PYTORCH_SCRIPT_FILE);
     const unzipped = unzipSync(zipExportFiles(files, 'digits-pytorch'));
     expect(Object.keys(unzipped).sort()).toEqual(files.map((f) => `digits-pytorch/${f.name}`).sort());
