@@ -77,22 +77,33 @@ export class Trainer {
     if (o.loss === 'binary') head = buildBinaryHead(config.model.embeddingDim, o.headCombine, initRng.nextSeed());
     else if (o.loss === 'cosine-regression') head = buildCosineHead(initRng.nextSeed());
 
-    this.data = uploadTrainingData(config, dataset, splitRng);
-    this.batches = makeBatchSource(config, this.data, samplerRng);
-    const towerInput = {
-      featureShape: this.data.inputShape,
-      modality: dataset.modality,
-      vocabularySize: dataset.vocabulary?.length,
-    };
-    this.net = new TwinNetwork(buildTower(config.model, towerInput, initRng.nextSeed()), head);
+    let data: TrainingData | undefined;
+    let tower: tf.Sequential;
+    try {
+      data = uploadTrainingData(config, dataset, splitRng);
+      this.batches = makeBatchSource(config, data, samplerRng);
+      if (PAIR_LOSSES.includes(o.loss) && this.batches.kind === 'triplets')
+        throw new Error('internal: pair loss with triplet batches');
+      const towerInput = {
+        featureShape: data.inputShape,
+        modality: dataset.modality,
+        vocabularySize: dataset.vocabulary?.length,
+      };
+      tower = buildTower(config.model, towerInput, initRng.nextSeed());
+    } catch (error) {
+      // Nothing of a run that cannot start stays on the backend.
+      if (data) disposeTrainingData(data);
+      head?.dispose();
+      throw error;
+    }
+    this.data = data;
+    this.net = new TwinNetwork(tower, head);
     this.optimizer = makeOptimizer(config.optimizer);
     this.whitening = new Whitening(config);
     const net = this.net;
     const whitening = this.whitening;
     this.ctx = { net, config, distanceContext: () => whitening.context() };
     this.offlinePool = new OfflinePool(config);
-    if (PAIR_LOSSES.includes(o.loss) && this.batches.kind === 'triplets')
-      throw new Error('internal: pair loss with triplet batches');
   }
 
   /** Validates the config against the data and builds everything a run needs. */

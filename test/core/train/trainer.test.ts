@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, type DeepPartial, type Config } from '../../../src/core/config';
 import { loadBuiltinDataset } from '../../../src/core/data/builtin';
-import type { LabelledDataset, PairDataset } from '../../../src/core/data/dataset';
+import { type LabelledDataset, type PairDataset, subsetLabelled } from '../../../src/core/data/dataset';
 import { Trainer } from '../../../src/core/train/trainer';
 import { nodeAssetReader } from '../../../src/cli/assets';
 import { useCpuBackend } from '../../helpers/tf';
@@ -290,6 +290,21 @@ describe('Trainer data shapes and the held-out cache', () => {
       trainer.dispose();
       expect(tf.memory().numTensors, name).toBe(before);
     }
+  });
+
+  it('a run that cannot start (nothing to hold out) throws why and leaves nothing on the backend', () => {
+    // One sample per class: a class's only sample stays in training, so the held-out set would be empty.
+    const firsts = blobs.classNames.map((_, c) => blobs.labels.indexOf(c));
+    const tiny = subsetLabelled(blobs, firsts);
+    const config = makeConfig({
+      data: { dataset: 'blobs' },
+      model: { mlp: { hiddenUnits: [8] }, embeddingDim: 4 },
+      batch: { mode: 'pairs', size: 4 },
+      objective: { loss: 'binary' },
+    });
+    const before = tf.memory().numTensors;
+    expect(() => Trainer.init(config, tiny)).toThrow(/leaves no test samples/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('heldOutEmbeddings() embeds once per weights: kept across calls, renewed by a step and by an import', () => {
