@@ -11,7 +11,7 @@ import { decodeTokens } from '../core/data/text';
 import { nearestNeighbours, rowDistance, verdictAt, type Neighbour } from '../core/metrics/neighbours';
 import type { Trainer } from '../core/train/trainer';
 import type { Evaluation } from '../core/train/types';
-import type { InspectCommand, InspectEvent, NeighbourMessage, ThresholdSource } from './inspectProtocol';
+import type { InspectCommand, InspectEvent, NeighbourMessage, ThresholdSource } from './protocol';
 import type { SamplePreview } from './protocol';
 
 /** The most neighbours one request may ask for. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
-import type { ProjectionCommand, ProjectionEvent } from '../../src/worker/projectionProtocol';
+import type { ProjectionCommand, ProjectionEvent } from '../../src/worker/protocol/projection';
 import { PROJECTION_SLICE_MS, ProjectionSession } from '../../src/worker/projectionSession';
 
 /**

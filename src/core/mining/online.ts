@@ -10,6 +10,7 @@
  * Dense miners build [n,m,m] tensors: fine for the P×K batches of a playground (n = 64 → 262k entries), cubic beyond.
  */
 import * as tf from '@tensorflow/tfjs';
+import { type DenseMiner, isDenseMiner } from '../capabilities';
 import type { MinerName } from '../config';
 import { withoutGradient } from '../losses/reduce';
 import type { PairMasks } from './masks';
@@ -23,11 +24,6 @@ export interface MinedTriplets {
 
 /** Pushes excluded entries out of an argMax/argMin without changing the included values. */
 const EXCLUDED_SCORE = 1e30;
-
-/** Miners that look at every (anchor, positive, negative) triplet rather than one triplet per anchor. */
-function isDenseMiner(miner: MinerName): miner is 'all' | 'hard' | 'semi-hard' | 'easy' {
-  return miner === 'all' || miner === 'hard' || miner === 'semi-hard' || miner === 'easy';
-}
 
 /**
  * Per-anchor outer product [n,m,m]: out[a,j,k] = u[a,j]·v[a,k]. A batched matMul with inner size 1 is exact and,
@@ -52,7 +48,7 @@ function tripletDistances(D: tf.Tensor2D): { dAP: tf.Tensor3D; dAN: tf.Tensor3D 
  * 1/0 mask of one category from δ [n,m,m]; only the steps that category needs (each costs a pass over n·m² on CPU).
  * step(x) = 1 if x > 0 else 0: δ > 0 is step(δ), δ > m is step(δ − m).
  */
-function categoryMask(delta: tf.Tensor, margin: number, miner: 'all' | 'hard' | 'semi-hard' | 'easy'): tf.Tensor {
+function categoryMask(delta: tf.Tensor, margin: number, miner: DenseMiner): tf.Tensor {
   switch (miner) {
     case 'hard':
       return tf.sub(1, tf.step(delta)); // δ ≤ 0
@@ -71,7 +67,7 @@ function denseMask(
   dAN: tf.Tensor3D,
   masks: PairMasks,
   margin: number,
-  miner: 'all' | 'hard' | 'semi-hard' | 'easy',
+  miner: DenseMiner,
 ): tf.Tensor3D {
   return withoutGradient(
     [dAP, dAN],

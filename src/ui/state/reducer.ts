@@ -20,7 +20,7 @@ import { traitsOf } from './configForm';
 import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/compare/keptRuns';
 import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
 import { appendSnapshot, emptyTimeline, type Timeline } from '../features/timeline/timeline';
-import type { PairDistancesMessage } from '../../worker/teachProtocol';
+import type { PairDistancesMessage } from '../../worker/protocol';
 import { applyRestore, type RestoreRunAction } from '../features/saveShare/restoreRun';
 
 /** The step-by-step record of the current run; arrays are shared between states and appended in place. */
@@ -155,7 +155,7 @@ function appendMetrics(history: History, point: MetricsPoint): History {
 }
 
 function runScoped(event: WorkerEvent): number | undefined {
-  return 'runId' in event ? event.runId : undefined;
+  return 'runId' in event ? (event.runId ?? undefined) : undefined;
 }
 
 function onEvent(state: AppState, event: WorkerEvent): AppState {

@@ -9,12 +9,8 @@ import { selectNodeBackend } from '../../../src/cli/backend';
 import { pairwiseDistances } from '../../../src/core/distances';
 import { tripletLoss } from '../../../src/core/losses';
 import { labelMasks, mineTriplets, tripletCategoryCounts, type PairMasks } from '../../../src/core/mining';
-import {
-  fusedTripletAvailable,
-  fusedTripletJs,
-  fusedTripletLoss,
-  type DenseMiner,
-} from '../../../src/core/mining/fusedTriplet';
+import type { DenseMiner } from '../../../src/core/capabilities';
+import { fusedTripletAvailable, fusedTripletJs, fusedTripletLoss } from '../../../src/core/mining/fusedTriplet';
 import { Rng } from '../../../src/core/rng';
 import { expectAllClose, expectNoLeakedTensors } from '../../helpers/tf';
 

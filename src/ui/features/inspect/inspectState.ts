@@ -3,7 +3,7 @@
  * embedding readback of the current run. Pure; the page reducer hands inspect events here and starts afresh with
  * each new run (answers about old weights would mislead).
  */
-import type { InspectEvent } from '../../../worker/inspectProtocol';
+import type { InspectEvent } from '../../../worker/protocol';
 
 type Of<T extends InspectEvent['type']> = Extract<InspectEvent, { type: T }>;
 

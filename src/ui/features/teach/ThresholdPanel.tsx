@@ -10,7 +10,7 @@
 import { memo, useEffect, useMemo, useState, type JSX } from 'react';
 import { histogram, metricsAtThreshold, type PairSummary } from '../../../core/teach/threshold';
 import type { VerificationAt } from '../../../core/metrics/verification';
-import type { PairDistancesMessage } from '../../../worker/teachProtocol';
+import type { PairDistancesMessage } from '../../../worker/protocol';
 import { TeX } from './TeX';
 import { usePairSummary } from './pairSummary';
 import './teach.css';

@@ -11,7 +11,7 @@
  */
 import { startTransition, useEffect, useState } from 'react';
 import { summarisePairs, type PairDistances, type PairSummary } from '../../../core/teach/threshold';
-import type { PairDistancesMessage } from '../../../worker/teachProtocol';
+import type { PairDistancesMessage } from '../../../worker/protocol';
 import type { WorkerLike } from '../../worker/client';
 
 /** Page → worker: one evaluation's pair distances (copied, the page keeps its arrays). */
