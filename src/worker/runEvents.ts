@@ -67,6 +67,17 @@ export class RunEvents {
     this.postSnapshot(trainer, runId);
   }
 
+  /** The run stopped itself at a non-finite loss: its last steps, then why and what to try. */
+  halted(trainer: Trainer, runId: number, reason: { step: number; message: string }): void {
+    this.flushProgress(runId);
+    const c = trainer.config;
+    const suggestion =
+      `lower the learning rate (now ${c.optimizer.learningRate})` +
+      (c.model.l2Normalize ? '' : ' or turn on L2 normalisation') +
+      ', then press Reset';
+    this.post({ type: 'halted', runId, step: reason.step, reason: reason.message, suggestion });
+  }
+
   flushProgress(runId: number): void {
     if (this.pending.length === 0) return;
     const now = this.now();

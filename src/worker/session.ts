@@ -18,14 +18,6 @@ import { downloadEvent, loadModelInto, rebuildSavedRun } from './saveShare';
 import { transferablesOf } from './transfer';
 
 export type { SessionHost } from './host';
-export {
-  CHECKPOINT_INTERVAL_MS,
-  METRICS_INTERVAL_MS,
-  PROGRESS_INTERVAL_MS,
-  SLICE_MS,
-  SNAPSHOT_INTERVAL_MS,
-} from './host';
-export { describe, PREVIEW_SAMPLES, previewOf } from './datasets';
 
 /** The worker's training session; `handle` never rejects (failures become `error`/`dataset-error` events). */
 export class TrainingSession {
@@ -98,34 +90,9 @@ export class TrainingSession {
     await this.ensureBackend();
     switch (command.type) {
       case 'load-builtin':
-        try {
-          this.loaded = await loadBuiltin(command.name, this.host.readAsset, command.seed);
-          this.postLoaded('dataset-loaded', command.requestId, this.loaded);
-        } catch (error) {
-          this.post({ type: 'dataset-error', requestId: command.requestId, message: messageOf(error) });
-        }
-        return;
       case 'load-upload':
-        try {
-          const { requestId } = command;
-          this.pendingUpload = await parseUpload(command.files, (fraction) =>
-            this.post({ type: 'load-progress', requestId, fraction }),
-          );
-          this.postLoaded('upload-parsed', requestId, this.pendingUpload);
-        } catch (error) {
-          this.post({ type: 'dataset-error', requestId: command.requestId, message: messageOf(error) });
-        }
-        return;
       case 'use-upload':
-        if (!this.pendingUpload) {
-          const message = 'there is no parsed upload to use; upload files first';
-          this.post({ type: 'dataset-error', requestId: command.requestId, message });
-          return;
-        }
-        this.loaded = this.pendingUpload;
-        this.pendingUpload = null;
-        this.postLoaded('dataset-loaded', command.requestId, this.loaded);
-        return;
+        return this.loadData(command);
       case 'configure':
         return this.configure(command.runId, command.config);
       case 'train':
@@ -177,6 +144,28 @@ export class TrainingSession {
     this.checkpoints.take(trainer);
     this.setState('paused');
     this.events.refresh(trainer, this.runId);
+  }
+
+  /** Loads data; a failure is a `dataset-error` and the previous dataset stays loaded. */
+  private async loadData(command: Extract<Command, { type: 'load-builtin' | 'load-upload' | 'use-upload' }>) {
+    const { requestId } = command;
+    try {
+      if (command.type === 'load-builtin') {
+        this.loaded = await loadBuiltin(command.name, this.host.readAsset, command.seed);
+        this.postLoaded('dataset-loaded', requestId, this.loaded);
+      } else if (command.type === 'load-upload') {
+        const progress = (fraction: number) => this.post({ type: 'load-progress', requestId, fraction });
+        this.pendingUpload = await parseUpload(command.files, progress);
+        this.postLoaded('upload-parsed', requestId, this.pendingUpload);
+      } else {
+        if (!this.pendingUpload) throw new Error('there is no parsed upload to use; upload files first');
+        this.loaded = this.pendingUpload;
+        this.pendingUpload = null;
+        this.postLoaded('dataset-loaded', requestId, this.loaded);
+      }
+    } catch (error) {
+      this.post({ type: 'dataset-error', requestId, message: messageOf(error) });
+    }
   }
 
   private postLoaded(type: 'dataset-loaded' | 'upload-parsed', requestId: number, loaded: Loaded): void {
@@ -373,13 +362,7 @@ export class TrainingSession {
       const reason = trainer.stopReason;
       if (reason) {
         this.loop.requestStop();
-        this.events.flushProgress(this.runId);
-        const c = trainer.config;
-        const suggestion =
-          `lower the learning rate (now ${c.optimizer.learningRate})` +
-          (c.model.l2Normalize ? '' : ' or turn on L2 normalisation') +
-          ', then press Reset';
-        this.post({ type: 'halted', runId: this.runId, step: reason.step, reason: reason.message, suggestion });
+        this.events.halted(trainer, this.runId, reason);
         this.setState('stopped');
         return false;
       }
