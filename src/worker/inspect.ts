@@ -1,5 +1,5 @@
 /**
- * The worker side of the inspect commands (issue 4): answers neighbour, comparison, query and embedding requests
+ * The worker side of the inspect commands: answers neighbour, comparison, query and embedding requests
  * from the current Trainer. Held-out embeddings are computed once per step and reused for every question asked at
  * that step (a paused run is often asked many). The session forwards commands and evaluations here.
  */

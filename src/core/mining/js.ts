@@ -10,7 +10,7 @@ import { type DenseMiner, isDenseMiner } from '../capabilities';
 import type { MinerName } from '../config';
 import type { Rng } from '../rng';
 
-/** Category of a triplet by δ = d(a,n) − d(a,p); see DESIGN.md "Definitions". */
+/** Category of a triplet by δ = d(a,n) − d(a,p); see docs/ARCHITECTURE.md, Definitions. */
 export type TripletCategory = 'easy' | 'semi-hard' | 'hard';
 
 /** One mined triplet, in positions of the distance matrix (anchor row, positive and negative columns). */

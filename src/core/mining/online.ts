@@ -5,7 +5,7 @@
  * for comparisons, and backpropagating zeros through an [n,m,m] mask is as costly as the loss), so gradients reach D
  * only through the selected dAP/dAN entries.
  *
- * Categories with δ = d(a,n) − d(a,p) (DESIGN.md): hard δ ≤ 0, semi-hard 0 < δ ≤ m, easy δ > m, all δ ≤ m.
+ * Categories with δ = d(a,n) − d(a,p) (docs/ARCHITECTURE.md, Definitions): hard δ ≤ 0, semi-hard 0 < δ ≤ m, easy δ > m, all δ ≤ m.
  * δ is computed in float32 exactly as `classifyTriplet` does in JS, so both paths put boundary cases alike.
  * Dense miners build [n,m,m] tensors: fine for the P×K batches of a playground (n = 64 → 262k entries), cubic beyond.
  */

@@ -63,13 +63,13 @@ export interface AppState {
   history: History;
   snapshot: SnapshotMessage | null;
   heldOut: SamplePreview | null;
-  /** Issue 4: the run's stored snapshots, scrubbed and replayed by the timeline (bounded, see timeline.ts). */
+  /** The run's stored snapshots, scrubbed and replayed by the timeline (bounded, see timeline.ts). */
   timeline: Timeline;
-  /** Issue 4: the latest answers to inspect questions (neighbours, comparison, query, embeddings) of this run. */
+  /** The latest answers to inspect questions (neighbours, comparison, query, embeddings) of this run. */
   inspect: InspectState;
-  /** Issue 4: runs kept for comparison (kept across new runs). */
+  /** Runs kept for comparison (kept across new runs). */
   keptRuns: KeptRun[];
-  /** Issue 4: held-out pair distances of the latest evaluation (threshold view); null before one / for pair files. */
+  /** Held-out pair distances of the latest evaluation (threshold view); null before one / for pair files. */
   pairDistances: PairDistancesMessage | null;
   backend: ActiveBackend | null;
   backendNote: string | null;

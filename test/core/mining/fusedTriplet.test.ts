@@ -105,7 +105,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       }
     }
 
-    it('puts the boundary triplets where DESIGN.md says: δ = 0 is hard, δ = m is semi-hard', () => {
+    it('puts the boundary triplets where the definitions say: δ = 0 is hard, δ = m is semi-hard', () => {
       const { D, labels } = batch(3);
       withMasks(labels, (masks) => {
         const n = labels.length;

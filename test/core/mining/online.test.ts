@@ -29,7 +29,7 @@ function unevenBatch(seed: number, dim = 3): { x: number[][]; labels: number[] }
   return { x, labels };
 }
 
-/** The definitions of DESIGN.md, in doubles, over every (a, p, n). */
+/** The definitions (docs/ARCHITECTURE.md), in doubles, over every (a, p, n). */
 function referenceTriplets(D: number[][], labels: number[], margin: number) {
   const out: { t: Triplet; delta: number; category: 'easy' | 'semi-hard' | 'hard' }[] = [];
   const n = labels.length;

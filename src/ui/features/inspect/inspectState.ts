@@ -1,5 +1,5 @@
 /**
- * The UI's record of inspect answers (issue 4): the latest neighbour list, two-sample comparison, query result and
+ * The UI's record of inspect answers: the latest neighbour list, two-sample comparison, query result and
  * embedding readback of the current run. Pure; the page reducer hands inspect events here and starts afresh with
  * each new run (answers about old weights would mislead).
  */
