@@ -166,17 +166,25 @@ export function minePairs(
   });
 }
 
+/**
+ * [easy, semiHard, hard] of triplets with gaps δ = d(a,n) − d(a,p), as a float tensor of 3: the one tensor form of
+ * the categories. `valid` (same shape, 1 = counted) masks out entries that are not triplets; without it, every entry
+ * counts. Call inside a tidy.
+ */
+export function categoryCounts(delta: tf.Tensor, margin: number, valid?: tf.Tensor): tf.Tensor1D {
+  const counted = (t: tf.Tensor) => tf.sum(valid ? tf.mul(valid, t) : t);
+  const total = valid ? tf.sum(valid) : tf.scalar(delta.size);
+  const notHard = counted(tf.step(delta)); // δ > 0
+  const easy = counted(tf.step(tf.sub(delta, margin))); // δ > m
+  return tf.stack([easy, tf.sub(notHard, easy), tf.sub(total, notHard)]) as tf.Tensor1D;
+}
+
 /** Counts over ALL valid triplets of the batch: [easy, semiHard, hard] as a float tensor of 3 (read back lazily). */
 export function tripletCategoryCounts(D: tf.Tensor2D, masks: PairMasks, margin: number): tf.Tensor1D {
   return tf.tidy(() =>
     withoutGradient(D, (d) => {
       const { dAP, dAN } = tripletDistances(d as tf.Tensor2D);
-      const delta = tf.sub(dAN, dAP);
-      const valid = validTriplets(masks);
-      const total = tf.sum(valid);
-      const notHard = tf.sum(tf.mul(valid, tf.step(delta))); // δ > 0
-      const easy = tf.sum(tf.mul(valid, tf.step(tf.sub(delta, margin)))); // δ > m
-      return tf.stack([easy, tf.sub(notHard, easy), tf.sub(total, notHard)]) as tf.Tensor1D;
+      return categoryCounts(tf.sub(dAN, dAP), margin, validTriplets(masks));
     }),
   );
 }
