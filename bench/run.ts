@@ -18,7 +18,7 @@ import { compareMlp, evaluationTimings, FULL_NODE_PLAN, memory, otherTowers, QUI
 const PARTS = ['node', 'towers', 'memory', 'eval', 'browser'] as const;
 type Part = (typeof PARTS)[number];
 
-/** Targets of issue 6, as numbers the table checks. */
+/** The performance targets, as numbers the table checks. */
 export const TARGETS = {
   mlpVsPytorch: 0.5,
   mlpVsRawMaxCost: 1.1,
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       : null;
   const vsPytorch = mlp?.ratios['ours/pytorch (wasm vs 1 thread)'];
   const vsRaw = mlp?.ratios['ours/raw (wasm)'];
-  lines.push('', 'Targets (issue 6)');
+  lines.push('', 'Targets');
   lines.push(
     table(
       ['target', 'measured', 'status'],

@@ -101,7 +101,22 @@ function pythonCheck() {
   parts.push(`${label}: ${ok ? 'ok' : 'FAILED'}${note}`);
 }
 
-check('type check', bin('tsc'), ['--noEmit', '-p', '.']);
+/**
+ * The type check is one test over every program: everything together (tsconfig.json, the tests' view), then each
+ * side against its own platform library: the core against ECMAScript and the globals of types/platform.d.ts only,
+ * the workers against WebWorker, the page against the DOM.
+ */
+function typeCheck() {
+  const configs = ['tsconfig.json', 'tsconfig.core.json', 'tsconfig.worker.json', 'tsconfig.page.json'];
+  const broken = configs.filter(
+    (config) => run(`type check (${config})`, bin('tsc'), ['--noEmit', '-p', config]) !== 0,
+  );
+  if (broken.length === 0) passed += 1;
+  else failed += 1;
+  parts.push(`type check: ${broken.length === 0 ? 'ok' : `FAILED (${broken.join(', ')})`}`);
+}
+
+typeCheck();
 check('format and lint', bin('biome'), ['check', '.']);
 pythonCheck();
 vitest('node suite', [], 'node.json');

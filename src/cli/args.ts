@@ -34,7 +34,7 @@ function group<K extends keyof Config>(patch: DeepPartial<Config>, key: K): NonN
   return p[key] as NonNullable<DeepPartial<Config>[K]>;
 }
 
-/** The flags `npm run train` understands (names as in DESIGN.md). */
+/** The flags `npm run train` understands (names as the configuration's fields, in kebab case). */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   dataset: { help: 'built-in dataset name', set: (p, v) => void (group(p, 'data').dataset = v) },
   tower: { help: 'mlp | cnn | lstm | gru', set: (p, v) => void (group(p, 'model').tower = v as never) },

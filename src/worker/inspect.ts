@@ -1,5 +1,5 @@
 /**
- * The worker side of the inspect commands (issue 4): answers neighbour, comparison, query and embedding requests
+ * The worker side of the inspect commands: answers neighbour, comparison, query and embedding requests
  * from the current Trainer. Held-out embeddings come from the trainer's own cache (computed once per weights, shared
  * with its snapshots and evaluations), so a paused run asked many questions embeds once. The session forwards
  * commands and evaluations here.
@@ -12,7 +12,7 @@ import { decodeTokens } from '../core/data/text';
 import { nearestNeighbours, rowDistance, verdictAt, type Neighbour } from '../core/metrics/neighbours';
 import type { Trainer } from '../core/train/trainer';
 import type { Evaluation } from '../core/train/types';
-import type { InspectCommand, InspectEvent, NeighbourMessage, ThresholdSource } from './inspectProtocol';
+import type { InspectCommand, InspectEvent, NeighbourMessage, ThresholdSource } from './protocol';
 import type { SamplePreview } from './protocol';
 
 /** The most neighbours one request may ask for. */

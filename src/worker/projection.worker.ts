@@ -6,7 +6,7 @@
  *   new Worker(new URL('../../../worker/projection.worker.ts', import.meta.url), { type: 'module' })
  */
 /// <reference lib="webworker" />
-import type { ProjectionCommand } from './projectionProtocol';
+import type { ProjectionCommand } from './protocol/projection';
 import { ProjectionSession } from './projectionSession';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;

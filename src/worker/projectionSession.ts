@@ -8,7 +8,7 @@ import { toMetricSpace } from '../core/projection/metricSpace';
 import { neighbourhoodPreservation } from '../core/projection/quality';
 import { TsneLayout } from '../core/projection/tsne';
 import { UmapLayout } from '../core/projection/umap';
-import type { ProjectionCommand, ProjectionEvent } from './projectionProtocol';
+import type { ProjectionCommand, ProjectionEvent } from './protocol/projection';
 
 export interface ProjectionHost {
   post(event: ProjectionEvent, transfer: Transferable[]): void;

@@ -1,6 +1,6 @@
 /**
- * The worker's half of save-and-share: building the downloads from the current run (tower zip, Projector files),
- * loading a tower back into it, and loading the data a reopened run needs. Called by TrainingSession; everything
+ * The worker's half of save-and-share: building the downloads from the current run (tower zip, Projector files,
+ * PyTorch script), loading a tower back into it, and building a reopened run. Called by TrainingSession; everything
  * here works on a Trainer and a Dataset, so it is tested in Node with real tfjs.
  */
 import type { AssetReader } from '../core/data/builtin';
@@ -20,10 +20,11 @@ import {
   towerZip,
   type TowerMetadata,
 } from '../core/export/model';
-import type { Trainer } from '../core/train/trainer';
-import type { DatasetInfo } from './protocol';
-import type { RestoreDataset } from './saveShareProtocol';
+import { ConfigError } from '../core/config';
 import { fileSafe } from '../core/export/fileNames';
+import { Trainer } from '../core/train/trainer';
+import { describe, type Loaded } from './datasets';
+import type { DatasetInfo, RestoreDataset, SaveShareCommand, SaveShareEvent } from './protocol';
 
 /** A file for the page to save. */
 export interface Download {
@@ -204,4 +205,65 @@ export async function loadRestoreDataset(
   );
   const fileNames = ref.files.map((f) => f.name).join(', ');
   return { dataset, name: ref.name, title: fileNames, description: dataset.description, upload: summary };
+}
+
+type DownloadCommand = Extract<SaveShareCommand, { type: 'export-model' | 'export-embeddings' | 'export-pytorch' }>;
+
+/** The `file-ready` answer to a download request, its bytes in a buffer of their own (it is transferred). */
+export async function downloadEvent(
+  command: DownloadCommand,
+  trainer: Trainer,
+  { dataset, info }: Loaded,
+  run: number,
+): Promise<SaveShareEvent> {
+  const file =
+    command.type === 'export-model'
+      ? await modelDownload(trainer, dataset, info)
+      : command.type === 'export-embeddings'
+        ? embeddingsDownload(trainer, dataset, info)
+        : pytorchDownload(trainer, dataset, info);
+  const bytes =
+    file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength
+      ? file.bytes.buffer
+      : file.bytes.slice().buffer;
+  return {
+    type: 'file-ready',
+    requestId: command.requestId,
+    run,
+    fileName: file.fileName,
+    mimeType: file.mimeType,
+    bytes: bytes as ArrayBuffer,
+  };
+}
+
+/**
+ * A saved run rebuilt off to the side: its data, a trainer for its configuration (validated once, by
+ * Trainer.init), its weights and step. Throws with a plain-language message and leaves nothing allocated when any
+ * part fails, so the current run is untouched until the caller swaps this one in.
+ */
+export async function rebuildSavedRun(
+  command: Extract<SaveShareCommand, { type: 'restore-run' }>,
+  readAsset: AssetReader,
+  current: Loaded | null,
+): Promise<{ trainer: Trainer; loaded: Loaded }> {
+  const data = await loadRestoreDataset(command.dataset, readAsset, command.config.seed, current);
+  const { dataset } = data;
+  let trainer: Trainer;
+  try {
+    trainer = Trainer.init(command.config, dataset);
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw new Error(`the saved configuration cannot run on this data: ${error.message}`);
+    throw error;
+  }
+  try {
+    if (command.weights) trainer.importModelWeights(command.weights, command.step, command.source);
+  } catch (error) {
+    trainer.dispose();
+    throw error;
+  }
+  return {
+    trainer,
+    loaded: { dataset, info: describe(dataset, data.name, data.title, data.description, data.upload) },
+  };
 }

@@ -16,7 +16,7 @@ import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import { BACKENDS, type BackendName } from '../core/config';
 import { fetchAssetReader } from '../core/data/builtin';
 import { configureWasmPaths, isContextLost, loseContextForTest, selectBackend } from './backend';
-import { transferablesOf, type Command } from './protocol';
+import type { Command } from './protocol';
 import { TrainingSession } from './session';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -47,7 +47,7 @@ function yieldToEvents(): Promise<void> {
 
 const session = new TrainingSession(
   {
-    post: (event, transfer) => scope.postMessage(event, transfer.length ? transfer : transferablesOf(event)),
+    post: (event, transfer) => scope.postMessage(event, transfer),
     readAsset: fetchAssetReader(new URL(`${import.meta.env.BASE_URL}datasets/`, scope.location.origin).href),
     selectBackend,
     now: () => performance.now(),

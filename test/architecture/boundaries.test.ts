@@ -1,5 +1,5 @@
 /**
- * The compiler-enforced boundaries of DESIGN.md, checked on the sources: the core never imports the UI, the worker,
+ * The layer boundaries of docs/ARCHITECTURE.md, checked on the sources: the core never imports the UI, the worker,
  * React or Node built-ins and never uses Math.random; the UI never imports tfjs.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Quality parity (issue "Training core", Done when): the documented recipe must reach held-out MAP@R ≥ 0.50 and
+ * Quality parity: the documented recipe must reach held-out MAP@R ≥ 0.50 and
  * P@1 ≥ 0.78 on the 2,000 Fashion-MNIST test images — what a plain PyTorch implementation of the same recipe
  * reaches at the same step count (bench/pytorch_parity.py: median P@1 0.807, MAP@R 0.626 over seeds 1–3).
  */

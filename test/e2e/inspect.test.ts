@@ -1,5 +1,5 @@
 /**
- * Issue 4, inspect, in a real browser: the neighbours the page lists are the true nearest held-out samples
+ * Inspect, in a real browser: the neighbours the page lists are the true nearest held-out samples
  * (recomputed here from the embeddings the page used), the comparison verdict follows the threshold, a drawn query
  * lists its true nearest; the timeline replays exactly the stored snapshots; kept runs are compared with their
  * configuration differences; UMAP and t-SNE views are computed off the main thread while the page stays responsive.

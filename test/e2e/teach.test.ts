@@ -1,5 +1,5 @@
 /**
- * Teach and inspect (issue 4, items 1–3) in a real browser, each view checked against the numbers behind it:
+ * Teach and inspect (lessons, the triplet inspector, margins and thresholds) in a real browser, each view checked against the numbers behind it:
  * a lesson sets exactly its configuration (every control of the model panel, read back); the triplet inspector's
  * categories follow the miner's definition from the distances and margin it lists; the accuracy shown at a moved
  * threshold is the one recomputed here from the held-out pair distances the page used; and the page keeps
@@ -115,7 +115,7 @@ async function inspectorRows(page: Page) {
   );
 }
 
-/** The miner's definition (DESIGN.md), in the core's float32 convention: δ = d(a,n) − d(a,p). */
+/** The miner's definition (docs/ARCHITECTURE.md), in the core's float32 convention: δ = d(a,n) − d(a,p). */
 function categoryByDefinition(dAP: number, dAN: number, margin: number): string {
   const delta = Math.fround(dAN - dAP);
   if (delta <= 0) return 'hard';
@@ -433,7 +433,7 @@ describe('margins and thresholds', () => {
       `teach e2e at 3 steps/s: timer lag over ${lag.length} ticks p95 ${p95.toFixed(0)} ms, worst ${worst.toFixed(0)} ms; answers to clicks/typing ${answers.join(', ')} ms`,
     );
     // Bounds that catch a frozen page (a long synchronous computation per event) yet hold on a loaded 2-core
-    // machine; typical figures are in the log line above (issue note: measured under load).
+    // machine; typical figures are in the log line above.
     expect(lag.length).toBeGreaterThan(50);
     expect(p95).toBeLessThan(1_000);
     expect(worst).toBeLessThan(4_000);

@@ -1,5 +1,5 @@
 /**
- * "Scale out with PyTorch" (issue 5, item 5), with real PyTorch: Debian's python3-torch under /usr/bin/python3
+ * "Scale out with PyTorch", with real PyTorch: Debian's python3-torch under /usr/bin/python3
  * (installed by .ci/run; NOT the pyenv python3 on PATH). Without it these tests FAIL with a message saying what to
  * install — they never skip.
  *

@@ -11,17 +11,29 @@ import {
 } from '../../src/ui/state/configForm';
 import type { DatasetInfo } from '../../src/worker/protocol';
 
-const upload = (over: Partial<DatasetInfo>): DatasetInfo => ({
-  name: 'upload:x',
-  title: 'x',
-  description: '',
-  kind: 'labelled',
-  modality: 'tabular',
-  numSamples: 100,
-  featureShape: [5],
-  classNames: ['a', 'b', 'c'],
-  ...over,
-});
+/** An upload's info; a labelled one's traits as the worker reads them (pair files name their target kind). */
+const upload = (over: Partial<DatasetInfo>): DatasetInfo => {
+  const info = {
+    name: 'upload:x',
+    title: 'x',
+    description: '',
+    kind: 'labelled' as const,
+    modality: 'tabular' as const,
+    numSamples: 100,
+    featureShape: [5],
+    classNames: ['a', 'b', 'c'],
+    ...over,
+  };
+  return {
+    traits: {
+      kind: info.kind,
+      modality: info.modality,
+      numClasses: info.classNames.length,
+      featureShape: info.featureShape,
+    },
+    ...info,
+  };
+};
 
 describe('config form helpers', () => {
   it('parses comma-separated layer widths', () => {
@@ -65,11 +77,13 @@ describe('config form helpers', () => {
       upload({
         kind: 'pairs',
         classNames: ['different', 'same'],
+        traits: { kind: 'pairs', modality: 'tabular', featureShape: [5], targetKind: 'binary' },
         upload: { format: 'pair-csv', samples: 10, classes: 2, shape: [5], notes: [] },
       }),
       upload({
         kind: 'pairs',
         classNames: [],
+        traits: { kind: 'pairs', modality: 'tabular', featureShape: [5], targetKind: 'score' },
         upload: { format: 'pair-csv', samples: 10, classes: 0, shape: [5], notes: [] },
       }),
     ];

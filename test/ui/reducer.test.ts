@@ -27,6 +27,7 @@ const info = (name: string, classes = 3): DatasetInfo => ({
   numSamples: 150,
   featureShape: [4],
   classNames: Array.from({ length: classes }, (_, i) => `c${i}`),
+  traits: { kind: 'labelled', modality: 'tabular', numClasses: classes, featureShape: [4] },
 });
 const ev = (event: WorkerEvent): Action => ({ type: 'event', event });
 const run = (state: AppState, ...actions: Action[]) => actions.reduce(reducer, state);
@@ -97,7 +98,7 @@ describe('reducer', () => {
     };
     const s = run(
       started(),
-      ev({ type: 'metrics', runId: 1, metrics: m }),
+      ev({ type: 'metrics', runId: 1, metrics: m, pairDistances: null }),
       ev({ type: 'halted', runId: 1, step: 7, reason: 'the loss became NaN', suggestion: 'lower the learning rate' }),
     );
     expect(latestMetrics(s)).toEqual(m);
@@ -105,7 +106,7 @@ describe('reducer', () => {
     expect(s.runState).toBe('paused');
     const resumed = reducer(s, ev({ type: 'state', runId: 1, state: 'running', step: 7, epoch: 0 }));
     expect(resumed.halted).toBeNull();
-    const err = reducer(s, ev({ type: 'error', message: 'boom' }));
+    const err = reducer(s, ev({ type: 'error', runId: null, message: 'boom' }));
     expect(err.error).toBe('boom');
   });
 

@@ -24,6 +24,7 @@ const info: DatasetInfo = {
   numSamples: 500,
   featureShape: [2],
   classNames: ['a', 'b', 'c', 'd', 'e'],
+  traits: { kind: 'labelled', modality: 'points2d', numClasses: 5, featureShape: [2] },
 };
 const preview: SamplePreview = {
   kind: 'row',
@@ -78,6 +79,7 @@ function stateWithHistory(): AppState {
           auc: 0.7,
           validationLoss: 0.2,
         },
+        pairDistances: null,
       },
     });
   }

@@ -13,7 +13,7 @@ import { focusOf, inspectorRows } from '../../src/ui/features/teach/TripletInspe
 import { lessonRequest } from '../../src/ui/features/teach/url';
 import { initialState, reducer, type Action, type AppState } from '../../src/ui/state/reducer';
 import type { SnapshotMessage, WorkerEvent } from '../../src/worker/protocol';
-import type { PairDistancesMessage } from '../../src/worker/teachProtocol';
+import type { PairDistancesMessage } from '../../src/worker/protocol';
 
 const ev = (event: WorkerEvent): Action => ({ type: 'event', event });
 const metricsPoint = (step: number) => ({
@@ -60,7 +60,9 @@ describe('reducer: pair distances', () => {
     const s2 = reducer(s1, ev({ type: 'metrics', runId: 2, metrics: metricsPoint(20), pairDistances: second }));
     expect(s2.pairDistances).toBe(second);
     // A metrics event without pairs (a pair file) leaves the last ones.
-    expect(reducer(s2, ev({ type: 'metrics', runId: 2, metrics: metricsPoint(40) })).pairDistances).toBe(second);
+    expect(
+      reducer(s2, ev({ type: 'metrics', runId: 2, metrics: metricsPoint(40), pairDistances: null })).pairDistances,
+    ).toBe(second);
     expect(reducer(s2, { type: 'new-run', runId: 3 }).pairDistances).toBeNull();
   });
 });

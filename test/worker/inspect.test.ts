@@ -13,7 +13,7 @@ import { queryFeatures } from '../../src/core/data/query';
 import { distanceJs } from '../../src/core/distances';
 import { Trainer } from '../../src/core/train/trainer';
 import { Inspector } from '../../src/worker/inspect';
-import type { InspectEvent } from '../../src/worker/inspectProtocol';
+import type { InspectEvent } from '../../src/worker/protocol';
 import type { WorkerEvent } from '../../src/worker/protocol';
 import { TrainingSession } from '../../src/worker/session';
 import { nodeSessionHost } from '../helpers/session';

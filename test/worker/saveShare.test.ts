@@ -153,6 +153,7 @@ describe('save and share in the worker session', () => {
       requestId: 30,
       config: makeConfig({ data: { dataset: 'upload:points.csv' } }, blobsConfig()),
       dataset: { kind: 'upload', name: 'upload:points.csv', files: null },
+      source: 'run.json',
       weights: null,
       step: 0,
     });

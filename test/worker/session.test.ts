@@ -2,29 +2,32 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selectNodeBackend } from '../../src/cli/backend';
 import { makeConfig, type BackendName, type Config, type DeepPartial } from '../../src/core/config';
+import { type SessionHost, SLICE_MS } from '../../src/worker/host';
 import type { MetricsPoint, WorkerEvent } from '../../src/worker/protocol';
 import { TrainingSession } from '../../src/worker/session';
-import { nodeSessionHost } from '../helpers/session';
+import { eventLog, macrotask, VirtualClock, virtualSessionHost } from '../helpers/session';
 import { expectNoLeakedTensors, useCpuBackend } from '../helpers/tf';
 
-type Stamped = WorkerEvent & { at: number };
-
-/** A real host for Node: real clock, real macrotask yields, real tfjs cpu/wasm. */
-function harness() {
-  const events: Stamped[] = [];
-  const host = nodeSessionHost({
-    post: (event) => events.push({ ...event, at: performance.now() } as Stamped),
-    readAsset: async (file) => {
-      throw new Error(`could not download the built-in dataset file ${file}: HTTP 404`);
+/**
+ * A session on real tfjs (cpu/wasm) and a virtual clock: events are stamped with virtual time, and the test acts at
+ * the session's yields rather than after sleeps.
+ */
+function harness(overrides: Partial<SessionHost> = {}, initial: BackendName = 'cpu') {
+  const clock = new VirtualClock(5);
+  const log = eventLog(() => clock.time);
+  const v = virtualSessionHost(
+    {
+      post: (event) => log.post(event),
+      readAsset: async (file) => {
+        throw new Error(`could not download the built-in dataset file ${file}: HTTP 404`);
+      },
+      ...overrides,
     },
-  });
-  const session = new TrainingSession(host, 'cpu');
-  const of = <T extends WorkerEvent['type']>(type: T) =>
-    events.filter((e) => e.type === type) as (Extract<WorkerEvent, { type: T }> & { at: number })[];
-  return { session, events, of };
+    clock,
+  );
+  const session = new TrainingSession(v.host, initial);
+  return { session, ...log, ...v };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function blobsConfig(overrides: DeepPartial<Config> = {}): Config {
   return makeConfig(
@@ -91,26 +94,32 @@ describe('TrainingSession', () => {
     expect(h.of('backend')[0].backend).toBe('cpu');
   });
 
-  it('pause takes effect within 100 ms; progress carries every step exactly once at a bounded rate', async () => {
+  it('pause takes effect at the next yield; progress carries every step exactly once at a bounded rate', async () => {
     const h = await loadedSession();
     active = h.session;
     await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
     const startEvents = h.events.length;
-    const trainAt = performance.now();
+    const trainAt = h.clock.time;
+    const firstYield = h.yields() + 1;
     await h.session.handle({ type: 'train', runId: 1 });
-    await sleep(1300);
-    const pauseAt = performance.now();
+    // The pause arrives while the loop waits in its 60th yield (about 2.7 s of the clock), as a message would.
+    await h.atYield(firstYield + 59);
+    const stepAtYield = h.session.current.step;
+    const pauseAt = h.clock.time;
     await h.session.handle({ type: 'pause', runId: 1 });
     const paused = h.of('state').find((e) => e.state === 'paused')!;
-    expect(paused.at - pauseAt).toBeLessThan(100);
-    const stepAtPause = paused.step;
-    expect(stepAtPause).toBeGreaterThan(5);
-    await sleep(200);
-    expect(h.session.current.step).toBe(stepAtPause);
+    expect(paused.step).toBe(stepAtYield);
+    expect(stepAtYield).toBeGreaterThan(5);
+    // Nothing runs after the pause: the loop yields no more and the step stays.
+    const yieldsAfter = h.yields();
+    for (let i = 0; i < 20; i++) await macrotask();
+    expect(h.yields()).toBe(yieldsAfter);
+    expect(h.session.current.step).toBe(stepAtYield);
     // Deltas: 1..N, each once.
-    expect(progressSteps(h, 1)).toEqual(Array.from({ length: stepAtPause }, (_, i) => i + 1));
-    // Rates: progress ≥ ~100 ms apart, snapshots ≥ 250 ms, metrics ≥ 1 s (the pause's own refresh excepted).
-    const during = h.events.slice(startEvents).filter((e) => e.at < pauseAt);
+    expect(progressSteps(h, 1)).toEqual(Array.from({ length: stepAtYield }, (_, i) => i + 1));
+    // Rates on the session's clock: progress ≥ 100 ms apart, snapshots ≥ 250 ms, metrics ≥ 1 s (the pause's own
+    // refresh excepted).
+    const during = h.events.slice(startEvents).filter((e) => e.at <= pauseAt);
     const gaps = (type: string) => {
       const times = during.filter((e) => e.type === type).map((e) => e.at);
       return times.slice(1).map((t, i) => t - times[i]);
@@ -118,12 +127,32 @@ describe('TrainingSession', () => {
     const elapsed = pauseAt - trainAt;
     expect(during.filter((e) => e.type === 'progress').length).toBeLessThanOrEqual(elapsed / 100 + 1);
     expect(during.filter((e) => e.type === 'progress').length).toBeGreaterThanOrEqual(3);
-    for (const g of gaps('progress')) expect(g).toBeGreaterThanOrEqual(95);
-    for (const g of gaps('snapshot')) expect(g).toBeGreaterThanOrEqual(245);
-    for (const g of gaps('metrics')) expect(g).toBeGreaterThanOrEqual(995);
+    expect(gaps('snapshot').length).toBeGreaterThanOrEqual(2);
+    expect(gaps('metrics').length).toBeGreaterThanOrEqual(1);
+    for (const g of gaps('progress')) expect(g).toBeGreaterThanOrEqual(100);
+    for (const g of gaps('snapshot')) expect(g).toBeGreaterThanOrEqual(250);
+    for (const g of gaps('metrics')) expect(g).toBeGreaterThanOrEqual(1000);
     // The pause refreshes metrics and the snapshot at the paused step.
-    expect(h.of('metrics').at(-1)!.metrics.step).toBe(stepAtPause);
-    expect(h.of('snapshot').at(-1)!.step).toBe(stepAtPause);
+    expect(h.of('metrics').at(-1)!.metrics.step).toBe(stepAtYield);
+    expect(h.of('snapshot').at(-1)!.step).toBe(stepAtYield);
+  });
+
+  it('a slice ends after SLICE_MS of the clock: the loop yields at least that often', async () => {
+    const h = await loadedSession();
+    active = h.session;
+    await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
+    const times: number[] = [];
+    await h.session.handle({ type: 'train', runId: 1 });
+    for (let i = 0; i < 30; i++) {
+      await h.yieldsFromNow(1);
+      times.push(h.clock.time);
+    }
+    await h.session.handle({ type: 'pause', runId: 1 });
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    // A slice, plus the few clock readings of the events and checkpoint between slices (5 ms each).
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(SLICE_MS + 10 * h.clock.tick);
+    // Each slice holds several steps, not one: SLICE_MS of readings at one per step.
+    expect(h.session.current.step).toBeGreaterThanOrEqual(30 * 3);
   });
 
   it('step advances exactly one step, then paused with fresh metrics', async () => {
@@ -140,13 +169,14 @@ describe('TrainingSession', () => {
     expect(h.of('snapshot').at(-1)!.step).toBe(2);
   });
 
-  it('a speed cap of 5 steps/s gives 4 to 6 steps in about a second', async () => {
+  it('a speed cap of 5 steps/s gives 4 to 6 steps in a second of the clock', async () => {
     const h = await loadedSession();
     active = h.session;
     await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
     await h.session.handle({ type: 'speed', stepsPerSecond: 5 });
+    const start = h.clock.time;
     await h.session.handle({ type: 'train', runId: 1 });
-    await sleep(1000);
+    await h.atTime(start + 1000);
     await h.session.handle({ type: 'pause', runId: 1 });
     const steps = h.of('state').at(-1)!.step;
     expect(steps).toBeGreaterThanOrEqual(4);
@@ -207,9 +237,7 @@ describe('TrainingSession', () => {
     });
     await h.session.handle({ type: 'configure', runId: 1, config: diverging });
     await h.session.handle({ type: 'train', runId: 1 });
-    for (let i = 0; i < 100 && h.of('halted').length === 0; i++) await sleep(50);
-    const halted = h.of('halted')[0];
-    expect(halted).toBeDefined();
+    const halted = await h.when((e): e is Extract<WorkerEvent, { type: 'halted' }> => e.type === 'halted');
     expect(halted.reason).toMatch(/the loss became (NaN|Infinity|-Infinity) at step \d+/);
     expect(halted.suggestion).toMatch(/lower the learning rate \(now 10\) or turn on L2 normalisation/);
     await h.session.whenIdle();
@@ -271,7 +299,7 @@ describe('TrainingSession', () => {
     await h.session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
     await expectNoLeakedTensors(async () => {
       await h.session.handle({ type: 'train', runId: 1 });
-      await sleep(150);
+      await h.yieldsFromNow(5);
       await h.session.handle({ type: 'pause', runId: 1 });
       await h.session.whenIdle();
     });
@@ -283,13 +311,8 @@ describe('TrainingSession on a (simulated) WebGL backend', () => {
   it('a lost context switches to WASM, keeps the weights and step, and keeps training', async () => {
     // The GPU is simulated: the "webgl" run really computes on cpu, and the context-lost flag is the host's.
     let lost = false;
-    const events: WorkerEvent[] = [];
-    const session = new TrainingSession(
+    const h = harness(
       {
-        post: (event) => events.push(event),
-        readAsset: async (file) => {
-          throw new Error(`no asset ${file}`);
-        },
         selectBackend: async (wanted: BackendName) => {
           if (wanted === 'wasm') {
             const r = await selectNodeBackend('wasm');
@@ -298,35 +321,32 @@ describe('TrainingSession on a (simulated) WebGL backend', () => {
           await useCpuBackend();
           return { backend: 'webgl', renderer: 'simulated GPU' };
         },
-        now: () => performance.now(),
-        yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
         isContextLost: () => lost,
         loseContext: () => (lost = true),
       },
       'auto',
     );
+    const session = h.session;
     active = session;
     await session.handle({ type: 'load-builtin', requestId: 1, name: 'blobs', seed: 1 });
     await session.handle({ type: 'configure', runId: 1, config: blobsConfig() });
     for (let i = 0; i < 3; i++) await session.handle({ type: 'step', runId: 1 });
     await session.handle({ type: 'train', runId: 1 });
-    await sleep(100);
+    await h.yieldsFromNow(5);
     await session.handle({ type: 'debug-lose-context' });
-    for (let i = 0; i < 100 && !events.some((e) => e.type === 'backend' && e.backend === 'wasm'); i++) await sleep(20);
-    const switched = events.find((e) => e.type === 'backend' && e.backend === 'wasm') as Extract<
-      WorkerEvent,
-      { type: 'backend' }
-    >;
-    expect(switched).toBeDefined();
+    const switched = await h.when(
+      (e): e is Extract<WorkerEvent, { type: 'backend' }> => e.type === 'backend' && e.backend === 'wasm',
+    );
     const from = Number(/from step (\d+)$/.exec(switched.reason ?? '')?.[1]);
     expect(switched.reason).toMatch(/^The WebGL context was lost; continuing on WASM from step \d+$/);
     expect(from).toBeGreaterThanOrEqual(3);
-    await sleep(300);
+    // It keeps training on WASM: a few more slices, then a pause.
+    await h.yieldsFromNow(5);
     await session.handle({ type: 'pause', runId: 1 });
-    const state = events.filter((e) => e.type === 'state').at(-1) as Extract<WorkerEvent, { type: 'state' }>;
+    const state = h.of('state').at(-1)!;
     expect(state.state).toBe('paused');
     expect(state.step).toBeGreaterThan(from);
     expect(tf.getBackend()).toBe('wasm');
-    expect(events.filter((e) => e.type === 'error')).toHaveLength(0);
+    expect(h.of('error')).toHaveLength(0);
   });
 });

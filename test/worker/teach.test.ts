@@ -7,7 +7,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, type Config, type DeepPartial } from '../../src/core/config';
 import { tripletCategory, tripletLossOf } from '../../src/core/teach/triplets';
-import { transferablesOf, type WorkerEvent } from '../../src/worker/protocol';
+import type { WorkerEvent } from '../../src/worker/protocol';
+import { transferablesOf } from '../../src/worker/transfer';
 import { TrainingSession } from '../../src/worker/session';
 import { nodeSessionHost } from '../helpers/session';
 import { useCpuBackend } from '../helpers/tf';
@@ -165,7 +166,14 @@ describe('teach fields of worker events', () => {
       step: 1,
       coordinates: new Float32Array(2),
       labels: new Int32Array(1),
-      batch: { coordinates: new Float32Array(2), labels: new Int32Array(1), triplets: [], sampleIndices },
+      batch: {
+        coordinates: new Float32Array(2),
+        labels: new Int32Array(1),
+        triplets: [],
+        sampleIndices,
+        candidateOffset: 0,
+        rules: { loss: 'triplet', miner: 'all', distance: 'euclidean', margin: 0.2, softMargin: false },
+      },
     };
     expect(transferablesOf(snapshot)).toContain(sampleIndices.buffer);
   });

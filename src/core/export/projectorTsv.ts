@@ -3,8 +3,9 @@
  * embeddings and by `npm run evaluate` to read embeddings from anywhere:
  *  - vectors.tsv: one vector per line, values separated by tabs, no header.
  *  - metadata.tsv: one line per vector; with two or more columns the first line is a header whose first
- *    column is the label. With a single column the Projector expects NO header; our writer nevertheless always
- *    writes one (DESIGN.md), and our reader accepts both when it knows how many vectors to expect.
+ *    column is the label. With a single column the Projector expects NO header; our writer always writes one
+ *    (the label column is named, so a file says what it holds), and our reader accepts both when it knows how
+ *    many vectors to expect.
  * Pure string ↔ array functions, no file system: the CLI and the browser do the I/O.
  */
 

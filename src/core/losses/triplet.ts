@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { sumAll, withoutGradient } from './reduce';
 
-/** How the per-triplet losses are reduced; see DESIGN.md "Definitions". */
+/** How the per-triplet losses are reduced; see docs/ARCHITECTURE.md, Definitions. */
 export interface TripletLossOptions {
   margin: number;
   /** log(1 + exp(d(a,p) − d(a,n))) instead of the hinge: no margin, never exactly 0. */

@@ -88,7 +88,7 @@ export function rowDistance(
   );
 }
 
-/** Verification verdict: "same" when the distance is at most the threshold (DESIGN.md: similar if d ≤ t). */
+/** Verification verdict: "same" when the distance is at most the threshold (docs/ARCHITECTURE.md, Definitions: similar if d ≤ t). */
 export function verdictAt(distance: number, threshold: number): 'same' | 'different' {
   return distance <= threshold ? 'same' : 'different';
 }

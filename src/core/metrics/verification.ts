@@ -1,6 +1,6 @@
 /**
  * Verification: decide "same" or "different" for a pair by thresholding its distance — similar when
- * distance ≤ threshold. `similar` holds the DESIGN.md pair labels: 1 = similar, 0 = dissimilar (any value
+ * distance ≤ threshold. `similar` holds the pair labels of docs/ARCHITECTURE.md (Definitions): 1 = similar, 0 = dissimilar (any value
  * ≥ 0.5 counts as similar, so float label arrays work too).
  */
 

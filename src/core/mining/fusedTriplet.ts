@@ -16,11 +16,9 @@
  * distances back mid-step would stall the GPU.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { DenseMiner } from '../capabilities';
 import { NON_ZERO_LOSS_THRESHOLD } from '../losses/triplet';
 import type { PairMasks } from './masks';
-
-/** The miners whose triplets are a category of δ = d(a,n) − d(a,p) over every valid triplet. */
-export type DenseMiner = 'all' | 'hard' | 'semi-hard' | 'easy';
 
 export interface FusedTripletOptions {
   miner: DenseMiner;

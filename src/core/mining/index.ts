@@ -1,6 +1,6 @@
 /** Mining: which pairs and triplets of a batch (online, tensors) or of a pool (offline, plain JS) train the network. */
 export { labelMasks, splitInputMasks, type PairMasks } from './masks';
-export { mineTriplets, minePairs, tripletCategoryCounts, type MinedTriplets } from './online';
+export { categoryCounts, mineTriplets, minePairs, tripletCategoryCounts, type MinedTriplets } from './online';
 export {
   classifyTriplet,
   mineTripletsJs,

@@ -6,10 +6,11 @@
  * For one anchor and one positive, every category is a contiguous range of the anchor's negatives sorted by
  * distance (δ = d(a,n) − d(a,p) grows with d(a,n)), so counting and sampling cost O(n·m·log m), not O(n·m²).
  */
+import { type DenseMiner, isDenseMiner } from '../capabilities';
 import type { MinerName } from '../config';
 import type { Rng } from '../rng';
 
-/** Category of a triplet by δ = d(a,n) − d(a,p); see DESIGN.md "Definitions". */
+/** Category of a triplet by δ = d(a,n) − d(a,p); see docs/ARCHITECTURE.md, Definitions. */
 export type TripletCategory = 'easy' | 'semi-hard' | 'hard';
 
 /** One mined triplet, in positions of the distance matrix (anchor row, positive and negative columns). */
@@ -101,7 +102,7 @@ export function negativeBounds(
 
 /** The range of sorted negatives a dense miner takes for one (anchor, positive). */
 function minerRange(
-  miner: 'all' | 'hard' | 'semi-hard' | 'easy',
+  miner: DenseMiner,
   bounds: { hardEnd: number; semiHardEnd: number },
   count: number,
 ): [number, number] {
@@ -196,8 +197,7 @@ export function mineTripletsFromIndex(
     }
     return chooseRanks(perAnchor.length, cap, rng).map((r) => perAnchor[r]);
   }
-  if (miner !== 'all' && miner !== 'hard' && miner !== 'semi-hard' && miner !== 'easy')
-    throw new Error(`unknown miner "${miner as string}"`);
+  if (!isDenseMiner(miner)) throw new Error(`unknown miner "${miner as string}"`);
 
   // Pass 1: the range of negatives of every (anchor, positive) and a running total.
   const anchors: number[] = [];

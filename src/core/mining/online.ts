@@ -5,11 +5,12 @@
  * for comparisons, and backpropagating zeros through an [n,m,m] mask is as costly as the loss), so gradients reach D
  * only through the selected dAP/dAN entries.
  *
- * Categories with δ = d(a,n) − d(a,p) (DESIGN.md): hard δ ≤ 0, semi-hard 0 < δ ≤ m, easy δ > m, all δ ≤ m.
+ * Categories with δ = d(a,n) − d(a,p) (docs/ARCHITECTURE.md, Definitions): hard δ ≤ 0, semi-hard 0 < δ ≤ m, easy δ > m, all δ ≤ m.
  * δ is computed in float32 exactly as `classifyTriplet` does in JS, so both paths put boundary cases alike.
  * Dense miners build [n,m,m] tensors: fine for the P×K batches of a playground (n = 64 → 262k entries), cubic beyond.
  */
 import * as tf from '@tensorflow/tfjs';
+import { type DenseMiner, isDenseMiner } from '../capabilities';
 import type { MinerName } from '../config';
 import { withoutGradient } from '../losses/reduce';
 import type { PairMasks } from './masks';
@@ -23,11 +24,6 @@ export interface MinedTriplets {
 
 /** Pushes excluded entries out of an argMax/argMin without changing the included values. */
 const EXCLUDED_SCORE = 1e30;
-
-/** Miners that look at every (anchor, positive, negative) triplet rather than one triplet per anchor. */
-function isDenseMiner(miner: MinerName): miner is 'all' | 'hard' | 'semi-hard' | 'easy' {
-  return miner === 'all' || miner === 'hard' || miner === 'semi-hard' || miner === 'easy';
-}
 
 /**
  * Per-anchor outer product [n,m,m]: out[a,j,k] = u[a,j]·v[a,k]. A batched matMul with inner size 1 is exact and,
@@ -52,7 +48,7 @@ function tripletDistances(D: tf.Tensor2D): { dAP: tf.Tensor3D; dAN: tf.Tensor3D 
  * 1/0 mask of one category from δ [n,m,m]; only the steps that category needs (each costs a pass over n·m² on CPU).
  * step(x) = 1 if x > 0 else 0: δ > 0 is step(δ), δ > m is step(δ − m).
  */
-function categoryMask(delta: tf.Tensor, margin: number, miner: 'all' | 'hard' | 'semi-hard' | 'easy'): tf.Tensor {
+function categoryMask(delta: tf.Tensor, margin: number, miner: DenseMiner): tf.Tensor {
   switch (miner) {
     case 'hard':
       return tf.sub(1, tf.step(delta)); // δ ≤ 0
@@ -71,7 +67,7 @@ function denseMask(
   dAN: tf.Tensor3D,
   masks: PairMasks,
   margin: number,
-  miner: 'all' | 'hard' | 'semi-hard' | 'easy',
+  miner: DenseMiner,
 ): tf.Tensor3D {
   return withoutGradient(
     [dAP, dAN],
@@ -170,17 +166,25 @@ export function minePairs(
   });
 }
 
+/**
+ * [easy, semiHard, hard] of triplets with gaps δ = d(a,n) − d(a,p), as a float tensor of 3: the one tensor form of
+ * the categories. `valid` (same shape, 1 = counted) masks out entries that are not triplets; without it, every entry
+ * counts. Call inside a tidy.
+ */
+export function categoryCounts(delta: tf.Tensor, margin: number, valid?: tf.Tensor): tf.Tensor1D {
+  const counted = (t: tf.Tensor) => tf.sum(valid ? tf.mul(valid, t) : t);
+  const total = valid ? tf.sum(valid) : tf.scalar(delta.size);
+  const notHard = counted(tf.step(delta)); // δ > 0
+  const easy = counted(tf.step(tf.sub(delta, margin))); // δ > m
+  return tf.stack([easy, tf.sub(notHard, easy), tf.sub(total, notHard)]) as tf.Tensor1D;
+}
+
 /** Counts over ALL valid triplets of the batch: [easy, semiHard, hard] as a float tensor of 3 (read back lazily). */
 export function tripletCategoryCounts(D: tf.Tensor2D, masks: PairMasks, margin: number): tf.Tensor1D {
   return tf.tidy(() =>
     withoutGradient(D, (d) => {
       const { dAP, dAN } = tripletDistances(d as tf.Tensor2D);
-      const delta = tf.sub(dAN, dAP);
-      const valid = validTriplets(masks);
-      const total = tf.sum(valid);
-      const notHard = tf.sum(tf.mul(valid, tf.step(delta))); // δ > 0
-      const easy = tf.sum(tf.mul(valid, tf.step(tf.sub(delta, margin)))); // δ > m
-      return tf.stack([easy, tf.sub(notHard, easy), tf.sub(total, notHard)]) as tf.Tensor1D;
+      return categoryCounts(tf.sub(dAN, dAP), margin, validTriplets(masks));
     }),
   );
 }

@@ -2,7 +2,7 @@
  * Slow motion: what the miner decided about each triplet of a batch, in numbers and in words. Pure JS over
  * already-computed distances (no tensors), so the worker can attach it to snapshots and the UI can import it.
  *
- * Conventions are the miner's own (mining/js.ts `classifyTriplet`, DESIGN.md "Definitions"): with
+ * Conventions are the miner's own (mining/js.ts `classifyTriplet`; docs/ARCHITECTURE.md, Definitions): with
  * δ = d(a,n) − d(a,p), computed in float32 as the tensor path does, hard δ ≤ 0, semi-hard 0 < δ ≤ m, easy δ > m.
  */
 import type { DistanceName, LossName, MinerName } from '../config';

@@ -1,7 +1,7 @@
 import type { MinedTriplet } from '../mining';
 import type { Metrics } from '../metrics/evaluate';
 
-/** Easy / semi-hard / hard triplet counts of one batch (δ = d(a,n) − d(a,p); see DESIGN.md). */
+/** Easy / semi-hard / hard triplet counts of one batch (δ = d(a,n) − d(a,p); see docs/ARCHITECTURE.md, Definitions). */
 export interface TripletCounts {
   easy: number;
   semiHard: number;

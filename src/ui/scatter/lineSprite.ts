@@ -2,12 +2,12 @@
  * Anti-aliased line segments painted straight into an RGBA pixel buffer, next to the points of pointSprite.ts, so a
  * scatter frame reaches the canvas as one putImageData and nothing else for the browser to rasterise.
  *
- * Why (issue 6, measured with a Chrome trace of `npm run bench`): the mined-triplet links were canvas strokes — 256
- * triplets, so 512 anti-aliased lines of 1.25 px, half of them dashed, across the scatter. A canvas only records
- * strokes; without a GPU Chromium rasterises them in software on the main thread when the frame is committed
- * (`Canvas2DResourceProviderSharedImage::ProduceCanvasResource`), 20–45 ms per scatter frame while the scatter
- * eases between snapshots, which made the page's main-thread tasks of 50 ms and more while training. Painting the
- * same segments here costs a few milliseconds of plain typed-array work. Pure (no DOM): tested in Node.
+ * Why (measured with a Chrome trace of `npm run bench`): as canvas strokes, the mined-triplet links — 256 triplets,
+ * so 512 anti-aliased lines of 1.25 px, half of them dashed, across the scatter — cost 20–45 ms per scatter frame:
+ * a canvas only records strokes, and without a GPU Chromium rasterises them in software on the main thread when the
+ * frame is committed (`Canvas2DResourceProviderSharedImage::ProduceCanvasResource`), making main-thread tasks of
+ * 50 ms and more while the scatter eases between snapshots. Painting the same segments here costs a few
+ * milliseconds of plain typed-array work. Pure (no DOM): tested in Node.
  */
 import type { PixelBuffer } from './pointSprite';
 

@@ -40,17 +40,12 @@ export function parseNumberField(text: string, label: string): Parsed<number> {
   return { ok: true, value };
 }
 
-/** What validate() may know about the loaded dataset (null before any dataset is loaded). */
+/**
+ * What validate() may know about the loaded dataset (undefined before any dataset is loaded): the traits the worker
+ * read off the data with core's `traitsOf(dataset)`, so page and worker judge a config by the same rule.
+ */
 export function traitsOf(info: DatasetInfo | null): DatasetTraits | undefined {
-  if (!info) return undefined;
-  const traits: DatasetTraits = {
-    kind: info.kind,
-    modality: info.modality,
-    numClasses: info.classNames.length,
-    featureShape: info.featureShape,
-  };
-  if (info.kind === 'pairs' && info.upload) traits.targetKind = info.upload.classes === 0 ? 'score' : 'binary';
-  return traits;
+  return info?.traits;
 }
 
 /** The suggested config of a built-in dataset, keeping the user's seed and backend. */

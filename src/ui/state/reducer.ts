@@ -20,8 +20,8 @@ import { traitsOf } from './configForm';
 import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/compare/keptRuns';
 import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
 import { appendSnapshot, emptyTimeline, type Timeline } from '../features/timeline/timeline';
-import type { PairDistancesMessage } from '../../worker/teachProtocol';
-import { applyRestore, type RestoreRunAction } from '../features/saveShare/restoreRun';
+import type { PairDistancesMessage } from '../../worker/protocol';
+import type { RestoreRunAction } from '../features/saveShare/restoreRun';
 
 /** The step-by-step record of the current run; arrays are shared between states and appended in place. */
 export interface History {
@@ -63,13 +63,13 @@ export interface AppState {
   history: History;
   snapshot: SnapshotMessage | null;
   heldOut: SamplePreview | null;
-  /** Issue 4: the run's stored snapshots, scrubbed and replayed by the timeline (bounded, see timeline.ts). */
+  /** The run's stored snapshots, scrubbed and replayed by the timeline (bounded, see timeline.ts). */
   timeline: Timeline;
-  /** Issue 4: the latest answers to inspect questions (neighbours, comparison, query, embeddings) of this run. */
+  /** The latest answers to inspect questions (neighbours, comparison, query, embeddings) of this run. */
   inspect: InspectState;
-  /** Issue 4: runs kept for comparison (kept across new runs). */
+  /** Runs kept for comparison (kept across new runs). */
   keptRuns: KeptRun[];
-  /** Issue 4: held-out pair distances of the latest evaluation (threshold view); null before one / for pair files. */
+  /** Held-out pair distances of the latest evaluation (threshold view); null before one / for pair files. */
   pairDistances: PairDistancesMessage | null;
   backend: ActiveBackend | null;
   backendNote: string | null;
@@ -155,7 +155,7 @@ function appendMetrics(history: History, point: MetricsPoint): History {
 }
 
 function runScoped(event: WorkerEvent): number | undefined {
-  return 'runId' in event ? event.runId : undefined;
+  return 'runId' in event ? (event.runId ?? undefined) : undefined;
 }
 
 function onEvent(state: AppState, event: WorkerEvent): AppState {
@@ -310,4 +310,34 @@ export function metricsOf(state: AppState): readonly MetricsPoint[] {
 /** The last metrics point, or null before the first evaluation. */
 export function latestMetrics(state: AppState): MetricsPoint | null {
   return state.history.metricsCount > 0 ? state.history.metrics[state.history.metricsCount - 1] : null;
+}
+
+/**
+ * `state` (already reset by a `new-run` for `action.run`, so every per-run field starts empty) with the reopened
+ * run's dataset, configuration, step and history. History past the saved step is dropped (it was never in the
+ * weights).
+ */
+function applyRestore(state: AppState, action: RestoreRunAction): AppState {
+  const progress: ProgressPoint[] = action.history.progress.filter((p) => p.step <= action.step).map((p) => ({ ...p }));
+  const metrics: MetricsPoint[] = action.history.metrics.filter((m) => m.step <= action.step).map((m) => ({ ...m }));
+  const last = progress[progress.length - 1];
+  const isUpload = action.info.name.startsWith('upload:');
+  return {
+    ...state,
+    config: action.config,
+    issues: validate(action.config, traitsOf(action.info)),
+    workerIssues: [],
+    dataset: action.info,
+    preview: action.preview,
+    pendingLoad: null,
+    datasetError: null,
+    usedUpload: isUpload ? action.info : state.usedUpload,
+    runId: action.run,
+    runState: action.step > 0 ? 'paused' : 'ready',
+    step: action.step,
+    epoch: action.epoch,
+    lastLoss: last && Number.isFinite(last.loss) ? last.loss : null,
+    heldOut: action.heldOut,
+    history: { ...state.history, progress, metrics, progressCount: progress.length, metricsCount: metrics.length },
+  };
 }

@@ -52,7 +52,7 @@ function covariancePlusRidge(x: number[][], lambda: number): number[][] {
   );
 }
 
-/** Reference distances written from the definitions (DESIGN.md), in doubles. */
+/** Reference distances written from the definitions, in doubles. */
 function referenceDistance(name: DistanceName, a: number[], b: number[], precision?: number[][]): number {
   const diff = a.map((v, k) => v - b[k]);
   switch (name) {

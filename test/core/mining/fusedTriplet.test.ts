@@ -9,12 +9,8 @@ import { selectNodeBackend } from '../../../src/cli/backend';
 import { pairwiseDistances } from '../../../src/core/distances';
 import { tripletLoss } from '../../../src/core/losses';
 import { labelMasks, mineTriplets, tripletCategoryCounts, type PairMasks } from '../../../src/core/mining';
-import {
-  fusedTripletAvailable,
-  fusedTripletJs,
-  fusedTripletLoss,
-  type DenseMiner,
-} from '../../../src/core/mining/fusedTriplet';
+import type { DenseMiner } from '../../../src/core/capabilities';
+import { fusedTripletAvailable, fusedTripletJs, fusedTripletLoss } from '../../../src/core/mining/fusedTriplet';
 import { Rng } from '../../../src/core/rng';
 import { expectAllClose, expectNoLeakedTensors } from '../../helpers/tf';
 
@@ -109,7 +105,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       }
     }
 
-    it('puts the boundary triplets where DESIGN.md says: δ = 0 is hard, δ = m is semi-hard', () => {
+    it('puts the boundary triplets where the definitions say: δ = 0 is hard, δ = m is semi-hard', () => {
       const { D, labels } = batch(3);
       withMasks(labels, (masks) => {
         const n = labels.length;

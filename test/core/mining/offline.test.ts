@@ -40,7 +40,7 @@ function distanceOf(pool: Pool, name: DistanceName, i: number, j: number, whiten
   );
 }
 
-/** Category by DESIGN.md: δ = d(a,n) − d(a,p); hard δ ≤ 0, semi-hard 0 < δ ≤ m, easy δ > m. */
+/** Category by the definitions: δ = d(a,n) − d(a,p); hard δ ≤ 0, semi-hard 0 < δ ≤ m, easy δ > m. */
 function category(delta: number, margin: number): 'hard' | 'semi-hard' | 'easy' {
   return delta <= 0 ? 'hard' : delta <= margin ? 'semi-hard' : 'easy';
 }

@@ -4,6 +4,7 @@ import { DISTANCES, MINERS, type MinerName } from '../../../src/core/config';
 import { pairwiseDistances } from '../../../src/core/distances';
 import { contrastiveLoss, tripletLoss } from '../../../src/core/losses';
 import {
+  categoryCounts,
   buildTripletIndex,
   classifyTriplet,
   countTripletCategories,
@@ -29,7 +30,7 @@ function unevenBatch(seed: number, dim = 3): { x: number[][]; labels: number[] }
   return { x, labels };
 }
 
-/** The definitions of DESIGN.md, in doubles, over every (a, p, n). */
+/** The definitions (docs/ARCHITECTURE.md), in doubles, over every (a, p, n). */
 function referenceTriplets(D: number[][], labels: number[], margin: number) {
   const out: { t: Triplet; delta: number; category: 'easy' | 'semi-hard' | 'hard' }[] = [];
   const n = labels.length;
@@ -439,5 +440,20 @@ describe('online mining', () => {
       ]);
     });
     tf.dispose([e, Dt, y]);
+  });
+});
+
+describe('categoryCounts', () => {
+  it('counts gaps by the definitions, boundaries included: δ ≤ 0 hard, 0 < δ ≤ m semi-hard, δ > m easy', async () => {
+    await expectNoLeakedTensors(() => {
+      const counts = tf.tidy(() => categoryCounts(tf.tensor1d([-0.5, 0, 0.25, 0.5, 0.75, 2]), 0.5));
+      expect(Array.from(counts.dataSync())).toEqual([2, 2, 2]);
+      // A mask leaves entries out: only the first, fourth and last gaps count.
+      const masked = tf.tidy(() =>
+        categoryCounts(tf.tensor1d([-0.5, 0, 0.25, 0.5, 0.75, 2]), 0.5, tf.tensor1d([1, 0, 0, 1, 0, 1])),
+      );
+      expect(Array.from(masked.dataSync())).toEqual([1, 1, 1]);
+      tf.dispose([counts, masked]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Slow motion: the inspector's categories, losses and sentences follow the miner's own definitions (DESIGN.md:
+ * Slow motion: the inspector's categories, losses and sentences follow the miner's own definitions (docs/ARCHITECTURE.md:
  * δ = d(a,n) − d(a,p) in float32; hard δ ≤ 0, semi-hard 0 < δ ≤ m, easy δ > m), checked with plain loops over
  * embeddings, at the boundaries, and on real Trainer snapshots for every miner.
  */

@@ -4,7 +4,7 @@ import { emptyInspect, inspectOnEvent, isInspectEvent } from '../../../src/ui/fe
 import { inspectOverlay } from '../../../src/ui/features/inspect/overlay';
 import { inkFromRgba, parseRow } from '../../../src/ui/features/inspect/QueryPanel';
 import { initialState, reducer } from '../../../src/ui/state/reducer';
-import type { InspectEvent } from '../../../src/worker/inspectProtocol';
+import type { InspectEvent } from '../../../src/worker/protocol';
 
 const neighbours = (requestId: number, index: number): InspectEvent => ({
   type: 'neighbours-result',

@@ -1,5 +1,5 @@
 /**
- * The threshold view's summariser (issue 6): answers by request id from its worker, and falls back to summarising
+ * The threshold view's summariser: answers by request id from its worker, and falls back to summarising
  * on the page when there is no worker, the worker cannot start, or it crashes. Node has no browser `Worker`, so the
  * worker here is a stand-in that answers with the real summarisePairs; the real worker runs in the e2e suite
  * (teach.test.ts, "margins and thresholds").

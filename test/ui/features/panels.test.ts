@@ -61,6 +61,7 @@ const info = (modality: DatasetInfo['modality'], featureShape: number[]): Datase
   numSamples: 10,
   featureShape,
   classNames: ['cat', 'dog'],
+  traits: { kind: 'labelled', modality, numClasses: 2, featureShape },
 });
 const rows: SamplePreview = {
   kind: 'row',

@@ -1,6 +1,6 @@
 /**
- * The compare-runs panel's overlaid line chart (recharts), in a chunk of its own (issue 6): recharts is used only
- * here, once two runs are kept, so the page no longer loads and parses it before the user can act. The panel starts
+ * The compare-runs panel's overlaid line chart (recharts), in a chunk of its own: recharts is used only here,
+ * once two runs are kept, so the page does not load and parse it before the user can act. The panel starts
  * loading it as soon as one run is kept (CompareRunsPanel.tsx).
  */
 import type { JSX } from 'react';

@@ -21,7 +21,7 @@ let chartModule: ChartModule | null = null;
 let chartLoading: Promise<ChartModule> | null = null;
 
 /**
- * Issue 6: the recharts chart, loaded on demand (a chunk of its own). `wanted` turns true once a run is kept, so by
+ * The recharts chart, loaded on demand (a chunk of its own). `wanted` turns true once a run is kept, so by
  * the time a second run is kept and the charts appear, it is usually there already.
  */
 function useChartModule(wanted: boolean): { module: ChartModule | null; failed: boolean } {

@@ -1,5 +1,5 @@
 /**
- * Runs kept for comparison (issue 4): a small, serialisable record per run (configuration, downsampled curves and
+ * Runs kept for comparison: a small, serialisable record per run (configuration, downsampled curves and
  * final metrics: plain objects and numbers, so it can be saved as JSON or in IndexedDB), and the pure helpers the
  * comparison view uses: the configuration differences and the overlaid curve rows.
  */

@@ -1,5 +1,5 @@
 /**
- * The panels issue 4 adds under the scatter: projection choice, timeline, nearest neighbours (with the two-sample
+ * The inspect panels under the scatter: projection choice, timeline, nearest neighbours (with the two-sample
  * comparison) and query by example. The page renders this once, right after the embedding view.
  */
 import type { JSX } from 'react';

@@ -1,9 +1,9 @@
 /**
- * The UI's record of inspect answers (issue 4): the latest neighbour list, two-sample comparison, query result and
+ * The UI's record of inspect answers: the latest neighbour list, two-sample comparison, query result and
  * embedding readback of the current run. Pure; the page reducer hands inspect events here and starts afresh with
  * each new run (answers about old weights would mislead).
  */
-import type { InspectEvent } from '../../../worker/inspectProtocol';
+import type { InspectEvent } from '../../../worker/protocol';
 
 type Of<T extends InspectEvent['type']> = Extract<InspectEvent, { type: T }>;
 

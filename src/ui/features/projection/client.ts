@@ -2,7 +2,7 @@
  * The page's handle on the projection worker (UMAP / t-SNE). Created on first use, so a page that stays on PCA never
  * starts it. A crashed worker is replaced on the next job.
  */
-import type { ProjectionCommand, ProjectionEvent } from '../../../worker/projectionProtocol';
+import type { ProjectionCommand, ProjectionEvent } from '../../../worker/protocol/projection';
 import type { WorkerLike } from '../../worker/client';
 
 /** Starts the real module worker (Vite bundles it from this URL). */

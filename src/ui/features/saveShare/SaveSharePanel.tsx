@@ -12,7 +12,7 @@ import { coordinatesCsv } from '../../../core/export/coordinates';
 import { parseExperiment, serialiseExperiment, type Experiment } from '../../../core/export/experiment';
 import { tfjsUsageSnippet } from '../../../core/export/modelSnippet';
 import { serialiseLink } from '../../../core/share/link';
-import type { SaveShareEvent } from '../../../worker/saveShareProtocol';
+import type { SaveShareEvent } from '../../../worker/protocol';
 import { metricsOf, progressOf, type Action, type AppState } from '../../state/reducer';
 import type { WorkerClient } from '../../worker/client';
 import { saveBytes } from './download';

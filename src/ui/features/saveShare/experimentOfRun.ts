@@ -11,7 +11,7 @@ import {
   type UploadedFile,
 } from '../../../core/export/experiment';
 import type { Command } from '../../../worker/protocol';
-import type { RestoreDataset, SaveShareEvent } from '../../../worker/saveShareProtocol';
+import type { RestoreDataset, SaveShareEvent } from '../../../worker/protocol';
 import { fileSafe } from '../../../core/export/fileNames';
 
 /** The `weights` answer of the worker. */

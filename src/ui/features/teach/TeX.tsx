@@ -2,10 +2,10 @@
  * A formula typeset with KaTeX (no network: KaTeX's CSS and fonts are bundled by Vite from node_modules). KaTeX
  * also emits MathML, which screen readers read; a bad formula shows its source as code.
  *
- * Issue 6: KaTeX is loaded on demand (katexRender.ts, a chunk of its own) and a formula is typeset only once it is
- * near the viewport, then cached. Before, the page shipped KaTeX in its first bundle, and the threshold view's
- * formula was typeset (≈ 25 ms) in the very task that rendered the first evaluation after Train, although the view
- * sits below the fold. Until typeset, the formula's box keeps a fixed height, so nothing moves when it appears.
+ * KaTeX is loaded on demand (katexRender.ts, a chunk of its own) and a formula is typeset only once it is near the
+ * viewport, then cached: in the first bundle, KaTeX would be loaded and parsed before the user can act, and the
+ * threshold view's formula would be typeset (≈ 25 ms) in the very task that renders the first evaluation after
+ * Train, although the view sits below the fold. Until typeset, the formula's box keeps a fixed height, so nothing moves when it appears.
  */
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 

@@ -4,13 +4,13 @@
  * here from those very distances), the ROC curve with its AUC and the best threshold.
  *
  * Cost on the page: two binary searches per threshold move and two 40-bin histograms per evaluation; the sorting
- * and summary of each evaluation's pairs (≤ 1 per second) run in a worker (pairSummary.ts, issue 6). The charts
+ * and summary of each evaluation's pairs (≤ 1 per second) run in a worker (pairSummary.ts). The charts
  * are small SVGs.
  */
 import { memo, useEffect, useMemo, useState, type JSX } from 'react';
 import { histogram, metricsAtThreshold, type PairSummary } from '../../../core/teach/threshold';
 import type { VerificationAt } from '../../../core/metrics/verification';
-import type { PairDistancesMessage } from '../../../worker/teachProtocol';
+import type { PairDistancesMessage } from '../../../worker/protocol';
 import { TeX } from './TeX';
 import { usePairSummary } from './pairSummary';
 import './teach.css';
@@ -176,7 +176,7 @@ export const ThresholdPanel = memo(function ThresholdPanel(props: {
   onThreshold?(threshold: number | null): void;
 }): JSX.Element {
   const { debug, classroom, onThreshold } = props;
-  // Issue 6: the latest evaluation's pairs as soon as their summary (made in a worker) is ready; everything below
+  // The latest evaluation's pairs as soon as their summary (made in a worker) is ready; everything below
   // uses these pairs, so the numbers always belong together.
   const summarised = usePairSummary(props.pairs);
   const pairs = summarised.shown?.pairs ?? null;

@@ -1,5 +1,5 @@
 /**
- * KaTeX itself and its stylesheet, in a chunk of their own (TeX.tsx imports this module dynamically, issue 6): the
+ * KaTeX itself and its stylesheet, in a chunk of their own (TeX.tsx imports this module dynamically): the
  * page does not load or parse them before the user can act, only when a formula is about to be seen. No network:
  * Vite bundles KaTeX's CSS and fonts from node_modules.
  */

@@ -1,17 +1,17 @@
 /**
  * The "Distances and threshold" view's summary of an evaluation's pair distances (sorted arrays, ROC, AUC, best
- * threshold), computed off the main thread (issue 6).
+ * threshold), computed off the main thread.
  *
- * Why: summarising about 20,000 held-out pairs (two sorts, a merge, a ROC point per distinct distance) took 15–45 ms
- * of the page's main thread on every evaluation, in the same task as React's render of the new metrics — a Chrome
- * trace of `npm run bench` showed it as part of the main-thread tasks over 50 ms just after Train. It now runs in a
- * small worker of its own (pairSummary.worker.ts); the view keeps showing the previous evaluation until the new
- * summary is back (a few milliseconds later). Without workers (Node, server rendering) or if the worker fails, the
- * summary is computed on the page as before.
+ * Why: summarising about 20,000 held-out pairs (two sorts, a merge, a ROC point per distinct distance) takes 15–45 ms
+ * on every evaluation; on the page's main thread it lands in the same task as React's render of the new metrics (a
+ * Chrome trace of `npm run bench` shows main-thread tasks over 50 ms just after Train). So it runs in a small worker
+ * of its own (pairSummary.worker.ts); the view keeps showing the previous evaluation until the new summary is back (a
+ * few milliseconds later). Without workers (Node, server rendering) or if the worker fails, the summary is computed
+ * on the page.
  */
 import { startTransition, useEffect, useState } from 'react';
 import { summarisePairs, type PairDistances, type PairSummary } from '../../../core/teach/threshold';
-import type { PairDistancesMessage } from '../../../worker/teachProtocol';
+import type { PairDistancesMessage } from '../../../worker/protocol';
 import type { WorkerLike } from '../../worker/client';
 
 /** Page → worker: one evaluation's pair distances (copied, the page keeps its arrays). */

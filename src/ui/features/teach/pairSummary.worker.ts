@@ -1,5 +1,5 @@
 /**
- * A small worker of its own for the "Distances and threshold" view (issue 6): it sorts one evaluation's held-out
+ * A small worker of its own for the "Distances and threshold" view: it sorts one evaluation's held-out
  * pair distances (about 20,000) and summarises them (ROC, AUC, best threshold), so neither the page nor the training
  * worker pays for it. Plain JS, no tfjs.
  *

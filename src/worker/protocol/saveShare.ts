@@ -1,18 +1,18 @@
 /**
- * The save-and-share part of the worker protocol (issue 5): downloads built in the worker (the tower in the TF.js
+ * The save-and-share part of the worker protocol: downloads built in the worker (the tower in the TF.js
  * Layers format, the Embedding Projector files), loading a tower back, reading the weights for experiment files and
  * autosaves, and reopening a saved run in one step that either fully succeeds or changes nothing. Joined into
- * `Command` / `WorkerEvent` in protocol.ts. Every answer carries the `requestId` of its question; answers carry the
+ * `Command` / `WorkerEvent` in index.ts. Every answer carries the `requestId` of its question; answers carry the
  * run as `run` (not `runId`), because a restored run becomes current only when the page accepts it.
  */
-import type { Config } from '../core/config';
-import type { ModelWeights } from '../core/export/weights';
-import type { DatasetInfo, SamplePreview } from './protocol';
+import type { Config } from '../../core/config';
+import type { ModelWeights } from '../../core/export/weights';
+import type { DatasetInfo, SamplePreview, UploadFile } from './shared';
 
 /** Where a reopened run's data comes from: a built-in, or an upload (its files, or null = the upload loaded now). */
 export type RestoreDataset =
   | { kind: 'builtin'; name: string }
-  | { kind: 'upload'; name: string; files: { name: string; bytes: ArrayBuffer; className?: string }[] | null };
+  | { kind: 'upload'; name: string; files: UploadFile[] | null };
 
 export type SaveShareCommand =
   /** The current tower as a zip of model.json + weights.bin (+ custom-layers.js, README). */
@@ -39,7 +39,7 @@ export type SaveShareCommand =
       weights: ModelWeights | null;
       step: number;
       /** Names the file in messages (e.g. "run.json"). */
-      source?: string;
+      source: string;
     };
 
 export type SaveShareEvent =
@@ -71,15 +71,3 @@ export type SaveShareEvent =
     }
   /** A save/share request failed; nothing changed. */
   | { type: 'save-error'; requestId: number; message: string };
-
-/** Buffers to transfer with a save/share event (never copied). */
-export function saveShareTransferables(event: { type: string }): ArrayBufferView[] {
-  const e = event as SaveShareEvent;
-  if (e.type === 'file-ready') return [new Uint8Array(e.bytes)];
-  if (e.type === 'weights') return [...e.weights.tower, ...e.weights.head].map((w) => w.values);
-  if (e.type === 'restored')
-    return [e.preview.values, e.preview.labels, e.heldOut.values, e.heldOut.labels].filter(
-      (v): v is Float32Array | Int32Array => v !== undefined,
-    );
-  return [];
-}

@@ -1,11 +1,11 @@
 /**
- * The inspect part of the worker protocol (issue 4): neighbour lists, two-sample comparisons, queries by example and
- * held-out embedding readbacks. Joined into `Command` / `WorkerEvent` in protocol.ts. Every message carries the run
- * it belongs to and a `requestId`, so the UI keeps only the answer to its latest question.
+ * The inspect part of the worker protocol: neighbour lists, two-sample comparisons, queries by example and held-out
+ * embedding readbacks. Joined into `Command` / `WorkerEvent` in index.ts. Every message carries the run it belongs
+ * to and a `requestId`, so the UI keeps only the answer to its latest question.
  */
-import type { DistanceName } from '../core/config';
-import type { QuerySample } from '../core/data/query';
-import type { SamplePreview } from './protocol';
+import type { DistanceName } from '../../core/config';
+import type { QuerySample } from '../../core/data/query';
+import type { SamplePreview } from './shared';
 
 export type { QuerySample };
 
@@ -83,11 +83,3 @@ export type InspectEvent =
     }
   /** The question could not be answered (bad index, unusable sample): nothing else changed. */
   | { type: 'inspect-error'; runId: number; requestId: number; message: string };
-
-/** Buffers to transfer with an inspect event. */
-export function inspectTransferables(event: { type: string }): ArrayBufferView[] {
-  const e = event as InspectEvent;
-  if (e.type === 'embeddings') return [e.values, e.labels, ...(e.whitening ? [e.whitening] : [])];
-  if (e.type === 'query-result') return [e.sample.labels, e.embedding, ...(e.sample.values ? [e.sample.values] : [])];
-  return [];
-}

@@ -3,7 +3,7 @@
  * embeddings, so neither the page nor the training loop waits for them. A newer `project` replaces the job in
  * progress (its answer would be stale anyway).
  */
-import type { DistanceName } from '../core/config';
+import type { DistanceName } from '../../core/config';
 
 /** The layouts this worker computes (PCA comes with every snapshot). */
 export type LayoutMethod = 'umap' | 'tsne';

@@ -1,0 +1,58 @@
+/**
+ * The rule table: what each loss and miner can do, and what validate() may know about a dataset. Every part of the
+ * app (config validation, trainer, miners, worker, page) asks these instead of restating a list of names.
+ */
+import type { Dataset, Modality } from './data/dataset';
+import type { LossName, MinerName, ObjectiveConfig } from './options';
+
+/** Losses that score pairs (a, b) rather than triplets or whole batches. */
+export const PAIR_LOSSES: readonly LossName[] = ['contrastive', 'binary', 'cosine-regression'];
+/** Losses with a learned head on top of the twin embeddings instead of a distance. */
+export const HEAD_LOSSES: readonly LossName[] = ['binary', 'cosine-regression'];
+/** Losses with a margin m (a hinge at m, and a margin line on the distance histograms). */
+export const MARGIN_LOSSES: readonly LossName[] = ['contrastive', 'triplet'];
+
+/** Whether `loss` has a margin parameter. */
+export function hasMargin(loss: LossName): boolean {
+  return MARGIN_LOSSES.includes(loss);
+}
+
+/** The margin a run's loss applies, or null when it applies none (no margin loss, or the soft-margin triplet). */
+export function marginOf(objective: Pick<ObjectiveConfig, 'loss' | 'margin' | 'softMargin'>): number | null {
+  if (!hasMargin(objective.loss)) return null;
+  return objective.loss === 'triplet' && objective.softMargin ? null : objective.margin;
+}
+
+/** The miners that take a category of δ = d(a,n) − d(a,p) over every valid triplet (not one triplet per anchor). */
+export const DENSE_MINERS = ['all', 'hard', 'semi-hard', 'easy'] as const satisfies readonly MinerName[];
+export type DenseMiner = (typeof DENSE_MINERS)[number];
+
+export function isDenseMiner(miner: MinerName): miner is DenseMiner {
+  return (DENSE_MINERS as readonly MinerName[]).includes(miner);
+}
+
+/** What validate() may know about the data, so it can reject combinations that cannot work on it. */
+export interface DatasetTraits {
+  kind: 'labelled' | 'pairs';
+  modality: Modality;
+  numClasses?: number;
+  featureShape?: number[];
+  targetKind?: 'binary' | 'score';
+}
+
+/** The traits of a loaded dataset: the one place they are read off a Dataset. */
+export function traitsOf(dataset: Dataset): DatasetTraits {
+  if (dataset.kind === 'pairs')
+    return {
+      kind: 'pairs',
+      modality: dataset.modality,
+      featureShape: [...dataset.featureShape],
+      targetKind: dataset.targetKind,
+    };
+  return {
+    kind: 'labelled',
+    modality: dataset.modality,
+    numClasses: dataset.classNames.length,
+    featureShape: [...dataset.featureShape],
+  };
+}

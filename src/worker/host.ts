@@ -1,0 +1,35 @@
+/**
+ * What the training session needs from its surroundings. The worker entry gives it `self`, fetch, the WebGL backend
+ * and the real clock; a Node test gives it an event list, files on disk, CPU/WASM and a virtual clock. Nothing in
+ * the session touches `self` or the DOM.
+ */
+import type { BackendName } from '../core/config';
+import type { AssetReader } from '../core/data/builtin';
+import type { BackendChoice } from './backend';
+import type { WorkerEvent } from './protocol';
+
+export interface SessionHost {
+  post(event: WorkerEvent, transfer: Transferable[]): void;
+  readAsset: AssetReader;
+  /** Activates a backend (with fallbacks) and says which one runs and why. */
+  selectBackend(wanted: BackendName): Promise<BackendChoice>;
+  /** Milliseconds, monotonic. Every rate limit and slice length is measured on this clock. */
+  now(): number;
+  /** Lets queued commands (pause!) run between slices; a macrotask, not a frame. */
+  yieldToEvents(): Promise<void>;
+  /** Waits between steps in slow motion (default: setTimeout). */
+  sleep?(ms: number): Promise<void>;
+  /** True when the WebGL context is gone (only meaningful on webgl). */
+  isContextLost?(): boolean;
+  /** Test hook behind `debug-lose-context`. */
+  loseContext?(): boolean;
+}
+
+/** Work per slice before yielding: short enough that a pause lands within ~100 ms. */
+export const SLICE_MS = 25;
+/** Minimum gaps between events of one kind, so a fast loop cannot flood the UI. */
+export const PROGRESS_INTERVAL_MS = 100;
+export const SNAPSHOT_INTERVAL_MS = 250;
+export const METRICS_INTERVAL_MS = 1000;
+/** A checkpoint of the weights survives a lost WebGL context; taken this often while training. */
+export const CHECKPOINT_INTERVAL_MS = 2000;

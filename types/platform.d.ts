@@ -1,0 +1,34 @@
+/**
+ * The few platform globals the core may use: those that browsers, web workers and Node all provide. The core is
+ * type-checked against these and the ECMAScript library only (tsconfig.core.json), so a DOM-only or worker-only
+ * global in src/core is a compile error. Declared as narrowly as the core uses them.
+ */
+
+declare function structuredClone<T>(value: T): T;
+
+declare class TextEncoder {
+  encode(input?: string): Uint8Array<ArrayBuffer>;
+}
+
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
+  decode(input?: ArrayBufferView | ArrayBuffer): string;
+}
+
+declare class URLSearchParams {
+  constructor(init?: string);
+  get(name: string): string | null;
+  has(name: string): boolean;
+  keys(): IterableIterator<string>;
+  entries(): IterableIterator<[string, string]>;
+  forEach(callback: (value: string, key: string) => void): void;
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+}
+
+interface Response {
+  readonly ok: boolean;
+  readonly status: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+declare function fetch(input: string): Promise<Response>;
