@@ -11,6 +11,7 @@ import { builtinInfo, loadBuiltinDataset, type AssetReader } from '../core/data/
 import { featureSize, type Dataset } from '../core/data/dataset';
 import { loadUpload, type UploadSummary } from '../core/data/loaders/index';
 import { Trainer } from '../core/train/trainer';
+import { scaleCollapseOf } from '../core/metrics/evaluate';
 import type { StepResult } from '../core/train/types';
 import type { BackendChoice } from './backend';
 import {
@@ -609,7 +610,11 @@ export class TrainingSession {
       auc: m ? finiteOrNull(m.auc) : p ? finiteOrNull(p.auc) : null,
       validationLoss: finiteOrNull(evaluation.validationLoss),
     };
-    if (m?.collapse.collapsed && m.collapse.message) metrics.collapseWarning = m.collapse.message;
+    // A full collapse says the most; otherwise a scale collapse (every distance a sliver of the margin) is warned of.
+    const warning = m
+      ? (m.collapse.message ?? scaleCollapseOf(m, trainer.config, evaluation.step)?.message)
+      : undefined;
+    if (warning) metrics.collapseWarning = warning;
     this.lastMetricsAt = this.host.now();
     this.lastMetricsStep = trainer.steps;
     this.post({

@@ -286,7 +286,7 @@ export function scaleCollapseCheck(
       'the margin and distances say little even if the neighbours keep their order. Try semi-hard or batch-all ' +
       'mining instead of hard mining, a smaller learning rate' +
       (reference.l2Normalized === false ? ', L2 normalisation' : '') +
-      ' or a smaller margin, then reset.',
+      ' or a smaller margin, and train again.',
   };
 }
 
