@@ -8,16 +8,32 @@
 import { basename } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config } from '../core/config';
 import { builtinInfo } from '../core/data/builtin';
+import { lessonConfig } from '../core/lessons/lessons';
+import { scaleCollapseOf, type Metrics } from '../core/metrics/evaluate';
 import { Trainer } from '../core/train/trainer';
 import { parseArgs, TRAIN_FLAGS, usage, UsageError } from './args';
 import { loadCliDataset, readConfigFile } from './inputs';
 import { selectNodeBackend } from './backend';
+import { prepareEmbeddingsDir, writeEmbeddings, type EmbeddingsOut } from './embeddingsOut';
+import { lessonOfFlags } from './lessonFlag';
 
-const EXTRA_FLAGS = { config: false, backend: false, data: false, help: true, quiet: true };
+const EXTRA_FLAGS = {
+  config: false,
+  backend: false,
+  data: false,
+  lesson: false,
+  'embeddings-out': false,
+  help: true,
+  quiet: true,
+};
 const EXTRA_HELP = {
   config: 'JSON file with a (partial) configuration; flags override it',
   backend: 'auto | wasm | cpu (auto: wasm, else cpu)',
   data: 'train on your own file instead of a built-in (CSV/TSV, .npy, image .zip, text CSV, pair file)',
+  lesson:
+    "run a lesson's configuration and steps (ids: src/core/lessons/lessons.ts, e.g. mining-hard); flags change it",
+  'embeddings-out':
+    'write the held-out embeddings of the last evaluation to DIR as vectors.tsv + metadata.tsv (Embedding Projector)',
   quiet: 'no progress on stderr',
   help: 'this text',
 };
@@ -36,20 +52,62 @@ export interface TrainSummary {
     pairAccuracy?: number;
   } | null;
   pairMetrics?: { auc: number; accuracy: number; threshold: number; meanSquaredError?: number } | null;
+  /**
+   * Plain-language warnings about the held-out embedding at the end: collapse to one point, or a scale collapse
+   * (nearly all distances a small fraction of the margin or of the embedding's scale).
+   */
+  warnings: string[];
+  /** The scale-collapse check's numbers (null for pair files and untrained runs). */
+  scaleCollapse: {
+    squeezed: boolean;
+    fractionBelow: number;
+    limit: number;
+    medianPositive: number;
+    medianNegative: number;
+  } | null;
   dataset: string;
   seed: number;
+  /** The lesson whose configuration the run used (`--lesson`). */
+  lesson?: string;
+  /** Where `--embeddings-out` wrote the held-out embeddings. */
+  embeddingsOut?: EmbeddingsOut;
   stopped?: string;
   config: Config;
+}
+
+/** The collapse and scale-collapse warnings of the final evaluation, and the scale-collapse numbers. */
+function embeddingHealth(
+  m: Metrics | null,
+  config: Config,
+  step: number,
+): Pick<TrainSummary, 'warnings' | 'scaleCollapse'> {
+  if (!m) return { warnings: [], scaleCollapse: null };
+  const scale = scaleCollapseOf(m, config, step);
+  const warnings: string[] = [];
+  if (m.collapse.message) warnings.push(m.collapse.message);
+  if (scale?.message) warnings.push(scale.message);
+  const scaleCollapse = scale && {
+    squeezed: scale.squeezed,
+    fractionBelow: scale.fractionBelow,
+    limit: scale.limit,
+    medianPositive: scale.medianPositive,
+    medianNegative: scale.medianNegative,
+  };
+  return { warnings, scaleCollapse };
 }
 
 /** Runs one training session and returns its summary (the CLI prints it; tests call this directly). */
 export async function runTrain(argv: string[], log: (line: string) => void): Promise<TrainSummary> {
   const { patch, extra } = parseArgs(argv, TRAIN_FLAGS, EXTRA_FLAGS);
   const fromFile = typeof extra.config === 'string' ? await readConfigFile(extra.config) : {};
-  const datasetName = patch.data?.dataset ?? fromFile.data?.dataset ?? DEFAULT_CONFIG.data.dataset;
+  const lesson = lessonOfFlags(extra, patch, fromFile);
+  const datasetName = lesson?.dataset ?? patch.data?.dataset ?? fromFile.data?.dataset ?? DEFAULT_CONFIG.data.dataset;
   const dataPath = typeof extra.data === 'string' ? extra.data : undefined;
   const suggested = dataPath ? {} : builtinInfo(datasetName).suggested;
-  const config = makeConfig(patch, makeConfig(fromFile, makeConfig(suggested)));
+  const base = lesson ? lessonConfig(lesson) : makeConfig(suggested);
+  const config = makeConfig(patch, makeConfig(fromFile, base));
+  const embeddingsDir = typeof extra['embeddings-out'] === 'string' ? extra['embeddings-out'] : undefined;
+  if (embeddingsDir !== undefined) await prepareEmbeddingsDir(embeddingsDir);
   if (dataPath) config.data.dataset = `upload:${basename(dataPath)}`;
 
   const wanted = typeof extra.backend === 'string' ? extra.backend : 'auto';
@@ -99,7 +157,16 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
   const stopped = trainer.stopReason?.message;
   if (stopped) log(`stopped: ${stopped}`);
   const evaluation = trainer.evaluate();
-  trainer.dispose();
+  let embeddingsOut: EmbeddingsOut | undefined;
+  try {
+    if (embeddingsDir !== undefined) embeddingsOut = await writeEmbeddings(embeddingsDir, trainer, dataset);
+  } finally {
+    trainer.dispose();
+  }
+  const health = embeddingHealth(evaluation.metrics, config, steps);
+  for (const warning of health.warnings) log(`warning: ${warning}`);
+  if (embeddingsOut)
+    log(`wrote ${embeddingsOut.files.join(' + ')} (${embeddingsOut.n} × ${embeddingsOut.dim}) to ${embeddingsDir}`);
   const m = evaluation.metrics;
   return {
     steps,
@@ -117,8 +184,11 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
         }
       : null,
     pairMetrics: evaluation.pairs,
+    ...health,
     dataset: dataset.name,
     seed: config.seed,
+    ...(lesson ? { lesson: lesson.id } : {}),
+    ...(embeddingsOut ? { embeddingsOut } : {}),
     ...(stopped ? { stopped } : {}),
     config,
   };

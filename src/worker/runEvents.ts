@@ -3,6 +3,7 @@
  * snapshots, each at a bounded rate on the host's clock so a fast loop cannot flood the page. `refresh` posts
  * metrics and a snapshot at once (pause, step, a new run).
  */
+import { scaleCollapseOf } from '../core/metrics/evaluate';
 import type { Trainer } from '../core/train/trainer';
 import type { StepResult } from '../core/train/types';
 import { METRICS_INTERVAL_MS, PROGRESS_INTERVAL_MS, SNAPSHOT_INTERVAL_MS } from './host';
@@ -103,7 +104,11 @@ export class RunEvents {
       auc: m ? finiteOrNull(m.auc) : p ? finiteOrNull(p.auc) : null,
       validationLoss: finiteOrNull(evaluation.validationLoss),
     };
-    if (m?.collapse.collapsed && m.collapse.message) metrics.collapseWarning = m.collapse.message;
+    // A full collapse says the most; otherwise a scale collapse (every distance a sliver of the margin) is warned of.
+    const warning = m
+      ? (m.collapse.message ?? scaleCollapseOf(m, trainer.config, evaluation.step)?.message)
+      : undefined;
+    if (warning) metrics.collapseWarning = warning;
     this.lastMetricsAt = this.now();
     this.lastMetricsStep = trainer.steps;
     this.post({

@@ -48,7 +48,7 @@ export interface ExperimentMetricsPoint {
   pairAccuracy: number | null;
   auc: number | null;
   validationLoss: number | null;
-  /** Plain-language collapse warning when embeddings crowd into one point. */
+  /** Plain-language warning when embeddings crowd into one point or shrink far inside the margin (scale collapse). */
   collapseWarning?: string;
 }
 

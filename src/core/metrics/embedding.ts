@@ -208,3 +208,93 @@ function checkShape(embeddings: Float32Array, n: number, dim: number, what: stri
 function fmt(x: number): string {
   return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(3) : x.toExponential(2);
 }
+
+/** Result of the scale-collapse check; `message` is set only when squeezed. */
+export interface ScaleCollapseCheck {
+  squeezed: boolean;
+  /** Fraction of the sampled held-out pairs (same-class and different-class together) closer than `limit`. */
+  fractionBelow: number;
+  /** The distance the pairs are compared with: the smaller of the margin and the scale limits that apply. */
+  limit: number;
+  /** Median distance of the sampled same-class / different-class pairs (NaN when none). */
+  medianPositive: number;
+  medianNegative: number;
+  message?: string;
+}
+
+/** Squeezed when at least this fraction of the sampled held-out pairs is closer than the limit… */
+export const SCALE_COLLAPSE_PAIR_FRACTION = 0.95;
+/** …where the limit is this fraction of the margin (a triplet or contrastive loss wants negatives at least m away)… */
+export const SCALE_COLLAPSE_MARGIN_FRACTION = 0.5;
+/** …or this fraction of the largest distance the embedding's scale allows (2 on the unit sphere). */
+export const SCALE_COLLAPSE_SCALE_FRACTION = 0.05;
+
+/** What scaleCollapseCheck compares the held-out pair distances with. */
+export interface ScaleCollapseReference {
+  /** The margin of a hinge loss (contrastive, triplet), or null when the loss has none. */
+  margin: number | null;
+  /** The largest distance the embedding's scale allows (e.g. 2 for unit vectors), or null when it has no bound. */
+  scale: number | null;
+  /** Named in the message, e.g. "the unit sphere's diameter". */
+  scaleName?: string;
+  /** Whether the embeddings are L2-normalised (the advice differs). */
+  l2Normalized?: boolean;
+}
+
+/**
+ * Warns when the embedding has kept its ranking but lost its scale: nearly all held-out pair distances, of the same
+ * class and of different classes, are a small fraction of the margin (or of the largest distance the embedding
+ * allows). Then every triplet sits inside the margin, the loss stays near m, and a distance threshold or the margin
+ * means nothing — a milder form of collapse that collapseCheck does not see, since the points still differ. The
+ * distances are the evaluation's balanced sample of same-class and different-class pairs.
+ */
+export function scaleCollapseCheck(
+  positiveDistances: ArrayLike<number>,
+  negativeDistances: ArrayLike<number>,
+  reference: ScaleCollapseReference,
+): ScaleCollapseCheck {
+  const limits: number[] = [];
+  if (reference.margin !== null && reference.margin > 0) limits.push(SCALE_COLLAPSE_MARGIN_FRACTION * reference.margin);
+  if (reference.scale !== null && reference.scale > 0) limits.push(SCALE_COLLAPSE_SCALE_FRACTION * reference.scale);
+  const medianPositive = median(positiveDistances);
+  const medianNegative = median(negativeDistances);
+  const total = positiveDistances.length + negativeDistances.length;
+  if (limits.length === 0 || total === 0)
+    return { squeezed: false, fractionBelow: NaN, limit: NaN, medianPositive, medianNegative };
+  // The larger limit: the warning fires when the distances are small by either yardstick.
+  const limit = Math.max(...limits);
+  let below = 0;
+  for (const list of [positiveDistances, negativeDistances])
+    for (let i = 0; i < list.length; i++) if (list[i] < limit) below++;
+  const fractionBelow = below / total;
+  const squeezed = fractionBelow >= SCALE_COLLAPSE_PAIR_FRACTION;
+  if (!squeezed) return { squeezed, fractionBelow, limit, medianPositive, medianNegative };
+  const yardsticks: string[] = [];
+  if (reference.margin !== null && reference.margin > 0) yardsticks.push(`the margin is ${fmt(reference.margin)}`);
+  if (reference.scale !== null && reference.scale > 0)
+    yardsticks.push(`${reference.scaleName ?? 'the largest distance the embedding allows'} is ${fmt(reference.scale)}`);
+  return {
+    squeezed,
+    fractionBelow,
+    limit,
+    medianPositive,
+    medianNegative,
+    message:
+      `The embedding has shrunk: ${(fractionBelow * 100).toFixed(0)}% of held-out pairs are closer than ` +
+      `${fmt(limit)} (median distance ${fmt(medianPositive)} within a class, ${fmt(medianNegative)} between ` +
+      `classes), while ${yardsticks.join(' and ')}. Nearly every triplet is inside the margin, so the loss sits near ` +
+      'the margin and distances say little even if the neighbours keep their order. Try semi-hard or batch-all ' +
+      'mining instead of hard mining, a smaller learning rate' +
+      (reference.l2Normalized === false ? ', L2 normalisation' : '') +
+      ' or a smaller margin, and train again.',
+  };
+}
+
+/** Median of the finite values (NaN when there are none). */
+function median(values: ArrayLike<number>): number {
+  const sorted = Float64Array.from(values).filter((v) => Number.isFinite(v));
+  if (sorted.length === 0) return NaN;
+  sorted.sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

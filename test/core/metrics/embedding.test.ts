@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { collapseCheck, normStats, tripletViolationFraction } from '../../../src/core/metrics/embedding';
+import {
+  collapseCheck,
+  normStats,
+  scaleCollapseCheck,
+  tripletViolationFraction,
+} from '../../../src/core/metrics/embedding';
 import { Rng } from '../../../src/core/rng';
 
 function euclideanMatrix(x: Float32Array, n: number, dim: number): Float32Array {
@@ -112,5 +117,67 @@ describe('tripletViolationFraction', () => {
     const d = euclideanMatrix(x, 4, 1);
     expect(tripletViolationFraction(d, 4, [0, 0, 1, 1], 1, new Rng(1))).toBe(0);
     expect(tripletViolationFraction(d, 4, [0, 1, 2, 3], 1, new Rng(1))).toBeNaN();
+  });
+});
+
+describe('scaleCollapseCheck', () => {
+  const spaced = (from: number, to: number, count: number) =>
+    Float32Array.from({ length: count }, (_, i) => from + ((to - from) * i) / (count - 1));
+
+  it('flags pairs squeezed far inside the margin, with the numbers and what to change', () => {
+    // Distances as on the hard-mining lesson: about 0.01 within a class, 0.03 between classes, margin 0.2.
+    const c = scaleCollapseCheck(spaced(0.005, 0.015, 100), spaced(0.02, 0.04, 100), {
+      margin: 0.2,
+      scale: 2,
+      scaleName: "the unit sphere's diameter",
+      l2Normalized: true,
+    });
+    expect(c.squeezed).toBe(true);
+    expect(c.fractionBelow).toBe(1);
+    expect(c.limit).toBeCloseTo(0.1, 6); // half the margin (larger than 5% of the diameter 2)
+    expect(c.medianPositive).toBeCloseTo(0.01, 3);
+    expect(c.medianNegative).toBeCloseTo(0.03, 3);
+    expect(c.message).toMatch(/100% of held-out pairs are closer than 0\.100/);
+    expect(c.message).toMatch(/margin is 0\.200/);
+    expect(c.message).toMatch(/unit sphere's diameter is 2\.00/);
+    expect(c.message).toMatch(/semi-hard or batch-all mining.*learning rate.*margin/);
+    expect(c.message).not.toMatch(/L2 normalisation/);
+  });
+
+  it('suggests L2 normalisation only when it is off', () => {
+    const c = scaleCollapseCheck(spaced(0.01, 0.02, 50), spaced(0.01, 0.03, 50), {
+      margin: 1,
+      scale: null,
+      l2Normalized: false,
+    });
+    expect(c.squeezed).toBe(true);
+    expect(c.message).toMatch(/L2 normalisation/);
+  });
+
+  it('stays silent when the different-class pairs reach the margin, or when only a few pairs are short', () => {
+    const healthy = scaleCollapseCheck(spaced(0.3, 0.9, 100), spaced(0.8, 1.6, 100), { margin: 0.2, scale: 2 });
+    expect(healthy.squeezed).toBe(false);
+    expect(healthy.message).toBeUndefined();
+    // 90% of pairs inside the limit is not "nearly all" (95%).
+    const most = scaleCollapseCheck(
+      spaced(0.01, 0.02, 90),
+      Float32Array.of(...spaced(0.01, 0.02, 90), ...spaced(1, 2, 20)),
+      {
+        margin: 0.2,
+        scale: null,
+      },
+    );
+    expect(most.fractionBelow).toBeCloseTo(180 / 200, 6);
+    expect(most.squeezed).toBe(false);
+  });
+
+  it('uses the scale alone when the loss has no margin, and says nothing without a yardstick', () => {
+    const scaleOnly = scaleCollapseCheck(spaced(0.01, 0.05, 40), spaced(0.02, 0.08, 40), { margin: null, scale: 2 });
+    expect(scaleOnly.limit).toBeCloseTo(0.1, 6);
+    expect(scaleOnly.squeezed).toBe(true);
+    expect(scaleOnly.message).not.toMatch(/margin is/);
+    const none = scaleCollapseCheck(spaced(0.01, 0.05, 40), spaced(0.02, 0.08, 40), { margin: null, scale: null });
+    expect(none.squeezed).toBe(false);
+    expect(Number.isNaN(none.fractionBelow)).toBe(true);
   });
 });
