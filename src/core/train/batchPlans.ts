@@ -4,6 +4,7 @@
  * all its branches through the ONE tower in one call and returns the loss with the batch's triplet statistics.
  */
 import * as tf from '@tensorflow/tfjs';
+import { isDenseMiner } from '../capabilities';
 import type { Config } from '../config';
 import { type DistanceContext, pairwiseDistances, rowwiseDistances } from '../distances';
 import { binaryCrossEntropyLoss, contrastiveLoss, cosineRegressionLoss, infoNceLoss, tripletLoss } from '../losses';
@@ -110,12 +111,7 @@ function batchLoss(
   const miner = ctx.config.mining.miner;
   // WASM/CPU: the dense miners' loss, counts and gradient in one JS pass over the batch (see fusedTriplet.ts).
   const fused = fusedTripletAvailable();
-  if (
-    fused &&
-    o.loss === 'triplet' &&
-    !o.softMargin &&
-    (miner === 'all' || miner === 'hard' || miner === 'semi-hard' || miner === 'easy')
-  ) {
+  if (fused && o.loss === 'triplet' && !o.softMargin && isDenseMiner(miner)) {
     const result = fusedTripletLoss(D, masks, { miner, margin: o.margin, reduction: o.reduction });
     return { loss: result.loss, stats: result.stats, distances: D };
   }

@@ -16,6 +16,7 @@
  * one cache of held-out embeddings that snapshots, evaluations and inspect answers share).
  */
 import * as tf from '@tensorflow/tfjs';
+import { traitsOf } from '../capabilities';
 import { assertValid, type Config, PAIR_LOSSES } from '../config';
 import type { Dataset } from '../data/dataset';
 import type { ModelWeights, NamedWeight } from '../export/weights';
@@ -108,13 +109,7 @@ export class Trainer {
 
   /** Validates the config against the data and builds everything a run needs. */
   static init(config: Config, dataset: Dataset): Trainer {
-    assertValid(config, {
-      kind: dataset.kind,
-      modality: dataset.modality,
-      numClasses: dataset.kind === 'labelled' ? dataset.classNames.length : undefined,
-      featureShape: dataset.featureShape,
-      targetKind: dataset.kind === 'pairs' ? dataset.targetKind : undefined,
-    });
+    assertValid(config, traitsOf(dataset));
     const trainer = new Trainer(config, dataset);
     trainer.whitening.refresh(trainer.net, trainInputs(trainer.data), 0);
     return trainer;
