@@ -3,7 +3,7 @@
  * snapshots, each at a bounded rate on the host's clock so a fast loop cannot flood the page. `refresh` posts
  * metrics and a snapshot at once (pause, step, a new run).
  */
-import { scaleCollapseOf } from '../core/metrics/evaluate';
+import { scaleCollapseOf } from '../core/metrics/scaleCollapse';
 import type { Trainer } from '../core/train/trainer';
 import type { StepResult } from '../core/train/types';
 import { METRICS_INTERVAL_MS, PROGRESS_INTERVAL_MS, SNAPSHOT_INTERVAL_MS } from './host';

@@ -3,19 +3,10 @@
  * retrieval (leave-one-out), verification (ROC, AUC, threshold), and embedding health checks.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Config, DistanceName } from '../config';
+import type { DistanceName } from '../config';
 import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
 import type { Rng } from '../rng';
-import {
-  collapseCheck,
-  normStats,
-  scaleCollapseCheck,
-  tripletViolationFraction,
-  type CollapseCheck,
-  type NormStats,
-  type ScaleCollapseCheck,
-  type ScaleCollapseReference,
-} from './embedding';
+import { collapseCheck, normStats, tripletViolationFraction, type CollapseCheck, type NormStats } from './embedding';
 import { RetrievalRanking, retrievalMetrics, type RetrievalMetrics } from './retrieval';
 import { sortRuns } from './sortRuns';
 import { verificationSummary, type RocPoint, type VerificationAt } from './verification';
@@ -146,32 +137,6 @@ export function evaluateEmbeddings(
   } finally {
     gram?.dispose();
   }
-}
-
-/**
- * The scale-collapse check of one evaluation under the run's configuration: the margin counts for the hinge losses
- * (contrastive, triplet without soft margin), the scale for bounded embeddings (cosine distance; Euclidean and squared
- * Euclidean on the unit sphere; otherwise twice the mean norm for the Euclidean distance). Null at step 0: an untrained
- * network's scale says nothing about training.
- */
-export function scaleCollapseOf(metrics: Metrics, config: Config, step: number): ScaleCollapseCheck | null {
-  if (step <= 0) return null;
-  return scaleCollapseCheck(metrics.positiveDistances, metrics.negativeDistances, scaleReference(config, metrics));
-}
-
-function scaleReference(config: Config, metrics: Metrics): ScaleCollapseReference {
-  const o = config.objective;
-  const normalized = config.model.l2Normalize;
-  const margin = o.loss === 'contrastive' || (o.loss === 'triplet' && !o.softMargin) ? o.margin : null;
-  const base = { margin, l2Normalized: normalized };
-  if (o.distance === 'cosine') return { ...base, scale: 2, scaleName: 'the largest cosine distance' };
-  if (o.distance === 'euclidean')
-    return normalized
-      ? { ...base, scale: 2, scaleName: "the unit sphere's diameter" }
-      : { ...base, scale: 2 * metrics.norms.mean, scaleName: 'twice the mean embedding norm' };
-  if (o.distance === 'squared-euclidean' && normalized)
-    return { ...base, scale: 4, scaleName: "the unit sphere's squared diameter" };
-  return { ...base, scale: null };
 }
 
 /** n×n distances on the backend, one readback; Manhattan in row blocks to bound its [rows, n, dim] intermediate. */

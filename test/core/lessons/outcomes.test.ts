@@ -11,7 +11,8 @@ import { makeConfig, type Config, type DeepPartial } from '../../../src/core/con
 import { loadBuiltinDataset } from '../../../src/core/data/builtin';
 import type { Dataset } from '../../../src/core/data/dataset';
 import { findLesson, lessonConfig } from '../../../src/core/lessons/lessons';
-import { scaleCollapseOf, type Metrics } from '../../../src/core/metrics/evaluate';
+import type { Metrics } from '../../../src/core/metrics/evaluate';
+import { scaleCollapseOf } from '../../../src/core/metrics/scaleCollapse';
 import { Trainer } from '../../../src/core/train/trainer';
 import type { Snapshot, StepResult } from '../../../src/core/train/types';
 
