@@ -21,7 +21,7 @@ import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/
 import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
 import { appendSnapshot, emptyTimeline, type Timeline } from '../features/timeline/timeline';
 import type { PairDistancesMessage } from '../../worker/teachProtocol';
-import { applyRestore, type RestoreRunAction } from '../features/saveShare/restoreRun';
+import type { RestoreRunAction } from '../features/saveShare/restoreRun';
 
 /** The step-by-step record of the current run; arrays are shared between states and appended in place. */
 export interface History {
@@ -310,4 +310,34 @@ export function metricsOf(state: AppState): readonly MetricsPoint[] {
 /** The last metrics point, or null before the first evaluation. */
 export function latestMetrics(state: AppState): MetricsPoint | null {
   return state.history.metricsCount > 0 ? state.history.metrics[state.history.metricsCount - 1] : null;
+}
+
+/**
+ * `state` (already reset by a `new-run` for `action.run`, so every per-run field starts empty) with the reopened
+ * run's dataset, configuration, step and history. History past the saved step is dropped (it was never in the
+ * weights).
+ */
+function applyRestore(state: AppState, action: RestoreRunAction): AppState {
+  const progress: ProgressPoint[] = action.history.progress.filter((p) => p.step <= action.step).map((p) => ({ ...p }));
+  const metrics: MetricsPoint[] = action.history.metrics.filter((m) => m.step <= action.step).map((m) => ({ ...m }));
+  const last = progress[progress.length - 1];
+  const isUpload = action.info.name.startsWith('upload:');
+  return {
+    ...state,
+    config: action.config,
+    issues: validate(action.config, traitsOf(action.info)),
+    workerIssues: [],
+    dataset: action.info,
+    preview: action.preview,
+    pendingLoad: null,
+    datasetError: null,
+    usedUpload: isUpload ? action.info : state.usedUpload,
+    runId: action.run,
+    runState: action.step > 0 ? 'paused' : 'ready',
+    step: action.step,
+    epoch: action.epoch,
+    lastLoss: last && Number.isFinite(last.loss) ? last.loss : null,
+    heldOut: action.heldOut,
+    history: { ...state.history, progress, metrics, progressCount: progress.length, metricsCount: metrics.length },
+  };
 }
