@@ -173,6 +173,8 @@ describe('neighbours, comparison and query by example', () => {
     );
 
     // Draw a stroke: the drawing is embedded and its listed neighbours are the true nearest of its embedding.
+    // The pad is in the drawer, which scrolls inside itself: bring it into sight before drawing with the mouse.
+    await page.getByRole('img', { name: 'Draw a sample' }).scrollIntoViewIfNeeded();
     const pad = (await page.getByRole('img', { name: 'Draw a sample' }).boundingBox())!;
     await page.mouse.move(pad.x + pad.width * 0.3, pad.y + pad.height * 0.2);
     await page.mouse.down();
