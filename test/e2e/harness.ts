@@ -218,9 +218,28 @@ export async function alertTexts(page: Page): Promise<string[]> {
   return page.getByRole('alert').allTextContents();
 }
 
-/** Sets a labelled control of the model panel (select, number/text input or checkbox) by its label text. */
+/**
+ * Opens a panel of the drawer by its button's name (`Model`, `Inspect`, `Save & share`, …) unless it is open, and
+ * returns the drawer, which holds the panel's region.
+ */
+export async function openPanel(page: Page, name: string): Promise<Locator> {
+  const button = page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name, exact: true });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  const drawer = page.getByRole('complementary', { name: /panel$/ });
+  await drawer.waitFor({ state: 'visible' });
+  return drawer;
+}
+
+/**
+ * Sets a labelled setting by its label text: one of the key settings on the main screen (objective, distance,
+ * margin, miner, learning rate), or else a field of the model panel, opened for it.
+ */
 export async function setControl(page: Page, label: string, value: string | boolean): Promise<void> {
-  const control = page.getByRole('region', { name: 'Model and training' }).getByLabel(label, { exact: true });
+  let control = page.getByRole('region', { name: 'Key settings' }).getByLabel(label, { exact: true });
+  if ((await control.count()) === 0) {
+    await openPanel(page, 'Model');
+    control = page.getByRole('region', { name: 'Model and training' }).getByLabel(label, { exact: true });
+  }
   if (typeof value === 'boolean') {
     await control.setChecked(value);
     return;

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { distanceJs } from '../../src/core/distances';
 import type { DistanceName } from '../../src/core/config';
-import { scatterOf, setControl, statusOf, usePlayground, waitForState, waitForStep } from './harness';
+import { openPanel, scatterOf, setControl, statusOf, usePlayground, waitForState, waitForStep } from './harness';
 
 const playground = usePlayground();
 
@@ -135,6 +135,7 @@ describe('neighbours, comparison and query by example', () => {
     await playground.open('?backend=wasm&debug=1');
     const step = await stepTimes(page, 3);
     await expect.poll(async () => (await scatterOf(page)).snapshotStep, { timeout: 20_000 }).toBe(step);
+    await openPanel(page, 'Inspect');
 
     // Click a point: it becomes sample A and its neighbours are listed.
     const spot = await findPoint(page);
@@ -172,6 +173,8 @@ describe('neighbours, comparison and query by example', () => {
     );
 
     // Draw a stroke: the drawing is embedded and its listed neighbours are the true nearest of its embedding.
+    // The pad is in the drawer, which scrolls inside itself: bring it into sight before drawing with the mouse.
+    await page.getByRole('img', { name: 'Draw a sample' }).scrollIntoViewIfNeeded();
     const pad = (await page.getByRole('img', { name: 'Draw a sample' }).boundingBox())!;
     await page.mouse.move(pad.x + pad.width * 0.3, pad.y + pad.height * 0.2);
     await page.mouse.down();
@@ -216,6 +219,7 @@ describe('timeline', () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await waitForState(page, 'paused');
     await page.waitForTimeout(800);
+    await openPanel(page, 'Inspect');
     const timeline = page.getByRole('region', { name: 'Timeline' });
     const stored = (await timeline.getAttribute('data-steps'))!.split(',').map(Number);
     expect(stored.length).toBeGreaterThanOrEqual(3);
@@ -259,12 +263,13 @@ describe('compare runs', () => {
   it('keeps two runs and shows their final metrics and only the settings that differ', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm');
+    await openPanel(page, 'Compare');
     const compare = page.getByRole('region', { name: 'Compare runs' });
     await expect(compare.getByRole('button', { name: 'Keep this run' }).isDisabled()).resolves.toBe(true);
     const first = await stepTimes(page, 3);
     await compare.getByRole('button', { name: 'Keep this run' }).click();
     const margin = await page
-      .getByRole('region', { name: 'Model and training' })
+      .getByRole('region', { name: 'Key settings' })
       .getByLabel('Margin', { exact: true })
       .inputValue();
     expect(margin).not.toBe('0.5');
@@ -317,6 +322,7 @@ describe('projections', () => {
         for (const e of list.getEntries()) w.__longest = Math.max(w.__longest, e.duration);
       }).observe({ type: 'longtask', buffered: false });
     });
+    await openPanel(page, 'Inspect');
     await page.getByLabel('Projection', { exact: true }).selectOption('umap');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const status = page.locator('[data-projection="umap"]');
@@ -353,6 +359,7 @@ describe('projections', () => {
     await expect.poll(async () => (await scatterOf(page)).points, { timeout: 60_000 }).toBe(30);
     await waitForState(page, 'ready', 30_000);
     await stepTimes(page, 2);
+    await openPanel(page, 'Inspect');
     await page.getByLabel('Projection', { exact: true }).selectOption('tsne');
     const status = page.locator('[data-projection="tsne"]');
     await expect.poll(() => status.getAttribute('data-projected-step'), { timeout: 60_000 }).not.toBe('');

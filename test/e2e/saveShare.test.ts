@@ -1,5 +1,5 @@
 /**
- * Save and share in a real browser (WASM backend, few steps): a shareable link sets up the Model panel and reports
+ * Save and share in a real browser (WASM backend, few steps): a shareable link sets up the settings and reports
  * what it cannot use; the autosave survives a page reload (step and weights); the downloaded TF.js model loads back
  * into a fresh run with the same held-out metrics; an experiment file round-trips, and bad files get an alert and
  * change nothing.
@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   alertTexts,
   metricsOf,
+  openPanel,
   statusOf,
   usePlayground,
   waitForState,
@@ -25,7 +26,14 @@ const downloads = mkdtempSync(join(tmpdir(), 'siamese-downloads-'));
 afterAll(() => rmSync(downloads, { recursive: true, force: true }));
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Save and share' });
-const modelPanel = (page: Page) => page.getByRole('region', { name: 'Model and training' });
+/** Margin and miner are key settings on the main screen. */
+const keySettings = (page: Page) => page.getByRole('region', { name: 'Key settings' });
+
+/** The seed, read in the model panel (which the drawer shows instead of the Save and share panel). */
+async function seedOf(page: Page): Promise<string> {
+  const model = await openPanel(page, 'Model');
+  return model.getByLabel('Seed', { exact: true }).inputValue();
+}
 
 /** Clicks `name` in the Save and share panel and returns the saved download's path. */
 async function download(page: Page, name: string): Promise<{ path: string; file: Download }> {
@@ -65,15 +73,17 @@ async function stepTimes(page: Page, count: number): Promise<number> {
 }
 
 describe('shareable links', () => {
-  it('a link with non-default margin, miner and seed sets up the Model panel; Copy link writes it back', async () => {
+  it('a link with non-default margin, miner and seed sets up the settings; Copy link writes it back', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm&dataset=iris&seed=7&margin=0.35&miner=semi-hard');
     expect(await page.getByLabel('Dataset', { exact: true }).inputValue()).toBe('iris');
-    const model = modelPanel(page);
+    const model = keySettings(page);
     expect(await model.getByLabel('Margin', { exact: true }).inputValue()).toBe('0.35');
     expect(await model.getByLabel('Miner', { exact: true }).inputValue()).toBe('semi-hard');
-    expect(await model.getByLabel('Seed', { exact: true }).inputValue()).toBe('7');
+    expect(await seedOf(page)).toBe('7');
     expect(await alertTexts(page)).toEqual([]);
+
+    await openPanel(page, 'Save & share');
 
     await panel(page).getByRole('button', { name: 'Copy link to this setup' }).click();
     const link = panel(page).getByLabel('Shareable link', { exact: true });
@@ -97,10 +107,10 @@ describe('shareable links', () => {
       '"miner=hardest" is not a known miner; allowed: all, hard, semi-hard, easy, batch-hard, random; the default (all) is used',
       '"margin=-1" cannot be used: objective.margin is -1; it must be a number greater than 0 and at most 100; the default (0.2) is used',
     ]);
-    const model = modelPanel(page);
+    const model = keySettings(page);
     expect(await model.getByLabel('Margin', { exact: true }).inputValue()).toBe('0.2');
     expect(await model.getByLabel('Miner', { exact: true }).inputValue()).toBe('all');
-    expect(await model.getByLabel('Seed', { exact: true }).inputValue()).toBe('5');
+    expect(await seedOf(page)).toBe('5');
   });
 });
 
@@ -108,6 +118,7 @@ describe('autosave', () => {
   it('survives a page reload: the step and the weights come back, and training goes on', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm');
+    await openPanel(page, 'Save & share');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitForStep(page, 30, 90_000);
     // Saved every few seconds while it trains...
@@ -136,6 +147,7 @@ describe('autosave', () => {
         { timeout: 90_000, interval: 200, message: 'the reloaded page continues the autosaved run' },
       )
       .toBe(`paused ${paused.step}`);
+    await openPanel(page, 'Save & share');
     const after = await metricsAt(page, paused.step);
     // Same weights → the same held-out metrics, to the digit.
     expect(after.values).toEqual(before.values);
@@ -167,6 +179,7 @@ describe('model and experiment files', () => {
   it('Download model (TF.js) → Reset → Load model gives back the same held-out metrics; a broken file is refused', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm&dataset=iris&seed=3');
+    await openPanel(page, 'Save & share');
     const step = await stepTimes(page, 8);
     const trained = await metricsAt(page, step);
     const model = await download(page, 'Download model (TF.js)');
@@ -201,6 +214,7 @@ describe('model and experiment files', () => {
   it('Export experiment → Reset → Import experiment restores step, configuration and weights; bad files change nothing', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm&dataset=iris&seed=4&margin=0.3');
+    await openPanel(page, 'Save & share');
     const step = await stepTimes(page, 6);
     const trained = await metricsAt(page, step);
     const experiment = await download(page, 'Export experiment');
@@ -214,7 +228,7 @@ describe('model and experiment files', () => {
       dataset: { kind: 'builtin', name: 'iris' },
     });
 
-    await modelPanel(page).getByLabel('Margin', { exact: true }).fill('0.6');
+    await keySettings(page).getByLabel('Margin', { exact: true }).fill('0.6');
     await waitForState(page, 'ready');
     expect((await statusOf(page)).step).toBe(0);
 
@@ -222,7 +236,7 @@ describe('model and experiment files', () => {
     await expect
       .poll(async () => `${(await statusOf(page)).state} ${(await statusOf(page)).step}`, { timeout: 60_000 })
       .toBe('paused 6');
-    expect(await modelPanel(page).getByLabel('Margin', { exact: true }).inputValue()).toBe('0.3');
+    expect(await keySettings(page).getByLabel('Margin', { exact: true }).inputValue()).toBe('0.3');
     expect((await metricsAt(page, 6)).values).toEqual(trained.values);
 
     // Truncated JSON and another version: specific alerts; the reopened run stays as it is.

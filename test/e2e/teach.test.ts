@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { lessonConfig, LESSONS, type Lesson } from '../../src/core/lessons/lessons';
 import type { Config } from '../../src/core/config';
-import { scatterOf, statusOf, usePlayground, waitForState, waitForStep } from './harness';
+import { openPanel, scatterOf, statusOf, usePlayground, waitForState, waitForStep } from './harness';
 
 const playground = usePlayground();
 
@@ -50,9 +50,19 @@ const CONTROL_VALUE: Record<string, (c: Config) => string | number | boolean> = 
   Backend: (c) => c.training.backend,
 };
 
-/** Every control of the model panel: its label and what it shows (numbers as numbers, checkboxes as booleans). */
+/**
+ * Every control of the settings (the key settings on the main screen and the model panel, read while its drawer is
+ * closed too): its label and what it shows (numbers as numbers, checkboxes as booleans).
+ */
 async function modelControls(page: Page): Promise<Record<string, string | number | boolean>> {
-  return page.getByRole('region', { name: 'Model and training' }).evaluate((section) => {
+  const key = await controlsOf(page, 'Key settings');
+  const rest = await controlsOf(page, 'Model and training');
+  for (const label of Object.keys(rest)) if (label in key) rest[`${label} (again)`] = rest[label];
+  return { ...key, ...rest };
+}
+
+async function controlsOf(page: Page, region: string): Promise<Record<string, string | number | boolean>> {
+  return page.getByRole('region', { name: region, includeHidden: true }).evaluate((section) => {
     const out: Record<string, string | number | boolean> = {};
     for (const el of section.querySelectorAll('input, select, textarea')) {
       const control = el as HTMLInputElement | HTMLSelectElement;
@@ -97,7 +107,7 @@ async function expectLessonShown(page: Page, lesson: Lesson): Promise<void> {
 
 /** The triplet inspector's rows: the exact numbers (data attributes) and the shown texts. */
 async function inspectorRows(page: Page) {
-  return page.getByRole('region', { name: 'Triplet inspector' }).evaluate((section) =>
+  return page.getByRole('region', { name: 'Triplet inspector', includeHidden: true }).evaluate((section) =>
     [...section.querySelectorAll('tbody tr')].map((tr) => {
       const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '');
       return {
@@ -134,7 +144,7 @@ async function stepBatches(page: Page, count: number): Promise<number> {
 
 /** Reads the threshold view: the threshold, the shown metrics (exact and as text) and the pair counts. */
 async function thresholdReading(page: Page) {
-  return page.getByRole('region', { name: 'Distances and threshold' }).evaluate((section) => {
+  return page.getByRole('region', { name: 'Distances and threshold', includeHidden: true }).evaluate((section) => {
     const dl = section.querySelector('dl[aria-label="Threshold metrics"]')!;
     const metric = (key: string) => {
       const dd = dl.querySelector(`[data-metric="${key}"]`)!;
@@ -180,6 +190,7 @@ describe('lessons', () => {
     // The formula is typeset (KaTeX HTML + MathML for screen readers), with its plain sentence beside it.
     expect(await explanation.locator('.katex math').count()).toBe(1);
     expect(await explanation.textContent()).toContain(first.formulaInWords);
+    await openPanel(page, 'Lessons');
     expect(await page.getByRole('button', { name: first.title, exact: true }).getAttribute('aria-pressed')).toBe(
       'true',
     );
@@ -196,7 +207,7 @@ describe('lessons', () => {
 
     // Changing a control is noticed, and the lesson restores its configuration.
     const last = LESSONS[LESSONS.length - 1];
-    await page.getByRole('region', { name: 'Model and training' }).getByLabel('Margin', { exact: true }).fill('0.35');
+    await page.getByRole('region', { name: 'Key settings' }).getByLabel('Margin', { exact: true }).fill('0.35');
     await expect
       .poll(() => explanation.getByRole('button', { name: "Restore the lesson's configuration" }).count())
       .toBe(1);
@@ -218,18 +229,26 @@ describe('lessons', () => {
     await playground.open(`?lesson=triplet-loss&classroom=1&backend=wasm`);
     const toggle = page.getByRole('button', { name: 'Classroom mode', exact: true });
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
-    const panel = page.getByRole('region', { name: 'Model and training' });
-    for (const advanced of ['Learning rate', 'Optimizer', 'Batch composition', 'Backend']) {
+    const key = page.getByRole('region', { name: 'Key settings' });
+    for (const basic of ['Objective', 'Margin', 'Miner', 'Distance', 'Learning rate'])
+      expect(await key.getByLabel(basic, { exact: true }).isVisible(), basic).toBe(true);
+    const panel = await openPanel(page, 'Model');
+    for (const advanced of ['Optimizer', 'Batch composition', 'Backend']) {
       expect(await panel.getByLabel(advanced, { exact: true }).isVisible(), advanced).toBe(false);
     }
-    for (const basic of ['Objective', 'Margin', 'Miner', 'Distance'])
+    for (const basic of ['Tower', 'Embedding size'])
       expect(await panel.getByLabel(basic, { exact: true }).isVisible(), basic).toBe(true);
-    const tall = await page.getByLabel('Embedding scatter', { exact: true }).boundingBox();
+    await page.getByRole('button', { name: 'Close panel', exact: true }).click();
+    const big = (await page.getByLabel('Embedding scatter', { exact: true }).boundingBox())!;
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
-    expect(await panel.getByLabel('Learning rate', { exact: true }).isVisible()).toBe(true);
-    const normal = await page.getByLabel('Embedding scatter', { exact: true }).boundingBox();
-    expect(tall!.height).toBeGreaterThan(normal!.height + 100);
+    await openPanel(page, 'Model');
+    expect(await panel.getByLabel('Optimizer', { exact: true }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Close panel', exact: true }).click();
+    const normal = (await page.getByLabel('Embedding scatter', { exact: true }).boundingBox())!;
+    // Both fill the screen's height; classroom mode gives the scatter a wider column.
+    expect(big.width).toBeGreaterThan(normal.width * 1.15);
+    expect(big.width * big.height).toBeGreaterThan(normal.width * normal.height * 1.1);
   }, 120_000);
 });
 
@@ -239,6 +258,7 @@ describe('slow motion', () => {
     await playground.open('?lesson=mining-random&backend=wasm');
     await expectLessonShown(page, LESSONS.find((l) => l.id === 'mining-random')!);
     await page.getByLabel('Speed', { exact: true }).selectOption('1');
+    await openPanel(page, 'Triplets');
     const inspector = page.getByRole('region', { name: 'Triplet inspector' });
 
     const seen = new Set<string>();
@@ -271,11 +291,13 @@ describe('slow motion', () => {
     await expect.poll(async () => (await scatterOf(page)).pixels !== before, { timeout: 5_000 }).toBe(true);
 
     // A semi-hard miner lists only semi-hard triplets, also while training runs at 3 steps/s.
+    await openPanel(page, 'Lessons');
     await page
       .getByRole('region', { name: 'Lessons' })
       .getByRole('button', { name: 'Mining 2: semi-hard triplets', exact: true })
       .click();
     await expectLessonShown(page, LESSONS.find((l) => l.id === 'mining-semi-hard')!);
+    await openPanel(page, 'Triplets');
     await page.getByLabel('Speed', { exact: true }).selectOption('3');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitForStep(page, 3, 30_000);
@@ -310,6 +332,7 @@ describe('margins and thresholds', () => {
     await playground.open('?lesson=triplet-loss&backend=wasm&debug=1');
     await expectLessonShown(page, LESSONS.find((l) => l.id === 'triplet-loss')!);
     const step = await stepBatches(page, 2);
+    await openPanel(page, 'Threshold');
     const section = page.getByRole('region', { name: 'Distances and threshold' });
     await expect.poll(async () => Number(await section.getAttribute('data-step')), { timeout: 30_000 }).toBe(step);
 
@@ -380,8 +403,9 @@ describe('margins and thresholds', () => {
     await playground.open('?lesson=mining-semi-hard&backend=wasm');
     await page.getByLabel('Speed', { exact: true }).selectOption('3');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
-    const section = page.getByRole('region', { name: 'Distances and threshold' });
-    const inspector = page.getByRole('region', { name: 'Triplet inspector' });
+    // One drawer panel shows at a time; the closed one keeps updating and is read while hidden.
+    const section = page.getByRole('region', { name: 'Distances and threshold', includeHidden: true });
+    const inspector = page.getByRole('region', { name: 'Triplet inspector', includeHidden: true });
     await expect
       .poll(async () => Number(await section.getAttribute('data-step')), { timeout: 30_000 })
       .toBeGreaterThan(0);
@@ -400,6 +424,7 @@ describe('margins and thresholds', () => {
     // Meanwhile: pick triplets and move the threshold; each answer must show up promptly.
     const answers: number[] = [];
     for (let k = 1; k <= 4; k++) {
+      await openPanel(page, 'Triplets');
       const started = Date.now();
       await inspector.getByRole('button', { name: `Show triplet ${k} on the scatter`, exact: true }).click();
       await expect
@@ -413,6 +438,7 @@ describe('margins and thresholds', () => {
         .toBe('true');
       answers.push(Date.now() - started);
       const value = String(0.1 * k);
+      await openPanel(page, 'Threshold');
       const typedAt = Date.now();
       await page.getByLabel('Threshold value', { exact: true }).fill(value);
       await expect
@@ -438,5 +464,5 @@ describe('margins and thresholds', () => {
     expect(p95).toBeLessThan(1_000);
     expect(worst).toBeLessThan(4_000);
     expect(slowestAnswer).toBeLessThan(4_000);
-  }, 120_000);
+  }, 240_000);
 });

@@ -3,7 +3,7 @@
  * a malformed CSV is refused with a specific alert while the previous dataset stays usable.
  */
 import { describe, expect, it } from 'vitest';
-import { alertTexts, statusOf, usePlayground, waitForState, waitForStep } from './harness';
+import { alertTexts, openPanel, statusOf, usePlayground, waitForState, waitForStep } from './harness';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gaussianCsv, imageFolder, imageZip, raggedCsv, type UploadFile } from './fixtures';
@@ -16,6 +16,7 @@ async function uploadAndTrain(
   expected: { samples: number; classes: number; shape: RegExp },
 ): Promise<void> {
   const { page } = playground;
+  await openPanel(page, 'Data');
   if ('folder' in file) await page.getByLabel('Upload image folder').setInputFiles(file.folder);
   else await page.getByLabel('Upload data').setInputFiles(file);
   const summary = page.getByRole('region', { name: 'Upload summary' });
@@ -69,6 +70,7 @@ describe('uploads', () => {
     const dataset = page.getByLabel('Dataset', { exact: true });
     const before = await dataset.inputValue();
 
+    await openPanel(page, 'Data');
     await page.getByLabel('Upload data').setInputFiles(raggedCsv('ragged.csv', 5));
     const alert = page.getByRole('alert').filter({ hasText: 'ragged.csv' });
     await alert.waitFor({ state: 'visible', timeout: 30_000 });

@@ -200,8 +200,15 @@ describe('reopening a run in the page state', () => {
       reducer(next, { type: 'event', event: { type: 'state', runId: 8, state: 'running', step: 30, epoch: 1 } })
         .runState,
     ).toBe('running');
-    // Save/share answers do not touch the page state.
-    expect(reducer(next, { type: 'event', event: { type: 'save-error', requestId: 4, message: 'x' } })).toBe(next);
+    // Save/share answers wait in the inbox for the panel, in order, and change nothing else; taking them empties it.
+    const answer = { type: 'save-error', requestId: 4, message: 'x' } as const;
+    const second = { type: 'save-error', requestId: 5, message: 'y' } as const;
+    const waiting = reducer(reducer(next, { type: 'event', event: answer }), { type: 'event', event: second });
+    expect(waiting.saveShareInbox).toEqual([answer, second]);
+    expect({ ...waiting, saveShareInbox: [] }).toEqual(next);
+    const taken = reducer(waiting, { type: 'save-share-taken', count: 1 });
+    expect(taken.saveShareInbox).toEqual([second]);
+    expect(reducer(taken, { type: 'save-share-taken', count: 1 }).saveShareInbox).toEqual([]);
   });
 
   it('remembers a reopened upload as the upload in use', () => {

@@ -10,12 +10,14 @@ export function ChartFigure(props: {
   caption: string;
   empty: boolean;
   emptyText: string;
+  /** The chart box's height in CSS pixels (the page's layout sizes it to its grid cell); default 220. */
+  height?: number;
   children: ReactNode;
 }): JSX.Element {
   return (
     <figure aria-label={props.label} className="chart">
       {/* One fixed-size box whether empty or not: the first data point must not re-lay-out the whole page. */}
-      <div style={{ width: '100%', height: 220 }}>
+      <div style={{ width: '100%', height: props.height ?? 220 }}>
         {props.empty ? <p className="chart-empty">{props.emptyText}</p> : props.children}
       </div>
       <figcaption>{props.caption}</figcaption>

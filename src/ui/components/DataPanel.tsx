@@ -143,25 +143,21 @@ export function Preview(props: { preview: SamplePreview; classNames: readonly st
   );
 }
 
-/** `<section aria-label="Data">`. */
-export function DataPanel(props: {
+/**
+ * `<section aria-label="Dataset choice">`, on the main screen: the dataset choice with a one-line description, and the
+ * last load or upload error (the previous dataset stays loaded; the message must be in sight).
+ */
+export function DatasetChoice(props: {
   selected: string;
   dataset: DatasetInfo | null;
-  preview: SamplePreview | null;
   usedUpload: DatasetInfo | null;
-  upload: UploadState;
   error: string | null;
   disabled: boolean;
   onSelect(name: string): void;
-  onFiles(files: PickedFile[]): void;
-  onUse(): void;
-  onDiscard(): void;
 }): JSX.Element {
-  const input = useRef<HTMLInputElement | null>(null);
-  const { dataset, preview, upload } = props;
+  const { dataset } = props;
   return (
-    <section aria-label="Data" className="panel">
-      <h2>Data</h2>
+    <section aria-label="Dataset choice" className="panel dataset-choice">
       <label>
         <span>Dataset </span>
         <select
@@ -183,6 +179,24 @@ export function DataPanel(props: {
           ? `${dataset.description} (${dataset.numSamples.toLocaleString('en')} samples, ${dataset.classNames.length} classes)`
           : 'Loading…'}
       </p>
+      {props.error ? <p role="alert">{props.error}</p> : null}
+    </section>
+  );
+}
+
+/** `<section aria-label="Data">`: preview of the chosen dataset, upload (picker or drop) and the upload summary. */
+export function DataPanel(props: {
+  dataset: DatasetInfo | null;
+  preview: SamplePreview | null;
+  upload: UploadState;
+  onFiles(files: PickedFile[]): void;
+  onUse(): void;
+  onDiscard(): void;
+}): JSX.Element {
+  const input = useRef<HTMLInputElement | null>(null);
+  const { dataset, preview, upload } = props;
+  return (
+    <section aria-label="Data" className="panel">
       <figure aria-label="Dataset preview">
         {preview && dataset ? <Preview preview={preview} classNames={dataset.classNames} /> : null}
       </figure>
@@ -260,7 +274,6 @@ export function DataPanel(props: {
           </button>
         </section>
       ) : null}
-      {props.error ? <p role="alert">{props.error}</p> : null}
     </section>
   );
 }

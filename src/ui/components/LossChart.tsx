@@ -15,6 +15,8 @@ const SERIES: readonly ChartSeries[] = [
 export function LossChart(props: {
   points: readonly ProgressPoint[];
   validation: readonly MetricsPoint[];
+  /** Chart height in CSS pixels (the page's layout fills its cell); default 220. */
+  height?: number;
 }): JSX.Element {
   const { points, validation } = props;
   // History arrays may be appended in place; the length joins the identity in the memo key.
@@ -24,12 +26,13 @@ export function LossChart(props: {
   );
   return (
     <ChartFigure
+      height={props.height}
       label="Loss chart"
       caption="Training loss per step and validation loss on the held-out set."
       empty={rows.length === 0}
       emptyText="No steps yet."
     >
-      <CanvasChart rows={rows} series={SERIES} label="Loss" />
+      <CanvasChart rows={rows} series={SERIES} label="Loss" height={props.height} />
     </ChartFigure>
   );
 }

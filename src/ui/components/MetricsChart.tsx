@@ -14,17 +14,18 @@ const SERIES: readonly ChartSeries[] = [
 const UNIT_RANGE: [number, number] = [0, 1];
 
 /** Metrics chart (contract: `<figure aria-label="Metrics chart">`). */
-export function MetricsChart(props: { metrics: readonly MetricsPoint[] }): JSX.Element {
+export function MetricsChart(props: { metrics: readonly MetricsPoint[]; height?: number }): JSX.Element {
   const { metrics } = props;
   const rows = useMemo(() => metricsRows(metrics) as ChartRow[], [metrics, metrics.length]);
   return (
     <ChartFigure
+      height={props.height}
       label="Metrics chart"
       caption="Held-out P@1, MAP@R and pair accuracy (0 to 1) as training goes on."
       empty={rows.length === 0}
       emptyText="No held-out metrics yet."
     >
-      <CanvasChart rows={rows} series={SERIES} yDomain={UNIT_RANGE} label="Metrics" />
+      <CanvasChart rows={rows} series={SERIES} yDomain={UNIT_RANGE} label="Metrics" height={props.height} />
     </ChartFigure>
   );
 }

@@ -13,7 +13,6 @@ import {
   REDUCTIONS,
   TOWERS,
   type Config,
-  type ConfigIssue,
 } from '../../core/config';
 import { formatUnitList, HELP, parseUnitList, updateConfig } from '../state/configForm';
 
@@ -113,19 +112,70 @@ function ListInput(props: {
   );
 }
 
-/** `<section aria-label="Model and training">`; `locked` while training runs (edits would need a new run). */
+/**
+ * The settings a lesson is about, on the main screen: objective, distance, margin, miner and learning rate, and
+ * every problem of the configuration (Train stays off until they are fixed, so they must be in sight).
+ * `<section aria-label="Key settings">`; `locked` while training runs.
+ */
+export function KeySettings(props: {
+  config: Config;
+  problems: readonly string[];
+  locked: boolean;
+  onChange(config: Config): void;
+}): JSX.Element {
+  const { config: c, problems, locked, onChange } = props;
+  const objective = (patch: Partial<Config['objective']>) => onChange(updateConfig(c, 'objective', patch));
+  return (
+    <section aria-label="Key settings" className="panel key-settings">
+      <fieldset disabled={locked}>
+        <Field label="Objective" help={HELP.loss[c.objective.loss]}>
+          <Select value={c.objective.loss} options={LOSSES} onChange={(loss) => objective({ loss })} />
+        </Field>
+        <Field label="Distance" help={HELP.distance[c.objective.distance]}>
+          <Select value={c.objective.distance} options={DISTANCES} onChange={(distance) => objective({ distance })} />
+        </Field>
+        <Field label="Margin">
+          <NumberInput value={c.objective.margin} onChange={(margin) => objective({ margin })} />
+        </Field>
+        <Field label="Miner" help={HELP.miner[c.mining.miner]}>
+          <Select
+            value={c.mining.miner}
+            options={MINERS}
+            onChange={(miner) => onChange(updateConfig(c, 'mining', { miner }))}
+          />
+        </Field>
+        <Field label="Learning rate">
+          <NumberInput
+            value={c.optimizer.learningRate}
+            onChange={(learningRate) => onChange(updateConfig(c, 'optimizer', { learningRate }))}
+          />
+        </Field>
+      </fieldset>
+      {problems.length > 0 ? (
+        <ul role="alert" aria-label="Configuration problems">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * `<section aria-label="Model and training">`: the rest of the form (tower, sizes, batch, optimiser, seed, …);
+ * `locked` while training runs (edits would need a new run).
+ */
 export function ModelPanel(props: {
   config: Config;
-  issues: readonly ConfigIssue[];
   locked: boolean;
   onChange(config: Config): void;
   onBackend(backend: Config['training']['backend']): void;
   onFormError(message: string | null): void;
 }): JSX.Element {
-  const { config: c, issues, locked, onChange } = props;
+  const { config: c, locked, onChange } = props;
   const [unitsText, setUnitsText] = useState(formatUnitList(c.model.mlp.hiddenUnits));
   const [unitsError, setUnitsError] = useState<string | null>(null);
-  const [filtersError, setFiltersError] = useState<string | null>(null);
   const [shownUnits, setShownUnits] = useState(c.model.mlp.hiddenUnits);
   if (shownUnits !== c.model.mlp.hiddenUnits && !unitsError) {
     // The config changed from outside (new dataset): show its widths.
@@ -136,14 +186,9 @@ export function ModelPanel(props: {
   const objective = (patch: Partial<Config['objective']>) => onChange(updateConfig(c, 'objective', patch));
   const batch = (patch: Partial<Config['batch']>) => onChange(updateConfig(c, 'batch', patch));
   const data = (patch: Partial<Config['data']>) => onChange(updateConfig(c, 'data', patch));
-  const problems = [
-    ...(unitsError ? [unitsError] : []),
-    ...(filtersError ? [`Conv filters: ${filtersError}`] : []),
-    ...issues.map((i) => i.message),
-  ];
   return (
     <section aria-label="Model and training" className="panel">
-      <h2>Model and training</h2>
+      <p className="help">Objective, distance, margin, miner and learning rate are on the main screen.</p>
       <fieldset disabled={locked}>
         <Field label="Tower">
           <Select value={c.model.tower} options={TOWERS} onChange={(tower) => model({ tower })} />
@@ -198,10 +243,7 @@ export function ModelPanel(props: {
               <ListInput
                 value={c.model.cnn.filters}
                 onChange={(filters) => model({ cnn: { ...c.model.cnn, filters } })}
-                onError={(message) => {
-                  setFiltersError(message);
-                  props.onFormError(message === null ? unitsError : `Conv filters: ${message}`);
-                }}
+                onError={(message) => props.onFormError(message === null ? unitsError : `Conv filters: ${message}`)}
               />
             </Field>
             <Field label="Kernel size" advanced>
@@ -268,22 +310,6 @@ export function ModelPanel(props: {
             onChange={(e) => model({ l2Normalize: e.target.checked })}
           />
         </Field>
-        <Field label="Objective" help={HELP.loss[c.objective.loss]}>
-          <Select value={c.objective.loss} options={LOSSES} onChange={(loss) => objective({ loss })} />
-        </Field>
-        <Field label="Distance" help={HELP.distance[c.objective.distance]}>
-          <Select value={c.objective.distance} options={DISTANCES} onChange={(distance) => objective({ distance })} />
-        </Field>
-        <Field label="Margin">
-          <NumberInput value={c.objective.margin} onChange={(margin) => objective({ margin })} />
-        </Field>
-        <Field label="Miner" help={HELP.miner[c.mining.miner]}>
-          <Select
-            value={c.mining.miner}
-            options={MINERS}
-            onChange={(miner) => onChange(updateConfig(c, 'mining', { miner }))}
-          />
-        </Field>
         <Field label="Mining mode" advanced>
           <Select
             value={c.mining.mode}
@@ -309,12 +335,6 @@ export function ModelPanel(props: {
             value={c.optimizer.name}
             options={OPTIMIZERS}
             onChange={(name) => onChange(updateConfig(c, 'optimizer', { name }))}
-          />
-        </Field>
-        <Field label="Learning rate" advanced>
-          <NumberInput
-            value={c.optimizer.learningRate}
-            onChange={(learningRate) => onChange(updateConfig(c, 'optimizer', { learningRate }))}
           />
         </Field>
         <Field label="Seed" advanced>
@@ -375,13 +395,6 @@ export function ModelPanel(props: {
       <Field label="Backend" advanced>
         <Select value={c.training.backend} options={BACKENDS} onChange={(backend) => props.onBackend(backend)} />
       </Field>
-      {problems.length > 0 ? (
-        <ul role="alert" aria-label="Configuration problems">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      ) : null}
     </section>
   );
 }

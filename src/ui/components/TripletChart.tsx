@@ -15,17 +15,18 @@ const SERIES: readonly ChartSeries[] = [
 ];
 
 /** Triplet categories chart (contract: `<figure aria-label="Triplet categories chart">`). */
-export function TripletChart(props: { points: readonly ProgressPoint[] }): JSX.Element {
+export function TripletChart(props: { points: readonly ProgressPoint[]; height?: number }): JSX.Element {
   const { points } = props;
   const rows = useMemo(() => tripletRows(points) as unknown as ChartRow[], [points, points.length]);
   return (
     <ChartFigure
+      height={props.height}
       label="Triplet categories chart"
       caption="Valid triplets in each batch by category: easy (already beyond the margin), semi-hard, hard."
       empty={rows.length === 0}
       emptyText="No triplet counts yet (pair batches have none)."
     >
-      <CanvasChart rows={rows} series={SERIES} stacked label="Triplet counts" />
+      <CanvasChart rows={rows} series={SERIES} stacked label="Triplet counts" height={props.height} />
     </ChartFigure>
   );
 }

@@ -20,7 +20,7 @@ import { traitsOf } from './configForm';
 import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/compare/keptRuns';
 import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
 import { appendSnapshot, emptyTimeline, type Timeline } from '../features/timeline/timeline';
-import type { PairDistancesMessage } from '../../worker/protocol';
+import type { PairDistancesMessage, SaveShareEvent } from '../../worker/protocol';
 import type { RestoreRunAction } from '../features/saveShare/restoreRun';
 
 /** The step-by-step record of the current run; arrays are shared between states and appended in place. */
@@ -75,6 +75,11 @@ export interface AppState {
   backendNote: string | null;
   halted: { step: number; reason: string; suggestion: string } | null;
   error: string | null;
+  /**
+   * The worker's answers to save-and-share requests, in arrival order, until the save-and-share panel takes them
+   * (`save-share-taken`); the panel handles each once, with the page state of the render they arrived in.
+   */
+  saveShareInbox: SaveShareEvent[];
 }
 
 export type Action =
@@ -91,7 +96,9 @@ export type Action =
   /** Keep the current run for comparison, or remove a kept one. */
   | KeptRunsAction
   /** Save and share: a reopened run (the worker built it) replaces the current one with its history. */
-  | RestoreRunAction;
+  | RestoreRunAction
+  /** Save and share: the panel handled the first `count` answers of the inbox. */
+  | { type: 'save-share-taken'; count: number };
 
 /** A new, empty history (fresh arrays, so older states keep theirs). */
 export function emptyHistory(): History {
@@ -111,6 +118,7 @@ export function initialState(config: Config): AppState {
     usedUpload: null,
     ...freshRun(0),
     keptRuns: [],
+    saveShareInbox: [],
     backend: null,
     backendNote: null,
   };
@@ -255,13 +263,14 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
     case 'embeddings':
     case 'inspect-error':
       return { ...state, inspect: inspectOnEvent(state.inspect, event) };
-    // Save and share: answers go to the panel that asked; a reopened run comes in as a 'restore-run' action.
+    // Save and share: answers wait in the inbox for the panel that asked; a reopened run then comes in as a
+    // 'restore-run' action.
     case 'file-ready':
     case 'weights':
     case 'model-loaded':
     case 'restored':
     case 'save-error':
-      return state;
+      return { ...state, saveShareInbox: [...state.saveShareInbox, event] };
   }
 }
 
@@ -288,6 +297,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, keptRuns: keptRunsReducer(state.keptRuns, action) };
     case 'worker-restarted':
       return { ...state, backendNote: CRASH_NOTE, runState: state.runState === 'running' ? 'paused' : state.runState };
+    case 'save-share-taken':
+      return { ...state, saveShareInbox: state.saveShareInbox.slice(action.count) };
     case 'restore-run':
       return applyRestore(reducer(state, { type: 'new-run', runId: action.run }), action);
   }

@@ -1,7 +1,7 @@
 /**
- * The reducer action by which the page state takes a reopened run (from an experiment file, an autosave or the
- * saved-runs list): the worker has already built it (`restored` event); the reducer's `applyRestore` puts its
- * dataset, configuration, step and chart history in place in one step.
+ * The reducer action of a reopened run (from an experiment file, an autosave or the saved-runs list): the worker
+ * has already built it (`restored` event); the reducer puts its dataset, configuration, step and chart history in
+ * place in one step. Only the action's shape lives here, so this module depends on nothing of the page's state.
  */
 import type { Config } from '../../../core/config';
 import type { ExperimentMetricsPoint, ExperimentProgressPoint } from '../../../core/export/experiment';

@@ -1,6 +1,6 @@
 /**
- * Lessons: one button per guided preset (pressing it sets the lesson's whole configuration) and the classroom-mode
- * toggle; and the explanation of the active lesson with its formula, shown beside the live view.
+ * Lessons: one button per guided preset (pressing it sets the lesson's whole configuration), and the explanation
+ * of the active lesson with its formula, shown beside the live view.
  */
 import { useEffect, useState, type JSX } from 'react';
 import type { Config } from '../../../core/config';
@@ -9,13 +9,8 @@ import { TeX } from './TeX';
 import { lessonRequest } from './url';
 import './teach.css';
 
-/** `<section aria-label="Lessons">`: a button per lesson (accessible name = its title) and "Classroom mode". */
-export function LessonsPanel(props: {
-  active: Lesson | null;
-  classroom: boolean;
-  onLesson(lesson: Lesson): void;
-  onClassroom(on: boolean): void;
-}): JSX.Element {
+/** `<section aria-label="Lessons">`: a button per lesson (accessible name = its title). */
+export function LessonsPanel(props: { active: Lesson | null; onLesson(lesson: Lesson): void }): JSX.Element {
   // A link naming a lesson that does not exist (renamed, mistyped) says so instead of silently doing nothing.
   const [unknown] = useState(() => {
     const request = lessonRequest(typeof window === 'undefined' ? '' : window.location.search);
@@ -42,17 +37,6 @@ export function LessonsPanel(props: {
           </li>
         ))}
       </ul>
-      <button
-        type="button"
-        className="classroom-toggle"
-        aria-pressed={props.classroom}
-        onClick={() => props.onClassroom(!props.classroom)}
-      >
-        Classroom mode
-      </button>
-      <p className="help">
-        Classroom mode hides advanced controls and enlarges the views; a link with ?classroom=1 opens it.
-      </p>
     </section>
   );
 }
