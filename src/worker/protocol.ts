@@ -68,6 +68,8 @@ export interface SnapshotMessage {
   batch:
     | ({ coordinates: Float32Array; labels: Int32Array; triplets: SnapshotTripletMessage[] } & SnapshotBatchTeach)
     | null;
+  /** The held-out points and the batch in the stable LDA plane (labelled sets with two classes or more). */
+  lda?: { coordinates: Float32Array; batchCoordinates: Float32Array | null } | null;
 }
 
 /** The training loop's state as the controls show it. */
@@ -139,6 +141,8 @@ export function transferablesOf(event: WorkerEvent): Transferable[] {
     add(event.labels);
     add(event.batch?.coordinates);
     add(event.batch?.labels);
+    add(event.lda?.coordinates);
+    add(event.lda?.batchCoordinates ?? undefined);
   } else if (event.type === 'dataset-loaded' || event.type === 'upload-parsed') {
     add(event.preview.values);
     add(event.preview.labels);

@@ -639,6 +639,7 @@ export class TrainingSession {
             ...snapshotBatchTeach(s.batch, trainer.config),
           }
         : null,
+      lda: s.lda ?? null,
     });
   }
 

@@ -36,6 +36,7 @@ import {
 import { fusedTripletAvailable, fusedTripletLoss, tripletCountsJs } from '../mining/fusedTriplet';
 import { evaluateEmbeddings } from '../metrics/evaluate';
 import { rocCurve, bestThreshold } from '../metrics/verification';
+import { StableLda } from '../projection/lda';
 import { StablePca } from '../projection/pca';
 import { buildTower, type TowerInput } from '../model/towers';
 import { buildBinaryHead, buildCosineHead, type PairHead } from '../model/heads';
@@ -79,6 +80,8 @@ export class Trainer {
   private readonly optimizer: tf.Optimizer;
   private readonly sampler: Sampler;
   private readonly pca = new StablePca();
+  /** The scatter's class-separation view (labelled sets), aligned between snapshots like the PCA. */
+  private readonly lda = new StableLda();
 
   /** Training inputs on the backend: whole samples, or halves a and b in split-input mode, or pair sides. */
   private readonly trainX: tf.Tensor;
@@ -324,13 +327,19 @@ export class Trainer {
     return { step: this.stepCount, metrics, pairs: null, validationLoss };
   }
 
-  /** The held-out embeddings in 2-D (stable PCA basis) and the last batch with its mined triplets. */
+  /**
+   * The held-out embeddings in 2-D (stable PCA basis; with two classes or more also the stable LDA plane) and the
+   * last batch with its mined triplets.
+   */
   snapshot(): Snapshot {
     this.assertUsable();
     const dim = this.config.model.embeddingDim;
     // Split-input runs and pair files show their first halves / first sides.
     const { values, n } = this.heldOutReadback();
     const coordinates = this.pca.project(values, n, dim);
+    const labels = this.testLabels.length ? this.testLabels.slice() : new Int32Array(n);
+    const ldaCoordinates = this.lda.project(values, n, dim, labels);
+    let ldaBatch: Float32Array | null = null;
 
     let batch: Snapshot['batch'] = null;
     if (this.lastBatch) {
@@ -361,6 +370,7 @@ export class Trainer {
       const batchValues = batchEmbeddings.dataSync() as Float32Array;
       const batchRows = batchEmbeddings.shape[0];
       batchEmbeddings.dispose();
+      if (ldaCoordinates) ldaBatch = this.lda.transform(batchValues, batchRows, dim);
       batch = {
         coordinates: this.pca.transform(batchValues, batchRows, dim),
         labels: plan.labels.slice(),
@@ -372,10 +382,11 @@ export class Trainer {
       step: this.stepCount,
       coordinates,
       // Copies: the worker transfers these buffers to the page, which would detach the trainer's own arrays.
-      labels: this.testLabels.length ? this.testLabels.slice() : new Int32Array(n),
+      labels,
       indices: this.testIndices.slice(),
       atypical: this.testAtypical?.slice(),
       batch,
+      lda: ldaCoordinates ? { coordinates: ldaCoordinates, batchCoordinates: ldaBatch } : null,
     };
   }
 

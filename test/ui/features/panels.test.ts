@@ -46,6 +46,8 @@ function controller(overrides: Partial<InspectController> = {}): InspectControll
       setSeed: noop,
       view: null,
       snapshot: null,
+      viewOf: (snapshot) => snapshot,
+      unavailable: false,
       progress: null,
       error: null,
     },
