@@ -1,14 +1,21 @@
-/** Training and validation loss against step, downsampled so long runs stay smooth. */
-import { useMemo, type JSX } from 'react';
+/**
+ * Training and validation loss against step, as practitioners read it: the raw per-step loss faint behind its
+ * smoothed curve (TensorBoard's debiased exponential moving average, with its smoothing control), the validation
+ * loss on the same axes, a log-scale toggle and a read-out of every series at the cursor.
+ */
+import { useMemo, useState, type JSX } from 'react';
 import type { MetricsPoint, ProgressPoint } from '../../worker/protocol';
-import { lossRows } from '../charts/series';
+import { lossColumns } from '../charts/series';
 import { ChartFigure } from '../charts/ChartFigure';
-import { CanvasChart, type ChartSeries } from '../charts/CanvasChart';
-import type { ChartRow } from '../charts/axes';
+import { UPlotChart, type ChartSeries } from '../charts/UPlotChart';
+
+/** TensorBoard's default smoothing. */
+export const DEFAULT_SMOOTHING = 0.6;
 
 const SERIES: readonly ChartSeries[] = [
-  { key: 'loss', name: 'Training loss', colour: '#1f77b4' },
-  { key: 'validationLoss', name: 'Validation loss', colour: '#d62728' },
+  { name: 'Training loss (raw)', colour: 'rgba(31, 119, 180, 0.25)', width: 1 },
+  { name: 'Training loss (smoothed)', colour: '#1f77b4', width: 2 },
+  { name: 'Validation loss', colour: '#d62728', width: 1.5, points: true, spanGaps: true },
 ];
 
 /** Loss chart (contract: `<figure aria-label="Loss chart">`). */
@@ -17,19 +24,42 @@ export function LossChart(props: {
   validation: readonly MetricsPoint[];
 }): JSX.Element {
   const { points, validation } = props;
+  const [smoothing, setSmoothing] = useState(DEFAULT_SMOOTHING);
+  const [log, setLog] = useState(false);
   // History arrays may be appended in place; the length joins the identity in the memo key.
-  const rows = useMemo(
-    () => lossRows(points, validation) as ChartRow[],
-    [points, points.length, validation, validation.length],
+  const columns = useMemo(
+    () => lossColumns(points, validation, smoothing),
+    [points, points.length, validation, validation.length, smoothing],
   );
   return (
     <ChartFigure
       label="Loss chart"
-      caption="Training loss per step and validation loss on the held-out set."
-      empty={rows.length === 0}
+      caption="Training loss per step (faint) with its smoothed curve, and validation loss on the held-out set."
+      empty={columns.steps.length === 0}
       emptyText="No steps yet."
     >
-      <CanvasChart rows={rows} series={SERIES} label="Loss" />
+      <div className="chart-controls">
+        <label>
+          Smoothing{' '}
+          <input
+            type="range"
+            aria-label="Loss smoothing"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={smoothing}
+            onChange={(e) => {
+              const v = Number(e.target.value);
+              if (Number.isFinite(v) && v >= 0 && v < 1) setSmoothing(v);
+            }}
+          />{' '}
+          <output>{smoothing.toFixed(2)}</output>
+        </label>
+        <label>
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> Log scale
+        </label>
+      </div>
+      <UPlotChart label="Loss" columns={columns} series={SERIES} log={log} height={150} />
     </ChartFigure>
   );
 }
