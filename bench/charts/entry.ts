@@ -65,8 +65,8 @@ async function run(rounds: number): Promise<Record<string, unknown>[]> {
         scales: { x: { time: false } },
         series: [
           {},
-          { stroke: 'rgba(31,119,180,0.25)', width: 1 },
-          { stroke: '#1f77b4', width: 2 },
+          { stroke: 'rgba(31,119,180,0.25)', width: 1, spanGaps: true },
+          { stroke: '#1f77b4', width: 2, spanGaps: true },
           { stroke: '#d62728', width: 1.5, spanGaps: true, points: { show: true, size: 4 } },
         ],
       },

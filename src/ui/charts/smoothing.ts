@@ -11,7 +11,8 @@ export function smoothEma(values: ArrayLike<number>, weight: number): Float64Arr
   let constant = true;
   for (let i = 1; i < n && constant; i++) if (values[i] !== values[0]) constant = false;
   let last = 0;
-  let count = 0;
+  /** w^k for the k finite values so far, kept as a running product (a power per point costs more). */
+  let decay = 1;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (constant || !Number.isFinite(v)) {
@@ -19,8 +20,8 @@ export function smoothEma(values: ArrayLike<number>, weight: number): Float64Arr
       continue;
     }
     last = last * weight + (1 - weight) * v;
-    count++;
-    out[i] = weight === 0 ? last : last / (1 - weight ** count);
+    decay *= weight;
+    out[i] = last / (1 - decay);
   }
   return out;
 }

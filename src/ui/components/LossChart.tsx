@@ -13,8 +13,9 @@ import { UPlotChart, type ChartSeries } from '../charts/UPlotChart';
 export const DEFAULT_SMOOTHING = 0.6;
 
 const SERIES: readonly ChartSeries[] = [
-  { name: 'Training loss (raw)', colour: 'rgba(31, 119, 180, 0.25)', width: 1 },
-  { name: 'Training loss (smoothed)', colour: '#1f77b4', width: 2 },
+  // Gaps bridged: the columns hold null for the training series at validation-only steps.
+  { name: 'Training loss (raw)', colour: 'rgba(31, 119, 180, 0.25)', width: 1, spanGaps: true },
+  { name: 'Training loss (smoothed)', colour: '#1f77b4', width: 2, spanGaps: true },
   { name: 'Validation loss', colour: '#d62728', width: 1.5, points: true, spanGaps: true },
 ];
 
