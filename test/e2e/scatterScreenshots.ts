@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       await page.waitForFunction(
         (n) => Number(document.querySelector('[role="status"][data-step]')?.getAttribute('data-step') ?? 0) >= n,
         steps,
-        { timeout: 400_000, polling: 250 },
+        { timeout: 900_000, polling: 250 },
       );
       await page.getByRole('button', { name: 'Pause', exact: true }).click();
       await page.waitForTimeout(1500);
