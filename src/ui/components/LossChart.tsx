@@ -57,7 +57,10 @@ export function LossChart(props: {
               if (Number.isFinite(v) && v >= 0 && v < 1) setSmoothing(v);
             }}
           />{' '}
-          <output>{smoothing.toFixed(2)}</output>
+          {/* A span, not <output>: that is an implicit role="status", and the page has one status line. */}
+          <span className="chart-value" aria-hidden="true">
+            {smoothing.toFixed(2)}
+          </span>
         </label>
         <label>
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> Log scale
