@@ -92,7 +92,7 @@ async function run(rounds: number): Promise<Record<string, unknown>[]> {
         draw(canvas, WIDTH, HEIGHT, rows, LEGACY_SERIES, false);
         flush(canvas);
       },
-      'uPlot: raw + smoothed (1,000 points) + validation': async () => {
+      'uPlot: raw + smoothed + validation (500 rows)': async () => {
         const c = lossColumns(points, validation, 0.6);
         u.setData([c.steps, ...c.series]);
         await Promise.resolve(); // uPlot commits in a microtask

@@ -82,8 +82,8 @@ export interface ChartColumns {
   series: (number | null)[][];
 }
 
-/** Most points the loss chart draws per series (uPlot draws a thousand-point path in well under a millisecond). */
-export const LOSS_CHART_POINTS = 1000;
+/** Most points the loss chart draws per series: the same budget as the other charts (bench/charts.ts). */
+export const LOSS_CHART_POINTS = MAX_CHART_POINTS;
 
 /**
  * The loss chart's columns: raw training loss, its debiased exponential moving average (smoothing.ts; computed on
