@@ -136,6 +136,7 @@ export class RunEvents {
             ...snapshotBatchTeach(s.batch, trainer.config),
           }
         : null,
+      lda: s.lda,
     });
   }
 }

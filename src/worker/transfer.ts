@@ -16,6 +16,8 @@ export function transferablesOf(event: WorkerEvent): Transferable[] {
       add(event.batch?.coordinates);
       add(event.batch?.labels);
       add(event.batch?.sampleIndices);
+      add(event.lda?.coordinates);
+      add(event.lda?.batchCoordinates ?? undefined);
       break;
     case 'metrics':
       add(event.pairDistances?.positive);

@@ -351,6 +351,29 @@ describe('projections', () => {
     expect(longest, 'no long main-thread task').toBeLessThan(2_000);
   });
 
+  it('LDA shows the same points in another plane, with its one-line note on what each projection keeps', async () => {
+    const { page } = playground;
+    await playground.open('?backend=wasm');
+    await stepTimes(page, 2);
+    await page.waitForTimeout(600);
+    const pca = await scatterOf(page);
+    await page.getByLabel('Projection', { exact: true }).selectOption('lda');
+    await expect.poll(async () => (await scatterOf(page)).pixels, { timeout: 10_000 }).not.toBe(pca.pixels);
+    await page.waitForTimeout(600);
+    const lda = await scatterOf(page);
+    expect(lda.points).toBe(pca.points);
+    expect(lda.snapshotStep).toBe(pca.snapshotStep);
+    const keeps = await page
+      .getByRole('list', { name: 'What each projection keeps' })
+      .getByRole('listitem')
+      .allTextContents();
+    expect(keeps).toHaveLength(4);
+    expect(keeps.find((line) => line.startsWith('LDA'))).toMatch(/class separation/);
+    // Back to PCA: the very picture of before.
+    await page.getByLabel('Projection', { exact: true }).selectOption('pca');
+    await expect.poll(async () => (await scatterOf(page)).pixels, { timeout: 10_000 }).toBe(pca.pixels);
+  });
+
   it('t-SNE on iris, seeded: the same seed gives the same picture', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm');

@@ -83,6 +83,7 @@ function snapshotWith(candidateOffset: number): SnapshotMessage {
       candidateOffset,
       rules: { loss: 'triplet', miner: 'all', distance: 'euclidean', margin: 0.2, softMargin: false },
     },
+    lda: null,
   };
 }
 

@@ -174,6 +174,7 @@ describe('teach fields of worker events', () => {
         candidateOffset: 0,
         rules: { loss: 'triplet', miner: 'all', distance: 'euclidean', margin: 0.2, softMargin: false },
       },
+      lda: null,
     };
     expect(transferablesOf(snapshot)).toContain(sampleIndices.buffer);
   });

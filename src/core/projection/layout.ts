@@ -4,15 +4,33 @@
  * newer request arrives. PCA stays the default view and is computed by the trainer with each snapshot.
  */
 
-/** The projections the playground offers; `pca` is the trainer's stable PCA. */
-export const PROJECTIONS = ['pca', 'umap', 'tsne'] as const;
+/**
+ * The projections the playground offers: `pca` and `lda` come with every snapshot (the trainer's stable PCA and LDA
+ * planes), `umap` and `tsne` are computed by the projection worker.
+ */
+export const PROJECTIONS = ['pca', 'lda', 'umap', 'tsne'] as const;
 export type ProjectionName = (typeof PROJECTIONS)[number];
+/** Projections that are layouts computed on request (the others come with each snapshot). */
+export type LayoutName = Exclude<ProjectionName, 'pca' | 'lda'>;
+
+export function isLayout(name: ProjectionName): name is LayoutName {
+  return name === 'umap' || name === 'tsne';
+}
 
 /** Human names, for selects and captions. */
 export const PROJECTION_TITLES: Record<ProjectionName, string> = {
   pca: 'PCA',
+  lda: 'LDA',
   umap: 'UMAP',
   tsne: 't-SNE',
+};
+
+/** What each picture keeps, one line each (shown next to the choice). */
+export const PROJECTION_KEEPS: Record<ProjectionName, string> = {
+  pca: 'keeps the most overall spread; an honest linear shadow of the embedding, clusters may overlap',
+  lda: 'keeps the class separation: the linear shadow in which the classes stand furthest apart (uses the labels)',
+  umap: 'keeps each point’s nearest neighbours; distances between clusters only roughly',
+  tsne: 'keeps who is near whom; cluster sizes and the gaps between them mean little',
 };
 
 /** A 2-D layout computed in steps. */

@@ -85,7 +85,7 @@ export function pca2(embeddings: Float32Array, n: number, dim: number): Pca2 {
 }
 
 /** Applies the covariance to every vector of a block at once (one pass over the data per block). */
-type Operator = (block: Float64Array[], out: Float64Array[]) => void;
+export type Operator = (block: Float64Array[], out: Float64Array[]) => void;
 
 /** Dot product of two length-n runs of one array, with four accumulators (about twice as fast in V8). */
 function columnDot(data: Float64Array, offsetA: number, offsetB: number, n: number): number {
@@ -264,7 +264,7 @@ function implicitCovarianceOperator(columns: Float64Array, n: number, dim: numbe
 }
 
 /** The `count` leading eigenpairs of a symmetric PSD operator by subspace iteration + Rayleigh–Ritz. */
-function leadingEigenpairs(
+export function leadingEigenpairs(
   apply: Operator,
   dim: number,
   count: number,
@@ -502,7 +502,7 @@ export class StablePca {
   }
 }
 
-function projectWith(
+export function projectWith(
   embeddings: Float32Array,
   n: number,
   dim: number,
@@ -526,7 +526,7 @@ function projectWith(
 }
 
 /** Aᵀ·B for two rows×2 row-major matrices, as [m00, m01, m10, m11]. */
-function crossProduct2(a: Float32Array, b: Float32Array, rows: number): number[] {
+export function crossProduct2(a: Float32Array, b: Float32Array, rows: number): number[] {
   const m = [0, 0, 0, 0];
   for (let r = 0; r < rows; r++) {
     const a0 = a[r * 2];
@@ -563,7 +563,7 @@ export function bestOrthogonal2(m: readonly number[]): [number, number, number, 
   return [c, -s, s, c];
 }
 
-function rotateBasis(components: Float32Array, dim: number, q: readonly number[]): Float32Array {
+export function rotateBasis(components: Float32Array, dim: number, q: readonly number[]): Float32Array {
   const out = new Float32Array(dim * 2);
   for (let k = 0; k < dim; k++) {
     const b0 = components[k * 2];

@@ -61,3 +61,34 @@ function smallest(values: Float64Array, k: number): number[] {
   }
   return best;
 }
+
+/**
+ * How well a picture separates the classes: the mean share of each point's k nearest neighbours in the picture
+ * (n × 2, Euclidean, ties by index) that have its class. Points with a negative label are neither scored nor
+ * counted as neighbours. 1 = every neighbourhood is pure; about Σ p_c² (the class shares) = no separation.
+ * Pass a MetricSpace instead of a layout to score the embedding space itself (the ceiling a picture can reach
+ * without using the labels).
+ */
+export function classAgreement(layout: Float32Array | MetricSpace, labels: ArrayLike<number>, k = 10): number {
+  const space: MetricSpace =
+    layout instanceof Float32Array
+      ? { vectors: layout, n: Math.floor(layout.length / 2), dim: 2, metric: 'euclidean' }
+      : layout;
+  const n = space.n;
+  if (labels.length !== n) throw new Error(`classAgreement: expected ${n} labels, got ${labels.length}`);
+  const labelled: number[] = [];
+  for (let i = 0; i < n; i++) if (labels[i] >= 0) labelled.push(i);
+  const m = labelled.length;
+  if (m < 2) return 1;
+  const kk = Math.min(k, m - 1);
+  const distances = new Float64Array(m);
+  let total = 0;
+  for (let qi = 0; qi < m; qi++) {
+    const i = labelled[qi];
+    for (let t = 0; t < m; t++) distances[t] = t === qi ? Infinity : squaredMetricDistance(space, i, labelled[t]);
+    let same = 0;
+    for (const t of smallest(distances, kk)) if (labels[labelled[t]] === labels[i]) same++;
+    total += same / kk;
+  }
+  return total / m;
+}

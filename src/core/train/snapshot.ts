@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mineTripletsJs } from '../mining';
+import type { StableLda } from '../projection/lda';
 import type { StablePca } from '../projection/pca';
 import { Rng } from '../rng';
 import type { BatchPlan, PlanContext } from './batchPlans';
@@ -19,14 +20,18 @@ export interface KeptBatch {
   distances: tf.Tensor2D;
 }
 
-/** The snapshot's `batch` part, projected with `pca` (whose basis the held-out points have just set). */
+/**
+ * The snapshot's `batch` part, projected with `pca` (whose basis the held-out points have just set), and the same
+ * samples in the LDA plane when the held-out points have set one (`lda` non-null).
+ */
 export function batchSnapshot(
   ctx: PlanContext,
   data: TrainingData,
   kept: KeptBatch,
   pca: StablePca,
+  lda: StableLda | null,
   step: number,
-): NonNullable<Snapshot['batch']> {
+): { batch: NonNullable<Snapshot['batch']>; ldaCoordinates: Float32Array | null } {
   const { plan, distances } = kept;
   const [rows, cols] = distances.shape;
   const d = distances.dataSync() as Float32Array;
@@ -53,11 +58,15 @@ export function batchSnapshot(
   const values = embeddings.dataSync() as Float32Array;
   const n = embeddings.shape[0];
   embeddings.dispose();
+  const dim = ctx.config.model.embeddingDim;
   return {
-    coordinates: pca.transform(values, n, ctx.config.model.embeddingDim),
-    labels: plan.labels.slice(),
-    sampleIndices: plan.sampleIndices.slice(),
-    triplets,
+    batch: {
+      coordinates: pca.transform(values, n, dim),
+      labels: plan.labels.slice(),
+      sampleIndices: plan.sampleIndices.slice(),
+      triplets,
+    },
+    ldaCoordinates: lda ? lda.transform(values, n, dim) : null,
   };
 }
 

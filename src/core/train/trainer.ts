@@ -24,6 +24,7 @@ import { buildBinaryHead, buildCosineHead, type PairHead } from '../model/heads'
 import { makeOptimizer } from '../model/optimizers';
 import { buildTower } from '../model/towers';
 import { TwinNetwork } from '../model/twin';
+import { StableLda } from '../projection/lda';
 import { StablePca } from '../projection/pca';
 import { Rng } from '../rng';
 import type { Forward, PlanContext } from './batchPlans';
@@ -54,6 +55,8 @@ export class Trainer {
   private readonly data: TrainingData;
   private readonly batches: BatchSource;
   private readonly pca = new StablePca();
+  /** The scatter's class-separation view (labelled sets), aligned between snapshots like the PCA. */
+  private readonly lda = new StableLda();
   private readonly whitening: Whitening;
   private readonly offlinePool: OfflinePool;
   private readonly heldOut = new HeldOutCache();
@@ -212,21 +215,30 @@ export class Trainer {
     return { step: this.stepCount, metrics, pairs, validationLoss };
   }
 
-  /** The held-out embeddings in 2-D (stable PCA basis) and the last batch with its mined triplets. */
+  /**
+   * The held-out embeddings in 2-D (stable PCA basis; with two classes or more also the stable LDA plane) and the
+   * last batch with its mined triplets.
+   */
   snapshot(): Snapshot {
     this.assertUsable();
+    const dim = this.config.model.embeddingDim;
     // Split-input runs and pair files show their first halves / first sides.
     const { values, n } = this.heldOutEmbeddings();
-    const coordinates = this.pca.project(values, n, this.config.model.embeddingDim);
-    const batch = this.lastBatch ? batchSnapshot(this.ctx, this.data, this.lastBatch, this.pca, this.stepCount) : null;
+    const coordinates = this.pca.project(values, n, dim);
+    // Copies: the worker transfers these buffers to the page, which would detach the trainer's own arrays.
+    const labels = heldOutLabels(this.data);
+    const ldaCoordinates = this.lda.project(values, n, dim, labels);
+    const kept = this.lastBatch
+      ? batchSnapshot(this.ctx, this.data, this.lastBatch, this.pca, ldaCoordinates ? this.lda : null, this.stepCount)
+      : null;
     return {
       step: this.stepCount,
       coordinates,
-      // Copies: the worker transfers these buffers to the page, which would detach the trainer's own arrays.
-      labels: heldOutLabels(this.data),
+      labels,
       indices: this.data.testIndices.slice(),
       atypical: this.data.kind === 'halves' ? this.data.test.atypical?.slice() : undefined,
-      batch,
+      batch: kept?.batch ?? null,
+      lda: ldaCoordinates ? { coordinates: ldaCoordinates, batchCoordinates: kept?.ldaCoordinates ?? null } : null,
     };
   }
 

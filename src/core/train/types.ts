@@ -52,6 +52,17 @@ export interface Snapshot {
     sampleIndices: Int32Array;
     triplets: SnapshotTriplet[];
   } | null;
+  /**
+   * The same points in the stable LDA plane (the view that separates the classes; projection/lda.ts), the batch
+   * with the same plane; null when the held-out set has fewer than two classes.
+   */
+  lda: SnapshotLda | null;
+}
+
+/** A snapshot's LDA view: held-out points (n×2) and the last batch (null without one). */
+export interface SnapshotLda {
+  coordinates: Float32Array;
+  batchCoordinates: Float32Array | null;
 }
 
 /** Held-out evaluation at one step. */

@@ -4,7 +4,7 @@
  */
 import type { JSX, ReactNode } from 'react';
 
-/** Figure wrapper; `empty` shows `emptyText` instead of the chart (recharts renders nothing useful with no data). */
+/** Figure wrapper; `empty` shows `emptyText` instead of an empty plot. */
 export function ChartFigure(props: {
   label: string;
   caption: string;
@@ -23,4 +23,14 @@ export function ChartFigure(props: {
       <figcaption>{props.caption}</figcaption>
     </figure>
   );
+}
+
+/** Height of the chart's legend row under the plot (uPlot's read-out), in CSS pixels. */
+const LEGEND_PX = 30;
+/** Height of a row of chart controls above the plot (smoothing, log scale), in CSS pixels. */
+export const LOSS_CONTROLS_PX = 28;
+
+/** The plot's own height inside a ChartFigure box of `boxHeight` (default 220) holding a legend and `controls`. */
+export function plotHeight(boxHeight: number | undefined, controls = 0): number {
+  return Math.max(60, (boxHeight ?? 220) - LEGEND_PX - controls);
 }

@@ -64,3 +64,53 @@ export function downsampleMulti<T>(
   }
   return [...keep].sort((a, b) => a - b).map((i) => points[i]);
 }
+
+/**
+ * The min/max-bucket choice of {@link downsampleMinMax} as indices into a typed array (no closures or objects per
+ * point: it runs on every redraw of a 100,000-step loss history): first and last index always, then per bucket the
+ * indices of its smallest and largest finite value in index order. All indices when `values` is small enough.
+ */
+export function minMaxIndices(values: Float64Array | Float32Array, maxPoints: number = MAX_CHART_POINTS): Int32Array {
+  const n = values.length;
+  if (maxPoints < 2) throw new Error(`maxPoints must be at least 2, got ${maxPoints}`);
+  if (n <= maxPoints) return Int32Array.from({ length: n }, (_, i) => i);
+  const out = new Int32Array(maxPoints);
+  let count = 0;
+  out[count++] = 0;
+  const interior = n - 2;
+  const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
+  for (let b = 0; b < buckets; b++) {
+    const start = 1 + Math.floor((b * interior) / buckets);
+    const end = 1 + Math.floor(((b + 1) * interior) / buckets);
+    let lo = -1;
+    let hi = -1;
+    let loValue = Infinity;
+    let hiValue = -Infinity;
+    for (let i = start; i < end; i++) {
+      const v = values[i];
+      if (!(v - v === 0)) continue; // not finite
+      if (v < loValue) {
+        loValue = v;
+        lo = i;
+      }
+      if (v > hiValue) {
+        hiValue = v;
+        hi = i;
+      }
+    }
+    if (lo < 0) {
+      if (start < end) out[count++] = start;
+      continue;
+    }
+    if (lo === hi) out[count++] = lo;
+    else if (lo < hi) {
+      out[count++] = lo;
+      out[count++] = hi;
+    } else {
+      out[count++] = hi;
+      out[count++] = lo;
+    }
+  }
+  out[count++] = n - 1;
+  return out.slice(0, count);
+}

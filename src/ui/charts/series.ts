@@ -3,7 +3,8 @@
  * components stay thin and the shaping is testable in Node.
  */
 import type { MetricsPoint, ProgressPoint } from '../../worker/protocol';
-import { downsampleMinMax, downsampleMulti, MAX_CHART_POINTS } from './downsample';
+import { downsampleMinMax, downsampleMulti, MAX_CHART_POINTS, minMaxIndices } from './downsample';
+import { smoothEma } from './smoothing';
 
 /** One row of the loss chart: training loss and/or validation loss at a step. */
 export interface LossRow {
@@ -73,4 +74,105 @@ export function tripletRows(points: readonly ProgressPoint[], maxPoints: number 
   return downsampleMulti(withCounts, [(p) => p.easy ?? 0, (p) => p.semiHard ?? 0, (p) => p.hard ?? 0], maxPoints).map(
     (p) => ({ step: p.step, easy: p.easy ?? 0, semiHard: p.semiHard ?? 0, hard: p.hard ?? 0 }),
   );
+}
+
+/** Columns of a chart in uPlot's layout: the steps, then one value per step for each series (null: no value). */
+export interface ChartColumns {
+  steps: number[];
+  series: (number | null)[][];
+}
+
+/** Most points the loss chart draws per series: the same budget as the other charts (bench/charts.ts). */
+export const LOSS_CHART_POINTS = MAX_CHART_POINTS;
+
+/**
+ * The loss chart's columns: raw training loss, its debiased exponential moving average (smoothing.ts; computed on
+ * the whole history before downsampling, so the curve is the same at any zoom), and validation loss, on one step
+ * axis. The raw series is downsampled by min/max buckets (spikes kept) and the smoothed one read at the same steps.
+ * Non-finite losses are gaps. `smoothing` 0 leaves the smoothed series equal to the raw one.
+ */
+export function lossColumns(
+  points: readonly ProgressPoint[],
+  validation: readonly MetricsPoint[],
+  smoothing: number,
+  maxPoints: number = LOSS_CHART_POINTS,
+): ChartColumns {
+  const losses = new Float64Array(points.length);
+  for (let i = 0; i < points.length; i++) losses[i] = points[i].loss;
+  const smoothed = smoothEma(losses, smoothing);
+  const kept = minMaxIndices(losses, maxPoints);
+  const withValidation = validation.filter((m) => m.validationLoss !== null && Number.isFinite(m.validationLoss));
+  const checks = downsampleMinMax(withValidation, (q) => q.validationLoss as number, maxPoints);
+  // Merge the two step-sorted lists (a step present in both gives one row).
+  const steps: number[] = [];
+  const raw: (number | null)[] = [];
+  const smooth: (number | null)[] = [];
+  const held: (number | null)[] = [];
+  const finite = (v: number) => (v - v === 0 ? v : null);
+  let a = 0;
+  let b = 0;
+  while (a < kept.length || b < checks.length) {
+    const stepA = a < kept.length ? points[kept[a]].step : Infinity;
+    const stepB = b < checks.length ? checks[b].step : Infinity;
+    const step = Math.min(stepA, stepB);
+    steps.push(step);
+    if (stepA === step) {
+      raw.push(finite(losses[kept[a]]));
+      smooth.push(finite(smoothed[kept[a]]));
+      a++;
+    } else {
+      raw.push(null);
+      smooth.push(null);
+    }
+    if (stepB === step) held.push(checks[b++].validationLoss as number);
+    else held.push(null);
+  }
+  return { steps, series: [raw, smooth, held] };
+}
+
+/** Chart columns of rows (one series per key, missing values null). */
+export function columnsOf<R extends { step: number }>(rows: readonly R[], keys: readonly (keyof R)[]): ChartColumns {
+  return {
+    steps: rows.map((r) => r.step),
+    series: keys.map((k) =>
+      rows.map((r) => {
+        const v = r[k] as unknown;
+        return typeof v === 'number' && Number.isFinite(v) ? v : null;
+      }),
+    ),
+  };
+}
+
+/** Running sums of the columns (first series at the bottom), for stacked areas. */
+export function stackColumns(columns: ChartColumns): ChartColumns {
+  const total = columns.steps.map(() => 0);
+  return {
+    steps: columns.steps,
+    series: columns.series.map((s) => s.map((v, i) => (total[i] += v ?? 0))),
+  };
+}
+
+/** "Training loss 0.512, Validation loss 0.498 (step 1200)": the last finite value of every named series. */
+export function columnsSummary(columns: ChartColumns, names: readonly string[]): string {
+  const parts: string[] = [];
+  let step: number | null = null;
+  columns.series.forEach((s, k) => {
+    for (let i = s.length - 1; i >= 0; i--) {
+      const v = s[i];
+      if (v !== null && Number.isFinite(v)) {
+        parts.push(`${names[k]} ${formatValue(v)}`);
+        step = Math.max(step ?? 0, columns.steps[i]);
+        break;
+      }
+    }
+  });
+  return parts.length ? `${parts.join(', ')} (step ${step})` : 'no values yet';
+}
+
+/** A read-out value: integers as is, others with 3 significant digits (0.000123 → 1.23e-4). */
+export function formatValue(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e5)) return value.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(value.toPrecision(3)));
 }

@@ -1,57 +1,30 @@
 /**
  * The live embedding scatter: held-out points (snapshot point i = heldOut sample i) coloured by class, easing from
- * one snapshot to the next (positions and axis range together, so motion means the network changed), with the
- * last batch's mined triplets and a hover tooltip showing the sample. Draws on a devicePixelRatio-aware canvas
- * only when something changed or a transition is running.
+ * one snapshot to the next, with a few of the last batch's mined triplets as thin links (the most informative ones,
+ * all of them on request, or every triplet of a hovered batch sample) and a hover read-out: the sample under the
+ * cursor, or the triplets a batch sample took part in. The animation state, the frame to paint and the hit tests
+ * live in ScatterModel (scatter/scatterModel.ts); this component moves pixels: the painter worker's bitmap, then
+ * the overlays, only when something changed or a transition runs.
  */
 import { useCallback, useEffect, useRef, useState, type JSX, type PointerEvent as ReactPointerEvent } from 'react';
 import type { SamplePreview, SnapshotMessage } from '../../worker/protocol';
-import { buildPointGrid, nearestPoint, type PointGrid } from '../scatter/hitTest';
-import {
-  easeInOutCubic,
-  fitBounds,
-  lerpBounds,
-  lerpCoordinates,
-  TRANSITION_MS,
-  viewTransform,
-  type Bounds,
-} from '../scatter/interpolate';
 import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
-import { drawScatter, drawScatterOverlays, projectToPixels, type ScatterFrame } from '../scatter/render';
+import { drawScatter, drawScatterOverlays } from '../scatter/render';
 import { useSampleCanvas } from '../features/inspect/SampleThumb';
 import { ScatterPainter } from '../scatter/painter';
 import type { ScatterFocus } from '../scatter/focus';
 import type { ScatterOverlay } from '../features/inspect/overlay';
+import { paintedPart, ScatterModel, type ScatterViewOptions } from '../scatter/scatterModel';
+import { DEFAULT_LINK_COUNT } from '../scatter/links';
+import './embeddingView.css';
 
 const CANVAS_HEIGHT = 380;
-/** Issue 6: shortest gap between two frames of a running transition (about 30 frames per second). */
-const MIN_FRAME_MS = 32;
-const HOVER_RADIUS = 10;
 const ROW_COLUMNS_SHOWN = 8;
+/** Triplets listed in the hover read-out of a batch sample. */
+const TRIPLETS_LISTED = 5;
+const TOOLTIP_WIDTH = 240;
 
-interface Animation {
-  fromCoords: Float32Array | null;
-  toCoords: Float32Array;
-  fromBounds: Bounds;
-  toBounds: Bounds;
-  start: number;
-  snapshot: SnapshotMessage;
-}
-
-/**
- * What the painter worker needs of a frame, in arrays of their own: a snapshot's arrays can be views into a larger
- * buffer, and posting a view copies its whole buffer (a trace showed 100 ms posts).
- */
-function paintedPart(frame: ScatterFrame): ScatterFrame {
-  const batch = frame.batch;
-  return {
-    ...frame,
-    coordinates: new Float32Array(0), // the painter draws from the pixel positions
-    labels: frame.labels.slice(),
-    batch: batch ? { ...batch, coordinates: batch.coordinates.slice() } : null,
-    hovered: -1, // drawn on the page, on top
-  };
-}
+type Hover = { kind: 'point' | 'batch'; index: number; x: number; y: number };
 
 /** Embedding view (contract: `<figure aria-label="Embedding view">` with the `Embedding scatter` canvas). */
 export function EmbeddingView(props: {
@@ -72,111 +45,80 @@ export function EmbeddingView(props: {
   const wrapperRef = useRef<HTMLDivElement | null>(null);
   const [width, setWidth] = useState(480);
   const [showTriplets, setShowTriplets] = useState(true);
-  const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
+  const [allTriplets, setAllTriplets] = useState(false);
+  const [hover, setHover] = useState<Hover | null>(null);
   const [drawn, setDrawn] = useState<{ step: number; points: number } | null>(null);
-  /** What `drawn` was last set to (read by the frame callback). */
-  const drawnRef = useRef<{ step: number; points: number } | null>(null);
-
-  const animation = useRef<Animation | null>(null);
-  const displayed = useRef<{ coords: Float32Array | null; bounds: Bounds; pixels: Float32Array }>({
-    coords: null,
-    bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 },
-    pixels: new Float32Array(0),
-  });
-  const grid = useRef<{ grid: PointGrid; pixels: Float32Array } | null>(null);
-  const frameId = useRef<number | null>(null);
-  const lastFrameAt = useRef(-Infinity);
-  const lastGeometry = useRef<{ anim: Animation; t: number; width: number; height?: number } | null>(null);
-  // Values the frame callback reads without re-subscribing.
   const canvasHeight = props.height ?? CANVAS_HEIGHT;
-  const focus = props.focus ?? null;
-  const live = useRef({ showTriplets, hovered: -1, width, height: canvasHeight, focus });
-  const overlayRef = useRef<ScatterOverlay | null>(null);
+  const model = useRef<ScatterModel>(null as unknown as ScatterModel);
+  model.current ??= new ScatterModel();
   /** Paints points and links off the main thread (see painter.ts); falls back to drawScatter on the page. */
-  const painterRef = useRef<ScatterPainter>(null as unknown as ScatterPainter);
-  painterRef.current ??= new ScatterPainter();
-  const redrawWhenPainted = useRef(false);
-  overlayRef.current = props.overlay ?? null;
-  live.current = { showTriplets, hovered: hover?.index ?? -1, width, height: canvasHeight, focus };
+  const painter = useRef<ScatterPainter>(null as unknown as ScatterPainter);
+  painter.current ??= new ScatterPainter();
+  /** What the frame callback reads without re-subscribing: options, size, overlay, the last `drawn`. */
+  const live = useRef({
+    options: null as unknown as ScatterViewOptions,
+    width,
+    height: canvasHeight,
+    overlay: null as ScatterOverlay | null,
+    drawn: null as { step: number; points: number } | null,
+    frameId: null as number | null,
+    redrawWhenPainted: false,
+  });
+  live.current.options = {
+    showTriplets,
+    linkLimit: allTriplets ? Infinity : DEFAULT_LINK_COUNT,
+    hovered: hover?.kind === 'point' ? hover.index : -1,
+    hoveredBatch: hover?.kind === 'batch' ? hover.index : -1,
+    focus: props.focus ?? null,
+  };
+  live.current.width = width;
+  live.current.height = canvasHeight;
+  live.current.overlay = props.overlay ?? null;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: requestDraw is declared below and reads this callback through a ref
   const drawFrame = useCallback((now: number) => {
-    frameId.current = null;
+    const l = live.current;
+    l.frameId = null;
     const canvas = canvasRef.current;
-    const anim = animation.current;
-    if (!canvas || !anim) return;
-    // Issue 6: mid-transition frames at most every MIN_FRAME_MS (snapshots arrive every 250 ms and each eases for
-    // 400 ms, so the scatter would otherwise redraw at the display's full rate for as long as training runs).
-    if (now - lastFrameAt.current < MIN_FRAME_MS && now - anim.start < TRANSITION_MS) {
-      frameId.current = requestAnimationFrame(drawFrame);
+    if (!canvas || !model.current.snapshot) return;
+    if (model.current.waitBeforeFrame(now) > 0) {
+      l.frameId = requestAnimationFrame(drawFrame);
       return;
     }
-    if (painterRef.current.available && painterRef.current.busy) {
+    if (painter.current.available && painter.current.busy) {
       // The painter is still on the previous frame: this one is drawn when that one is back.
-      redrawWhenPainted.current = true;
+      l.redrawWhenPainted = true;
       return;
     }
-    lastFrameAt.current = now;
+    const result = model.current.frame(now, l.width, l.height, l.options);
     const ctx = canvas.getContext('2d');
-    if (!ctx) return;
+    if (!result || !ctx) return;
+    const { frame, pixels, snapshot: snap } = result;
     const dpr = window.devicePixelRatio || 1;
-    const cssWidth = live.current.width;
-    const backingW = Math.round(cssWidth * dpr);
-    const cssHeight = live.current.height;
-    const backingH = Math.round(cssHeight * dpr);
+    const backingW = Math.round(l.width * dpr);
+    const backingH = Math.round(l.height * dpr);
     if (canvas.width !== backingW || canvas.height !== backingH) {
       canvas.width = backingW;
       canvas.height = backingH;
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-
-    const t = easeInOutCubic((now - anim.start) / TRANSITION_MS);
-    const coords = lerpCoordinates(anim.fromCoords, anim.toCoords, t, displayed.current.coords ?? undefined);
-    const bounds = lerpBounds(anim.fromBounds, anim.toBounds, t);
-    const transform = viewTransform(bounds, cssWidth, cssHeight, 12);
-    const pixels = projectToPixels(coords, transform, displayed.current.pixels);
-    displayed.current = { coords, bounds, pixels };
-    const last = lastGeometry.current;
-    if (!last || last.anim !== anim || last.t !== t || last.width !== cssWidth || last.height !== cssHeight) {
-      grid.current = null; // positions moved: rebuild lazily on the next hover
-      lastGeometry.current = { anim, t, width: cssWidth, height: cssHeight };
-    }
-
-    const snap = anim.snapshot;
-    const frame: ScatterFrame = {
-      width: cssWidth,
-      height: cssHeight,
-      transform,
-      coordinates: coords,
-      labels: snap.labels,
-      batch: snap.batch
-        ? {
-            coordinates: snap.batch.coordinates,
-            triplets: snap.batch.triplets,
-            candidateOffset: snap.batch.candidateOffset,
-          }
-        : null,
-      showTriplets: live.current.showTriplets,
-      hovered: live.current.hovered,
-      focus: live.current.focus,
-    };
     // On top of the painted points and links: the focus, the hover ring, the inspector's marks.
     const finish = () => {
       drawScatterOverlays(ctx, frame, pixels);
-      overlayRef.current?.(ctx, { transform, pixels });
+      live.current.overlay?.(ctx, { transform: frame.transform, pixels });
       // Tell React only when the drawn snapshot changes, not on every frame of a transition (a state update per
       // frame, even one that changes nothing, can schedule a render while a live update is pending).
-      const shown = drawnRef.current;
+      const shown = live.current.drawn;
       if (!shown || shown.step !== snap.step || shown.points !== snap.labels.length) {
-        drawnRef.current = { step: snap.step, points: snap.labels.length };
-        setDrawn(drawnRef.current);
+        live.current.drawn = { step: snap.step, points: snap.labels.length };
+        setDrawn(live.current.drawn);
       }
     };
-    const painter = painterRef.current;
-    if (painter.available) {
+    if (painter.current.available) {
       // Painted in the painter worker; this frame appears when its bitmap is back (see ScatterPainter).
-      painter.paint(
-        { width: backingW, height: backingH, ratio: backingW / cssWidth, frame: paintedPart(frame), pixels },
+      const ratio = backingW / l.width;
+      painter.current.paint(
+        { width: backingW, height: backingH, ratio, frame: paintedPart(frame), pixels },
         (bitmap) => {
           if (canvasRef.current !== canvas) {
             bitmap?.close();
@@ -191,8 +133,8 @@ export function EmbeddingView(props: {
             finish();
           }
           // A frame asked for while painting (or this one, when the painter failed and the page paints instead).
-          if (redrawWhenPainted.current || !bitmap) {
-            redrawWhenPainted.current = false;
+          if (live.current.redrawWhenPainted || !bitmap) {
+            live.current.redrawWhenPainted = false;
             requestDraw();
           }
         },
@@ -202,63 +144,48 @@ export function EmbeddingView(props: {
       canvas.dataset.painter = 'page';
       finish();
     }
-    if (t < 1) frameId.current = requestAnimationFrame(drawFrame);
+    if (!result.done) l.frameId = requestAnimationFrame(drawFrame);
   }, []);
 
   const requestDraw = useCallback(() => {
-    if (frameId.current === null) frameId.current = requestAnimationFrame(drawFrame);
+    if (live.current.frameId === null) live.current.frameId = requestAnimationFrame(drawFrame);
   }, [drawFrame]);
 
   // A new snapshot starts a transition from whatever is on screen now.
   useEffect(() => {
-    if (!snapshot) {
-      animation.current = null;
-      displayed.current = {
-        coords: null,
-        bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 },
-        pixels: new Float32Array(0),
-      };
-      grid.current = null;
-      const canvas = canvasRef.current;
-      canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
-      drawnRef.current = null;
-      setDrawn(null);
-      setHover(null);
+    model.current.setSnapshot(snapshot, performance.now());
+    if (snapshot) {
+      requestDraw();
       return;
     }
-    const current = displayed.current;
-    const sameShape = current.coords !== null && current.coords.length === snapshot.coordinates.length;
-    const toBounds = fitBounds(snapshot.coordinates, 0.06);
-    animation.current = {
-      fromCoords: sameShape ? Float32Array.from(current.coords as Float32Array) : null,
-      toCoords: snapshot.coordinates,
-      fromBounds: sameShape ? current.bounds : toBounds,
-      toBounds,
-      start: performance.now(),
-      snapshot,
-    };
-    if (!sameShape) displayed.current = { ...current, coords: null };
-    requestDraw();
+    const canvas = canvasRef.current;
+    canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+    live.current.drawn = null;
+    setDrawn(null);
+    setHover(null);
   }, [snapshot, requestDraw]);
 
-  // Redraw (no transition restart) when view options or size change.
+  // Redraw (no transition restart) when view options, size or the inspector's marks change.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the listed values are triggers: the draw reads them through `live`
   useEffect(() => {
     requestDraw();
-  }, [showTriplets, hover?.index, width, canvasHeight, focus, requestDraw]);
-
-  // Inspect marks changed: redraw over the same positions.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new overlay is the trigger: the draw reads it through a ref
-  useEffect(() => {
-    requestDraw();
-  }, [props.overlay, requestDraw]);
+  }, [
+    showTriplets,
+    allTriplets,
+    hover?.kind,
+    hover?.index,
+    width,
+    canvasHeight,
+    props.focus,
+    props.overlay,
+    requestDraw,
+  ]);
 
   useEffect(() => {
     const wrapper = wrapperRef.current;
     if (!wrapper || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver((entries) => {
-      const w = Math.max(160, Math.floor(entries[0].contentRect.width));
-      setWidth(w);
+      setWidth(Math.max(160, Math.floor(entries[0].contentRect.width)));
     });
     observer.observe(wrapper);
     return () => observer.disconnect();
@@ -266,9 +193,9 @@ export function EmbeddingView(props: {
 
   useEffect(
     () => () => {
-      if (frameId.current !== null) cancelAnimationFrame(frameId.current);
-      frameId.current = null;
-      painterRef.current.dispose();
+      if (live.current.frameId !== null) cancelAnimationFrame(live.current.frameId);
+      live.current.frameId = null;
+      painter.current.dispose();
     },
     [],
   );
@@ -277,130 +204,98 @@ export function EmbeddingView(props: {
     const rect = event.currentTarget.getBoundingClientRect();
     const x = event.clientX - rect.left;
     const y = event.clientY - rect.top;
-    const pixels = displayed.current.pixels;
-    if (pixels.length === 0) {
-      if (hover) setHover(null);
-      return;
-    }
-    if (!grid.current || grid.current.pixels !== pixels) {
-      grid.current = { grid: buildPointGrid(pixels, HOVER_RADIUS), pixels };
-    }
-    const index = nearestPoint(grid.current.grid, x, y, HOVER_RADIUS);
+    // A link's end (a training sample of the last batch) wins over the held-out points beneath it.
+    const end = model.current.linkEndAt(x, y);
+    const index = end >= 0 ? end : model.current.pointAt(x, y);
+    const kind = end >= 0 ? 'batch' : 'point';
     if (index < 0) {
       if (hover) setHover(null);
-    } else if (!hover || hover.index !== index || hover.x !== x || hover.y !== y) {
-      setHover({ index, x, y });
+    } else if (!hover || hover.kind !== kind || hover.index !== index || hover.x !== x || hover.y !== y) {
+      setHover({ kind, index, x, y });
     }
   };
 
   /** Inspect: the point under a click (same hit test as hover). */
   const onCanvasClick = (event: React.MouseEvent<HTMLCanvasElement>) => {
-    const pixels = displayed.current.pixels;
-    if (!props.onPointClick || pixels.length === 0) return;
+    if (!props.onPointClick) return;
     const rect = event.currentTarget.getBoundingClientRect();
-    if (!grid.current || grid.current.pixels !== pixels)
-      grid.current = { grid: buildPointGrid(pixels, HOVER_RADIUS), pixels };
-    const index = nearestPoint(grid.current.grid, event.clientX - rect.left, event.clientY - rect.top, HOVER_RADIUS);
+    const index = model.current.pointAt(event.clientX - rect.left, event.clientY - rect.top);
     if (index >= 0) props.onPointClick(index, event.shiftKey);
   };
 
   const labels = snapshot?.labels;
-  const hoveredLabel = hover && labels && hover.index < labels.length ? labels[hover.index] : -1;
+  const className = (label: number) => classNames[label] ?? `class ${label}`;
+  let tooltip: JSX.Element | null = null;
+  if (hover?.kind === 'point' && labels && hover.index < labels.length) {
+    tooltip = (
+      <>
+        <strong>{className(labels[hover.index])}</strong>
+        <SampleView sample={heldOut} index={hover.index} />
+      </>
+    );
+  } else if (hover?.kind === 'batch') {
+    tooltip = (
+      <BatchSampleTriplets
+        model={model.current}
+        row={hover.index}
+        className={className}
+        offset={snapshot?.batch?.candidateOffset ?? 0}
+      />
+    );
+  }
 
   return (
     <figure aria-label="Embedding view" className="embedding-view">
-      <div ref={wrapperRef} style={{ position: 'relative', width: '100%' }}>
+      <div ref={wrapperRef} className="embedding-canvas-box">
         <canvas
           ref={canvasRef}
           aria-label="Embedding scatter"
           role="img"
+          className="embedding-canvas"
           data-snapshot-step={drawn ? String(drawn.step) : undefined}
           data-points={String(drawn?.points ?? 0)}
-          style={{
-            width: `${width}px`,
-            height: `${canvasHeight}px`,
-            display: 'block',
-            border: '1px solid #ddd',
-            boxSizing: 'border-box',
-          }}
+          style={{ width: `${width}px`, height: `${canvasHeight}px` }}
           onPointerMove={onPointerMove}
           onPointerLeave={() => setHover(null)}
           onClick={onCanvasClick}
         />
-        {hover && hoveredLabel >= 0 && (
+        {hover && tooltip ? (
           <div
             role="tooltip"
             className="embedding-tooltip"
-            style={{
-              position: 'absolute',
-              left: Math.min(hover.x + 14, Math.max(0, width - 200)),
-              top: hover.y + 14,
-              background: '#fff',
-              border: '1px solid #999',
-              borderRadius: 4,
-              padding: 6,
-              pointerEvents: 'none',
-              maxWidth: 220,
-              fontSize: 12,
-            }}
+            style={{ left: Math.min(hover.x + 14, Math.max(0, width - TOOLTIP_WIDTH)), top: hover.y + 14 }}
           >
-            <strong>{classNames[hoveredLabel] ?? `class ${hoveredLabel}`}</strong>
-            <SampleView sample={heldOut} index={hover.index} />
+            {tooltip}
           </div>
-        )}
+        ) : null}
       </div>
-      <div className="embedding-controls" style={{ display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'wrap' }}>
+      <div className="embedding-controls">
         <label>
           <input type="checkbox" checked={showTriplets} onChange={(e) => setShowTriplets(e.target.checked)} /> Show
           mined triplets
         </label>
-        <ul
-          aria-label="Triplet colours"
-          className="legend-inline"
-          style={{ display: 'inline-flex', gap: 8, listStyle: 'none', margin: 0, padding: 0 }}
-        >
-          {(
-            [
-              ['easy', 'easy'],
-              ['semi-hard', 'semi-hard'],
-              ['hard', 'hard'],
-            ] as const
-          ).map(([key, text]) => (
+        <label>
+          <input
+            type="checkbox"
+            checked={allTriplets}
+            disabled={!showTriplets}
+            onChange={(e) => setAllTriplets(e.target.checked)}
+          />{' '}
+          All of the batch (default: the {DEFAULT_LINK_COUNT} most informative)
+        </label>
+        <ul aria-label="Triplet colours" className="legend-inline">
+          {(['easy', 'semi-hard', 'hard'] as const).map((key) => (
             <li key={key}>
-              <span
-                aria-hidden="true"
-                style={{
-                  display: 'inline-block',
-                  width: 14,
-                  height: 3,
-                  background: TRIPLET_COLOURS[key],
-                  verticalAlign: 'middle',
-                }}
-              />{' '}
-              {text}
+              <span aria-hidden="true" className="legend-line" style={{ background: TRIPLET_COLOURS[key] }} /> {key}
             </li>
           ))}
-          <li>(solid: anchor→positive, dashed: anchor→negative)</li>
+          <li>solid: anchor→positive, dashed: anchor→negative; rimmed dots: the batch samples (hover one)</li>
         </ul>
       </div>
-      <ul
-        aria-label="Legend"
-        className="embedding-legend"
-        style={{ display: 'flex', flexWrap: 'wrap', gap: 10, listStyle: 'none', padding: 0 }}
-      >
+      <ul aria-label="Legend" className="embedding-legend">
         {classNames.map((name, i) => (
           <li key={`${i}-${name}`}>
-            <span
-              aria-hidden="true"
-              style={{
-                display: 'inline-block',
-                width: 10,
-                height: 10,
-                borderRadius: 5,
-                background: classColour(i),
-                marginRight: 4,
-              }}
-            />
+            <span aria-hidden="true" className="legend-dot" style={{ background: classColour(i) }} />
             {name}
           </li>
         ))}
@@ -409,6 +304,39 @@ export function EmbeddingView(props: {
         Held-out samples in a 2-D projection of the embedding, coloured by class; it updates as the network learns.
       </figcaption>
     </figure>
+  );
+}
+
+/** The hover read-out of a batch sample: its class and the triplets it took part in, with its role in each. */
+function BatchSampleTriplets(props: {
+  model: ScatterModel;
+  row: number;
+  offset: number;
+  className: (label: number) => string;
+}): JSX.Element {
+  const { model, row, offset, className } = props;
+  const entries = model.tripletsOf(row);
+  const label = model.batchLabel(row);
+  const name = (r: number) => {
+    const l = model.batchLabel(r);
+    return l >= 0 ? className(l) : '?';
+  };
+  return (
+    <>
+      <strong>
+        Training sample{label >= 0 ? ` (${className(label)})` : ''}: in {entries.length} mined triplet
+        {entries.length === 1 ? '' : 's'}
+      </strong>
+      <ul className="embedding-triplets">
+        {entries.slice(0, TRIPLETS_LISTED).map(({ triplet: t, role }) => (
+          <li key={`${t.anchor}-${t.positive}-${t.negative}`}>
+            as {role}: anchor {name(t.anchor)}, positive {name(t.positive + offset)}, negative{' '}
+            {name(t.negative + offset)} · <span className={`category-${t.category}`}>{t.category}</span>
+          </li>
+        ))}
+        {entries.length > TRIPLETS_LISTED ? <li>… {entries.length - TRIPLETS_LISTED} more</li> : null}
+      </ul>
+    </>
   );
 }
 
@@ -425,13 +353,11 @@ function SampleView(props: { sample: SamplePreview | null; index: number }): JSX
       value: sample.values![index * d + k],
     }));
     return (
-      <table style={{ fontSize: 11 }}>
+      <table className="sample-values">
         <tbody>
           {cells.map((c) => (
             <tr key={c.name}>
-              <th scope="row" style={{ textAlign: 'left', fontWeight: 'normal' }}>
-                {c.name}
-              </th>
+              <th scope="row">{c.name}</th>
               <td>{Number.isFinite(c.value) ? Number(c.value.toPrecision(4)) : String(c.value)}</td>
             </tr>
           ))}
@@ -444,7 +370,7 @@ function SampleView(props: { sample: SamplePreview | null; index: number }): JSX
       </table>
     );
   }
-  if (sample.kind === 'text' && sample.texts) return <p style={{ margin: '4px 0 0' }}>{sample.texts[index]}</p>;
+  if (sample.kind === 'text' && sample.texts) return <p className="sample-text">{sample.texts[index]}</p>;
   return null;
 }
 
@@ -457,7 +383,8 @@ function SampleImage(props: { sample: SamplePreview; index: number }): JSX.Eleme
     <canvas
       ref={ref}
       aria-label="Sample image"
-      style={{ display: 'block', width: w * scale, height: h * scale, imageRendering: 'pixelated', marginTop: 4 }}
+      className="sample-image"
+      style={{ width: w * scale, height: h * scale }}
     />
   );
 }

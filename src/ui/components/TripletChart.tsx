@@ -1,32 +1,32 @@
-/** Easy / semi-hard / hard triplet counts per batch against step (stacked areas). */
+/** Easy / semi-hard / hard triplet counts per batch against step (stacked areas), with a read-out at the cursor. */
 import { useMemo, type JSX } from 'react';
 import type { ProgressPoint } from '../../worker/protocol';
-import { tripletRows } from '../charts/series';
+import { columnsOf, stackColumns, tripletRows } from '../charts/series';
 import { TRIPLET_COLOURS } from '../scatter/palette';
-import { ChartFigure } from '../charts/ChartFigure';
-import { CanvasChart, type ChartSeries } from '../charts/CanvasChart';
-import type { ChartRow } from '../charts/axes';
+import { ChartFigure, plotHeight } from '../charts/ChartFigure';
+import { UPlotChart, type ChartSeries } from '../charts/UPlotChart';
 
-/** Stacked bottom to top: hard, semi-hard, easy. */
+/** Stacked bottom to top: hard, semi-hard, easy (the read-out shows the running totals). */
 const SERIES: readonly ChartSeries[] = [
-  { key: 'hard', name: 'Hard', colour: TRIPLET_COLOURS.hard },
-  { key: 'semiHard', name: 'Semi-hard', colour: TRIPLET_COLOURS['semi-hard'] },
-  { key: 'easy', name: 'Easy', colour: TRIPLET_COLOURS.easy },
+  { name: 'Hard', colour: TRIPLET_COLOURS.hard, fill: `${TRIPLET_COLOURS.hard}59` },
+  { name: '+ Semi-hard', colour: TRIPLET_COLOURS['semi-hard'], fill: `${TRIPLET_COLOURS['semi-hard']}59` },
+  { name: '+ Easy', colour: TRIPLET_COLOURS.easy, fill: `${TRIPLET_COLOURS.easy}59` },
 ];
+const KEYS = ['hard', 'semiHard', 'easy'] as const;
 
 /** Triplet categories chart (contract: `<figure aria-label="Triplet categories chart">`). */
 export function TripletChart(props: { points: readonly ProgressPoint[]; height?: number }): JSX.Element {
   const { points } = props;
-  const rows = useMemo(() => tripletRows(points) as unknown as ChartRow[], [points, points.length]);
+  const columns = useMemo(() => stackColumns(columnsOf(tripletRows(points), KEYS)), [points, points.length]);
   return (
     <ChartFigure
       height={props.height}
       label="Triplet categories chart"
       caption="Valid triplets in each batch by category: easy (already beyond the margin), semi-hard, hard."
-      empty={rows.length === 0}
+      empty={columns.steps.length === 0}
       emptyText="No triplet counts yet (pair batches have none)."
     >
-      <CanvasChart rows={rows} series={SERIES} stacked label="Triplet counts" height={props.height} />
+      <UPlotChart label="Triplet counts" columns={columns} series={SERIES} stacked height={plotHeight(props.height)} />
     </ChartFigure>
   );
 }

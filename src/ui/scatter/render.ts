@@ -9,6 +9,7 @@ import { classColour, parseHex, TRIPLET_COLOURS } from './palette';
 import { discMask, fillPixels, stampDisc, type PixelBuffer } from './pointSprite';
 import { strokeSegment, type LineStyle } from './lineSprite';
 import { drawFocus, type ScatterFocus } from './focus';
+import { DEFAULT_LINK_COUNT, linkEnds, pointStyle, selectLinks, tripletsOfRow } from './links';
 
 /** Everything one frame needs, in CSS pixels (the context is already scaled by devicePixelRatio). */
 export interface ScatterFrame {
@@ -18,15 +19,25 @@ export interface ScatterFrame {
   coordinates: Float32Array;
   labels: Int32Array;
   /** candidateOffset: coordinate row of column j is offset + j (split-input batches: n; see teachProtocol.ts). */
-  batch: { coordinates: Float32Array; triplets: readonly SnapshotTripletMessage[]; candidateOffset?: number } | null;
+  batch: {
+    coordinates: Float32Array;
+    triplets: readonly SnapshotTripletMessage[];
+    candidateOffset?: number;
+    /** One label per anchor row (colours the links' ends). */
+    labels?: Int32Array;
+  } | null;
   showTriplets: boolean;
+  /** How many links to draw (the most informative first, links.ts); Infinity draws every mined triplet. */
+  linkLimit?: number;
+  /** A hovered batch row (link end): only its triplets are drawn; -1 or absent for none. */
+  hoveredBatch?: number;
   hovered: number;
   /** The triplet inspector's selected triplet (rows of batch.coordinates), drawn on top. */
   focus?: ScatterFocus | null;
 }
 
-/** Point radius in CSS pixels. */
-export const POINT_RADIUS = 3;
+/** Point radius in CSS pixels for a typical held-out set (2,000 points); see pointStyle for the rule. */
+export const POINT_RADIUS = pointStyle(2000).radius;
 
 /** Flat n×2 pixel positions of data coordinates (for drawing and the hover grid). */
 export function projectToPixels(coordinates: Float32Array, transform: ViewTransform, out?: Float32Array): Float32Array {
@@ -38,9 +49,12 @@ export function projectToPixels(coordinates: Float32Array, transform: ViewTransf
   return result;
 }
 
-/** Triplet links: width and dash pattern in CSS pixels, and their opacity while a triplet is picked. */
-const LINK_WIDTH = 1.25;
+/** Triplet links: thin and translucent (they must not hide the clusters); width and dash in CSS pixels. */
+const LINK_WIDTH = 1;
+const LINK_ALPHA = 0.6;
 const LINK_DASH = [4, 3] as const;
+/** The batch samples at the ends of the drawn links: a dark rim around their class colour. */
+const LINK_END_RIM: readonly [number, number, number] = [34, 34, 34];
 /** With a triplet picked in the inspector, the other links fade so it stands out. */
 const LINK_FADED_ALPHA = 0.15;
 const linkColours = Object.fromEntries(
@@ -59,7 +73,22 @@ interface LinkGroup {
  * links, then the dashed anchor→negative ones. A link mined in several triplets is listed once (a canvas path
  * would have merged the repeats too).
  */
-function linkGroups(frame: ScatterFrame): LinkGroup[] {
+/**
+ * The triplets a frame draws: those of the hovered batch row when one is hovered, else the `linkLimit` most
+ * informative ones (links.ts), leaving out any whose rows are missing from the batch coordinates.
+ */
+export function drawnTriplets(frame: ScatterFrame): SnapshotTripletMessage[] {
+  if (!frame.batch || !frame.showTriplets) return [];
+  const rows = Math.floor(frame.batch.coordinates.length / 2);
+  const off = frame.batch.candidateOffset ?? 0;
+  const valid = frame.batch.triplets.filter((t) => Math.max(t.anchor, t.positive + off, t.negative + off) < rows);
+  const hovered = frame.hoveredBatch ?? -1;
+  if (hovered >= 0) return tripletsOfRow(valid, hovered, off).map((x) => x.triplet);
+  const limit = frame.linkLimit ?? DEFAULT_LINK_COUNT;
+  return Number.isFinite(limit) ? selectLinks(valid, limit) : valid;
+}
+
+function linkGroups(frame: ScatterFrame, drawn: readonly SnapshotTripletMessage[]): LinkGroup[] {
   const groups: LinkGroup[] = [];
   if (!frame.batch) return groups;
   const bc = frame.batch.coordinates;
@@ -67,7 +96,7 @@ function linkGroups(frame: ScatterFrame): LinkGroup[] {
   const off = frame.batch.candidateOffset ?? 0;
   const { scale, offsetX, offsetY } = frame.transform;
   for (const category of Object.keys(TRIPLET_COLOURS) as (keyof typeof TRIPLET_COLOURS)[]) {
-    const triplets = frame.batch.triplets.filter(
+    const triplets = drawn.filter(
       (t) => t.category === category && Math.max(t.anchor, t.positive + off, t.negative + off) < rows,
     );
     for (const dashed of [false, true]) {
@@ -104,21 +133,25 @@ export function paintScatterImage(image: PixelBuffer, frame: ScatterFrame, pixel
   const { labels } = frame;
   const n = Math.min(labels.length, Math.floor(pixels.length / 2));
   fillPixels(image, WHITE);
-  const mask = discMask(POINT_RADIUS * ratio);
+  const { radius, alpha: pointAlpha } = pointStyle(n);
+  const mask = discMask(radius * ratio);
   const colours = new Map<number, [number, number, number]>();
-  for (let i = 0; i < n; i++) {
-    let rgb = colours.get(labels[i]);
+  const colourOf = (label: number) => {
+    let rgb = colours.get(label);
     if (!rgb) {
-      rgb = parseHex(classColour(labels[i]));
-      colours.set(labels[i], rgb);
+      rgb = parseHex(classColour(label));
+      colours.set(label, rgb);
     }
-    stampDisc(image, mask, pixels[2 * i] * ratio, pixels[2 * i + 1] * ratio, rgb, 0.85);
-  }
+    return rgb;
+  };
+  for (let i = 0; i < n; i++)
+    stampDisc(image, mask, pixels[2 * i] * ratio, pixels[2 * i + 1] * ratio, colourOf(labels[i]), pointAlpha);
   // The links go into the same buffer (lineSprite.ts), so the canvas has nothing left to rasterise.
-  if (frame.showTriplets && frame.batch) {
-    const alpha = frame.focus ? LINK_FADED_ALPHA : 1;
+  const drawn = drawnTriplets(frame);
+  if (drawn.length > 0 && frame.batch) {
+    const alpha = frame.focus ? LINK_FADED_ALPHA : LINK_ALPHA;
     const dash = [LINK_DASH[0] * ratio, LINK_DASH[1] * ratio] as const;
-    for (const { category, dashed, ends } of linkGroups(frame)) {
+    for (const { category, dashed, ends } of linkGroups(frame, drawn)) {
       const style: LineStyle = {
         rgb: linkColours[category],
         alpha,
@@ -128,8 +161,27 @@ export function paintScatterImage(image: PixelBuffer, frame: ScatterFrame, pixel
       for (let k = 0; k + 3 < ends.length; k += 4)
         strokeSegment(image, ends[k] * ratio, ends[k + 1] * ratio, ends[k + 2] * ratio, ends[k + 3] * ratio, style);
     }
+    // The training samples at the links' ends, rimmed so they read as batch samples, not held-out points.
+    const bc = frame.batch.coordinates;
+    const batchLabels = frame.batch.labels;
+    const off = frame.batch.candidateOffset ?? 0;
+    const rim = discMask((LINK_END_RADIUS + 1.25) * ratio);
+    const core = discMask(LINK_END_RADIUS * ratio);
+    const { scale, offsetX, offsetY } = frame.transform;
+    for (const row of linkEnds(drawn, off)) {
+      const x = (offsetX + bc[2 * row] * scale) * ratio;
+      const y = (offsetY - bc[2 * row + 1] * scale) * ratio;
+      // Split-input batches: rows off… are the second halves of samples 0…, which share their labels.
+      const sample = off > 0 && row >= off ? row - off : row;
+      const label = batchLabels && sample < batchLabels.length ? batchLabels[sample] : -1;
+      stampDisc(image, rim, x, y, LINK_END_RIM, 0.9);
+      stampDisc(image, core, x, y, label >= 0 ? colourOf(label) : WHITE, 1);
+    }
   }
 }
+
+/** Radius (CSS pixels) of a link's end, the batch sample drawn over the held-out points. */
+export const LINK_END_RADIUS = 3;
 
 /** What is drawn over the painted image with the canvas API: the inspector's focus and the hovered point's ring. */
 export function drawScatterOverlays(ctx: CanvasRenderingContext2D, frame: ScatterFrame, pixels: Float32Array): void {
@@ -141,7 +193,7 @@ export function drawScatterOverlays(ctx: CanvasRenderingContext2D, frame: Scatte
     ctx.strokeStyle = '#111111';
     ctx.lineWidth = 2;
     ctx.beginPath();
-    ctx.arc(x, y, POINT_RADIUS + 3, 0, 2 * Math.PI);
+    ctx.arc(x, y, pointStyle(n).radius + 3, 0, 2 * Math.PI);
     ctx.stroke();
   }
 }

@@ -29,6 +29,8 @@ export interface SnapshotMessage {
   batch:
     | ({ coordinates: Float32Array; labels: Int32Array; triplets: SnapshotTripletMessage[] } & SnapshotBatchTeach)
     | null;
+  /** The held-out points and the batch in the stable LDA plane (labelled sets with two classes or more). */
+  lda: { coordinates: Float32Array; batchCoordinates: Float32Array | null } | null;
 }
 
 export type TrainingCommand =

@@ -135,6 +135,12 @@ describe('Trainer', () => {
       const delta = t.dAN - t.dAP;
       expect(delta > 0 && delta <= 0.2 + 1e-6).toBe(true);
     }
+    // The LDA view of the same points and batch (ten digit classes), finite and not the PCA picture.
+    expect(s.lda).toBeTruthy();
+    expect(s.lda!.coordinates.length).toBe(s.coordinates.length);
+    expect(s.lda!.batchCoordinates!.length).toBe(s.batch!.coordinates.length);
+    expect(s.lda!.coordinates.every(Number.isFinite)).toBe(true);
+    expect(Array.from(s.lda!.coordinates)).not.toEqual(Array.from(s.coordinates));
     trainer.dispose();
   });
 

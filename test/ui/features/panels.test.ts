@@ -46,6 +46,8 @@ function controller(overrides: Partial<InspectController> = {}): InspectControll
       setSeed: noop,
       view: null,
       snapshot: null,
+      viewOf: (snapshot) => snapshot,
+      unavailable: false,
       progress: null,
       error: null,
     },
@@ -75,6 +77,7 @@ const snap = (step: number): SnapshotMessage => ({
   coordinates: new Float32Array(2),
   labels: Int32Array.of(0),
   batch: null,
+  lda: null,
 });
 
 describe('inspect panels (static markup)', () => {

@@ -16,6 +16,7 @@ const snap = (step: number): SnapshotMessage => ({
   coordinates: Float32Array.of(step, -step),
   labels: Int32Array.of(0),
   batch: null,
+  lda: null,
 });
 
 describe('timeline', () => {

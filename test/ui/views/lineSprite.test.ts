@@ -140,10 +140,10 @@ describe('drawScatter paints the triplet links into its pixel buffer', () => {
       Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3));
     /** Share of the link colour in a pixel (0 white … 1 the colour), from the green channel. */
     const share = (x: number, y: number) => (255 - at(x, y)[1]) / (255 - hard[1]);
-    for (let x = 75; x < 138; x++) {
-      // The solid link (away from the dashed one near the anchor): 1.25 px of colour across rows 49–50 in every
-      // column, red staying above green.
-      expect(share(x, 48) + share(x, 49) + share(x, 50) + share(x, 51)).toBeCloseTo(1.25, 1);
+    for (let x = 75; x < 134; x++) {
+      // The solid link (away from the dashed one near the anchor): 1 px of colour at opacity 0.6 across rows
+      // 49–50 in every column (thin and translucent), red staying above green.
+      expect(share(x, 48) + share(x, 49) + share(x, 50) + share(x, 51)).toBeCloseTo(0.6, 1);
       expect(at(x, 49)[0]).toBeGreaterThan(at(x, 49)[1]);
     }
     // The dashed link to the negative: ink along it comes and goes (on 4 px, off 3 px, stretched by its slope).
@@ -152,7 +152,7 @@ describe('drawScatter paints the triplet links into its pixel buffer', () => {
       const y = 50 + ((x - 60) * 30) / 80;
       return share(x, Math.floor(y) - 1) + share(x, Math.floor(y)) + share(x, Math.floor(y) + 1);
     });
-    expect(dashed.filter((v) => v > 0.9).length).toBeGreaterThan(25);
+    expect(dashed.filter((v) => v > 0.5).length).toBeGreaterThan(25);
     expect(dashed.filter((v) => v < 0.1).length).toBeGreaterThan(15);
     // Hidden links: nothing but white.
     const { ctx: ctx2, image: image2 } = fakeContext(200, 100);

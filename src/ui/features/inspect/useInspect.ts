@@ -113,7 +113,10 @@ export function useInspect(
     };
   }, [debug, state.inspect]);
 
-  const shown = timeline.shown ?? projection.snapshot ?? state.snapshot;
+  // The timeline replays stored snapshots in the chosen linear view (LDA or PCA).
+  const viewOf = projection.viewOf;
+  const timelineShown = useMemo(() => viewOf(timeline.shown), [viewOf, timeline.shown]);
+  const shown = timelineShown ?? projection.snapshot ?? state.snapshot;
   const neighbours = state.inspect.neighbours;
   const query = state.inspect.query;
   const queryPlace = useMemo(() => {
