@@ -220,3 +220,40 @@ describe('distances', () => {
     tf.dispose([x, y]);
   });
 });
+
+describe('distance inputs a caller can get wrong', () => {
+  it('a tensor that is not a [rows, dim] matrix is refused by name, whichever side it is on', () => {
+    const matrix = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    // Rank 3 with the same second dimension: only the rank check tells these apart from a matrix.
+    const cube = tf.zeros([2, 3, 1]) as unknown as tf.Tensor2D;
+    for (const [a, b] of [
+      [cube, matrix],
+      [matrix, cube],
+    ]) {
+      expect(() => pairwiseDistances('euclidean', a, b)).toThrow(
+        /^pairwiseDistances needs two \[rows, dim\] matrices of the same dim, got \[/,
+      );
+      expect(() => rowwiseDistances('euclidean', a, b)).toThrow(
+        /^rowwiseDistances needs two \[rows, dim\] matrices of the same dim, got \[/,
+      );
+    }
+    const three = tf.zeros([3, 3]) as tf.Tensor2D;
+    expect(() => rowwiseDistances('euclidean', matrix, three)).toThrow(
+      'rowwiseDistances needs as many rows in a as in b, got 2 and 3',
+    );
+    tf.dispose([matrix, cube, three]);
+  });
+
+  it('an unknown distance name reaching the distance functions is refused, not computed as something else', () => {
+    const x = tf.tensor2d([[1, 2]]);
+    const unknown = 'chebyshev' as DistanceName;
+    expect(() => pairwiseDistances(unknown, x, x)).toThrow(/unknown distance "chebyshev"/);
+    expect(() => rowwiseDistances(unknown, x, x)).toThrow(/unknown distance "chebyshev"/);
+    expect(() => distanceJs(unknown, [1, 2], [2, 3])).toThrow(/unknown distance "chebyshev"/);
+    expect(() => pairwiseDistancesJs(unknown, new Float32Array([1, 2]), 1, 2)).toThrow(/unknown distance "chebyshev"/);
+    x.dispose();
+  });
+});
