@@ -22,7 +22,7 @@ export const groups = {
   },
   losses: {
     mutate: ['src/core/losses/**/*.ts'],
-    tests: ['test/core/losses/losses.test.ts'],
+    tests: ['test/core/losses/*.test.ts'],
   },
   mining: {
     mutate: ['src/core/mining/**/*.ts'],
