@@ -223,6 +223,7 @@ export function distanceJs(
       let s = 0;
       for (let c = 0; c < dim; c++) {
         let v = 0;
+        // Stryker disable next-line AssignmentOperator: v only enters squared, so its sign cannot matter
         for (let k = 0; k < dim; k++) v += (a[k] - b[k]) * w[k * dim + c];
         s += v * v;
       }
@@ -265,9 +266,12 @@ export function pairwiseDistancesJs(
   if (name === 'mahalanobis') {
     const w = requireWhitening(whitening);
     rows = new Float64Array(n * dim);
+    // Stryker disable next-line EqualityOperator: row i = n only writes past the end of `rows`, which a typed array ignores
     for (let i = 0; i < n; i++) {
+      // Stryker disable next-line EqualityOperator: c = dim writes the next row's first slot before that row overwrites it, or past the end
       for (let c = 0; c < dim; c++) {
         let v = 0;
+        // Stryker disable next-line AssignmentOperator: negating every whitened row leaves every distance between rows unchanged
         for (let k = 0; k < dim; k++) v += x[i * dim + k] * w[k * dim + c];
         rows[i * dim + c] = v;
       }
@@ -275,6 +279,7 @@ export function pairwiseDistancesJs(
     metric = 'euclidean';
   }
   const out = new Float32Array(n * n);
+  // Stryker disable next-line EqualityOperator: row i = n is an empty slice with no pairs left to fill
   for (let i = 0; i < n; i++) {
     const a = rows.subarray(i * dim, (i + 1) * dim);
     for (let j = i; j < n; j++) {
