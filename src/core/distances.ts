@@ -142,32 +142,40 @@ export function mahalanobisWhiteningJs(
   if (!(regularization > 0)) throw new Error(`the Mahalanobis regularization λ must be > 0, got ${regularization}`);
   if (embeddings.length < n * dim) throw new Error(`expected ${n}×${dim} embeddings, got ${embeddings.length} values`);
   const mean = new Float64Array(dim);
+  // Stryker disable next-line EqualityOperator: a typed array ignores writes past its end, so the extra index changes nothing
   for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) mean[k] += embeddings[i * dim + k];
+  // Stryker disable next-line EqualityOperator: a typed array ignores writes past its end, so the extra index changes nothing
   for (let k = 0; k < dim; k++) mean[k] /= Math.max(n, 1);
   // Covariance (lower triangle is enough for Cholesky), row-major d×d in doubles.
   const a = new Float64Array(dim * dim);
   const centered = new Float64Array(dim);
   for (let i = 0; i < n; i++) {
+    // Stryker disable next-line EqualityOperator: a typed array ignores writes past its end, so the extra index changes nothing
     for (let k = 0; k < dim; k++) centered[k] = embeddings[i * dim + k] - mean[k];
+    // Stryker disable next-line EqualityOperator: row r = dim only writes past the end of `a`, which a typed array ignores
     for (let r = 0; r < dim; r++) {
       const cr = centered[r];
+      // Stryker disable next-line ConditionalExpression: the skip only saves adding zeros
       if (cr === 0) continue;
       const row = r * dim;
       for (let c = 0; c <= r; c++) a[row + c] += cr * centered[c];
     }
   }
   const denominator = n > 1 ? n - 1 : 1;
+  // Stryker disable next-line EqualityOperator: row r = dim only writes past the end of `a`, which a typed array ignores
   for (let r = 0; r < dim; r++) {
     for (let c = 0; c <= r; c++) a[r * dim + c] /= denominator;
     a[r * dim + r] += regularization;
   }
   // In-place Cholesky: lower triangle of `a` becomes L.
+  // Stryker disable next-line EqualityOperator: column j = dim only writes past the end of `a`, which a typed array ignores
   for (let j = 0; j < dim; j++) {
     let diagonal = a[j * dim + j];
     for (let k = 0; k < j; k++) diagonal -= a[j * dim + k] * a[j * dim + k];
     // Rounding can push a tiny pivot below 0; λ bounds the true pivot from below.
     const ljj = Math.sqrt(Math.max(diagonal, regularization * 1e-6));
     a[j * dim + j] = ljj;
+    // Stryker disable next-line EqualityOperator: row i = dim only writes past the end of `a`, which a typed array ignores
     for (let i = j + 1; i < dim; i++) {
       let s = a[i * dim + j];
       for (let k = 0; k < j; k++) s -= a[i * dim + k] * a[j * dim + k];
@@ -177,10 +185,13 @@ export function mahalanobisWhiteningJs(
   // Inverse of L (lower triangular) column by column by forward substitution, written transposed into W.
   const w = new Float32Array(dim * dim);
   const column = new Float64Array(dim);
+  // Stryker disable next-line EqualityOperator: column c = dim only writes past the ends of `column` and `w`, which typed arrays ignore
   for (let c = 0; c < dim; c++) {
     column.fill(0);
+    // Stryker disable next-line EqualityOperator: row i = dim only writes past the end of `column`, which a typed array ignores
     for (let i = c; i < dim; i++) {
       let s = i === c ? 1 : 0;
+      // Stryker disable next-line EqualityOperator: column[i] is still 0 (filled) while row i is solved
       for (let k = c; k < i; k++) s -= a[i * dim + k] * column[k];
       column[i] = s / a[i * dim + i];
     }
@@ -212,6 +223,7 @@ export function distanceJs(
       let s = 0;
       for (let c = 0; c < dim; c++) {
         let v = 0;
+        // Stryker disable next-line AssignmentOperator: v only enters squared, so its sign cannot matter
         for (let k = 0; k < dim; k++) v += (a[k] - b[k]) * w[k * dim + c];
         s += v * v;
       }
@@ -254,9 +266,12 @@ export function pairwiseDistancesJs(
   if (name === 'mahalanobis') {
     const w = requireWhitening(whitening);
     rows = new Float64Array(n * dim);
+    // Stryker disable next-line EqualityOperator: row i = n only writes past the end of `rows`, which a typed array ignores
     for (let i = 0; i < n; i++) {
+      // Stryker disable next-line EqualityOperator: c = dim writes the next row's first slot before that row overwrites it, or past the end
       for (let c = 0; c < dim; c++) {
         let v = 0;
+        // Stryker disable next-line AssignmentOperator: negating every whitened row leaves every distance between rows unchanged
         for (let k = 0; k < dim; k++) v += x[i * dim + k] * w[k * dim + c];
         rows[i * dim + c] = v;
       }
@@ -264,6 +279,7 @@ export function pairwiseDistancesJs(
     metric = 'euclidean';
   }
   const out = new Float32Array(n * n);
+  // Stryker disable next-line EqualityOperator: row i = n is an empty slice with no pairs left to fill
   for (let i = 0; i < n; i++) {
     const a = rows.subarray(i * dim, (i + 1) * dim);
     for (let j = i; j < n; j++) {

@@ -220,3 +220,77 @@ describe('distances', () => {
     tf.dispose([x, y]);
   });
 });
+
+describe('distance inputs a caller can get wrong', () => {
+  it('a tensor that is not a [rows, dim] matrix is refused by name, whichever side it is on', () => {
+    const matrix = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    // Rank 3 with the same second dimension: only the rank check tells these apart from a matrix.
+    const cube = tf.zeros([2, 3, 1]) as unknown as tf.Tensor2D;
+    for (const [a, b] of [
+      [cube, matrix],
+      [matrix, cube],
+    ]) {
+      expect(() => pairwiseDistances('euclidean', a, b)).toThrow(
+        /^pairwiseDistances needs two \[rows, dim\] matrices of the same dim, got \[/,
+      );
+      expect(() => rowwiseDistances('euclidean', a, b)).toThrow(
+        /^rowwiseDistances needs two \[rows, dim\] matrices of the same dim, got \[/,
+      );
+    }
+    const three = tf.zeros([3, 3]) as tf.Tensor2D;
+    expect(() => rowwiseDistances('euclidean', matrix, three)).toThrow(
+      'rowwiseDistances needs as many rows in a as in b, got 2 and 3',
+    );
+    tf.dispose([matrix, cube, three]);
+  });
+
+  it('an unknown distance name reaching the distance functions is refused, not computed as something else', () => {
+    const x = tf.tensor2d([[1, 2]]);
+    const unknown = 'chebyshev' as DistanceName;
+    expect(() => pairwiseDistances(unknown, x, x)).toThrow(/unknown distance "chebyshev"/);
+    expect(() => rowwiseDistances(unknown, x, x)).toThrow(/unknown distance "chebyshev"/);
+    expect(() => distanceJs(unknown, [1, 2], [2, 3])).toThrow(/unknown distance "chebyshev"/);
+    expect(() => pairwiseDistancesJs(unknown, new Float32Array([1, 2]), 1, 2)).toThrow(/unknown distance "chebyshev"/);
+    x.dispose();
+  });
+});
+
+describe('Mahalanobis whitening of degenerate embeddings', () => {
+  it('one embedding, or all embeddings equal (a collapsed run), whitens by the λ ridge alone: W = I/√λ', () => {
+    const dim = 3;
+    const lambda = 0.25;
+    const identityOverRootLambda = Array.from({ length: dim * dim }, (_, i) =>
+      i % (dim + 1) === 0 ? 1 / Math.sqrt(lambda) : 0,
+    );
+    const single = mahalanobisWhiteningJs(Float32Array.from([0.4, -2, 7]), 1, dim, lambda);
+    expectAllClose(single, identityOverRootLambda, 1e-6);
+    const collapsed = mahalanobisWhiteningJs(Float32Array.from([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]), 4, dim, lambda);
+    expectAllClose(collapsed, identityOverRootLambda, 1e-6);
+  });
+
+  it('two points: the covariance divides by n − 1 = 1', () => {
+    // Points ±1 on the first axis: variance (1² + 1²)/(2 − 1) = 2 there, 0 elsewhere.
+    const lambda = 0.5;
+    const w = mahalanobisWhiteningJs(Float32Array.from([1, 0, -1, 0]), 2, 2, lambda);
+    expectAllClose(w, [1 / Math.sqrt(2 + lambda), 0, 0, 1 / Math.sqrt(lambda)], 1e-6);
+  });
+
+  it('fewer values than n×dim is refused with both counts', () => {
+    expect(() => mahalanobisWhiteningJs(new Float32Array(5), 2, 3, 0.1)).toThrow(
+      'expected 2×3 embeddings, got 5 values',
+    );
+    expect(() => mahalanobisWhiteningJs(new Float32Array(4), 2, 2, Number.NaN)).toThrow(
+      'the Mahalanobis regularization λ must be > 0, got NaN',
+    );
+  });
+
+  it('a whitening matrix of the wrong size is refused by distanceJs', () => {
+    expect(() => distanceJs('mahalanobis', [1, 2], [2, 3], new Float32Array(3))).toThrow(
+      'the whitening matrix must be 2×2, got 3 values',
+    );
+    expect(() => distanceJs('euclidean', [1, 2], [2])).toThrow('distanceJs needs vectors of equal length, got 2 and 1');
+  });
+});

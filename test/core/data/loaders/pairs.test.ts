@@ -82,6 +82,24 @@ describe('loadPairCsv (text)', () => {
     expect(summary).toMatchObject({ format: 'text-pair-csv', samples: 3, classes: 0, labelColumn: 'score' });
   });
 
+  it('accepts scores of exactly -1 and 1 (the cosine range is closed) and refuses -1.0001 and 1.0001', async () => {
+    const csv = 'text_a,text_b,score\nsame,same,1\nup,down,-1\nmid,way,0\n';
+    const { dataset } = loadPairCsv(textFile('edges.csv', csv));
+    expect(dataset.targetKind).toBe('score');
+    expect(Array.from(dataset.targets)).toEqual([1, -1, 0]);
+    for (const [bad, shown] of [
+      ['1.0001', /score 1\.0001 is outside \[-1, 1\]/],
+      ['-1.0001', /score -1\.0001 is outside \[-1, 1\]/],
+    ] as const) {
+      await expectLoadError(() => loadPairCsv(textFile('edges.csv', `text_a,text_b,score\na,b,1\nc,d,${bad}\n`)), {
+        file: 'edges.csv',
+        row: 3,
+        column: 'score',
+        reason: shown,
+      });
+    }
+  });
+
   it('reads 0/1 labels as binary and refuses out-of-range scores and empty texts', async () => {
     const ok = loadPairCsv(textFile('q.csv', 'text_a,text_b,label\na,b,1\nc,d,0\n'));
     expect(ok.dataset.targetKind).toBe('binary');
