@@ -1,6 +1,6 @@
 /**
  * The playground on a touch device, in Chromium's device emulation (touch events, `pointer: coarse`, `hover: none`,
- * a mobile viewport): every control is at least 44 × 44 px, training runs and pauses by taps, a tap on a point shows
+ * a mobile viewport): every control is at least 44 × 44 px, nothing is wider than the screen, training runs and pauses by taps, a tap on a point shows
  * what hover shows on a desktop, and a finger stroke on the drawing pad is embedded and its neighbours listed. Touches go through the
  * browser's own input pipeline (playwright's tap, CDP touch events), never as synthetic DOM events.
  * `touchTablet.test.ts` and `touchPhone.test.ts` run it at 1024 × 768 and 390 × 844.
@@ -56,6 +56,8 @@ export function touchSuite(label: string, device: BrowserContextOptions): void {
         await page.evaluate(() => [matchMedia('(pointer: coarse)').matches, matchMedia('(hover: none)').matches]),
       ).toEqual([true, true]);
       expect(await smallTargets(page)).toEqual([]);
+      // Nothing wider than the screen: a mobile browser would zoom the whole page out to fit it.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
 
       await page.getByRole('button', { name: 'Train', exact: true }).tap();
       await waitForStep(page, 30, 90_000);

@@ -31,6 +31,8 @@ export interface EnginePage {
   readonly engine: EngineName;
   /** Name and version, e.g. `firefox/153.8.0` or `MiniBrowser/2.50.6`. */
   readonly version: string;
+  /** The root of the engine's process tree (the benchmark adds up its CPU time). */
+  readonly pid: number | undefined;
   goto(url: string): Promise<void>;
   reload(): Promise<void>;
   /** Runs a function body (arguments as `arguments[i]`) in the page and returns its JSON result. */
@@ -127,6 +129,7 @@ async function launchFirefox(proxy: string, downloadDir: string): Promise<Engine
   return {
     engine: 'firefox',
     version: await browser.version(),
+    pid: browser.process()?.pid,
     async goto(url) {
       await page.goto(url, { timeout: 120_000 });
     },
@@ -230,6 +233,7 @@ async function launchWebkit(proxy: string): Promise<EnginePage> {
   return {
     engine: 'webkit',
     version: `${session.capabilities.browserName}/${session.capabilities.browserVersion}`,
+    pid: driver.pid,
     async goto(url) {
       await call('POST', `${s}/url`, { url });
     },
