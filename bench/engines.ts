@@ -3,8 +3,8 @@
  * WebKitGTK (the cross-engine suite's drivers and gate, test/engines), one run, engines interleaved round by round so
  * a change in the machine's load hits all three alike. Per engine and backend: the worker's steps/s while the page
  * trains with its charts and scatter live (status-line steps over a fixed window after a warm-up), and the CPU time
- * of each of the engine's processes over that window (from /proc: which process — page and workers, browser UI, X
- * server, GPU process — takes the machine's two cores). Per engine, once: what the engine offers the worker
+ * of each of the engine's threads over that window (from /proc: which thread — the training worker, the page's main
+ * thread, the compositor, the browser UI, the X server — takes the machine's two cores). Per engine, once: what the engine offers the worker
  * (WebAssembly SIMD, WebGL in a worker: the app's own backend note) and three probes in a worker of the bench's
  * own: the delay of a nested setTimeout(0), a MessageChannel round trip (how the training loop yields), and a plain
  * JavaScript matrix product the size of the MLP's first layer (the JIT's speed on the app's JS kernels).
@@ -53,25 +53,32 @@ async function launchChromiumBench(): Promise<BenchPage> {
   };
 }
 
-/** CPU seconds (user + system) of every process under `root`, summed by program name. */
+/** `name` and user + system CPU seconds from a /proc stat line. */
+function parseStat(text: string): { name: string; ppid: number; seconds: number } {
+  const close = text.lastIndexOf(')');
+  const fields = text
+    .slice(close + 2)
+    .split(' ')
+    .map(Number);
+  // After the name: state(0) ppid(1) … utime(11) stime(12), in clock ticks of 1/100 s.
+  return { name: text.slice(text.indexOf('(') + 1, close), ppid: fields[1], seconds: (fields[11] + fields[12]) / 100 };
+}
+
+/**
+ * CPU seconds of every thread of every process under `root`, summed by `process/thread` name: the training worker's
+ * thread, the page's main thread, the compositor, the X server are told apart (a process total mixes them).
+ */
 function treeCpu(root: number | undefined): Record<string, number> {
   const byName: Record<string, number> = {};
   if (root === undefined) return byName;
   const parent = new Map<number, number>();
-  const stats = new Map<number, { name: string; ticks: number }>();
+  const names = new Map<number, string>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = text.lastIndexOf(')');
-      const name = text.slice(text.indexOf('(') + 1, close);
-      const fields = text
-        .slice(close + 2)
-        .split(' ')
-        .map(Number);
-      // After the name: state(0) ppid(1) … utime(11) stime(12), in clock ticks of 1/100 s.
-      parent.set(Number(entry), fields[1]);
-      stats.set(Number(entry), { name, ticks: fields[11] + fields[12] });
+      const stat = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      parent.set(Number(entry), stat.ppid);
+      names.set(Number(entry), stat.name);
     } catch {
       // the process ended while being read
     }
@@ -81,13 +88,23 @@ function treeCpu(root: number | undefined): Record<string, number> {
       if (p === root) return true;
     return false;
   };
-  for (const [pid, { name, ticks }] of stats) {
+  for (const [pid, processName] of names) {
     if (!inTree(pid)) continue;
-    const key = name.replace(
-      /^(Web Content|Isolated Web Co|WebExtensions|Privileged Cont|RDD Process|Socket Process|Utility Process).*/,
-      '$1',
-    );
-    byName[key] = (byName[key] ?? 0) + ticks / 100;
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const thread = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+        const key = `${processName}/${thread.name}`.replace(/\s*#?\d+$/, '');
+        byName[key] = (byName[key] ?? 0) + thread.seconds;
+      } catch {
+        // the thread ended while being read
+      }
+    }
   }
   return byName;
 }
@@ -96,7 +113,7 @@ function cpuDelta(after: Record<string, number>, before: Record<string, number>,
   const share: Record<string, number> = {};
   for (const [name, value] of Object.entries(after)) {
     const cores = (value - (before[name] ?? 0)) / seconds;
-    if (cores >= 0.02) share[name] = round(cores, 2);
+    if (cores >= 0.03) share[name] = round(cores, 2);
   }
   return share;
 }
@@ -145,7 +162,7 @@ export interface EngineBackendRun {
   backend: string;
   note: string;
   stepsPerSecond: number | null;
-  /** Cores used by each process of the engine over the window (1.0 = one core all the time). */
+  /** Cores used by each thread of the engine over the window (1.0 = one core all the time), by process/thread. */
   cpuCores: Record<string, number>;
   load: ReturnType<typeof load>;
   error?: string;

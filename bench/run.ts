@@ -225,7 +225,7 @@ async function main(): Promise<void> {
         }),
       ),
     );
-    lines.push('', 'Cores used by each engine process while training on WASM (round 1)');
+    lines.push('', 'Cores used by each engine thread while training on WASM (round 1; process/thread, ≥ 0.03)');
     for (const r of engines.runs.filter((x) => x.asked === 'wasm' && x.round === 1))
       lines.push(
         `  ${r.engine}: ${Object.entries(r.cpuCores)
