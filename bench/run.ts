@@ -1,21 +1,23 @@
 /**
- * `npm run bench [-- --quick] [-- --only node,towers,memory,eval,browser] [-- --out file.json]`
+ * `npm run bench [-- --quick] [-- --only node,towers,memory,eval,browser,engines] [-- --out file.json]`
  *
  * Measures, in one run on one machine: the core's training throughput in Node (WASM, CPU; MLP, CNN, GRU) against a
  * raw tfjs loop and single-thread PyTorch (interleaved rounds, medians and per-round ratios), the same in the worker
  * of the built app in headless Chromium per backend, main-thread long tasks while training with live charts and
  * scatter, click → first loss point and load → interactive, tf.memory() after 100 and 2,000 steps, evaluation on
- * 2,000 × 64 and PCA on 10,000 × 64, and the JavaScript the page and the worker load. Prints a table, writes JSON
+ * 2,000 × 64 and PCA on 10,000 × 64, the JavaScript the page and the worker load, and the app's steps/s per engine
+ * (Chromium, Firefox ESR, WebKitGTK) and backend with each engine process's CPU share (bench/engines.ts). Prints a table, writes JSON
  * (default bench/results/latest.json) with the machine and the load average of every part. About 5 minutes on
  * 2 cores (--quick: about 2).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { browserBench, FULL_BROWSER_PLAN, QUICK_BROWSER_PLAN } from './browser';
-import { load, log, machine, table } from './lib/common';
+import { enginesBench, FULL_ENGINES_PLAN, QUICK_ENGINES_PLAN } from './engines';
+import { load, log, machine, round, table } from './lib/common';
 import { compareMlp, evaluationTimings, FULL_NODE_PLAN, memory, otherTowers, QUICK_NODE_PLAN } from './node';
 
-const PARTS = ['node', 'towers', 'memory', 'eval', 'browser'] as const;
+const PARTS = ['node', 'towers', 'memory', 'eval', 'browser', 'engines'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The performance targets, as numbers the table checks. */
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
   if (only.has('eval')) result.evaluation = await evaluationTimings(nodePlan);
   if (only.has('memory')) result.memory = await memory(nodePlan);
   if (only.has('browser')) result.browser = await browserBench(browserPlan);
+  if (only.has('engines')) result.engines = await enginesBench(quick ? QUICK_ENGINES_PLAN : FULL_ENGINES_PLAN);
   result.finished = load();
   result.seconds = Math.round((performance.now() - started) / 1000);
 
@@ -188,6 +191,51 @@ async function main(): Promise<void> {
       : null;
   const vsPytorch = mlp?.ratios['ours/pytorch (wasm vs 1 thread)'];
   const vsRaw = mlp?.ratios['ours/raw (wasm)'];
+  const engines = result.engines as Awaited<ReturnType<typeof enginesBench>> | undefined;
+  if (engines) {
+    lines.push(
+      '',
+      `The app per engine (default demo, steps/s over ${engines.plan.windowSeconds} s windows, median of ${engines.plan.rounds} interleaved round(s) for WASM)`,
+    );
+    lines.push(
+      table(
+        [
+          'engine',
+          'version',
+          'WebGL',
+          'WASM',
+          'CPU',
+          'WASM / Chromium',
+          'worker: SIMD, setTimeout(0), MessageChannel, JS matmul',
+        ],
+        Object.entries(engines.summary).map(([engine, rates]) => {
+          const probe = engines.probes[engine] as Record<string, number | boolean> | undefined;
+          const webgl = engines.runs.find((r) => r.engine === engine && r.asked === 'webgl');
+          return [
+            engine,
+            engines.versions[engine] ?? '',
+            rates.webgl ?? (webgl?.backend ? `→ ${webgl.backend}` : '–'),
+            rates.wasm ?? '–',
+            rates.cpu ?? '–',
+            engines.wasmVsChromium[engine] ?? '–',
+            probe && !('error' in probe)
+              ? `${probe.simd ? 'yes' : 'no'}, ${round(Number(probe.timeoutMs), 2)} ms, ${round(Number(probe.channelMs) * 1000, 0)} µs, ${round(Number(probe.matmulMs), 1)} ms`
+              : '–',
+          ];
+        }),
+      ),
+    );
+    lines.push('', 'Cores used by each engine thread while training on WASM (round 1; process/thread, ≥ 0.03)');
+    for (const r of engines.runs.filter((x) => x.asked === 'wasm' && x.round === 1))
+      lines.push(
+        `  ${r.engine}: ${Object.entries(r.cpuCores)
+          .map(([name, cores]) => `${name} ${cores}`)
+          .join(', ')}`,
+      );
+    for (const r of engines.runs.filter((x) => x.asked === 'webgl' && x.backend !== 'webgl'))
+      lines.push(`  ${r.engine}, asked for WebGL: ${r.backend || 'error'} (${r.note || r.error || ''})`);
+  }
+
   lines.push('', 'Targets');
   lines.push(
     table(

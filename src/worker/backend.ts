@@ -9,6 +9,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../core/config';
+import {
+  capabilityNotes,
+  joinNotes,
+  probeWorkerCapabilities,
+  type WorkerCapabilities,
+  webglBlockedReason,
+} from './engineCapabilities';
 import type { ActiveBackend } from './protocol';
 
 /** The backend chosen, the GPU renderer string when WebGL was probed, and why the choice differs from the wish. */
@@ -140,18 +147,33 @@ function readRenderer(): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+let probed: WorkerCapabilities | null = null;
+
+/** This worker's capabilities, probed on first use (they do not change while it lives). */
+function workerCapabilities(): WorkerCapabilities {
+  probed ??= probeWorkerCapabilities();
+  return probed;
+}
+
 /**
  * Activates `wanted` (auto: WebGL on real hardware, else WASM, else CPU) and returns what is really in use and why
- * it differs from the wish.
+ * it differs from the wish, including the paths this browser engine made it take (engineCapabilities.ts).
  */
-export async function selectBackend(wanted: BackendName): Promise<BackendChoice> {
-  if (wanted === 'wasm' || wanted === 'cpu') return chooseBackend(wanted, activate);
-  const failure = await activate('webgl');
+export async function selectBackend(
+  wanted: BackendName,
+  caps: WorkerCapabilities = workerCapabilities(),
+): Promise<BackendChoice> {
+  const withNotes = (choice: BackendChoice): BackendChoice => {
+    const reason = joinNotes(choice.reason, capabilityNotes(choice.backend, caps));
+    return reason === undefined ? choice : { ...choice, reason };
+  };
+  if (wanted === 'wasm' || wanted === 'cpu') return withNotes(await chooseBackend(wanted, activate));
+  const failure = webglBlockedReason(caps) ?? (await activate('webgl'));
   const probe: WebglProbe = failure === null ? { ok: true, renderer: readRenderer() } : { ok: false, error: failure };
   const decision = decideAfterProbe(wanted, probe);
   if ('use' in decision) return { backend: 'webgl', renderer: decision.renderer };
   const chosen = await chooseBackend('wasm', activate, decision.reason);
-  return { ...chosen, renderer: decision.renderer };
+  return withNotes({ ...chosen, renderer: decision.renderer });
 }
 
 /** True when the active WebGL backend's context is gone (GPU reset, tab in background on some drivers). */

@@ -4,7 +4,14 @@
  * itself: a console error or uncaught exception (page or worker), or a request to any host other than the
  * preview server. Elements are found by the accessible names of the UI contract, never by CSS classes.
  */
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 
 /** Debian's Chromium (installed by apt in CI); `npx playwright install` is never used. */
@@ -48,8 +55,9 @@ export function isLocalUrl(url: string, baseUrl: string): boolean {
 /**
  * Registers the hooks of one test file: browser + context for the file, a new page per test, and a check after
  * each test that nothing forbidden happened. Foreign requests are also aborted, so a broken test cannot leak data.
+ * `device` replaces the desktop viewport (e.g. a touch tablet: viewport, `hasTouch`, `isMobile`).
  */
-export function usePlayground(): Playground {
+export function usePlayground(device?: BrowserContextOptions): Playground {
   const baseUrl = inject('baseUrl');
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
@@ -60,7 +68,7 @@ export function usePlayground(): Playground {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+    context = await browser.newContext(device ?? { viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
     context.on('request', (request) => {
       if (!isLocalUrl(request.url(), baseUrl)) note(`request left localhost: ${request.method()} ${request.url()}`);
     });

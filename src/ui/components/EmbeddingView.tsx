@@ -256,7 +256,14 @@ export function EmbeddingView(props: {
           data-points={String(drawn?.points ?? 0)}
           style={{ width: `${width}px`, height: `${canvasHeight}px` }}
           onPointerMove={onPointerMove}
-          onPointerLeave={() => setHover(null)}
+          // A finger has no hover: the tap shows what hover shows, and the tooltip stays after the finger lifts
+          // (a touch pointer "leaves" on every lift) until the next tap lands elsewhere.
+          onPointerDown={(event) => {
+            if (event.pointerType === 'touch') onPointerMove(event);
+          }}
+          onPointerLeave={(event) => {
+            if (event.pointerType !== 'touch') setHover(null);
+          }}
           onClick={onCanvasClick}
         />
         {hover && tooltip ? (

@@ -31,9 +31,13 @@ const config = (optimizer: DeepPartial<Config>['optimizer']) =>
 /** Every weight's change over one training step, flattened. */
 function firstStepMove(optimizer: DeepPartial<Config>['optimizer']): Float64Array {
   const trainer = Trainer.init(config(optimizer), digits);
-  const before = trainer.exportWeights().flatMap((w) => Array.from(w.values));
+  const flat = () => {
+    const { tower, head } = trainer.exportModelWeights();
+    return [...tower, ...head].flatMap((w) => Array.from(w.values));
+  };
+  const before = flat();
   trainer.step();
-  const after = trainer.exportWeights().flatMap((w) => Array.from(w.values));
+  const after = flat();
   trainer.dispose();
   return Float64Array.from(after, (v, i) => v - before[i]);
 }

@@ -1,0 +1,220 @@
+/**
+ * The smoke path in Firefox and WebKit (`E2E_ENGINE`), plus what differs between engines: training in a worker on
+ * WASM (SIMD or the plain build, said on the page), WebGL in a worker or the stated reason why not, the scatter
+ * painted in a worker of its own, a CSV upload and a broken one, an experiment downloaded and imported again, and
+ * the IndexedDB autosave across a reload. The Chromium suite (test/e2e) is the deep one.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gaussianCsv, raggedCsv } from '../e2e/fixtures';
+import { pattern } from './drivers';
+import { useEngine } from './harness';
+
+const session = useEngine();
+const files = mkdtempSync(join(tmpdir(), `siamese-${process.env.E2E_ENGINE}-files-`));
+afterAll(() => rmSync(files, { recursive: true, force: true }));
+
+const button = (name: string) => ({ role: 'button', name });
+const saveShare = { role: 'region', name: 'Save and share' };
+const SIMD_MODULE = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11,
+];
+
+/** The backend note's text ('' when there is none). */
+async function backendNote(): Promise<string> {
+  return (await session.texts({ role: 'note', name: 'Backend note' }))[0] ?? '';
+}
+
+/** The held-out metrics readout: its step and MAP@R (null while it shows none). */
+function metrics(): Promise<{ step: number | null; mapAtR: number | null }> {
+  return session.page.run(`const dl = window.__e2e.find({ name: 'Held-out metrics' });
+    const step = dl.getAttribute('data-step');
+    const value = Number.parseFloat(dl.querySelector('[data-metric="mapAtR"]')?.textContent ?? '');
+    return { step: step === null || step === '' ? null : Number(step), mapAtR: Number.isFinite(value) ? value : null };`);
+}
+
+/** Writes an upload fixture to disk (WebDriver and BiDi choose files by path). */
+function onDisk(file: { name: string; buffer: Buffer }): string {
+  const path = join(files, file.name);
+  writeFileSync(path, file.buffer);
+  return path;
+}
+
+describe(`${process.env.E2E_ENGINE}: the default demo`, () => {
+  it('trains in the worker on WASM, shows steps, loss and held-out metrics advancing, and pauses', async () => {
+    await session.open();
+    const ready = await session.status();
+    expect(ready.step).toBe(0);
+    // Auto picks WASM here: headless engines give no hardware WebGL. The note says why, in this engine's words.
+    expect(ready.backend).toBe('wasm');
+    expect(await backendNote()).toMatch(/^WebGL (could not start \(.+\)|is a software renderer .+); using WASM|^WebGL/);
+    const simd = await session.page.run<boolean>(
+      'return WebAssembly.validate(new Uint8Array(arguments[0]));',
+      SIMD_MODULE,
+    );
+    // The plain WASM build is used, and said, exactly where the engine lacks SIMD.
+    if (simd) expect(await backendNote()).not.toMatch(/no SIMD/);
+    else expect(await backendNote()).toMatch(/WebAssembly has no SIMD, so WASM runs its plain build/);
+
+    await session.page.click(button('Train'));
+    await session.waitForState('running');
+    const early = await session.waitForStep(20);
+    expect(early.text).toMatch(/^Step \d+ · epoch \d+ · loss [\d.]+ · [\d.]+ steps\/s · backend wasm$/);
+    const first = await session.waitFor('held-out metrics', metrics, (m) => m.step !== null && m.mapAtR !== null);
+    const later = await session.waitFor(
+      'a later evaluation',
+      metrics,
+      (m) => m.step !== null && m.step > first.step! && m.mapAtR !== null,
+      120_000,
+    );
+    expect(later.step!).toBeGreaterThan(first.step!);
+    const steps = Number(/([\d.]+) steps\/s/.exec((await session.status()).text)?.[1]);
+    expect(steps).toBeGreaterThan(0);
+
+    // The scatter's points were painted in its own worker (ImageData + createImageBitmap there).
+    await session.waitFor(
+      'the scatter painted in its worker',
+      () =>
+        session.page.run<string | null>(
+          "return window.__e2e.find({ name: 'Embedding scatter' }).dataset.painter ?? null",
+        ),
+      (painter) => painter === 'worker',
+    );
+
+    await session.page.click(button('Pause'));
+    const paused = await session.waitForState('paused', 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await session.status()).step).toBe(paused.step);
+  });
+
+  it('asked for WebGL, trains on it or says why this engine cannot give it to the worker', async () => {
+    await session.open('?backend=webgl');
+    const { backend } = await session.status();
+    if (backend === 'webgl') expect(await backendNote()).toBe('');
+    else {
+      expect(backend).toBe('wasm');
+      expect(await backendNote()).toMatch(/^WebGL could not start \(this browser .+\); using WASM/);
+    }
+    await session.page.click(button('Step'));
+    await session.waitForStep(1, 60_000);
+  });
+});
+
+describe(`${process.env.E2E_ENGINE}: data`, () => {
+  it('a CSV upload is summarised, used and trained on; a ragged CSV gets a specific alert and changes nothing', async () => {
+    await session.open('?backend=wasm');
+    await session.page.setFiles({ name: 'Upload data' }, [onDisk(gaussianCsv('blobs3.csv', 3, 40))]);
+    const summary = { role: 'region', name: 'Upload summary' };
+    const [text] = await session.waitFor(
+      'the upload summary',
+      () => session.texts(summary),
+      (t) => t.length === 1,
+    );
+    expect(text).toContain('120');
+    await session.page.click({ ...button('Use this data'), within: summary });
+    await session.waitFor(
+      'the uploaded dataset in use',
+      () => session.page.run<string>("return window.__e2e.find({ role: 'combobox', name: 'Dataset' }).value"),
+      (value) => value.includes('blobs3.csv'),
+    );
+    await session.waitForState('ready');
+    await session.page.click(button('Train'));
+    await session.waitForStep(10);
+    await session.page.click(button('Pause'));
+    const paused = await session.waitForState('paused');
+
+    await session.page.setFiles({ name: 'Upload data' }, [onDisk(raggedCsv('ragged.csv', 5))]);
+    const alerts = await session.waitFor(
+      'the alert for ragged.csv',
+      () => session.texts({ role: 'alert' }),
+      (texts) => texts.some((t) => t.includes('ragged.csv')),
+    );
+    expect(alerts.find((t) => t.includes('ragged.csv'))).toMatch(/row 5\b/);
+    expect(
+      await session.page.run<string>("return window.__e2e.find({ role: 'combobox', name: 'Dataset' }).value"),
+    ).toContain('blobs3.csv');
+    const after = await session.status();
+    expect(`${after.state} ${after.step}`).toBe(`paused ${paused.step}`);
+  });
+});
+
+describe(`${process.env.E2E_ENGINE}: save and share`, () => {
+  it('exports an experiment (a real download) and imports it back after a reset', async () => {
+    await session.open('?backend=wasm&dataset=iris&seed=4&margin=0.3');
+    for (let k = 1; k <= 6; k++) {
+      await session.page.click(button('Step'));
+      await session.waitForStep(k, 60_000);
+    }
+    const trained = await session.waitFor('metrics of step 6', metrics, (m) => m.step === 6 && m.mapAtR !== null);
+    await session.page.click({ ...button('Export experiment'), within: saveShare });
+    const saved = await session.waitFor(
+      'the experiment download',
+      () => session.page.run<{ name: string; base64: string | null }[]>('return window.__e2e.downloads'),
+      (d) => d.length === 1 && d[0].base64 !== null,
+    );
+    expect(saved[0].name).toBe('experiment-iris-step6.json');
+    const bytes = Buffer.from(saved[0].base64!, 'base64');
+    expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({ format: 'siamese-playground-experiment', step: 6 });
+    if (session.page.engine === 'firefox') {
+      // Firefox saves it to the folder its profile names, byte for byte what the page made.
+      const onDiskPath = join(session.downloadDir, 'experiment-iris-step6.json');
+      await session.waitFor(
+        'the file in the download folder',
+        async () => readdirSync(session.downloadDir),
+        (names) => names.includes('experiment-iris-step6.json'),
+      );
+      await session.waitFor(
+        'the download to finish',
+        async () => readFileSync(onDiskPath).length,
+        (n) => n === bytes.length,
+      );
+      expect(readFileSync(onDiskPath).equals(bytes)).toBe(true);
+    }
+
+    await session.page.click(button('Reset'));
+    await session.waitFor('the reset run', session.status, (s) => s.state === 'ready' && s.step === 0);
+    const path = join(files, 'experiment.json');
+    writeFileSync(path, bytes);
+    await session.page.setFiles({ name: 'Import experiment', within: saveShare }, [path]);
+    await session.waitFor('the imported run', session.status, (s) => s.state === 'paused' && s.step === 6);
+    const restored = await session.waitFor('metrics of step 6', metrics, (m) => m.step === 6 && m.mapAtR !== null);
+    expect(restored.mapAtR).toBe(trained.mapAtR);
+  });
+
+  it('autosaves to IndexedDB and a reload continues the run', async () => {
+    // The default demo: a link with a setup (dataset=…) would only offer the saved run after a reload.
+    await session.open('?backend=wasm');
+    for (let k = 1; k <= 3; k++) {
+      await session.page.click(button('Step'));
+      await session.waitForStep(k, 60_000);
+    }
+    await session.waitFor(
+      'the autosave of step 3',
+      () =>
+        session.page.run<string | null>(
+          "return document.querySelector('[data-autosave-step]')?.getAttribute('data-autosave-step') ?? null",
+        ),
+      (step) => step === '3',
+    );
+    await session.page.reload();
+    await session.waitFor('the reopened run', session.status, (s) => s.state === 'paused' && s.step === 3, 120_000);
+    expect((await session.texts(saveShare))[0]).toContain('Opened your last run');
+    expect(
+      (await session.texts({ role: 'button', name: pattern(/^Reopen fashion-mnist · /), within: saveShare })).length,
+    ).toBeGreaterThan(0);
+  });
+});
+
+describe(`${process.env.E2E_ENGINE}: the watchdog`, () => {
+  it('sees a request that leaves localhost and an error the page logs (so a clean run means something)', async () => {
+    await session.open('?backend=wasm');
+    await session.page.run(
+      "return fetch('http://example.invalid/leak').then(() => 'answered', () => 'refused').then((r) => { console.error('deliberate'); return r; });",
+    );
+    const problems = await session.takeProblems();
+    expect(problems).toContain('console error: deliberate');
+    expect(problems.some((p) => p.startsWith('request left localhost: GET http://example.invalid/leak'))).toBe(true);
+  });
+});
