@@ -1,5 +1,5 @@
 /**
- * Everything issue 4 adds around the scatter, as one hook the page calls: which points are selected (click = sample
+ * Everything the inspect features add around the scatter, as one hook the page calls: which points are selected (click = sample
  * A, shift-click = sample B), the neighbour / comparison / query requests they trigger (refreshed as the network
  * changes, at most once a second while training runs), the timeline and the projection. It returns what the scatter
  * draws and what the panels show. Requests go to the training worker; answers come back through the page reducer.
