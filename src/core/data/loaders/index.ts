@@ -7,7 +7,7 @@ import type { Dataset } from '../dataset';
 import { extensionOf, formatBytes } from './common';
 import { LABEL_COLUMN_NAMES, nonNumericFraction, readTable, resolveColumn, tabularFromTable } from './csv';
 import { DataLoadError } from './errors';
-import { loadImageFiles, loadImageZip } from './images';
+import { imageFilesSteps, imageZipSteps } from './images';
 import { loadNpyDataset, parseNpyHeader } from './npy';
 import { isPairTable, pairsFromTable } from './pairs';
 import { TEXT_COLUMN_NAMES, textFromTable } from './textCsv';
@@ -42,6 +42,44 @@ export interface UploadOptions extends TabularOptions, TextOptions, ImageOptions
   maxBytes?: number;
   /** Force how a CSV/TSV is read. Default 'auto'. */
   tableKind?: TableKind;
+  /** Stops a long read between two steps (an image, a block of rows); the load then fails with "cancelled". */
+  signal?: AbortSignal;
+}
+
+/** Longest stretch of work between two yields to the event loop, so a cancel or a repaint can get in. */
+const SLICE_MS = 40;
+
+/** Runs a stepped reader, yielding to the event loop every SLICE_MS and stopping when `signal` is aborted. */
+async function runStepsAsync<T>(steps: Generator<void, T, void>, file: string, signal?: AbortSignal): Promise<T> {
+  let sliceStart = Date.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (Date.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sliceStart = Date.now();
+    }
+    if (signal?.aborted) throw cancelled(file);
+  }
+}
+
+function cancelled(file: string): DataLoadError {
+  return new DataLoadError({ file, reason: 'reading was cancelled; nothing was loaded' });
+}
+
+/**
+ * The last guard before a dataset leaves the loaders: every feature and target is a finite number. Each loader
+ * already refuses what it reads wrongly with a precise message; this catches whatever a decoder lets through.
+ */
+function checkFinite(result: LoadResult, file: string): void {
+  const d = result.dataset;
+  const arrays = d.kind === 'labelled' ? [d.features] : [d.a, d.b, d.targets];
+  for (const values of arrays) {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]))
+        throw new DataLoadError({ file, reason: `value ${i} came out as ${values[i]}; the file is damaged` });
+    }
+  }
 }
 
 const TABLE_EXTENSIONS = new Set(['csv', 'tsv', 'txt']);
@@ -109,11 +147,13 @@ export async function loadUpload(
       });
     }
   }
+  if (options.signal?.aborted) throw cancelled(files[0].name);
   options.progress?.(0);
   const extensions = files.map((f) => extensionOf(f.name));
   let result: LoadResult;
   if (files.length === 1 && TABLE_EXTENSIONS.has(extensions[0])) result = loadTable(files[0], options);
-  else if (files.length === 1 && extensions[0] === 'zip') result = loadImageZip(files[0], options);
+  else if (files.length === 1 && extensions[0] === 'zip')
+    result = await runStepsAsync(imageZipSteps(files[0], options), files[0].name, options.signal);
   else if (extensions.every((e) => e === 'npy') && files.length <= 2) {
     result =
       files.length === 1
@@ -123,7 +163,7 @@ export async function loadUpload(
     extensions.some((e) => IMAGE_EXTENSIONS.has(e)) &&
     !extensions.some((e) => TABLE_EXTENSIONS.has(e) || e === 'npy' || e === 'zip')
   ) {
-    result = loadImageFiles(files, options);
+    result = await runStepsAsync(imageFilesSteps(files, options), files[0].name, options.signal);
   } else {
     const names = files
       .slice(0, 5)
@@ -134,6 +174,7 @@ export async function loadUpload(
       reason: `unsupported upload; expected ${SUPPORTED}`,
     });
   }
+  checkFinite(result, files.map((f) => f.name).join(', '));
   options.progress?.(1);
   return result;
 }
