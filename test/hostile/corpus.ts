@@ -331,6 +331,165 @@ export const CORPUS: HostileCase[] = [
       notes: /pixel values ranged from -1 to 1 \(negative values found\); rescaled linearly to \[0, 1\]/,
     },
   },
+  // CSV numbers: every value finite and within float32, errors naming file, row and column.
+  {
+    name: 'csv-1e308.csv',
+    defect: 'csv-range',
+    files: () => [text('csv-1e308.csv', 'x,y,label\n1,2,a\n3,1e308,a\n5,6,b\n7,8,b\n')],
+    expect: { error: /csv-1e308\.csv, row 3, column "y": 1e308 is beyond the float32 range/ },
+  },
+  {
+    name: 'csv-1e39.csv',
+    defect: 'csv-range',
+    files: () => [text('csv-1e39.csv', 'x,y,label\n1,2,a\n3,4,a\n-1e39,6,b\n7,8,b\n')],
+    expect: { error: /csv-1e39\.csv, row 4, column "x": -1e39 is beyond the float32 range/ },
+  },
+  {
+    name: 'csv-1e309.csv',
+    defect: 'csv-range',
+    files: () => [text('csv-1e309.csv', 'x,y,label\n1,2,a\n3,4,a\n5,6,b\n7,1e309,b\n')],
+    expect: { error: /csv-1e309\.csv, row 5, column "y": 1e309 is beyond the float32 range/ },
+  },
+  {
+    name: 'csv-nan-column.csv',
+    defect: 'csv-range',
+    files: () => [text('csv-nan-column.csv', 'x,y,label\n1,NaN,a\n3,NaN,a\n5,NaN,b\n7,NaN,b\n')],
+    expect: { error: /csv-nan-column\.csv, row 2, column "y": "NaN" marks a missing or non-finite value/ },
+  },
+  {
+    name: 'csv-infinity.tsv',
+    defect: 'csv-range',
+    files: () => [text('csv-infinity.tsv', 'x\ty\tlabel\n1\t2\ta\n3\t4\ta\n5\t-inf\tb\n7\t8\tb\n')],
+    expect: { error: /csv-infinity\.tsv, row 4, column "y": "-inf" marks a missing or non-finite value/ },
+  },
+  {
+    name: 'csv-near-float32-max.csv',
+    defect: 'csv-range',
+    files: () => [text('csv-near-float32-max.csv', 'x,y,label\n3e38,2,a\n-3e38,1,a\n3e38,6,b\n-3e38,8,b\n')],
+    expect: {
+      summary: { format: 'tabular-csv', samples: 4, classes: 2 },
+      notes: /features standardised \(z-score per column\)$/,
+    },
+  },
+  {
+    name: 'pairs-score-nan.csv',
+    defect: 'csv-range',
+    files: () => [text('pairs-score-nan.csv', 'text_a,text_b,score\ncat,dog,0.5\nsun,moon,nan\n')],
+    expect: { error: /pairs-score-nan\.csv, row 3, column "score": "nan" marks a missing or non-finite value/ },
+  },
+  // Encodings: detected, never assumed.
+  {
+    name: 'latin1-labels.csv',
+    defect: 'encoding',
+    files: () => {
+      const body = 'x,label\n1,café\n2,café\n3,cafè\n4,cafè\n5,cafe\n6,cafe\n';
+      return [{ name: 'latin1-labels.csv', bytes: Uint8Array.from(body, (ch) => ch.charCodeAt(0)) }];
+    },
+    expect: {
+      summary: { format: 'tabular-csv', samples: 6, classes: 3 },
+      notes: /not valid UTF-8, read as Windows-1252/,
+    },
+  },
+  {
+    name: 'utf16le-bom.csv',
+    defect: 'encoding',
+    files: () => {
+      const body = 'x,y,label\n1,2,ä\n3,4,ä\n5,6,ö\n7,8,ö\n';
+      const bytes = new Uint8Array(2 + body.length * 2);
+      bytes.set([0xff, 0xfe]);
+      for (let i = 0; i < body.length; i++) new DataView(bytes.buffer).setUint16(2 + 2 * i, body.charCodeAt(i), true);
+      return [{ name: 'utf16le-bom.csv', bytes }];
+    },
+    expect: {
+      summary: { format: 'tabular-csv', samples: 4, classes: 2 },
+      notes: /encoding: UTF-16 LE \(from its byte-order mark\)/,
+    },
+  },
+  {
+    name: 'utf16le-no-bom.csv',
+    defect: 'encoding',
+    files: () => {
+      const body = 'x,y,label\n1,2,a\n3,4,a\n5,6,b\n7,8,b\n';
+      return [
+        { name: 'utf16le-no-bom.csv', bytes: Uint8Array.from(body.split('').flatMap((ch) => [ch.charCodeAt(0), 0])) },
+      ];
+    },
+    expect: { error: /utf16le-no-bom\.csv: the file looks like UTF-16 LE without a byte-order mark/ },
+  },
+  {
+    name: 'utf32.csv',
+    defect: 'encoding',
+    files: () => [{ name: 'utf32.csv', bytes: new Uint8Array([0xff, 0xfe, 0, 0, 0x78, 0, 0, 0]) }],
+    expect: { error: /utf32\.csv: the file is encoded as UTF-32/ },
+  },
+  {
+    name: 'binary-as.csv',
+    defect: 'encoding',
+    files: () => [{ name: 'binary-as.csv', bytes: Uint8Array.from({ length: 512 }, (_, i) => (i * 37) % 256) }],
+    expect: { error: /binary-as\.csv: the file holds NUL bytes: it is binary data/ },
+  },
+  // Files that could be read several ways: read right when the file says, else the user chooses.
+  {
+    name: 'european.csv',
+    defect: 'ambiguity',
+    files: () => [
+      text('european.csv', '\uFEFFlänge;breite;label\r\n1,5;2,25;a\r\n1,7;2,5;a\r\n3,1;0,5;b\r\n2,9;0,25;b\r\n'),
+    ],
+    expect: {
+      summary: { format: 'tabular-csv', samples: 4, classes: 2, shape: [2] },
+      notes: /delimiter: semicolon[\s\S]*decimal commas read as decimal points/,
+    },
+  },
+  {
+    name: 'duplicated-label-header.csv',
+    defect: 'ambiguity',
+    files: () => [text('duplicated-label-header.csv', 'label,x,label\na,1,p\na,2,p\nb,3,q\nb,4,q\n')],
+    expect: { error: /duplicated-label-header\.csv, row 1: the header names column "label" twice \(columns 1 and 3\)/ },
+  },
+  {
+    name: 'pairs-missing-b.csv',
+    defect: 'ambiguity',
+    files: () => [text('pairs-missing-b.csv', 'a_x,a_y,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n')],
+    expect: {
+      error:
+        /the header has a_… columns but no b_… columns: as a pair file one side is missing.*\("tabular" or "text"\)/,
+    },
+  },
+  {
+    name: 'pairs-missing-text-b.csv',
+    defect: 'ambiguity',
+    files: () => [text('pairs-missing-text-b.csv', 'text_a,label\ncat,0\ndog,1\ncow,0\nemu,1\n')],
+    expect: { error: /the header has text_a but no text_b/ },
+  },
+  {
+    name: 'text-and-numbers.csv',
+    defect: 'ambiguity',
+    files: () => [text('text-and-numbers.csv', 'id,x,y,label\nr1,1,2,a\nr2,3,4,a\nr3,5,6,b\nr4,7,8,b\n')],
+    expect: {
+      error:
+        /"id" holds text but "x", "y" hold numbers: it could be a text dataset.*choose how to read it \("text" or "tabular"\)/,
+    },
+  },
+  {
+    name: 'text-and-numbers-chosen.csv',
+    defect: 'ambiguity',
+    files: () => [text('text-and-numbers-chosen.csv', 'id,x,y,label\nr1,1,2,a\nr2,3,4,a\nr3,5,6,b\nr4,7,8,b\n')],
+    options: { tableKind: 'text' },
+    expect: { summary: { format: 'text-csv', samples: 4, classes: 2 }, notes: /2 other columns ignored/ },
+  },
+  {
+    name: 'two-label-columns.csv',
+    defect: 'ambiguity',
+    files: () => [text('two-label-columns.csv', 'x,class,label\n1,a,p\n2,a,p\n3,b,q\n4,b,q\n')],
+    expect: { error: /several columns could hold the labels \("label", "class"\); choose the label column/ },
+  },
+  {
+    name: 'two-label-columns-chosen.csv',
+    defect: 'ambiguity',
+    files: () => [text('two-label-columns-chosen.csv', 'x,class,label\n1,a,p\n2,a,p\n3,b,q\n4,b,q\n')],
+    options: { labelColumn: 'class', tableKind: 'text' },
+    expect: { summary: { format: 'text-csv', samples: 4, classes: 2, labelColumn: 'class' } },
+  },
   // Controls: ordinary files load.
   {
     name: 'control-images.zip',

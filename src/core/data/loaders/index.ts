@@ -22,7 +22,7 @@ import type {
 } from './types';
 
 export { DataLoadError } from './errors';
-export type { DataLoadErrorDetails } from './errors';
+export type { DataLoadErrorDetails, UploadChoices } from './errors';
 export type * from './types';
 export { loadTabularCsv, readTable, detectDelimiter, detectHeader, parseDelimited } from './csv';
 export { loadTextCsv } from './textCsv';
@@ -87,21 +87,59 @@ const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg']);
 const SUPPORTED =
   'a .csv/.tsv/.txt table, one or two .npy arrays, a .zip of image folders, or PNG/JPEG images in class folders';
 
+const PAIR_SIDE = { a: /^a_./i, b: /^b_./i };
+
 /**
- * Decides how to read a table: a header with text_a/text_b or a_…/b_… columns is a pair file; a named
- * text column (text/sentence/word), or a non-label column that is mostly non-numeric, makes it a text
- * file; anything else is tabular (where a stray non-numeric cell is reported as an error).
+ * Decides how to read a table, and refuses to guess when the columns allow several readings: a header with
+ * text_a/text_b or a_…/b_… columns is a pair file (one side alone is refused: a pair file needs both); a named text
+ * column (text/sentence/word), or non-label columns that are all mostly non-numeric, make it a text file; numeric
+ * columns alone make it tabular. Text and numeric feature columns together could be either, so the user chooses.
  */
 function tableKind(table: ReturnType<typeof readTable>, options: UploadOptions): Exclude<TableKind, 'auto'> {
   if (options.tableKind && options.tableKind !== 'auto') return options.tableKind;
   if (isPairTable(table)) return 'pairs';
-  if (options.textColumn !== undefined) return 'text';
-  if (table.header?.some((h) => TEXT_COLUMN_NAMES.includes(h.toLowerCase()))) return 'text';
-  const labelIndex = resolveColumn(table, options.labelColumn, 'label', LABEL_COLUMN_NAMES, table.columnCount - 1);
-  for (let j = 0; j < table.columnCount; j++) {
-    if (j !== labelIndex && nonNumericFraction(table, j) > 0.5) return 'text';
+  const header = table.header ?? [];
+  const has = (test: (h: string) => boolean) => header.some(test);
+  const textA = has((h) => h.toLowerCase() === 'text_a');
+  const textB = has((h) => h.toLowerCase() === 'text_b');
+  const sideA = has((h) => PAIR_SIDE.a.test(h));
+  const sideB = has((h) => PAIR_SIDE.b.test(h));
+  if (textA !== textB || sideA !== sideB) {
+    const [present, missing] =
+      textA !== textB
+        ? textA
+          ? ['text_a', 'text_b']
+          : ['text_b', 'text_a']
+        : sideA
+          ? ['a_… columns', 'b_… columns']
+          : ['b_… columns', 'a_… columns'];
+    throw new DataLoadError({
+      file: table.file,
+      reason: `the header has ${present} but no ${missing}: as a pair file one side is missing; read it as a plain table instead?`,
+      choices: { option: 'tableKind', values: ['tabular', 'text'] },
+    });
   }
-  return 'tabular';
+  if (options.textColumn !== undefined) return 'text';
+  if (header.some((h) => TEXT_COLUMN_NAMES.includes(h.toLowerCase()))) return 'text';
+  const labelIndex = resolveColumn(table, options.labelColumn, 'label', LABEL_COLUMN_NAMES, table.columnCount - 1);
+  const textColumns: number[] = [];
+  const numericColumns: number[] = [];
+  for (let j = 0; j < table.columnCount; j++) {
+    if (j === labelIndex) continue;
+    (nonNumericFraction(table, j) > 0.5 ? textColumns : numericColumns).push(j);
+  }
+  if (textColumns.length === 0) return 'tabular';
+  if (numericColumns.length === 0) return 'text';
+  const names = (columns: number[]) =>
+    columns
+      .slice(0, 3)
+      .map((j) => (table.header ? `"${table.header[j]}"` : `column ${j + 1}`))
+      .join(', ') + (columns.length > 3 ? ', …' : '');
+  throw new DataLoadError({
+    file: table.file,
+    reason: `${names(textColumns)} ${textColumns.length > 1 ? 'hold' : 'holds'} text but ${names(numericColumns)} ${numericColumns.length > 1 ? 'hold' : 'holds'} numbers: it could be a text dataset (the numbers ignored) or a numeric table (the text refused); choose how to read it`,
+    choices: { option: 'tableKind', values: ['text', 'tabular'] },
+  });
 }
 
 function loadTable(file: FileBytes, options: UploadOptions): LoadResult {
