@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DISTANCES, type DistanceName } from '../core/config';
+import { parseDecimal } from '../core/data/loaders/common';
 import { parseMetadataTsv, parseVectorsTsv, labelsToIndices } from '../core/export/projectorTsv';
 import { evaluateEmbeddings } from '../core/metrics/evaluate';
 import { Rng } from '../core/rng';
@@ -39,9 +40,8 @@ export async function runEvaluate(argv: string[]) {
   const distance = (typeof extra.distance === 'string' ? extra.distance : 'euclidean') as DistanceName;
   if (!DISTANCES.includes(distance))
     throw new UsageError(`--distance is "${distance}"; allowed: ${DISTANCES.join(', ')}`);
-  const margin = typeof extra.margin === 'string' ? Number(extra.margin) : 0.2;
-  if (!Number.isFinite(margin) || margin <= 0)
-    throw new UsageError(`--margin takes a positive number, got "${extra.margin}"`);
+  const margin = typeof extra.margin === 'string' ? parseDecimal(extra.margin) : 0.2;
+  if (margin === null || margin <= 0) throw new UsageError(`--margin takes a positive number, got "${extra.margin}"`);
   const backendFlag = typeof extra.backend === 'string' ? extra.backend : 'auto';
   if (backendFlag !== 'auto' && backendFlag !== 'wasm' && backendFlag !== 'cpu')
     throw new UsageError(`--backend is "${backendFlag}"; allowed: auto, wasm, cpu`);

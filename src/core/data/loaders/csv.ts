@@ -363,8 +363,7 @@ export function resolveColumn(
       const j = table.header!.findIndex((h) => h.toLowerCase() === candidate);
       return j >= 0 ? [j] : [];
     });
-    // A column such as "y" next to "x" can be a coordinate: only columns whose every value recurs (as class
-    // labels do) compete for the role.
+    // A column such as "y" next to "x" can be a coordinate: only columns that read like class labels compete.
     const labelLike = matches.filter((j) => everyValueRecurs(table, j));
     if (matches.length > 1 && labelLike.length === 1) return labelLike[0];
     if (labelLike.length > 1) {
@@ -380,12 +379,17 @@ export function resolveColumn(
   return fallback;
 }
 
-/** Whether every value of column `j` is present and appears at least twice (as a class label must). */
+/**
+ * Whether column `j` reads like class labels: every value present, a name or a whole number, and appearing at least
+ * twice (as each class must).
+ */
 function everyValueRecurs(table: Table, j: number): boolean {
   const counts = new Map<string, number>();
   for (const row of table.rows) {
     const v = row[j].trim();
     if (v === '' || MISSING_VALUE.test(v)) return false;
+    const number = parseDecimal(v);
+    if (number !== null && !Number.isInteger(number)) return false;
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
   for (const c of counts.values()) if (c < 2) return false;
