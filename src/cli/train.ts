@@ -10,14 +10,28 @@ import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config } from '../core/co
 import { builtinInfo } from '../core/data/builtin';
 import { Trainer } from '../core/train/trainer';
 import { parseArgs, TRAIN_FLAGS, usage, UsageError } from './args';
-import { loadCliDataset, readConfigFile } from './inputs';
+import { type CliData, loadCliData, loadExperimentData, readConfigFile, readExperimentFile } from './inputs';
 import { selectNodeBackend } from './backend';
 
-const EXTRA_FLAGS = { config: false, backend: false, data: false, help: true, quiet: true };
+const EXTRA_FLAGS = {
+  config: false,
+  backend: false,
+  data: false,
+  kind: false,
+  'label-column': false,
+  experiment: false,
+  help: true,
+  quiet: true,
+};
+const TABLE_KINDS = ['tabular', 'text', 'pairs'] as const;
 const EXTRA_HELP = {
   config: 'JSON file with a (partial) configuration; flags override it',
   backend: 'auto | wasm | cpu (auto: wasm, else cpu)',
   data: 'train on your own file instead of a built-in (CSV/TSV, .npy, image .zip, text CSV, pair file)',
+  kind: 'how to read a --data table that could be read several ways: tabular | text | pairs',
+  'label-column': 'the label column of a --data table (header name)',
+  experiment:
+    'continue an exported experiment file (--steps: how many more steps; --data: its upload if not saved in it)',
   quiet: 'no progress on stderr',
   help: 'this text',
 };
@@ -39,18 +53,58 @@ export interface TrainSummary {
   dataset: string;
   seed: number;
   stopped?: string;
+  /** What was read: the upload summary and its notes for --data, the built-in's size otherwise. */
+  data: { kind: string; samples: number; classes: number; shape: number[]; notes: string[] };
   config: Config;
+}
+
+/** The `data` part of the summary, and the lines stderr shows for it. */
+function describeData({ dataset, summary }: CliData): TrainSummary['data'] {
+  if (summary)
+    return {
+      kind: summary.format,
+      samples: summary.samples,
+      classes: summary.classes,
+      shape: summary.shape,
+      notes: summary.notes,
+    };
+  const samples = dataset.kind === 'labelled' ? dataset.numSamples : dataset.numPairs;
+  const classes = dataset.kind === 'labelled' ? dataset.classNames.length : 2;
+  return { kind: 'builtin', samples, classes, shape: dataset.featureShape, notes: [] };
 }
 
 /** Runs one training session and returns its summary (the CLI prints it; tests call this directly). */
 export async function runTrain(argv: string[], log: (line: string) => void): Promise<TrainSummary> {
   const { patch, extra } = parseArgs(argv, TRAIN_FLAGS, EXTRA_FLAGS);
-  const fromFile = typeof extra.config === 'string' ? await readConfigFile(extra.config) : {};
-  const datasetName = patch.data?.dataset ?? fromFile.data?.dataset ?? DEFAULT_CONFIG.data.dataset;
+  const kind = typeof extra.kind === 'string' ? extra.kind : undefined;
+  if (kind !== undefined && !(TABLE_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`--kind is "${kind}"; allowed: ${TABLE_KINDS.join(', ')}`);
+  const choices = {
+    ...(kind ? { kind: kind as (typeof TABLE_KINDS)[number] } : {}),
+    ...(typeof extra['label-column'] === 'string' ? { labelColumn: extra['label-column'] } : {}),
+  };
   const dataPath = typeof extra.data === 'string' ? extra.data : undefined;
-  const suggested = dataPath ? {} : builtinInfo(datasetName).suggested;
-  const config = makeConfig(patch, makeConfig(fromFile, makeConfig(suggested)));
-  if (dataPath) config.data.dataset = `upload:${basename(dataPath)}`;
+  const experiment = typeof extra.experiment === 'string' ? await readExperimentFile(extra.experiment) : null;
+  let config: Config;
+  if (experiment) {
+    const others = Object.keys(patch).filter(
+      (k) => k !== 'training' || Object.keys(patch.training ?? {}).some((t) => t !== 'steps'),
+    );
+    if (others.length > 0 || extra.config !== undefined)
+      throw new UsageError(
+        '--experiment takes its configuration from the file; only --steps, --data, --backend and --quiet go with it',
+      );
+    config = makeConfig(
+      { training: { steps: patch.training?.steps ?? experiment.config.training.steps } },
+      experiment.config,
+    );
+  } else {
+    const fromFile = typeof extra.config === 'string' ? await readConfigFile(extra.config) : {};
+    const datasetName = patch.data?.dataset ?? fromFile.data?.dataset ?? DEFAULT_CONFIG.data.dataset;
+    const suggested = dataPath ? {} : builtinInfo(datasetName).suggested;
+    config = makeConfig(patch, makeConfig(fromFile, makeConfig(suggested)));
+    if (dataPath) config.data.dataset = `upload:${basename(dataPath)}`;
+  }
 
   const wanted = typeof extra.backend === 'string' ? extra.backend : 'auto';
   if (wanted !== 'auto' && wanted !== 'wasm' && wanted !== 'cpu')
@@ -58,8 +112,27 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
   const { backend, fallbackReason } = await selectNodeBackend(wanted);
   if (fallbackReason) log(`note: ${fallbackReason}`);
 
-  const dataset = await loadCliDataset(datasetName, dataPath, config.seed);
+  const data = experiment
+    ? await loadExperimentData(experiment, dataPath, choices)
+    : await loadCliData(config.data.dataset, dataPath, config.seed, choices);
+  const { dataset } = data;
+  const described = describeData(data);
+  if (data.summary) {
+    log(
+      `data: ${described.kind}, ${described.samples} samples, ${described.classes} classes, shape [${described.shape.join(', ')}]`,
+    );
+    for (const note of described.notes) log(`note: ${note}`);
+  }
   const trainer = Trainer.init(config, dataset);
+  if (experiment?.weights) {
+    try {
+      trainer.importModelWeights(experiment.weights, experiment.step, basename(extra.experiment as string));
+    } catch (error) {
+      trainer.dispose();
+      throw error;
+    }
+    log(`continuing ${basename(extra.experiment as string)} from step ${experiment.step}`);
+  }
   log(
     `training ${config.model.tower} on ${dataset.name} (${backend}): ${config.objective.loss} loss, ${config.mining.miner} miner, ${config.objective.distance} distance, ${config.training.steps} steps`,
   );
@@ -120,6 +193,7 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
     dataset: dataset.name,
     seed: config.seed,
     ...(stopped ? { stopped } : {}),
+    data: described,
     config,
   };
 }
@@ -141,7 +215,7 @@ async function main(): Promise<void> {
     const known =
       error instanceof UsageError ||
       error instanceof ConfigError ||
-      (error instanceof Error && error.name === 'DataLoadError');
+      (error instanceof Error && ['DataLoadError', 'ExperimentFileError', 'WeightShapeError'].includes(error.name));
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: ${message.split('\n')[0]}\n`);
     if (!known && error instanceof Error && process.env.DEBUG) process.stderr.write(`${error.stack}\n`);
