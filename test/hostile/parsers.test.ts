@@ -3,7 +3,9 @@
  * parser and the embeddings TSV reader against hostile input: every number that enters a run is finite and in range,
  * and parsed JSON never reaches a prototype.
  */
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { coordinatesCsv } from '../../src/core/export/coordinates';
 import { ExperimentFileError, MAX_EXPERIMENT_BYTES, readExperimentBytes } from '../../src/core/export/experiment';
 import { parseVectorsTsv, TsvFormatError } from '../../src/core/export/projectorTsv';
 import { defaultConfigFor, LINK_FIELDS, parseLink } from '../../src/core/share/link';
@@ -70,4 +72,29 @@ describe('hostile embedding TSVs (npm run evaluate)', () => {
       expect(() => parseVectorsTsv(c.text, c.name)).toThrow(c.error);
     });
   }
+});
+
+describe('exports that spreadsheets open', () => {
+  it('writes class names that start a formula as text (OWASP CSV injection)', () => {
+    const names = ['=HYPERLINK("http://x","y")', '@SUM(A1)', '+1+2', '-3', '\tTAB', '\rCR', 'plain', 'a=b'];
+    const csv = coordinatesCsv(
+      new Float32Array(names.length * 2),
+      Int32Array.from(names, (_, i) => i),
+      names,
+    );
+    const classes = Papa.parse<string[]>(csv.trim(), { header: false })
+      .data.slice(1)
+      .map((row) => row[4]);
+    expect(classes).toEqual([
+      `'=HYPERLINK("http://x","y")`,
+      `'@SUM(A1)`,
+      `'+1+2`,
+      `'-3`,
+      `'\tTAB`,
+      `'\rCR`,
+      'plain',
+      'a=b',
+    ]);
+    for (const cell of classes) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
 });

@@ -9,7 +9,12 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type JSX } from 'react';
 import { coordinatesCsv } from '../../../core/export/coordinates';
-import { parseExperiment, serialiseExperiment, type Experiment } from '../../../core/export/experiment';
+import {
+  MAX_EXPERIMENT_BYTES,
+  parseExperiment,
+  serialiseExperiment,
+  type Experiment,
+} from '../../../core/export/experiment';
 import { tfjsUsageSnippet } from '../../../core/export/modelSnippet';
 import { serialiseLink } from '../../../core/share/link';
 import type { SaveShareEvent } from '../../../worker/saveShareProtocol';
@@ -468,6 +473,13 @@ export function SaveSharePanel(props: {
               const file = input.files?.[0];
               input.value = '';
               if (!file) return;
+              if (file.size > MAX_EXPERIMENT_BYTES) {
+                setNote('');
+                setError(
+                  `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; experiment files up to ${MAX_EXPERIMENT_BYTES / 1024 / 1024} MB are opened; nothing was changed`,
+                );
+                return;
+              }
               void file.text().then((text) => {
                 try {
                   const experiment = parseExperiment(text, file.name);
