@@ -32,3 +32,10 @@ interface Response {
 }
 
 declare function fetch(input: string): Promise<Response>;
+
+/** A cancel flag handed to long reads (AbortController's signal); the core only reads `aborted`. */
+interface AbortSignal {
+  readonly aborted: boolean;
+}
+
+declare function setTimeout(callback: (value?: unknown) => void, ms?: number): unknown;

@@ -3,6 +3,7 @@
  * missing values and non-numbers are errors that say which flag and what it takes.
  */
 import type { Config, DeepPartial } from '../core/config';
+import { parseDecimal } from '../core/data/loaders/common';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -20,10 +21,11 @@ interface FlagSpec {
   set: Setter;
 }
 
-function num(flag: string, value: string, integer = false): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${flag} takes ${integer ? 'a whole number' : 'a number'}, got "${value}"`);
+/** A flag's number: decimal only (no 0x10, 0b11, Infinity), finite, whole when `integer`. */
+export function num(flag: string, value: string, integer = false): number {
+  const n = parseDecimal(value);
+  if (n === null || (integer && !Number.isSafeInteger(n))) {
+    throw new UsageError(`--${flag} takes ${integer ? 'a whole number' : 'a decimal number'}, got "${value}"`);
   }
   return n;
 }

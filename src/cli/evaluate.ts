@@ -4,14 +4,15 @@
  * Reads embeddings in the Embedding Projector's TSV format and prints the held-out retrieval metrics as one JSON
  * line: {"metrics": {precisionAt1, rPrecision, mapAtR, ...}} — every point queries all the others (leave-one-out).
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DISTANCES, type DistanceName } from '../core/config';
+import { parseDecimal } from '../core/data/loaders/common';
 import { parseMetadataTsv, parseVectorsTsv, labelsToIndices } from '../core/export/projectorTsv';
 import { evaluateEmbeddings } from '../core/metrics/evaluate';
 import { Rng } from '../core/rng';
 import { parseArgs, usage, UsageError } from './args';
 import { selectNodeBackend } from './backend';
+import { readCapped } from './inputs';
 
 const FLAGS = { vectors: false, metadata: false, distance: false, margin: false, backend: false, help: true };
 const HELP = {
@@ -23,15 +24,12 @@ const HELP = {
   help: 'this text',
 };
 
+/** Embedding files are read up to this size (200,000 vectors of 128 values are about 200 MB of text). */
+const MAX_TSV_BYTES = 256 * 1024 * 1024;
+
 async function readText(flag: string, path: string | true | undefined): Promise<{ text: string; name: string }> {
   if (typeof path !== 'string') throw new UsageError(`--${flag} is required (a path to a .tsv file)`);
-  try {
-    return { text: await readFile(path, 'utf8'), name: basename(path) };
-  } catch (error) {
-    throw new UsageError(
-      `cannot read --${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  return { text: new TextDecoder().decode(await readCapped(path, MAX_TSV_BYTES, flag)), name: basename(path) };
 }
 
 export async function runEvaluate(argv: string[]) {
@@ -39,9 +37,8 @@ export async function runEvaluate(argv: string[]) {
   const distance = (typeof extra.distance === 'string' ? extra.distance : 'euclidean') as DistanceName;
   if (!DISTANCES.includes(distance))
     throw new UsageError(`--distance is "${distance}"; allowed: ${DISTANCES.join(', ')}`);
-  const margin = typeof extra.margin === 'string' ? Number(extra.margin) : 0.2;
-  if (!Number.isFinite(margin) || margin <= 0)
-    throw new UsageError(`--margin takes a positive number, got "${extra.margin}"`);
+  const margin = typeof extra.margin === 'string' ? parseDecimal(extra.margin) : 0.2;
+  if (margin === null || margin <= 0) throw new UsageError(`--margin takes a positive number, got "${extra.margin}"`);
   const backendFlag = typeof extra.backend === 'string' ? extra.backend : 'auto';
   if (backendFlag !== 'auto' && backendFlag !== 'wasm' && backendFlag !== 'cpu')
     throw new UsageError(`--backend is "${backendFlag}"; allowed: auto, wasm, cpu`);

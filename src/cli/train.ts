@@ -13,7 +13,7 @@ import type { Metrics } from '../core/metrics/evaluate';
 import { scaleCollapseOf } from '../core/metrics/scaleCollapse';
 import { Trainer } from '../core/train/trainer';
 import { parseArgs, TRAIN_FLAGS, usage, UsageError } from './args';
-import { loadCliDataset, readConfigFile } from './inputs';
+import { type CliData, loadCliData, loadExperimentData, readConfigFile, readExperimentFile } from './inputs';
 import { selectNodeBackend } from './backend';
 import { prepareEmbeddingsDir, writeEmbeddings, type EmbeddingsOut } from './embeddingsOut';
 import { lessonOfFlags } from './lessonFlag';
@@ -24,9 +24,13 @@ const EXTRA_FLAGS = {
   data: false,
   lesson: false,
   'embeddings-out': false,
+  kind: false,
+  'label-column': false,
+  experiment: false,
   help: true,
   quiet: true,
 };
+const TABLE_KINDS = ['tabular', 'text', 'pairs'] as const;
 const EXTRA_HELP = {
   config: 'JSON file with a (partial) configuration; flags override it',
   backend: 'auto | wasm | cpu (auto: wasm, else cpu)',
@@ -35,6 +39,10 @@ const EXTRA_HELP = {
     "run a lesson's configuration and steps (ids: src/core/lessons/lessons.ts, e.g. mining-hard); flags change it",
   'embeddings-out':
     'write the held-out embeddings of the last evaluation to DIR as vectors.tsv + metadata.tsv (Embedding Projector)',
+  kind: 'how to read a --data table that could be read several ways: tabular | text | pairs',
+  'label-column': 'the label column of a --data table (header name)',
+  experiment:
+    'continue an exported experiment file (--steps: how many more steps; --data: its upload if not saved in it)',
   quiet: 'no progress on stderr',
   help: 'this text',
 };
@@ -73,6 +81,8 @@ export interface TrainSummary {
   /** Where `--embeddings-out` wrote the held-out embeddings. */
   embeddingsOut?: EmbeddingsOut;
   stopped?: string;
+  /** What was read: the upload summary and its notes for --data, the built-in's size otherwise. */
+  data: { kind: string; samples: number; classes: number; shape: number[]; notes: string[] };
   config: Config;
 }
 
@@ -97,19 +107,58 @@ function embeddingHealth(
   return { warnings, scaleCollapse };
 }
 
+/** The `data` part of the summary, and the lines stderr shows for it. */
+function describeData({ dataset, summary }: CliData): TrainSummary['data'] {
+  if (summary)
+    return {
+      kind: summary.format,
+      samples: summary.samples,
+      classes: summary.classes,
+      shape: summary.shape,
+      notes: summary.notes,
+    };
+  const samples = dataset.kind === 'labelled' ? dataset.numSamples : dataset.numPairs;
+  const classes = dataset.kind === 'labelled' ? dataset.classNames.length : 2;
+  return { kind: 'builtin', samples, classes, shape: dataset.featureShape, notes: [] };
+}
+
 /** Runs one training session and returns its summary (the CLI prints it; tests call this directly). */
 export async function runTrain(argv: string[], log: (line: string) => void): Promise<TrainSummary> {
   const { patch, extra } = parseArgs(argv, TRAIN_FLAGS, EXTRA_FLAGS);
-  const fromFile = typeof extra.config === 'string' ? await readConfigFile(extra.config) : {};
-  const lesson = lessonOfFlags(extra, patch, fromFile);
-  const datasetName = lesson?.dataset ?? patch.data?.dataset ?? fromFile.data?.dataset ?? DEFAULT_CONFIG.data.dataset;
+  const kind = typeof extra.kind === 'string' ? extra.kind : undefined;
+  if (kind !== undefined && !(TABLE_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`--kind is "${kind}"; allowed: ${TABLE_KINDS.join(', ')}`);
+  const choices = {
+    ...(kind ? { kind: kind as (typeof TABLE_KINDS)[number] } : {}),
+    ...(typeof extra['label-column'] === 'string' ? { labelColumn: extra['label-column'] } : {}),
+  };
   const dataPath = typeof extra.data === 'string' ? extra.data : undefined;
-  const suggested = dataPath ? {} : builtinInfo(datasetName).suggested;
-  const base = lesson ? lessonConfig(lesson) : makeConfig(suggested);
-  const config = makeConfig(patch, makeConfig(fromFile, base));
+  const experiment = typeof extra.experiment === 'string' ? await readExperimentFile(extra.experiment) : null;
+  let config: Config;
+  let lesson: ReturnType<typeof lessonOfFlags> = null;
+  if (experiment) {
+    const others = Object.keys(patch).filter(
+      (k) => k !== 'training' || Object.keys(patch.training ?? {}).some((t) => t !== 'steps'),
+    );
+    if (others.length > 0 || extra.config !== undefined || extra.lesson !== undefined)
+      throw new UsageError(
+        '--experiment takes its configuration from the file; only --steps, --data, --backend, --embeddings-out and --quiet go with it',
+      );
+    config = makeConfig(
+      { training: { steps: patch.training?.steps ?? experiment.config.training.steps } },
+      experiment.config,
+    );
+  } else {
+    const fromFile = typeof extra.config === 'string' ? await readConfigFile(extra.config) : {};
+    lesson = lessonOfFlags(extra, patch, fromFile);
+    const datasetName = lesson?.dataset ?? patch.data?.dataset ?? fromFile.data?.dataset ?? DEFAULT_CONFIG.data.dataset;
+    const suggested = dataPath ? {} : builtinInfo(datasetName).suggested;
+    const base = lesson ? lessonConfig(lesson) : makeConfig(suggested);
+    config = makeConfig(patch, makeConfig(fromFile, base));
+    if (dataPath) config.data.dataset = `upload:${basename(dataPath)}`;
+  }
   const embeddingsDir = typeof extra['embeddings-out'] === 'string' ? extra['embeddings-out'] : undefined;
   if (embeddingsDir !== undefined) await prepareEmbeddingsDir(embeddingsDir);
-  if (dataPath) config.data.dataset = `upload:${basename(dataPath)}`;
 
   const wanted = typeof extra.backend === 'string' ? extra.backend : 'auto';
   if (wanted !== 'auto' && wanted !== 'wasm' && wanted !== 'cpu')
@@ -117,8 +166,27 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
   const { backend, fallbackReason } = await selectNodeBackend(wanted);
   if (fallbackReason) log(`note: ${fallbackReason}`);
 
-  const dataset = await loadCliDataset(datasetName, dataPath, config.seed);
+  const data = experiment
+    ? await loadExperimentData(experiment, dataPath, choices)
+    : await loadCliData(config.data.dataset, dataPath, config.seed, choices);
+  const { dataset } = data;
+  const described = describeData(data);
+  if (data.summary) {
+    log(
+      `data: ${described.kind}, ${described.samples} samples, ${described.classes} classes, shape [${described.shape.join(', ')}]`,
+    );
+    for (const note of described.notes) log(`note: ${note}`);
+  }
   const trainer = Trainer.init(config, dataset);
+  if (experiment?.weights) {
+    try {
+      trainer.importModelWeights(experiment.weights, experiment.step, basename(extra.experiment as string));
+    } catch (error) {
+      trainer.dispose();
+      throw error;
+    }
+    log(`continuing ${basename(extra.experiment as string)} from step ${experiment.step}`);
+  }
   log(
     `training ${config.model.tower} on ${dataset.name} (${backend}): ${config.objective.loss} loss, ${config.mining.miner} miner, ${config.objective.distance} distance, ${config.training.steps} steps`,
   );
@@ -191,6 +259,7 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
     ...(lesson ? { lesson: lesson.id } : {}),
     ...(embeddingsOut ? { embeddingsOut } : {}),
     ...(stopped ? { stopped } : {}),
+    data: described,
     config,
   };
 }
@@ -212,7 +281,7 @@ async function main(): Promise<void> {
     const known =
       error instanceof UsageError ||
       error instanceof ConfigError ||
-      (error instanceof Error && error.name === 'DataLoadError');
+      (error instanceof Error && ['DataLoadError', 'ExperimentFileError', 'WeightShapeError'].includes(error.name));
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: ${message.split('\n')[0]}\n`);
     if (!known && error instanceof Error && process.env.DEBUG) process.stderr.write(`${error.stack}\n`);

@@ -67,7 +67,8 @@ export function makeConfig(overrides: DeepPartial<Config> = {}, base: Readonly<C
       return patch === undefined ? structuredClone(target) : structuredClone(patch);
     const out: Record<string, unknown> = structuredClone(target);
     for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
+      // A parsed document may carry these keys; assigning them would change the object's prototype.
+      if (value === undefined || key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
       out[key] = key in out ? merge(out[key], value) : structuredClone(value);
     }
     return out;

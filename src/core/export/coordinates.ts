@@ -3,8 +3,17 @@
  * the page writes it straight from the snapshot it draws.
  */
 
-/** Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180). */
-function csvField(value: string): string {
+/**
+ * A text cell a spreadsheet will not run: a value starting with = + - @, a tab or a carriage return is prefixed with
+ * a single quote (OWASP CSV-injection guidance), so `=HYPERLINK(…)` as a class name stays text.
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180), after neutralising formulas. */
+function csvField(raw: string): string {
+  const value = neutraliseFormula(raw);
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

@@ -11,7 +11,7 @@
  */
 import { makeConfig, validate, type Config, type DeepPartial } from '../config';
 import { BUILTIN_DATASETS } from '../data/builtin';
-import { endedEarly } from './json';
+import { endedEarly, ForbiddenKeyError, parseJsonStrict } from './json';
 import {
   decodeBase64,
   encodeBase64,
@@ -169,8 +169,24 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Largest step, epoch or count a file may hold: far beyond any run (training.steps allows 10 million). */
+export const MAX_COUNT = 1e9;
+
 function isWholeNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
+}
+
+/** Largest experiment file the app opens: a full 100 MB upload in base64 plus a large network's weights. */
+export const MAX_EXPERIMENT_BYTES = 200 * 1024 * 1024;
+
+/** Refuses a file larger than MAX_EXPERIMENT_BYTES before it is read, with its size in the message. */
+export function checkExperimentSize(bytes: number, source = 'the file'): void {
+  if (bytes > MAX_EXPERIMENT_BYTES) {
+    fail(
+      source,
+      `is ${(bytes / 1024 / 1024).toFixed(1)} MB; experiment files up to ${MAX_EXPERIMENT_BYTES / 1024 / 1024} MB are opened; nothing was changed`,
+    );
+  }
 }
 
 function fail(source: string, message: string): never {
@@ -181,8 +197,9 @@ function fail(source: string, message: string): never {
 function parseJson(text: string, source: string): unknown {
   if (text.trim() === '') fail(source, 'is empty: it holds no experiment');
   try {
-    return JSON.parse(text);
+    return parseJsonStrict(text);
   } catch (error) {
+    if (error instanceof ForbiddenKeyError) fail(source, `${error.message}; nothing was changed`);
     if (endedEarly(text, error))
       fail(
         source,
@@ -230,6 +247,8 @@ function readProgress(value: unknown, source: string): ExperimentProgressPoint[]
       if (v === null) return undefined;
       if (typeof v !== 'number' || !Number.isFinite(v))
         fail(source, `has a progress history with a "${c}" value that is not a number (entry ${i + 1})`);
+      if (c !== 'loss' && !isWholeNumber(v))
+        fail(source, `has a progress history whose "${c}" count is not a whole number in 0–1e9 (entry ${i + 1})`);
       return v;
     };
     const point: ExperimentProgressPoint = { step, epoch, loss: num('loss') ?? Number.NaN };
@@ -263,6 +282,8 @@ function readMetrics(value: unknown, source: string): ExperimentMetricsPoint[] {
       const v = m[f];
       if (v !== null && v !== undefined && (typeof v !== 'number' || !Number.isFinite(v)))
         fail(source, `has a metrics entry whose ${f} is not a number (entry ${i + 1})`);
+      if (typeof v === 'number' && f !== 'validationLoss' && (v < 0 || v > 1))
+        fail(source, `has a metrics entry whose ${f} is ${v}, outside [0, 1] (entry ${i + 1})`);
       point[f] = (v ?? null) as number | null;
     }
     if (typeof m.collapseWarning === 'string') point.collapseWarning = m.collapseWarning;
@@ -361,6 +382,22 @@ export function parseExperiment(text: string, source = 'the file'): Experiment {
 }
 
 /**
+ * Reads an experiment file's bytes: the size cap first (before any text is made), then strict UTF-8, then
+ * parseExperiment. The page runs this in a worker and the CLI on `--experiment`, so both refuse the same files with
+ * the same messages.
+ */
+export function readExperimentBytes(bytes: Uint8Array, source = 'the file'): Experiment {
+  checkExperimentSize(bytes.length, source);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    fail(source, 'is not UTF-8 text, so it is not an experiment file (JSON); nothing was changed');
+  }
+  return parseExperiment(text, source);
+}
+
+/**
  * The checks every experiment passes before it is used, whether read from a file or from storage: a usable
  * configuration, a dataset that matches it (a known built-in, or an upload), whole step counts, a history that does
  * not run past the step, and weights whose sizes match their shapes. Returns the experiment, or throws.
@@ -381,9 +418,9 @@ export function checkExperiment(experiment: Experiment, source = 'the saved run'
   if (dataset.kind === 'upload' && !dataset.name.startsWith('upload:'))
     fail(source, `names an uploaded dataset "${dataset.name}" that does not start with "upload:"`);
   if (!isWholeNumber(experiment.step))
-    fail(source, `has a step count that is not a whole number (${JSON.stringify(experiment.step)})`);
+    fail(source, `has a step count that is not a whole number in 0–1e9 (${JSON.stringify(experiment.step)})`);
   if (!isWholeNumber(experiment.epoch))
-    fail(source, `has an epoch count that is not a whole number (${JSON.stringify(experiment.epoch)})`);
+    fail(source, `has an epoch count that is not a whole number in 0–1e9 (${JSON.stringify(experiment.epoch)})`);
   const last = experiment.history.progress[experiment.history.progress.length - 1];
   if (last && last.step > experiment.step)
     fail(source, `has a history that reaches step ${last.step}, past the saved step ${experiment.step}`);
@@ -394,6 +431,13 @@ export function checkExperiment(experiment: Experiment, source = 'the saved run'
       const size = w.shape.reduce((a, b) => a * b, 1);
       if (!(w.values instanceof Float32Array) || w.values.length !== size)
         fail(source, `has weight ${w.name} with ${w.values?.length ?? 0} values for shape [${w.shape.join(', ')}]`);
+      for (let i = 0; i < w.values.length; i++) {
+        if (!Number.isFinite(w.values[i]))
+          fail(
+            source,
+            `has weight ${w.name} holding ${w.values[i]} at index ${i}; every weight must be a finite number (the file is damaged); nothing was changed`,
+          );
+      }
     }
   }
   return experiment;

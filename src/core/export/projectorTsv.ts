@@ -54,6 +54,9 @@ function shortestFloat32(value: number): string {
 
 const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Lines without a trailing empty line and without a UTF-8 byte-order mark. */
 function splitLines(text: string): string[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
@@ -90,7 +93,13 @@ export function parseVectorsTsv(text: string, fileName: string): { vectors: Floa
           `${fileName}, line ${l + 1}: ${JSON.stringify(field)} is not a number${field.includes(',') || field.includes(' ') ? ' (values must be separated by tabs)' : ''}`,
         );
       }
-      values.push(Number(trimmed));
+      const value = Number(trimmed);
+      if (!(Math.abs(value) <= FLOAT32_MAX)) {
+        throw new TsvFormatError(
+          `${fileName}, line ${l + 1}, column ${values.length - n * dim + 1}: ${trimmed} is beyond the float32 range (±3.4e38) embeddings are computed in`,
+        );
+      }
+      values.push(value);
     }
     n++;
   }

@@ -28,6 +28,7 @@ import {
   type DatasetTraits,
 } from '../config';
 import { BUILTIN_DATASETS } from '../data/builtin';
+import { parseDecimal } from '../data/loaders/common';
 
 /** How a link value is read. */
 type FieldKind =
@@ -195,20 +196,23 @@ function readValue(f: LinkField, raw: string): { ok: true; value: unknown } | { 
       return { ok: false, problem: `${shown} must be 1 (on) or 0 (off)` };
     case 'numbers': {
       if (raw.trim() === '') return { ok: true, value: [] };
-      const parts = raw.split(',').map((p) => p.trim());
-      if (parts.some((p) => p === '' || !Number.isFinite(Number(p))))
+      const parts = raw.split(',').map((p) => parseDecimal(p));
+      if (parts.some((p) => p === null))
         return { ok: false, problem: `${shown} must be whole numbers separated by commas, e.g. 128,64` };
-      return { ok: true, value: parts.map(Number) };
+      return { ok: true, value: parts };
     }
-    case 'threshold':
+    case 'threshold': {
       if (raw === 'best') return { ok: true, value: null };
-      return raw.trim() !== '' && Number.isFinite(Number(raw))
-        ? { ok: true, value: Number(raw) }
-        : { ok: false, problem: `${shown} must be a number, or "best"` };
-    case 'number':
-      return raw.trim() !== '' && Number.isFinite(Number(raw))
-        ? { ok: true, value: Number(raw) }
-        : { ok: false, problem: `${shown} is not a number` };
+      const value = parseDecimal(raw);
+      return value !== null
+        ? { ok: true, value }
+        : { ok: false, problem: `${shown} must be a decimal number, or "best"` };
+    }
+    case 'number': {
+      // Decimal only: Number() would also read 0x10, 0b11 and 0o7, which a link never writes.
+      const value = parseDecimal(raw);
+      return value !== null ? { ok: true, value } : { ok: false, problem: `${shown} is not a decimal number` };
+    }
   }
 }
 

@@ -297,7 +297,10 @@ describe('experiment files', () => {
       JSON.stringify({ ...doc, step: 1 }),
       'run.json has a history that reaches step 2, past the saved step 1',
     );
-    expectRefused(JSON.stringify({ ...doc, step: -3 }), 'run.json has a step count that is not a whole number (-3)');
+    expectRefused(
+      JSON.stringify({ ...doc, step: -3 }),
+      'run.json has a step count that is not a whole number in 0–1e9 (-3)',
+    );
     const backwards = structuredClone(doc);
     backwards.history.progress.step = [2, 1];
     expectRefused(

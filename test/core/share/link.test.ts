@@ -98,7 +98,7 @@ describe('parseLink', () => {
       '"colour" is not a setting links know; it was ignored',
       '"hidden=12,x" must be whole numbers separated by commas, e.g. 128,64; the default (32,32) is used',
       '"l2=maybe" must be 1 (on) or 0 (off); the default (0) is used',
-      '"margin=abc" is not a number; the default (0.5) is used',
+      '"margin=abc" is not a decimal number; the default (0.5) is used',
       '"miner=hardest" is not a known miner; allowed: all, hard, semi-hard, easy, batch-hard, random; the default (all) is used',
     ]);
     expect(value.config).toEqual(defaults);

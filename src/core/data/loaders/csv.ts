@@ -2,8 +2,8 @@
  * Delimited tables (CSV, TSV, semicolon-separated) read into labelled tabular datasets.
  *
  * The table reader (`readTable`) is shared with the text and pair loaders: it detects the delimiter and
- * the header, handles quoted fields (delimiters, newlines and `""` inside quotes), CRLF and a UTF-8 BOM,
- * and refuses ragged rows. Row numbers in errors are the file's line numbers (1 = first line), so a user
+ * the header, handles quoted fields (delimiters, newlines and `""` inside quotes), CRLF, the text encoding
+ * (see `decodeText`) and decimal commas, and refuses ragged rows and repeated column names. Row numbers in errors are the file's line numbers (1 = first line), so a user
  * can find the row in an editor.
  */
 import type { LabelledDataset } from '../dataset';
@@ -13,8 +13,10 @@ import {
   checkClasses,
   columnStats,
   constantColumns,
-  decodeUtf8,
+  decodeText,
+  FLOAT32_MAX,
   indexClasses,
+  MISSING_VALUE,
   parseDecimal,
 } from './common';
 import { DataLoadError } from './errors';
@@ -220,11 +222,39 @@ export function detectHeader(records: readonly string[][]): boolean {
   return false;
 }
 
+const DECIMAL_COMMA = /^[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?$/;
+const DECIMAL_POINT = /^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Decimal commas (`1,5`) are read as decimal points when the fields are not comma-separated, some cell is written
+ * that way and no cell uses a decimal point: a file that mixes both is left as it is (its cells are then reported
+ * as not numbers) rather than guessed at. Rewrites the cells in place; returns whether it did.
+ */
+function readDecimalCommas(records: RawRecord[], delimiter: string): boolean {
+  if (delimiter === ',') return false;
+  let commas = 0;
+  for (const record of records) {
+    for (const cell of record.fields) {
+      const t = cell.trim();
+      if (DECIMAL_POINT.test(t)) return false;
+      if (DECIMAL_COMMA.test(t)) commas++;
+    }
+  }
+  if (commas === 0) return false;
+  for (const record of records) {
+    record.fields = record.fields.map((cell) => (DECIMAL_COMMA.test(cell.trim()) ? cell.replace(',', '.') : cell));
+  }
+  return true;
+}
+
 /** Reads a delimited file into a rectangular `Table`; an empty file or a ragged row is an error. */
 export function readTable(file: FileBytes | { name: string; text: string }, options: TableOptions = {}): Table {
   const name = file.name;
-  const text =
-    'text' in file ? (file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text) : decodeUtf8(file.bytes);
+  const decoded =
+    'text' in file
+      ? { text: file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text }
+      : decodeText(file.bytes, name);
+  const text = decoded.text;
   if (text.trim() === '') throw new DataLoadError({ file: name, reason: 'the file is empty' });
   const delimiter = options.delimiter ?? detectDelimiter(text);
   const records = parseDelimited(
@@ -234,9 +264,25 @@ export function readTable(file: FileBytes | { name: string; text: string }, opti
     options.progress ? (f) => options.progress!(0.5 * f) : undefined,
   );
   const notes: string[] = [];
+  if (decoded.note) notes.push(decoded.note);
   if (!options.delimiter) notes.push(`delimiter: ${DELIMITER_NAMES[delimiter]} (detected)`);
+  if (readDecimalCommas(records, delimiter)) notes.push('decimal commas read as decimal points (1,5 = 1.5)');
   const hasHeader = options.header ?? detectHeader(records.map((r) => r.fields));
   const header = hasHeader ? records[0].fields.map((c) => c.trim()) : null;
+  if (header) {
+    const seen = new Map<string, number>();
+    header.forEach((h, j) => {
+      const key = h.toLowerCase();
+      if (key !== '' && seen.has(key)) {
+        throw new DataLoadError({
+          file: name,
+          row: records[0].line,
+          reason: `the header names column "${h}" twice (columns ${seen.get(key)! + 1} and ${j + 1}); rename one so it is clear which is meant`,
+        });
+      }
+      seen.set(key, j);
+    });
+  }
   notes.push(header ? `header row: ${header.join(', ')}` : 'no header row: the first row is data');
   const dataRecords = hasHeader ? records.slice(1) : records;
   if (dataRecords.length === 0)
@@ -313,21 +359,60 @@ export function resolveColumn(
     return j;
   }
   if (table.header) {
-    for (const candidate of defaults) {
-      const j = table.header.findIndex((h) => h.toLowerCase() === candidate);
-      if (j >= 0) return j;
+    const matches = defaults.flatMap((candidate) => {
+      const j = table.header!.findIndex((h) => h.toLowerCase() === candidate);
+      return j >= 0 ? [j] : [];
+    });
+    // A column such as "y" next to "x" can be a coordinate: only columns that read like class labels compete.
+    const labelLike = matches.filter((j) => everyValueRecurs(table, j));
+    if (matches.length > 1 && labelLike.length === 1) return labelLike[0];
+    if (labelLike.length > 1) {
+      const names = labelLike.map((j) => table.header![j]);
+      throw new DataLoadError({
+        file: table.file,
+        reason: `several columns could hold the ${role}s (${names.map((n) => `"${n}"`).join(', ')}); choose the ${role} column`,
+        choices: { option: 'labelColumn', values: names },
+      });
     }
+    if (matches.length === 1) return matches[0];
   }
   return fallback;
 }
 
-/** The number in a cell, or a DataLoadError naming the cell. */
+/**
+ * Whether column `j` reads like class labels: every value present, a name or a whole number, and appearing at least
+ * twice (as each class must).
+ */
+function everyValueRecurs(table: Table, j: number): boolean {
+  const counts = new Map<string, number>();
+  for (const row of table.rows) {
+    const v = row[j].trim();
+    if (v === '' || MISSING_VALUE.test(v)) return false;
+    const number = parseDecimal(v);
+    if (number !== null && !Number.isInteger(number)) return false;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  for (const c of counts.values()) if (c < 2) return false;
+  return true;
+}
+
+/**
+ * The number in a cell, or a DataLoadError naming the cell: an empty cell, a missing-value marker (NaN, NA, inf…),
+ * a number beyond double precision or beyond float32 (the network's numbers) each get their own reason.
+ */
 export function numericCell(table: Table, r: number, j: number): number {
   const cell = table.rows[r][j];
   const value = parseDecimal(cell);
-  if (value === null) {
+  if (value === null || Math.abs(value) > FLOAT32_MAX) {
+    const t = cell.trim();
     const reason =
-      cell.trim() === '' ? 'the cell is empty (missing values are not supported)' : `"${cell.trim()}" is not a number`;
+      t === ''
+        ? 'the cell is empty (missing values are not supported)'
+        : MISSING_VALUE.test(t)
+          ? `"${t}" marks a missing or non-finite value; every value must be a finite number (fill in or remove the row)`
+          : value !== null || /^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$/.test(t)
+            ? `${t} is beyond the float32 range (±3.4e38) the network computes in; rescale the column`
+            : `"${t}" is not a number`;
     throw new DataLoadError({ file: table.file, row: table.rowLines[r], column: columnName(table, j), reason });
   }
   return value;
@@ -348,14 +433,21 @@ export function labelCells(table: Table, j: number): string[] {
   });
 }
 
-/** Fraction of non-empty cells of column `j` that are not numbers (text columns score near 1). */
+const NUMERIC_LOOKING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Fraction of non-empty cells of column `j` that are not numbers (text columns score near 1). Missing-value
+ * markers (NaN, NA, inf) and numbers out of range count as numbers: they belong to a numeric column, where they
+ * are reported cell by cell.
+ */
 export function nonNumericFraction(table: Table, j: number): number {
   let filled = 0;
   let text = 0;
   for (const row of table.rows) {
-    if (row[j].trim() === '') continue;
+    const cell = row[j].trim();
+    if (cell === '') continue;
     filled++;
-    if (parseDecimal(row[j]) === null) text++;
+    if (!NUMERIC_LOOKING.test(cell) && !MISSING_VALUE.test(cell)) text++;
   }
   return filled === 0 ? 0 : text / filled;
 }

@@ -16,6 +16,17 @@ export interface DataLoadErrorDetails {
   entry?: string;
   /** Why, in words a user can act on. */
   reason: string;
+  /**
+   * Set when the file could be read several ways: the upload option that decides and its possible values. The page
+   * offers them as buttons; the CLI names its flag (--kind, --label-column).
+   */
+  choices?: UploadChoices;
+}
+
+/** The readings an ambiguous file allows: an upload option and the values it may take. */
+export interface UploadChoices {
+  option: 'tableKind' | 'labelColumn';
+  values: string[];
 }
 
 /** A user-data problem with its location; `message` reads `iris.csv, row 12, column "x": why`. */
@@ -25,6 +36,7 @@ export class DataLoadError extends Error {
   readonly column?: string | number;
   readonly entry?: string;
   readonly reason: string;
+  readonly choices?: UploadChoices;
 
   constructor(details: DataLoadErrorDetails) {
     super(composeMessage(details));
@@ -34,13 +46,15 @@ export class DataLoadError extends Error {
     this.column = details.column;
     this.entry = details.entry;
     this.reason = details.reason;
+    if (details.choices) this.choices = details.choices;
   }
 }
 
-function composeMessage({ file, row, column, entry, reason }: DataLoadErrorDetails): string {
+function composeMessage({ file, row, column, entry, reason, choices }: DataLoadErrorDetails): string {
   const where = [file || 'upload'];
   if (entry !== undefined) where.push(`file "${entry}"`);
   if (row !== undefined) where.push(`row ${row}`);
   if (column !== undefined) where.push(typeof column === 'number' ? `column ${column}` : `column "${column}"`);
-  return `${where.join(', ')}: ${reason}`;
+  const choice = choices ? ` (${choices.values.map((v) => JSON.stringify(v)).join(' or ')})` : '';
+  return `${where.join(', ')}: ${reason}${choice}`;
 }

@@ -88,20 +88,39 @@ export function parseNpyHeader(file: FileBytes): NpyHeader {
     throw new DataLoadError({ file: name, reason: `unreadable shape (${shapeMatch[1]}) in the .npy header` });
   const itemSize = Number(type.slice(1));
   const expected = shape.reduce((p, s) => p * s, 1) * itemSize;
-  if (bytes.length - dataOffset < expected) {
+  const held = bytes.length - dataOffset;
+  if (!Number.isSafeInteger(expected) || held < expected) {
     throw new DataLoadError({
       file: name,
-      reason: `the header promises shape (${shape.join(', ')}) = ${expected} bytes of data but the file holds ${bytes.length - dataOffset} (truncated?)`,
+      reason: `the header promises shape (${shape.join(', ')}) = ${expected} bytes of data but the file holds ${held} (truncated?)`,
+    });
+  }
+  if (held > expected) {
+    throw new DataLoadError({
+      file: name,
+      reason: `the file holds ${held} bytes of data but its header's shape (${shape.join(', ')}) accounts for ${expected}; the header does not describe the data (damaged, or another array appended)`,
     });
   }
   return { descr, shape, littleEndian: order !== '>', kind: type[0] as NpyHeader['kind'], itemSize, dataOffset };
 }
 
-/** Every value of the array as a float (`Float64Array` keeps 64-bit integers up to 2^53 exact). */
+/**
+ * Every value of the array as a float. A value the output cannot hold is refused, naming its index: beyond the
+ * float32 range (±3.4e38) for features, beyond 2^53 for 64-bit integers (they would merge with their neighbours).
+ */
 export function readNpyValues<T extends Float32Array | Float64Array>(file: FileBytes, header: NpyHeader, out: T): T {
   const view = new DataView(file.bytes.buffer, file.bytes.byteOffset + header.dataOffset, out.length * header.itemSize);
   const le = header.littleEndian;
   const size = header.itemSize;
+  const exactInteger = (value: bigint, index: number): number => {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new DataLoadError({
+        file: file.name,
+        reason: `the value at index ${index} is ${value}, beyond 2^53: it cannot be told from its neighbours as a number (use smaller class ids)`,
+      });
+    }
+    return Number(value);
+  };
   const read: (offset: number) => number = (() => {
     switch (header.kind + size) {
       case 'f4':
@@ -115,18 +134,27 @@ export function readNpyValues<T extends Float32Array | Float64Array>(file: FileB
       case 'i4':
         return (o: number) => view.getInt32(o, le);
       case 'i8':
-        return (o: number) => Number(view.getBigInt64(o, le));
+        return (o: number) => exactInteger(view.getBigInt64(o, le), o / size);
       case 'u2':
         return (o: number) => view.getUint16(o, le);
       case 'u4':
         return (o: number) => view.getUint32(o, le);
       case 'u8':
-        return (o: number) => Number(view.getBigUint64(o, le));
+        return (o: number) => exactInteger(view.getBigUint64(o, le), o / size);
       default:
         return (o: number) => view.getUint8(o); // u1, b1
     }
   })();
-  for (let i = 0; i < out.length; i++) out[i] = read(i * size);
+  for (let i = 0; i < out.length; i++) {
+    const value = read(i * size);
+    out[i] = value;
+    if (Number.isFinite(value) && !Number.isFinite(out[i])) {
+      throw new DataLoadError({
+        file: file.name,
+        reason: `the value at index ${i} is ${value}, beyond the float32 range (±3.4e38) the network computes in`,
+      });
+    }
+  }
   return out;
 }
 
@@ -149,12 +177,22 @@ function labelStrings(file: string, values: Float64Array): string[] {
 
 /**
  * Image arrays are brought to [0, 1]: left alone when already there, divided by 255 when the largest
- * value fits a byte, else by the largest value. Returns a note saying which.
+ * value fits a byte, else by the largest value; with negative values, rescaled from [min, max]. Returns a note
+ * saying which.
  */
 function scaleImages(pixels: Float32Array): string {
   let max = -Infinity;
-  for (let i = 0; i < pixels.length; i++) if (pixels[i] > max) max = pixels[i];
-  if (max <= 1) return 'pixel values kept as they are (already ≤ 1)';
+  let min = Infinity;
+  for (let i = 0; i < pixels.length; i++) {
+    if (pixels[i] > max) max = pixels[i];
+    if (pixels[i] < min) min = pixels[i];
+  }
+  if (min < 0) {
+    const range = max - min;
+    for (let i = 0; i < pixels.length; i++) pixels[i] = range > 0 ? (pixels[i] - min) / range : 0;
+    return `pixel values ranged from ${min} to ${max} (negative values found); rescaled linearly to [0, 1]`;
+  }
+  if (max <= 1) return 'pixel values kept as they are (already in [0, 1])';
   const divisor = Math.max(max, 255);
   for (let i = 0; i < pixels.length; i++) pixels[i] /= divisor;
   return `pixel values divided by ${divisor} to lie in [0, 1]`;
@@ -221,7 +259,16 @@ export function loadNpyDataset(
     values = new Float32Array(n * d);
     const labelValues = new Float64Array(n);
     for (let r = 0; r < n; r++) {
-      for (let k = 0; k < d; k++) values[r * d + k] = all[r * columns + k];
+      for (let k = 0; k < d; k++) {
+        const value = all[r * columns + k];
+        values[r * d + k] = value;
+        if (Number.isFinite(value) && !Number.isFinite(values[r * d + k])) {
+          throw new DataLoadError({
+            file: features.name,
+            reason: `sample ${r}, column ${k + 1} is ${value}, beyond the float32 range (±3.4e38) the network computes in`,
+          });
+        }
+      }
       labelValues[r] = all[r * columns + d];
     }
     rawLabels = labelStrings(features.name, labelValues);

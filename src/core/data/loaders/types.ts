@@ -88,6 +88,8 @@ export interface ImageOptions {
   maxUnpackedBytes?: number;
   /** Refuse more images than this (memory: each is h·w·c floats). Default 20 000. */
   maxImages?: number;
+  /** Refuse an upload whose images hold more source pixels than this, summed (decoding time). Default 64 million. */
+  maxUploadPixels?: number;
   progress?: ProgressCallback;
 }
 

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState, type JSX } from 'react';
 import { coordinatesCsv } from '../../../core/export/coordinates';
-import { parseExperiment } from '../../../core/export/experiment';
+import { MAX_EXPERIMENT_BYTES, parseExperiment } from '../../../core/export/experiment';
 import { fileSafe } from '../../../core/export/fileNames';
 import { tfjsUsageSnippet } from '../../../core/export/modelSnippet';
 import { serialiseLink } from '../../../core/share/link';
@@ -180,6 +180,13 @@ export function ExperimentsSection(props: {
               const file = input.files?.[0];
               input.value = '';
               if (!file) return;
+              if (file.size > MAX_EXPERIMENT_BYTES) {
+                c.setNote('');
+                c.setError(
+                  `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; experiment files up to ${MAX_EXPERIMENT_BYTES / 1024 / 1024} MB are opened; nothing was changed`,
+                );
+                return;
+              }
               void file.text().then((text) => {
                 try {
                   const experiment = parseExperiment(text, file.name);
