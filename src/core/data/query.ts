@@ -5,7 +5,7 @@
  * Pure and DOM-free, so it runs in the worker and in Node tests.
  */
 import { featureSize, type Modality } from './dataset';
-import { convertChannels, decodeImage, resizeArea, type DecodedImage } from './loaders/images';
+import { convertChannels, decodeImage, resizeArea, type DecodedImage } from './loaders/imageDecode';
 import { encodeText } from './text';
 
 /** A sample offered for a query. */

@@ -28,7 +28,8 @@ export { loadTabularCsv, readTable, detectDelimiter, detectHeader, parseDelimite
 export { loadTextCsv } from './textCsv';
 export { loadPairCsv, type PairOptions } from './pairs';
 export { loadNpyDataset, parseNpyHeader } from './npy';
-export { loadImageZip, loadImageFiles, decodeImage, resizeArea } from './images';
+export { decodeImage, resizeArea } from './imageDecode';
+export { loadImageFiles, loadImageZip } from './images';
 
 /** Default per-file size limit: bigger files would stall a browser tab while parsing. */
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;

@@ -2,13 +2,8 @@ import { zipSync } from 'fflate';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import {
-  convertChannels,
-  decodeImage,
-  loadImageFiles,
-  loadImageZip,
-  resizeArea,
-} from '../../../../src/core/data/loaders/images';
+import { convertChannels, decodeImage, resizeArea } from '../../../../src/core/data/loaders/imageDecode';
+import { loadImageFiles, loadImageZip } from '../../../../src/core/data/loaders/images';
 import { expectAllClose } from '../../../helpers/tf';
 import { expectLoadError } from './helpers';
 
