@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { gaussianCsv } from './fixtures';
-import { launchChromium, scatterOf, statusOf, usePlayground, waitForState, waitForStep } from './harness';
+import { launchChromium, openPanel, scatterOf, statusOf, usePlayground, waitForState, waitForStep } from './harness';
 
 /** One CSP violation as the page or a worker saw it. */
 interface Violation {
@@ -151,6 +151,7 @@ describe('normal use', () => {
 
     // Export the experiment (a blob: download), reset, and import it back.
     const trained = (await statusOf(page)).step;
+    await openPanel(page, 'Save & share');
     const saveShare = page.getByRole('region', { name: 'Save and share' });
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: 60_000 }),
@@ -168,6 +169,7 @@ describe('normal use', () => {
       .toBe(`paused ${trained}`);
 
     // UMAP and t-SNE projections, each in the projection worker.
+    await openPanel(page, 'Inspect');
     const projection = page.getByLabel('Projection', { exact: true });
     for (const method of ['umap', 'tsne']) {
       await projection.selectOption(method);
@@ -179,6 +181,7 @@ describe('normal use', () => {
     await projection.selectOption('pca');
 
     // Upload a CSV, use it and train on it.
+    await openPanel(page, 'Data');
     await page.getByLabel('Upload data').setInputFiles(gaussianCsv('blobs3.csv', 3, 40));
     const summary = page.getByRole('region', { name: 'Upload summary' });
     await summary.waitFor({ state: 'visible', timeout: 30_000 });
@@ -206,6 +209,7 @@ describe('normal use', () => {
       await page.getByRole('button', { name: 'Step', exact: true }).click();
       await waitForStep(page, k, 30_000);
     }
+    await openPanel(page, 'Threshold');
     const threshold = page.getByRole('region', { name: 'Distances and threshold' });
     await expect.poll(async () => Number(await threshold.getAttribute('data-step')), { timeout: 30_000 }).toBe(2);
     expect((await scatterOf(page)).points).toBeGreaterThan(0);
@@ -294,6 +298,8 @@ describe('requests to another origin', () => {
       // Bring up every worker the app has: training (already), threshold view, scatter painter, projection.
       await page.getByRole('button', { name: 'Step', exact: true }).click();
       await waitForStep(page, 1, 30_000);
+      await openPanel(page, 'Threshold');
+      await openPanel(page, 'Inspect');
       await page.getByLabel('Projection', { exact: true }).selectOption('umap');
       await expect
         .poll(() => new Set(page.workers().map(workerName)), { timeout: 60_000, message: 'every worker runs' })

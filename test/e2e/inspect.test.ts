@@ -357,6 +357,7 @@ describe('projections', () => {
     await stepTimes(page, 2);
     await page.waitForTimeout(600);
     const pca = await scatterOf(page);
+    await openPanel(page, 'Inspect');
     await page.getByLabel('Projection', { exact: true }).selectOption('lda');
     await expect.poll(async () => (await scatterOf(page)).pixels, { timeout: 10_000 }).not.toBe(pca.pixels);
     await page.waitForTimeout(600);

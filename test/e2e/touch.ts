@@ -7,7 +7,7 @@
  */
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { statusOf, usePlayground, waitForState, waitForStep } from './harness';
+import { openPanel, statusOf, usePlayground, waitForState, waitForStep } from './harness';
 
 /** Controls smaller than 44 × 44 px (checkboxes and radios: their label is the target), as `name: w×h`. */
 async function smallTargets(page: Page): Promise<string[]> {
@@ -93,6 +93,8 @@ export function touchSuite(label: string, device: BrowserContextOptions): void {
       await playground.open('?backend=wasm');
       await page.getByRole('button', { name: 'Step', exact: true }).tap();
       await waitForStep(page, 1, 30_000);
+      // The drawing pad is in the Inspect panel's drawer.
+      await openPanel(page, 'Inspect');
       const pad = page.getByRole('img', { name: 'Draw a sample' });
       await pad.scrollIntoViewIfNeeded();
       const before = await pad.evaluate((c) => (c as HTMLCanvasElement).toDataURL());

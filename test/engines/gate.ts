@@ -22,6 +22,9 @@ export interface Gate {
 const BLANK = '<!doctype html><meta charset="utf-8"><title>blank</title>';
 
 /** Starts the gate in front of `upstream` (the preview server's origin). */
+/** Where the gate serves the probe script it adds to every page. */
+const PROBE_PATH = '/__e2e-probe.js';
+
 export async function startGate(upstream: string): Promise<Gate> {
   const target = new URL(upstream);
   let foreign: string[] = [];
@@ -40,6 +43,10 @@ export async function startGate(upstream: string): Promise<Gate> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(BLANK);
       return;
     }
+    if (url.pathname === PROBE_PATH) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(PROBE_SCRIPT);
+      return;
+    }
     const headers = { ...req.headers, host: target.host, 'accept-encoding': 'identity' };
     const upstreamRequest = httpRequest(
       { host: target.hostname, port: target.port, path: url.pathname + url.search, method: req.method, headers },
@@ -54,7 +61,9 @@ export async function startGate(upstream: string): Promise<Gate> {
         upstreamResponse.on('data', (chunk: Buffer) => chunks.push(chunk));
         upstreamResponse.on('end', () => {
           const html = Buffer.concat(chunks).toString('utf8');
-          const probed = html.replace(/<head>/i, `<head><script>${PROBE_SCRIPT}</script>`);
+          // A classic script from the app's own origin: it runs before the app's module scripts, and the app's
+          // Content-Security-Policy (script-src 'self') allows it where an inline script would be refused.
+          const probed = html.replace(/<head>/i, `<head><script src="${PROBE_PATH}"></script>`);
           const { 'content-length': _length, ...rest } = upstreamResponse.headers;
           res.writeHead(upstreamResponse.statusCode ?? 502, rest).end(probed);
         });

@@ -20,12 +20,22 @@ export const PROBE_SCRIPT = String.raw`(() => {
   window.addEventListener('error', (e) => probe.problems.push('uncaught error: ' + (e.error ? show(e.error) : e.message)));
   window.addEventListener('unhandledrejection', (e) => probe.problems.push('unhandled rejection: ' + show(e.reason)));
 
+  // Downloads are read from the Blob behind their blob: URL, not fetched: the app's Content-Security-Policy
+  // (connect-src 'self') refuses a fetch of a blob: URL, and the app itself never makes one.
+  const blobs = new Map();
+  const createObjectURL = URL.createObjectURL;
+  URL.createObjectURL = function (object) {
+    const url = createObjectURL.call(URL, object);
+    if (object instanceof Blob) blobs.set(url, object);
+    return url;
+  };
   const click = HTMLAnchorElement.prototype.click;
   HTMLAnchorElement.prototype.click = function () {
-    if (this.download && this.href.startsWith('blob:')) {
+    const blob = this.download ? blobs.get(this.href) : undefined;
+    if (blob) {
       const entry = { name: this.download, base64: null };
       probe.downloads.push(entry);
-      fetch(this.href).then((r) => r.arrayBuffer()).then((buffer) => {
+      blob.arrayBuffer().then((buffer) => {
         const bytes = new Uint8Array(buffer);
         let binary = '';
         for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -52,6 +62,8 @@ export const PROBE_SCRIPT = String.raw`(() => {
     if (tag === 'LI') return 'listitem';
     if (tag === 'UL' || tag === 'OL') return 'list';
     if (tag === 'SECTION' && (el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby'))) return 'region';
+    if (tag === 'NAV') return 'navigation';
+    if (tag === 'ASIDE') return 'complementary';
     return null;
   };
   const ownText = (label) => {

@@ -3,7 +3,7 @@
  * so each bucket keeps its minimum and maximum (in step order) and the series keeps its first and last point.
  */
 
-/** The most points a chart series is drawn with (keeps recharts smooth on long runs). */
+/** The most points a chart series is drawn with (keeps the live charts smooth on long runs). */
 export const MAX_CHART_POINTS = 500;
 
 /**
