@@ -2,24 +2,10 @@
  * The layer boundaries of docs/ARCHITECTURE.md, checked on the sources: the core never imports the UI, the worker,
  * React or Node built-ins and never uses Math.random; the UI never imports tfjs.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..', '..');
-
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.tsx?$/.test(name)) out.push(path);
-    }
-  };
-  walk(join(root, dir));
-  return out;
-}
+import { root, sources } from './sources';
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');

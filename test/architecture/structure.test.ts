@@ -2,11 +2,10 @@
  * The shape of the source tree: no import cycles (type-only imports included, since a cycle of types is still a
  * tangle to read), and no module over MAX_LINES lines except the commented allowlist.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..', '..');
+import { root, sources } from './sources';
 const MAX_LINES = 400;
 
 /**
@@ -20,19 +19,6 @@ const ALLOWED_OVER: Record<string, string> = {
   'src/core/data/synthetic.ts': 'data tables: the seeded generators of the synthetic built-ins and their word list',
   'src/core/data/loaders/csv.ts': 'single algorithm: delimited-text parsing with delimiter, header and label detection',
 };
-
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.tsx?$/.test(name)) out.push(path);
-    }
-  };
-  walk(join(root, dir));
-  return out;
-}
 
 /** Every module specifier a file imports or re-exports (static and dynamic, type-only included). */
 function specifiers(file: string): string[] {

@@ -14,7 +14,8 @@
  * S_w is shrunk towards a multiple of the identity (Ledoit–Wolf style, `shrinkage`), which keeps it invertible
  * for tight classes and few points per class.
  */
-import { bestOrthogonal2, crossProduct2, leadingEigenpairs, projectWith, rotateBasis, type Alignment } from './pca';
+import { leadingEigenpairs } from './pca';
+import { type Alignment, StablePlane } from './stablePlane';
 
 /** Result of a 2-D LDA. */
 export interface Lda2 {
@@ -260,18 +261,12 @@ export function lda2(
  * plane is then the whole space), like StablePca.
  */
 export class StableLda {
-  private mean: Float32Array | null = null;
-  private components: Float32Array | null = null;
-  private dim = 0;
-  private previousCoordinates: Float32Array | null = null;
+  private readonly plane = new StablePlane('StableLda');
 
   constructor(private readonly options: LdaOptions = {}) {}
 
   reset(): void {
-    this.mean = null;
-    this.components = null;
-    this.dim = 0;
-    this.previousCoordinates = null;
+    this.plane.reset();
   }
 
   /** Projects n×dim embeddings with their labels to n×2 (row-major), or null without two classes. */
@@ -282,49 +277,17 @@ export class StableLda {
     labels: ArrayLike<number>,
     options: { align?: Alignment } = {},
   ): Float32Array | null {
-    if (!Number.isInteger(n) || n < 1 || !Number.isInteger(dim) || dim < 1)
-      throw new Error(`StableLda.project: bad shape [${n}, ${dim}]`);
-    if (embeddings.length !== n * dim)
-      throw new Error(`StableLda.project: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
-    if (dim !== this.dim) this.reset();
-    let mean: Float32Array;
-    let components: Float32Array;
-    if (dim <= 2) {
-      mean = new Float32Array(dim);
-      components = dim === 2 ? Float32Array.of(1, 0, 0, 1) : Float32Array.of(1, 0);
-    } else {
-      const fit = lda2(embeddings, n, dim, labels, this.options);
-      if (!fit) return null;
-      ({ mean, components } = fit);
-      const previous = this.previousCoordinates;
-      if (previous !== null && this.components !== null) {
-        const m =
-          (options.align ?? 'points') === 'points' && previous.length === n * 2
-            ? crossProduct2(projectWith(embeddings, n, dim, mean, components), previous, n)
-            : crossProduct2(components, this.components, dim);
-        components = rotateBasis(components, dim, bestOrthogonal2(m));
-      }
-    }
-    this.mean = mean;
-    this.components = components;
-    this.dim = dim;
-    const coordinates = projectWith(embeddings, n, dim, mean, components);
-    this.previousCoordinates = coordinates.slice();
-    return coordinates;
+    return this.plane.project(embeddings, n, dim, () => lda2(embeddings, n, dim, labels, this.options), options.align);
   }
 
   /** Projects other points (e.g. the last training batch) with the current plane; null before the first fit. */
   transform(embeddings: Float32Array, n: number, dim: number): Float32Array | null {
-    if (this.mean === null || this.components === null || dim !== this.dim) return null;
-    if (embeddings.length !== n * dim)
-      throw new Error(`StableLda.transform: expected ${n}×${dim} = ${n * dim} values, got ${embeddings.length}`);
-    return projectWith(embeddings, n, dim, this.mean, this.components);
+    return this.plane.transform(embeddings, n, dim);
   }
 
   /** The current plane (copies), or null before the first fit. */
   basis(): { mean: Float32Array; components: Float32Array; dim: number } | null {
-    if (this.mean === null || this.components === null) return null;
-    return { mean: this.mean.slice(), components: this.components.slice(), dim: this.dim };
+    return this.plane.basis();
   }
 }
 

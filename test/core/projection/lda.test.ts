@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lda2, StableLda } from '../../../src/core/projection/lda';
-import { pca2, projectWith } from '../../../src/core/projection/pca';
+import { pca2 } from '../../../src/core/projection/pca';
+import { projectWith } from '../../../src/core/projection/stablePlane';
 import { classAgreement } from '../../../src/core/projection/quality';
 import { Rng } from '../../../src/core/rng';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StablePca, bestOrthogonal2, pca2 } from '../../../src/core/projection/pca';
+import { StablePca, pca2 } from '../../../src/core/projection/pca';
+import { bestOrthogonal2 } from '../../../src/core/projection/stablePlane';
 import { Rng } from '../../../src/core/rng';
 
 function unit(v: number[]): number[] {

@@ -10,6 +10,7 @@ import { fileSafe } from '../../../core/export/fileNames';
 import { tfjsUsageSnippet } from '../../../core/export/modelSnippet';
 import { serialiseLink } from '../../../core/share/link';
 import type { AppState } from '../../state/reducer';
+import type { WorkerClient } from '../../worker/client';
 import { saveBytes } from './download';
 import { storageAvailable } from './runStore';
 import { newRecordId, type SaveShareController } from './useSaveShare';
@@ -30,6 +31,30 @@ function timeOf(iso: string): string {
 const readFiles = async (list: FileList | null) =>
   Promise.all(Array.from(list ?? []).map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
 
+/** A button that asks the worker for a file to download: clears the last problem and says what is being made. */
+function DownloadButton(props: {
+  c: SaveShareController;
+  disabled: boolean;
+  note: string;
+  command: (requestId: number) => Parameters<WorkerClient['send']>[0];
+  children: string;
+}): JSX.Element {
+  const { c } = props;
+  return (
+    <button
+      type="button"
+      disabled={props.disabled}
+      onClick={() => {
+        c.setError(null);
+        c.setNote(props.note);
+        c.send('download', props.command);
+      }}
+    >
+      {props.children}
+    </button>
+  );
+}
+
 /** Download the trained tower (TF.js) and load one back into the run. */
 export function ModelSection(props: { c: SaveShareController; state: AppState; runReady: boolean }): JSX.Element {
   const { c, state, runReady } = props;
@@ -43,17 +68,14 @@ export function ModelSection(props: { c: SaveShareController; state: AppState; r
     <>
       <h3>Model</h3>
       <div className="buttons">
-        <button
-          type="button"
+        <DownloadButton
+          c={c}
           disabled={!runReady}
-          onClick={() => {
-            c.setError(null);
-            c.setNote('Preparing the model…');
-            c.send('download', (requestId) => ({ type: 'export-model', runId: state.runId, requestId }));
-          }}
+          note="Preparing the model…"
+          command={(requestId) => ({ type: 'export-model', runId: state.runId, requestId })}
         >
           Download model (TF.js)
-        </button>
+        </DownloadButton>
         <label className="file-button">
           <span>Load model </span>
           <input
@@ -103,17 +125,14 @@ export function EmbeddingsSection(props: { c: SaveShareController; state: AppSta
     <>
       <h3>Embeddings</h3>
       <div className="buttons">
-        <button
-          type="button"
+        <DownloadButton
+          c={c}
           disabled={!runReady}
-          onClick={() => {
-            c.setError(null);
-            c.setNote('Embedding the held-out samples…');
-            c.send('download', (requestId) => ({ type: 'export-embeddings', runId: state.runId, requestId }));
-          }}
+          note="Embedding the held-out samples…"
+          command={(requestId) => ({ type: 'export-embeddings', runId: state.runId, requestId })}
         >
           Download embeddings (Projector TSV)
-        </button>
+        </DownloadButton>
         <button
           type="button"
           disabled={!state.snapshot}
@@ -127,17 +146,14 @@ export function EmbeddingsSection(props: { c: SaveShareController; state: AppSta
         >
           Download 2-D coordinates (CSV)
         </button>
-        <button
-          type="button"
+        <DownloadButton
+          c={c}
           disabled={!runReady}
-          onClick={() => {
-            c.setError(null);
-            c.setNote('Writing the PyTorch script and the data files…');
-            c.send('download', (requestId) => ({ type: 'export-pytorch', runId: state.runId, requestId }));
-          }}
+          note="Writing the PyTorch script and the data files…"
+          command={(requestId) => ({ type: 'export-pytorch', runId: state.runId, requestId })}
         >
           Download PyTorch script
-        </button>
+        </DownloadButton>
       </div>
       <p className="help">
         Open the embeddings in the TensorFlow Embedding Projector (projector.tensorflow.org → Load): vectors.tsv,
