@@ -240,8 +240,12 @@ describe('timeline', () => {
     await timeline.getByRole('button', { name: 'Replay timeline' }).click();
     const shown: number[] = [];
     const started = Date.now();
+    // Until the replay's first frame is drawn, the scatter still shows the scrubbed snapshot: not part of the replay.
+    let begun = false;
     while (Date.now() - started < 60_000) {
       const s = (await scatterOf(page)).snapshotStep;
+      if (!begun && s === stored[2]) continue;
+      begun = true;
       if (s !== null && s !== shown.at(-1)) shown.push(s);
       if (await timeline.getByRole('button', { name: 'Replay timeline' }).isVisible()) break;
       await page.waitForTimeout(60);
@@ -355,9 +359,10 @@ describe('projections', () => {
     const { page } = playground;
     await playground.open('?backend=wasm');
     await stepTimes(page, 2);
+    // The projection control is in the Inspect panel; the scatter is measured with the drawer already open.
+    await openPanel(page, 'Inspect');
     await page.waitForTimeout(600);
     const pca = await scatterOf(page);
-    await openPanel(page, 'Inspect');
     await page.getByLabel('Projection', { exact: true }).selectOption('lda');
     await expect.poll(async () => (await scatterOf(page)).pixels, { timeout: 10_000 }).not.toBe(pca.pixels);
     await page.waitForTimeout(600);
