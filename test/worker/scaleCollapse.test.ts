@@ -19,14 +19,22 @@ afterAll(async () => {
 async function lessonMetrics(id: string) {
   const events: WorkerEvent[] = [];
   const reader = nodeAssetReader();
-  const session = new TrainingSession(nodeSessionHost({ post: (e) => events.push(e), readAsset: reader }), 'wasm');
-  sessions.push(session);
   const config = lessonConfig(findLesson(id)!, 'wasm');
+  // Resolved by the progress event that reports the lesson's last step: the test waits for that event, not a time.
+  let reached = (): void => {};
+  const lessonDone = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const post = (e: WorkerEvent) => {
+    events.push(e);
+    if (e.type === 'progress' && (e.points.at(-1)?.step ?? 0) >= config.training.steps) reached();
+  };
+  const session = new TrainingSession(nodeSessionHost({ post, readAsset: reader }), 'wasm');
+  sessions.push(session);
   await session.handle({ type: 'load-builtin', requestId: 1, name: config.data.dataset, seed: config.seed });
   await session.handle({ type: 'configure', runId: 1, config });
   await session.handle({ type: 'train', runId: 1 });
-  // Waits for a step count, not for a time: the loop yields between batches, so this sees every step.
-  while (session.current.step < config.training.steps) await new Promise((resolve) => setTimeout(resolve, 20));
+  await lessonDone;
   await session.handle({ type: 'pause', runId: 1 });
   await session.whenIdle();
   const metrics = events.filter((e) => e.type === 'metrics');
