@@ -34,6 +34,9 @@ export interface EnginePage {
   /** The root of the engine's process tree (the benchmark adds up its CPU time). */
   readonly pid: number | undefined;
   goto(url: string): Promise<void>;
+  /** Loads `url` in a throwaway tab of the same browser (bounded; a page that never finishes is given up on),
+   * then closes that tab: the window under test stays where it was. */
+  visitInNewTab(url: string): Promise<void>;
   reload(): Promise<void>;
   /** Runs a function body (arguments as `arguments[i]`) in the page and returns its JSON result. */
   run<T>(body: string, ...args: unknown[]): Promise<T>;
@@ -132,6 +135,14 @@ async function launchFirefox(proxy: string, downloadDir: string): Promise<Engine
     pid: browser.process()?.pid,
     async goto(url) {
       await page.goto(url, { timeout: 120_000 });
+    },
+    async visitInNewTab(url) {
+      const tab = await browser.newPage();
+      try {
+        await tab.goto(url, { timeout: 30_000 }).catch(() => undefined);
+      } finally {
+        await tab.close();
+      }
     },
     async reload() {
       await page.reload({ timeout: 120_000 });
@@ -236,6 +247,17 @@ async function launchWebkit(proxy: string): Promise<EnginePage> {
     pid: driver.pid,
     async goto(url) {
       await call('POST', `${s}/url`, { url });
+    },
+    async visitInNewTab(url) {
+      const home = await call<string>('GET', `${s}/window`);
+      const tab = await call<{ handle: string }>('POST', `${s}/window/new`, { type: 'tab' });
+      await call('POST', `${s}/window`, { handle: tab.handle });
+      try {
+        await call('POST', `${s}/url`, { url }).catch(() => undefined);
+      } finally {
+        await call('DELETE', `${s}/window`).catch(() => undefined);
+        await call('POST', `${s}/window`, { handle: home });
+      }
     },
     async reload() {
       await call('POST', `${s}/refresh`, {});

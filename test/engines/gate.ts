@@ -16,6 +16,11 @@ export interface Gate {
   readonly proxy: string;
   /** Requests for other hosts since the last `takeForeign()`, as `METHOD url`. */
   takeForeign(): string[];
+  /** Requests for `host` are a test's own probe from now on: refused as before, but kept apart from the foreign
+   * ones (a page the test sends there may ask for more, such as its favicon, at any time). */
+  watch(host: string): void;
+  /** Requests for watched hosts since the last call, as `METHOD url`. */
+  takeWatched(): string[];
   close(): Promise<void>;
 }
 
@@ -28,6 +33,8 @@ const PROBE_PATH = '/__e2e-probe.js';
 export async function startGate(upstream: string): Promise<Gate> {
   const target = new URL(upstream);
   let foreign: string[] = [];
+  let watched: string[] = [];
+  const watchedHosts = new Set<string>();
   const sockets = new Set<Socket>();
   let origin = '';
 
@@ -35,7 +42,7 @@ export async function startGate(upstream: string): Promise<Gate> {
     // A proxied request carries an absolute URL; a direct one only a path.
     const url = new URL(req.url ?? '/', origin);
     if (url.origin !== origin) {
-      foreign.push(`${req.method} ${url.href}`);
+      (watchedHosts.has(url.hostname) ? watched : foreign).push(`${req.method} ${url.href}`);
       res.writeHead(403, { 'content-type': 'text/plain' }).end('blocked by the test gate: not the app origin');
       return;
     }
@@ -74,7 +81,8 @@ export async function startGate(upstream: string): Promise<Gate> {
   });
   // HTTPS through a proxy starts with CONNECT host:port: recorded and refused, never tunnelled.
   server.on('connect', (req: IncomingMessage, socket: Socket) => {
-    foreign.push(`CONNECT ${req.url}`);
+    const host = (req.url ?? '').replace(/:\d+$/, '');
+    (watchedHosts.has(host) ? watched : foreign).push(`CONNECT ${req.url}`);
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
   server.on('connection', (socket: Socket) => {
@@ -90,6 +98,14 @@ export async function startGate(upstream: string): Promise<Gate> {
     takeForeign() {
       const taken = foreign;
       foreign = [];
+      return taken;
+    },
+    watch(host) {
+      watchedHosts.add(host);
+    },
+    takeWatched() {
+      const taken = watched;
+      watched = [];
       return taken;
     },
     close() {
