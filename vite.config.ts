@@ -95,8 +95,40 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/** uPlot's number formatter, built from `navigator.language` as its module is evaluated (each dist build has it). */
+const UPLOT_FORMATTER = "const numFormatter = new Intl.NumberFormat(domEnv ? nav.language : 'en-US');";
+
+/**
+ * uPlot's source with a formatter that survives a language tag Intl refuses. WebKitGTK (Safari's engine on Linux:
+ * GNOME Web, kiosks, CI) reports the POSIX locale as `navigator.language === "C"` when LANG is C or C.UTF-8, and
+ * `new Intl.NumberFormat("C")` throws a RangeError while uPlot's module is evaluated: the app's bundle would stop
+ * before React mounts, leaving a blank page. Such a tag falls back to uPlot's own non-browser default, en-US.
+ * Throws when uPlot no longer has the statement, so an upgrade is checked rather than silently unguarded.
+ */
+export function localeSafeUplot(code: string, id: string): string {
+  if (!code.includes(UPLOT_FORMATTER)) {
+    throw new Error(`${id}: uPlot's navigator.language number formatter was not found; check its locale fallback`);
+  }
+  return code.replace(
+    UPLOT_FORMATTER,
+    "const numFormatter = (() => { try { return new Intl.NumberFormat(domEnv ? nav.language : 'en-US'); } " +
+      "catch { return new Intl.NumberFormat('en-US'); } })();",
+  );
+}
+
+function uplotLocaleFallback(): Plugin {
+  return {
+    name: 'siamese:uplot-locale-fallback',
+    transform(code, id) {
+      return /[\\/]node_modules[\\/]uplot[\\/]dist[\\/]uPlot\.(esm|cjs)\.js(\?|$)/.test(id)
+        ? localeSafeUplot(code, id)
+        : null;
+    },
+  };
+}
+
 export default defineConfig(({ command }) => ({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), uplotLocaleFallback()],
   // Only the dev server needs the nonce (the build has no inline script or style element).
   html: command === 'serve' ? { cspNonce: devNonce } : {},
   // Pre-bundle the heavy dependencies up front; otherwise the dev server discovers them lazily
@@ -114,6 +146,8 @@ export default defineConfig(({ command }) => ({
       'fast-png',
       'jpeg-js',
     ],
+    // Served as it is, through the plugins, so the dev server gets uplotLocaleFallback too (one ES module, no deps).
+    exclude: ['uplot'],
   },
   worker: { format: 'es' },
   // No asset inlined as a data: URL (KaTeX's smallest font would be), so font-src and img-src stay 'self'.
