@@ -27,7 +27,6 @@ mkdirSync(out, { recursive: true });
 const bin = (name) => resolve(root, 'node_modules', '.bin', name);
 const withE2e = !process.argv.includes('--no-e2e');
 const mayInstall = !process.argv.includes('--no-install');
-const withWebkit = process.argv.includes('--webkit');
 
 /** What each suite needs from Debian: a file that proves the package is there, and the package. */
 const NEEDS = {
@@ -105,18 +104,12 @@ function browserSuites() {
         args: ['-c', 'vitest.engines.config.ts'],
         env: { E2E_ENGINE: 'firefox' },
       },
-      // WebKit runs only on request (`npm test -- --webkit`): under the app's Content-Security-Policy its WebDriver
-      // session stalls without a word, and a suite that can hang has no place in every run until that is fixed.
-      ...(withWebkit
-        ? [
-            {
-              label: 'smoke suite (WebKit)',
-              part: 'webkit',
-              args: ['-c', 'vitest.engines.config.ts'],
-              env: { E2E_ENGINE: 'webkit' },
-            },
-          ]
-        : []),
+      {
+        label: 'smoke suite (WebKit)',
+        part: 'webkit',
+        args: ['-c', 'vitest.engines.config.ts'],
+        env: { E2E_ENGINE: 'webkit' },
+      },
     ];
     for (const suite of suites) {
       const missing = missingOf(suite.part);
@@ -189,11 +182,7 @@ function typeCheck() {
 
 /** Installs what the suites to run lack, when root with apt may; says what it did or what to run. */
 function setUp() {
-  const needed = [
-    'pytorch',
-    'pyflakes',
-    ...(withE2e ? ['chromium', 'firefox', ...(withWebkit ? ['webkit'] : [])] : []),
-  ];
+  const needed = ['pytorch', 'pyflakes', ...(withE2e ? ['chromium', 'firefox', 'webkit'] : [])];
   const missing = [...new Set(needed.flatMap(missingOf))];
   if (missing.length === 0) return;
   const command = `apt-get install -y ${missing.join(' ')}`;

@@ -65,6 +65,8 @@ export function missingFiles(engine: EngineName): string[] {
 /** The element, scrolled into view and no longer moving. */
 const SETTLED = 'return window.__e2e.settle(window.__e2e.find(arguments[0]));';
 const VIEWPORT = { width: 1400, height: 1000 };
+/** The longest a script run in the page may take: above any wait's own bound. */
+const SCRIPT_TIMEOUT_MS = 600_000;
 
 /** Starts `engine` with every request going through the proxy `proxy` (`host:port`). */
 export async function launchEngine(engine: EngineName, proxy: string, downloadDir: string): Promise<EnginePage> {
@@ -83,6 +85,8 @@ async function launchFirefox(proxy: string, downloadDir: string): Promise<Engine
     browser: 'firefox',
     executablePath: ENGINE_FILES.firefox.paths[0],
     headless: true,
+    // A wait in the page (harness.ts) is one evaluate that resolves on an event; its own bound comes first.
+    protocolTimeout: SCRIPT_TIMEOUT_MS,
     // Release builds ignore services.settings.server unless this is set; without it Firefox syncs its remote
     // settings from mozilla.com in the background.
     env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' },
@@ -185,10 +189,13 @@ const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
 
 async function launchWebkit(proxy: string): Promise<EnginePage> {
   const port = await freePort();
-  // Its own process group, so closing ends Xvfb, the driver and MiniBrowser together.
+  // Its own process group, so closing ends Xvfb, the driver and MiniBrowser together. The POSIX locale, Debian's
+  // default, whatever the caller's: WebKitGTK then reports navigator.language as "C", a tag Intl refuses, and the
+  // app must still start (vite.config.ts, localeSafeUplot).
   const driver: ChildProcess = spawn('xvfb-run', ['-a', ENGINE_FILES.webkit.paths[0], `--port=${port}`], {
     stdio: 'ignore',
     detached: true,
+    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
   });
   const base = `http://127.0.0.1:${port}`;
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -208,6 +215,8 @@ async function launchWebkit(proxy: string): Promise<EnginePage> {
       // already gone
     }
   };
+  // WebKitWebDriver says nothing when it starts listening, so its port is tried until it answers: a wait for a
+  // process to start, bounded at 30 s, not a wait on the page under test.
   let ready = false;
   for (let i = 0; i < 150 && !ready; i++) {
     ready = await call('GET', '/status').then(
@@ -237,6 +246,9 @@ async function launchWebkit(proxy: string): Promise<EnginePage> {
   });
   const s = `/session/${session.sessionId}`;
   await call('POST', `${s}/window/rect`, VIEWPORT);
+  // The harness's waits are scripts that resolve when the page changes, bounded by their own timeout: the driver's
+  // default script timeout (30 s) must not cut them short.
+  await call('POST', `${s}/timeouts`, { script: SCRIPT_TIMEOUT_MS });
   const element = async (query: ElementQuery): Promise<string> => {
     const ref = await call<Record<string, string>>('POST', `${s}/execute/sync`, { script: SETTLED, args: [query] });
     return ref[ELEMENT_KEY];

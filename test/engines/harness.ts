@@ -28,6 +28,12 @@ export interface StatusReading {
   text: string;
 }
 
+/**
+ * A function run in the page (serialised with its source, as puppeteer's evaluate does): it may use only its
+ * parameters and the page's globals, never a variable of the test's.
+ */
+export type InPage<P extends unknown[], T> = (...params: P) => T;
+
 export interface EngineSession {
   readonly page: EnginePage;
   readonly gate: Gate;
@@ -35,24 +41,107 @@ export interface EngineSession {
   readonly downloadDir: string;
   open(query?: string): Promise<void>;
   status(): Promise<StatusReading>;
-  /** Polls `read` until `accept` holds (bounded), returning the accepted value. */
-  waitFor<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeout?: number): Promise<T>;
+  /**
+   * Resolves with `read(...params)` once `accept(value, ...params)` holds. Both run in the page, checked when the
+   * wait starts and again after every change of the document (a MutationObserver) or of the probe's records (its
+   * `e2e:change` event): no polling. `timeout` bounds the wait; a page that navigates mid-wait is waited on anew.
+   */
+  until<P extends unknown[], T>(
+    what: string,
+    read: InPage<NoInfer<P>, T>,
+    accept: (value: T, ...params: P) => boolean,
+    params: P,
+    timeout?: number,
+  ): Promise<T>;
+  /** The status line once `accept(status, ...params)` holds (see `until`). */
+  waitForStatus<P extends unknown[]>(
+    what: string,
+    accept: (status: StatusReading, ...params: P) => boolean,
+    params: P,
+    timeout?: number,
+  ): Promise<StatusReading>;
   waitForState(state: string, timeout?: number): Promise<StatusReading>;
   waitForStep(atLeast: number, timeout?: number): Promise<StatusReading>;
   /** Texts of every element `query` finds (none: []). */
   texts(query: ElementQuery): Promise<string[]>;
+  /** Texts of what `query` finds, once `accept(texts, query, arg)` holds (see `until`). */
+  waitForTexts<A>(
+    what: string,
+    query: ElementQuery,
+    accept: (texts: string[], query: ElementQuery, arg: A) => boolean,
+    arg: A,
+    timeout?: number,
+  ): Promise<string[]>;
   /** Problems seen so far in this test (a test that provokes one on purpose takes it out). */
   takeProblems(): Promise<string[]>;
 }
 
-const READ_STATUS = `const el = document.querySelector('[role="status"]');
-return el ? { step: Number(el.getAttribute('data-step')), state: el.getAttribute('data-state') ?? '',
-  backend: el.getAttribute('data-backend') ?? '', text: el.textContent ?? '' } : null;`;
+/** The status line as the page shows it (runs in the page; a page without one reads as state `absent`). */
+export function readStatus(): StatusReading {
+  const el = document.querySelector('[role="status"]');
+  return el
+    ? {
+        step: Number(el.getAttribute('data-step')),
+        state: el.getAttribute('data-state') ?? '',
+        backend: el.getAttribute('data-backend') ?? '',
+        text: el.textContent ?? '',
+      }
+    : { step: -1, state: 'absent', backend: '', text: '' };
+}
+
+/** Texts of every element `query` finds, through the probe (runs in the page). */
+function readTexts(query: ElementQuery): string[] {
+  const probe = (window as unknown as { __e2e: { findAll(q: ElementQuery): Element[] } }).__e2e;
+  return probe.findAll(query).map((el) => el.textContent ?? '');
+}
+
+/**
+ * The in-page side of `until`: `read` and `accept` are pasted in as source, so the script needs no eval (the app's
+ * Content-Security-Policy forbids it; a script run by the automation protocol itself is not bound by it). The
+ * timer is the wait's bound, not a poll: between changes nothing runs.
+ */
+function waitScript(read: string, accept: string): string {
+  return `const [params, timeout] = arguments;
+const read = (${read});
+const accept = (${accept});
+return new Promise((resolve) => {
+  let last = null;
+  let done = false;
+  const observer = new MutationObserver(() => check());
+  const finish = (ok) => {
+    if (done) return;
+    done = true;
+    observer.disconnect();
+    window.removeEventListener('e2e:change', check);
+    clearTimeout(timer);
+    resolve({ ok, value: last });
+  };
+  function check() {
+    if (done) return;
+    try {
+      last = read(...params);
+      if (accept(last, ...params)) finish(true);
+    } catch (error) {
+      last = 'reading failed: ' + (error && error.message ? error.message : String(error));
+    }
+  }
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  window.addEventListener('e2e:change', check);
+  const timer = setTimeout(() => finish(false), timeout);
+  check();
+});`;
+}
+
+/** How often a wait is started again after the page it ran in went away (a navigation or reload mid-wait). */
+const WAIT_RESTARTS = 5;
 
 const CLEAR_STORAGE = `localStorage.clear(); sessionStorage.clear();
 return (indexedDB.databases ? indexedDB.databases() : Promise.resolve([])).then((dbs) =>
   Promise.all(dbs.map((db) => new Promise((resolve) => { const r = indexedDB.deleteDatabase(db.name);
     r.onsuccess = r.onerror = r.onblocked = () => resolve(null); })))).then(() => true);`;
+
+/** A wait that ran to its bound (rethrown as it is; any other failure of a wait's script is retried). */
+class WaitTimeout extends Error {}
 
 export function useEngine(): EngineSession {
   const engine = engineName();
@@ -86,30 +175,48 @@ export function useEngine(): EngineSession {
       await session.page.goto(`${session.gate.origin}/${query}`);
       await session.waitForState('ready', 120_000);
     },
-    async status() {
-      const reading = await session.page.run<StatusReading | null>(READ_STATUS);
-      return reading ?? { step: -1, state: 'absent', backend: '', text: '' };
+    status() {
+      return session.page.run<StatusReading>(`return (${readStatus})();`);
     },
-    async waitFor(what, read, accept, timeout = 60_000) {
+    async until(what, read, accept, params, timeout = 60_000) {
       const deadline = Date.now() + timeout;
-      let last: Awaited<ReturnType<typeof read>> | undefined;
-      while (Date.now() < deadline) {
-        last = await read();
-        if (accept(last)) return last;
-        await new Promise((resolve) => setTimeout(resolve, 150));
+      const script = waitScript(String(read), String(accept));
+      for (let restart = 0; ; restart++) {
+        const left = Math.max(0, deadline - Date.now());
+        try {
+          const outcome = await session.page.run<{ ok: boolean; value: Awaited<ReturnType<typeof read>> }>(
+            script,
+            params,
+            left,
+          );
+          if (outcome.ok) return outcome.value;
+          throw new WaitTimeout(
+            `timed out after ${timeout} ms waiting for ${what}; last seen: ${JSON.stringify(outcome.value)}`,
+          );
+        } catch (error) {
+          if (error instanceof WaitTimeout || restart >= WAIT_RESTARTS || Date.now() >= deadline) throw error;
+        }
       }
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    },
+    waitForStatus(what, accept, params, timeout) {
+      return session.until(what, readStatus, accept, params, timeout);
     },
     waitForState(state, timeout = 60_000) {
-      return session.waitFor(`state ${state}`, session.status, (s) => s.state === state, timeout);
+      return session.until(`state ${state}`, readStatus, (s, want) => s.state === want, [state], timeout);
     },
     waitForStep(atLeast, timeout = 120_000) {
-      return session.waitFor(`step ≥ ${atLeast}`, session.status, (s) => s.step >= atLeast, timeout);
+      return session.until(`step ≥ ${atLeast}`, readStatus, (s, least) => s.step >= least, [atLeast], timeout);
     },
     texts(query) {
-      return session.page.run<string[]>(
-        'return window.__e2e.findAll(arguments[0]).map((el) => el.textContent ?? "");',
-        query,
+      return session.page.run<string[]>(`return (${readTexts})(arguments[0]);`, query);
+    },
+    waitForTexts(what, query, accept, arg, timeout) {
+      return session.until(
+        what,
+        readTexts as InPage<[ElementQuery, typeof arg], string[]>,
+        accept,
+        [query, arg],
+        timeout,
       );
     },
     async takeProblems() {

@@ -5,7 +5,8 @@
  * - problems: `console.error` calls, uncaught errors and unhandled rejections of the page (WebDriver classic has no
  *   console; Firefox's BiDi console events add the workers' errors on top);
  * - downloads: each `<a download>` click on a blob URL is let through (the engine downloads as usual) and its bytes
- *   are read back, so a test can check the file and upload it again;
+ *   are read back, so a test can check the file and upload it again; once they are, the probe fires `e2e:change`
+ *   on the window, so a wait for a download is woken by the event (its other records are DOM changes already);
  * - `find(query)`: elements by ARIA role and accessible name, or by label, as the Chromium suite finds them through
  *   playwright (never by CSS class).
  *
@@ -40,6 +41,7 @@ export const PROBE_SCRIPT = String.raw`(() => {
         let binary = '';
         for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
         entry.base64 = btoa(binary);
+        window.dispatchEvent(new Event('e2e:change'));
       });
     }
     return click.call(this);
@@ -100,22 +102,24 @@ export const PROBE_SCRIPT = String.raw`(() => {
     for (const scope of scopes) for (const el of scope.querySelectorAll('*')) if (matches(el, query)) found.push(el);
     return found;
   };
-  /** Scrolls el to the middle of the view and resolves once its box has kept still for three checks (live panels
-   * above it grow while a run trains; a click aimed at a moving box would land on its neighbour). */
+  /** Scrolls el to the middle of the view and resolves once its box has kept still over three painted frames (live
+   * panels above it grow while a run trains; a click aimed at a moving box would land on its neighbour). Checked
+   * once per animation frame, the rate at which layout can change on screen, and after 120 frames it is taken as it
+   * is (a box that never rests, such as one beside a live chart, must still be clickable). */
   probe.settle = (el) => new Promise((resolve) => {
     el.scrollIntoView({ block: 'center', inline: 'center' });
     let last = '';
     let still = 0;
-    let checks = 0;
+    let frames = 0;
     const check = () => {
       const r = el.getBoundingClientRect();
       const now = [r.x, r.y, r.width, r.height].join(',');
       still = now === last ? still + 1 : 0;
       last = now;
-      if (still >= 3 || ++checks > 50) resolve(el);
-      else setTimeout(check, 50);
+      if (still >= 3 || ++frames > 120) resolve(el);
+      else requestAnimationFrame(check);
     };
-    check();
+    requestAnimationFrame(check);
   });
   probe.find = (query) => {
     const all = probe.findAll(query);
