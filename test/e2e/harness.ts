@@ -115,13 +115,7 @@ export function usePlayground(device?: BrowserContextOptions): Playground {
     },
     async open(query = '') {
       await this.page.goto(`${baseUrl}/${query}`);
-      await expect
-        .poll(() => statusOf(this.page).then((s) => `${s.state} (${s.text})`), {
-          timeout: 60_000,
-          interval: 200,
-          message: 'the app becomes ready',
-        })
-        .toMatch(/^ready /);
+      await waitForState(this.page, 'ready', 60_000);
     },
   };
 }
@@ -159,34 +153,78 @@ export async function statusOf(page: Page): Promise<StatusReading> {
   };
 }
 
-/** Waits until the status line's step reaches `atLeast` (bounded), and returns the reading that got there. */
-export async function waitForStep(page: Page, atLeast: number, timeout = 60_000): Promise<StatusReading> {
-  let last: StatusReading | undefined;
-  await expect
-    .poll(
-      async () => {
-        last = await statusOf(page);
-        return last.step;
-      },
-      { timeout, interval: 100, message: `status step should reach ${atLeast}` },
-    )
-    .toBeGreaterThanOrEqual(atLeast);
-  return last!;
+/** What a status wait waits for: a step reached, a state, or both. */
+interface StatusWant {
+  minStep?: number;
+  state?: string;
 }
 
-/** Waits until the status line reports `state`. */
-export async function waitForState(page: Page, state: string, timeout = 30_000): Promise<StatusReading> {
-  let last: StatusReading | undefined;
-  await expect
-    .poll(
-      async () => {
-        last = await statusOf(page);
-        return last.state;
-      },
-      { timeout, interval: 50, message: `status state should become ${state}` },
-    )
-    .toBe(state);
-  return last!;
+/**
+ * Resolves with the first status reading that satisfies `want`, checked in the page when the wait starts and after
+ * every change of the document (a MutationObserver): no polling. The page's own timer bounds the wait.
+ */
+async function waitForStatus(page: Page, want: StatusWant, what: string, timeout: number): Promise<StatusReading> {
+  const outcome = await page.evaluate(
+    ({ want, timeout }) =>
+      new Promise<{
+        ok: boolean;
+        raw: { step: string | null; state: string | null; backend: string | null; text: string } | null;
+      }>((resolve) => {
+        let last: { step: string | null; state: string | null; backend: string | null; text: string } | null = null;
+        const check = () => {
+          const el = document.querySelector('[role="status"]');
+          if (!el) return false;
+          last = {
+            step: el.getAttribute('data-step'),
+            state: el.getAttribute('data-state'),
+            backend: el.getAttribute('data-backend'),
+            text: el.textContent ?? '',
+          };
+          return (
+            (want.minStep === undefined || Number(last.step) >= want.minStep) &&
+            (want.state === undefined || last.state === want.state)
+          );
+        };
+        if (check()) {
+          resolve({ ok: true, raw: last });
+          return;
+        }
+        const observer = new MutationObserver(() => {
+          if (!check()) return;
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve({ ok: true, raw: last });
+        });
+        observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          resolve({ ok: false, raw: last });
+        }, timeout);
+      }),
+    { want, timeout },
+  );
+  const raw = outcome.raw;
+  if (!outcome.ok || !raw) {
+    throw new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${JSON.stringify(raw)}`);
+  }
+  const lossMatch = /loss\s+(-?[\d.]+(?:e[-+]?\d+)?|NaN|Infinity)/i.exec(raw.text);
+  return {
+    step: Number(raw.step),
+    state: raw.state ?? '',
+    backend: raw.backend ?? '',
+    loss: lossMatch ? Number(lossMatch[1]) : null,
+    text: raw.text,
+  };
+}
+
+/** Waits until the status line's step reaches `atLeast` (bounded), and returns the reading that got there. */
+export function waitForStep(page: Page, atLeast: number, timeout = 60_000): Promise<StatusReading> {
+  return waitForStatus(page, { minStep: atLeast }, `status step ${atLeast}`, timeout);
+}
+
+/** Waits until the status line reports `state`, and returns the reading that did. */
+export function waitForState(page: Page, state: string, timeout = 30_000): Promise<StatusReading> {
+  return waitForStatus(page, { state }, `status state ${state}`, timeout);
 }
 
 /** Held-out metrics as the readout shows them: the step they belong to and each value (null for `–`). */
