@@ -173,7 +173,9 @@ export function useEngine(): EngineSession {
     downloadDir,
     async open(query = '') {
       await session.page.goto(`${session.gate.origin}/${query}`);
-      await session.waitForState('ready', 120_000);
+      // Generous: a fresh WebKit's first page compiles the bundle and the WASM backend; over 120 s on 2 cores at a
+      // load average of 20.
+      await session.waitForState('ready', 200_000);
     },
     status() {
       return session.page.run<StatusReading>(`return (${readStatus})();`);
