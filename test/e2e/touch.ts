@@ -83,7 +83,9 @@ export function touchSuite(label: string, device: BrowserContextOptions): void {
         }
       }
       expect(shown, 'a tap on the scatter shows a point').toBe(true);
-      await page.waitForTimeout(500);
+      // The lift's pointer events (a touch pointer "leaves" on every lift) have been handled and rendered two frames
+      // on: the tooltip stayed.
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
       await expect(tooltip.isVisible()).resolves.toBe(true);
       expect(await tooltip.textContent()).toMatch(/\S/);
     });
