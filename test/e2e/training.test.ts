@@ -28,19 +28,44 @@ const PLANS = [
   { backend: 'webgl', trainSteps: 60, metricsGap: 40, evalEvery: '20' },
 ] as const;
 
-/** Reads the status loss of `count` distinct steps while training runs; per-batch losses are noisy, their mean is not. */
-async function sampleLosses(count: number): Promise<number[]> {
-  const losses: number[] = [];
-  let lastStep = -1;
-  while (losses.length < count) {
-    const s = await statusOf(playground.page);
-    if (s.step !== lastStep && s.loss !== null) {
-      losses.push(s.loss);
-      lastStep = s.step;
-    }
-    await playground.page.waitForTimeout(60);
+/**
+ * The status loss of `count` distinct steps while training runs; per-batch losses are noisy, their mean is not.
+ * Collected in the page as the status line changes (a MutationObserver), so no step shown is missed or read twice.
+ */
+async function sampleLosses(count: number, timeout = 120_000): Promise<number[]> {
+  const outcome = await playground.page.evaluate(
+    ({ count, timeout }) =>
+      new Promise<{ losses: number[]; complete: boolean }>((resolve) => {
+        const losses: number[] = [];
+        let lastStep: string | null = null;
+        const read = () => {
+          const el = document.querySelector('[role="status"]');
+          const step = el?.getAttribute('data-step') ?? null;
+          const loss = /loss\s+(-?[\d.]+(?:e[-+]?\d+)?|NaN|Infinity)/i.exec(el?.textContent ?? '');
+          if (step !== null && step !== lastStep && loss) {
+            losses.push(Number(loss[1]));
+            lastStep = step;
+          }
+          return losses.length >= count;
+        };
+        const finish = (complete: boolean) => {
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve({ losses, complete });
+        };
+        const observer = new MutationObserver(() => {
+          if (read()) finish(true);
+        });
+        observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+        const timer = setTimeout(() => finish(false), timeout);
+        if (read()) finish(true);
+      }),
+    { count, timeout },
+  );
+  if (!outcome.complete) {
+    throw new Error(`only ${outcome.losses.length} of ${count} step losses shown within ${timeout} ms`);
   }
-  return losses;
+  return outcome.losses;
 }
 
 /** Waits until the metrics readout holds values of some evaluation at or after `atLeast`. */
