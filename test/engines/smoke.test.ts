@@ -122,7 +122,8 @@ describe(`${process.env.E2E_ENGINE}: the default demo`, () => {
     const early = await session.waitForStep(20);
     expect(early.text).toMatch(/^Step \d+ · epoch \d+ · loss [\d.]+ · [\d.]+ steps\/s · backend wasm$/);
     const first = await waitForMetrics('held-out metrics', null);
-    const later = await waitForMetrics('a later evaluation', first.step, 120_000);
+    // Bounds, not speeds: WebKit made 0.2–0.6 steps/s here at a load average of 30 on 2 cores.
+    const later = await waitForMetrics('a later evaluation', first.step, 240_000);
     expect(later.step!).toBeGreaterThan(first.step!);
     const steps = Number(/([\d.]+) steps\/s/.exec((await session.status()).text)?.[1]);
     expect(steps).toBeGreaterThan(0);
