@@ -13,8 +13,7 @@ import { SPEEDS } from './components/Controls';
 import { DatasetChoice } from './components/DataPanel';
 import { EmbeddingView } from './components/EmbeddingView';
 import { LossChart } from './components/LossChart';
-import { GeometryChart } from './components/GeometryChart';
-import { MetricsChart } from './components/MetricsChart';
+import { HeldOutCharts } from './components/GeometryChart';
 import { MetricsReadout } from './components/MetricsReadout';
 import { KeySettings } from './components/ModelPanel';
 import { TripletChart } from './components/TripletChart';
@@ -219,8 +218,7 @@ export function App(): JSX.Element {
             <LossChart points={progressOf(state)} validation={metricsOf(state)} height={lossCell.height} />
           </div>
           <div className="more-charts">
-            <MetricsChart metrics={metricsOf(state)} height={smallChartHeight} />
-            <GeometryChart metrics={metricsOf(state)} height={smallChartHeight} />
+            <HeldOutCharts metrics={metricsOf(state)} height={smallChartHeight} />
             <TripletChart points={progressOf(state)} height={smallChartHeight} />
           </div>
         </section>

@@ -50,6 +50,10 @@ describe('unseen classes', () => {
     expect(values.uniformity).toBeLessThan(0);
     // Held-out points of the 4 unseen classes only: 200 test images each.
     await expect.poll(async () => (await scatterOf(page)).points).toBe(800);
+    await page
+      .getByRole('radiogroup', { name: 'Held-out chart' })
+      .getByRole('radio', { name: 'Alignment and uniformity' })
+      .check();
     const chart = page.getByRole('figure', { name: 'Geometry chart', exact: true });
     expect(await chart.textContent()).not.toContain('No alignment or uniformity yet');
     expect(await chart.getByRole('img').getAttribute('aria-label')).toMatch(
