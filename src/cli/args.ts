@@ -118,6 +118,14 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     help: 'split-input cut, fraction in half a',
     set: (p, v) => void (group(p, 'data').splitRatio = num('split-ratio', v)),
   },
+  'unseen-classes': {
+    help: 'hold out classes: never trained on, every held-out metric is about them (5,6,7,8,9: those ids; 5: a seeded choice of 5)',
+    set: (p, v) => {
+      const ids = v.split(',').map((c) => num('unseen-classes', c.trim(), true));
+      if (ids.length === 1) group(p, 'data').unseenCount = ids[0];
+      else group(p, 'data').unseenClasses = ids;
+    },
+  },
   'eval-samples': {
     help: 'held-out samples per evaluation',
     set: (p, v) => void (group(p, 'data').evalSamples = num('eval-samples', v, true)),

@@ -6,8 +6,11 @@
  * Bad flags, unknown names and unreadable files end with a one-line error and exit code 2.
  */
 import { basename } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config } from '../core/config';
+import { ConfigError, DEFAULT_CONFIG, makeConfig, unseenClassCount, type Config } from '../core/config';
 import { builtinInfo } from '../core/data/builtin';
+import { type EvaluationProtocol, fitPkBatch } from '../core/data/unseen';
+import type { Geometry } from '../core/metrics/geometry';
+import type { SeenClassMetrics } from '../core/train/types';
 import { lessonConfig } from '../core/lessons/lessons';
 import type { Metrics } from '../core/metrics/evaluate';
 import { scaleCollapseOf } from '../core/metrics/scaleCollapse';
@@ -59,7 +62,16 @@ export interface TrainSummary {
     recallAt1?: number;
     auc?: number;
     pairAccuracy?: number;
+    /** Verification at the threshold in effect (unseen-class protocol: the one chosen on the seen classes). */
+    thresholdAccuracy?: number;
+    threshold?: number;
   } | null;
+  /** Which classes `metrics` are about: `unseen-classes` lists the held-out classes training never saw. */
+  protocol: EvaluationProtocol;
+  /** Unseen-class protocol: retrieval on held-out samples of the training classes and the threshold chosen there. */
+  seenMetrics: SeenClassMetrics | null;
+  /** Alignment and uniformity (Wang & Isola 2020) of the held-out embedding `metrics` describe. */
+  geometry: Geometry | null;
   pairMetrics?: { auc: number; accuracy: number; threshold: number; meanSquaredError?: number } | null;
   /**
    * Plain-language warnings about the held-out embedding at the end: collapse to one point, or a scale collapse
@@ -177,7 +189,20 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
     );
     for (const note of described.notes) log(`note: ${note}`);
   }
+  if (!experiment && dataset.kind === 'labelled' && patch.batch?.classesPerBatch === undefined) {
+    // Holding classes out can leave fewer training classes than the batch asks for; the batch is refitted, said aloud.
+    const fit = fitPkBatch(config.batch, dataset.classNames.length - unseenClassCount(config.data));
+    if (fit && unseenClassCount(config.data) > 0) {
+      config.batch.classesPerBatch = fit.classesPerBatch;
+      log(`note: ${fit.note}; --classes sets it`);
+    }
+  }
   const trainer = Trainer.init(config, dataset);
+  const protocol = trainer.protocol;
+  if (protocol.kind === 'unseen-classes')
+    log(
+      `unseen-class protocol: training never sees ${protocol.classNames.join(', ')}; held-out metrics are about them only`,
+    );
   if (experiment?.weights) {
     try {
       trainer.importModelWeights(experiment.weights, experiment.step, basename(extra.experiment as string));
@@ -215,6 +240,10 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
       log(
         `step ${s} epoch ${result.epoch} loss ${(lossSum / lossCount).toFixed(4)}${counts}` +
           (m ? ` P@1 ${m.precisionAt1.toFixed(3)} MAP@R ${m.mapAtR.toFixed(3)}` : '') +
+          (ev.seen ? ` (seen classes MAP@R ${ev.seen.mapAtR.toFixed(3)})` : '') +
+          (ev.geometry
+            ? ` align ${ev.geometry.alignment.toFixed(3)} uniform ${ev.geometry.uniformity.toFixed(3)}`
+            : '') +
           (ev.pairs ? ` AUC ${ev.pairs.auc.toFixed(3)}` : '') +
           ` (${((s / trainMs) * 1000).toFixed(1)} steps/s)`,
       );
@@ -250,8 +279,13 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
           recallAt1: m.recallAtK[1],
           auc: m.auc,
           pairAccuracy: m.pairAccuracy,
+          thresholdAccuracy: m.thresholdMetrics.accuracy,
+          threshold: m.thresholdMetrics.threshold,
         }
       : null,
+    protocol,
+    seenMetrics: evaluation.seen,
+    geometry: evaluation.geometry,
     pairMetrics: evaluation.pairs,
     ...health,
     dataset: dataset.name,

@@ -20,6 +20,7 @@ import {
   REDUCTIONS,
   TOWERS,
   type Config,
+  unseenClassCount,
 } from './options';
 
 export * from './capabilities';
@@ -27,7 +28,15 @@ export * from './options';
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   seed: 1,
-  data: { dataset: 'fashion-mnist', validationFraction: 0.2, evalSamples: 2000, splitInput: false, splitRatio: 0.5 },
+  data: {
+    dataset: 'fashion-mnist',
+    validationFraction: 0.2,
+    evalSamples: 2000,
+    splitInput: false,
+    splitRatio: 0.5,
+    unseenClasses: [],
+    unseenCount: 0,
+  },
   model: {
     tower: 'mlp',
     mlp: { hiddenUnits: [128], activation: 'relu', dropout: 0, batchNorm: false },
@@ -138,6 +147,7 @@ export function validate(config: Config, data?: DatasetTraits): ConfigIssue[] {
   numberIn(issues, 'data.evalSamples', d.evalSamples, 10, MAX_EVAL_SAMPLES, { integer: true });
   bool(issues, 'data.splitInput', d.splitInput);
   numberIn(issues, 'data.splitRatio', d.splitRatio, 0.1, 0.9);
+  checkUnseenShape(issues, d.unseenClasses, d.unseenCount);
 
   oneOf(issues, 'model.tower', m.tower, TOWERS);
   if (!isPlainObject(m.mlp) || !isPlainObject(m.cnn) || !isPlainObject(m.recurrent)) {
@@ -259,7 +269,16 @@ export function validate(config: Config, data?: DatasetTraits): ConfigIssue[] {
     });
   }
 
+  const unseen = unseenClassCount(d);
+  if (unseen > 0 && d.splitInput)
+    issues.push({
+      path: 'data.unseenClasses',
+      message:
+        'split-input measures whether two halves belong to one sample, not classes; turn off split-input to hold out classes',
+    });
+
   if (data) {
+    if (unseen > 0) issues.push(...unseenIssuesOn(data, d.unseenClasses, unseen));
     if (m.tower === 'cnn' && data.modality !== 'image') {
       issues.push({
         path: 'model.tower',
@@ -296,18 +315,74 @@ export function validate(config: Config, data?: DatasetTraits): ConfigIssue[] {
         });
       }
     } else if (!d.splitInput) {
-      const classes = data.numClasses ?? 0;
-      if (classes < 2)
+      const classes = (data.numClasses ?? 0) - unseen;
+      if (classes + unseen < 2)
         issues.push({ path: 'data.dataset', message: 'metric learning needs at least 2 classes in the data' });
       else if (b.mode === 'pk' && b.classesPerBatch > classes) {
         issues.push({
           path: 'batch.classesPerBatch',
-          message: `the dataset has ${classes} classes, so a batch cannot hold ${b.classesPerBatch}; use at most ${classes}`,
+          message:
+            unseen > 0
+              ? `${unseen} of the dataset's ${classes + unseen} classes are held out as unseen, so training has ${classes} and a batch cannot hold ${b.classesPerBatch}; use at most ${classes}`
+              : `the dataset has ${classes} classes, so a batch cannot hold ${b.classesPerBatch}; use at most ${classes}`,
         });
       }
     }
   }
   return issues;
+}
+
+function checkUnseenShape(issues: ConfigIssue[], classes: unknown, count: unknown): void {
+  const path = 'data.unseenClasses';
+  if (!Array.isArray(classes) || classes.length > 1024) {
+    issues.push({ path, message: `${path} must be a list of class ids (at most 1024); [] holds out none` });
+  } else {
+    classes.forEach((c, i) => numberIn(issues, `${path}[${i}]`, c, 0, 1023, { integer: true }));
+    if (new Set(classes).size !== classes.length)
+      issues.push({ path, message: `${path} names a class more than once (${classes.join(', ')})` });
+    else if (classes.length === 1)
+      issues.push({
+        path,
+        message: `${path} holds out one class (${classes[0]}); retrieval among unseen classes needs at least 2`,
+      });
+  }
+  numberIn(issues, 'data.unseenCount', count, 0, 1023, { integer: true });
+  if (count === 1)
+    issues.push({
+      path: 'data.unseenCount',
+      message: 'data.unseenCount is 1; retrieval among unseen classes needs at least 2 (0 turns the protocol off)',
+    });
+  if (Array.isArray(classes) && classes.length > 0 && typeof count === 'number' && count > 0)
+    issues.push({
+      path: 'data.unseenCount',
+      message: 'hold out classes either by list (data.unseenClasses) or by count (data.unseenCount), not both',
+    });
+}
+
+/** What the unseen-class protocol cannot do on these data: pair files, missing class ids, < 2 seen classes. */
+function unseenIssuesOn(data: DatasetTraits, list: number[], unseen: number): ConfigIssue[] {
+  const path = list.length > 0 ? 'data.unseenClasses' : 'data.unseenCount';
+  if (data.kind === 'pairs')
+    return [
+      { path, message: 'a pair file has no classes to hold out; the unseen-class protocol needs labelled samples' },
+    ];
+  const classes = data.numClasses ?? 0;
+  const missing = list.filter((c) => c >= classes);
+  if (missing.length > 0)
+    return [
+      {
+        path,
+        message: `the dataset has classes 0..${classes - 1}, so it has no class ${missing.join(', ')} to hold out`,
+      },
+    ];
+  if (classes - unseen < 2)
+    return [
+      {
+        path,
+        message: `holding out ${unseen} of ${classes} classes leaves ${classes - unseen} to train on; at least 2 must stay seen`,
+      },
+    ];
+  return [];
 }
 
 /** Throws one Error listing every issue (for the CLI and for code paths that must not go on). */

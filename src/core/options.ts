@@ -43,6 +43,13 @@ export interface DataConfig {
   splitInput: boolean;
   /** Fraction of a sample's features that form half a. (0.1–0.9) */
   splitRatio: number;
+  /**
+   * Unseen-class protocol: these class ids never enter training, and every held-out metric is measured on their
+   * held-out samples (the verification threshold is chosen on held-out samples of the training classes). [] = off.
+   */
+  unseenClasses: number[];
+  /** A seeded choice of this many unseen classes instead of a list (0 = none). */
+  unseenCount: number;
 }
 
 export interface MlpConfig {
@@ -158,4 +165,9 @@ export interface Config {
   batch: BatchConfig;
   optimizer: OptimizerConfig;
   training: TrainingConfig;
+}
+
+/** How many classes the unseen-class protocol holds out (0 = off). */
+export function unseenClassCount(d: Pick<DataConfig, 'unseenClasses' | 'unseenCount'>): number {
+  return d.unseenClasses.length > 0 ? d.unseenClasses.length : d.unseenCount;
 }

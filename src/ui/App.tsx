@@ -6,13 +6,14 @@
  */
 import { useState, type JSX } from 'react';
 import type { BackendName, Config } from '../core/config';
+import { type EvaluationProtocol, protocolOf } from '../core/data/unseen';
 import { findLesson, lessonConfig, type Lesson } from '../core/lessons/lessons';
 import { parseLink } from '../core/share/link';
 import { SPEEDS } from './components/Controls';
 import { DatasetChoice } from './components/DataPanel';
 import { EmbeddingView } from './components/EmbeddingView';
 import { LossChart } from './components/LossChart';
-import { MetricsChart } from './components/MetricsChart';
+import { HeldOutCharts } from './components/GeometryChart';
 import { MetricsReadout } from './components/MetricsReadout';
 import { KeySettings } from './components/ModelPanel';
 import { TripletChart } from './components/TripletChart';
@@ -27,7 +28,7 @@ import { TopBar } from './layout/TopBar';
 import { useFillHeight, useViewportHeight } from './layout/useFillHeight';
 import { useShortcuts } from './layout/useShortcuts';
 import { configForUpload } from './state/configForm';
-import { latestMetrics, metricsOf, progressOf } from './state/reducer';
+import { type AppState, latestMetrics, metricsOf, progressOf } from './state/reducer';
 import { DEFAULT_DATASET, useTrainingWorker } from './state/useTrainingWorker';
 
 const scatterCanvas = (cell: HTMLElement) => cell.querySelector<HTMLElement>('canvas[aria-label="Embedding scatter"]');
@@ -185,7 +186,7 @@ export function App(): JSX.Element {
             disabled={running}
             onSelect={onSelect}
           />
-          <MetricsReadout metrics={latestMetrics(state)} />
+          <MetricsReadout metrics={latestMetrics(state)} protocol={protocolOfState(state)} />
           <KeySettings
             config={state.config}
             problems={formError ? [formError, ...issues] : issues}
@@ -217,7 +218,7 @@ export function App(): JSX.Element {
             <LossChart points={progressOf(state)} validation={metricsOf(state)} height={lossCell.height} />
           </div>
           <div className="more-charts">
-            <MetricsChart metrics={metricsOf(state)} height={smallChartHeight} />
+            <HeldOutCharts metrics={metricsOf(state)} height={smallChartHeight} />
             <TripletChart points={progressOf(state)} height={smallChartHeight} />
           </div>
         </section>
@@ -225,4 +226,14 @@ export function App(): JSX.Element {
       </div>
     </main>
   );
+}
+
+/** The protocol of the configured run, with the classes the core itself picks; data without classes has none to hold out. */
+function protocolOfState(state: AppState): EvaluationProtocol {
+  if (state.dataset?.kind !== 'labelled' || state.issues.length > 0) return { kind: 'seen-classes' };
+  try {
+    return protocolOf(state.config.data, state.dataset.classNames, state.config.seed);
+  } catch {
+    return { kind: 'seen-classes' };
+  }
 }

@@ -100,10 +100,20 @@ export class RunEvents {
       precisionAt1: m ? finiteOrNull(m.precisionAt1) : null,
       rPrecision: m ? finiteOrNull(m.rPrecision) : null,
       mapAtR: m ? finiteOrNull(m.mapAtR) : null,
-      pairAccuracy: m ? finiteOrNull(m.pairAccuracy) : p ? finiteOrNull(p.accuracy) : null,
+      // Unseen-class protocol: accuracy at the threshold chosen on the seen classes, never one tuned on the unseen.
+      pairAccuracy: m
+        ? finiteOrNull(evaluation.seen ? m.thresholdMetrics.accuracy : m.pairAccuracy)
+        : p
+          ? finiteOrNull(p.accuracy)
+          : null,
       auc: m ? finiteOrNull(m.auc) : p ? finiteOrNull(p.auc) : null,
       validationLoss: finiteOrNull(evaluation.validationLoss),
     };
+    if (evaluation.geometry) {
+      metrics.alignment = finiteOrNull(evaluation.geometry.alignment);
+      metrics.uniformity = finiteOrNull(evaluation.geometry.uniformity);
+    }
+    if (evaluation.seen) metrics.seenMapAtR = finiteOrNull(evaluation.seen.mapAtR);
     // A full collapse says the most; otherwise a scale collapse (every distance a sliver of the margin) is warned of.
     const warning = m
       ? (m.collapse.message ?? scaleCollapseOf(m, trainer.config, evaluation.step)?.message)

@@ -31,6 +31,12 @@ export interface ExperimentMetricsPoint {
   pairAccuracy: number | null;
   auc: number | null;
   validationLoss: number | null;
+  /** Alignment (Wang & Isola 2020) of the held-out embedding: mean squared distance of same-class pairs, in [0, 4]. */
+  alignment?: number | null;
+  /** Uniformity: log of the mean exp(−2·d²) over all held-out pairs, in [−8, 0] (0 = all in one spot). */
+  uniformity?: number | null;
+  /** Unseen-class protocol: MAP@R on held-out samples of the training classes, next to `mapAtR` on unseen ones. */
+  seenMapAtR?: number | null;
   /** Plain-language warning when embeddings crowd into one point or shrink far inside the margin (scale collapse). */
   collapseWarning?: string;
 }
@@ -176,6 +182,13 @@ export function readProgress(value: unknown, source: string): ExperimentProgress
 
 const METRIC_FIELDS = ['precisionAt1', 'rPrecision', 'mapAtR', 'pairAccuracy', 'auc', 'validationLoss'] as const;
 
+/** Optional fields of a metrics entry and their ranges (uniformity ≥ −8: squared distances on the unit sphere are ≤ 4). */
+const GEOMETRY_FIELDS = [
+  ['alignment', 0, 4],
+  ['uniformity', -8, 0],
+  ['seenMapAtR', 0, 1],
+] as const;
+
 export function readMetrics(value: unknown, source: string): ExperimentMetricsPoint[] {
   if (!Array.isArray(value)) fail(source, 'has no metrics history (history.metrics)');
   return value.map((m, i) => {
@@ -196,6 +209,16 @@ export function readMetrics(value: unknown, source: string): ExperimentMetricsPo
       if (typeof v === 'number' && f !== 'validationLoss' && (v < 0 || v > 1))
         fail(source, `has a metrics entry whose ${f} is ${v}, outside [0, 1] (entry ${i + 1})`);
       point[f] = (v ?? null) as number | null;
+    }
+    for (const [f, lo, hi] of GEOMETRY_FIELDS) {
+      const v = m[f];
+      if (v === null || v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
+        fail(
+          source,
+          `has a metrics entry whose ${f} is ${JSON.stringify(v)}, not a number in [${lo}, ${hi}] (entry ${i + 1})`,
+        );
+      point[f] = v;
     }
     if (typeof m.collapseWarning === 'string') point.collapseWarning = m.collapseWarning;
     return point;

@@ -89,6 +89,8 @@ export const LINK_FIELDS: readonly LinkField[] = Object.freeze([
   field('evalSamples', 'data.evalSamples', NUMBER),
   field('splitInput', 'data.splitInput', BOOLEAN),
   field('splitRatio', 'data.splitRatio', NUMBER),
+  field('unseen', 'data.unseenClasses', NUMBERS),
+  field('unseenCount', 'data.unseenCount', NUMBER),
   field('steps', 'training.steps', NUMBER),
   field('evalEvery', 'training.evalEvery', NUMBER),
   field('threshold', 'training.threshold', { type: 'threshold' }),

@@ -6,13 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import { type Config, HEAD_LOSSES } from '../config';
 import { PKSampler } from '../data/samplers';
 import { type DistanceContext, pairwiseDistances, rowwiseDistances } from '../distances';
-import { evaluateEmbeddings, type Metrics } from '../metrics/evaluate';
+import { evaluateEmbeddings, type EvaluateOptions, type Metrics } from '../metrics/evaluate';
+import { alignmentUniformity } from '../metrics/geometry';
 import { bestThreshold, rocCurve } from '../metrics/verification';
 import { Rng } from '../rng';
 import { type BatchPlan, type PlanContext, pkPlan, splitPlan } from './batchPlans';
 import type { BatchSource } from './batchSource';
-import type { HalvesData, PairData, TrainingData } from './trainingData';
-import type { Evaluation } from './types';
+import type { HalvesData, PairData, SampleData, TrainingData } from './trainingData';
+import type { Evaluation, SeenClassMetrics } from './types';
 
 /** The held-out embeddings of the current weights (n × dim, row-major), from the run's one cache. */
 export type HeldOutReader = () => { values: Float32Array; n: number };
@@ -26,25 +27,60 @@ export function evaluateHeldOut(
   data: TrainingData,
   heldOut: HeldOutReader,
   whitening: Float32Array | undefined,
-): Pick<Evaluation, 'metrics' | 'pairs'> {
+): Pick<Evaluation, 'metrics' | 'pairs' | 'seen' | 'geometry'> {
   const config = ctx.config;
-  if (data.kind === 'pairs') return { metrics: null, pairs: evaluatePairFile(ctx, data) };
+  if (data.kind === 'pairs') return { metrics: null, pairs: evaluatePairFile(ctx, data), seen: null, geometry: null };
   const rng = new Rng(config.seed ^ 0x5eed);
+  const geometryRng = new Rng(config.seed ^ 0x6e0);
   const dim = config.model.embeddingDim;
   const { values, n } = heldOut();
   if (data.kind === 'halves') {
     const b = embedRows(ctx, data.test.b);
-    return { metrics: evaluateSplitHalves(values, b, n, dim, config, whitening, rng), pairs: null };
+    const both = new Float32Array(2 * n * dim);
+    both.set(values.subarray(0, n * dim));
+    both.set(b, n * dim);
+    // A sample's two halves are its positive pair.
+    const bySample = Int32Array.from({ length: 2 * n }, (_, i) => i % n);
+    return {
+      metrics: evaluateSplitHalves(values, b, n, dim, config, whitening, rng),
+      pairs: null,
+      seen: null,
+      geometry: alignmentUniformity(both, 2 * n, dim, bySample, geometryRng),
+    };
   }
   const o = config.objective;
+  const options = { distance: o.distance, whitening, margin: o.margin };
+  const seen = data.seen ? evaluateSeenClasses(ctx, data.seen, options, config.training.threshold) : null;
   const metrics = evaluateEmbeddings(values, n, dim, data.test.labels, {
-    distance: o.distance,
-    whitening,
-    margin: o.margin,
-    threshold: config.training.threshold,
+    ...options,
+    // Unseen classes are judged at the threshold chosen on the seen ones, as a deployed verifier would be.
+    threshold: seen ? seen.threshold : config.training.threshold,
     rng,
   });
-  return { metrics, pairs: null };
+  return { metrics, pairs: null, seen, geometry: alignmentUniformity(values, n, dim, data.test.labels, geometryRng) };
+}
+
+/** Retrieval on the seen classes' held-out samples and the verification threshold chosen on their pairs. */
+function evaluateSeenClasses(
+  ctx: PlanContext,
+  seenData: NonNullable<SampleData['seen']>,
+  options: Pick<EvaluateOptions, 'distance' | 'whitening' | 'margin'>,
+  configured: number | null,
+): SeenClassMetrics {
+  const values = embedRows(ctx, seenData.x);
+  const n = seenData.labels.length;
+  const m = evaluateEmbeddings(values, n, ctx.config.model.embeddingDim, seenData.labels, {
+    ...options,
+    threshold: configured,
+    rng: new Rng(ctx.config.seed ^ 0x5ee1),
+  });
+  return {
+    precisionAt1: m.precisionAt1,
+    rPrecision: m.rPrecision,
+    mapAtR: m.mapAtR,
+    threshold: m.thresholdMetrics.threshold,
+    pairAccuracy: m.thresholdMetrics.accuracy,
+  };
 }
 
 function embedRows(ctx: PlanContext, x: tf.Tensor): Float32Array {

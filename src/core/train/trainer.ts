@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { traitsOf } from '../capabilities';
 import { assertValid, type Config, PAIR_LOSSES } from '../config';
 import type { Dataset } from '../data/dataset';
+import type { EvaluationProtocol } from '../data/unseen';
 import type { ModelWeights, NamedWeight } from '../export/weights';
 import { buildBinaryHead, buildCosineHead, type PairHead } from '../model/heads';
 import { makeOptimizer } from '../model/optimizers';
@@ -138,6 +139,11 @@ export class Trainer {
     return this.net.trainableVariables().length;
   }
 
+  /** Which classes the held-out metrics, scatter and embeddings are about. */
+  get protocol(): EvaluationProtocol {
+    return this.data.protocol;
+  }
+
   /** Shape of one tower input (split-input: a padded half). */
   get towerInputShape(): number[] {
     return [...this.data.inputShape];
@@ -206,13 +212,8 @@ export class Trainer {
   evaluate(): Evaluation {
     this.assertUsable();
     const validationLoss = this.validation.loss(this.ctx, this.batches);
-    const { metrics, pairs } = evaluateHeldOut(
-      this.ctx,
-      this.data,
-      () => this.heldOutEmbeddings(),
-      this.whitening.values,
-    );
-    return { step: this.stepCount, metrics, pairs, validationLoss };
+    const result = evaluateHeldOut(this.ctx, this.data, () => this.heldOutEmbeddings(), this.whitening.values);
+    return { step: this.stepCount, ...result, validationLoss, protocol: this.data.protocol };
   }
 
   /**

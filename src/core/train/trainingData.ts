@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import { type Dataset, type LabelledDataset, subsetLabelled } from '../data/dataset';
 import { stratifiedSplit, trainTestSplit, trainTestSplitPairs } from '../data/split';
 import { splitInputHalves } from '../data/splitInput';
+import { type EvaluationProtocol, protocolOf, unseenClassSplit } from '../data/unseen';
 import type { Rng } from '../rng';
 
 /** Raw held-out samples in snapshot order, for previews (split-input: whole samples; pair files: side a). */
@@ -25,12 +26,16 @@ interface Common {
   heldOut: HeldOutSamples;
   /** Indices of the held-out points in the held-out set (snapshot order). */
   testIndices: Int32Array;
+  /** Which classes the held-out metrics are about: the training classes, or classes training never sees. */
+  protocol: EvaluationProtocol;
 }
 
 export interface SampleData extends Common {
   kind: 'samples';
   train: { x: tf.Tensor; labels: Int32Array; labelsTensor: tf.Tensor1D; numClasses: number };
   test: { x: tf.Tensor; labels: Int32Array };
+  /** Unseen-class protocol: held-out samples of the training classes, where the verification threshold is chosen. */
+  seen?: { x: tf.Tensor; labels: Int32Array };
 }
 
 export interface HalvesData extends Common {
@@ -55,6 +60,7 @@ export function uploadTrainingData(config: Config, dataset: Dataset, rng: Rng): 
     return {
       kind: 'pairs',
       inputShape: shape,
+      protocol: { kind: 'seen-classes' },
       heldOut: { features: test.a, shape, texts: test.textsA },
       testIndices: Int32Array.from({ length: test.numPairs }, (_, i) => i),
       train: {
@@ -69,8 +75,14 @@ export function uploadTrainingData(config: Config, dataset: Dataset, rng: Rng): 
       },
     };
   }
-  const { train, test: fullTest } = trainTestSplit(dataset, config.data.validationFraction, rng);
+  const protocol = protocolOf(config.data, dataset.classNames, config.seed);
+  const parts =
+    protocol.kind === 'unseen-classes'
+      ? unseenClassSplit(dataset, protocol.classes, config.data.validationFraction, rng)
+      : { ...trainTestSplit(dataset, config.data.validationFraction, rng), seenTest: null };
+  const { train, test: fullTest } = parts;
   const { dataset: test, indices } = limitEvalSet(fullTest, config.data.evalSamples, rng);
+  const seenTest = parts.seenTest && limitEvalSet(parts.seenTest, config.data.evalSamples, rng).dataset;
   const heldOut = { features: test.features, shape: dataset.featureShape, texts: test.texts };
   if (config.data.splitInput) {
     const ratio = config.data.splitRatio;
@@ -80,6 +92,7 @@ export function uploadTrainingData(config: Config, dataset: Dataset, rng: Rng): 
     return {
       kind: 'halves',
       inputShape: half,
+      protocol,
       heldOut,
       testIndices: indices,
       train: {
@@ -98,6 +111,7 @@ export function uploadTrainingData(config: Config, dataset: Dataset, rng: Rng): 
   return {
     kind: 'samples',
     inputShape: dataset.featureShape,
+    protocol,
     heldOut,
     testIndices: indices,
     train: {
@@ -107,6 +121,14 @@ export function uploadTrainingData(config: Config, dataset: Dataset, rng: Rng): 
       numClasses: train.classNames.length,
     },
     test: { x: tf.tensor(test.features, [test.numSamples, ...dataset.featureShape]), labels: test.labels },
+    ...(seenTest
+      ? {
+          seen: {
+            x: tf.tensor(seenTest.features, [seenTest.numSamples, ...dataset.featureShape]),
+            labels: seenTest.labels,
+          },
+        }
+      : {}),
   };
 }
 
@@ -129,6 +151,7 @@ export function disposeTrainingData(data: TrainingData): void {
   switch (data.kind) {
     case 'samples':
       tf.dispose([data.train.x, data.train.labelsTensor, data.test.x]);
+      data.seen?.x.dispose();
       return;
     case 'halves':
       tf.dispose([data.train.a, data.train.b, data.test.a, data.test.b]);

@@ -1,5 +1,7 @@
-import type { MinedTriplet } from '../mining';
+import type { EvaluationProtocol } from '../data/unseen';
 import type { Metrics } from '../metrics/evaluate';
+import type { Geometry } from '../metrics/geometry';
+import type { MinedTriplet } from '../mining';
 
 /** Easy / semi-hard / hard triplet counts of one batch (δ = d(a,n) − d(a,p); see docs/ARCHITECTURE.md, Definitions). */
 export interface TripletCounts {
@@ -74,4 +76,24 @@ export interface Evaluation {
   pairs: { auc: number; accuracy: number; threshold: number; meanSquaredError?: number } | null;
   /** Mean loss over a fixed held-out batch, comparable to the training loss. */
   validationLoss: number | null;
+  /** Which classes `metrics` are about (unseen-class protocol: only the held-out classes). */
+  protocol: EvaluationProtocol;
+  /**
+   * Unseen-class protocol: retrieval on held-out samples of the training classes, and the verification threshold
+   * chosen there (the one `metrics.thresholdMetrics` applies to the unseen classes); null otherwise.
+   */
+  seen: SeenClassMetrics | null;
+  /** Alignment and uniformity of the held-out embedding `metrics` describe; null for pair files. */
+  geometry: Geometry | null;
+}
+
+/** Retrieval of the seen classes' held-out samples, next to the unseen-class metrics. */
+export interface SeenClassMetrics {
+  precisionAt1: number;
+  rPrecision: number;
+  mapAtR: number;
+  /** Best-accuracy verification threshold on seen-class pairs (or the configured one). */
+  threshold: number;
+  /** Accuracy at that threshold on the seen-class pairs. */
+  pairAccuracy: number;
 }

@@ -1,6 +1,8 @@
-/** The held-out metrics of the latest evaluation, as numbers. */
+/** The held-out metrics of the latest evaluation, as numbers, with the protocol they follow. */
 import type { JSX } from 'react';
+import type { EvaluationProtocol } from '../../core/data/unseen';
 import type { MetricsPoint } from '../../worker/protocol';
+import './metrics.css';
 
 const ROWS = [
   ['P@1', 'precisionAt1'],
@@ -8,13 +10,26 @@ const ROWS = [
   ['R-precision', 'rPrecision'],
   ['Pair accuracy', 'pairAccuracy'],
   ['AUC', 'auc'],
+  ['Alignment', 'alignment'],
+  ['Uniformity', 'uniformity'],
 ] as const;
 
+/** The one line that says which classes the numbers are about. */
+export function protocolLabel(protocol: EvaluationProtocol): string {
+  return protocol.kind === 'unseen-classes'
+    ? `Unseen classes only: ${protocol.classNames.join(', ')} (never trained on; threshold chosen on seen classes)`
+    : 'Held-out samples of the training classes';
+}
+
 /** `<dl aria-label="Held-out metrics">`, `–` for unknown values. */
-export function MetricsReadout(props: { metrics: MetricsPoint | null }): JSX.Element {
-  const { metrics } = props;
+export function MetricsReadout(props: { metrics: MetricsPoint | null; protocol: EvaluationProtocol }): JSX.Element {
+  const { metrics, protocol } = props;
+  const unseen = protocol.kind === 'unseen-classes';
   return (
     <div className="metrics">
+      <p className="protocol" role="note" aria-label="Evaluation protocol" data-protocol={protocol.kind}>
+        {protocolLabel(protocol)}
+      </p>
       <dl aria-label="Held-out metrics" data-step={metrics?.step ?? ''}>
         {ROWS.map(([label, key]) => {
           const value = metrics?.[key];
@@ -25,8 +40,24 @@ export function MetricsReadout(props: { metrics: MetricsPoint | null }): JSX.Ele
             </div>
           );
         })}
+        {unseen ? (
+          <div>
+            <dt>MAP@R seen</dt>
+            <dd data-metric="seenMapAtR">
+              {metrics?.seenMapAtR === null || metrics?.seenMapAtR === undefined ? '–' : metrics.seenMapAtR.toFixed(3)}
+            </dd>
+          </div>
+        ) : null}
       </dl>
       {metrics?.collapseWarning ? <p role="alert">{metrics.collapseWarning}</p> : null}
+      <details className="geometry-help">
+        <summary>Alignment and uniformity</summary>
+        <p>Alignment: the mean squared distance between two samples of one class (0 = each class one point).</p>
+        <p>
+          Uniformity: how evenly all points cover the sphere, log of the mean exp(−2·d²) over pairs (0 = all in one
+          spot, lower = more spread).
+        </p>
+      </details>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import type { Lesson } from '../../core/lessons/lessons';
 import type { InspectedTriplet } from '../../core/teach/triplets';
 import { DataPanel } from '../components/DataPanel';
 import { ModelPanel } from '../components/ModelPanel';
+import { UnseenClassesControl } from '../components/UnseenClassesControl';
 import { CompareRunsPanel } from '../features/compare/CompareRunsPanel';
 import { InspectPanels } from '../features/inspect/InspectPanels';
 import type { InspectController } from '../features/inspect/useInspect';
@@ -57,14 +58,22 @@ export function drawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
       label: 'Data',
       title: 'Data: preview and upload',
       content: (
-        <DataPanel
-          dataset={state.dataset}
-          preview={state.preview}
-          upload={state.upload}
-          onFiles={(files) => void worker.loadUpload(files)}
-          onUse={() => worker.requestDataset({ kind: 'use-upload' })}
-          onDiscard={() => dispatch({ type: 'discard-upload' })}
-        />
+        <>
+          <UnseenClassesControl
+            config={state.config}
+            dataset={state.dataset}
+            locked={running}
+            onChange={props.onConfig}
+          />
+          <DataPanel
+            dataset={state.dataset}
+            preview={state.preview}
+            upload={state.upload}
+            onFiles={(files) => void worker.loadUpload(files)}
+            onUse={() => worker.requestDataset({ kind: 'use-upload' })}
+            onDiscard={() => dispatch({ type: 'discard-upload' })}
+          />
+        </>
       ),
     },
     {
