@@ -78,7 +78,14 @@ export type TrainingEvent =
   /** Steps since the last progress event (deltas, not history), at a bounded rate. */
   | { type: 'progress'; runId: number; points: ProgressPoint[]; stepsPerSecond: number }
   /** Held-out metrics; `pairDistances` is null when the evaluation had no labelled pairs to measure. */
-  | { type: 'metrics'; runId: number; metrics: MetricsPoint; pairDistances: PairDistancesMessage | null }
+  | {
+      type: 'metrics';
+      runId: number;
+      metrics: MetricsPoint;
+      pairDistances: PairDistancesMessage | null;
+      /** How long this evaluation took in the worker, in milliseconds of the host's clock (the benchmark reads it). */
+      evaluationMs?: number;
+    }
   | ({ type: 'snapshot'; runId: number } & SnapshotMessage)
   | { type: 'state'; runId: number; state: RunState; step: number; epoch: number }
   /** The run paused itself (non-finite loss): why, and what to try. */
