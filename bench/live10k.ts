@@ -147,6 +147,18 @@ export async function measureLive10k(browser: Browser, baseUrl: string, plan: Li
       .getByRole('button', { name: 'Pause', exact: true })
       .click()
       .catch(() => undefined);
+    const shots = process.env.LIVE10K_SCREENSHOTS;
+    if (shots) {
+      // The paused 10,000-point scatter at both screen sizes, for looking at (not part of the figures).
+      for (const size of [
+        { width: 1280, height: 720 },
+        { width: 1920, height: 1080 },
+      ]) {
+        await page.setViewportSize(size);
+        await page.waitForTimeout(1500);
+        await page.screenshot({ path: `${shots}/scatter-10k-${size.width}x${size.height}.png` });
+      }
+    }
     // Gaps between painted frames of one transition: a gap over 250 ms is the pause between two snapshots' easings.
     const gaps = live.paints.slice(1).map((t, i) => t - live.paints[i]);
     const withinTransition = gaps.filter((g) => g < 250);

@@ -185,8 +185,14 @@ export function DatasetChoice(props: {
       </p>
       {download ? (
         <div className="dataset-download">
-          <progress aria-label="Dataset download" max={1} value={download.fraction} />
-          <span role="status">
+          {/* The page has one status line (role="status"); the progress bar speaks for the download. */}
+          <progress
+            aria-label="Dataset download"
+            aria-valuetext={`${Math.floor(download.fraction * 100)}% of ${downloading?.title ?? download.name}`}
+            max={1}
+            value={download.fraction}
+          />
+          <span>
             {`Downloading ${downloading?.title ?? download.name}: ${Math.floor(download.fraction * 100)}%`}
             {dataset ? ` (${dataset.title} stays in use until it arrives)` : ''}
           </span>
