@@ -139,7 +139,7 @@ export const BUILTIN_DATASETS: readonly BuiltinInfo[] = Object.freeze([
   },
   {
     name: 'fashion-mnist-full',
-    title: 'Fashion-MNIST, all 70,000 (30 MB)',
+    title: 'Fashion-MNIST, all 70,000',
     description:
       'All 60,000 training photos of clothing and the 10,000 test photos, evaluated live; a 30 MB download when chosen.',
     modality: 'image',
