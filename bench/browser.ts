@@ -16,6 +16,7 @@ import { build } from 'vite';
 import { launchChromium } from '../test/e2e/harness';
 import { startPreview } from '../test/e2e/server';
 import { load, log, round } from './lib/common';
+import { type Live10kPlan, type Live10kResult, measureLive10k } from './live10k';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -25,17 +26,28 @@ export interface BrowserPlan {
   trainSeconds: number;
   /** WASM only: tf.memory() of the worker at these steps (null: skip). */
   memorySteps: [number, number] | null;
+  /** The page with 10,000 held-out points (live10k.ts); null: skip. */
+  live10k: Live10kPlan | null;
 }
 
 export const FULL_BROWSER_PLAN: BrowserPlan = {
   backends: ['webgl', 'wasm', 'cpu'],
   trainSeconds: 12,
   memorySteps: [100, 2000],
+  live10k: { watchSeconds: 15 },
 };
 export const QUICK_BROWSER_PLAN: BrowserPlan = {
   backends: ['webgl', 'wasm', 'cpu'],
   trainSeconds: 5,
   memorySteps: [100, 400],
+  live10k: { watchSeconds: 8 },
+};
+/** Only the page with 10,000 held-out points (`npm run bench -- --only live10k`). */
+export const LIVE10K_ONLY_PLAN: BrowserPlan = {
+  backends: [],
+  trainSeconds: 0,
+  memorySteps: null,
+  live10k: { watchSeconds: 15 },
 };
 
 export interface BrowserBackendResult {
@@ -313,7 +325,7 @@ async function measureBackend(
 /** Builds the app into a fresh temporary folder, serves it, measures every backend of the plan, cleans up. */
 export async function browserBench(
   plan: BrowserPlan,
-): Promise<{ sizes: SizeReport; backends: BrowserBackendResult[]; buildSeconds: number }> {
+): Promise<{ sizes: SizeReport; backends: BrowserBackendResult[]; live10k?: Live10kResult; buildSeconds: number }> {
   const outDir = mkdtempSync(join(tmpdir(), 'siamese-bench-'));
   const previous = process.env.E2E_DIST;
   try {
@@ -326,6 +338,7 @@ export async function browserBench(
     const server = await startPreview();
     const browser = await launchChromium();
     const backends: BrowserBackendResult[] = [];
+    let live10k: Live10kResult | undefined;
     try {
       for (const backend of plan.backends) {
         log(`browser: ${backend}`);
@@ -348,11 +361,18 @@ export async function browserBench(
           });
         }
       }
+      if (plan.live10k) {
+        log('browser: 10,000 held-out points (full Fashion-MNIST, wasm)');
+        live10k = await measureLive10k(browser, server.baseUrl, plan.live10k).catch((error: Error) => {
+          log(`  10k failed: ${error.message}`);
+          return undefined;
+        });
+      }
     } finally {
       await browser.close();
       await server.stop();
     }
-    return { sizes: report, backends, buildSeconds };
+    return { sizes: report, backends, live10k, buildSeconds };
   } finally {
     if (previous === undefined) delete process.env.E2E_DIST;
     else process.env.E2E_DIST = previous;

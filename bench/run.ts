@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only node,towers,memory,eval,browser,engines] [-- --out file.json]`
+ * `npm run bench [-- --quick] [-- --only node,towers,memory,eval,browser,live10k,engines] [-- --out file.json]`
  *
  * Measures, in one run on one machine: the core's training throughput in Node (WASM, CPU; MLP, CNN, GRU) against a
  * raw tfjs loop and single-thread PyTorch (interleaved rounds, medians and per-round ratios), the same in the worker
@@ -12,12 +12,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { browserBench, FULL_BROWSER_PLAN, QUICK_BROWSER_PLAN } from './browser';
+import { browserBench, FULL_BROWSER_PLAN, LIVE10K_ONLY_PLAN, QUICK_BROWSER_PLAN } from './browser';
 import { enginesBench, FULL_ENGINES_PLAN, QUICK_ENGINES_PLAN } from './engines';
 import { load, log, machine, round, table } from './lib/common';
 import { compareMlp, evaluationTimings, FULL_NODE_PLAN, memory, otherTowers, QUICK_NODE_PLAN } from './node';
 
-const PARTS = ['node', 'towers', 'memory', 'eval', 'browser', 'engines'] as const;
+const PARTS = ['node', 'towers', 'memory', 'eval', 'browser', 'live10k', 'engines'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The performance targets, as numbers the table checks. */
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   if (only.has('eval')) result.evaluation = await evaluationTimings(nodePlan);
   if (only.has('memory')) result.memory = await memory(nodePlan);
   if (only.has('browser')) result.browser = await browserBench(browserPlan);
+  else if (only.has('live10k')) result.browser = await browserBench(LIVE10K_ONLY_PLAN);
   if (only.has('engines')) result.engines = await enginesBench(quick ? QUICK_ENGINES_PLAN : FULL_ENGINES_PLAN);
   result.finished = load();
   result.seconds = Math.round((performance.now() - started) / 1000);
@@ -132,6 +133,40 @@ async function main(): Promise<void> {
         ]),
       ),
     );
+    const l = browser.live10k;
+    if (l) {
+      lines.push(
+        '',
+        `The page with ${l.heldOutPoints} held-out points (full Fashion-MNIST, wasm, 1280×720, live views on)`,
+      );
+      lines.push(
+        table(
+          ['measure', 'value'],
+          [
+            ['download + decode of the 70,000 images (ms)', l.downloadMs ?? '–'],
+            [
+              `evaluation in the worker, median / max of ${l.evaluation.count} (ms)`,
+              `${l.evaluation.medianMs} / ${l.evaluation.maxMs}`,
+            ],
+            [
+              `requestAnimationFrame delta, median / p95 / max of ${l.rafDeltas.count} (ms)`,
+              `${l.rafDeltas.medianMs} / ${l.rafDeltas.p95Ms} / ${l.rafDeltas.maxMs}`,
+            ],
+            [
+              `scatter frame gap within a transition, median / p95 of ${l.scatterFrames.count} (ms)`,
+              `${l.scatterFrames.medianMs} / ${l.scatterFrames.p95Ms}`,
+            ],
+            ['scatter frames painted per second while training', l.scatterFrames.paintedPerSecond ?? '–'],
+            [
+              `long tasks > 50 ms while training and hovering (${l.hovers} hovers)`,
+              `${l.longTasks.count} (max ${l.longTasks.maxMs} ms)`,
+            ],
+            ['worker steps/s', l.stepsPerSecond ?? '–'],
+            ['load average at the end', l.load.loadAverage.join(' ')],
+          ],
+        ),
+      );
+    }
     const s = browser.sizes;
     lines.push('', 'JavaScript loaded');
     lines.push(

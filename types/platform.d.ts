@@ -28,10 +28,12 @@ declare class URLSearchParams {
 interface Response {
   readonly ok: boolean;
   readonly status: number;
+  /** The body as a stream of chunks, read for download progress (null for an empty body). */
+  readonly body: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }> } } | null;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
-declare function fetch(input: string): Promise<Response>;
+declare function fetch(input: string, init?: { signal?: AbortSignal }): Promise<Response>;
 
 /** A cancel flag handed to long reads (AbortController's signal); the core only reads `aborted`. */
 interface AbortSignal {

@@ -44,7 +44,7 @@ export function App(): JSX.Element {
   const [lesson, setLesson] = useState<Lesson | null>(() => findLesson(link.value.lesson));
   const [initialLesson] = useState(() => (lesson && !link.value.hasSetup ? lessonConfig(lesson) : null));
   const worker = useTrainingWorker(link.value, search, initialLesson);
-  const { state, dispatch, send, newRun, startWithConfig, requestDataset } = worker;
+  const { state, dispatch, send, newRun, startWithConfig, requestDataset, cancelLoad } = worker;
   const [speed, setSpeed] = useState('max');
   const [formError, setFormError] = useState<string | null>(null);
   const [classroom, setClassroom] = useState(link.value.classroom);
@@ -184,7 +184,9 @@ export function App(): JSX.Element {
             usedUpload={state.usedUpload}
             error={state.datasetError}
             disabled={running}
+            download={state.download}
             onSelect={onSelect}
+            onCancelDownload={cancelLoad}
           />
           <MetricsReadout metrics={latestMetrics(state)} protocol={protocolOfState(state)} />
           <KeySettings

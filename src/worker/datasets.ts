@@ -21,9 +21,14 @@ export interface Loaded {
   info: DatasetInfo;
 }
 
-export async function loadBuiltin(name: string, readAsset: AssetReader, seed: number): Promise<Loaded> {
+export async function loadBuiltin(
+  name: string,
+  readAsset: AssetReader,
+  seed: number,
+  options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
+): Promise<Loaded> {
   const about = builtinInfo(name);
-  const dataset = await loadBuiltinDataset(name, readAsset, { seed });
+  const dataset = await loadBuiltinDataset(name, readAsset, { seed, ...options });
   return { dataset, info: describe(dataset, name, about.title, about.description) };
 }
 

@@ -91,7 +91,9 @@ export class RunEvents {
   }
 
   private postMetrics(trainer: Trainer, runId: number): void {
+    const started = this.now();
     const evaluation = trainer.evaluate();
+    const evaluationMs = this.now() - started;
     this.inspector.noteEvaluation(trainer, evaluation);
     const m = evaluation.metrics;
     const p = evaluation.pairs;
@@ -126,6 +128,7 @@ export class RunEvents {
       runId,
       metrics,
       pairDistances: pairDistancesOf(evaluation.step, m, trainer.config),
+      evaluationMs,
     });
   }
 

@@ -8,7 +8,8 @@
 import { type BackendName, type Config, ConfigError } from '../core/config';
 import { Trainer } from '../core/train/trainer';
 import { Checkpoints } from './checkpoints';
-import { heldOutPreview, type Loaded, loadBuiltin, parseUpload, previewOf } from './datasets';
+import { DataLoads } from './dataLoads';
+import { heldOutPreview, type Loaded, previewOf } from './datasets';
 import { SLICE_MS, type SessionHost } from './host';
 import { Inspector } from './inspect';
 import type { ActiveBackend, Command, RunState, SaveShareCommand, WorkerEvent } from './protocol';
@@ -27,7 +28,6 @@ export class TrainingSession {
   private queue: Promise<void> = Promise.resolve();
 
   private loaded: Loaded | null = null;
-  private pendingUpload: Loaded | null = null;
 
   private trainer: Trainer | null = null;
   private runId = -1;
@@ -38,6 +38,8 @@ export class TrainingSession {
   private readonly checkpoints: Checkpoints;
   /** Answers inspect commands (neighbours, comparisons, queries, embeddings) from the current trainer. */
   private readonly inspector = new Inspector();
+  /** Built-ins load beside the queue, so the current data and run stay usable meanwhile; uploads wait parsed. */
+  private readonly loads: DataLoads;
 
   constructor(host: SessionHost, initialBackend: BackendName = 'auto') {
     this.host = host;
@@ -45,6 +47,14 @@ export class TrainingSession {
     const now = () => host.now();
     this.events = new RunEvents(now, (event) => this.post(event), this.inspector);
     this.checkpoints = new Checkpoints(now);
+    this.loads = new DataLoads({
+      readAsset: host.readAsset,
+      post: (event) => this.post(event),
+      install: (loaded, requestId) => {
+        this.loaded = loaded;
+        this.post({ type: 'dataset-loaded', requestId, info: loaded.info, preview: previewOf(loaded.dataset) });
+      },
+    });
     this.loop = new RunLoop(host, {
       hasRun: () => this.trainer !== null,
       slice: (count) => this.sliceOrRecover(count),
@@ -60,13 +70,25 @@ export class TrainingSession {
     });
   }
 
-  /** Queues a command; `speed` and the stop part of `pause` act at once so they never wait behind a slow load. */
+  /** Queues a command; `speed`, `cancel-load` and the stop part of `pause` act at once, and a built-in downloads
+   * beside the queue (the promise settles when it has arrived or failed), so nothing waits behind a slow load. */
   handle(command: Command): Promise<void> {
     if (command.type === 'speed') {
       this.loop.setSpeed(command.stepsPerSecond);
       return Promise.resolve();
     }
     if (command.type === 'pause' && command.runId === this.runId) this.loop.requestStop();
+    if (command.type === 'cancel-load') {
+      this.loads.cancel(command.requestId);
+      return Promise.resolve();
+    }
+    if (command.type === 'use-upload' || command.type === 'restore-run') this.loads.supersede();
+    if (command.type === 'load-builtin') {
+      // The backend is chosen (queued) first, as for any command; the download itself runs beside the queue.
+      const ready = this.queue.then(() => this.ensureBackend());
+      this.queue = ready.catch((error) => this.reportError(error));
+      return this.loads.start(command, this.queue);
+    }
     const next = this.queue.then(() => this.process(command)).catch((error) => this.reportError(error));
     this.queue = next;
     return next;
@@ -74,6 +96,8 @@ export class TrainingSession {
 
   /** Resolves when every queued command is processed and the loop has stopped (tests, dispose). */
   async whenIdle(): Promise<void> {
+    await this.queue;
+    await this.loads.idle;
     await this.queue;
     await this.loop.whenDone();
   }
@@ -89,10 +113,12 @@ export class TrainingSession {
     if (command.type === 'set-backend') return this.switchBackend(command.backend, null);
     await this.ensureBackend();
     switch (command.type) {
-      case 'load-builtin':
       case 'load-upload':
       case 'use-upload':
-        return this.loadData(command);
+        return this.loads.upload(command);
+      case 'load-builtin':
+      case 'cancel-load':
+        return;
       case 'configure':
         return this.configure(command.runId, command.config);
       case 'train':
@@ -144,32 +170,6 @@ export class TrainingSession {
     this.checkpoints.take(trainer);
     this.setState('paused');
     this.events.refresh(trainer, this.runId);
-  }
-
-  /** Loads data; a failure is a `dataset-error` and the previous dataset stays loaded. */
-  private async loadData(command: Extract<Command, { type: 'load-builtin' | 'load-upload' | 'use-upload' }>) {
-    const { requestId } = command;
-    try {
-      if (command.type === 'load-builtin') {
-        this.loaded = await loadBuiltin(command.name, this.host.readAsset, command.seed);
-        this.postLoaded('dataset-loaded', requestId, this.loaded);
-      } else if (command.type === 'load-upload') {
-        const progress = (fraction: number) => this.post({ type: 'load-progress', requestId, fraction });
-        this.pendingUpload = await parseUpload(command.files, progress);
-        this.postLoaded('upload-parsed', requestId, this.pendingUpload);
-      } else {
-        if (!this.pendingUpload) throw new Error('there is no parsed upload to use; upload files first');
-        this.loaded = this.pendingUpload;
-        this.pendingUpload = null;
-        this.postLoaded('dataset-loaded', requestId, this.loaded);
-      }
-    } catch (error) {
-      this.post({ type: 'dataset-error', requestId, message: messageOf(error) });
-    }
-  }
-
-  private postLoaded(type: 'dataset-loaded' | 'upload-parsed', requestId: number, loaded: Loaded): void {
-    this.post({ type, requestId, info: loaded.info, preview: previewOf(loaded.dataset) });
   }
 
   /**

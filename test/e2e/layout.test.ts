@@ -70,6 +70,35 @@ describe('one screen', () => {
         // The page itself does not scroll: nothing below the fold.
         const overflow = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
         expect(overflow).toBeLessThanOrEqual(0);
+        // With a step drawn, the loss plot (its canvas holds the axes and their labels) and its legend lie inside the
+        // loss chart's cell: nothing of them is cut off at the bottom, whatever the type size.
+        await page.getByRole('button', { name: 'Step', exact: true }).click();
+        await waitForStep(page, 1);
+        const figure = page.getByRole('figure', { name: 'Loss chart', exact: true });
+        const plot = figure.getByRole('img', { name: /^Loss:/ });
+        await plot.waitFor();
+        const cell = await figure.evaluate((el) => {
+          const r = el.parentElement!.getBoundingClientRect();
+          return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+        });
+        const within = async (what: string, box: { x: number; y: number; width: number; height: number }) => {
+          const inside =
+            box.y >= cell.top - 0.5 &&
+            box.y + box.height <= cell.bottom + 0.5 &&
+            box.x >= cell.left - 0.5 &&
+            box.x + box.width <= cell.right + 0.5;
+          expect(inside, `${what} at ${JSON.stringify(box)} inside the loss cell ${JSON.stringify(cell)}`).toBe(true);
+        };
+        await expect
+          .poll(async () => (await plot.boundingBox())!.y + (await plot.boundingBox())!.height)
+          .toBeLessThanOrEqual(cell.bottom + 0.5);
+        await within('the loss plot with its axes', (await plot.boundingBox())!);
+        const legend = await figure.evaluate((el) => {
+          const r = el.querySelector('.u-legend')!.getBoundingClientRect();
+          return { x: r.x, y: r.y, width: r.width, height: r.height };
+        });
+        await within('the loss legend', legend);
+        expect(cell.bottom).toBeLessThanOrEqual(size.height);
       }, 120_000);
     }
   }

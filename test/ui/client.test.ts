@@ -28,6 +28,24 @@ describe('WorkerClient', () => {
     expect(workers[1].sent.map((c) => c.type)).toEqual(['set-backend', 'load-builtin', 'configure']);
   });
 
+  it('replays the dataset and run from before a cancelled download', () => {
+    const workers: RecordingWorker[] = [];
+    const client = new WorkerClient(() => {
+      const w = new RecordingWorker();
+      workers.push(w);
+      return w;
+    });
+    const config = {} as never;
+    client.send({ type: 'load-builtin', requestId: 1, name: 'iris', seed: 1 });
+    client.send({ type: 'configure', runId: 3, config });
+    client.send({ type: 'load-builtin', requestId: 2, name: 'fashion-mnist-full', seed: 1 });
+    client.send({ type: 'cancel-load', requestId: 2 });
+    client.restart();
+    const replay = workers[1].sent;
+    expect(replay.map((c) => c.type)).toEqual(['load-builtin', 'configure']);
+    expect((replay[0] as Extract<Command, { type: 'load-builtin' }>).name).toBe('iris');
+  });
+
   it('replays an upload that was in use with fresh copies of its bytes', () => {
     const workers: RecordingWorker[] = [];
     const client = new WorkerClient(() => {

@@ -129,6 +129,40 @@ describe('reducer', () => {
     expect(late.dataset?.name).toBe('iris');
   });
 
+  it('follows a download: progress of the pending load only, and a cancel keeps the dataset in use', () => {
+    let s = run(
+      started(),
+      { type: 'request-load', requestId: 1 },
+      ev({ type: 'dataset-loaded', requestId: 1, info: info('iris'), preview }),
+      { type: 'request-load', requestId: 2, name: 'fashion-mnist-full' },
+    );
+    expect(s.download).toEqual({ requestId: 2, name: 'fashion-mnist-full', fraction: 0 });
+    s = run(
+      s,
+      ev({ type: 'load-progress', requestId: 2, fraction: 0.4 }),
+      ev({ type: 'load-progress', requestId: 1, fraction: 0.9 }),
+    );
+    expect(s.download?.fraction).toBe(0.4);
+    s = reducer(s, { type: 'cancel-load', requestId: 2 });
+    expect(s.download).toBeNull();
+    expect(s.pendingLoad).toBeNull();
+    expect(s.dataset?.name).toBe('iris');
+    // The worker's answers to the cancelled request change nothing.
+    const late = run(
+      s,
+      ev({ type: 'load-progress', requestId: 2, fraction: 0.5 }),
+      ev({ type: 'dataset-loaded', requestId: 2, info: info('fashion-mnist-full'), preview }),
+    );
+    expect(late.dataset?.name).toBe('iris');
+    expect(late.download).toBeNull();
+    // A load the worker cancelled (superseded) ends the wait too; an arrival ends the download.
+    s = run(s, { type: 'request-load', requestId: 3, name: 'fashion-mnist-full' });
+    expect(reducer(s, ev({ type: 'load-cancelled', requestId: 3 })).pendingLoad).toBeNull();
+    const arrived = reducer(s, ev({ type: 'dataset-loaded', requestId: 3, info: info('fashion-mnist-full'), preview }));
+    expect(arrived.dataset?.name).toBe('fashion-mnist-full');
+    expect(arrived.download).toBeNull();
+  });
+
   it('validates the config against the loaded data', () => {
     const config = makeConfig({ batch: { mode: 'pk', size: 64, classesPerBatch: 8 } });
     let s = run(

@@ -17,7 +17,8 @@ export function ChartFigure(props: {
   return (
     <figure aria-label={props.label} className="chart">
       {/* One fixed-size box whether empty or not: the first data point must not re-lay-out the whole page. */}
-      <div style={{ width: '100%', height: props.height ?? 220 }}>
+      {/* A column: controls take what they need and the plot (UPlotChart `fill`) the rest, legend included. */}
+      <div className="chart-box" style={{ height: props.height ?? 220 }}>
         {props.empty ? <p className="chart-empty">{props.emptyText}</p> : props.children}
       </div>
       <figcaption>{props.caption}</figcaption>
@@ -25,12 +26,17 @@ export function ChartFigure(props: {
   );
 }
 
-/** Height of the chart's legend row under the plot (uPlot's read-out), in CSS pixels. */
+/** Height of the chart's legend row under the plot (uPlot's read-out) at the page's normal type size, CSS pixels. */
 const LEGEND_PX = 30;
-/** Height of a row of chart controls above the plot (smoothing, log scale), in CSS pixels. */
+/** Height of a row of chart controls above the plot (smoothing, log scale) at the normal type size, CSS pixels. */
 export const LOSS_CONTROLS_PX = 28;
 
-/** The plot's own height inside a ChartFigure box of `boxHeight` (default 220) holding a legend and `controls`. */
+/**
+ * The plot's first height inside a ChartFigure box of `boxHeight` (default 220) holding a legend and `controls`.
+ * Only an estimate for the first paint: a filling UPlotChart then measures what its legend and the controls
+ * really take (larger type in classroom mode wraps them onto more lines) and fits the plot, axes included, to the
+ * rest of the box.
+ */
 export function plotHeight(boxHeight: number | undefined, controls = 0): number {
   return Math.max(60, (boxHeight ?? 220) - LEGEND_PX - controls);
 }

@@ -29,6 +29,8 @@ export interface ChartSeries {
 
 /** Shortest time between two redraws of one chart while data streams in. */
 export const MIN_REDRAW_MS = 250;
+/** Smallest plot height (axes included) a filling chart shrinks to, in CSS pixels. */
+const MIN_FILL_HEIGHT = 60;
 
 export function UPlotChart(props: {
   /** Accessible name of the plot, e.g. "Loss"; the latest values are appended. */
@@ -41,10 +43,15 @@ export function UPlotChart(props: {
   log?: boolean;
   /** Fill between consecutive series (stacked areas; the columns are running sums). */
   stacked?: boolean;
-  /** Plot height in CSS pixels, axes included, legend excluded. */
+  /** Plot height in CSS pixels, axes included, legend excluded (with `fill`, only the first height). */
   height?: number;
+  /**
+   * Fill the height the parent leaves (ChartFigure's column): the plot takes what is left under the parent's other
+   * content once its own legend is measured, so axes and legend stay inside the box whatever the type size.
+   */
+  fill?: boolean;
 }): JSX.Element {
-  const { label, columns, series, yRange, log = false, stacked = false, height = 170 } = props;
+  const { label, columns, series, yRange, log = false, stacked = false, height = 170, fill = false } = props;
   const box = useRef<HTMLDivElement | null>(null);
   const plot = useRef<uPlot | null>(null);
   const pending = useRef<{ timer: ReturnType<typeof setTimeout> | null; drawnAt: number }>({
@@ -58,7 +65,8 @@ export function UPlotChart(props: {
   const summaryRef = useRef(summary);
   summaryRef.current = summary;
 
-  const shapeKey = `${series.map((s) => `${s.name}/${s.colour}/${s.fill}`).join('|')}|${log}|${stacked}|${yRange?.join(',')}|${height}`;
+  // A filling plot is resized in place (setSize), so its height is no part of its shape.
+  const shapeKey = `${series.map((s) => `${s.name}/${s.colour}/${s.fill}`).join('|')}|${log}|${stacked}|${yRange?.join(',')}|${fill ? 'fill' : height}`;
   // (Re)creates the plot when its shape changes: series, scale type, range or height.
   // biome-ignore lint/correctness/useExhaustiveDependencies: shapeKey stands for the options that need a new plot; the data is read through a ref
   useEffect(() => {
@@ -104,14 +112,21 @@ export function UPlotChart(props: {
     chart.ctx.canvas.setAttribute('aria-label', summaryRef.current);
     plot.current = chart;
     pending.current.drawnAt = performance.now();
-    const observer =
-      typeof ResizeObserver === 'undefined'
-        ? null
-        : new ResizeObserver(() => {
-            const w = Math.max(200, el.clientWidth);
-            if (w !== chart.width) chart.setSize({ width: w, height });
-          });
+    const legend = chart.root.querySelector<HTMLElement>('.u-legend');
+    const fitted = () => {
+      if (!fill || el.clientHeight === 0) return height;
+      const legendHeight = legend ? legend.getBoundingClientRect().height : 0;
+      return Math.max(MIN_FILL_HEIGHT, Math.floor(el.clientHeight - legendHeight));
+    };
+    const resize = () => {
+      const w = Math.max(200, el.clientWidth);
+      const h = fitted();
+      if (w !== chart.width || h !== chart.height) chart.setSize({ width: w, height: h });
+    };
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(resize);
     observer?.observe(el);
+    if (fill && legend) observer?.observe(legend);
+    resize();
     return () => {
       observer?.disconnect();
       chart.destroy();
@@ -146,7 +161,7 @@ export function UPlotChart(props: {
     [],
   );
 
-  return <div ref={box} className="uplot-chart" data-summary={summary} />;
+  return <div ref={box} className={fill ? 'uplot-chart uplot-fill' : 'uplot-chart'} data-summary={summary} />;
 }
 
 /** uPlot's data layout; on a log axis values ≤ 0 become gaps (they have no logarithm). */

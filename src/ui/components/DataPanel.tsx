@@ -153,9 +153,13 @@ export function DatasetChoice(props: {
   usedUpload: DatasetInfo | null;
   error: string | null;
   disabled: boolean;
+  /** A built-in being downloaded: the current dataset stays in use until it has arrived. */
+  download: { name: string; fraction: number } | null;
   onSelect(name: string): void;
+  onCancelDownload(): void;
 }): JSX.Element {
-  const { dataset } = props;
+  const { dataset, download } = props;
+  const downloading = download ? BUILTIN_DATASETS.find((b) => b.name === download.name) : undefined;
   return (
     <section aria-label="Dataset choice" className="panel dataset-choice">
       <label>
@@ -179,6 +183,24 @@ export function DatasetChoice(props: {
           ? `${dataset.description} (${dataset.numSamples.toLocaleString('en')} samples, ${dataset.classNames.length} classes)`
           : 'Loading…'}
       </p>
+      {download ? (
+        <div className="dataset-download">
+          {/* The page has one status line (role="status"); the progress bar speaks for the download. */}
+          <progress
+            aria-label="Dataset download"
+            aria-valuetext={`${Math.floor(download.fraction * 100)}% of ${downloading?.title ?? download.name}`}
+            max={1}
+            value={download.fraction}
+          />
+          <span>
+            {`Downloading ${downloading?.title ?? download.name}: ${Math.floor(download.fraction * 100)}%`}
+            {dataset ? ` (${dataset.title} stays in use until it arrives)` : ''}
+          </span>
+          <button type="button" onClick={props.onCancelDownload}>
+            Cancel download
+          </button>
+        </div>
+      ) : null}
       {props.error ? <p role="alert">{props.error}</p> : null}
     </section>
   );

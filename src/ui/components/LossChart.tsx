@@ -75,6 +75,7 @@ export function LossChart(props: {
         series={SERIES}
         log={log}
         height={plotHeight(props.height, LOSS_CONTROLS_PX)}
+        fill
       />
     </ChartFigure>
   );

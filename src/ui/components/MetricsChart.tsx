@@ -31,6 +31,7 @@ export function MetricsChart(props: { metrics: readonly MetricsPoint[]; height?:
         series={SERIES}
         yRange={UNIT_RANGE}
         height={plotHeight(props.height)}
+        fill
       />
     </ChartFigure>
   );

@@ -26,7 +26,14 @@ export function TripletChart(props: { points: readonly ProgressPoint[]; height?:
       empty={columns.steps.length === 0}
       emptyText="No triplet counts yet (pair batches have none)."
     >
-      <UPlotChart label="Triplet counts" columns={columns} series={SERIES} stacked height={plotHeight(props.height)} />
+      <UPlotChart
+        label="Triplet counts"
+        columns={columns}
+        series={SERIES}
+        stacked
+        height={plotHeight(props.height)}
+        fill
+      />
     </ChartFigure>
   );
 }

@@ -49,6 +49,8 @@ export interface AppState {
   preview: SamplePreview | null;
   /** A built-in load in flight (its requestId), so late answers of older requests are ignored. */
   pendingLoad: number | null;
+  /** The built-in being downloaded and the share of it that has arrived (null: none, or no progress heard yet). */
+  download: { requestId: number; name: string; fraction: number } | null;
   /** The last load/upload error (the previous dataset stays). */
   datasetError: string | null;
   upload: UploadState;
@@ -88,7 +90,9 @@ export type Action =
   | { type: 'edit-config'; config: Config }
   /** A fresh run was requested (configure sent with this runId): history starts over. */
   | { type: 'new-run'; runId: number }
-  | { type: 'request-load'; requestId: number }
+  | { type: 'request-load'; requestId: number; name?: string }
+  /** The user cancelled the download of a built-in: the current dataset stays, the request is forgotten. */
+  | { type: 'cancel-load'; requestId: number }
   | { type: 'request-upload'; requestId: number }
   | { type: 'request-use-upload'; requestId: number }
   | { type: 'discard-upload' }
@@ -113,6 +117,7 @@ export function initialState(config: Config): AppState {
     dataset: null,
     preview: null,
     pendingLoad: null,
+    download: null,
     datasetError: null,
     upload: { phase: 'idle' },
     usedUpload: null,
@@ -178,7 +183,12 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
       if (state.upload.phase === 'parsing' && state.upload.requestId === event.requestId) {
         return { ...state, upload: { ...state.upload, fraction: event.fraction } };
       }
+      if (state.download?.requestId === event.requestId && state.pendingLoad === event.requestId)
+        return { ...state, download: { ...state.download, fraction: event.fraction } };
       return state;
+    case 'load-cancelled':
+      if (state.pendingLoad !== event.requestId) return state;
+      return { ...state, pendingLoad: null, download: null };
     case 'upload-parsed':
       if (state.upload.phase === 'parsing' && state.upload.requestId === event.requestId) {
         return {
@@ -196,6 +206,7 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
         dataset: event.info,
         preview: event.preview,
         pendingLoad: null,
+        download: null,
         datasetError: null,
         upload: fromUpload ? { phase: 'idle' } : state.upload,
         usedUpload: fromUpload ? event.info : state.usedUpload,
@@ -213,6 +224,7 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
         datasetError: event.message,
         upload: uploadFailed ? { phase: 'idle' } : state.upload,
         pendingLoad: loadFailed ? null : state.pendingLoad,
+        download: loadFailed ? null : state.download,
       };
     }
     case 'configured':
@@ -284,7 +296,15 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'new-run':
       return { ...state, ...freshRun(action.runId) };
     case 'request-load':
-      return { ...state, pendingLoad: action.requestId, datasetError: null };
+      return {
+        ...state,
+        pendingLoad: action.requestId,
+        download: action.name ? { requestId: action.requestId, name: action.name, fraction: 0 } : null,
+        datasetError: null,
+      };
+    case 'cancel-load':
+      if (state.pendingLoad !== action.requestId) return state;
+      return { ...state, pendingLoad: null, download: null };
     case 'request-upload':
       return { ...state, upload: { phase: 'parsing', requestId: action.requestId, fraction: 0 }, datasetError: null };
     case 'request-use-upload':
@@ -341,6 +361,7 @@ function applyRestore(state: AppState, action: RestoreRunAction): AppState {
     dataset: action.info,
     preview: action.preview,
     pendingLoad: null,
+    download: null,
     datasetError: null,
     usedUpload: isUpload ? action.info : state.usedUpload,
     runId: action.run,

@@ -6,6 +6,7 @@
  */
 import { startTransition, useCallback, useEffect, useReducer, useRef, useState, type Dispatch } from 'react';
 import type { Config } from '../../core/config';
+import { BUILTIN_DATASETS } from '../../core/data/builtin';
 import type { ParsedLink } from '../../core/share/link';
 import type { Command, DatasetInfo, WorkerEvent } from '../../worker/protocol';
 import type { PickedFile } from '../components/DataPanel';
@@ -46,6 +47,8 @@ export interface TrainingWorker {
   requestDataset(source: DatasetSource): void;
   /** Loads the lesson's dataset with the lesson's seed; `config` applies when it arrives. */
   requestLesson(config: Config, dataset: string): void;
+  /** Cancels the built-in download under way (the current dataset stays). */
+  cancelLoad(): void;
   /** Reads the picked files and hands them to the worker to parse. */
   loadUpload(files: readonly PickedFile[]): Promise<void>;
   nextRequestId(): number;
@@ -100,7 +103,9 @@ export function useTrainingWorker(link: ParsedLink, search: string, initialLesso
       const requestId = ++nextRequest.current;
       pendingRequest.current = requestId;
       if (source.kind === 'builtin') {
-        dispatch({ type: 'request-load', requestId });
+        // Shipped files are downloaded (with progress and Cancel); synthetic sets are generated at once.
+        const downloaded = BUILTIN_DATASETS.find((b) => b.name === source.name)?.source === 'file';
+        dispatch({ type: 'request-load', requestId, ...(downloaded ? { name: source.name } : {}) });
         send({ type: 'load-builtin', requestId, name: source.name, seed: source.seed });
       } else {
         dispatch({ type: 'request-use-upload', requestId });
@@ -109,6 +114,16 @@ export function useTrainingWorker(link: ParsedLink, search: string, initialLesso
     },
     [send],
   );
+
+  /** Stops the download under way; the current dataset and run stay as they are. */
+  const cancelLoad = useCallback(() => {
+    const requestId = pendingRequest.current;
+    if (requestId === null) return;
+    pendingRequest.current = null;
+    pendingLesson.current = null;
+    dispatch({ type: 'cancel-load', requestId });
+    send({ type: 'cancel-load', requestId });
+  }, [send]);
 
   const requestLesson = useCallback(
     (config: Config, dataset: string) => {
@@ -180,6 +195,7 @@ export function useTrainingWorker(link: ParsedLink, search: string, initialLesso
     startWithConfig,
     requestDataset,
     requestLesson,
+    cancelLoad,
     loadUpload,
     nextRequestId,
     nextRunId,

@@ -36,6 +36,8 @@ export class WorkerClient {
   private dataset: Command[] = [];
   private parsedUpload: Command | null = null;
   private configure: Command | null = null;
+  /** What the replay held before the built-in load under way, restored if that load is cancelled. */
+  private beforeLoad: { requestId: number; dataset: Command[]; configure: Command | null } | null = null;
   private disposed = false;
   /** How many times the worker was restarted after a crash. */
   restarts = 0;
@@ -88,8 +90,16 @@ export class WorkerClient {
         this.speed = command;
         break;
       case 'load-builtin':
+        this.beforeLoad = { requestId: command.requestId, dataset: this.dataset, configure: this.configure };
         this.dataset = [command];
         this.configure = null;
+        break;
+      case 'cancel-load':
+        if (this.beforeLoad?.requestId === command.requestId) {
+          this.dataset = this.beforeLoad.dataset;
+          this.configure = this.beforeLoad.configure;
+        }
+        this.beforeLoad = null;
         break;
       case 'load-upload':
         this.parsedUpload = { ...command, files: copyFiles(command.files) };

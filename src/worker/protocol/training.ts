@@ -36,6 +36,8 @@ export interface SnapshotMessage {
 export type TrainingCommand =
   /** Load a built-in dataset (replaces the current one only on success). */
   | { type: 'load-builtin'; requestId: number; name: string; seed: number }
+  /** Stop loading the built-in of `requestId` (`load-cancelled` follows); the current dataset stays. */
+  | { type: 'cancel-load'; requestId: number }
   /** Parse uploaded files in the worker (off the main thread); progress, then `upload-parsed` (or `dataset-error`). */
   | { type: 'load-upload'; requestId: number; files: UploadFile[] }
   /** The user checked the summary: make the parsed upload the current dataset (`dataset-loaded` follows). */
@@ -65,6 +67,8 @@ export type TrainingEvent =
   /** An upload was understood; it is NOT in use until `use-upload`. */
   | { type: 'upload-parsed'; requestId: number; info: DatasetInfo; preview: SamplePreview }
   | { type: 'dataset-loaded'; requestId: number; info: DatasetInfo; preview: SamplePreview }
+  /** A built-in load was cancelled or superseded before it arrived; the current dataset stays. */
+  | { type: 'load-cancelled'; requestId: number }
   /** The previous dataset stays loaded. */
   | { type: 'dataset-error'; requestId: number; message: string }
   /** A run is built: its held-out samples (for hover) in snapshot order. */
@@ -74,7 +78,14 @@ export type TrainingEvent =
   /** Steps since the last progress event (deltas, not history), at a bounded rate. */
   | { type: 'progress'; runId: number; points: ProgressPoint[]; stepsPerSecond: number }
   /** Held-out metrics; `pairDistances` is null when the evaluation had no labelled pairs to measure. */
-  | { type: 'metrics'; runId: number; metrics: MetricsPoint; pairDistances: PairDistancesMessage | null }
+  | {
+      type: 'metrics';
+      runId: number;
+      metrics: MetricsPoint;
+      pairDistances: PairDistancesMessage | null;
+      /** How long this evaluation took in the worker, in milliseconds of the host's clock (the benchmark reads it). */
+      evaluationMs?: number;
+    }
   | ({ type: 'snapshot'; runId: number } & SnapshotMessage)
   | { type: 'state'; runId: number; state: RunState; step: number; epoch: number }
   /** The run paused itself (non-finite loss): why, and what to try. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { nodeAssetReader } from '../../../src/cli/assets';
+import { loadBuiltinDataset } from '../../../src/core/data/builtin';
+import { pca2 } from '../../../src/core/projection/pca';
 import { buildPointGrid, nearestPoint } from '../../../src/ui/scatter/hitTest';
+import { TRANSITION_MS } from '../../../src/ui/scatter/interpolate';
+import { HOVER_RADIUS, ScatterModel } from '../../../src/ui/scatter/scatterModel';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -58,4 +63,57 @@ describe('grid hit test', () => {
     expect(nearestPoint(grid, 500, 500, 5)).toBe(-1);
     expect(nearestPoint(buildPointGrid(new Float32Array(0), 4), 0, 0, 10)).toBe(-1);
   });
+});
+
+describe('hover on 10,000 real points', () => {
+  it('finds the nearest point on a Fashion-MNIST PCA picture, as a scan of every point does', async () => {
+    // Real data: the first 10,000 images of the shipped Fashion-MNIST, projected on their two principal axes, so the
+    // points form the dense, overlapping clusters a trained scatter shows.
+    const ds = await loadBuiltinDataset('fashion-mnist', nodeAssetReader());
+    const n = 10_000;
+    const dim = 784;
+    const features = ds.features.subarray(0, n * dim);
+    const { mean, components } = pca2(features, n, dim);
+    const coordinates = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      let x = 0;
+      let y = 0;
+      for (let k = 0; k < dim; k++) {
+        const v = features[i * dim + k] - mean[k];
+        x += v * components[2 * k];
+        y += v * components[2 * k + 1];
+      }
+      coordinates[2 * i] = x;
+      coordinates[2 * i + 1] = y;
+    }
+    const model = new ScatterModel();
+    model.setSnapshot({ step: 1, coordinates, labels: ds.labels.slice(0, n), batch: null, lda: null }, 0);
+    const options = { showTriplets: false, linkLimit: 12, hovered: -1, hoveredBatch: -1, focus: null };
+    const { pixels } = model.frame(TRANSITION_MS, 900, 600, options)!;
+    const rand = lcg(11);
+    let hits = 0;
+    for (let q = 0; q < 4000; q++) {
+      // Half the queries a little off a real point, half anywhere on the canvas.
+      let x: number;
+      let y: number;
+      if (q % 2 === 0) {
+        const i = Math.floor(rand() * n);
+        x = pixels[2 * i] + (rand() - 0.5) * 6;
+        y = pixels[2 * i + 1] + (rand() - 0.5) * 6;
+      } else {
+        x = rand() * 900;
+        y = rand() * 600;
+      }
+      const expected = bruteForce(pixels, x, y, HOVER_RADIUS);
+      const found = model.pointAt(x, y);
+      expect(found).toBe(expected);
+      if (expected >= 0) hits++;
+    }
+    expect(hits).toBeGreaterThan(2000);
+    // A point is found under its own centre.
+    for (const i of [0, 1234, 9999]) {
+      const found = model.pointAt(pixels[2 * i], pixels[2 * i + 1]);
+      expect(Math.hypot(pixels[2 * found] - pixels[2 * i], pixels[2 * found + 1] - pixels[2 * i + 1])).toBe(0);
+    }
+  }, 60_000);
 });

@@ -1,0 +1,206 @@
+/**
+ * The page with 10,000 held-out points, part of `npm run bench -- --only browser`: the default page (one-screen layout
+ * at 1280×720, every live view on) switches to the full Fashion-MNIST (downloaded on demand; its 10,000 test images
+ * are the held-out set) and trains on WASM. From that one run it reports the download time, each evaluation's time
+ * in the worker (the session's `evaluationMs`, measured around the core's Trainer.evaluate), the scatter's frame
+ * times with 10,000 points (requestAnimationFrame deltas on the main thread while the scatter animates, and the gaps
+ * between the scatter's painted frames), main-thread long tasks (PerformanceObserver 'longtask', > 50 ms) while
+ * training and hovering the scatter, and the worker's steps/s.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { load, log, median, round } from './lib/common';
+
+export interface Live10kPlan {
+  /** Seconds of training watched (after a warm-up with the first evaluations). */
+  watchSeconds: number;
+}
+
+export interface Live10kResult {
+  heldOutPoints: number | null;
+  downloadMs: number | null;
+  evaluation: { count: number; medianMs: number | null; maxMs: number | null; all: number[] };
+  /** requestAnimationFrame deltas while watching (ms). */
+  rafDeltas: { count: number; medianMs: number | null; p95Ms: number | null; maxMs: number | null };
+  /** Gaps between two painted scatter frames within one transition (ms), and the frames painted per second. */
+  scatterFrames: { count: number; medianMs: number | null; p95Ms: number | null; paintedPerSecond: number | null };
+  longTasks: { count: number; maxMs: number; durations: number[] };
+  hovers: number;
+  stepsPerSecond: number | null;
+  load: ReturnType<typeof load>;
+  error?: string;
+}
+
+/**
+ * Installed before any page script: long tasks, requestAnimationFrame deltas while `recording`, the scatter's
+ * painted frames (its canvas gets the painter's bitmap through drawImage) and the training worker's metrics events.
+ */
+const INSTRUMENT = `(() => {
+  const live = { recording: false, longTasks: [], raf: [], paints: [], evaluations: [], heldOut: null, loadedAt: null };
+  window.__live = live;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (live.recording) live.longTasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: false });
+  let last = null;
+  const tick = (t) => {
+    if (live.recording && last !== null) live.raf.push(t - last);
+    last = t;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    if (live.recording && this.canvas.getAttribute('aria-label') === 'Embedding scatter') live.paints.push(performance.now());
+    return drawImage.apply(this, args);
+  };
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      super(url, options);
+      if (!String(url).includes('training.worker')) return;
+      this.addEventListener('message', (e) => {
+        const d = e.data;
+        if (!d) return;
+        if (d.type === 'metrics' && typeof d.evaluationMs === 'number') live.evaluations.push(d.evaluationMs);
+        if (d.type === 'snapshot' && d.labels) live.heldOut = d.labels.length;
+        if (d.type === 'dataset-loaded') live.loadedAt = performance.now();
+      });
+    }
+  };
+})();`;
+
+type LiveWindow = {
+  __live: {
+    recording: boolean;
+    longTasks: number[];
+    raf: number[];
+    paints: number[];
+    evaluations: number[];
+    heldOut: number | null;
+    loadedAt: number | null;
+  };
+};
+
+function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+async function step(page: Page): Promise<{ step: number; at: number }> {
+  return page.evaluate(() => ({
+    step: Number(document.querySelector('[role="status"]')?.getAttribute('data-step') ?? 0),
+    at: performance.now(),
+  }));
+}
+
+/** Hovers points of the scatter along a path for `ms` milliseconds; returns the hovers made. */
+async function hoverScatter(page: Page, ms: number): Promise<number> {
+  const scatter = page.getByRole('img', { name: 'Embedding scatter', exact: true });
+  const box = await scatter.boundingBox();
+  if (!box) return 0;
+  const until = Date.now() + ms;
+  let hovers = 0;
+  while (Date.now() < until) {
+    const t = hovers * 0.37;
+    await page.mouse.move(
+      box.x + box.width * (0.5 + 0.35 * Math.cos(t)),
+      box.y + box.height * (0.5 + 0.35 * Math.sin(2 * t)),
+    );
+    hovers++;
+    await page.waitForTimeout(100);
+  }
+  return hovers;
+}
+
+export async function measureLive10k(browser: Browser, baseUrl: string, plan: Live10kPlan): Promise<Live10kResult> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript({ content: INSTRUMENT });
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  try {
+    await page.goto(`${baseUrl}/?backend=wasm`, { waitUntil: 'load' });
+    await train.and(page.locator(':enabled')).waitFor({ timeout: 120_000 });
+    const chosenAt = await page.evaluate(() => performance.now());
+    await page.getByLabel('Dataset', { exact: true }).selectOption('fashion-mnist-full');
+    await page.getByText('70,000 samples').waitFor({ timeout: 300_000 });
+    await train.and(page.locator(':enabled')).waitFor({ timeout: 120_000 });
+    const loadedAt = await page.evaluate(() => (window as unknown as LiveWindow).__live.loadedAt);
+    await train.click();
+    // Warm-up: the first evaluations and snapshots of 10,000 points, then watch.
+    await page.waitForFunction(() => (window as unknown as LiveWindow).__live.evaluations.length >= 2, null, {
+      timeout: 300_000,
+      polling: 200,
+    });
+    const first = await step(page);
+    await page.evaluate(() => {
+      (window as unknown as LiveWindow).__live.recording = true;
+    });
+    const hovers = await hoverScatter(page, plan.watchSeconds * 1000);
+    await page.evaluate(() => {
+      (window as unknown as LiveWindow).__live.recording = false;
+    });
+    const last = await step(page);
+    const live = await page.evaluate(() => (window as unknown as LiveWindow).__live);
+    await page
+      .getByRole('button', { name: 'Pause', exact: true })
+      .click()
+      .catch(() => undefined);
+    const shots = process.env.LIVE10K_SCREENSHOTS;
+    if (shots) {
+      // The paused 10,000-point scatter at both screen sizes, for looking at (not part of the figures).
+      for (const size of [
+        { width: 1280, height: 720 },
+        { width: 1920, height: 1080 },
+      ]) {
+        await page.setViewportSize(size);
+        await page.waitForTimeout(1500);
+        await page.screenshot({ path: `${shots}/scatter-10k-${size.width}x${size.height}.png` });
+      }
+    }
+    // Gaps between painted frames of one transition: a gap over 250 ms is the pause between two snapshots' easings.
+    const gaps = live.paints.slice(1).map((t, i) => t - live.paints[i]);
+    const withinTransition = gaps.filter((g) => g < 250);
+    const watchedMs = last.at - first.at;
+    const result: Live10kResult = {
+      heldOutPoints: live.heldOut,
+      downloadMs: loadedAt === null ? null : round(loadedAt - chosenAt, 0),
+      evaluation: {
+        count: live.evaluations.length,
+        medianMs: live.evaluations.length ? round(median(live.evaluations), 1) : null,
+        maxMs: live.evaluations.length ? round(Math.max(...live.evaluations), 1) : null,
+        all: live.evaluations.map((v) => round(v, 1)),
+      },
+      rafDeltas: {
+        count: live.raf.length,
+        medianMs: live.raf.length ? round(median(live.raf), 1) : null,
+        p95Ms: live.raf.length ? round(percentile(live.raf, 0.95)!, 1) : null,
+        maxMs: live.raf.length ? round(Math.max(...live.raf), 1) : null,
+      },
+      scatterFrames: {
+        count: live.paints.length,
+        medianMs: withinTransition.length ? round(median(withinTransition), 1) : null,
+        p95Ms: withinTransition.length ? round(percentile(withinTransition, 0.95)!, 1) : null,
+        paintedPerSecond: watchedMs > 0 ? round((live.paints.length * 1000) / watchedMs, 1) : null,
+      },
+      longTasks: {
+        count: live.longTasks.filter((d) => d > 50).length,
+        maxMs: live.longTasks.length ? round(Math.max(...live.longTasks), 1) : 0,
+        durations: live.longTasks.map((d) => round(d, 1)),
+      },
+      hovers,
+      stepsPerSecond: watchedMs > 0 ? round(((last.step - first.step) * 1000) / watchedMs, 1) : null,
+      load: load(),
+      error: errors.length ? errors.join('; ') : undefined,
+    };
+    log(
+      `  10k: ${result.heldOutPoints} held-out points; evaluation median ${result.evaluation.medianMs} ms (max ${result.evaluation.maxMs}); ` +
+        `rAF median ${result.rafDeltas.medianMs} ms, p95 ${result.rafDeltas.p95Ms}; scatter frames median ${result.scatterFrames.medianMs} ms, ` +
+        `p95 ${result.scatterFrames.p95Ms}; ${result.longTasks.count} long tasks (max ${result.longTasks.maxMs} ms); ${result.stepsPerSecond} steps/s`,
+    );
+    return result;
+  } finally {
+    await context.close();
+  }
+}
