@@ -8,6 +8,9 @@
  * reports/mutation/<group>.incremental.json, so a rerun only tests mutants whose code or covering tests changed.
  * Those files are not committed: they embed the full source of every mutated and test file, go stale with any
  * change to the core and would conflict on every merge; BENCHMARKS.md records the measured scores instead.
+ *
+ * Vitest runs with vitest.mutate.config.ts: one worker thread kept across mutants, so tfjs is imported once per
+ * Stryker run rather than once per mutant (see that file for why this is sound).
  */
 
 /** Module group -> files to mutate and the test files that cover them. */
@@ -61,7 +64,7 @@ if (!group) {
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.config.ts', related: false },
+  vitest: { configFile: 'vitest.mutate.config.ts', related: false },
   plugins: ['@stryker-mutator/vitest-runner'],
   coverageAnalysis: 'perTest',
   concurrency: 1,

@@ -93,6 +93,7 @@ function perAnchorChoice(D: tf.Tensor2D, masks: PairMasks, miner: 'batch-hard' |
       negativeIndex = tf.argMin(tf.add(d, tf.mul(tf.sub(1, negative), EXCLUDED_SCORE)), 1);
     } else {
       // One uniform matrix serves both picks: positives and negatives are disjoint entries of it.
+      // Stryker disable next-line StringLiteral: tfjs draws float32 values for any dtype but int32 and bool
       const u = tf.randomUniform(d.shape, 0, 1, 'float32', seed);
       positiveIndex = tf.argMax(tf.sub(tf.mul(u, positive), tf.sub(1, positive)), 1);
       negativeIndex = tf.argMax(tf.sub(tf.mul(u, negative), tf.sub(1, negative)), 1);

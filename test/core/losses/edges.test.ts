@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   binaryCrossEntropyLoss,
+  cosineRegressionLoss,
   infoNceLoss,
   tripletLoss,
   weightedMean,
@@ -95,6 +96,9 @@ describe('loss edges', () => {
   it('binary cross-entropy refuses predictions and targets that do not pair up, naming both shapes', () => {
     expect(() => binaryCrossEntropyLoss(tf.tensor1d([0.5, 0.5]), tf.tensor1d([1]))).toThrow(
       'binaryCrossEntropyLoss needs one target per prediction, got 2 predictions [2] and 1 targets [1]',
+    );
+    expect(() => cosineRegressionLoss(tf.tensor1d([0.5, 0.5, 0.5]), tf.tensor1d([1, 0]))).toThrow(
+      'cosineRegressionLoss needs one target per prediction, got 3 predictions [3] and 2 targets [2]',
     );
   });
 });

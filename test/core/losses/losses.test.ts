@@ -303,6 +303,30 @@ describe('losses', () => {
       );
     });
 
+    it('normalises each anchor over its own row: n anchors against m ≠ n candidates, one-sided positives', () => {
+      // A square batch with class-symmetric positives cannot tell row i's log-sum-exp from column i's (the sums over
+      // positive pairs coincide); anchors against a longer candidate list, with positives that are not mirrored, can.
+      const Dnm = [
+        [0.2, 1.5, 0.9, 1.1, 0.4],
+        [1.3, 0.1, 0.7, 1.9, 1.2],
+        [0.8, 1.6, 0.3, 0.5, 1.7],
+      ];
+      const pos = [
+        [1, 0, 0, 0, 1],
+        [0, 1, 0, 0, 0],
+        [0, 0, 0, 1, 0],
+      ];
+      const val = [
+        [1, 1, 1, 1, 1],
+        [1, 1, 0, 1, 1],
+        [1, 1, 1, 1, 0],
+      ];
+      for (const tau of [0.1, 0.7]) {
+        const loss = infoNceLoss(tf.tensor2d(Dnm), tf.tensor2d(pos), tf.tensor2d(val), tau);
+        expect(scalar(loss)).toBeCloseTo(reference(Dnm, pos, val, tau), 4);
+      }
+    });
+
     it('is 0 when no anchor has a positive', () => {
       const none = D.map((row) => row.map(() => 0));
       expect(scalar(infoNceLoss(tf.tensor2d(D), tf.tensor2d(none), tf.tensor2d(valid), 0.1))).toBe(0);

@@ -10,7 +10,12 @@ import { pairwiseDistances } from '../../../src/core/distances';
 import { tripletLoss } from '../../../src/core/losses';
 import { labelMasks, mineTriplets, tripletCategoryCounts, type PairMasks } from '../../../src/core/mining';
 import type { DenseMiner } from '../../../src/core/capabilities';
-import { fusedTripletAvailable, fusedTripletJs, fusedTripletLoss } from '../../../src/core/mining/fusedTriplet';
+import {
+  fusedTripletAvailable,
+  fusedTripletJs,
+  fusedTripletLoss,
+  tripletCountsJs,
+} from '../../../src/core/mining/fusedTriplet';
 import { Rng } from '../../../src/core/rng';
 import { expectAllClose, expectNoLeakedTensors } from '../../helpers/tf';
 
@@ -165,3 +170,54 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
   });
 }
+
+describe('fused triplet pass, JS details', () => {
+  beforeAll(async () => {
+    await selectNodeBackend('cpu');
+  });
+
+  it("tripletCountsJs gives the tensor path's [easy, semi-hard, hard] over every valid triplet", () => {
+    const { D, labels } = batch(5);
+    withMasks(labels, (masks) => {
+      const [js, tensor] = tf.tidy(() => {
+        const d = tf.tensor2d(D);
+        return [
+          Array.from(tripletCountsJs(d, masks, MARGIN).dataSync()),
+          Array.from(tripletCategoryCounts(d, masks, MARGIN).dataSync()),
+        ];
+      });
+      expect(js).toEqual(tensor);
+      expect(Math.min(...js)).toBeGreaterThan(0);
+    });
+  });
+
+  it('a hinge above 0 but not above the non-zero threshold (1e-16) is mined yet not counted as non-zero', () => {
+    // One triplet with d(a,p) = d(a,n) and a margin of 1e-20: hinge 1e-20 in float32.
+    const out = fusedTripletJs([0, 0.5, 0.5], [0, 1, 0], [0, 0, 1], 1, 3, {
+      miner: 'all',
+      margin: 1e-20,
+      reduction: 'mean-non-zero',
+    });
+    expect([out.mined, out.nonZero]).toEqual([1, 0]);
+    expect(out.loss).toBe(Math.fround(1e-20));
+    const clear = fusedTripletJs([0, 0.5, 0.5], [0, 1, 0], [0, 0, 1], 1, 3, {
+      miner: 'all',
+      margin: 0.25,
+      reduction: 'mean-non-zero',
+    });
+    expect([clear.mined, clear.nonZero]).toEqual([1, 1]);
+  });
+
+  it('names the sizes of all three matrices when any one is wrong', () => {
+    const opts = { miner: 'all', margin: 0.2, reduction: 'mean' } as const;
+    const six = new Float32Array(6);
+    for (const [d, p, q] of [
+      [new Float32Array(5), six, six],
+      [six, new Float32Array(7), six],
+      [six, six, new Float32Array(4)],
+    ])
+      expect(() => fusedTripletJs(d, p, q, 2, 3, opts)).toThrow(
+        `fusedTripletJs needs three 2×3 matrices, got ${d.length}, ${p.length} and ${q.length} values`,
+      );
+  });
+});

@@ -28,6 +28,17 @@ function makePool(seed: number, perClass: number, spread: number) {
 
 type Pool = ReturnType<typeof makePool>;
 
+/** makePool plus one sample of a fourth class: it has negatives but no positive, so it can anchor nothing. */
+function poolWithSingleton(seed: number): Pool {
+  const base = makePool(seed, 8, 1);
+  return {
+    n: base.n + 1,
+    embeddings: Float32Array.from([...base.embeddings, 0.4, 0.4, 0.4]),
+    labels: Int32Array.from([...base.labels, 3]),
+    indices: Int32Array.from({ length: base.n + 1 }, (_, i) => 1000 + 3 * i),
+  };
+}
+
 /** Pool position of a training-set index. */
 const position = (index: number) => (index - 1000) / 3;
 
@@ -336,6 +347,145 @@ describe('offline pair mining', () => {
     }
     expect(run(3)).toEqual(out);
     expect(Array.from(run(4).a)).not.toEqual(Array.from(out.a));
+  });
+
+  /** minePairs' rule by brute force: pairs in a triplet of the category; batch-hard: farthest positive, closest negative. */
+  function referencePairs(p: Pool, miner: 'hard' | 'semi-hard' | 'easy' | 'batch-hard') {
+    const positive = new Set<string>();
+    const negative = new Set<string>();
+    if (miner === 'batch-hard') {
+      for (let a = 0; a < p.n; a++) {
+        let far = -1;
+        let near = -1;
+        for (let j = 0; j < p.n; j++) {
+          const d = distanceOf(p, 'euclidean', a, j);
+          if (j !== a && p.labels[j] === p.labels[a] && (far < 0 || d > distanceOf(p, 'euclidean', a, far))) far = j;
+          if (p.labels[j] !== p.labels[a] && (near < 0 || d < distanceOf(p, 'euclidean', a, near))) near = j;
+        }
+        if (far >= 0 && near >= 0) {
+          positive.add(`${a},${far}`);
+          negative.add(`${a},${near}`);
+        }
+      }
+    } else {
+      for (const t of allTriplets(p, 'euclidean', margin)) {
+        if (t.category !== miner) continue;
+        positive.add(`${t.a},${t.p}`);
+        negative.add(`${t.a},${t.q}`);
+      }
+    }
+    return { positive, negative };
+  }
+
+  it('hard, semi-hard, easy and batch-hard select exactly the pairs of their rule (a singleton anchor has none)', () => {
+    const withSingleton = poolWithSingleton(8);
+    for (const miner of ['hard', 'semi-hard', 'easy', 'batch-hard'] as const) {
+      const want = referencePairs(withSingleton, miner);
+      const count = want.positive.size + want.negative.size;
+      expect(want.positive.size * want.negative.size, miner).toBeGreaterThan(0);
+      // Asking for exactly as many pairs of each kind as the rule selects takes every one of them, no fill-in.
+      const out = offlineMinePairs(
+        withSingleton.embeddings,
+        withSingleton.indices,
+        withSingleton.labels,
+        DIM,
+        'euclidean',
+        undefined,
+        miner,
+        margin,
+        count,
+        want.positive.size / count,
+        new Rng(2),
+      );
+      expect([out.mined, out.filled], miner).toEqual([count, 0]);
+      const got = { positive: new Set<string>(), negative: new Set<string>() };
+      for (let k = 0; k < count; k++)
+        got[out.similar[k] === 1 ? 'positive' : 'negative'].add(`${position(out.a[k])},${position(out.b[k])}`);
+      expect([...got.positive].sort(), miner).toEqual([...want.positive].sort());
+      expect([...got.negative].sort(), miner).toEqual([...want.negative].sort());
+    }
+  });
+
+  it('fill-ins never anchor on a sample without a partner of the needed kind (triplets and pairs)', () => {
+    const p = poolWithSingleton(11);
+    const singleton = p.n - 1;
+    const triplets = offlineMineTriplets(
+      p.embeddings,
+      p.indices,
+      p.labels,
+      DIM,
+      'euclidean',
+      undefined,
+      'hard',
+      margin,
+      2000,
+      new Rng(4),
+    );
+    expect(triplets.filled).toBeGreaterThan(0);
+    for (let k = 0; k < triplets.anchor.length; k++) {
+      const [a, q] = [position(triplets.anchor[k]), position(triplets.negative[k])];
+      const pp = position(triplets.positive[k]);
+      expect(a === pp || p.labels[a] !== p.labels[pp] || p.labels[a] === p.labels[q]).toBe(false);
+    }
+    expect(Array.from(triplets.anchor).map(position)).not.toContain(singleton);
+    const pairs = offlineMinePairs(
+      p.embeddings,
+      p.indices,
+      p.labels,
+      DIM,
+      'euclidean',
+      undefined,
+      'hard',
+      margin,
+      2000,
+      0.5,
+      new Rng(4),
+    );
+    expect(pairs.filled).toBeGreaterThan(0);
+    for (let k = 0; k < pairs.a.length; k++) {
+      const [a, b] = [position(pairs.a[k]), position(pairs.b[k])];
+      if (pairs.similar[k] === 1) expect(a !== b && p.labels[a] === p.labels[b]).toBe(true);
+      else expect(p.labels[a] !== p.labels[b]).toBe(true);
+    }
+  });
+
+  it('positiveFraction must lie in [0, 1], both ends included; count must be a whole number ≥ 0', () => {
+    const mine = (count: number, fraction: number) =>
+      offlineMinePairs(
+        pool.embeddings,
+        pool.indices,
+        pool.labels,
+        DIM,
+        'euclidean',
+        undefined,
+        'hard',
+        margin,
+        count,
+        fraction,
+        new Rng(1),
+      );
+    for (const bad of [-0.01, 1.01, Number.NaN])
+      expect(() => mine(10, bad)).toThrow(`positiveFraction must lie in [0, 1], got ${bad}`);
+    expect(Array.from(mine(10, 0).similar)).toEqual(new Array(10).fill(0));
+    expect(Array.from(mine(10, 1).similar)).toEqual(new Array(10).fill(1));
+    for (const bad of [-1, 2.5, Number.NaN])
+      expect(() => mine(bad, 0.5)).toThrow(`offline mining needs a whole, non-negative count, got ${bad}`);
+    expect(mine(0, 0.5).a).toHaveLength(0);
+    expect(() =>
+      offlineMinePairs(
+        pool.embeddings.subarray(1),
+        pool.indices,
+        pool.labels,
+        DIM,
+        'euclidean',
+        undefined,
+        'hard',
+        margin,
+        10,
+        0.5,
+        new Rng(1),
+      ),
+    ).toThrow(`offline mining expected ${pool.n}×${DIM} pool embeddings, got ${pool.n * DIM - 1} values`);
   });
 
   it('all and random: every valid pair is a candidate, all counted as mined', () => {

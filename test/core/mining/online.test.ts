@@ -457,3 +457,49 @@ describe('categoryCounts', () => {
     });
   });
 });
+
+describe('miner names and the JS random miner', () => {
+  beforeAll(async () => {
+    await useCpuBackend();
+  });
+
+  const labels = [0, 0, 0, 1, 1, 1];
+  const rng = new Rng(21);
+  const points = labels.map((l) => [l + rng.normal(0, 0.4), rng.normal(0, 0.4)]);
+  const n = labels.length;
+  const Dflat = Float32Array.from(points.flatMap((p) => points.map((q) => Math.hypot(p[0] - q[0], p[1] - q[1]))));
+  const isPositive = (i: number, j: number) => i !== j && labels[i] === labels[j];
+  const isNegative = (i: number, j: number) => labels[i] !== labels[j];
+
+  it('every miner entry point refuses a name it does not know, naming it', () => {
+    const bogus = 'hardest' as MinerName;
+    expect(() => mineTripletsJs(Dflat, n, n, isPositive, isNegative, bogus, 0.2, new Rng(1), 10)).toThrow(
+      'unknown miner "hardest"',
+    );
+    tf.tidy(() => {
+      const D = tf.tensor2d(Dflat, [n, n]);
+      const masks = labelMasks(tf.tensor1d(labels, 'int32'), tf.tensor1d(labels, 'int32'), true);
+      expect(() => mineTriplets(D, masks, bogus, 0.2, 1)).toThrow('unknown miner "hardest"');
+      expect(() => minePairs(D, masks, bogus, 0.2, 1)).toThrow('unknown miner "hardest"');
+    });
+  });
+
+  it('buildTripletIndex refuses a distance matrix with fewer than n·m values', () => {
+    expect(() => buildTripletIndex(new Float32Array(5), 2, 3, isPositive, isNegative)).toThrow(
+      'expected an 2×3 distance matrix, got 5 values',
+    );
+  });
+
+  it('the JS random miner draws positives and negatives other than the batch-hard ones', () => {
+    const hardest = mineTripletsJs(Dflat, n, n, isPositive, isNegative, 'batch-hard', 0.2, new Rng(1), Infinity);
+    const key = (t: { anchor: number; positive: number; negative: number }) =>
+      `${t.anchor},${t.positive},${t.negative}`;
+    const hardSet = new Set(hardest.map(key));
+    const drawn = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++)
+      for (const t of mineTripletsJs(Dflat, n, n, isPositive, isNegative, 'random', 0.2, new Rng(seed), Infinity))
+        drawn.add(key(t));
+    // 6 anchors × 2 positives × 3 negatives = 36 valid triplets; 20 draws of 6 reach far more than the 6 hardest.
+    expect([...drawn].filter((k) => !hardSet.has(k)).length).toBeGreaterThan(12);
+  });
+});
