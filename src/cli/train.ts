@@ -10,6 +10,7 @@ import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config } from '../core/co
 import { builtinInfo } from '../core/data/builtin';
 import { lessonConfig } from '../core/lessons/lessons';
 import type { Metrics } from '../core/metrics/evaluate';
+import type { RetrievalMetrics } from '../core/metrics/retrieval';
 import { scaleCollapseOf } from '../core/metrics/scaleCollapse';
 import { Trainer } from '../core/train/trainer';
 import { parseArgs, TRAIN_FLAGS, usage, UsageError } from './args';
@@ -60,6 +61,8 @@ export interface TrainSummary {
     auc?: number;
     pairAccuracy?: number;
   } | null;
+  /** Held-out queries against the training set as the reference; null for pair files and split inputs. */
+  queryAgainstTraining?: ReturnType<typeof referenceSummary> | null;
   pairMetrics?: { auc: number; accuracy: number; threshold: number; meanSquaredError?: number } | null;
   /**
    * Plain-language warnings about the held-out embedding at the end: collapse to one point, or a scale collapse
@@ -226,6 +229,7 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
   const stopped = trainer.stopReason?.message;
   if (stopped) log(`stopped: ${stopped}`);
   const evaluation = trainer.evaluate();
+  const againstTraining = trainer.evaluateAgainstTraining();
   let embeddingsOut: EmbeddingsOut | undefined;
   try {
     if (embeddingsDir !== undefined) embeddingsOut = await writeEmbeddings(embeddingsDir, trainer, dataset);
@@ -252,6 +256,7 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
           pairAccuracy: m.pairAccuracy,
         }
       : null,
+    queryAgainstTraining: againstTraining ? referenceSummary(againstTraining) : null,
     pairMetrics: evaluation.pairs,
     ...health,
     dataset: dataset.name,
@@ -261,6 +266,22 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
     ...(stopped ? { stopped } : {}),
     data: described,
     config,
+  };
+}
+
+/**
+ * The held-out samples queried against the training samples (the reference); `metrics` is leave-one-out within
+ * the held-out set.
+ */
+function referenceSummary(m: RetrievalMetrics) {
+  return {
+    protocol: 'held-out queries against the training set as the reference',
+    precisionAt1: m.precisionAt1,
+    rPrecision: m.rPrecision,
+    mapAtR: m.mapAtR,
+    recallAt1: m.recallAtK[1],
+    queries: m.queries,
+    excludedQueries: m.excludedQueries,
   };
 }
 

@@ -14,8 +14,8 @@ import type { DistanceName } from '../config';
 import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
 import type { RetrievalRanking } from './retrieval';
 
-/** Values a block holds at most (16 MB of float32): the block's rows are this divided by the candidates. */
-export const BLOCK_VALUES = 1 << 22;
+/** Values a block holds at most (64 MB of float32; smaller blocks make the backend matmul slower per value): the block's rows are this divided by the candidates. */
+export const BLOCK_VALUES = 1 << 24;
 /** The Manhattan kernel builds a [rows, m, dim] difference tensor, so its blocks hold about this many values. */
 const MANHATTAN_BLOCK_VALUES = 1 << 24;
 

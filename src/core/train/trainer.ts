@@ -20,6 +20,7 @@ import { traitsOf } from '../capabilities';
 import { assertValid, type Config, PAIR_LOSSES } from '../config';
 import type { Dataset } from '../data/dataset';
 import type { ModelWeights, NamedWeight } from '../export/weights';
+import type { RetrievalMetrics } from '../metrics/retrieval';
 import { buildBinaryHead, buildCosineHead, type PairHead } from '../model/heads';
 import { makeOptimizer } from '../model/optimizers';
 import { buildTower } from '../model/towers';
@@ -29,7 +30,7 @@ import { StablePca } from '../projection/pca';
 import { Rng } from '../rng';
 import type { Forward, PlanContext } from './batchPlans';
 import { type BatchSource, makeBatchSource, nextPlan } from './batchSource';
-import { evaluateHeldOut, ValidationBatch } from './evaluation';
+import { evaluateHeldOut, evaluateHeldOutAgainstTraining, ValidationBatch } from './evaluation';
 import { HeldOutCache, type HeldOutEmbeddings } from './heldOutCache';
 import { OfflinePool, Whitening } from './refresh';
 import { batchSnapshot, type KeptBatch } from './snapshot';
@@ -213,6 +214,16 @@ export class Trainer {
       this.whitening.values,
     );
     return { step: this.stepCount, metrics, pairs, validationLoss };
+  }
+
+  /**
+   * Retrieval of the held-out samples as queries against the training samples as the reference (P@1, R-precision,
+   * MAP@R, Recall@K); null for pair files and split inputs. Embeds the whole training set, so callers ask for it
+   * at the end of a run rather than at every evaluation.
+   */
+  evaluateAgainstTraining(): RetrievalMetrics | null {
+    this.assertUsable();
+    return evaluateHeldOutAgainstTraining(this.ctx, this.data, () => this.heldOutEmbeddings(), this.whitening.values);
   }
 
   /**
