@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, makeConfig, type Config } from '../core/config';
 import { builtinInfo } from '../core/data/builtin';
 import { lessonConfig } from '../core/lessons/lessons';
-import type { Metrics } from '../core/metrics/evaluate';
+import type { Metrics, PairSampleSize } from '../core/metrics/evaluate';
 import type { RetrievalMetrics } from '../core/metrics/retrieval';
 import { scaleCollapseOf } from '../core/metrics/scaleCollapse';
 import { Trainer } from '../core/train/trainer';
@@ -60,6 +60,8 @@ export interface TrainSummary {
     recallAt1?: number;
     auc?: number;
     pairAccuracy?: number;
+    /** auc and pairAccuracy come from a seeded balanced sample of held-out pairs: how many of how many. */
+    pairSample?: PairSampleSize;
   } | null;
   /** Held-out queries against the training set as the reference; null for pair files and split inputs. */
   queryAgainstTraining?: ReturnType<typeof referenceSummary> | null;
@@ -254,6 +256,7 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
           recallAt1: m.recallAtK[1],
           auc: m.auc,
           pairAccuracy: m.pairAccuracy,
+          pairSample: m.pairSample,
         }
       : null,
     queryAgainstTraining: againstTraining ? referenceSummary(againstTraining) : null,

@@ -53,7 +53,10 @@ describe('npm run train', () => {
     expect(summary.stepsPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(summary.finalLoss)).toBe(true);
     for (const key of ['precisionAt1', 'rPrecision', 'mapAtR']) expect(summary.metrics[key]).toBeGreaterThan(0.1);
-    // Held-out queries against the training set: every held-out digit's class is in the training set.
+    // The verification figures say they come from a sample of the held-out pairs.
+    expect(summary.metrics.pairSample.similar).toBeGreaterThan(0);
+    expect(summary.metrics.pairSample.similar).toBeLessThanOrEqual(summary.metrics.pairSample.similarTotal);
+        // Held-out queries against the training set: every held-out digit's class is in the training set.
     const reference = summary.queryAgainstTraining;
     expect(reference.protocol).toMatch(/training set as the reference/);
     expect(reference.excludedQueries).toBe(0);

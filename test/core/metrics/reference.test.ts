@@ -84,8 +84,9 @@ describe('query against reference', () => {
           classes: fc.integer({ min: 1, max: 5 }),
           blockValues: fc.integer({ min: 1, max: 400 }),
           seed: fc.integer({ min: 1, max: 1 << 30 }),
+          distance: fc.constantFrom('squared-euclidean' as const, 'manhattan' as const),
         }),
-        ({ n, m, dim, classes, blockValues, seed }) => {
+        ({ n, m, dim, classes, blockValues, seed, distance }) => {
           let s = seed;
           const next = (k: number) => {
             s = (Math.imul(s, 1103515245) + 12345) >>> 0;
@@ -95,9 +96,9 @@ describe('query against reference', () => {
           const r = Float32Array.from({ length: m * dim }, () => next(4));
           const ql = Int32Array.from({ length: n }, () => next(classes));
           const rl = Int32Array.from({ length: m }, () => next(classes));
-          // Squared Euclidean on small integers is exact in every evaluation, so ties are real ties.
-          const got = evaluateAgainstReference(q, ql, r, rl, dim, { distance: 'squared-euclidean', blockValues });
-          const expected = bruteForce(q, ql, r, rl, dim);
+          // Squared Euclidean and Manhattan on small integers are exact in every evaluation, so ties are real ties.
+          const got = evaluateAgainstReference(q, ql, r, rl, dim, { distance, blockValues });
+          const expected = bruteForce(q, ql, r, rl, dim, distance === 'manhattan');
           expect(got.queries).toBe(expected.queries);
           if (expected.queries === 0) {
             expect(got.precisionAt1).toBeNaN();
@@ -122,8 +123,8 @@ describe('query against reference', () => {
   });
 });
 
-/** The definitions, spelled out: sort every reference by (squared distance, index), then score the first R. */
-function bruteForce(q: Float32Array, ql: Int32Array, r: Float32Array, rl: Int32Array, dim: number) {
+/** The definitions, spelled out: sort every reference by (distance, index), then score the first R. */
+function bruteForce(q: Float32Array, ql: Int32Array, r: Float32Array, rl: Int32Array, dim: number, manhattan: boolean) {
   let p1 = 0;
   let rp = 0;
   let map = 0;
@@ -132,7 +133,10 @@ function bruteForce(q: Float32Array, ql: Int32Array, r: Float32Array, rl: Int32A
     const order = Array.from(rl, (_, j) => j);
     const d = order.map((j) => {
       let sum = 0;
-      for (let k = 0; k < dim; k++) sum += (q[i * dim + k] - r[j * dim + k]) ** 2;
+      for (let k = 0; k < dim; k++) {
+        const diff = q[i * dim + k] - r[j * dim + k];
+        sum += manhattan ? Math.abs(diff) : diff * diff;
+      }
       return sum;
     });
     order.sort((a, b) => d[a] - d[b] || a - b);
