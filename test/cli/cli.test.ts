@@ -56,7 +56,7 @@ describe('npm run train', () => {
     // The verification figures say they come from a sample of the held-out pairs.
     expect(summary.metrics.pairSample.similar).toBeGreaterThan(0);
     expect(summary.metrics.pairSample.similar).toBeLessThanOrEqual(summary.metrics.pairSample.similarTotal);
-        // Held-out queries against the training set: every held-out digit's class is in the training set.
+    // Held-out queries against the training set: every held-out digit's class is in the training set.
     const reference = summary.queryAgainstTraining;
     expect(reference.protocol).toMatch(/training set as the reference/);
     expect(reference.excludedQueries).toBe(0);
