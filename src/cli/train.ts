@@ -12,7 +12,8 @@ import { type EvaluationProtocol, fitPkBatch } from '../core/data/unseen';
 import type { Geometry } from '../core/metrics/geometry';
 import type { SeenClassMetrics } from '../core/train/types';
 import { lessonConfig } from '../core/lessons/lessons';
-import type { Metrics } from '../core/metrics/evaluate';
+import type { Metrics, PairSampleSize } from '../core/metrics/evaluate';
+import type { RetrievalMetrics } from '../core/metrics/retrieval';
 import { scaleCollapseOf } from '../core/metrics/scaleCollapse';
 import { Trainer } from '../core/train/trainer';
 import { parseArgs, TRAIN_FLAGS, usage, UsageError } from './args';
@@ -65,6 +66,8 @@ export interface TrainSummary {
     /** Verification at the threshold in effect (unseen-class protocol: the one chosen on the seen classes). */
     thresholdAccuracy?: number;
     threshold?: number;
+    /** auc and pairAccuracy come from a seeded balanced sample of held-out pairs: how many of how many. */
+    pairSample?: PairSampleSize;
   } | null;
   /** Which classes `metrics` are about: `unseen-classes` lists the held-out classes training never saw. */
   protocol: EvaluationProtocol;
@@ -72,6 +75,8 @@ export interface TrainSummary {
   seenMetrics: SeenClassMetrics | null;
   /** Alignment and uniformity (Wang & Isola 2020) of the held-out embedding `metrics` describe. */
   geometry: Geometry | null;
+  /** Held-out queries against the training set as the reference; null for pair files and split inputs. */
+  queryAgainstTraining?: ReturnType<typeof referenceSummary> | null;
   pairMetrics?: { auc: number; accuracy: number; threshold: number; meanSquaredError?: number } | null;
   /**
    * Plain-language warnings about the held-out embedding at the end: collapse to one point, or a scale collapse
@@ -255,6 +260,7 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
   const stopped = trainer.stopReason?.message;
   if (stopped) log(`stopped: ${stopped}`);
   const evaluation = trainer.evaluate();
+  const againstTraining = trainer.evaluateAgainstTraining();
   let embeddingsOut: EmbeddingsOut | undefined;
   try {
     if (embeddingsDir !== undefined) embeddingsOut = await writeEmbeddings(embeddingsDir, trainer, dataset);
@@ -281,11 +287,13 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
           pairAccuracy: m.pairAccuracy,
           thresholdAccuracy: m.thresholdMetrics.accuracy,
           threshold: m.thresholdMetrics.threshold,
+          pairSample: m.pairSample,
         }
       : null,
     protocol,
     seenMetrics: evaluation.seen,
     geometry: evaluation.geometry,
+    queryAgainstTraining: againstTraining ? referenceSummary(againstTraining) : null,
     pairMetrics: evaluation.pairs,
     ...health,
     dataset: dataset.name,
@@ -295,6 +303,22 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
     ...(stopped ? { stopped } : {}),
     data: described,
     config,
+  };
+}
+
+/**
+ * The held-out samples queried against the training samples (the reference); `metrics` is leave-one-out within
+ * the held-out set.
+ */
+function referenceSummary(m: RetrievalMetrics) {
+  return {
+    protocol: 'held-out queries against the training set as the reference',
+    precisionAt1: m.precisionAt1,
+    rPrecision: m.rPrecision,
+    mapAtR: m.mapAtR,
+    recallAt1: m.recallAtK[1],
+    queries: m.queries,
+    excludedQueries: m.excludedQueries,
   };
 }
 

@@ -105,6 +105,16 @@ export class Rng {
     return this.nextUint32();
   }
 
+  /** A generator in this one's state: from here on both draw the same numbers (to replay a draw). */
+  clone(): Rng {
+    const copy = Object.create(Rng.prototype) as Rng;
+    copy.a = this.a;
+    copy.b = this.b;
+    copy.c = this.c;
+    copy.d = this.d;
+    return copy;
+  }
+
   /** An independent child generator (e.g. one for sampling, one for initialisation). */
   fork(): Rng {
     return new Rng(this.nextUint32());

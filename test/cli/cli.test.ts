@@ -53,6 +53,18 @@ describe('npm run train', () => {
     expect(summary.stepsPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(summary.finalLoss)).toBe(true);
     for (const key of ['precisionAt1', 'rPrecision', 'mapAtR']) expect(summary.metrics[key]).toBeGreaterThan(0.1);
+    // The verification figures say they come from a sample of the held-out pairs.
+    expect(summary.metrics.pairSample.similar).toBeGreaterThan(0);
+    expect(summary.metrics.pairSample.similar).toBeLessThanOrEqual(summary.metrics.pairSample.similarTotal);
+    // Held-out queries against the training set: every held-out digit's class is in the training set.
+    const reference = summary.queryAgainstTraining;
+    expect(reference.protocol).toMatch(/training set as the reference/);
+    expect(reference.excludedQueries).toBe(0);
+    expect(reference.queries).toBeGreaterThan(0);
+    for (const key of ['precisionAt1', 'rPrecision', 'mapAtR']) {
+      expect(reference[key]).toBeGreaterThan(0.1);
+      expect(reference[key]).toBeLessThanOrEqual(1);
+    }
     expect(summary.config.model.mlp.hiddenUnits).toEqual([32]);
     expect(stderr).toMatch(/step 10 epoch \d+ loss/);
   });
@@ -134,5 +146,76 @@ describe('npm run evaluate', () => {
     const missing = await cli('evaluate', ['--vectors', join(dir, 'vectors.tsv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--metadata is required/);
+  });
+
+  it('ranks the queries against a reference set with --reference (hand-worked answer) and checks the reference files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-eval-ref-'));
+    // Queries 0, 5, 9 (A, B, C) against references 1, 4, 6, 10, 2 (A, B, A, B, B), 1-D:
+    // q0 (R 2): A B … → P@1 1, RP 1/2, MAP@R 1/2; q1 (R 3): B A B (1 and 6 tie at 1, index order) → P@1 1, RP 2/3,
+    // MAP@R 5/9; q2: no C in the reference → excluded. Means: P@1 1, RP 7/12, MAP@R 19/36.
+    writeFileSync(join(dir, 'vectors.tsv'), '0\n5\n9\n');
+    writeFileSync(join(dir, 'metadata.tsv'), 'label\nA\nB\nC\n');
+    writeFileSync(join(dir, 'ref.tsv'), '1\n4\n6\n10\n2\n');
+    writeFileSync(join(dir, 'ref-meta.tsv'), 'label\nA\nB\nA\nB\nB\n');
+    const query = ['--vectors', join(dir, 'vectors.tsv'), '--metadata', join(dir, 'metadata.tsv'), '--backend', 'cpu'];
+    const { code, stdout, stderr } = await cli('evaluate', [
+      ...query,
+      '--reference',
+      join(dir, 'ref.tsv'),
+      '--reference-metadata',
+      join(dir, 'ref-meta.tsv'),
+    ]);
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout.trim().split('\n').pop()!);
+    const r = out.queryAgainstReference;
+    expect(r.protocol).toMatch(/queries all --reference points/);
+    expect([r.queries, r.excludedQueries, r.referencePoints]).toEqual([2, 1, 5]);
+    expect(r.precisionAt1).toBe(1);
+    expect(r.rPrecision).toBeCloseTo(7 / 12, 12);
+    expect(r.mapAtR).toBeCloseTo(19 / 36, 12);
+    // Leave-one-out within the queries is still reported: no query label repeats, so nothing can be scored.
+    expect(out.metrics.protocol).toMatch(/leave-one-out/);
+    expect(out.metrics.queries).toBe(0);
+    expect(out.metrics.pairSample).toMatchObject({ similar: 0, dissimilar: 3, exhaustive: true });
+
+    const bad = async (files: Record<string, string>, extra: string[]) => {
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      return cli('evaluate', [...query, ...extra]);
+    };
+    const wide = await bad({ 'wide.tsv': '1\t1\n4\t4\n6\t6\n10\t10\n2\t2\n' }, [
+      '--reference',
+      join(dir, 'wide.tsv'),
+      '--reference-metadata',
+      join(dir, 'ref-meta.tsv'),
+    ]);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toMatch(/wide.tsv \(--reference\) has 2 values per vector but vectors.tsv has 1/);
+    const notFinite = await bad({ 'nan.tsv': '1\n4\nNaN\n10\n2\n' }, [
+      '--reference',
+      join(dir, 'nan.tsv'),
+      '--reference-metadata',
+      join(dir, 'ref-meta.tsv'),
+    ]);
+    expect(notFinite.code).toBe(2);
+    expect(notFinite.stderr).toMatch(/nan.tsv, line 3: "NaN" is not a number/);
+    const huge = await bad({ 'huge.tsv': '1\n4\n6\n1e39\n2\n' }, [
+      '--reference',
+      join(dir, 'huge.tsv'),
+      '--reference-metadata',
+      join(dir, 'ref-meta.tsv'),
+    ]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/huge.tsv, line 4, column 1: 1e39 is beyond the float32 range/);
+    const short = await bad({ 'short-meta.tsv': 'label\nA\nB\n' }, [
+      '--reference',
+      join(dir, 'ref.tsv'),
+      '--reference-metadata',
+      join(dir, 'short-meta.tsv'),
+    ]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/short-meta.tsv has 2 labelled rows but ref.tsv has 5 vectors.*--reference-metadata/);
+    const alone = await bad({}, ['--reference', join(dir, 'ref.tsv')]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--reference and --reference-metadata go together/);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * Leave-one-out retrieval metrics over an evaluation set, as defined by Musgrave et al., "A Metric Learning
- * Reality Check" (2020), so that our numbers mean what the literature means.
+ * Retrieval metrics over an evaluation set, as defined by Musgrave et al., "A Metric Learning Reality Check" (2020),
+ * so that our numbers mean what the literature means.
  *
- * Every item queries all OTHER items, ranked by distance (closest first). For a query q with label y,
- * R = number of other items labelled y.
+ * Leave-one-out: every item queries all OTHER items, ranked by distance (closest first). For a query q with label y,
+ * R = number of other items labelled y. Query against reference: every query ranks all items of a separate
+ * reference set and R = number of reference items labelled y (the same definitions otherwise).
  *  - P@1: 1 when the nearest other item shares y.
  *  - R-precision: fraction of the R nearest that share y.
  *  - MAP@R: (1/R) Σ_{i=1..R} P(i)·rel(i), where rel(i) = 1 when the i-th nearest shares y and P(i) is the
@@ -57,6 +58,29 @@ export function retrievalMetrics(
   return ranking.result();
 }
 
+/**
+ * Query against reference: P@1, R-precision, MAP@R and Recall@K of n queries ranking all m reference items (none is
+ * skipped: the sets are separate). `distances` is the row-major n×m matrix; R = the reference items of the query's
+ * label, and a query whose label has none is excluded. Ties as in {@link retrievalMetrics}.
+ */
+export function retrievalMetricsAgainst(
+  distances: Float32Array,
+  labels: ArrayLike<number>,
+  referenceLabels: ArrayLike<number>,
+  ks: number[] = [...DEFAULT_RECALL_KS],
+): RetrievalMetrics {
+  const n = labels.length;
+  const m = referenceLabels.length;
+  if (distances.length !== n * m)
+    throw new Error(
+      `retrievalMetricsAgainst: expected an ${n}×${m} distance matrix (${n * m} values), got ${distances.length}`,
+    );
+  const ranking = new RetrievalRanking(n, labels, ks, referenceLabels);
+  const bits = new Uint32Array(distances.buffer, distances.byteOffset, n * m);
+  for (let q = 0; q < n; q++) ranking.addRow(q, distances, bits, q * m);
+  return ranking.result();
+}
+
 /** Keys carry the candidate index in their low 21 bits: up to 2,097,152 items (an n×n float matrix far beyond memory). */
 const RANK_INDEX_LIMIT = 2 ** 21;
 /** The index bits of a key: ToUint32 keeps the key's low 32 bits (the integer modulo 2^32), the mask its low 21. */
@@ -80,8 +104,14 @@ const SAMPLE_SEED = 0x5a3b1e;
  * or that hold NaN or infinite values, rank every candidate with the built-in typed-array sort instead.
  */
 export class RetrievalRanking {
-  private readonly n: number;
+  /** Candidates per row: the items themselves (leave-one-out) or the reference set. */
+  private readonly columns: number;
+  /** Candidates a query is ranked against: columns − 1 when a query skips itself (leave-one-out). */
+  private readonly rowSize: number;
+  /** Leave-one-out: row q's own column q is not a candidate. */
+  private readonly selfExcluded: boolean;
   private readonly labels: ArrayLike<number>;
+  private readonly candidateLabels: ArrayLike<number>;
   private readonly ks: number[];
   private readonly maxK: number;
   private readonly sameLabelCount = new Map<number, number>();
@@ -108,40 +138,65 @@ export class RetrievalRanking {
   /** Where rows are sampled: fixed pseudo-random columns (a stride could line up with a periodic label order). */
   private readonly samplePositions: Int32Array;
 
-  constructor(n: number, labels: ArrayLike<number>, ks: number[] = [...DEFAULT_RECALL_KS]) {
+  /**
+   * n queries labelled `labels`. Without `referenceLabels` each query ranks the other n − 1 items (leave-one-out,
+   * R = the other items of its label); with them it ranks every item of a separate reference set (query against
+   * reference, R = the reference items of its label), as pytorch-metric-learning's `get_accuracy(query, reference)`.
+   */
+  constructor(
+    n: number,
+    labels: ArrayLike<number>,
+    ks: number[] = [...DEFAULT_RECALL_KS],
+    referenceLabels?: ArrayLike<number>,
+  ) {
     if (!Number.isInteger(n) || n < 0) throw new Error(`retrievalMetrics: n must be a whole number ≥ 0, got ${n}`);
     if (labels.length !== n) throw new Error(`retrievalMetrics: ${labels.length} labels for ${n} items`);
     for (const k of ks) {
       if (!Number.isInteger(k) || k < 1) throw new Error(`retrievalMetrics: Recall@K needs whole K ≥ 1, got ${k}`);
     }
-    if (n > RANK_INDEX_LIMIT) throw new Error(`retrievalMetrics handles at most ${RANK_INDEX_LIMIT} items, got ${n}`);
-    this.n = n;
+    const candidates = referenceLabels ?? labels;
+    const columns = candidates.length;
+    if (columns > RANK_INDEX_LIMIT)
+      throw new Error(`retrievalMetrics handles at most ${RANK_INDEX_LIMIT} items, got ${columns}`);
+    this.columns = columns;
+    this.selfExcluded = referenceLabels === undefined;
+    this.rowSize = Math.max(0, this.selfExcluded ? columns - 1 : columns);
     this.labels = labels;
+    this.candidateLabels = candidates;
     this.ks = ks;
     this.maxK = ks.length > 0 ? Math.max(...ks) : 0;
-    for (let i = 0; i < n; i++) this.sameLabelCount.set(labels[i], (this.sameLabelCount.get(labels[i]) ?? 0) + 1);
+    for (let i = 0; i < columns; i++)
+      this.sameLabelCount.set(candidates[i], (this.sameLabelCount.get(candidates[i]) ?? 0) + 1);
     this.recallHits = new Map<number, number>(ks.map((k) => [k, 0]));
-    this.keys = new Float64Array(Math.max(0, n - 1));
-    this.candidateValues = new Float32Array(Math.max(0, n - 1));
-    this.sorted = new Float64Array(Math.max(0, n - 1));
-    this.candidateIndex = new Int32Array(Math.max(0, n - 1));
-    this.candidateSquared = new Float64Array(Math.max(0, n - 1));
+    const size = this.rowSize;
+    this.keys = new Float64Array(size);
+    this.candidateValues = new Float32Array(size);
+    this.sorted = new Float64Array(size);
+    this.candidateIndex = new Int32Array(size);
+    this.candidateSquared = new Float64Array(size);
     this.candidateBits = new Uint32Array(this.candidateValues.buffer);
     this.samplePositions =
-      n - 1 > 4 * THRESHOLD_SAMPLE
-        ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(n, THRESHOLD_SAMPLE + 1)).sort()
+      size > 4 * THRESHOLD_SAMPLE
+        ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(columns, THRESHOLD_SAMPLE + 1)).sort()
         : new Int32Array(0);
+  }
+
+  /** R of a query labelled `label`: the candidates sharing its label, itself not counted. */
+  private relevantCount(label: number): number {
+    const count = this.sameLabelCount.get(label) ?? 0;
+    return this.selfExcluded ? Math.max(0, count - 1) : count;
   }
 
   /** Scores query q from its row: values[offset + j] is d(q, j) and bits[offset + j] the same float's bits. */
   addRow(q: number, values: Float32Array, bits: Uint32Array, offset: number): void {
-    const { n, labels } = this;
+    const { columns: n, labels } = this;
     const label = labels[q];
-    const r = (this.sameLabelCount.get(label) ?? 1) - 1;
+    const r = this.relevantCount(label);
     const depth = this.depthOrExclude(r);
     if (depth === 0) return;
     const keys = this.keys;
-    const threshold = sampledThreshold(values, offset, n, this.samplePositions, q, depth, this.sample);
+    const self = this.selfExcluded ? q : -1;
+    const threshold = sampledThreshold(values, offset, this.rowSize, this.samplePositions, self, depth, this.sample);
     let count = 0;
     let ranked: Float64Array;
     if (threshold < Infinity) {
@@ -149,7 +204,7 @@ export class RetrievalRanking {
       let lowest = Infinity;
       for (let j = 0; j < n; j++) {
         const v = values[offset + j];
-        if (v <= threshold && j !== q) {
+        if (v <= threshold && j !== self) {
           keys[count] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
           candidateValues[count++] = v;
           if (v < lowest) lowest = v;
@@ -162,7 +217,7 @@ export class RetrievalRanking {
     if (ranked === keys) {
       // The sample misjudged (or the row holds NaN or infinite values): rank every candidate.
       count = 0;
-      for (let j = 0; j < n; j++) if (j !== q) keys[count++] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
+      for (let j = 0; j < n; j++) if (j !== self) keys[count++] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
       ranked = nearestKeys(keys, count, depth);
     }
 
@@ -176,6 +231,7 @@ export class RetrievalRanking {
    * read once and only the candidates at or below a sampled d² are converted. The whole row is converted only when
    * the sample misjudges twice, when a value is not finite, or when the depth-th candidate's distance equals the
    * distance at the cut (a tie with a value left out could then rank first by index).
+   * `norms` are the candidates' squared norms; `queryNorm` the query's (its own entry of `norms` in leave-one-out).
    */
   addGramRow(
     q: number,
@@ -183,28 +239,30 @@ export class RetrievalRanking {
     offset: number,
     norms: Float64Array,
     toDistance: (squared: number) => number,
+    queryNorm: number = norms[q],
   ): void {
-    const { n, labels } = this;
+    const { columns: n, labels } = this;
     const label = labels[q];
-    const r = (this.sameLabelCount.get(label) ?? 1) - 1;
+    const r = this.relevantCount(label);
     const depth = this.depthOrExclude(r);
     if (depth === 0) return;
-    const nq = norms[q];
+    const nq = queryNorm;
+    const self = this.selfExcluded ? q : -1;
     const { samplePositions, sample } = this;
     let s = 0;
     for (let t = 0; t < samplePositions.length && s < THRESHOLD_SAMPLE; t++) {
       const j = samplePositions[t];
-      if (j !== q) sample[s++] = nq + norms[j] - 2 * gram[offset + j];
+      if (j !== self) sample[s++] = nq + norms[j] - 2 * gram[offset + j];
     }
     // A sampled cut that turns out too low is tried once more at twice the sampled quantile.
     for (let widen = 1; widen <= 2; widen++) {
-      const cut = sampleQuantile(sample, s, depth, n, widen);
+      const cut = sampleQuantile(sample, s, depth, this.rowSize, widen);
       if (!(cut < Infinity)) break;
       const { candidateIndex, candidateSquared, keys } = this;
       let count = 0;
       for (let j = 0; j < n; j++) {
         const v = nq + norms[j] - 2 * gram[offset + j];
-        if (v <= cut && j !== q) {
+        if (v <= cut && j !== self) {
           candidateIndex[count] = j;
           candidateSquared[count++] = v;
         }
@@ -242,14 +300,14 @@ export class RetrievalRanking {
    * those positions are ranked) — or 0 after counting the query as excluded when r = 0.
    */
   private depthOrExclude(r: number): number {
-    if (r > 0) return Math.min(this.n - 1, Math.max(r, this.maxK));
+    if (r > 0) return Math.min(this.rowSize, Math.max(r, this.maxK));
     this.excluded++;
     return 0;
   }
 
   /** P@1, R-precision, MAP@R and Recall@K of one query from its `depth` nearest keys, added to the sums. */
   private score(label: number, r: number, depth: number, ranked: Float64Array): void {
-    const labels = this.labels;
+    const labels = this.candidateLabels;
     let relevantSoFar = 0;
     let averagePrecisionSum = 0;
     let firstRelevantRank = Infinity;
@@ -317,7 +375,7 @@ export class RetrievalRanking {
 function sampledThreshold(
   values: Float32Array,
   offset: number,
-  n: number,
+  rowSize: number,
   positions: Int32Array,
   q: number,
   depth: number,
@@ -328,18 +386,18 @@ function sampledThreshold(
     const j = positions[t];
     if (j !== q) sample[s++] = values[offset + j];
   }
-  return sampleQuantile(sample, s, depth, n, 1);
+  return sampleQuantile(sample, s, depth, rowSize, 1);
 }
 
 /**
- * The quantile of sample[0..s) at `widen` × 1.25× the fraction depth / (n − 1), plus two values — above the
+ * The quantile of sample[0..s) at `widen` × 1.25× the fraction depth / rowSize (the candidates), plus two values — above the
  * depth-th smallest of the whole row in most rows. Reorders the sample (a later call with a larger `widen` still
  * works: quickselect only permutes). Infinity when there is no sample, the quantile is past the sample's end, or a
  * sampled value is not finite (NaN or ±Infinity somewhere: rank everything).
  */
-function sampleQuantile(sample: Float64Array, s: number, depth: number, n: number, widen: number): number {
+function sampleQuantile(sample: Float64Array, s: number, depth: number, rowSize: number, widen: number): number {
   if (s === 0) return Infinity;
-  const want = Math.ceil((depth / (n - 1)) * s * 1.25 * widen) + 2;
+  const want = Math.ceil((depth / rowSize) * s * 1.25 * widen) + 2;
   if (want >= s) return Infinity;
   for (let t = 0; t < s; t++) if (!(sample[t] < Infinity && sample[t] > -Infinity)) return Infinity;
   const sampled = sample.subarray(0, s);

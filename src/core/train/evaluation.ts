@@ -6,8 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { type Config, HEAD_LOSSES } from '../config';
 import { PKSampler } from '../data/samplers';
 import { type DistanceContext, pairwiseDistances, rowwiseDistances } from '../distances';
-import { evaluateEmbeddings, type EvaluateOptions, type Metrics } from '../metrics/evaluate';
+import { evaluateAgainstReference, evaluateEmbeddings, type EvaluateOptions, type Metrics } from '../metrics/evaluate';
 import { alignmentUniformity } from '../metrics/geometry';
+import type { RetrievalMetrics } from '../metrics/retrieval';
 import { bestThreshold, rocCurve } from '../metrics/verification';
 import { Rng } from '../rng';
 import { type BatchPlan, type PlanContext, pkPlan, splitPlan } from './batchPlans';
@@ -81,6 +82,34 @@ function evaluateSeenClasses(
     threshold: m.thresholdMetrics.threshold,
     pairAccuracy: m.thresholdMetrics.accuracy,
   };
+}
+
+/**
+ * Held-out queries against the training set as the reference (pytorch-metric-learning's
+ * `get_accuracy(query, reference)`): each held-out sample ranks every training sample, R = the training samples of
+ * its class. Only labelled-sample runs have it (null for pair files and split inputs, whose items have no class), and
+ * not under the unseen-class protocol, where no held-out class has a single training sample to find.
+ */
+export function evaluateHeldOutAgainstTraining(
+  ctx: PlanContext,
+  data: TrainingData,
+  heldOut: HeldOutReader,
+  whitening: Float32Array | undefined,
+): RetrievalMetrics | null {
+  if (data.kind !== 'samples' || data.seen) return null;
+  const { values } = heldOut();
+  const reference = embedRows(ctx, data.train.x);
+  return evaluateAgainstReference(
+    values,
+    data.test.labels,
+    reference,
+    data.train.labels,
+    ctx.config.model.embeddingDim,
+    {
+      distance: ctx.config.objective.distance,
+      whitening,
+    },
+  );
 }
 
 function embedRows(ctx: PlanContext, x: tf.Tensor): Float32Array {

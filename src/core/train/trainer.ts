@@ -21,6 +21,7 @@ import { assertValid, type Config, PAIR_LOSSES } from '../config';
 import type { Dataset } from '../data/dataset';
 import type { EvaluationProtocol } from '../data/unseen';
 import type { ModelWeights, NamedWeight } from '../export/weights';
+import type { RetrievalMetrics } from '../metrics/retrieval';
 import { buildBinaryHead, buildCosineHead, type PairHead } from '../model/heads';
 import { makeOptimizer } from '../model/optimizers';
 import { buildTower } from '../model/towers';
@@ -30,7 +31,7 @@ import { StablePca } from '../projection/pca';
 import { Rng } from '../rng';
 import type { Forward, PlanContext } from './batchPlans';
 import { type BatchSource, makeBatchSource, nextPlan } from './batchSource';
-import { evaluateHeldOut, ValidationBatch } from './evaluation';
+import { evaluateHeldOut, evaluateHeldOutAgainstTraining, ValidationBatch } from './evaluation';
 import { HeldOutCache, type HeldOutEmbeddings } from './heldOutCache';
 import { OfflinePool, Whitening } from './refresh';
 import { batchSnapshot, type KeptBatch } from './snapshot';
@@ -214,6 +215,16 @@ export class Trainer {
     const validationLoss = this.validation.loss(this.ctx, this.batches);
     const result = evaluateHeldOut(this.ctx, this.data, () => this.heldOutEmbeddings(), this.whitening.values);
     return { step: this.stepCount, ...result, validationLoss, protocol: this.data.protocol };
+  }
+
+  /**
+   * Retrieval of the held-out samples as queries against the training samples as the reference (P@1, R-precision,
+   * MAP@R, Recall@K); null for pair files and split inputs. Embeds the whole training set, so callers ask for it
+   * at the end of a run rather than at every evaluation.
+   */
+  evaluateAgainstTraining(): RetrievalMetrics | null {
+    this.assertUsable();
+    return evaluateHeldOutAgainstTraining(this.ctx, this.data, () => this.heldOutEmbeddings(), this.whitening.values);
   }
 
   /**

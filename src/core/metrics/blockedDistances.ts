@@ -1,0 +1,173 @@
+/**
+ * Distances of query rows to candidate rows, one block of query rows at a time, so an evaluation never holds more
+ * than a block × candidates of them: the memory of an evaluation grows with n, not n².
+ *
+ * Euclidean family (Euclidean, squared, Mahalanobis): each block is a slice of the Gram matrix Q·Cᵀ from one backend
+ * matmul (rows whitened first for Mahalanobis), read in place where the backend allows, with the squared norms in
+ * doubles. d²(i, j) = |qi|² + |cj|² − 2·Gij; the distance follows the ε rules of distances.ts (Euclidean and
+ * Mahalanobis sqrt(max(d², ε)), squared max(d², 0), NaN stays NaN), rounded to float32 like a tensor. The matmul
+ * computes every entry from its own row and column only, so a block's entries are the bits the whole matrix would
+ * hold (tested on the CPU and WASM backends). Cosine and Manhattan: each block is the backend's distance block itself.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { DistanceName } from '../config';
+import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
+import type { RetrievalRanking } from './retrieval';
+
+/** Values a block holds at most (64 MB of float32; smaller blocks make the backend matmul slower per value): the block's rows are this divided by the candidates. */
+export const BLOCK_VALUES = 1 << 24;
+/** The Manhattan kernel builds a [rows, m, dim] difference tensor, so its blocks hold about this many values. */
+const MANHATTAN_BLOCK_VALUES = 1 << 24;
+
+/** One block of query rows [start, start + rows) against all m candidates. */
+export interface RowBlock {
+  start: number;
+  rows: number;
+  /** rows × m, row-major: Gram entries (Euclidean family) or distances. Valid only during the visit. */
+  values: Float32Array;
+  /** The float32 distance of query q (in this block) to candidate j. */
+  distance(q: number, j: number): number;
+  /** Ranks every query row of the block. */
+  rank(ranking: RetrievalRanking): void;
+}
+
+type GramDistance = 'euclidean' | 'squared-euclidean' | 'mahalanobis';
+
+function isGramDistance(distance: DistanceName): distance is GramDistance {
+  return distance === 'euclidean' || distance === 'squared-euclidean' || distance === 'mahalanobis';
+}
+
+/**
+ * Visits the blocks of query rows (n × dim, row-major) against the candidates (m × dim; the queries themselves when
+ * `candidates` is null) in ascending order. Every tensor is disposed, also when `visit` throws.
+ */
+export function forEachRowBlock(
+  queries: Float32Array,
+  n: number,
+  candidates: Float32Array | null,
+  m: number,
+  dim: number,
+  distance: DistanceName,
+  whitening: Float32Array | undefined,
+  blockValues: number | undefined,
+  visit: (block: RowBlock) => void,
+): void {
+  const limit = blockValues ?? BLOCK_VALUES;
+  if (!(limit >= 1)) throw new Error(`blockValues must be ≥ 1, got ${blockValues}`);
+  if (distance === 'mahalanobis' && whitening !== undefined && whitening.length !== dim * dim) {
+    throw new Error(`evaluateEmbeddings: the whitening matrix must be ${dim}×${dim}, got ${whitening.length} values`);
+  }
+  const held: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => {
+    held.push(t);
+    return t;
+  };
+  try {
+    // Only Mahalanobis whitens (a run's W is passed along whatever the distance, and the others ignore it).
+    const w =
+      distance === 'mahalanobis' && whitening !== undefined ? keep(tf.tensor2d(whitening, [dim, dim])) : undefined;
+    const q = keep(tf.tensor2d(queries, [n, dim]));
+    const c = candidates === null ? q : keep(tf.tensor2d(candidates, [m, dim]));
+    if (isGramDistance(distance)) {
+      if (distance === 'mahalanobis' && w === undefined) pairwiseDistances(distance, q, c); // throws the usual error
+      const qRows = w ? keep(tf.matMul(q, w)) : q;
+      const cRows = candidates === null ? qRows : w ? keep(tf.matMul(c, w)) : c;
+      // Explicit transpose: matMul's transpose flags are slow on the WASM backend.
+      const cT = keep(tf.transpose(cRows));
+      const queryNorms = squaredNorms(w ? valuesView(qRows) : queries, n, dim);
+      const candidateNorms =
+        candidates === null ? queryNorms : squaredNorms(w ? valuesView(cRows) : candidates, m, dim);
+      const toDistance = distance === 'squared-euclidean' ? clampAtZero : clampedSqrt;
+      const rowsPerBlock = Math.max(1, Math.floor(limit / Math.max(m, 1)));
+      for (let start = 0; start < n; start += rowsPerBlock) {
+        const rows = Math.min(rowsPerBlock, n - start);
+        const gram = tf.tidy(() => tf.matMul(tf.slice(qRows, [start, 0], [rows, dim]), cT));
+        try {
+          visit(gramBlock(start, rows, valuesView(gram), m, queryNorms, candidateNorms, toDistance));
+        } finally {
+          gram.dispose();
+        }
+      }
+      return;
+    }
+    const values = distance === 'manhattan' ? Math.min(limit, MANHATTAN_BLOCK_VALUES / dim) : limit;
+    const rowsPerBlock = Math.max(1, Math.floor(values / Math.max(m, 1)));
+    for (let start = 0; start < n; start += rowsPerBlock) {
+      const rows = Math.min(rowsPerBlock, n - start);
+      const block = tf.tidy(() => pairwiseDistances(distance, tf.slice(q, [start, 0], [rows, dim]), c));
+      try {
+        visit(distanceBlock(start, rows, valuesView(block), m));
+      } finally {
+        block.dispose();
+      }
+    }
+  } finally {
+    tf.dispose(held);
+  }
+}
+
+function gramBlock(
+  start: number,
+  rows: number,
+  values: Float32Array,
+  m: number,
+  queryNorms: Float64Array,
+  candidateNorms: Float64Array,
+  toDistance: (squared: number) => number,
+): RowBlock {
+  return {
+    start,
+    rows,
+    values,
+    distance: (q, j) => Math.fround(toDistance(queryNorms[q] + candidateNorms[j] - 2 * values[(q - start) * m + j])),
+    rank(ranking) {
+      for (let q = start; q < start + rows; q++)
+        ranking.addGramRow(q, values, (q - start) * m, candidateNorms, toDistance, queryNorms[q]);
+    },
+  };
+}
+
+function distanceBlock(start: number, rows: number, values: Float32Array, m: number): RowBlock {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  return {
+    start,
+    rows,
+    values,
+    distance: (q, j) => values[(q - start) * m + j],
+    rank(ranking) {
+      for (let q = start; q < start + rows; q++) ranking.addRow(q, values, bits, (q - start) * m);
+    },
+  };
+}
+
+function squaredNorms(rows: Float32Array, n: number, dim: number): Float64Array {
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let k = i * dim; k < (i + 1) * dim; k++) sum += rows[k] * rows[k];
+    norms[i] = sum;
+  }
+  return norms;
+}
+
+/** sqrt(max(d², ε)), the Euclidean and Mahalanobis distance of a squared one. */
+function clampedSqrt(squared: number): number {
+  return Math.sqrt(Math.max(squared, DISTANCE_EPSILON));
+}
+
+/** max(d², 0), the squared-Euclidean distance (rounding can make a d² slightly negative). */
+function clampAtZero(squared: number): number {
+  return Math.max(squared, 0);
+}
+
+/**
+ * The float values of `t` without a copy where the backend allows — a view of the WASM heap, the CPU backend's own
+ * array — else a copy (WebGL reads back). Valid until `t` is disposed or the next tfjs call (the WASM heap may grow).
+ */
+function valuesView(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
+  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function' && t.dtype === 'float32') {
+    return backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+  }
+  return t.dataSync() as Float32Array;
+}

@@ -1,0 +1,405 @@
+/**
+ * Leave-one-out retrieval metrics over an evaluation set, as defined by Musgrave et al., "A Metric Learning
+ * Reality Check" (2020), so that our numbers mean what the literature means.
+ *
+ * Every item queries all OTHER items, ranked by distance (closest first). For a query q with label y,
+ * R = number of other items labelled y.
+ *  - P@1: 1 when the nearest other item shares y.
+ *  - R-precision: fraction of the R nearest that share y.
+ *  - MAP@R: (1/R) Σ_{i=1..R} P(i)·rel(i), where rel(i) = 1 when the i-th nearest shares y and P(i) is the
+ *    precision of the i nearest.
+ *  - Recall@K: 1 when at least one of the K nearest shares y (the "Recall@K" of the image-retrieval papers,
+ *    e.g. Song et al. 2016 — not recall in the information-retrieval sense).
+ * Each is averaged over queries. A query whose label has no other member (R = 0) cannot be scored: it is
+ * excluded from the averages and counted in `excludedQueries`, but it stays a candidate for other queries.
+ *
+ * Ties: items at equal distance are ranked by ascending index, so results are deterministic. (An embedding
+ * that maps everything to one point therefore scores by the data order, not 1.0.) NaN distances rank last.
+ */
+import { Rng } from '../../../../src/core/rng';
+import { sortRuns } from '../../../../src/core/metrics/sortRuns';
+
+/** Averages over the scored queries; every metric is NaN when no query could be scored (queries = 0). */
+export interface RetrievalMetrics {
+  precisionAt1: number;
+  rPrecision: number;
+  mapAtR: number;
+  /** K → fraction of queries with at least one same-label item among their K nearest. */
+  recallAtK: Record<number, number>;
+  /** Queries that were scored (R ≥ 1). */
+  queries: number;
+  /** Queries skipped because no other item shares their label (R = 0). */
+  excludedQueries: number;
+}
+
+/** The K values of Recall@K reported when the caller does not choose. */
+export const DEFAULT_RECALL_KS: readonly number[] = [1, 5, 10];
+
+/**
+ * Leave-one-out P@1, R-precision, MAP@R and Recall@K.
+ * `distances` is the row-major n×n matrix of distances (diagonal ignored; it need not be symmetric: row q is
+ * what query q sees). Ties are broken by index, see the module comment.
+ */
+export function retrievalMetrics(
+  distances: Float32Array,
+  n: number,
+  labels: ArrayLike<number>,
+  ks: number[] = [...DEFAULT_RECALL_KS],
+): RetrievalMetrics {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`retrievalMetrics: n must be a whole number ≥ 0, got ${n}`);
+  if (distances.length !== n * n)
+    throw new Error(
+      `retrievalMetrics: expected an ${n}×${n} distance matrix (${n * n} values), got ${distances.length}`,
+    );
+  const ranking = new RetrievalRanking(n, labels, ks);
+  const bits = new Uint32Array(distances.buffer, distances.byteOffset, n * n);
+  for (let q = 0; q < n; q++) ranking.addRow(q, distances, bits, q * n);
+  return ranking.result();
+}
+
+/** Keys carry the candidate index in their low 21 bits: up to 2,097,152 items (an n×n float matrix far beyond memory). */
+const RANK_INDEX_LIMIT = 2 ** 21;
+/** The index bits of a key: ToUint32 keeps the key's low 32 bits (the integer modulo 2^32), the mask its low 21. */
+const INDEX_MASK = RANK_INDEX_LIMIT - 1;
+/** Row values sampled to pick a threshold a little above the depth-th smallest distance. */
+const THRESHOLD_SAMPLE = 128;
+/** Most buckets of the candidate sort. */
+const MAX_BUCKETS = 4096;
+/** Seed of the sampled columns (fixed: the same rows rank the same way every time). */
+const SAMPLE_SEED = 0x5a3b1e;
+
+/**
+ * The ranking behind {@link retrievalMetrics}, one query row at a time: a row of distances ({@link addRow}), or a row
+ * of a Gram matrix ({@link addGramRow}, the evaluation's Euclidean family), of which only the nearest candidates are
+ * ever converted to distances.
+ *
+ * Per row: a threshold from a sample of the row at fixed columns keeps only a little more candidates than the R (or K)
+ * positions that matter; each becomes one exact double key = orderedBits(distance)·2^21 + index, ordered by a
+ * stable bucket sort on the distance (buckets are nearly always single) finished by insertion sort on the keys —
+ * together the tie rule (distance, then index) at a fraction of a comparison sort's cost. Rows the sample misjudges,
+ * or that hold NaN or infinite values, rank every candidate with the built-in typed-array sort instead.
+ */
+export class RetrievalRanking {
+  private readonly n: number;
+  private readonly labels: ArrayLike<number>;
+  private readonly ks: number[];
+  private readonly maxK: number;
+  private readonly sameLabelCount = new Map<number, number>();
+  private readonly recallHits: Map<number, number>;
+  private scored = 0;
+  private excluded = 0;
+  /** Rows given to {@link addGramRow} that had to be converted whole (its candidates could not settle them). */
+  wholeGramRows = 0;
+  private sumP1 = 0;
+  private sumRPrecision = 0;
+  private sumMapAtR = 0;
+  private readonly keys: Float64Array;
+  private readonly candidateValues: Float32Array;
+  private readonly sorted: Float64Array;
+  private readonly bucketStarts = new Int32Array(MAX_BUCKETS + 1);
+  private readonly sample = new Float64Array(THRESHOLD_SAMPLE + 1);
+  /** addGramRow: the candidates' indices and d², and one whole row of distances for the rows it cannot narrow down. */
+  private readonly candidateIndex: Int32Array;
+  private readonly candidateSquared: Float64Array;
+  private readonly candidateBits: Uint32Array;
+  private fullRow: Float32Array | null = null;
+  private readonly boundary = new Float32Array(1);
+  private readonly boundaryBits = new Uint32Array(this.boundary.buffer);
+  /** Where rows are sampled: fixed pseudo-random columns (a stride could line up with a periodic label order). */
+  private readonly samplePositions: Int32Array;
+
+  constructor(n: number, labels: ArrayLike<number>, ks: number[] = [...DEFAULT_RECALL_KS]) {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`retrievalMetrics: n must be a whole number ≥ 0, got ${n}`);
+    if (labels.length !== n) throw new Error(`retrievalMetrics: ${labels.length} labels for ${n} items`);
+    for (const k of ks) {
+      if (!Number.isInteger(k) || k < 1) throw new Error(`retrievalMetrics: Recall@K needs whole K ≥ 1, got ${k}`);
+    }
+    if (n > RANK_INDEX_LIMIT) throw new Error(`retrievalMetrics handles at most ${RANK_INDEX_LIMIT} items, got ${n}`);
+    this.n = n;
+    this.labels = labels;
+    this.ks = ks;
+    this.maxK = ks.length > 0 ? Math.max(...ks) : 0;
+    for (let i = 0; i < n; i++) this.sameLabelCount.set(labels[i], (this.sameLabelCount.get(labels[i]) ?? 0) + 1);
+    this.recallHits = new Map<number, number>(ks.map((k) => [k, 0]));
+    this.keys = new Float64Array(Math.max(0, n - 1));
+    this.candidateValues = new Float32Array(Math.max(0, n - 1));
+    this.sorted = new Float64Array(Math.max(0, n - 1));
+    this.candidateIndex = new Int32Array(Math.max(0, n - 1));
+    this.candidateSquared = new Float64Array(Math.max(0, n - 1));
+    this.candidateBits = new Uint32Array(this.candidateValues.buffer);
+    this.samplePositions =
+      n - 1 > 4 * THRESHOLD_SAMPLE
+        ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(n, THRESHOLD_SAMPLE + 1)).sort()
+        : new Int32Array(0);
+  }
+
+  /** Scores query q from its row: values[offset + j] is d(q, j) and bits[offset + j] the same float's bits. */
+  addRow(q: number, values: Float32Array, bits: Uint32Array, offset: number): void {
+    const { n, labels } = this;
+    const label = labels[q];
+    const r = (this.sameLabelCount.get(label) ?? 1) - 1;
+    const depth = this.depthOrExclude(r);
+    if (depth === 0) return;
+    const keys = this.keys;
+    const threshold = sampledThreshold(values, offset, n, this.samplePositions, q, depth, this.sample);
+    let count = 0;
+    let ranked: Float64Array;
+    if (threshold < Infinity) {
+      const candidateValues = this.candidateValues;
+      let lowest = Infinity;
+      for (let j = 0; j < n; j++) {
+        const v = values[offset + j];
+        if (v <= threshold && j !== q) {
+          keys[count] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
+          candidateValues[count++] = v;
+          if (v < lowest) lowest = v;
+        }
+      }
+      ranked = count >= depth && lowest > -Infinity ? this.bucketSorted(count, lowest, threshold) : keys;
+    } else {
+      ranked = keys;
+    }
+    if (ranked === keys) {
+      // The sample misjudged (or the row holds NaN or infinite values): rank every candidate.
+      count = 0;
+      for (let j = 0; j < n; j++) if (j !== q) keys[count++] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
+      ranked = nearestKeys(keys, count, depth);
+    }
+
+    this.score(label, r, depth, ranked);
+  }
+
+  /**
+   * Scores query q from a row of a Gram matrix: d²(q, j) = norms[q] + norms[j] − 2·gram[offset + j] (in doubles)
+   * and the distance is Math.fround(toDistance(d²)), a non-decreasing function of d² (a clamped square root, or a
+   * clamp). The ranking is exactly the one {@link addRow} gives the row of those float32 distances, but the row is
+   * read once and only the candidates at or below a sampled d² are converted. The whole row is converted only when
+   * the sample misjudges twice, when a value is not finite, or when the depth-th candidate's distance equals the
+   * distance at the cut (a tie with a value left out could then rank first by index).
+   */
+  addGramRow(
+    q: number,
+    gram: Float32Array,
+    offset: number,
+    norms: Float64Array,
+    toDistance: (squared: number) => number,
+  ): void {
+    const { n, labels } = this;
+    const label = labels[q];
+    const r = (this.sameLabelCount.get(label) ?? 1) - 1;
+    const depth = this.depthOrExclude(r);
+    if (depth === 0) return;
+    const nq = norms[q];
+    const { samplePositions, sample } = this;
+    let s = 0;
+    for (let t = 0; t < samplePositions.length && s < THRESHOLD_SAMPLE; t++) {
+      const j = samplePositions[t];
+      if (j !== q) sample[s++] = nq + norms[j] - 2 * gram[offset + j];
+    }
+    // A sampled cut that turns out too low is tried once more at twice the sampled quantile.
+    for (let widen = 1; widen <= 2; widen++) {
+      const cut = sampleQuantile(sample, s, depth, n, widen);
+      if (!(cut < Infinity)) break;
+      const { candidateIndex, candidateSquared, keys } = this;
+      let count = 0;
+      for (let j = 0; j < n; j++) {
+        const v = nq + norms[j] - 2 * gram[offset + j];
+        if (v <= cut && j !== q) {
+          candidateIndex[count] = j;
+          candidateSquared[count++] = v;
+        }
+      }
+      if (count < depth) continue;
+      const { candidateValues, candidateBits } = this;
+      let lowest = Infinity;
+      let highest = -Infinity;
+      for (let t = 0; t < count; t++) {
+        const v = Math.fround(toDistance(candidateSquared[t]));
+        candidateValues[t] = v;
+        if (v < lowest) lowest = v;
+        if (v > highest) highest = v;
+      }
+      if (!(lowest > -Infinity && highest < Infinity)) break;
+      for (let t = 0; t < count; t++) keys[t] = orderedBits(candidateBits[t]) * RANK_INDEX_LIMIT + candidateIndex[t];
+      const ranked = this.bucketSorted(count, lowest, highest);
+      // Everything left out has d² > cut, so a distance ≥ the cut's: the depth nearest are exact when the depth-th
+      // lies strictly below it.
+      this.boundary[0] = toDistance(cut);
+      if (ranked[depth - 1] < orderedBits(this.boundaryBits[0]) * RANK_INDEX_LIMIT) {
+        this.score(label, r, depth, ranked);
+        return;
+      }
+      break;
+    }
+    this.wholeGramRows++;
+    const row = (this.fullRow ??= new Float32Array(n));
+    for (let j = 0; j < n; j++) row[j] = toDistance(nq + norms[j] - 2 * gram[offset + j]);
+    this.addRow(q, row, new Uint32Array(row.buffer, row.byteOffset, n), 0);
+  }
+
+  /**
+   * How many nearest a query with R = r others of its label depends on — max(R, largest K), at most n − 1 (only
+   * those positions are ranked) — or 0 after counting the query as excluded when r = 0.
+   */
+  private depthOrExclude(r: number): number {
+    if (r > 0) return Math.min(this.n - 1, Math.max(r, this.maxK));
+    this.excluded++;
+    return 0;
+  }
+
+  /** P@1, R-precision, MAP@R and Recall@K of one query from its `depth` nearest keys, added to the sums. */
+  private score(label: number, r: number, depth: number, ranked: Float64Array): void {
+    const labels = this.labels;
+    let relevantSoFar = 0;
+    let averagePrecisionSum = 0;
+    let firstRelevantRank = Infinity;
+    for (let rank = 0; rank < depth; rank++) {
+      if (labels[(ranked[rank] >>> 0) & INDEX_MASK] !== label) continue;
+      if (rank < r) {
+        relevantSoFar++;
+        averagePrecisionSum += relevantSoFar / (rank + 1);
+      }
+      if (firstRelevantRank === Infinity) firstRelevantRank = rank;
+    }
+    this.scored++;
+    this.sumP1 += firstRelevantRank === 0 ? 1 : 0;
+    this.sumRPrecision += relevantSoFar / r;
+    this.sumMapAtR += averagePrecisionSum / r;
+    for (const k of this.ks) if (firstRelevantRank < k) this.recallHits.set(k, (this.recallHits.get(k) ?? 0) + 1);
+  }
+
+  /**
+   * keys[0..count) in ascending order, given their distances (candidateValues, all in [lo, hi], finite): a stable
+   * counting sort into about 2·count buckets by distance (keys arrive in index order, so equal distances keep it),
+   * then insertion sort on the exact keys inside each bucket.
+   */
+  private bucketSorted(count: number, lo: number, hi: number): Float64Array {
+    const { keys, candidateValues, sorted, bucketStarts } = this;
+    const buckets = Math.min(MAX_BUCKETS, Math.max(1, 2 * count));
+    const scale = hi > lo ? buckets / (hi - lo) : 0;
+    bucketStarts.fill(0, 0, buckets + 1);
+    for (let t = 0; t < count; t++) {
+      const b = Math.min(buckets - 1, ((candidateValues[t] - lo) * scale) | 0);
+      bucketStarts[b + 1]++;
+    }
+    for (let b = 0; b < buckets; b++) bucketStarts[b + 1] += bucketStarts[b];
+    for (let t = 0; t < count; t++) {
+      const b = Math.min(buckets - 1, ((candidateValues[t] - lo) * scale) | 0);
+      sorted[bucketStarts[b]++] = keys[t];
+    }
+    // bucketStarts[b] is now the end of bucket b; order each bucket's few keys.
+    sortRuns(sorted, bucketStarts, buckets);
+    return sorted;
+  }
+
+  /** The averages over every row added so far. */
+  result(): RetrievalMetrics {
+    const { scored } = this;
+    const recallAtK: Record<number, number> = {};
+    for (const k of this.ks) recallAtK[k] = scored > 0 ? (this.recallHits.get(k) ?? 0) / scored : NaN;
+    return {
+      precisionAt1: scored > 0 ? this.sumP1 / scored : NaN,
+      rPrecision: scored > 0 ? this.sumRPrecision / scored : NaN,
+      mapAtR: scored > 0 ? this.sumMapAtR / scored : NaN,
+      recallAtK,
+      queries: scored,
+      excludedQueries: this.excluded,
+    };
+  }
+}
+
+/**
+ * A distance at or above the `depth`-th smallest of the row at `offset` (q excluded) in most rows, from the values
+ * at `positions`; Infinity when there is no sample (small rows), the depth is too large to estimate, or a sampled
+ * value is not finite. The caller then ranks every candidate, and also when fewer than `depth` values turn out to
+ * lie at or below the threshold. It only decides how much work ranking does, never the result.
+ */
+function sampledThreshold(
+  values: Float32Array,
+  offset: number,
+  n: number,
+  positions: Int32Array,
+  q: number,
+  depth: number,
+  sample: Float64Array,
+): number {
+  let s = 0;
+  for (let t = 0; t < positions.length && s < THRESHOLD_SAMPLE; t++) {
+    const j = positions[t];
+    if (j !== q) sample[s++] = values[offset + j];
+  }
+  return sampleQuantile(sample, s, depth, n, 1);
+}
+
+/**
+ * The quantile of sample[0..s) at `widen` × 1.25× the fraction depth / (n − 1), plus two values — above the
+ * depth-th smallest of the whole row in most rows. Reorders the sample (a later call with a larger `widen` still
+ * works: quickselect only permutes). Infinity when there is no sample, the quantile is past the sample's end, or a
+ * sampled value is not finite (NaN or ±Infinity somewhere: rank everything).
+ */
+function sampleQuantile(sample: Float64Array, s: number, depth: number, n: number, widen: number): number {
+  if (s === 0) return Infinity;
+  const want = Math.ceil((depth / (n - 1)) * s * 1.25 * widen) + 2;
+  if (want >= s) return Infinity;
+  for (let t = 0; t < s; t++) if (!(sample[t] < Infinity && sample[t] > -Infinity)) return Infinity;
+  const sampled = sample.subarray(0, s);
+  selectKth(sampled, want);
+  return sampled[want];
+}
+
+/**
+ * The float32 whose bits are `b`, as an unsigned integer in the same order as the float values (NaN ranks with
+ * +Infinity, last; −0 equals +0). 32 bits × 2^21 stays below 2^53, so the packed keys are exact doubles.
+ */
+function orderedBits(b: number): number {
+  if ((b & 0x7fffffff) > 0x7f800000)
+    b = 0x7f800000; // NaN → +Infinity
+  else if (b === 0x80000000) b = 0; // −0 → +0
+  return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+}
+
+/**
+ * The `depth` smallest of `keys[0..m)` in ascending order: quickselect puts them first (linear time), then the
+ * built-in typed-array sort orders only those — far cheaper than sorting the whole row for every query. When m is
+ * at most twice the depth, one sort of all m is cheaper than the select.
+ */
+function nearestKeys(keys: Float64Array, m: number, depth: number): Float64Array {
+  if (depth === 0) return keys.subarray(0, 0);
+  const work = keys.subarray(0, m);
+  // A candidate set barely larger than needed (the sampled threshold's usual case) is cheaper to sort whole.
+  if (m <= 2 * depth) return work.sort().subarray(0, depth);
+  selectKth(work, depth - 1);
+  return work.subarray(0, depth).sort();
+}
+
+/**
+ * Reorders `values` (no NaN; repeats allowed) so that the k smallest come first and values[k] is the k-th smallest
+ * (0-based): Hoare quickselect with a median-of-three pivot (deterministic, safe on sorted input).
+ */
+function selectKth(values: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const a = values[lo];
+    const b = values[mid];
+    const c = values[hi];
+    const pivot = a < b ? (b < c ? b : Math.max(a, c)) : a < c ? a : Math.max(b, c);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const tmp = values[i];
+        values[i] = values[j];
+        values[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
