@@ -21,7 +21,7 @@ import type { SessionHost } from '../src/worker/host';
 import { TrainingSession } from '../src/worker/session';
 import { launchChromium } from '../test/e2e/harness';
 import { startPreview } from '../test/e2e/server';
-import { load, log, median, round } from './lib/common';
+import { load, log, median, round, table } from './lib/common';
 import { cpuDelta, threadCpuSeconds } from './lib/threadCpu';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -68,6 +68,15 @@ export interface ThroughputRound {
   node: number;
   /** The Node trainer's CPU seconds per second of its window (how much of a core it got). */
   nodeCpuShare: number;
+  /**
+   * Steps per CPU second: Node's over its whole process, the worker's over the renderer's dedicated-worker threads
+   * (the training worker and the mostly idle scatter workers; Linux only, else null). Equal figures mean the worker
+   * trains as efficiently as Node and any gap in steps/s is CPU the worker thread was not given.
+   */
+  nodeStepsPerCpuSecond: number;
+  workerStepsPerCpuSecond: number | null;
+  /** CPU seconds per second the browser's other threads took while the worker trained. */
+  pageOtherCpuShare: number | null;
   session: TimeSplit;
   worker: TimeSplit;
   workerVsNode: number;
@@ -84,6 +93,11 @@ export interface ThroughputResult {
   workerStepsPerSecond: number;
   workerVsNode: number;
   sessionVsNode: number;
+  /** Medians over rounds: steps per CPU second (see ThroughputRound) and the browser's other threads' CPU. */
+  nodeStepsPerCpuSecond: number;
+  workerStepsPerCpuSecond: number | null;
+  pageOtherCpuShare: number | null;
+  nodeCpuShare: number;
   /** Medians over rounds of the worker's time split. */
   worker: TimeSplit;
   session: TimeSplit;
@@ -92,6 +106,7 @@ export interface ThroughputResult {
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 function split(a: WorkerTotals, b: WorkerTotals): TimeSplit {
   const wall = b.now - a.now;
@@ -127,6 +142,11 @@ function medianSplit(splits: TimeSplit[]): TimeSplit {
     metricsPerSecond: m('metricsPerSecond') ?? NaN,
     progressPerSecond: m('progressPerSecond') ?? NaN,
   };
+}
+
+function medianOrNull(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? round(median(known), 2) : null;
 }
 
 /** The page's default demo config, as the page makes it for the built-in. */
@@ -287,12 +307,16 @@ export async function throughputBench(plan: ThroughputPlan): Promise<ThroughputR
         for (let i = 0; i < jobs.length; i++) await jobs[(i + r) % jobs.length]();
         const w = workerSplit as unknown as TimeSplit;
         const s = sessionSplit as unknown as TimeSplit;
+        const workerCpu = w.threadCpu?.['renderer:DedicatedWorker'] ?? null;
         const row: ThroughputRound = {
           round: r + 1,
           node: node.stepsPerSecond,
           nodeCpuShare: node.cpuShare,
           session: s,
           worker: w,
+          nodeStepsPerCpuSecond: round(node.stepsPerSecond / node.cpuShare, 1),
+          workerStepsPerCpuSecond: workerCpu ? round(w.stepsPerSecond / workerCpu, 1) : null,
+          pageOtherCpuShare: w.threadCpu ? round(sum(Object.values(w.threadCpu)) - (workerCpu ?? 0), 2) : null,
           workerVsNode: round(w.stepsPerSecond / node.stepsPerSecond, 3),
           sessionVsNode: round(s.stepsPerSecond / node.stepsPerSecond, 3),
           load: load().loadAverage,
@@ -320,6 +344,10 @@ export async function throughputBench(plan: ThroughputPlan): Promise<ThroughputR
       workerStepsPerSecond: round(median(rounds.map((r) => r.worker.stepsPerSecond)), 1),
       workerVsNode: round(median(rounds.map((r) => r.workerVsNode)), 3),
       sessionVsNode: round(median(rounds.map((r) => r.sessionVsNode)), 3),
+      nodeStepsPerCpuSecond: round(median(rounds.map((r) => r.nodeStepsPerCpuSecond)), 1),
+      workerStepsPerCpuSecond: medianOrNull(rounds.map((r) => r.workerStepsPerCpuSecond)),
+      pageOtherCpuShare: medianOrNull(rounds.map((r) => r.pageOtherCpuShare)),
+      nodeCpuShare: round(median(rounds.map((r) => r.nodeCpuShare)), 2),
       worker: medianSplit(rounds.map((r) => r.worker)),
       session: medianSplit(rounds.map((r) => r.session)),
       load: { before, after: load() },
@@ -332,9 +360,47 @@ export async function throughputBench(plan: ThroughputPlan): Promise<ThroughputR
   }
 }
 
-/** `npx tsx bench/throughput.ts [--quick]`: this part alone, printed as JSON. */
+/** The worker's rate must be at least this share of Node's (the same recipe, every live view on). */
+export const WORKER_VS_NODE_TARGET = 0.8;
+
+/** The part's lines of the bench table. */
+export function throughputLines(r: ThroughputResult): string[] {
+  const pct = (x: number | null) => (x === null || Number.isNaN(x) ? '–' : `${round(x * 100, 1)}%`);
+  const row = (name: string, rate: number, split: TimeSplit | null) => [
+    name,
+    rate,
+    split ? pct(split.snapshotShare) : '–',
+    split ? pct(split.metricsShare) : '–',
+    split ? pct(split.yieldShare) : '–',
+    split ? `${split.snapshotsPerSecond} / ${split.metricsPerSecond} / ${split.progressPerSecond}` : '–',
+  ];
+  const cpu = r.rounds.map((x) => x.worker.threadCpu ?? {});
+  const threads = [...new Set(cpu.flatMap((c) => Object.keys(c)))];
+  const cpuMedian = threads
+    .map((t) => [t, round(median(cpu.map((c) => c[t] ?? 0)), 2)] as const)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const met = r.workerVsNode >= WORKER_VS_NODE_TARGET;
+  return [
+    `Worker against Node: the default demo on WASM, ${r.rounds.length} interleaved rounds of ${r.plan.windowSeconds} s (medians; load average ${r.load.before.loadAverage.join(' ')} → ${r.load.after.loadAverage.join(' ')})`,
+    table(
+      ['trainer', 'steps/s', 'snapshots', 'metrics', 'yields', 'snapshots / metrics / progress per s'],
+      [
+        row('Node: bare trainer loop', r.nodeStepsPerSecond, null),
+        row("Node: the worker's session (live views, no page)", r.sessionStepsPerSecond, r.session),
+        row('page worker in Chromium (every live view on)', r.workerStepsPerSecond, r.worker),
+      ],
+    ),
+    `worker / Node ${r.workerVsNode} (session / Node ${r.sessionVsNode}); target ≥ ${WORKER_VS_NODE_TARGET}: ${met ? 'met' : 'NOT met'}`,
+    `steps per CPU second: Node ${r.nodeStepsPerCpuSecond} (its process had ${r.nodeCpuShare} of a core), page worker ${r.workerStepsPerCpuSecond ?? '–'} (its thread); the browser's other threads took ${r.pageOtherCpuShare ?? '–'} CPU s/s`,
+    `browser CPU seconds per second while training, by thread: ${cpuMedian.map(([t, v]) => `${t} ${v}`).join(', ') || '–'}`,
+  ];
+}
+
+/** `npm run bench -- --only throughput` runs this part; alone, it prints its lines and the JSON. */
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
   const result = await throughputBench(quick ? QUICK_THROUGHPUT_PLAN : FULL_THROUGHPUT_PLAN);
+  process.stderr.write(`${throughputLines(result).join('\n')}\n`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

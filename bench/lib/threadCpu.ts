@@ -1,6 +1,7 @@
 /**
- * CPU time of every thread of this process's descendants (Linux /proc), grouped by thread name: what the browser's
- * threads (the training worker, the page's main thread, the compositor, other workers) took over a window. Ticks
+ * CPU time of every thread of this process's descendants (Linux /proc), grouped by process kind and thread name
+ * (`renderer:DedicatedWorker`, `gpu-process:VizCompositorTh`, `node:node`, …): what the browser's threads (the
+ * training worker, the page's main thread, the compositor, raster threads, other workers) took over a window. Ticks
  * are USER_HZ (100 per second on Linux). Elsewhere it returns an empty map.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -38,7 +39,21 @@ function descendants(root: number): number[] {
   return [...parent.keys()].filter(below);
 }
 
-/** CPU seconds per thread name, summed over the descendants of `root` (default: this process). */
+/** A process's kind: Chromium's `--type=` (browser when absent), else the executable's name. */
+function kindOf(pid: number): string {
+  try {
+    // Chromium rewrites its process title into one space-separated string.
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+    const type = args.find((a) => a.startsWith('--type='));
+    if (type) return type.slice(7);
+    const exe = (args[0] ?? '').split('/').pop() ?? '';
+    return exe.includes('chrom') ? 'browser' : exe || 'unknown';
+  } catch {
+    return 'gone';
+  }
+}
+
+/** CPU seconds per process kind and thread name, summed over the descendants of `root` (default: this process). */
 export function threadCpuSeconds(root = process.pid): Map<string, number> {
   const out = new Map<string, number>();
   let pids: number[];
@@ -54,9 +69,11 @@ export function threadCpuSeconds(root = process.pid): Map<string, number> {
     } catch {
       continue;
     }
+    const kind = kindOf(pid);
     for (const tid of tasks) {
       const s = statOf(`/proc/${pid}/task/${tid}/stat`);
-      if (s) out.set(s.comm, (out.get(s.comm) ?? 0) + s.ticks / TICKS_PER_SECOND);
+      const name = `${kind}:${s?.comm}`;
+      if (s) out.set(name, (out.get(name) ?? 0) + s.ticks / TICKS_PER_SECOND);
     }
   }
   return out;
