@@ -175,7 +175,11 @@ async function nodeSession(): Promise<{ session: TrainingSession; totals(): Work
       now: performance.now(),
       step: session.current.step,
       yields: { count: 0, ms: NaN },
-      ...session.viewTotals,
+      // A checkout without the counters (for a before/after run) times the steps alone.
+      progressEvents: NaN,
+      snapshots: { runs: NaN, ms: NaN },
+      metrics: { runs: NaN, ms: NaN },
+      ...(session.viewTotals as Partial<WorkerTotals> | undefined),
     }),
   };
 }

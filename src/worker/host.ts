@@ -37,5 +37,8 @@ export const METRICS_INTERVAL_MS = 1000;
  * every live view on; evaluation's share is the 10% the evaluation cadence is allowed.
  */
 export const METRICS_MAX_SHARE = 0.1;
-export const SNAPSHOT_MAX_SHARE = 0.06; /** A checkpoint of the weights survives a lost WebGL context; taken this often while training. */
+export const SNAPSHOT_MAX_SHARE = 0.06;
+/** However costly, a snapshot and an evaluation come at least this often while training (a live view stays live). */
+export const SNAPSHOT_MAX_INTERVAL_MS = 3000;
+export const METRICS_MAX_INTERVAL_MS = 6000; /** A checkpoint of the weights survives a lost WebGL context; taken this often while training. */
 export const CHECKPOINT_INTERVAL_MS = 2000;

@@ -11,9 +11,11 @@ import type { StepResult } from '../core/train/types';
 import { Cadence } from './cadence';
 import {
   METRICS_INTERVAL_MS,
+  METRICS_MAX_INTERVAL_MS,
   METRICS_MAX_SHARE,
   PROGRESS_INTERVAL_MS,
   SNAPSHOT_INTERVAL_MS,
+  SNAPSHOT_MAX_INTERVAL_MS,
   SNAPSHOT_MAX_SHARE,
 } from './host';
 import type { Inspector } from './inspect';
@@ -24,8 +26,8 @@ export class RunEvents {
   private pending: ProgressPoint[] = [];
   private lastProgressAt = 0;
   private lastMetricsStep = 0;
-  private readonly snapshots = new Cadence(SNAPSHOT_INTERVAL_MS, SNAPSHOT_MAX_SHARE);
-  private readonly evaluations = new Cadence(METRICS_INTERVAL_MS, METRICS_MAX_SHARE);
+  private readonly snapshots = new Cadence(SNAPSHOT_INTERVAL_MS, SNAPSHOT_MAX_SHARE, SNAPSHOT_MAX_INTERVAL_MS);
+  private readonly evaluations = new Cadence(METRICS_INTERVAL_MS, METRICS_MAX_SHARE, METRICS_MAX_INTERVAL_MS);
   private progressEvents = 0;
 
   constructor(

@@ -56,11 +56,20 @@ describe('Cadence: a live view keeps to its minimum interval and its share of th
     expect(cadence.totals).toEqual({ runs: 2, ms: 310 });
   });
 
+  it('the maximum interval keeps a very costly view alive (it may then take more than its share)', () => {
+    const cadence = new Cadence(250, 0.06, 3000);
+    cadence.ran(0, 1000); // 1 s: its share would want 15.7 s of training before the next
+    expect(cadence.next).toBe(1000 + 3000);
+    cadence.ran(4000, 4020); // cheap again: the share and the minimum interval rule
+    expect(cadence.next).toBe(4020 + (20 * 0.94) / 0.06);
+  });
+
   it('refuses a share outside (0, 1] and a negative or non-finite interval', () => {
     expect(() => new Cadence(250, 0)).toThrow(/maxShare/);
     expect(() => new Cadence(250, 1.5)).toThrow(/maxShare/);
     expect(() => new Cadence(Number.NaN, 0.1)).toThrow(/minIntervalMs/);
     expect(() => new Cadence(-1, 0.1)).toThrow(/minIntervalMs/);
     expect(() => new Cadence(Number.POSITIVE_INFINITY, 0.1)).toThrow(/minIntervalMs/);
+    expect(() => new Cadence(250, 0.1, 100)).toThrow(/maxIntervalMs/);
   });
 });

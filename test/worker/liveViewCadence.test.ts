@@ -1,7 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeConfig } from '../../src/core/config';
 import { Trainer } from '../../src/core/train/trainer';
-import { METRICS_MAX_SHARE, SNAPSHOT_INTERVAL_MS, SNAPSHOT_MAX_SHARE } from '../../src/worker/host';
+import {
+  METRICS_MAX_INTERVAL_MS,
+  METRICS_MAX_SHARE,
+  SNAPSHOT_INTERVAL_MS,
+  SNAPSHOT_MAX_INTERVAL_MS,
+  SNAPSHOT_MAX_SHARE,
+} from '../../src/worker/host';
 import { TrainingSession } from '../../src/worker/session';
 import { eventLog, VirtualClock, virtualSessionHost } from '../helpers/session';
 import { useCpuBackend } from '../helpers/tf';
@@ -97,6 +103,36 @@ describe('live views while training', () => {
       .filter((s) => s > 0);
     expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1));
     expect(times('progress').length).toBeGreaterThanOrEqual(50);
+  });
+
+  it('however costly, a snapshot still comes every SNAPSHOT_MAX_INTERVAL_MS (a badly loaded machine)', async () => {
+    const clock = new VirtualClock(5);
+    const h = await session(clock);
+    active = h.session;
+    costlyViews(clock, 500, 1000);
+    const trainAt = clock.time;
+    const before = h.events.length;
+    await h.session.handle({ type: 'train', runId: 1 });
+    await h.atTime(trainAt + 14_000);
+    const pauseAt = clock.time;
+    await h.session.handle({ type: 'pause', runId: 1 });
+    const times = (type: string) =>
+      h.events
+        .slice(before)
+        .filter((e) => e.type === type && e.at <= pauseAt)
+        .map((e) => e.at);
+    const gaps = (t: number[]) => t.slice(1).map((x, i) => x - t[i]);
+    // Its share alone would wait 500 · 0.94 / 0.06 ≈ 7.8 s; the cap brings the next after 3 s (+ its cost, a slice).
+    const snapshots = gaps(times('snapshot'));
+    expect(snapshots.length).toBeGreaterThanOrEqual(2);
+    for (const g of snapshots) expect(g).toBeGreaterThanOrEqual(SNAPSHOT_MAX_INTERVAL_MS);
+    for (const g of snapshots) expect(g).toBeLessThanOrEqual(SNAPSHOT_MAX_INTERVAL_MS + 500 + 1000 + 100);
+    // An evaluation's share would wait 9 s; the cap: 6 s.
+    for (const g of gaps(times('metrics'))) {
+      expect(g).toBeGreaterThanOrEqual(METRICS_MAX_INTERVAL_MS);
+      expect(g).toBeLessThanOrEqual(METRICS_MAX_INTERVAL_MS + 500 + 1000 + 100);
+    }
+    expect(times('metrics').length).toBeGreaterThanOrEqual(2);
   });
 
   it('cheap views keep their minimum intervals (the cadence does not slow a fast machine down)', async () => {
