@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --quick] [-- --only node,towers,memory,eval,browser,live10k,engines] [-- --out file.json]`
+ * `npm run bench [-- --quick] [-- --only node,towers,memory,eval,browser,live10k,engines,throughput] [-- --out file.json]`
  *
  * Measures, in one run on one machine: the core's training throughput in Node (WASM, CPU; MLP, CNN, GRU) against a
  * raw tfjs loop and single-thread PyTorch (interleaved rounds, medians and per-round ratios), the same in the worker
  * of the built app in headless Chromium per backend, main-thread long tasks while training with live charts and
  * scatter, click → first loss point and load → interactive, tf.memory() after 100 and 2,000 steps, evaluation on
  * 2,000 × 64 and PCA on 10,000 × 64, the JavaScript the page and the worker load, and the app's steps/s per engine
- * (Chromium, Firefox ESR, WebKitGTK) and backend with each engine process's CPU share (bench/engines.ts). Prints a table, writes JSON
+ * (Chromium, Firefox ESR, WebKitGTK) and backend with each engine process's CPU share (bench/engines.ts), and the page
+ * worker's training rate against Node's with every live view on (bench/throughput.ts). Prints a table, writes JSON
  * (default bench/results/latest.json) with the machine and the load average of every part. About 5 minutes on
  * 2 cores (--quick: about 2).
  */
@@ -16,8 +17,15 @@ import { browserBench, FULL_BROWSER_PLAN, LIVE10K_ONLY_PLAN, QUICK_BROWSER_PLAN 
 import { enginesBench, FULL_ENGINES_PLAN, QUICK_ENGINES_PLAN } from './engines';
 import { load, log, machine, round, table } from './lib/common';
 import { compareMlp, evaluationTimings, FULL_NODE_PLAN, memory, otherTowers, QUICK_NODE_PLAN } from './node';
+import {
+  FULL_THROUGHPUT_PLAN,
+  QUICK_THROUGHPUT_PLAN,
+  type ThroughputResult,
+  throughputBench,
+  throughputLines,
+} from './throughput';
 
-const PARTS = ['node', 'towers', 'memory', 'eval', 'browser', 'live10k', 'engines'] as const;
+const PARTS = ['node', 'towers', 'memory', 'eval', 'browser', 'live10k', 'engines', 'throughput'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The performance targets, as numbers the table checks. */
@@ -69,6 +77,8 @@ async function main(): Promise<void> {
   if (only.has('browser')) result.browser = await browserBench(browserPlan);
   else if (only.has('live10k')) result.browser = await browserBench(LIVE10K_ONLY_PLAN);
   if (only.has('engines')) result.engines = await enginesBench(quick ? QUICK_ENGINES_PLAN : FULL_ENGINES_PLAN);
+  if (only.has('throughput'))
+    result.throughput = await throughputBench(quick ? QUICK_THROUGHPUT_PLAN : FULL_THROUGHPUT_PLAN);
   result.finished = load();
   result.seconds = Math.round((performance.now() - started) / 1000);
 
@@ -315,6 +325,7 @@ async function main(): Promise<void> {
       ],
     ),
   );
+  if (result.throughput) lines.push('', ...throughputLines(result.throughput as ThroughputResult));
   lines.push(
     '',
     `load average at the end ${(result.finished as ReturnType<typeof load>).loadAverage.join(' ')}; ${result.seconds} s; JSON: ${out}`,

@@ -31,5 +31,14 @@ export const SLICE_MS = 25;
 export const PROGRESS_INTERVAL_MS = 100;
 export const SNAPSHOT_INTERVAL_MS = 250;
 export const METRICS_INTERVAL_MS = 1000;
-/** A checkpoint of the weights survives a lost WebGL context; taken this often while training. */
+/**
+ * The most of the training time metrics and snapshots may take (cadence.ts). Together with the progress events and
+ * checkpoints they leave the loop over 80% of the worker's time, so the page trains at the rate Node does with
+ * every live view on; evaluation's share is the 10% the evaluation cadence is allowed.
+ */
+export const METRICS_MAX_SHARE = 0.1;
+export const SNAPSHOT_MAX_SHARE = 0.06;
+/** However costly, a snapshot and an evaluation come at least this often while training (a live view stays live). */
+export const SNAPSHOT_MAX_INTERVAL_MS = 3000;
+export const METRICS_MAX_INTERVAL_MS = 6000; /** A checkpoint of the weights survives a lost WebGL context; taken this often while training. */
 export const CHECKPOINT_INTERVAL_MS = 2000;

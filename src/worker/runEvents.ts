@@ -1,12 +1,23 @@
 /**
  * The events a run posts while it trains: progress (every step exactly once, batched), held-out metrics and 2-D
- * snapshots, each at a bounded rate on the host's clock so a fast loop cannot flood the page. `refresh` posts
- * metrics and a snapshot at once (pause, step, a new run).
+ * snapshots, each at a bounded rate on the host's clock so a fast loop cannot flood the page. Metrics and snapshots
+ * cost far more than a step (an evaluation of the default demo about 15 steps, a snapshot about 5), so each also
+ * keeps to a share of the training time (cadence.ts): the views thin out on a slow or loaded machine instead of
+ * halving the training rate. `refresh` posts metrics and a snapshot at once (pause, step, a new run).
  */
 import { scaleCollapseOf } from '../core/metrics/scaleCollapse';
 import type { Trainer } from '../core/train/trainer';
 import type { StepResult } from '../core/train/types';
-import { METRICS_INTERVAL_MS, PROGRESS_INTERVAL_MS, SNAPSHOT_INTERVAL_MS } from './host';
+import { Cadence } from './cadence';
+import {
+  METRICS_INTERVAL_MS,
+  METRICS_MAX_INTERVAL_MS,
+  METRICS_MAX_SHARE,
+  PROGRESS_INTERVAL_MS,
+  SNAPSHOT_INTERVAL_MS,
+  SNAPSHOT_MAX_INTERVAL_MS,
+  SNAPSHOT_MAX_SHARE,
+} from './host';
 import type { Inspector } from './inspect';
 import type { MetricsPoint, ProgressPoint, WorkerEvent } from './protocol';
 import { pairDistancesOf, snapshotBatchTeach, tripletsWithRunLoss } from './teach';
@@ -14,9 +25,10 @@ import { pairDistancesOf, snapshotBatchTeach, tripletsWithRunLoss } from './teac
 export class RunEvents {
   private pending: ProgressPoint[] = [];
   private lastProgressAt = 0;
-  private lastSnapshotAt = 0;
-  private lastMetricsAt = 0;
   private lastMetricsStep = 0;
+  private readonly snapshots = new Cadence(SNAPSHOT_INTERVAL_MS, SNAPSHOT_MAX_SHARE, SNAPSHOT_MAX_INTERVAL_MS);
+  private readonly evaluations = new Cadence(METRICS_INTERVAL_MS, METRICS_MAX_SHARE, METRICS_MAX_INTERVAL_MS);
+  private progressEvents = 0;
 
   constructor(
     private readonly now: () => number,
@@ -56,9 +68,18 @@ export class RunEvents {
     const now = this.now();
     if (now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) this.flushProgress(runId);
     const every = trainer.config.training.evalEvery;
-    if (every > 0 && trainer.steps - this.lastMetricsStep >= every && now - this.lastMetricsAt >= METRICS_INTERVAL_MS)
+    if (every > 0 && trainer.steps - this.lastMetricsStep >= every && this.evaluations.due(now))
       this.postMetrics(trainer, runId);
-    if (now - this.lastSnapshotAt >= SNAPSHOT_INTERVAL_MS) this.postSnapshot(trainer, runId);
+    if (this.snapshots.due(this.now())) this.postSnapshot(trainer, runId);
+  }
+
+  /** What the live views have cost so far (debug counters: the benchmark reads them from the worker). */
+  get totals(): {
+    progressEvents: number;
+    snapshots: { runs: number; ms: number };
+    metrics: { runs: number; ms: number };
+  } {
+    return { progressEvents: this.progressEvents, snapshots: this.snapshots.totals, metrics: this.evaluations.totals };
   }
 
   /** Metrics and snapshot now. */
@@ -87,13 +108,14 @@ export class RunEvents {
     this.pending = [];
     const stepsPerSecond = (points.length * 1000) / elapsed;
     this.lastProgressAt = now;
+    this.progressEvents++;
     this.post({ type: 'progress', runId, points, stepsPerSecond });
   }
 
   private postMetrics(trainer: Trainer, runId: number): void {
-    const started = this.now();
+    const start = this.now();
     const evaluation = trainer.evaluate();
-    const evaluationMs = this.now() - started;
+    const evaluationMs = this.now() - start;
     this.inspector.noteEvaluation(trainer, evaluation);
     const m = evaluation.metrics;
     const p = evaluation.pairs;
@@ -121,7 +143,6 @@ export class RunEvents {
       ? (m.collapse.message ?? scaleCollapseOf(m, trainer.config, evaluation.step)?.message)
       : undefined;
     if (warning) metrics.collapseWarning = warning;
-    this.lastMetricsAt = this.now();
     this.lastMetricsStep = trainer.steps;
     this.post({
       type: 'metrics',
@@ -130,11 +151,12 @@ export class RunEvents {
       pairDistances: pairDistancesOf(evaluation.step, m, trainer.config),
       evaluationMs,
     });
+    this.evaluations.ran(start, this.now());
   }
 
   private postSnapshot(trainer: Trainer, runId: number): void {
+    const start = this.now();
     const s = trainer.snapshot();
-    this.lastSnapshotAt = this.now();
     this.post({
       type: 'snapshot',
       runId,
@@ -151,6 +173,7 @@ export class RunEvents {
         : null,
       lda: s.lda,
     });
+    this.snapshots.ran(start, this.now());
   }
 }
 

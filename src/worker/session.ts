@@ -102,6 +102,11 @@ export class TrainingSession {
     await this.loop.whenDone();
   }
 
+  /** What the live views have cost so far (debug counters the benchmark reads from the worker). */
+  get viewTotals(): RunEvents['totals'] {
+    return this.events.totals;
+  }
+
   /** The state and step the UI last heard about (tests). */
   get current(): { runId: number; state: RunState; step: number; backend: ActiveBackend | null } {
     return { runId: this.runId, state: this.state, step: this.trainer?.steps ?? 0, backend: this.backend };
@@ -285,10 +290,7 @@ export class TrainingSession {
     this.post({ type: 'backend', backend: choice.backend, renderer: choice.renderer, reason: choice.reason });
   }
 
-  /**
-   * Moves the run to another backend: stop, checkpoint, switch, rebuild the trainer with the same config and data,
-   * import the weights and step, and go on if it was running. `lostAt` set = recovering from a lost WebGL context.
-   */
+  /** Moves the run to another backend from a checkpoint, going on if it ran. `lostAt` set: a lost WebGL context. */
   private async switchBackend(wanted: BackendName, lostAt: number | null): Promise<void> {
     const wasRunning = this.loop.isRunning || this.state === 'running';
     if (lostAt === null) {

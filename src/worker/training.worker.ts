@@ -47,12 +47,15 @@ channel.port1.onmessage = () => waiting.shift()?.();
 const MAX_YIELD_GAP_MS = 100;
 let roundTripMs = 0;
 let lastYieldAt = performance.now();
+const yields = { count: 0, ms: 0 };
 function yieldToEvents(): Promise<void> {
   const start = performance.now();
   if (start - lastYieldAt < Math.min(MAX_YIELD_GAP_MS, 40 * roundTripMs)) return Promise.resolve();
   return new Promise((resolve) => {
     waiting.push(() => {
       lastYieldAt = performance.now();
+      yields.count++;
+      yields.ms += lastYieldAt - start;
       // Smoothed, so one round trip that also ran a queued command does not stretch the next gaps for long.
       roundTripMs = 0.7 * roundTripMs + 0.3 * (lastYieldAt - start);
       resolve();
@@ -73,6 +76,14 @@ const session = new TrainingSession(
   },
   initialBackend(),
 );
+
+/**
+ * Debug counters for the benchmark (bench/throughput.ts reads them through the worker's global scope): the worker's
+ * clock, the step, the yields' count and time, and what progress, snapshots and metrics have cost so far.
+ */
+Object.defineProperty(scope, '__trainingTotals', {
+  get: () => ({ now: performance.now(), step: session.current.step, yields: { ...yields }, ...session.viewTotals }),
+});
 
 scope.onmessage = (message: MessageEvent<Command>) => {
   if (message.data.type === 'debug-crash') {
