@@ -64,7 +64,7 @@ describe('unseen classes', () => {
     const again = await openPanel(page, 'Data');
     await again.getByRole('radio', { name: 'Off' }).check();
     await expect.poll(() => protocol.textContent()).toBe('Held-out samples of the training classes');
-  });
+  }, 300_000);
 
   it('a count that leaves fewer than 2 seen classes is refused with the reason, and nothing runs with it', async () => {
     const { page } = playground;

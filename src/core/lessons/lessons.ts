@@ -296,7 +296,7 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
       '"MAP@R seen" (new samples of 0 to 4): within 300 steps MAP@R seen climbs above 0.95, while MAP@R on the ' +
       'unseen digits ends below where it started and under 0.45, more than 0.5 lower. Pair accuracy, at the ' +
       'threshold chosen on 0 to 4, stays under 0.8 on 5 to 9: a network learns the classes it is shown.',
-    formula: 'mathcal{C}_{\text{train}} cap mathcal{C}_{\text{test}} = \varnothing',
+    formula: '\\mathcal{C}_{\\text{train}} \\cap \\mathcal{C}_{\\text{test}} = \\varnothing',
     formulaInWords: 'The classes the network trains on and the classes it is measured on share no member.',
   },
 ] satisfies Lesson[]);
