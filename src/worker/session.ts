@@ -8,7 +8,7 @@
 import { type BackendName, type Config, ConfigError } from '../core/config';
 import { Trainer } from '../core/train/trainer';
 import { Checkpoints } from './checkpoints';
-import { heldOutPreview, type Loaded, loadBuiltin, parseUpload, previewOf } from './datasets';
+import { datasetError, heldOutPreview, type Loaded, loadBuiltin, messageOf, previewOf, UploadReads } from './datasets';
 import { SLICE_MS, type SessionHost } from './host';
 import { Inspector } from './inspect';
 import type { ActiveBackend, Command, RunState, SaveShareCommand, WorkerEvent } from './protocol';
@@ -28,6 +28,7 @@ export class TrainingSession {
 
   private loaded: Loaded | null = null;
   private pendingUpload: Loaded | null = null;
+  private readonly uploadReads = new UploadReads();
 
   private trainer: Trainer | null = null;
   private runId = -1;
@@ -66,6 +67,8 @@ export class TrainingSession {
       this.loop.setSpeed(command.stepsPerSecond);
       return Promise.resolve();
     }
+    if (command.type === 'cancel-upload') return Promise.resolve(this.uploadReads.cancel(command.requestId));
+    if (command.type === 'load-upload') this.uploadReads.queued(command.requestId);
     if (command.type === 'pause' && command.runId === this.runId) this.loop.requestStop();
     const next = this.queue.then(() => this.process(command)).catch((error) => this.reportError(error));
     this.queue = next;
@@ -121,6 +124,7 @@ export class TrainingSession {
         return;
       case 'speed':
       case 'debug-crash':
+      case 'cancel-upload':
         return;
       case 'neighbours':
       case 'compare-samples':
@@ -155,7 +159,7 @@ export class TrainingSession {
         this.postLoaded('dataset-loaded', requestId, this.loaded);
       } else if (command.type === 'load-upload') {
         const progress = (fraction: number) => this.post({ type: 'load-progress', requestId, fraction });
-        this.pendingUpload = await parseUpload(command.files, progress);
+        this.pendingUpload = await this.uploadReads.parse(command, progress);
         this.postLoaded('upload-parsed', requestId, this.pendingUpload);
       } else {
         if (!this.pendingUpload) throw new Error('there is no parsed upload to use; upload files first');
@@ -164,7 +168,7 @@ export class TrainingSession {
         this.postLoaded('dataset-loaded', requestId, this.loaded);
       }
     } catch (error) {
-      this.post({ type: 'dataset-error', requestId, message: messageOf(error) });
+      this.post(datasetError(requestId, error));
     }
   }
 
@@ -392,8 +396,4 @@ export class TrainingSession {
   private post(event: WorkerEvent): void {
     this.host.post(event, transferablesOf(event));
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
