@@ -182,8 +182,10 @@ export function App(): JSX.Element {
             dataset={state.dataset}
             usedUpload={state.usedUpload}
             error={state.datasetError}
+            choices={state.uploadChoices}
             disabled={running}
             onSelect={onSelect}
+            onReading={(reading) => void worker.readUploadAs(reading)}
           />
           <MetricsReadout metrics={latestMetrics(state)} />
           <KeySettings

@@ -14,7 +14,7 @@ import { Inspector } from './inspect';
 import type { ActiveBackend, Command, RunState, SaveShareCommand, WorkerEvent } from './protocol';
 import { RunEvents } from './runEvents';
 import { RunLoop } from './runLoop';
-import { downloadEvent, loadModelInto, rebuildSavedRun } from './saveShare';
+import { downloadEvent, loadModelInto, readExperimentEvent, rebuildSavedRun } from './saveShare';
 import { transferablesOf } from './transfer';
 
 export type { SessionHost } from './host';
@@ -226,6 +226,7 @@ export class TrainingSession {
     const { requestId } = command;
     try {
       if (command.type === 'restore-run') return await this.restoreRun(command);
+      if (command.type === 'read-experiment') return this.post(readExperimentEvent(command));
       const trainer = this.trainer;
       if (!trainer || !this.loaded || command.runId !== this.runId)
         throw new Error('that run is no longer the current one; try again');

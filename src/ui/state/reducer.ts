@@ -14,6 +14,7 @@ import type {
   RunState,
   SamplePreview,
   SnapshotMessage,
+  UploadChoices,
   WorkerEvent,
 } from '../../worker/protocol';
 import { traitsOf } from './configForm';
@@ -51,6 +52,8 @@ export interface AppState {
   pendingLoad: number | null;
   /** The last load/upload error (the previous dataset stays). */
   datasetError: string | null;
+  /** The readings the last upload error offers (an ambiguous file), as buttons beside it. */
+  uploadChoices: UploadChoices | null;
   upload: UploadState;
   /** The upload in use (kept as an option of the dataset select). */
   usedUpload: DatasetInfo | null;
@@ -92,6 +95,7 @@ export type Action =
   | { type: 'request-upload'; requestId: number }
   | { type: 'request-use-upload'; requestId: number }
   | { type: 'discard-upload' }
+  | { type: 'cancel-upload' }
   | { type: 'worker-restarted' }
   /** Keep the current run for comparison, or remove a kept one. */
   | KeptRunsAction
@@ -115,6 +119,7 @@ export function initialState(config: Config): AppState {
     pendingLoad: null,
     datasetError: null,
     upload: { phase: 'idle' },
+    uploadChoices: null,
     usedUpload: null,
     ...freshRun(0),
     keptRuns: [],
@@ -185,6 +190,7 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
           ...state,
           upload: { phase: 'parsed', requestId: event.requestId, info: event.info, preview: event.preview },
           datasetError: null,
+          uploadChoices: null,
         };
       }
       return state;
@@ -211,6 +217,7 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
       return {
         ...state,
         datasetError: event.message,
+        uploadChoices: uploadFailed ? (event.choices ?? null) : null,
         upload: uploadFailed ? { phase: 'idle' } : state.upload,
         pendingLoad: loadFailed ? null : state.pendingLoad,
       };
@@ -269,6 +276,7 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
     case 'weights':
     case 'model-loaded':
     case 'restored':
+    case 'experiment-read':
     case 'save-error':
       return { ...state, saveShareInbox: [...state.saveShareInbox, event] };
   }
@@ -284,9 +292,17 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'new-run':
       return { ...state, ...freshRun(action.runId) };
     case 'request-load':
-      return { ...state, pendingLoad: action.requestId, datasetError: null };
+      return { ...state, pendingLoad: action.requestId, datasetError: null, uploadChoices: null };
     case 'request-upload':
-      return { ...state, upload: { phase: 'parsing', requestId: action.requestId, fraction: 0 }, datasetError: null };
+      return {
+        ...state,
+        upload: { phase: 'parsing', requestId: action.requestId, fraction: 0 },
+        datasetError: null,
+        uploadChoices: null,
+      };
+    case 'cancel-upload':
+      // The worker's answer to the cancelled parse (an error saying so) is then no longer awaited, so none shows.
+      return state.upload.phase === 'parsing' ? { ...state, upload: { phase: 'idle' } } : state;
     case 'request-use-upload':
       if (state.upload.phase !== 'parsed') return state;
       return { ...state, upload: { phase: 'using', requestId: action.requestId, info: state.upload.info } };
