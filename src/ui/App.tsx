@@ -183,10 +183,12 @@ export function App(): JSX.Element {
             dataset={state.dataset}
             usedUpload={state.usedUpload}
             error={state.datasetError}
+            choices={state.uploadChoices}
             disabled={running}
             download={state.download}
             onSelect={onSelect}
             onCancelDownload={cancelLoad}
+            onReading={(reading) => void worker.readUploadAs(reading)}
           />
           <MetricsReadout metrics={latestMetrics(state)} protocol={protocolOfState(state)} />
           <KeySettings

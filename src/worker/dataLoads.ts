@@ -6,7 +6,7 @@
  * takes them into use.
  */
 import { isAbortError } from '../core/data/builtin';
-import { type Loaded, loadBuiltin, parseUpload, previewOf } from './datasets';
+import { datasetError, type Loaded, loadBuiltin, previewOf, UploadReads } from './datasets';
 import type { Command, WorkerEvent } from './protocol';
 
 /** Progress events are posted only when the downloaded share grows by at least this much. */
@@ -24,8 +24,19 @@ export class DataLoads {
   private all: Promise<void> = Promise.resolve();
 
   private pendingUpload: Loaded | null = null;
+  private readonly uploadReads = new UploadReads();
 
   constructor(private readonly deps: DataLoadsDeps) {}
+
+  /** An upload's parse is queued: from now on it can be cancelled. */
+  queuedUpload(requestId: number): void {
+    this.uploadReads.queued(requestId);
+  }
+
+  /** Stops an upload's parse between two blocks (or before it starts); the current dataset stays. */
+  cancelUpload(requestId: number): void {
+    this.uploadReads.cancel(requestId);
+  }
 
   /** Parses an upload (`upload-parsed`) or takes the parsed one into use; a failure is a `dataset-error`. */
   async upload(command: Extract<Command, { type: 'load-upload' | 'use-upload' }>): Promise<void> {
@@ -33,7 +44,7 @@ export class DataLoads {
     try {
       if (command.type === 'load-upload') {
         const progress = (fraction: number) => this.deps.post({ type: 'load-progress', requestId, fraction });
-        const parsed = await parseUpload(command.files, progress);
+        const parsed = await this.uploadReads.parse(command, progress);
         this.pendingUpload = parsed;
         this.deps.post({ type: 'upload-parsed', requestId, info: parsed.info, preview: previewOf(parsed.dataset) });
       } else {
@@ -43,7 +54,7 @@ export class DataLoads {
         this.deps.install(loaded, requestId);
       }
     } catch (error) {
-      this.deps.post({ type: 'dataset-error', requestId, message: messageOf(error) });
+      this.deps.post(datasetError(requestId, error));
     }
   }
 
@@ -80,7 +91,7 @@ export class DataLoads {
         if (this.current === entry) this.current = null;
         if (entry.controller.signal.aborted || isAbortError(error))
           this.deps.post({ type: 'load-cancelled', requestId });
-        else this.deps.post({ type: 'dataset-error', requestId, message: messageOf(error) });
+        else this.deps.post(datasetError(requestId, error));
       }
     })();
     this.all = Promise.all([this.all, job]).then(() => undefined);
@@ -104,8 +115,4 @@ export class DataLoads {
   get idle(): Promise<void> {
     return this.all;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,9 +5,9 @@
 import { traitsOf } from '../core/capabilities';
 import { builtinInfo, loadBuiltinDataset, type AssetReader } from '../core/data/builtin';
 import { featureSize, type Dataset } from '../core/data/dataset';
-import { loadUpload, type UploadSummary } from '../core/data/loaders/index';
+import { DataLoadError, loadUpload, type UploadSummary } from '../core/data/loaders/index';
 import type { Trainer } from '../core/train/trainer';
-import type { DatasetInfo, SamplePreview, UploadFile } from './protocol';
+import type { DatasetInfo, SamplePreview, UploadFile, UploadReading, WorkerEvent } from './protocol';
 
 /** Samples in a dataset preview. */
 export const PREVIEW_SAMPLES = 32;
@@ -32,17 +32,70 @@ export async function loadBuiltin(
   return { dataset, info: describe(dataset, name, about.title, about.description) };
 }
 
-/** Parses uploaded files; `progress` hears the parsed fraction. */
-export async function parseUpload(files: UploadFile[], progress: (fraction: number) => void): Promise<Loaded> {
+/**
+ * Parses uploaded files; `progress` hears the parsed fraction, `signal` stops the read between two blocks, `reading`
+ * says how the user chose to read an ambiguous file.
+ */
+export async function parseUpload(
+  files: UploadFile[],
+  progress: (fraction: number) => void,
+  signal?: AbortSignal,
+  reading: UploadReading = {},
+): Promise<Loaded> {
   const { dataset, summary } = await loadUpload(
     files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes), className: f.className })),
-    { progress },
+    {
+      progress,
+      ...(signal ? { signal } : {}),
+      ...(reading.tableKind ? { tableKind: reading.tableKind } : {}),
+      ...(reading.labelColumn !== undefined ? { labelColumn: reading.labelColumn } : {}),
+    },
   );
   const fileNames = files.map((f) => f.name).join(', ');
   // Many files (a folder of class folders) get a short name; the title still lists them.
   const uploadName = files.length === 1 ? files[0].name : files.length <= 3 ? fileNames : `${files.length} images`;
   const title = files.length <= 3 ? fileNames : uploadName;
   return { dataset, info: describe(dataset, `upload:${uploadName}`, title, dataset.description, summary) };
+}
+
+/** The cancel switch of each upload parse, from when its command is queued until the parse ends. */
+export class UploadReads {
+  private readonly controllers = new Map<number, AbortController>();
+
+  queued(requestId: number): void {
+    this.controllers.set(requestId, new AbortController());
+  }
+
+  /** Stops the parse between two blocks (or before it starts); it then fails with "reading was cancelled". */
+  cancel(requestId: number): void {
+    this.controllers.get(requestId)?.abort();
+  }
+
+  async parse(
+    command: { requestId: number; files: UploadFile[]; reading?: UploadReading },
+    progress: (f: number) => void,
+  ) {
+    try {
+      return await parseUpload(
+        command.files,
+        progress,
+        this.controllers.get(command.requestId)?.signal,
+        command.reading,
+      );
+    } finally {
+      this.controllers.delete(command.requestId);
+    }
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A failed load as the page hears it, with the readings to choose from when the file was ambiguous. */
+export function datasetError(requestId: number, error: unknown): Extract<WorkerEvent, { type: 'dataset-error' }> {
+  const choices = error instanceof DataLoadError ? error.choices : undefined;
+  return { type: 'dataset-error', requestId, message: messageOf(error), ...(choices ? { choices } : {}) };
 }
 
 /** What the UI shows about a dataset (no features). */

@@ -21,6 +21,7 @@ import {
   type TowerMetadata,
 } from '../core/export/model';
 import { ConfigError } from '../core/config';
+import { readExperimentBytes } from '../core/export/experiment';
 import { fileSafe } from '../core/export/fileNames';
 import { Trainer } from '../core/train/trainer';
 import { describe, type Loaded } from './datasets';
@@ -266,4 +267,12 @@ export async function rebuildSavedRun(
     trainer,
     loaded: { dataset, info: describe(dataset, data.name, data.title, data.description, data.upload) },
   };
+}
+
+/** An experiment file read in the worker: size cap, strict UTF-8, prototype-safe JSON, finite values, weight shapes. */
+export function readExperimentEvent(
+  command: Extract<SaveShareCommand, { type: 'read-experiment' }>,
+): Extract<SaveShareEvent, { type: 'experiment-read' }> {
+  const experiment = readExperimentBytes(new Uint8Array(command.bytes), command.name);
+  return { type: 'experiment-read', requestId: command.requestId, name: command.name, experiment };
 }

@@ -9,13 +9,13 @@ import { type BackendName, type Config, ConfigError } from '../core/config';
 import { Trainer } from '../core/train/trainer';
 import { Checkpoints } from './checkpoints';
 import { DataLoads } from './dataLoads';
-import { heldOutPreview, type Loaded, previewOf } from './datasets';
+import { heldOutPreview, type Loaded, messageOf, previewOf } from './datasets';
 import { SLICE_MS, type SessionHost } from './host';
 import { Inspector } from './inspect';
 import type { ActiveBackend, Command, RunState, SaveShareCommand, WorkerEvent } from './protocol';
 import { RunEvents } from './runEvents';
 import { RunLoop } from './runLoop';
-import { downloadEvent, loadModelInto, rebuildSavedRun } from './saveShare';
+import { downloadEvent, loadModelInto, readExperimentEvent, rebuildSavedRun } from './saveShare';
 import { transferablesOf } from './transfer';
 
 export type { SessionHost } from './host';
@@ -70,18 +70,17 @@ export class TrainingSession {
     });
   }
 
-  /** Queues a command; `speed`, `cancel-load` and the stop part of `pause` act at once, and a built-in downloads
+  /** Queues a command; `speed`, the cancels and the stop part of `pause` act at once, and a built-in downloads
    * beside the queue (the promise settles when it has arrived or failed), so nothing waits behind a slow load. */
   handle(command: Command): Promise<void> {
     if (command.type === 'speed') {
       this.loop.setSpeed(command.stepsPerSecond);
       return Promise.resolve();
     }
+    if (command.type === 'cancel-upload') return Promise.resolve(this.loads.cancelUpload(command.requestId));
+    if (command.type === 'load-upload') this.loads.queuedUpload(command.requestId);
     if (command.type === 'pause' && command.runId === this.runId) this.loop.requestStop();
-    if (command.type === 'cancel-load') {
-      this.loads.cancel(command.requestId);
-      return Promise.resolve();
-    }
+    if (command.type === 'cancel-load') return Promise.resolve(this.loads.cancel(command.requestId));
     if (command.type === 'use-upload' || command.type === 'restore-run') this.loads.supersede();
     if (command.type === 'load-builtin') {
       // The backend is chosen (queued) first, as for any command; the download itself runs beside the queue.
@@ -152,6 +151,7 @@ export class TrainingSession {
         return;
       case 'speed':
       case 'debug-crash':
+      case 'cancel-upload':
         return;
       case 'neighbours':
       case 'compare-samples':
@@ -227,6 +227,7 @@ export class TrainingSession {
     const { requestId } = command;
     try {
       if (command.type === 'restore-run') return await this.restoreRun(command);
+      if (command.type === 'read-experiment') return this.post(readExperimentEvent(command));
       const trainer = this.trainer;
       if (!trainer || !this.loaded || command.runId !== this.runId)
         throw new Error('that run is no longer the current one; try again');
@@ -394,8 +395,4 @@ export class TrainingSession {
   private post(event: WorkerEvent): void {
     this.host.post(event, transferablesOf(event));
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 /** Dataset choice, preview, upload (picker or drop) with its summary, and load errors. */
 import { useEffect, useRef, type JSX } from 'react';
 import { BUILTIN_DATASETS } from '../../core/data/builtin';
-import type { DatasetInfo, SamplePreview } from '../../worker/protocol';
+import type { DatasetInfo, SamplePreview, UploadChoices, UploadReading } from '../../worker/protocol';
 import type { UploadState } from '../state/reducer';
 
 const ACCEPT = '.csv,.tsv,.txt,.npy,.zip,.png,.jpg,.jpeg';
@@ -143,6 +143,18 @@ export function Preview(props: { preview: SamplePreview; classNames: readonly st
   );
 }
 
+/** A choice's button text, which is also its accessible name. */
+function readingLabel(choices: UploadChoices, value: string): string {
+  return choices.option === 'tableKind' ? `Read as ${value}` : `Label column "${value}"`;
+}
+
+/** The reading a choice's button asks for. */
+function readingOf(choices: UploadChoices, value: string): UploadReading {
+  return choices.option === 'tableKind'
+    ? { tableKind: value as NonNullable<UploadReading['tableKind']> }
+    : { labelColumn: value };
+}
+
 /**
  * `<section aria-label="Dataset choice">`, on the main screen: the dataset choice with a one-line description, and the
  * last load or upload error (the previous dataset stays loaded; the message must be in sight).
@@ -152,11 +164,14 @@ export function DatasetChoice(props: {
   dataset: DatasetInfo | null;
   usedUpload: DatasetInfo | null;
   error: string | null;
+  /** The readings an ambiguous upload allows: one button each, which parses the file again that way. */
+  choices: UploadChoices | null;
   disabled: boolean;
   /** A built-in being downloaded: the current dataset stays in use until it has arrived. */
   download: { name: string; fraction: number } | null;
   onSelect(name: string): void;
   onCancelDownload(): void;
+  onReading(reading: UploadReading): void;
 }): JSX.Element {
   const { dataset, download } = props;
   const downloading = download ? BUILTIN_DATASETS.find((b) => b.name === download.name) : undefined;
@@ -202,6 +217,16 @@ export function DatasetChoice(props: {
         </div>
       ) : null}
       {props.error ? <p role="alert">{props.error}</p> : null}
+      {props.error && props.choices ? (
+        <fieldset className="upload-choices">
+          <legend>Read the file as</legend>
+          {props.choices.values.map((value) => (
+            <button key={value} type="button" onClick={() => props.onReading(readingOf(props.choices!, value))}>
+              {readingLabel(props.choices!, value)}
+            </button>
+          ))}
+        </fieldset>
+      ) : null}
     </section>
   );
 }
@@ -214,6 +239,7 @@ export function DataPanel(props: {
   onFiles(files: PickedFile[]): void;
   onUse(): void;
   onDiscard(): void;
+  onCancel(): void;
 }): JSX.Element {
   const input = useRef<HTMLInputElement | null>(null);
   const { dataset, preview, upload } = props;
@@ -272,7 +298,15 @@ export function DataPanel(props: {
       >
         Drop CSV, TSV, text, .npy, ZIP or image files, or a folder of class folders, here (or click to choose)
       </div>
-      {upload.phase === 'parsing' ? <progress aria-label="Parsing upload" max={1} value={upload.fraction} /> : null}
+      {upload.phase === 'parsing' ? (
+        <div className="upload-progress">
+          <progress aria-label="Parsing upload" max={1} value={upload.fraction} />
+          <span role="status">Reading the upload: {Math.round(100 * upload.fraction)} %</span>
+          <button type="button" onClick={props.onCancel}>
+            Cancel upload
+          </button>
+        </div>
+      ) : null}
       {upload.phase === 'parsed' ? (
         <section aria-label="Upload summary" className="summary">
           <p>

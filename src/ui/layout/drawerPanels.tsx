@@ -72,6 +72,7 @@ export function drawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
             onFiles={(files) => void worker.loadUpload(files)}
             onUse={() => worker.requestDataset({ kind: 'use-upload' })}
             onDiscard={() => dispatch({ type: 'discard-upload' })}
+            onCancel={worker.cancelUpload}
           />
         </>
       ),

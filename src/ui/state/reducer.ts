@@ -14,6 +14,7 @@ import type {
   RunState,
   SamplePreview,
   SnapshotMessage,
+  UploadChoices,
   WorkerEvent,
 } from '../../worker/protocol';
 import { traitsOf } from './configForm';
@@ -53,6 +54,8 @@ export interface AppState {
   download: { requestId: number; name: string; fraction: number } | null;
   /** The last load/upload error (the previous dataset stays). */
   datasetError: string | null;
+  /** The readings the last upload error offers (an ambiguous file), as buttons beside it. */
+  uploadChoices: UploadChoices | null;
   upload: UploadState;
   /** The upload in use (kept as an option of the dataset select). */
   usedUpload: DatasetInfo | null;
@@ -96,6 +99,7 @@ export type Action =
   | { type: 'request-upload'; requestId: number }
   | { type: 'request-use-upload'; requestId: number }
   | { type: 'discard-upload' }
+  | { type: 'cancel-upload' }
   | { type: 'worker-restarted' }
   /** Keep the current run for comparison, or remove a kept one. */
   | KeptRunsAction
@@ -120,6 +124,7 @@ export function initialState(config: Config): AppState {
     download: null,
     datasetError: null,
     upload: { phase: 'idle' },
+    uploadChoices: null,
     usedUpload: null,
     ...freshRun(0),
     keptRuns: [],
@@ -195,6 +200,7 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
           ...state,
           upload: { phase: 'parsed', requestId: event.requestId, info: event.info, preview: event.preview },
           datasetError: null,
+          uploadChoices: null,
         };
       }
       return state;
@@ -222,6 +228,7 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
       return {
         ...state,
         datasetError: event.message,
+        uploadChoices: uploadFailed ? (event.choices ?? null) : null,
         upload: uploadFailed ? { phase: 'idle' } : state.upload,
         pendingLoad: loadFailed ? null : state.pendingLoad,
         download: loadFailed ? null : state.download,
@@ -281,6 +288,7 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
     case 'weights':
     case 'model-loaded':
     case 'restored':
+    case 'experiment-read':
     case 'save-error':
       return { ...state, saveShareInbox: [...state.saveShareInbox, event] };
   }
@@ -301,12 +309,21 @@ export function reducer(state: AppState, action: Action): AppState {
         pendingLoad: action.requestId,
         download: action.name ? { requestId: action.requestId, name: action.name, fraction: 0 } : null,
         datasetError: null,
+        uploadChoices: null,
       };
     case 'cancel-load':
       if (state.pendingLoad !== action.requestId) return state;
       return { ...state, pendingLoad: null, download: null };
     case 'request-upload':
-      return { ...state, upload: { phase: 'parsing', requestId: action.requestId, fraction: 0 }, datasetError: null };
+      return {
+        ...state,
+        upload: { phase: 'parsing', requestId: action.requestId, fraction: 0 },
+        datasetError: null,
+        uploadChoices: null,
+      };
+    case 'cancel-upload':
+      // The worker's answer to the cancelled parse (an error saying so) is then no longer awaited, so none shows.
+      return state.upload.phase === 'parsing' ? { ...state, upload: { phase: 'idle' } } : state;
     case 'request-use-upload':
       if (state.upload.phase !== 'parsed') return state;
       return { ...state, upload: { phase: 'using', requestId: action.requestId, info: state.upload.info } };

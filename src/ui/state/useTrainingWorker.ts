@@ -8,7 +8,7 @@ import { startTransition, useCallback, useEffect, useReducer, useRef, useState, 
 import type { Config } from '../../core/config';
 import { BUILTIN_DATASETS } from '../../core/data/builtin';
 import type { ParsedLink } from '../../core/share/link';
-import type { Command, DatasetInfo, WorkerEvent } from '../../worker/protocol';
+import type { Command, DatasetInfo, UploadReading, WorkerEvent } from '../../worker/protocol';
 import type { PickedFile } from '../components/DataPanel';
 import { backendFromUrl, WorkerClient } from '../worker/client';
 import { configForBuiltin, configForUpload } from './configForm';
@@ -51,6 +51,10 @@ export interface TrainingWorker {
   cancelLoad(): void;
   /** Reads the picked files and hands them to the worker to parse. */
   loadUpload(files: readonly PickedFile[]): Promise<void>;
+  /** Parses the last picked files again, read the way the user chose among an error's choices. */
+  readUploadAs(reading: UploadReading): Promise<void>;
+  /** Stops the parse in progress; the dataset in use stays. */
+  cancelUpload(): void;
   nextRequestId(): number;
   nextRunId(): number;
 }
@@ -133,9 +137,13 @@ export function useTrainingWorker(link: ParsedLink, search: string, initialLesso
     [requestDataset],
   );
 
-  const loadUpload = useCallback(
-    async (files: readonly PickedFile[]) => {
+  const pickedFiles = useRef<readonly PickedFile[]>([]);
+  const parsingRequest = useRef<number | null>(null);
+  const parse = useCallback(
+    async (files: readonly PickedFile[], reading?: UploadReading) => {
       const requestId = ++nextRequest.current;
+      pickedFiles.current = files;
+      parsingRequest.current = requestId;
       dispatch({ type: 'request-upload', requestId });
       const read = await Promise.all(
         files.map(async ({ file, className }) => ({
@@ -144,10 +152,16 @@ export function useTrainingWorker(link: ParsedLink, search: string, initialLesso
           ...(className ? { className } : {}),
         })),
       );
-      send({ type: 'load-upload', requestId, files: read });
+      send({ type: 'load-upload', requestId, files: read, ...(reading ? { reading } : {}) });
     },
     [send],
   );
+  const loadUpload = useCallback((files: readonly PickedFile[]) => parse(files), [parse]);
+  const readUploadAs = useCallback((reading: UploadReading) => parse(pickedFiles.current, reading), [parse]);
+  const cancelUpload = useCallback(() => {
+    if (parsingRequest.current !== null) send({ type: 'cancel-upload', requestId: parsingRequest.current });
+    dispatch({ type: 'cancel-upload' });
+  }, [send]);
 
   useEffect(() => {
     const worker = new WorkerClient();
@@ -197,6 +211,8 @@ export function useTrainingWorker(link: ParsedLink, search: string, initialLesso
     requestLesson,
     cancelLoad,
     loadUpload,
+    readUploadAs,
+    cancelUpload,
     nextRequestId,
     nextRunId,
   };

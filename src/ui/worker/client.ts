@@ -76,7 +76,12 @@ export class WorkerClient {
   }
 
   private post(command: Command): void {
-    const transfer: Transferable[] = command.type === 'load-upload' ? command.files.map((f) => f.bytes) : [];
+    const transfer: Transferable[] =
+      command.type === 'load-upload'
+        ? command.files.map((f) => f.bytes)
+        : command.type === 'read-experiment'
+          ? [command.bytes]
+          : [];
     this.worker.postMessage(command, transfer);
   }
 

@@ -6,6 +6,7 @@
  * run as `run` (not `runId`), because a restored run becomes current only when the page accepts it.
  */
 import type { Config } from '../../core/config';
+import type { Experiment } from '../../core/export/experiment';
 import type { ModelWeights } from '../../core/export/weights';
 import type { DatasetInfo, SamplePreview, UploadFile } from './shared';
 
@@ -15,6 +16,11 @@ export type RestoreDataset =
   | { kind: 'upload'; name: string; files: UploadFile[] | null };
 
 export type SaveShareCommand =
+  /**
+   * Parse and check an experiment file's bytes (`experiment-read`, or `save-error` with the reason); nothing changes
+   * until the page reopens it.
+   */
+  | { type: 'read-experiment'; requestId: number; name: string; bytes: ArrayBuffer }
   /** The current tower as a zip of model.json + weights.bin (+ custom-layers.js, README). */
   | { type: 'export-model'; runId: number; requestId: number }
   /** The held-out embeddings as Projector files (vectors.tsv, metadata.tsv, sprite + config for images), zipped. */
@@ -43,6 +49,8 @@ export type SaveShareCommand =
     };
 
 export type SaveShareEvent =
+  /** An imported experiment file, parsed and checked (size, finite numbers, weight shapes) off the page's thread. */
+  | { type: 'experiment-read'; requestId: number; name: string; experiment: Experiment }
   /** A download is ready: the page saves `bytes` as `fileName`. */
   | { type: 'file-ready'; requestId: number; run: number; fileName: string; mimeType: string; bytes: ArrayBuffer }
   /** Every weight of run `run` at `step`, with the configuration that run was built from. */

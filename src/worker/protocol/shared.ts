@@ -4,6 +4,7 @@
  */
 import type { BackendName, DatasetTraits } from '../../core/config';
 import type { Modality } from '../../core/data/dataset';
+import type { UploadChoices } from '../../core/data/loaders/errors';
 import type { UploadSummary } from '../../core/data/loaders/types';
 import type { ExperimentMetricsPoint, ExperimentProgressPoint } from '../../core/export/experiment';
 
@@ -57,6 +58,17 @@ export interface UploadFile {
   bytes: ArrayBuffer;
   className?: string;
 }
+
+/**
+ * How the user asked an ambiguous upload to be read: one of the values a `dataset-error`'s `choices` offered, under
+ * its option (a table kind, or the label column).
+ */
+export interface UploadReading {
+  tableKind?: 'tabular' | 'text' | 'pairs';
+  labelColumn?: string;
+}
+
+export type { UploadChoices };
 
 /** The training loop's state as the controls show it. */
 export type RunState = 'empty' | 'ready' | 'running' | 'paused' | 'stopped';

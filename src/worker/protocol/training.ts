@@ -12,7 +12,9 @@ import type {
   ProgressPoint,
   RunState,
   SamplePreview,
+  UploadChoices,
   UploadFile,
+  UploadReading,
 } from './shared';
 import type { PairDistancesMessage, SnapshotBatchTeach } from './teach';
 
@@ -39,7 +41,9 @@ export type TrainingCommand =
   /** Stop loading the built-in of `requestId` (`load-cancelled` follows); the current dataset stays. */
   | { type: 'cancel-load'; requestId: number }
   /** Parse uploaded files in the worker (off the main thread); progress, then `upload-parsed` (or `dataset-error`). */
-  | { type: 'load-upload'; requestId: number; files: UploadFile[] }
+  | { type: 'load-upload'; requestId: number; files: UploadFile[]; reading?: UploadReading }
+  /** Stops the parse of upload `requestId` between two blocks; it ends in a `dataset-error` saying so. */
+  | { type: 'cancel-upload'; requestId: number }
   /** The user checked the summary: make the parsed upload the current dataset (`dataset-loaded` follows). */
   | { type: 'use-upload'; requestId: number }
   /** Build a fresh run (new weights) for the loaded dataset; `runId` tags every later event of that run. */
@@ -70,7 +74,7 @@ export type TrainingEvent =
   /** A built-in load was cancelled or superseded before it arrived; the current dataset stays. */
   | { type: 'load-cancelled'; requestId: number }
   /** The previous dataset stays loaded. */
-  | { type: 'dataset-error'; requestId: number; message: string }
+  | { type: 'dataset-error'; requestId: number; message: string; choices?: UploadChoices }
   /** A run is built: its held-out samples (for hover) in snapshot order. */
   | { type: 'configured'; runId: number; variableCount: number; heldOut: SamplePreview }
   /** The config cannot work on this data: nothing changed. */

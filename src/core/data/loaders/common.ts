@@ -1,61 +1,11 @@
 /**
- * Small helpers shared by the loaders: text decoding, number parsing, class indexing with the checks
+ * Small helpers shared by the loaders: the NUL-byte error, number parsing, class indexing with the checks
  * metric learning needs, and per-column standardisation.
  */
 import { DataLoadError } from './errors';
 
-/** A file's text and, when it was not UTF-8, a note naming the encoding it was read as. */
-export interface DecodedText {
-  text: string;
-  note?: string;
-}
-
-/**
- * A text file's characters, its encoding detected rather than assumed: strict UTF-8 (with or without a byte-order
- * mark), then UTF-16 with its byte-order mark, then Windows-1252 (the usual "ANSI" of Western spreadsheets) with a
- * note. Files that are neither (UTF-16 without a mark, UTF-32, binary data) are refused with the encoding named, so
- * "café" and "cafè" are never both read as "caf\uFFFD".
- */
-export function decodeText(bytes: Uint8Array, file: string): DecodedText {
-  const b = bytes;
-  if (
-    b.length >= 4 &&
-    ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) ||
-      (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff))
-  )
-    throw new DataLoadError({ file, reason: 'the file is encoded as UTF-32, which is not read; save it as UTF-8' });
-  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) {
-    const encoding = b[0] === 0xff ? 'utf-16le' : 'utf-16be';
-    try {
-      const text = new TextDecoder(encoding, { fatal: true }).decode(b.subarray(2));
-      return {
-        text,
-        note: `encoding: ${encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} (from its byte-order mark)`,
-      };
-    } catch {
-      throw new DataLoadError({
-        file,
-        reason: `the file starts with a ${encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} byte-order mark but is not valid UTF-16; save it as UTF-8`,
-      });
-    }
-  }
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(b);
-    if (text.includes('\0')) throw nulError(file, b);
-    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
-  } catch (error) {
-    if (error instanceof DataLoadError) throw error;
-  }
-  if (b.includes(0)) throw nulError(file, b);
-  const text = new TextDecoder('windows-1252').decode(b);
-  return {
-    text,
-    note: 'encoding: not valid UTF-8, read as Windows-1252 (Western European); if accented letters look wrong, save the file as UTF-8',
-  };
-}
-
 /** NUL bytes: UTF-16 without its byte-order mark, or not a text file at all. */
-function nulError(file: string, b: Uint8Array): DataLoadError {
+export function nulError(file: string, b: Uint8Array): DataLoadError {
   let evenZeros = 0;
   let oddZeros = 0;
   const n = Math.min(b.length, 4096);

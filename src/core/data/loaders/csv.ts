@@ -1,10 +1,7 @@
 /**
- * Delimited tables (CSV, TSV, semicolon-separated) read into labelled tabular datasets.
- *
- * The table reader (`readTable`) is shared with the text and pair loaders: it detects the delimiter and
- * the header, handles quoted fields (delimiters, newlines and `""` inside quotes), CRLF, the text encoding
- * (see `decodeText`) and decimal commas, and refuses ragged rows and repeated column names. Row numbers in errors are the file's line numbers (1 = first line), so a user
- * can find the row in an editor.
+ * Labelled tabular datasets from delimited tables (CSV, TSV, semicolon-separated), and the column helpers the text and
+ * pair loaders share: resolving a column by name or index, reading a cell as a number or a label with an error that
+ * names the cell. The table itself is read by `./table`.
  */
 import type { LabelledDataset } from '../dataset';
 import {
@@ -13,301 +10,19 @@ import {
   checkClasses,
   columnStats,
   constantColumns,
-  decodeText,
   FLOAT32_MAX,
   indexClasses,
   MISSING_VALUE,
   parseDecimal,
 } from './common';
 import { DataLoadError } from './errors';
-import type { FileBytes, LoadResult, ProgressCallback, TableOptions, TabularOptions } from './types';
+import { readTable, type Table } from './table';
+import type { FileBytes, LoadResult, TabularOptions } from './types';
 
-/** A parsed table: header (when detected) and data rows, all with the same number of fields. */
-export interface Table {
-  file: string;
-  /** Column names, or null when the first row is data. */
-  header: string[] | null;
-  rows: string[][];
-  /** Line number (1-based) where each data row starts in the file. */
-  rowLines: number[];
-  columnCount: number;
-  delimiter: string;
-  /** What was detected (delimiter, header), for the upload summary. */
-  notes: string[];
-}
-
-/** Column names that mark a first row as a header even when no column is numeric. */
-const HEADER_WORDS = new Set([
-  'label',
-  'class',
-  'target',
-  'y',
-  'species',
-  'category',
-  'text',
-  'sentence',
-  'word',
-  'text_a',
-  'text_b',
-  'score',
-]);
+export { detectDelimiter, detectHeader, parseDelimited, readTable, readTableSteps, Table } from './table';
 
 /** Default label columns, in order of preference (case-insensitive). */
 export const LABEL_COLUMN_NAMES = ['label', 'class', 'target', 'y', 'species'];
-
-const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', '\t': 'tab', ';': 'semicolon' };
-
-/** One record of a delimited text with the line where it starts. */
-interface RawRecord {
-  fields: string[];
-  line: number;
-}
-
-/**
- * Splits delimited text into records (RFC 4180 quoting; CR, LF or CRLF line ends). Lines that are
- * entirely blank are dropped. An unterminated quote is an error naming the line where it opened.
- */
-export function parseDelimited(
-  text: string,
-  delimiter: string,
-  file = '',
-  progress?: ProgressCallback,
-  limit = Infinity,
-): RawRecord[] {
-  const records: RawRecord[] = [];
-  const n = text.length;
-  const delimiterCode = delimiter.charCodeAt(0);
-  const progressEvery = 1 << 20;
-  let nextProgress = progressEvery;
-  let fields: string[] = [];
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
-  const endRecord = (): void => {
-    const blank = fields.length === 1 && fields[0].trim() === '';
-    if (!blank) records.push({ fields, line: recordLine });
-    fields = [];
-  };
-  while (i < n && records.length < limit) {
-    if (progress && i >= nextProgress) {
-      progress(i / n);
-      nextProgress += progressEvery;
-    }
-    let k = i;
-    while (k < n && text.charCodeAt(k) === 32) k++;
-    let value: string;
-    if (k < n && text.charCodeAt(k) === 34) {
-      // Quoted field: "" is a quote; delimiters and line breaks are data.
-      const quoteLine = line;
-      value = '';
-      k++;
-      for (;;) {
-        const close = text.indexOf('"', k);
-        if (close < 0)
-          throw new DataLoadError({
-            file,
-            row: quoteLine,
-            reason: 'a quoted field opened on this line is never closed (missing ")',
-          });
-        const segment = text.slice(k, close);
-        line += countLineBreaks(segment);
-        value += segment;
-        if (text.charCodeAt(close + 1) === 34) {
-          value += '"';
-          k = close + 2;
-        } else {
-          k = close + 1;
-          break;
-        }
-      }
-      // Anything between the closing quote and the delimiter is kept as written (lenient, like spreadsheets).
-      const rest = k;
-      while (k < n && !isFieldEnd(text.charCodeAt(k), delimiterCode)) k++;
-      value += text.slice(rest, k);
-    } else {
-      k = i;
-      while (k < n && !isFieldEnd(text.charCodeAt(k), delimiterCode)) k++;
-      value = text.slice(i, k);
-    }
-    fields.push(value);
-    if (k >= n) {
-      endRecord();
-      i = n;
-      break;
-    }
-    const code = text.charCodeAt(k);
-    if (code === delimiterCode) {
-      i = k + 1;
-      if (i >= n) {
-        fields.push('');
-        endRecord();
-      }
-    } else {
-      i = code === 13 && text.charCodeAt(k + 1) === 10 ? k + 2 : k + 1;
-      endRecord();
-      line++;
-      recordLine = line;
-    }
-  }
-  return records;
-}
-
-function isFieldEnd(code: number, delimiterCode: number): boolean {
-  return code === delimiterCode || code === 10 || code === 13;
-}
-
-function countLineBreaks(segment: string): number {
-  let breaks = 0;
-  for (let i = 0; i < segment.length; i++) {
-    const code = segment.charCodeAt(i);
-    if (code === 10 || (code === 13 && segment.charCodeAt(i + 1) !== 10)) breaks++;
-  }
-  return breaks;
-}
-
-/**
- * Picks the delimiter that splits the first lines into the same number (≥ 2) of fields; tab, then
- * semicolon, then comma when several do (a semicolon file may hold decimal commas).
- */
-export function detectDelimiter(text: string): ',' | '\t' | ';' {
-  const sample = text.length > 65536 ? text.slice(0, text.lastIndexOf('\n', 65536) + 1 || 65536) : text;
-  let best: { delimiter: ',' | '\t' | ';'; fields: number } | null = null;
-  for (const delimiter of ['\t', ';', ','] as const) {
-    let records: RawRecord[];
-    try {
-      records = parseDelimited(sample, delimiter, '', undefined, 20);
-    } catch {
-      continue;
-    }
-    if (records.length === 0) continue;
-    const counts = records.map((r) => r.fields.length);
-    const consistent = counts.every((c) => c === counts[0]);
-    if (consistent && counts[0] >= 2) return delimiter;
-    const typical = counts.sort((a, b) => a - b)[Math.floor(counts.length / 2)];
-    if (typical >= 2 && (!best || typical > best.fields)) best = { delimiter, fields: typical };
-  }
-  return best?.delimiter ?? ',';
-}
-
-/**
- * The first row is a header when (1) a column is numeric in the data rows but not in the first row,
- * (2) the first row holds a well-known column name (label, class, text, a_…) that does not recur below it, or (3) every first-row
- * cell is non-numeric and its last cell never recurs in the last column while the other labels do
- * (a class label shows up at least twice; a column title once).
- */
-export function detectHeader(records: readonly string[][]): boolean {
-  if (records.length === 0) return false;
-  const first = records[0];
-  const sample = records.slice(1, 51);
-  if (sample.length > 0) {
-    for (let j = 0; j < first.length; j++) {
-      const titleLike = first[j].trim() !== '' && parseDecimal(first[j]) === null;
-      if (titleLike && sample.every((r) => r[j] !== undefined && parseDecimal(r[j]) !== null)) return true;
-    }
-  }
-  const knownName = first.some((cell, j) => {
-    const name = cell.trim();
-    if (!HEADER_WORDS.has(name.toLowerCase()) && !/^[ab]_./i.test(name)) return false;
-    // A label value such as "y" (yes/no data) recurs further down; a column title does not.
-    return !records.slice(1).some((r) => (r[j] ?? '').trim() === name);
-  });
-  if (knownName) return true;
-  if (sample.length >= 2 && first.every((cell) => parseDecimal(cell) === null)) {
-    const last = first.length - 1;
-    const title = first[last].trim();
-    const labels = records.slice(1).map((r) => (r[last] ?? '').trim());
-    const recurs = labels.length !== new Set(labels).size;
-    if (recurs && !labels.includes(title)) return true;
-  }
-  return false;
-}
-
-const DECIMAL_COMMA = /^[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?$/;
-const DECIMAL_POINT = /^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/**
- * Decimal commas (`1,5`) are read as decimal points when the fields are not comma-separated, some cell is written
- * that way and no cell uses a decimal point: a file that mixes both is left as it is (its cells are then reported
- * as not numbers) rather than guessed at. Rewrites the cells in place; returns whether it did.
- */
-function readDecimalCommas(records: RawRecord[], delimiter: string): boolean {
-  if (delimiter === ',') return false;
-  let commas = 0;
-  for (const record of records) {
-    for (const cell of record.fields) {
-      const t = cell.trim();
-      if (DECIMAL_POINT.test(t)) return false;
-      if (DECIMAL_COMMA.test(t)) commas++;
-    }
-  }
-  if (commas === 0) return false;
-  for (const record of records) {
-    record.fields = record.fields.map((cell) => (DECIMAL_COMMA.test(cell.trim()) ? cell.replace(',', '.') : cell));
-  }
-  return true;
-}
-
-/** Reads a delimited file into a rectangular `Table`; an empty file or a ragged row is an error. */
-export function readTable(file: FileBytes | { name: string; text: string }, options: TableOptions = {}): Table {
-  const name = file.name;
-  const decoded =
-    'text' in file
-      ? { text: file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text }
-      : decodeText(file.bytes, name);
-  const text = decoded.text;
-  if (text.trim() === '') throw new DataLoadError({ file: name, reason: 'the file is empty' });
-  const delimiter = options.delimiter ?? detectDelimiter(text);
-  const records = parseDelimited(
-    text,
-    delimiter,
-    name,
-    options.progress ? (f) => options.progress!(0.5 * f) : undefined,
-  );
-  const notes: string[] = [];
-  if (decoded.note) notes.push(decoded.note);
-  if (!options.delimiter) notes.push(`delimiter: ${DELIMITER_NAMES[delimiter]} (detected)`);
-  if (readDecimalCommas(records, delimiter)) notes.push('decimal commas read as decimal points (1,5 = 1.5)');
-  const hasHeader = options.header ?? detectHeader(records.map((r) => r.fields));
-  const header = hasHeader ? records[0].fields.map((c) => c.trim()) : null;
-  if (header) {
-    const seen = new Map<string, number>();
-    header.forEach((h, j) => {
-      const key = h.toLowerCase();
-      if (key !== '' && seen.has(key)) {
-        throw new DataLoadError({
-          file: name,
-          row: records[0].line,
-          reason: `the header names column "${h}" twice (columns ${seen.get(key)! + 1} and ${j + 1}); rename one so it is clear which is meant`,
-        });
-      }
-      seen.set(key, j);
-    });
-  }
-  notes.push(header ? `header row: ${header.join(', ')}` : 'no header row: the first row is data');
-  const dataRecords = hasHeader ? records.slice(1) : records;
-  if (dataRecords.length === 0)
-    throw new DataLoadError({ file: name, reason: 'the file has a header but no data rows' });
-  const columnCount = header ? header.length : dataRecords[0].fields.length;
-  for (const record of dataRecords) {
-    if (record.fields.length !== columnCount) {
-      const reference = header ? 'the header has' : `the first row (line ${dataRecords[0].line}) has`;
-      throw new DataLoadError({
-        file: name,
-        row: record.line,
-        reason: `found ${record.fields.length} field${record.fields.length === 1 ? '' : 's'} but ${reference} ${columnCount}`,
-      });
-    }
-  }
-  return {
-    file: name,
-    header,
-    rows: dataRecords.map((r) => r.fields),
-    rowLines: dataRecords.map((r) => r.line),
-    columnCount,
-    delimiter,
-    notes,
-  };
-}
 
 /** How errors name column `j`: its header name, else its 1-based position. */
 export function columnName(table: Table, j: number): string | number {
@@ -385,8 +100,7 @@ export function resolveColumn(
  */
 function everyValueRecurs(table: Table, j: number): boolean {
   const counts = new Map<string, number>();
-  for (const row of table.rows) {
-    const v = row[j].trim();
+  for (const v of table.texts(j)) {
     if (v === '' || MISSING_VALUE.test(v)) return false;
     const number = parseDecimal(v);
     if (number !== null && !Number.isInteger(number)) return false;
@@ -401,7 +115,8 @@ function everyValueRecurs(table: Table, j: number): boolean {
  * a number beyond double precision or beyond float32 (the network's numbers) each get their own reason.
  */
 export function numericCell(table: Table, r: number, j: number): number {
-  const cell = table.rows[r][j];
+  const cell = table.cellText(r, j);
+  if (cell === undefined) return table.value(r, j);
   const value = parseDecimal(cell);
   if (value === null || Math.abs(value) > FLOAT32_MAX) {
     const t = cell.trim();
@@ -420,8 +135,7 @@ export function numericCell(table: Table, r: number, j: number): number {
 
 /** Label cells as strings; an empty label is an error. */
 export function labelCells(table: Table, j: number): string[] {
-  return table.rows.map((row, r) => {
-    const label = row[j].trim();
+  return table.texts(j).map((label, r) => {
     if (label === '')
       throw new DataLoadError({
         file: table.file,
@@ -441,10 +155,11 @@ const NUMERIC_LOOKING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * are reported cell by cell.
  */
 export function nonNumericFraction(table: Table, j: number): number {
-  let filled = 0;
+  const exceptions = table.exceptions(j);
+  // A column that keeps only numbers: every cell but its exceptions is a number.
+  let filled = exceptions ? table.rowCount - exceptions.length : 0;
   let text = 0;
-  for (const row of table.rows) {
-    const cell = row[j].trim();
+  for (const cell of exceptions ?? table.texts(j)) {
     if (cell === '') continue;
     filled++;
     if (!NUMERIC_LOOKING.test(cell) && !MISSING_VALUE.test(cell)) text++;
@@ -462,7 +177,7 @@ export function tabularFromTable(table: Table, options: TabularOptions = {}): Lo
   }
   const labelIndex = resolveColumn(table, options.labelColumn, 'label', LABEL_COLUMN_NAMES, table.columnCount - 1);
   const featureColumns = Array.from({ length: table.columnCount }, (_, j) => j).filter((j) => j !== labelIndex);
-  const n = table.rows.length;
+  const n = table.rowCount;
   const d = featureColumns.length;
   const features = new Float32Array(n * d);
   for (let r = 0; r < n; r++) {

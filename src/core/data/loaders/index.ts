@@ -5,7 +5,14 @@
  */
 import type { Dataset } from '../dataset';
 import { extensionOf, formatBytes } from './common';
-import { LABEL_COLUMN_NAMES, nonNumericFraction, readTable, resolveColumn, tabularFromTable } from './csv';
+import {
+  LABEL_COLUMN_NAMES,
+  nonNumericFraction,
+  readTableSteps,
+  resolveColumn,
+  type Table,
+  tabularFromTable,
+} from './csv';
 import { DataLoadError } from './errors';
 import { imageFilesSteps, imageZipSteps } from './images';
 import { loadNpyDataset, parseNpyHeader } from './npy';
@@ -24,7 +31,7 @@ import type {
 export { DataLoadError } from './errors';
 export type { DataLoadErrorDetails, UploadChoices } from './errors';
 export type * from './types';
-export { loadTabularCsv, readTable, detectDelimiter, detectHeader, parseDelimited } from './csv';
+export { loadTabularCsv, readTable, readTableSteps, detectDelimiter, detectHeader, parseDelimited } from './csv';
 export { loadTextCsv } from './textCsv';
 export { loadPairCsv, type PairOptions } from './pairs';
 export { loadNpyDataset, parseNpyHeader } from './npy';
@@ -96,7 +103,7 @@ const PAIR_SIDE = { a: /^a_./i, b: /^b_./i };
  * column (text/sentence/word), or non-label columns that are all mostly non-numeric, make it a text file; numeric
  * columns alone make it tabular. Text and numeric feature columns together could be either, so the user chooses.
  */
-function tableKind(table: ReturnType<typeof readTable>, options: UploadOptions): Exclude<TableKind, 'auto'> {
+function tableKind(table: Table, options: UploadOptions): Exclude<TableKind, 'auto'> {
   if (options.tableKind && options.tableKind !== 'auto') return options.tableKind;
   if (isPairTable(table)) return 'pairs';
   const header = table.header ?? [];
@@ -143,8 +150,8 @@ function tableKind(table: ReturnType<typeof readTable>, options: UploadOptions):
   });
 }
 
-function loadTable(file: FileBytes, options: UploadOptions): LoadResult {
-  const table = readTable(file, options);
+async function loadTable(file: FileBytes, options: UploadOptions): Promise<LoadResult> {
+  const table = await runStepsAsync(readTableSteps(file, options), file.name, options.signal);
   const kind = tableKind(table, options);
   if (kind === 'pairs') return pairsFromTable(table, options);
   if (kind === 'text') return textFromTable(table, options);
@@ -190,7 +197,7 @@ export async function loadUpload(
   options.progress?.(0);
   const extensions = files.map((f) => extensionOf(f.name));
   let result: LoadResult;
-  if (files.length === 1 && TABLE_EXTENSIONS.has(extensions[0])) result = loadTable(files[0], options);
+  if (files.length === 1 && TABLE_EXTENSIONS.has(extensions[0])) result = await loadTable(files[0], options);
   else if (files.length === 1 && extensions[0] === 'zip')
     result = await runStepsAsync(imageZipSteps(files[0], options), files[0].name, options.signal);
   else if (extensions.every((e) => e === 'npy') && files.length <= 2) {

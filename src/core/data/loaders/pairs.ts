@@ -27,12 +27,12 @@ export function isPairTable(table: Table): boolean {
 
 /** 0/1 targets from column `j`; anything else is an error naming the cell. */
 function binaryTargets(table: Table, j: number): Float32Array {
-  const targets = new Float32Array(table.rows.length);
+  const targets = new Float32Array(table.rowCount);
   let positives = 0;
-  table.rows.forEach((row, r) => {
-    const value = parseDecimal(row[j]);
+  table.texts(j).forEach((cell, r) => {
+    const value = parseDecimal(cell);
     if (value !== 0 && value !== 1) {
-      const shown = row[j].trim() === '' ? 'the label is empty' : `"${row[j].trim()}" is not a valid pair label`;
+      const shown = cell === '' ? 'the label is empty' : `"${cell}" is not a valid pair label`;
       throw new DataLoadError({
         file: table.file,
         row: table.rowLines[r],
@@ -75,7 +75,7 @@ function numericPairs(table: Table, options: PairOptions): LoadResult<PairDatase
     });
   }
   const labelIndex = targetColumn(table, ['label']);
-  const n = table.rows.length;
+  const n = table.rowCount;
   const d = aColumns.length;
   const a = new Float32Array(n * d);
   const b = new Float32Array(n * d);
@@ -134,8 +134,8 @@ function textPairs(table: Table, options: PairOptions): LoadResult<PairDataset> 
     targets = binaryTargets(table, targetIndex);
     if (findColumn(table, 'score') >= 0) notes.push('both "label" and "score" columns found; using "label" (0/1)');
   } else {
-    targets = new Float32Array(table.rows.length);
-    for (let r = 0; r < table.rows.length; r++) {
+    targets = new Float32Array(table.rowCount);
+    for (let r = 0; r < table.rowCount; r++) {
       const score = numericCell(table, r, targetIndex);
       if (score < -1 || score > 1) {
         throw new DataLoadError({

@@ -33,8 +33,7 @@ export function textLength(text: string): number {
 
 /** Texts of column `j`, trimmed; an empty text is an error naming its row. */
 export function textCells(table: Table, j: number): string[] {
-  return table.rows.map((row, r) => {
-    const text = row[j].trim();
+  return table.texts(j).map((text, r) => {
     if (text === '')
       throw new DataLoadError({
         file: table.file,

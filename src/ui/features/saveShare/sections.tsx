@@ -5,7 +5,7 @@
  */
 import { useMemo, useState, type JSX } from 'react';
 import { coordinatesCsv } from '../../../core/export/coordinates';
-import { MAX_EXPERIMENT_BYTES, parseExperiment } from '../../../core/export/experiment';
+import { MAX_EXPERIMENT_BYTES } from '../../../core/export/experiment';
 import { fileSafe } from '../../../core/export/fileNames';
 import { tfjsUsageSnippet } from '../../../core/export/modelSnippet';
 import { serialiseLink } from '../../../core/share/link';
@@ -13,7 +13,7 @@ import type { AppState } from '../../state/reducer';
 import type { WorkerClient } from '../../worker/client';
 import { saveBytes } from './download';
 import { storageAvailable } from './runStore';
-import { newRecordId, type SaveShareController } from './useSaveShare';
+import type { SaveShareController } from './useSaveShare';
 
 function timeOf(iso: string): string {
   const date = new Date(iso);
@@ -203,15 +203,7 @@ export function ExperimentsSection(props: {
                 );
                 return;
               }
-              void file.text().then((text) => {
-                try {
-                  const experiment = parseExperiment(text, file.name);
-                  c.reopen(experiment, newRecordId(), file.name, file.name);
-                } catch (err) {
-                  c.setNote('');
-                  c.setError((err as Error).message);
-                }
-              });
+              c.importExperiment(file);
             }}
           />
         </label>

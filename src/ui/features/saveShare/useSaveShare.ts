@@ -16,7 +16,7 @@ import { deleteRun, listRuns, loadRun, saveRun, storageAvailable, type SavedRunI
 export const AUTOSAVE_INTERVAL_MS = 4000;
 
 /** What a request to the worker was for: its answer is handled accordingly. */
-export type Purpose = 'autosave' | 'export-experiment' | 'download' | 'load-model' | 'restore';
+export type Purpose = 'autosave' | 'export-experiment' | 'download' | 'load-model' | 'restore' | 'import';
 
 interface PendingRestore {
   experiment: Experiment;
@@ -55,6 +55,8 @@ export interface SaveShareController {
   /** Reopens an experiment as a new run; the page switches when the worker has built it. */
   reopen(experiment: Experiment, recordId: string, what: string, source: string, runId?: number): void;
   reopenSaved(run: SavedRunInfo, what: string): void;
+  /** Hands an experiment file to the worker, which parses and checks it; it reopens once found sound. */
+  importExperiment(file: File): void;
   deleteSaved(run: SavedRunInfo): void;
   /** The page's run at the time of the call (a file read finishes after the render that started it). */
   currentRunId(): number;
@@ -129,6 +131,18 @@ export function useSaveShare(props: {
       worker.send(restoreCommandOf(experiment, runId ?? nextRunId(), requestId, source));
     },
     [],
+  );
+
+  const importExperiment = useCallback(
+    (file: File) => {
+      setError(null);
+      setNote(`Reading ${file.name}…`);
+      file.arrayBuffer().then(
+        (bytes) => send('import', (requestId) => ({ type: 'read-experiment', requestId, name: file.name, bytes })),
+        (e: Error) => setError(`${file.name}: ${e.message}`),
+      );
+    },
+    [send],
   );
 
   const reopenSaved = useCallback(
@@ -215,6 +229,9 @@ export function useSaveShare(props: {
         return;
       case 'weights':
         onWeights(e, purpose);
+        return;
+      case 'experiment-read':
+        reopen(e.experiment, newRecordId(), e.name, e.name);
         return;
       case 'model-loaded':
         setNote(`Loaded the model ${e.source} into this run (step ${e.step}); press Train to go on training it`);
@@ -311,6 +328,7 @@ export function useSaveShare(props: {
     requestWeights,
     reopen,
     reopenSaved,
+    importExperiment,
     deleteSaved,
     currentRunId: () => stateRef.current.runId,
   };

@@ -291,6 +291,6 @@ describe('loadTabularCsv errors', () => {
     const table = readTable(textFile('t.csv', 'a;b\n1;2\n3;4\n'));
     expect(table.header).toEqual(['a', 'b']);
     expect(table.delimiter).toBe(';');
-    expect(table.rowLines).toEqual([2, 3]);
+    expect(Array.from(table.rowLines)).toEqual([2, 3]);
   });
 });
