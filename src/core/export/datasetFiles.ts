@@ -26,6 +26,7 @@ import {
 } from '../data/dataset';
 import { stratifiedSplit, trainTestSplit, trainTestSplitPairs } from '../data/split';
 import { splitLayout } from '../data/splitInput';
+import { protocolOf, unseenClassSplit } from '../data/unseen';
 import { Rng } from '../rng';
 
 /** `format` field of the manifest, so readers can tell the file apart from other JSON. */
@@ -109,7 +110,8 @@ export function encodeNpy(values: Float32Array | Int32Array, shape: readonly num
 /**
  * The train and held-out data the playground's trainer uses for `config` (same seeded split, same evaluation
  * limit): the trainer's first fork of `Rng(config.seed)` splits, then `data.evalSamples` caps the held-out set
- * with a stratified subsample from the same stream.
+ * with a stratified subsample from the same stream. Under the unseen-class protocol the training part holds only the
+ * seen classes and the held-out part only the unseen ones, as in the trainer.
  */
 export function experimentSplit(
   dataset: LabelledDataset,
@@ -120,7 +122,11 @@ export function experimentSplit(dataset: Dataset, config: Config): { train: Data
 export function experimentSplit(dataset: Dataset, config: Config): { train: Dataset; test: Dataset } {
   const splitRng = new Rng(config.seed).fork();
   if (dataset.kind === 'pairs') return trainTestSplitPairs(dataset, config.data.validationFraction, splitRng);
-  const { train, test } = trainTestSplit(dataset, config.data.validationFraction, splitRng);
+  const protocol = protocolOf(config.data, dataset.classNames, config.seed);
+  const { train, test } =
+    protocol.kind === 'unseen-classes'
+      ? unseenClassSplit(dataset, protocol.classes, config.data.validationFraction, splitRng)
+      : trainTestSplit(dataset, config.data.validationFraction, splitRng);
   return { train, test: limitEvalSet(test, config.data.evalSamples, splitRng) };
 }
 

@@ -64,6 +64,8 @@ export const PYTORCH_HANDLED_OPTIONS: Readonly<Record<string, string>> = Object.
   'data.dataset': 'the exported dataset files',
   'data.validationFraction': 'the exported split',
   'data.evalSamples': 'the exported held-out set',
+  'data.unseenClasses': 'the exported split: training files hold only the seen classes, held-out files the unseen',
+  'data.unseenCount': 'the exported split (the seeded choice of unseen classes is made before export)',
   'data.splitInput': 'halves a | b cut by the script',
   'data.splitRatio': 'the cut of the halves',
   'model.tower': 'MLP, CNN, LSTM or GRU tower',

@@ -164,6 +164,23 @@ describe('dataset files', () => {
     expect(test.numSamples).toBe(Math.min(config.data.evalSamples, 359));
   });
 
+  it('under the unseen-class protocol exports the split the trainer uses: seen classes to train on, unseen ones held out', () => {
+    const config = makeConfig({
+      data: { dataset: 'digits', unseenClasses: [5, 6, 7, 8, 9] },
+      batch: { classesPerBatch: 4 },
+      seed: 4,
+    });
+    const trainer = Trainer.init(config, digits);
+    const heldOut = trainer.heldOutSamples();
+    trainer.dispose();
+    const { test, train } = experimentSplit(digits, config);
+    expect(Array.from(test.labels)).toEqual(Array.from(heldOut.labels));
+    expect(Array.from(test.features)).toEqual(Array.from(heldOut.features));
+    expect(new Set(train.labels)).toEqual(new Set([0, 1, 2, 3, 4]));
+    expect(new Set(test.labels)).toEqual(new Set([5, 6, 7, 8, 9]));
+    expect(() => checkPytorchExportable(config, exportDatasetInfo(digits))).not.toThrow();
+  });
+
   it('writes a manifest and train/test arrays with the split sizes', () => {
     const config = makeConfig({ data: { dataset: 'digits' }, seed: 2 });
     const { info, files, manifest } = datasetFiles(digits, config);
