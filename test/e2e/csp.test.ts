@@ -199,6 +199,8 @@ describe('normal use', () => {
     await playground.open('?lesson=triplet-loss&backend=wasm');
     const explanation = page.getByRole('complementary', { name: 'Lesson explanation' });
     await explanation.waitFor({ state: 'visible', timeout: 60_000 });
+    // Formulas are typeset when they come near the view.
+    await explanation.locator('.tex').first().scrollIntoViewIfNeeded();
     await expect.poll(() => explanation.locator('.katex').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     // KaTeX's fonts load from the app ('self') and are in use.
     await expect

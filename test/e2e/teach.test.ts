@@ -187,8 +187,10 @@ describe('lessons', () => {
     await expectLessonShown(page, first);
     const explanation = page.getByRole('complementary', { name: 'Lesson explanation' });
     await expect.poll(() => explanation.getByRole('heading').textContent()).toBe(first.title);
-    // The formula is typeset (KaTeX HTML + MathML for screen readers), with its plain sentence beside it.
-    expect(await explanation.locator('.katex math').count()).toBe(1);
+    // The formula is typeset once the reader scrolls to it (KaTeX HTML + MathML for screen readers), with its plain
+    // sentence beside it.
+    await explanation.locator('.tex').first().scrollIntoViewIfNeeded();
+    await expect.poll(() => explanation.locator('.katex math').count(), { timeout: 30_000 }).toBe(1);
     expect(await explanation.textContent()).toContain(first.formulaInWords);
     await openPanel(page, 'Lessons');
     expect(await page.getByRole('button', { name: first.title, exact: true }).getAttribute('aria-pressed')).toBe(
