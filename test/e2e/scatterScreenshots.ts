@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from './harness';
+import { launchChromium, waitForScatterSettled, waitForState } from './harness';
 import { startPreview } from './server';
 
 async function main(): Promise<void> {
@@ -32,7 +32,8 @@ async function main(): Promise<void> {
         { timeout: 900_000, polling: 250 },
       );
       await page.getByRole('button', { name: 'Pause', exact: true }).click();
-      await page.waitForTimeout(1500);
+      // Paused, the run sends the snapshot of its last step; the shot waits until the scatter has drawn it.
+      await waitForScatterSettled(page, (await waitForState(page, 'paused')).step);
       const shot = async (name: string, label: string) => {
         const target = page.getByLabel(label, { exact: true });
         await target.scrollIntoViewIfNeeded();
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
         .getByRole('region', { name: 'Charts' })
         .screenshot({ path: join(outDir, `charts-${width}x${height}.png`) });
       await page.getByLabel('Projection', { exact: true }).selectOption('lda');
-      await page.waitForTimeout(1200);
+      await waitForScatterSettled(page);
       await shot('scatter-lda', 'Embedding view');
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(outDir, `page-${width}x${height}.png`) });
