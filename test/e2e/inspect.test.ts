@@ -384,10 +384,11 @@ describe('projections', () => {
   it('LDA shows the same points in another plane, with its one-line note on what each projection keeps', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm');
-    await stepTimes(page, 2);
-    // The projection control is in the Inspect panel; the scatter is measured with the drawer already open.
+    const stepped = await stepTimes(page, 2);
+    // The projection control is in the Inspect panel; the scatter is measured with the drawer already open, once it
+    // has drawn the paused step's snapshot (sent after the paused state).
     await openPanel(page, 'Inspect');
-    await waitForScatterSettled(page);
+    await waitForScatterSettled(page, stepped);
     const pca = await scatterOf(page);
     await page.getByLabel('Projection', { exact: true }).selectOption('lda');
     await expect.poll(async () => (await scatterOf(page)).pixels, { timeout: 10_000 }).not.toBe(pca.pixels);
