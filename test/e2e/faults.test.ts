@@ -4,14 +4,14 @@
  * losing its progress.
  */
 import { describe, expect, it } from 'vitest';
-import { alertTexts, setControl, statusOf, usePlayground, waitForState, waitForStep } from './harness';
+import { alertTexts, openPanel, setControl, statusOf, usePlayground, waitForState, waitForStep } from './harness';
 
 const playground = usePlayground();
 
 describe('faults', () => {
   it('a diverging run halts with the reason and "lower the learning rate"', async () => {
     const { page } = playground;
-    await playground.open('?backend=wasm');
+    await playground.open('?backend=wasm&debug=1');
     await setControl(page, 'Objective', 'contrastive');
     await setControl(page, 'Distance', 'squared-euclidean');
     await setControl(page, 'L2-normalise embeddings', false);
@@ -30,7 +30,18 @@ describe('faults', () => {
     await expect.poll(async () => (await statusOf(page)).state, { timeout: 10_000 }).toMatch(/^(paused|stopped)$/);
     const halt = await statusOf(page);
     expect(halt.step).toBeGreaterThan(0);
-    await page.waitForTimeout(1_000);
+    // The worker answers requests in order: a request sent now is answered after anything the run still had queued,
+    // and its answer carries the step the run stands at then.
+    await openPanel(page, 'Inspect');
+    await page.getByRole('button', { name: 'Fetch embeddings (debug)' }).click();
+    const answered = await page.waitForFunction(
+      () =>
+        (window as unknown as { __siameseInspect?: { embeddings?: { step: number } | null } }).__siameseInspect
+          ?.embeddings ?? null,
+      null,
+      { polling: 'raf', timeout: 30_000 },
+    );
+    expect(await answered.evaluate((e) => e?.step)).toBe(halt.step);
     expect((await statusOf(page)).step).toBe(halt.step);
   });
 
@@ -39,9 +50,12 @@ describe('faults', () => {
     await playground.open('?backend=webgl&debug=1');
     expect((await statusOf(page)).backend).toBe('webgl');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
-    const reached = await waitForStep(page, 15, 60_000);
-    // The worker checkpoints every couple of seconds; after this wait its checkpoint is past `reached`.
-    await page.waitForTimeout(2_500);
+    await waitForStep(page, 15, 60_000);
+    // A pause takes a checkpoint at the step it stops at; training on, the context is lost after that checkpoint.
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const reached = await waitForState(page, 'paused');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForState(page, 'running');
     await page.getByRole('button', { name: 'Lose WebGL context' }).click();
     await expect
       .poll(async () => (await statusOf(page)).backend, { timeout: 30_000, message: 'backend after the context loss' })

@@ -259,6 +259,28 @@ export async function scatterOf(page: Page): Promise<{ snapshotStep: number | nu
   });
 }
 
+/**
+ * Waits until the scatter shows the final picture of its latest snapshot (`data-settled-step`, set by the canvas
+ * when the last transition frame is painted and nothing is pending) and returns that snapshot's step; with `step`,
+ * until that snapshot is the one settled. An event the page reports, not a guessed time.
+ */
+export async function waitForScatterSettled(page: Page, step?: number, timeout = 30_000): Promise<number> {
+  const settled = await page.waitForFunction(
+    (want) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[aria-label="Embedding scatter"]');
+      const at = canvas?.getAttribute('data-settled-step');
+      if (!canvas || !at || at !== canvas.getAttribute('data-snapshot-step')) return null;
+      // Drawn at the size its box has now (a panel that opened narrows the box before the view re-measures it).
+      const boxWidth = Math.max(160, Math.floor(canvas.parentElement?.getBoundingClientRect().width ?? 0));
+      if (Number.parseFloat(canvas.style.width) !== boxWidth) return null;
+      return want === null || Number(at) === want ? { step: Number(at) } : null;
+    },
+    step ?? null,
+    { polling: 'raf', timeout },
+  );
+  return ((await settled.jsonValue()) as { step: number }).step;
+}
+
 /** Every visible `role="alert"` text on the page (load errors, halts, configuration problems). */
 export async function alertTexts(page: Page): Promise<string[]> {
   return page.getByRole('alert').allTextContents();

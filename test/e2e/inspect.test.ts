@@ -8,7 +8,16 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { distanceJs } from '../../src/core/distances';
 import type { DistanceName } from '../../src/core/config';
-import { openPanel, scatterOf, setControl, statusOf, usePlayground, waitForState, waitForStep } from './harness';
+import {
+  openPanel,
+  scatterOf,
+  setControl,
+  statusOf,
+  usePlayground,
+  waitForScatterSettled,
+  waitForState,
+  waitForStep,
+} from './harness';
 
 const playground = usePlayground();
 
@@ -119,6 +128,29 @@ async function findPoint(page: Page): Promise<{ x: number; y: number }> {
   throw new Error('no point found on the scatter');
 }
 
+/**
+ * Records every snapshot step the scatter shows from now on (each change of its `data-snapshot-step`, as the page
+ * commits it), and with `current` the one it shows now; read with scatterStepsRecorded.
+ */
+async function recordScatterSteps(page: Page, current: boolean): Promise<void> {
+  await page.getByLabel('Embedding scatter', { exact: true }).evaluate((canvas, withCurrent) => {
+    const w = window as unknown as { __scatterSteps: number[]; __scatterObserver?: MutationObserver };
+    w.__scatterObserver?.disconnect();
+    w.__scatterSteps = [];
+    const record = () => {
+      const step = canvas.getAttribute('data-snapshot-step');
+      if (step !== null && step !== '' && Number(step) !== w.__scatterSteps.at(-1)) w.__scatterSteps.push(Number(step));
+    };
+    if (withCurrent) record();
+    w.__scatterObserver = new MutationObserver(record);
+    w.__scatterObserver.observe(canvas, { attributes: true, attributeFilter: ['data-snapshot-step'] });
+  }, current);
+}
+
+function scatterStepsRecorded(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as { __scatterSteps: number[] }).__scatterSteps);
+}
+
 async function stepTimes(page: Page, count: number): Promise<number> {
   let step = (await statusOf(page)).step;
   for (let i = 0; i < count; i++) {
@@ -209,19 +241,20 @@ describe('timeline', () => {
     const { page } = playground;
     await playground.open('?backend=wasm');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
-    const seen = new Set<number>();
-    // Record the snapshot steps the live scatter shows while training, until it has shown three (snapshots keep to
+    // Record every snapshot step the live scatter shows while training, until it has shown three (snapshots keep to
     // a share of the training time, so how many steps that takes depends on the machine).
-    const deadline = Date.now() + 90_000;
-    while ((await statusOf(page)).step < 60 || seen.size < 3) {
-      if (Date.now() > deadline) throw new Error(`the live scatter showed ${seen.size} snapshots in 90 s`);
-      const s = (await scatterOf(page)).snapshotStep;
-      if (s !== null) seen.add(s);
-      await page.waitForTimeout(100);
-    }
+    await recordScatterSteps(page, true);
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector('[role="status"][data-step]')?.getAttribute('data-step') ?? 0) >= 60 &&
+        new Set((window as unknown as { __scatterSteps: number[] }).__scatterSteps).size >= 3,
+      null,
+      { polling: 'raf', timeout: 90_000 },
+    );
+    const seen = new Set(await scatterStepsRecorded(page));
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
-    await waitForState(page, 'paused');
-    await page.waitForTimeout(800);
+    // Paused: the run sends the snapshot of the step it stopped at; the scatter has drawn it when it settles there.
+    await waitForScatterSettled(page, (await waitForState(page, 'paused')).step);
     await openPanel(page, 'Inspect');
     const timeline = page.getByRole('region', { name: 'Timeline' });
     const stored = (await timeline.getAttribute('data-steps'))!.split(',').map(Number);
@@ -240,19 +273,11 @@ describe('timeline', () => {
     expect(await timeline.getAttribute('data-live')).toBe('false');
 
     // Replay: every frame shown is a stored snapshot, in order, ending on the last.
+    // Recorded from the click on: every snapshot the scatter shows after the scrubbed one, until the replay ends.
+    await recordScatterSteps(page, false);
     await timeline.getByRole('button', { name: 'Replay timeline' }).click();
-    const shown: number[] = [];
-    const started = Date.now();
-    // Until the replay's first frame is drawn, the scatter still shows the scrubbed snapshot: not part of the replay.
-    let begun = false;
-    while (Date.now() - started < 60_000) {
-      const s = (await scatterOf(page)).snapshotStep;
-      if (!begun && s === stored[2]) continue;
-      begun = true;
-      if (s !== null && s !== shown.at(-1)) shown.push(s);
-      if (await timeline.getByRole('button', { name: 'Replay timeline' }).isVisible()) break;
-      await page.waitForTimeout(60);
-    }
+    await timeline.getByRole('button', { name: 'Replay timeline' }).waitFor({ state: 'visible', timeout: 60_000 });
+    const shown = await scatterStepsRecorded(page);
     expect(shown.length).toBeGreaterThanOrEqual(Math.min(stored.length, 3));
     for (const s of shown) expect(stored).toContain(s);
     expect([...shown].sort((a, b) => a - b)).toEqual(shown);
@@ -281,7 +306,6 @@ describe('compare runs', () => {
       .inputValue();
     expect(margin).not.toBe('0.5');
     await setControl(page, 'Margin', '0.5');
-    await playground.page.waitForTimeout(300);
     await expect.poll(async () => (await statusOf(page)).text, { timeout: 60_000 }).toMatch(/^Step 0 /);
     await waitForState(page, 'ready', 60_000);
     const second = await stepTimes(page, 4);
@@ -341,8 +365,7 @@ describe('projections', () => {
     // Paused: the view catches up with the last step and the scatter shows that UMAP layout.
     const paused = (await statusOf(page)).step;
     await expect.poll(() => status.getAttribute('data-projected-step'), { timeout: 90_000 }).toBe(String(paused));
-    await expect.poll(async () => (await scatterOf(page)).snapshotStep, { timeout: 10_000 }).toBe(paused);
-    await page.waitForTimeout(600);
+    await waitForScatterSettled(page, paused);
     const umap = await scatterOf(page);
     expect(umap.points).toBe(pca.points);
     expect(umap.pixels).not.toBe(pca.pixels);
@@ -361,14 +384,15 @@ describe('projections', () => {
   it('LDA shows the same points in another plane, with its one-line note on what each projection keeps', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm');
-    await stepTimes(page, 2);
-    // The projection control is in the Inspect panel; the scatter is measured with the drawer already open.
+    const stepped = await stepTimes(page, 2);
+    // The projection control is in the Inspect panel; the scatter is measured with the drawer already open, once it
+    // has drawn the paused step's snapshot (sent after the paused state).
     await openPanel(page, 'Inspect');
-    await page.waitForTimeout(600);
+    await waitForScatterSettled(page, stepped);
     const pca = await scatterOf(page);
     await page.getByLabel('Projection', { exact: true }).selectOption('lda');
     await expect.poll(async () => (await scatterOf(page)).pixels, { timeout: 10_000 }).not.toBe(pca.pixels);
-    await page.waitForTimeout(600);
+    await waitForScatterSettled(page);
     const lda = await scatterOf(page);
     expect(lda.points).toBe(pca.points);
     expect(lda.snapshotStep).toBe(pca.snapshotStep);
@@ -395,17 +419,17 @@ describe('projections', () => {
     await page.getByLabel('Projection', { exact: true }).selectOption('tsne');
     const status = page.locator('[data-projection="tsne"]');
     await expect.poll(() => status.getAttribute('data-projected-step'), { timeout: 60_000 }).not.toBe('');
-    await page.waitForTimeout(600);
+    await waitForScatterSettled(page);
     const a = await scatterOf(page);
     expect(a.points).toBeGreaterThan(0);
     await page.getByLabel('Projection seed').fill('2');
     await expect.poll(() => status.getAttribute('data-projected-step'), { timeout: 60_000 }).not.toBe('');
-    await page.waitForTimeout(600);
+    await waitForScatterSettled(page);
     const b = await scatterOf(page);
     expect(b.pixels).not.toBe(a.pixels);
     await page.getByLabel('Projection seed').fill('1');
     await expect.poll(() => status.getAttribute('data-projected-step'), { timeout: 60_000 }).not.toBe('');
-    await page.waitForTimeout(600);
+    await waitForScatterSettled(page);
     expect((await scatterOf(page)).pixels).toBe(a.pixels);
   });
 });

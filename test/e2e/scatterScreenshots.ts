@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from './harness';
+import { launchChromium, openPanel, waitForScatterSettled } from './harness';
 import { startPreview } from './server';
 
 async function main(): Promise<void> {
@@ -32,7 +32,10 @@ async function main(): Promise<void> {
         { timeout: 900_000, polling: 250 },
       );
       await page.getByRole('button', { name: 'Pause', exact: true }).click();
-      await page.waitForTimeout(1500);
+      // Paused, the run sends the snapshot of its last step; the shot waits until the scatter has drawn it.
+      const paused = page.locator('[role="status"][data-state="paused"]');
+      await paused.waitFor({ timeout: 30_000 });
+      await waitForScatterSettled(page, Number(await paused.getAttribute('data-step')));
       const shot = async (name: string, label: string) => {
         const target = page.getByLabel(label, { exact: true });
         await target.scrollIntoViewIfNeeded();
@@ -42,8 +45,10 @@ async function main(): Promise<void> {
       await page
         .getByRole('region', { name: 'Charts' })
         .screenshot({ path: join(outDir, `charts-${width}x${height}.png`) });
+      // The projection control lives in the Inspect panel.
+      await openPanel(page, 'Inspect');
       await page.getByLabel('Projection', { exact: true }).selectOption('lda');
-      await page.waitForTimeout(1200);
+      await waitForScatterSettled(page);
       await shot('scatter-lda', 'Embedding view');
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(outDir, `page-${width}x${height}.png`) });

@@ -4,14 +4,14 @@
  * all of them on request, or every triplet of a hovered batch sample) and a hover read-out: the sample under the
  * cursor, or the triplets a batch sample took part in. The animation state, the frame to paint and the hit tests
  * live in ScatterModel (scatter/scatterModel.ts); this component moves pixels: the painter worker's bitmap, then
- * the overlays, only when something changed or a transition runs.
+ * the overlays, only when something changed or a transition runs, and marks the canvas settled when it stops.
  */
-import { useCallback, useEffect, useRef, useState, type JSX, type PointerEvent as ReactPointerEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type JSX } from 'react';
 import type { SamplePreview, SnapshotMessage } from '../../worker/protocol';
 import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
 import { drawScatter, drawScatterOverlays } from '../scatter/render';
 import { useSampleCanvas } from '../features/inspect/SampleThumb';
-import { ScatterPainter } from '../scatter/painter';
+import { markSettled, ScatterPainter } from '../scatter/painter';
 import type { ScatterFocus } from '../scatter/focus';
 import type { ScatterOverlay } from '../features/inspect/overlay';
 import { paintedPart, ScatterModel, type ScatterViewOptions } from '../scatter/scatterModel';
@@ -131,6 +131,7 @@ export function EmbeddingView(props: {
             ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
             canvas.dataset.painter = 'worker'; // where the last frame was painted (the end-to-end tests check it)
             finish();
+            if (result.done && !l.redrawWhenPainted && l.frameId === null) markSettled(canvas, snap.step);
           }
           // A frame asked for while painting (or this one, when the painter failed and the page paints instead).
           if (live.current.redrawWhenPainted || !bitmap) {
@@ -143,16 +144,18 @@ export function EmbeddingView(props: {
       drawScatter(ctx, frame, pixels);
       canvas.dataset.painter = 'page';
       finish();
+      if (result.done) markSettled(canvas, snap.step);
     }
     if (!result.done) l.frameId = requestAnimationFrame(drawFrame);
   }, []);
 
   const requestDraw = useCallback(() => {
+    if (canvasRef.current) markSettled(canvasRef.current, null);
     if (live.current.frameId === null) live.current.frameId = requestAnimationFrame(drawFrame);
   }, [drawFrame]);
 
-  // A new snapshot starts a transition from whatever is on screen now.
-  useEffect(() => {
+  // A new snapshot starts a transition from what is on screen; in the commit, so the canvas is unsettled at once.
+  useLayoutEffect(() => {
     model.current.setSnapshot(snapshot, performance.now());
     if (snapshot) {
       requestDraw();
@@ -167,7 +170,7 @@ export function EmbeddingView(props: {
 
   // Redraw (no transition restart) when view options, size or the inspector's marks change.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the listed values are triggers: the draw reads them through `live`
-  useEffect(() => {
+  useLayoutEffect(() => {
     requestDraw();
   }, [
     showTriplets,
@@ -200,7 +203,7 @@ export function EmbeddingView(props: {
     [],
   );
 
-  const onPointerMove = (event: ReactPointerEvent<HTMLCanvasElement>) => {
+  const onPointerMove = (event: React.PointerEvent<HTMLCanvasElement>) => {
     const rect = event.currentTarget.getBoundingClientRect();
     const x = event.clientX - rect.left;
     const y = event.clientY - rect.top;

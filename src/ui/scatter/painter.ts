@@ -111,3 +111,14 @@ export class ScatterPainter {
     return this.worker;
   }
 }
+
+/**
+ * The scatter canvas says when its picture is final: `data-settled-step` holds the snapshot step whose last
+ * transition frame is on screen with no frame, repaint or transition pending, and is empty while one is. Anything
+ * that needs the finished picture (end-to-end tests, screenshot scripts) waits for this attribute instead of for a
+ * guessed time. Written only when it changes, so a running transition costs no DOM writes per frame.
+ */
+export function markSettled(canvas: HTMLCanvasElement, step: number | null): void {
+  const value = step === null ? '' : String(step);
+  if (canvas.dataset.settledStep !== value) canvas.dataset.settledStep = value;
+}
