@@ -6,7 +6,7 @@ import {
   formatUnitList,
   parseNumberField,
   parseUnitList,
-  traitsOf,
+  loadedTraits,
   updateConfig,
 } from '../../src/ui/state/configForm';
 import type { DatasetInfo } from '../../src/worker/protocol';
@@ -90,7 +90,7 @@ describe('config form helpers', () => {
     for (const info of cases) {
       const c = configForUpload(info);
       expect(c.data.dataset).toBe('upload:x');
-      expect(validate(c, traitsOf(info)), info.modality + info.kind).toEqual([]);
+      expect(validate(c, loadedTraits(info)), info.modality + info.kind).toEqual([]);
     }
     expect(configForUpload(cases[1]).model.tower).toBe('cnn');
     expect(configForUpload(cases[1]).batch.classesPerBatch).toBe(8);

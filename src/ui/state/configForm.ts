@@ -44,7 +44,7 @@ export function parseNumberField(text: string, label: string): Parsed<number> {
  * What validate() may know about the loaded dataset (undefined before any dataset is loaded): the traits the worker
  * read off the data with core's `traitsOf(dataset)`, so page and worker judge a config by the same rule.
  */
-export function traitsOf(info: DatasetInfo | null): DatasetTraits | undefined {
+export function loadedTraits(info: DatasetInfo | null): DatasetTraits | undefined {
   return info?.traits;
 }
 
