@@ -97,6 +97,9 @@ describe('config form helpers', () => {
     expect(configForUpload(cases[2]).batch.classesPerBatch).toBe(2);
     expect(configForUpload(cases[2]).model.tower).toBe('gru');
     expect(configForUpload(cases[5]).objective.loss).toBe('cosine-regression');
+    // The loss follows the target kind core read off the file (traits), not the upload summary's class count.
+    expect(configForUpload({ ...cases[5], upload: undefined }).objective.loss).toBe('cosine-regression');
+    expect(configForUpload({ ...cases[4], upload: undefined }).objective.loss).toBe('contrastive');
   });
 
   it('updates one group without touching the original', () => {

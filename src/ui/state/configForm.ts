@@ -84,7 +84,7 @@ export function configForUpload(info: DatasetInfo, previous?: Config): Config {
     config.model.embeddingDim = 32;
   }
   if (info.kind === 'pairs') {
-    const scored = info.upload?.classes === 0;
+    const scored = info.traits.targetKind === 'score';
     config.objective.loss = scored ? 'cosine-regression' : 'contrastive';
     config.batch.mode = 'pairs';
     config.batch.size = 64;
