@@ -194,7 +194,7 @@ export function draw(
       let started = false;
       for (const r of rows) {
         const v = r[s.key];
-        if (v === undefined || !Number.isFinite(v)) continue; // gaps are bridged, as recharts' connectNulls did
+        if (v === undefined || !Number.isFinite(v)) continue; // gaps are bridged: the line joins the values either side
         if (started) ctx.lineTo(px(r.step), py(v));
         else ctx.moveTo(px(r.step), py(v));
         started = true;

@@ -40,19 +40,29 @@ export interface DatasetTraits {
   targetKind?: 'binary' | 'score';
 }
 
+/**
+ * What is known of data that is not at hand: a built-in's registry entry before it loads, an export's description.
+ * Fields that do not apply to the kind are ignored (classes of a pair file, the target kind of labelled data).
+ */
+export interface DataDescription {
+  kind: 'labelled' | 'pairs';
+  modality: Modality;
+  numClasses?: number;
+  featureShape?: readonly number[];
+  targetKind?: 'binary' | 'score';
+}
+
+/** The traits of described data: the one rule that turns what is known of data into what validate() may know. */
+export function traitsOfDescription(d: DataDescription): DatasetTraits {
+  const shape = d.featureShape ? { featureShape: [...d.featureShape] } : {};
+  if (d.kind === 'pairs') return { kind: 'pairs', modality: d.modality, ...shape, targetKind: d.targetKind };
+  return { kind: 'labelled', modality: d.modality, numClasses: d.numClasses, ...shape };
+}
+
 /** The traits of a loaded dataset: the one place they are read off a Dataset. */
 export function traitsOf(dataset: Dataset): DatasetTraits {
+  const { kind, modality, featureShape } = dataset;
   if (dataset.kind === 'pairs')
-    return {
-      kind: 'pairs',
-      modality: dataset.modality,
-      featureShape: [...dataset.featureShape],
-      targetKind: dataset.targetKind,
-    };
-  return {
-    kind: 'labelled',
-    modality: dataset.modality,
-    numClasses: dataset.classNames.length,
-    featureShape: [...dataset.featureShape],
-  };
+    return traitsOfDescription({ kind, modality, featureShape, targetKind: dataset.targetKind });
+  return traitsOfDescription({ kind, modality, featureShape, numClasses: dataset.classNames.length });
 }

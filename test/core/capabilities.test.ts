@@ -3,11 +3,20 @@
  * dense, which losses have a margin. The worker and the page read traits only through traitsOf (DatasetInfo.traits).
  */
 import { describe, expect, it } from 'vitest';
-import { DENSE_MINERS, hasMargin, isDenseMiner, MARGIN_LOSSES, marginOf, traitsOf } from '../../src/core/capabilities';
+import {
+  DENSE_MINERS,
+  hasMargin,
+  isDenseMiner,
+  MARGIN_LOSSES,
+  marginOf,
+  traitsOf,
+  traitsOfDescription,
+} from '../../src/core/capabilities';
 import { LOSSES, makeConfig, MINERS, validate } from '../../src/core/config';
 import { loadPairCsv } from '../../src/core/data/loaders/pairs';
 import { generateBlobs } from '../../src/core/data/synthetic';
 import { Rng } from '../../src/core/rng';
+import { exportDatasetInfo } from '../../src/core/export/datasetFiles';
 import { describe as describeDataset } from '../../src/worker/datasets';
 import { textFile } from './data/loaders/helpers';
 
@@ -27,6 +36,25 @@ describe('traitsOf(dataset)', () => {
     const pairs = makeConfig({ batch: { mode: 'pairs' }, objective: { loss: 'contrastive' } });
     expect(validate(pairs, traitsOf(binary)).map((i) => i.path)).not.toContain('objective.loss');
     expect(validate(pairs, traitsOf(scores)).map((i) => i.path)).toContain('objective.loss');
+  });
+
+  it('is traitsOfDescription of what an export or a registry entry says: fields of the other kind are dropped', () => {
+    const blobs = generateBlobs({ classes: 4, samplesPerClass: 10 }, new Rng(1));
+    expect(traitsOfDescription(exportDatasetInfo(blobs))).toEqual(traitsOf(blobs));
+    const csv = 'a_x,a_y,b_x,b_y,label\n1,2,1,3,1\n4,0,2,2,0\n';
+    const pairs = loadPairCsv(textFile('p.csv', csv)).dataset;
+    // The export describes a pair file with numClasses 0; the traits carry no class count for pairs.
+    expect(exportDatasetInfo(pairs).numClasses).toBe(0);
+    expect(traitsOfDescription(exportDatasetInfo(pairs))).toEqual(traitsOf(pairs));
+    expect(traitsOfDescription(exportDatasetInfo(pairs))).not.toHaveProperty('numClasses');
+    expect(traitsOfDescription({ kind: 'labelled', modality: 'image', numClasses: 10, targetKind: 'score' })).toEqual({
+      kind: 'labelled',
+      modality: 'image',
+      numClasses: 10,
+    });
+    expect(traitsOfDescription({ kind: 'labelled', modality: 'image', numClasses: 10 })).not.toHaveProperty(
+      'targetKind',
+    );
   });
 
   it('is what the worker tells the page (DatasetInfo.traits)', () => {

@@ -6,7 +6,7 @@ import {
   formatUnitList,
   parseNumberField,
   parseUnitList,
-  traitsOf,
+  loadedTraits,
   updateConfig,
 } from '../../src/ui/state/configForm';
 import type { DatasetInfo } from '../../src/worker/protocol';
@@ -90,13 +90,16 @@ describe('config form helpers', () => {
     for (const info of cases) {
       const c = configForUpload(info);
       expect(c.data.dataset).toBe('upload:x');
-      expect(validate(c, traitsOf(info)), info.modality + info.kind).toEqual([]);
+      expect(validate(c, loadedTraits(info)), info.modality + info.kind).toEqual([]);
     }
     expect(configForUpload(cases[1]).model.tower).toBe('cnn');
     expect(configForUpload(cases[1]).batch.classesPerBatch).toBe(8);
     expect(configForUpload(cases[2]).batch.classesPerBatch).toBe(2);
     expect(configForUpload(cases[2]).model.tower).toBe('gru');
     expect(configForUpload(cases[5]).objective.loss).toBe('cosine-regression');
+    // The loss follows the target kind core read off the file (traits), not the upload summary's class count.
+    expect(configForUpload({ ...cases[5], upload: undefined }).objective.loss).toBe('cosine-regression');
+    expect(configForUpload({ ...cases[4], upload: undefined }).objective.loss).toBe('contrastive');
   });
 
   it('updates one group without touching the original', () => {

@@ -98,7 +98,7 @@ describe('reducer', () => {
     };
     const s = run(
       started(),
-      ev({ type: 'metrics', runId: 1, metrics: m, pairDistances: null }),
+      ev({ type: 'metrics', runId: 1, metrics: m, pairDistances: null, evaluationMs: 0 }),
       ev({ type: 'halted', runId: 1, step: 7, reason: 'the loss became NaN', suggestion: 'lower the learning rate' }),
     );
     expect(latestMetrics(s)).toEqual(m);

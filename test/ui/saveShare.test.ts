@@ -80,6 +80,7 @@ function stateWithHistory(): AppState {
           validationLoss: 0.2,
         },
         pairDistances: null,
+        evaluationMs: 0,
       },
     });
   }

@@ -158,6 +158,7 @@ describe('teach fields of worker events', () => {
         validationLoss: null,
       },
       pairDistances: { step: 1, positive, negative, distance: 'euclidean', loss: 'triplet', margin: 0.2 },
+      evaluationMs: 0,
     };
     expect(transferablesOf(metrics)).toEqual(expect.arrayContaining([positive.buffer, negative.buffer]));
     const snapshot: WorkerEvent = {

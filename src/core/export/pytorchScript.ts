@@ -22,6 +22,7 @@ import {
   OPTIMIZERS,
   REDUCTIONS,
   TOWERS,
+  traitsOfDescription,
   validate,
   type Config,
 } from '../config';
@@ -155,13 +156,7 @@ function valueAt(config: Config, path: string): unknown {
  * script implements.
  */
 export function checkPytorchExportable(config: Config, info: ExportDatasetInfo): void {
-  const issues = validate(config, {
-    kind: info.kind,
-    modality: info.modality,
-    numClasses: info.kind === 'labelled' ? info.numClasses : undefined,
-    featureShape: info.featureShape,
-    targetKind: info.targetKind,
-  });
+  const issues = validate(config, traitsOfDescription(info));
   if (issues.length > 0) {
     throw new PytorchExportError(
       issues[0].path,

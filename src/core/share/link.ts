@@ -25,7 +25,7 @@ import {
   validate,
   type BackendName,
   type Config,
-  type DatasetTraits,
+  traitsOfDescription,
 } from '../config';
 import { BUILTIN_DATASETS } from '../data/builtin';
 import { parseDecimal } from '../data/loaders/common';
@@ -293,8 +293,9 @@ export function parseLink(
 
   // validate() decides what is in range and what combines; a field it blames goes back to its default.
   const info = BUILTIN_DATASETS.find((b) => b.name === dataset);
-  const traits: DatasetTraits | undefined = info
-    ? { kind: 'labelled', modality: info.modality, numClasses: info.numClasses }
+  // Every built-in is labelled; before it loads, its registry entry is all that is known of it.
+  const traits = info
+    ? traitsOfDescription({ kind: 'labelled', modality: info.modality, numClasses: info.numClasses })
     : undefined;
   for (let round = 0; round < LINK_FIELDS.length + 2; round++) {
     const issues = validate(config, traits);

@@ -8,7 +8,15 @@ import { isDenseMiner } from '../capabilities';
 import type { Config } from '../config';
 import { type DistanceContext, pairwiseDistances, rowwiseDistances } from '../distances';
 import { binaryCrossEntropyLoss, contrastiveLoss, cosineRegressionLoss, infoNceLoss, tripletLoss } from '../losses';
-import { labelMasks, minePairs, mineTriplets, type PairMasks, splitInputMasks, tripletCategoryCounts } from '../mining';
+import {
+  categoryCounts,
+  labelMasks,
+  minePairs,
+  mineTriplets,
+  type PairMasks,
+  splitInputMasks,
+  tripletCategoryCounts,
+} from '../mining';
 import { fusedTripletAvailable, fusedTripletLoss, tripletCountsJs } from '../mining/fusedTriplet';
 import type { PairHead } from '../model/heads';
 import type { TwinNetwork } from '../model/twin';
@@ -213,11 +221,8 @@ export function tripletPlan(
         softMargin: o.softMargin,
         reduction: o.reduction,
       });
-      const delta = tf.sub(dAN, dAP);
-      const hard = tf.sum(tf.cast(tf.lessEqual(delta, 0), 'float32'));
-      const easy = tf.sum(tf.cast(tf.greater(delta, o.margin), 'float32'));
-      const semiHard = tf.sub(tf.sub(anchor.length, hard), easy);
-      const stats = tf.stack([easy, semiHard, hard, result.mined]) as tf.Tensor1D;
+      const counts = categoryCounts(tf.sub(dAN, dAP), o.margin);
+      const stats = tf.concat([counts, tf.reshape(result.mined, [1])]) as tf.Tensor1D;
       // Distances between every embedded sample of the triplet batch, so snapshots can draw the triplets.
       const e = tf.concat([ea, ep, en]) as tf.Tensor2D;
       return { loss: result.loss, stats, distances: pairwiseDistances(o.distance, e, e, distanceContext) };

@@ -44,7 +44,7 @@ export function parseNumberField(text: string, label: string): Parsed<number> {
  * What validate() may know about the loaded dataset (undefined before any dataset is loaded): the traits the worker
  * read off the data with core's `traitsOf(dataset)`, so page and worker judge a config by the same rule.
  */
-export function traitsOf(info: DatasetInfo | null): DatasetTraits | undefined {
+export function loadedTraits(info: DatasetInfo | null): DatasetTraits | undefined {
   return info?.traits;
 }
 
@@ -84,7 +84,7 @@ export function configForUpload(info: DatasetInfo, previous?: Config): Config {
     config.model.embeddingDim = 32;
   }
   if (info.kind === 'pairs') {
-    const scored = info.upload?.classes === 0;
+    const scored = info.traits.targetKind === 'score';
     config.objective.loss = scored ? 'cosine-regression' : 'contrastive';
     config.batch.mode = 'pairs';
     config.batch.size = 64;

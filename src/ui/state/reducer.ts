@@ -17,7 +17,7 @@ import type {
   UploadChoices,
   WorkerEvent,
 } from '../../worker/protocol';
-import { traitsOf } from './configForm';
+import { loadedTraits } from './configForm';
 import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/compare/keptRuns';
 import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
 import { appendSnapshot, emptyTimeline, type Timeline } from '../features/timeline/timeline';
@@ -217,7 +217,7 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
         upload: fromUpload ? { phase: 'idle' } : state.upload,
         usedUpload: fromUpload ? event.info : state.usedUpload,
       };
-      return { ...next, issues: validate(next.config, traitsOf(event.info)) };
+      return { ...next, issues: validate(next.config, loadedTraits(event.info)) };
     }
     case 'dataset-error': {
       const uploadFailed =
@@ -300,7 +300,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'event':
       return onEvent(state, action.event);
     case 'edit-config':
-      return { ...state, config: action.config, issues: validate(action.config, traitsOf(state.dataset)) };
+      return { ...state, config: action.config, issues: validate(action.config, loadedTraits(state.dataset)) };
     case 'new-run':
       return { ...state, ...freshRun(action.runId) };
     case 'request-load':
@@ -373,7 +373,7 @@ function applyRestore(state: AppState, action: RestoreRunAction): AppState {
   return {
     ...state,
     config: action.config,
-    issues: validate(action.config, traitsOf(action.info)),
+    issues: validate(action.config, loadedTraits(action.info)),
     workerIssues: [],
     dataset: action.info,
     preview: action.preview,

@@ -1,7 +1,7 @@
 /**
  * The "Teach and inspect" part of the protocol (slow motion, margins and thresholds): what a snapshot carries about
  * the last batch's mining rules, and the held-out pair distances of an evaluation. They ride on the `snapshot` and
- * `metrics` events of training.ts. The worker builds them in ../session/teach.ts.
+ * `metrics` events of training.ts. The worker builds them in ../teach.ts.
  */
 import type { DistanceName, LossName } from '../../core/config';
 import type { TripletRules } from '../../core/teach/triplets';

@@ -88,7 +88,7 @@ export type TrainingEvent =
       metrics: MetricsPoint;
       pairDistances: PairDistancesMessage | null;
       /** How long this evaluation took in the worker, in milliseconds of the host's clock (the benchmark reads it). */
-      evaluationMs?: number;
+      evaluationMs: number;
     }
   | ({ type: 'snapshot'; runId: number } & SnapshotMessage)
   | { type: 'state'; runId: number; state: RunState; step: number; epoch: number }

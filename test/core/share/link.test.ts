@@ -77,7 +77,7 @@ describe('parseLink', () => {
     expect(checked).toBeGreaterThan(100);
   });
 
-  it('restores the example of the issue: non-default margin, miner and seed', () => {
+  it('restores a typical shared link: non-default margin, miner and seed', () => {
     const { value, problems } = parseLink('?dataset=fashion-mnist&seed=42&margin=0.35&miner=semi-hard');
     expect(problems).toEqual([]);
     expect(value.config.objective.margin).toBe(0.35);
