@@ -18,7 +18,6 @@ const ALLOWED_OVER: Record<string, string> = {
   'src/core/data/samplers.ts': 'single algorithm: the seeded batch samplers, one family that reads well as one',
   'src/core/projection/pca.ts': 'single algorithm: PCA with a stable basis',
   'src/core/metrics/retrieval.ts': 'single algorithm: the bucketed ranking behind P@1, R-precision and MAP@R',
-  'src/core/data/synthetic.ts': 'data tables: the seeded generators of the synthetic built-ins and their word list',
 };
 
 /** Every module specifier a file imports or re-exports (static and dynamic, type-only included). */

@@ -7,14 +7,8 @@ import type { Config, DeepPartial } from '../config';
 import { Rng } from '../rng';
 import { decodePayload, parseDatasetHeader, type DatasetHeader } from './binaryFormat';
 import { featureSize, type LabelledDataset, type Modality } from './dataset';
-import {
-  generateBlobs,
-  generateMoons,
-  generateSequenceEvents,
-  generateSpirals,
-  generateTypoWords,
-  SYNTHETIC_LICENCE,
-} from './synthetic';
+import { generateBlobs, generateMoons, generateSequenceEvents, generateSpirals, SYNTHETIC_LICENCE } from './synthetic';
+import { generateTypoWords } from './typoWords';
 
 /** How a read of a shipped file reports its progress and is cancelled (both optional). */
 export interface AssetReadOptions {

@@ -7,11 +7,9 @@ import {
   generateMoons,
   generateSequenceEvents,
   generateSpirals,
-  generateTypoWords,
-  makeTypo,
   SIGNAL_FAMILIES,
-  TYPO_BASE_WORDS,
 } from '../../../../src/core/data/synthetic';
+import { generateTypoWords, makeTypo, TYPO_BASE_WORDS } from '../../../../src/core/data/typoWords';
 import { PAD_TOKEN, decodeTokens } from '../../../../src/core/data/text';
 import { Rng } from '../../../../src/core/rng';
 
