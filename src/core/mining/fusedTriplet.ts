@@ -125,9 +125,11 @@ export function fusedTripletJs(
 
 /** The masks' values: read back from tensors, or as given. */
 function maskValues(masks: PairMasks | PairMaskValues): PairMaskValues {
-  return masks.positive instanceof tf.Tensor
-    ? { positive: masks.positive.dataSync(), negative: (masks as PairMasks).negative.dataSync() }
-    : masks;
+  return isMaskTensors(masks) ? { positive: masks.positive.dataSync(), negative: masks.negative.dataSync() } : masks;
+}
+
+function isMaskTensors(masks: PairMasks | PairMaskValues): masks is PairMasks {
+  return masks.positive instanceof tf.Tensor;
 }
 
 /**
