@@ -18,14 +18,15 @@ export interface Geometry {
   points: number;
 }
 
-/** Most points one estimate takes: its pair matrices are points² floats (2,048² = 16 MB). */
+/** Most points one estimate takes (its cost grows with points²). */
 export const GEOMETRY_MAX_POINTS = 2048;
-const ALPHA = 2;
 const T = 2;
+/** Rows of the Gram matrix computed and read back at once. */
+const GEOMETRY_BLOCK_ROWS = 256;
 
 /**
  * Alignment and uniformity of `n` embeddings (row-major n × dim) with class labels. Sets larger than `maxPoints`
- * are estimated on a seeded sample of that many points. Every tensor is made and freed inside one tf.tidy.
+ * are estimated on a seeded sample of that many points. Every tensor it makes is freed before it returns.
  */
 export function alignmentUniformity(
   embeddings: Float32Array,
@@ -50,32 +51,58 @@ export function alignmentUniformity(
     });
     m = maxPoints;
   }
-  const [alignSum, positives, potentialSum] = tf.tidy(() => {
-    const x = tf.tensor2d(values, [m, dim]);
-    // Zero vectors stay zero rather than becoming NaN, so a collapsed embedding reads as "all in one spot".
-    const f = x.div(tf.maximum(x.norm('euclidean', 1, true), 1e-12));
-    const sq = f.square().sum(1);
-    const squared = tf.relu(
-      sq
-        .reshape([m, 1])
-        .add(sq.reshape([1, m]))
-        .sub(f.matMul(f, false, true).mul(2)),
-    );
-    const y = tf.tensor1d(rowLabels, 'int32');
-    const offDiagonal = tf.scalar(1).sub(tf.eye(m));
-    const positive = tf
-      .equal(y.reshape([m, 1]), y.reshape([1, m]))
-      .toFloat()
-      .mul(offDiagonal);
-    const aligned = tf.pow(squared, ALPHA / 2);
-    const sums = tf.stack([
-      aligned.mul(positive).sum(),
-      positive.sum(),
-      tf.exp(squared.mul(-T)).mul(offDiagonal).sum(),
-    ]);
-    return Array.from(sums.dataSync());
-  });
-  const pairs = m * (m - 1);
+  // Rows scaled to unit length (zero vectors stay zero rather than becoming NaN, so a collapsed embedding reads as
+  // "all in one spot"); their Gram matrix from backend matmuls, the rest in one JS pass over the pairs i < j, with
+  // d² = |fi|² + |fj|² − 2·fi·fj. Every sum is symmetric in (i, j), so half the pairs give the same means. (Element-
+  // wise tensor ops over the m × m matrices cost several hundred milliseconds per evaluation on WASM.)
+  const f = new Float32Array(m * dim);
+  const sq = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let norm = 0;
+    for (let k = i * dim; k < (i + 1) * dim; k++) norm += values[k] * values[k];
+    const scale = 1 / Math.max(Math.sqrt(norm), 1e-12);
+    let s = 0;
+    for (let k = i * dim; k < (i + 1) * dim; k++) {
+      f[k] = values[k] * scale;
+      s += f[k] * f[k];
+    }
+    sq[i] = s;
+  }
+  let alignSum = 0;
+  let positives = 0;
+  let potentialSum = 0;
+  const x = tf.tensor2d(f, [m, dim]);
+  // Explicit transpose: matMul's transpose flags are slow on the WASM backend.
+  const xT = tf.transpose(x);
+  try {
+    // Blocks of rows against the columns from their first row on: the upper triangle and a little more, so the
+    // products hold about half the matrix and memory stays at a block's rows.
+    for (let start = 0; start < m - 1; start += GEOMETRY_BLOCK_ROWS) {
+      const rows = Math.min(GEOMETRY_BLOCK_ROWS, m - start);
+      const width = m - start;
+      const product = tf.tidy(() =>
+        tf.matMul(tf.slice(x, [start, 0], [rows, dim]), tf.slice(xT, [0, start], [dim, width])),
+      );
+      const gram = product.dataSync() as Float32Array;
+      product.dispose();
+      for (let r = 0; r < rows; r++) {
+        const i = start + r;
+        const label = rowLabels[i];
+        const offset = r * width - start;
+        for (let j = i + 1; j < m; j++) {
+          const d2 = Math.max(sq[i] + sq[j] - 2 * gram[offset + j], 0);
+          potentialSum += Math.exp(-T * d2);
+          if (rowLabels[j] === label) {
+            alignSum += d2; // α = 2: the squared distance itself
+            positives++;
+          }
+        }
+      }
+    }
+  } finally {
+    tf.dispose([x, xT]);
+  }
+  const pairs = (m * (m - 1)) / 2;
   return {
     alignment: positives > 0 ? alignSum / positives : NaN,
     uniformity: Math.log(potentialSum / pairs),

@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DenseMiner } from '../capabilities';
 import { NON_ZERO_LOSS_THRESHOLD } from '../losses/triplet';
-import type { PairMasks } from './masks';
+import type { PairMaskValues, PairMasks } from './masks';
 
 export interface FusedTripletOptions {
   miner: DenseMiner;
@@ -123,18 +123,28 @@ export function fusedTripletJs(
   return { loss: sum / denominator, easy, semiHard: notHard - easy, hard: total - notHard, mined, nonZero, gradient };
 }
 
+/** The masks' values: read back from tensors, or as given. */
+function maskValues(masks: PairMasks | PairMaskValues): PairMaskValues {
+  return isMaskTensors(masks) ? { positive: masks.positive.dataSync(), negative: masks.negative.dataSync() } : masks;
+}
+
+function isMaskTensors(masks: PairMasks | PairMaskValues): masks is PairMasks {
+  return masks.positive instanceof tf.Tensor;
+}
+
 /**
- * The dense-miner triplet loss of a batch from its distance matrix D [n,m] and masks, with the stats the trainer
- * reports, [easy, semiHard, hard, mined]. Differentiable with respect to D (one tape op). Call only where
- * {@link fusedTripletAvailable} is true; inside a tidy or a gradient scope.
+ * The dense-miner triplet loss of a batch from its distance matrix D [n,m] and masks (tensors, or their values),
+ * with the stats the trainer reports, [easy, semiHard, hard, mined]. Differentiable with respect to D (one tape
+ * op). Call only where {@link fusedTripletAvailable} is true; inside a tidy or a gradient scope.
  */
 export function fusedTripletLoss(
   D: tf.Tensor2D,
-  masks: PairMasks,
+  masks: PairMasks | PairMaskValues,
   options: FusedTripletOptions,
 ): { loss: tf.Scalar; stats: tf.Tensor1D } {
   const [n, m] = D.shape;
-  const result = fusedTripletJs(D.dataSync(), masks.positive.dataSync(), masks.negative.dataSync(), n, m, options);
+  const { positive, negative } = maskValues(masks);
+  const result = fusedTripletJs(D.dataSync(), positive, negative, n, m, options);
   const forward = (d: tf.Tensor, save: tf.GradSaveFunc) => {
     void d;
     // Saved tensors outlive the forward scope (kept by the engine until the backward pass has run).
@@ -147,9 +157,10 @@ export function fusedTripletLoss(
 }
 
 /** [easy, semiHard, hard] over every valid triplet of D, counted in JS (see {@link fusedTripletAvailable}). */
-export function tripletCountsJs(D: tf.Tensor2D, masks: PairMasks, margin: number): tf.Tensor1D {
+export function tripletCountsJs(D: tf.Tensor2D, masks: PairMasks | PairMaskValues, margin: number): tf.Tensor1D {
   const [n, m] = D.shape;
-  const r = fusedTripletJs(D.dataSync(), masks.positive.dataSync(), masks.negative.dataSync(), n, m, {
+  const { positive, negative } = maskValues(masks);
+  const r = fusedTripletJs(D.dataSync(), positive, negative, n, m, {
     miner: 'all',
     margin,
     reduction: 'mean',

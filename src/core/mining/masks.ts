@@ -27,6 +27,30 @@ export function labelMasks(anchorLabels: tf.Tensor1D, candidateLabels: tf.Tensor
   });
 }
 
+/** The same masks as plain arrays (1/0, row-major n×m), for the miners that walk a batch in JS. */
+export interface PairMaskValues {
+  positive: ArrayLike<number>;
+  negative: ArrayLike<number>;
+}
+
+/**
+ * {@link labelMasks} (or, `split`, {@link splitInputMasks}) of one batch computed in JS from its labels, without a
+ * tensor: the JS miners read the masks back anyway, and on WASM every mask op is a kernel launch per step.
+ */
+export function pairMaskValues(labels: ArrayLike<number>, split: boolean): PairMaskValues {
+  const n = labels.length;
+  const positive = new Uint8Array(n * n);
+  const negative = new Uint8Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const same = split ? i === j : labels[i] === labels[j];
+      positive[i * n + j] = same && (split || i !== j) ? 1 : 0;
+      negative[i * n + j] = same ? 0 : 1;
+    }
+  }
+  return { positive, negative };
+}
+
 /** Split-input: anchor i's only positive is candidate i (the other half of the same sample); every j≠i is a negative. */
 export function splitInputMasks(n: number): PairMasks {
   return tf.tidy(() => {

@@ -17,6 +17,7 @@ import {
   splitInputMasks,
   tripletCategoryCounts,
 } from '../mining';
+import { pairMaskValues } from '../mining/masks';
 import { fusedTripletAvailable, fusedTripletLoss, tripletCountsJs } from '../mining/fusedTriplet';
 import type { PairHead } from '../model/heads';
 import type { TwinNetwork } from '../model/twin';
@@ -63,7 +64,7 @@ export function pkPlan(
   labelArray: Int32Array,
   seed: number,
 ): BatchPlan {
-  return {
+  const plan: BatchPlan = {
     sampleIndices: idx,
     labels: Int32Array.from(idx, (i) => labelArray[i]),
     hasTriplets: true,
@@ -71,12 +72,16 @@ export function pkPlan(
     forward: (training) => {
       const indices = tf.tensor1d(idx, 'int32');
       const x = tf.gather(source, indices);
-      const y = tf.gather(labelsTensor, indices) as tf.Tensor1D;
       const e = ctx.net.embed(x, training);
       const D = pairwiseDistances(ctx.config.objective.distance, e, e, ctx.distanceContext());
-      return batchLoss(ctx, e, e, D, labelMasks(y, y, true), seed, false);
+      const masks = () => {
+        const y = tf.gather(labelsTensor, indices) as tf.Tensor1D;
+        return labelMasks(y, y, true);
+      };
+      return batchLoss(ctx, e, e, D, masks, plan.labels, seed, false);
     },
   };
+  return plan;
 }
 
 /** Split-input batch: halves a are anchors, halves b candidates; the positive of a_i is b_i. */
@@ -97,7 +102,7 @@ export function splitPlan(
       const indices = tf.tensor1d(idx, 'int32');
       const [ea, eb] = ctx.net.embedPair(tf.gather(sourceA, indices), tf.gather(sourceB, indices), training);
       const D = pairwiseDistances(ctx.config.objective.distance, ea, eb, ctx.distanceContext());
-      return batchLoss(ctx, ea, eb, D, splitInputMasks(idx.length), seed, true);
+      return batchLoss(ctx, ea, eb, D, () => splitInputMasks(idx.length), idx, seed, true);
     },
   };
 }
@@ -105,13 +110,16 @@ export function splitPlan(
 /**
  * The loss of an in-batch matrix of candidates: triplet (mined), InfoNCE, or a pair loss over the mined pairs
  * (positives and negatives weighted equally in total, so the many negatives of a batch do not drown the positives).
+ * `makeMasks` builds the mask tensors, which only the tensor paths need; the JS paths take the same masks computed
+ * from `labels` (split batches: anchor i's positive is candidate i).
  */
 function batchLoss(
   ctx: PlanContext,
   ea: tf.Tensor2D,
   eb: tf.Tensor2D,
   D: tf.Tensor2D,
-  masks: PairMasks,
+  makeMasks: () => PairMasks,
+  labels: ArrayLike<number>,
   seed: number,
   split: boolean,
 ): Forward {
@@ -120,9 +128,11 @@ function batchLoss(
   // WASM/CPU: the dense miners' loss, counts and gradient in one JS pass over the batch (see fusedTriplet.ts).
   const fused = fusedTripletAvailable();
   if (fused && o.loss === 'triplet' && !o.softMargin && isDenseMiner(miner)) {
-    const result = fusedTripletLoss(D, masks, { miner, margin: o.margin, reduction: o.reduction });
+    const values = pairMaskValues(labels, split);
+    const result = fusedTripletLoss(D, values, { miner, margin: o.margin, reduction: o.reduction });
     return { loss: result.loss, stats: result.stats, distances: D };
   }
+  const masks = makeMasks();
   const counts = fused ? tripletCountsJs(D, masks, o.margin) : tripletCategoryCounts(D, masks, o.margin);
   if (o.loss === 'triplet') {
     const mined = mineTriplets(D, masks, miner, o.margin, seed);

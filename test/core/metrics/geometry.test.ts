@@ -76,6 +76,19 @@ describe('alignment and uniformity (Wang & Isola 2020)', () => {
     expect(g.points).toBe(n);
   });
 
+  it('matches the definition across several blocks of rows (more points than one Gram block holds)', () => {
+    const rng = new Rng(11);
+    const n = 600;
+    const dim = 6;
+    const x = Float32Array.from({ length: n * dim }, () => rng.normal());
+    const labels = Array.from({ length: n }, (_, i) => (i * 7) % 5);
+    const g = alignmentUniformity(x, n, dim, labels, new Rng(1));
+    const want = bruteForce(x, n, dim, labels);
+    expect(g.points).toBe(n);
+    expect(g.alignment).toBeCloseTo(want.alignment, 4);
+    expect(g.uniformity).toBeCloseTo(want.uniformity, 4);
+  });
+
   it('a set above the cap is estimated on a seeded sample of that many points', () => {
     const rng = new Rng(3);
     const n = 300;

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectNodeBackend } from '../../../src/cli/backend';
 import { pairwiseDistances } from '../../../src/core/distances';
 import { tripletLoss } from '../../../src/core/losses';
-import { labelMasks, mineTriplets, tripletCategoryCounts, type PairMasks } from '../../../src/core/mining';
+import {
+  labelMasks,
+  mineTriplets,
+  splitInputMasks,
+  tripletCategoryCounts,
+  type PairMasks,
+} from '../../../src/core/mining';
+import { pairMaskValues } from '../../../src/core/mining/masks';
 import type { DenseMiner } from '../../../src/core/capabilities';
 import {
   fusedTripletAvailable,
@@ -206,6 +213,33 @@ describe('fused triplet pass, JS details', () => {
       reduction: 'mean-non-zero',
     });
     expect([clear.mined, clear.nonZero]).toEqual([1, 1]);
+  });
+
+  it('pairMaskValues are the mask tensors as arrays (labels, and split batches), and fusedTripletLoss takes either', () => {
+    const { D, labels } = batch(6);
+    const read = (m: PairMasks) => [Array.from(m.positive.dataSync()), Array.from(m.negative.dataSync())];
+    const asArrays = (m: { positive: ArrayLike<number>; negative: ArrayLike<number> }) => [
+      Array.from(m.positive),
+      Array.from(m.negative),
+    ];
+    const [fromLabels, split] = tf.tidy(() => {
+      const y = tf.tensor1d(labels, 'int32');
+      return [read(labelMasks(y, y, true)), read(splitInputMasks(5))];
+    });
+    expect(asArrays(pairMaskValues(labels, false))).toEqual(fromLabels);
+    expect(asArrays(pairMaskValues([7, 7, 7, 7, 7], true))).toEqual(split);
+    const [fromValues, fromTensors] = tf.tidy(() => {
+      const d = tf.tensor2d(D) as tf.Tensor2D;
+      const y = tf.tensor1d(labels, 'int32');
+      const options = { miner: 'semi-hard' as const, margin: MARGIN, reduction: 'mean' as const };
+      const a = fusedTripletLoss(d, pairMaskValues(labels, false), options);
+      const b = fusedTripletLoss(d, labelMasks(y, y, true), options);
+      return [
+        [a.loss.dataSync()[0], ...a.stats.dataSync()],
+        [b.loss.dataSync()[0], ...b.stats.dataSync()],
+      ];
+    });
+    expect(fromValues).toEqual(fromTensors);
   });
 
   it('names the sizes of all three matrices when any one is wrong', () => {
