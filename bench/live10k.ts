@@ -51,10 +51,10 @@ export interface Live10kResult {
 
 /**
  * Installed before any page script: long tasks, requestAnimationFrame deltas while `recording`, the scatter's frames
- * (its canvas gets the painter's bitmap, or the page's fallback picture, through drawImage or putImageData; the
- * first animation frame after that shows it, and this script's requestAnimationFrame callback, registered first,
- * runs first in every frame), the canvas's settled signal, the painter's round trips and the training worker's
- * snapshot and metrics events.
+ * (its canvas gets the painter's bitmap, or the page's fallback picture, through drawImage or putImageData: drawn
+ * inside an animation frame callback, the picture shows in that frame; drawn in any other task, in the next one,
+ * whose time this script's callback, registered first, reads first), the canvas's settled signal, the painter's
+ * round trips and the training worker's snapshot and metrics events.
  */
 const INSTRUMENT = `(() => {
   const live = { recording: false, longTasks: [], raf: [], shown: [], snapshots: [], settles: [], roundTrips: [],
@@ -65,19 +65,34 @@ const INSTRUMENT = `(() => {
   }).observe({ type: 'longtask', buffered: false });
   let last = null;
   let drawnAt = null;
+  let frameTime = null;
+  const show = (t, at) => {
+    if (!live.recording) return;
+    const previous = live.shown[live.shown.length - 1];
+    if (previous && previous[0] === t) previous[1] = at;
+    else live.shown.push([t, at]);
+  };
+  const nativeRaf = window.requestAnimationFrame.bind(window);
   const tick = (t) => {
     if (live.recording && last !== null) live.raf.push(t - last);
-    if (live.recording && drawnAt !== null) live.shown.push([t, drawnAt]);
+    if (drawnAt !== null) show(t, drawnAt);
     drawnAt = null;
     last = t;
-    requestAnimationFrame(tick);
+    nativeRaf(tick);
   };
-  requestAnimationFrame(tick);
+  nativeRaf(tick);
+  window.requestAnimationFrame = (callback) => nativeRaf((t) => {
+    frameTime = t;
+    try { callback(t); } finally { frameTime = null; }
+  });
   const isScatter = (ctx) => ctx.canvas.getAttribute('aria-label') === 'Embedding scatter';
   for (const name of ['drawImage', 'putImageData']) {
     const native = CanvasRenderingContext2D.prototype[name];
     CanvasRenderingContext2D.prototype[name] = function (...args) {
-      if (isScatter(this)) drawnAt = performance.now();
+      if (isScatter(this)) {
+        if (frameTime !== null) show(frameTime, performance.now());
+        else drawnAt = performance.now();
+      }
       return native.apply(this, args);
     };
   }
