@@ -96,9 +96,9 @@ export function EmbeddingView(props: {
     // (hover, options, the end of a transition) is shown as soon as it is painted.
     const ahead = painter.current.available && model.current.animating(now) ? FRAME_AHEAD_MS : 0;
     const result = model.current.frame(now, l.width, l.height, l.options, ahead);
-    const seq = ++l.asked;
     const ctx = canvas.getContext('2d');
     if (!result || !ctx) return;
+    const seq = ++l.asked;
     const { frame, pixels: modelPixels, snapshot: snap } = result;
     // The model reuses its pixel buffer for the next frame, which may be asked for before this one is shown.
     const pixels = modelPixels.slice();
