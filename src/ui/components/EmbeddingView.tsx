@@ -10,16 +10,15 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type JSX } f
 import type { SamplePreview, SnapshotMessage } from '../../worker/protocol';
 import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
 import { drawScatter, drawScatterOverlays } from '../scatter/render';
-import { useSampleCanvas } from '../features/inspect/SampleThumb';
+import { HoveredSample } from './HoveredSample';
 import { markSettled, ScatterPainter } from '../scatter/painter';
 import type { ScatterFocus } from '../scatter/focus';
 import type { ScatterOverlay } from '../features/inspect/overlay';
-import { paintedPart, ScatterModel, type ScatterViewOptions } from '../scatter/scatterModel';
+import { FRAME_AHEAD_MS, paintedPart, ScatterModel, type ScatterViewOptions } from '../scatter/scatterModel';
 import { DEFAULT_LINK_COUNT } from '../scatter/links';
 import './embeddingView.css';
 
 const CANVAS_HEIGHT = 380;
-const ROW_COLUMNS_SHOWN = 8;
 /** Triplets listed in the hover read-out of a batch sample. */
 const TRIPLETS_LISTED = 5;
 const TOOLTIP_WIDTH = 240;
@@ -63,6 +62,9 @@ export function EmbeddingView(props: {
     drawn: null as { step: number; points: number } | null,
     frameId: null as number | null,
     redrawWhenPainted: false,
+    /** Sequence number of the last frame asked for, and of the last one shown (an older one is never shown after). */
+    asked: 0,
+    shown: 0,
   });
   live.current.options = {
     showTriplets,
@@ -90,10 +92,16 @@ export function EmbeddingView(props: {
       l.redrawWhenPainted = true;
       return;
     }
-    const result = model.current.frame(now, l.width, l.height, l.options);
+    // A transition's frames are painted ahead and shown when their time comes (see FRAME_AHEAD_MS); any other frame
+    // (hover, options, the end of a transition) is shown as soon as it is painted.
+    const ahead = painter.current.available && model.current.animating(now) ? FRAME_AHEAD_MS : 0;
+    const result = model.current.frame(now, l.width, l.height, l.options, ahead);
     const ctx = canvas.getContext('2d');
     if (!result || !ctx) return;
-    const { frame, pixels, snapshot: snap } = result;
+    const seq = ++l.asked;
+    const { frame, pixels: modelPixels, snapshot: snap } = result;
+    // The model reuses its pixel buffer for the next frame, which may be asked for before this one is shown.
+    const pixels = modelPixels.slice();
     const dpr = window.devicePixelRatio || 1;
     const backingW = Math.round(l.width * dpr);
     const backingH = Math.round(l.height * dpr);
@@ -115,7 +123,7 @@ export function EmbeddingView(props: {
       }
     };
     if (painter.current.available) {
-      // Painted in the painter worker; this frame appears when its bitmap is back (see ScatterPainter).
+      // Painted in the painter worker; this frame appears once its bitmap is back (see ScatterPainter) and it is due.
       const ratio = backingW / l.width;
       painter.current.paint(
         { width: backingW, height: backingH, ratio, frame: paintedPart(frame), pixels },
@@ -124,15 +132,24 @@ export function EmbeddingView(props: {
             bitmap?.close();
             return;
           }
-          if (bitmap) {
-            ctx.setTransform(1, 0, 0, 1, 0, 0);
-            ctx.drawImage(bitmap, 0, 0);
-            bitmap.close();
-            ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-            canvas.dataset.painter = 'worker'; // where the last frame was painted (the end-to-end tests check it)
-            finish();
-            if (result.done && !l.redrawWhenPainted && l.frameId === null) markSettled(canvas, snap.step);
-          }
+          const show = (image: ImageBitmap) => {
+            if (canvasRef.current === canvas && seq > l.shown) {
+              l.shown = seq;
+              ctx.setTransform(1, 0, 0, 1, 0, 0);
+              ctx.drawImage(image, 0, 0);
+              ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+              canvas.dataset.painter = 'worker'; // where the last frame was painted (the end-to-end tests check it)
+              finish();
+              const pending = l.redrawWhenPainted || l.frameId !== null || painter.current.busy || l.asked > seq;
+              if (result.done && !pending) markSettled(canvas, snap.step);
+            }
+            image.close();
+          };
+          // Its time is the first animation frame at most a few ms before the time it was painted for.
+          const due = (t: number) => t >= now + ahead - 4;
+          const wait = (t: number) => (due(t) ? show(bitmap as ImageBitmap) : requestAnimationFrame(wait));
+          if (bitmap && ahead > 0 && !due(performance.now())) requestAnimationFrame(wait);
+          else if (bitmap) show(bitmap);
           // A frame asked for while painting (or this one, when the painter failed and the page paints instead).
           if (live.current.redrawWhenPainted || !bitmap) {
             live.current.redrawWhenPainted = false;
@@ -233,7 +250,7 @@ export function EmbeddingView(props: {
     tooltip = (
       <>
         <strong>{className(labels[hover.index])}</strong>
-        <SampleView sample={heldOut} index={hover.index} />
+        <HoveredSample sample={heldOut} index={hover.index} />
       </>
     );
   } else if (hover?.kind === 'batch') {
@@ -347,54 +364,5 @@ function BatchSampleTriplets(props: {
         {entries.length > TRIPLETS_LISTED ? <li>… {entries.length - TRIPLETS_LISTED} more</li> : null}
       </ul>
     </>
-  );
-}
-
-/** The hovered sample: thumbnail, first row values, or text. */
-function SampleView(props: { sample: SamplePreview | null; index: number }): JSX.Element | null {
-  const { sample, index } = props;
-  if (!sample || index >= sample.count) return null;
-  if (sample.kind === 'image' && sample.values) return <SampleImage sample={sample} index={index} />;
-  if (sample.kind === 'row' && sample.values) {
-    const d = sample.shape[0] ?? 0;
-    const shown = Math.min(d, ROW_COLUMNS_SHOWN);
-    const cells = Array.from({ length: shown }, (_, k) => ({
-      name: sample.columns?.[k] ?? `x${k}`,
-      value: sample.values![index * d + k],
-    }));
-    return (
-      <table className="sample-values">
-        <tbody>
-          {cells.map((c) => (
-            <tr key={c.name}>
-              <th scope="row">{c.name}</th>
-              <td>{Number.isFinite(c.value) ? Number(c.value.toPrecision(4)) : String(c.value)}</td>
-            </tr>
-          ))}
-          {d > shown && (
-            <tr>
-              <td colSpan={2}>… {d - shown} more</td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-    );
-  }
-  if (sample.kind === 'text' && sample.texts) return <p className="sample-text">{sample.texts[index]}</p>;
-  return null;
-}
-
-/** Draws one image sample on a small canvas (greyscale or RGB), scaled up pixelated. */
-function SampleImage(props: { sample: SamplePreview; index: number }): JSX.Element {
-  const ref = useSampleCanvas(props.sample, props.index);
-  const [h, w] = props.sample.shape;
-  const scale = Math.max(1, Math.floor(64 / Math.max(h, w)));
-  return (
-    <canvas
-      ref={ref}
-      aria-label="Sample image"
-      className="sample-image"
-      style={{ width: w * scale, height: h * scale }}
-    />
   );
 }

@@ -23,6 +23,13 @@ import type { SnapshotTripletMessage } from '../../worker/protocol';
 
 /** Shortest gap between two frames of a running transition (about 30 frames per second). */
 export const MIN_FRAME_MS = 32;
+/**
+ * How far ahead a transition's frame is painted: one frame of the paced rate (every second refresh at 60 Hz). The
+ * page shows it when that time comes, so the painter's round trip, which varies with the machine's load, does not
+ * decide which refresh shows it: a frame drawn as soon as its bitmap is back lands on whichever refresh follows the
+ * round trip, and one straddling a refresh turns two 33 ms gaps into 17 and 50 ms.
+ */
+export const FRAME_AHEAD_MS = 1000 / 30;
 /** Hover reach around a point, in CSS pixels. */
 export const HOVER_RADIUS = 10;
 /** Empty space around the points, in CSS pixels. */
@@ -107,12 +114,21 @@ export class ScatterModel {
     return Math.max(0, this.lastFrameAt + MIN_FRAME_MS - now);
   }
 
-  /** The frame at `now` for a canvas of width × height CSS pixels, or null with no snapshot. */
-  frame(now: number, width: number, height: number, options: ScatterViewOptions): ScatterFrameResult | null {
+  /** True while a transition runs at `now` (its frames are paced, see waitBeforeFrame). */
+  animating(now: number): boolean {
+    const anim = this.animation;
+    return anim !== null && now - anim.start < TRANSITION_MS;
+  }
+
+  /**
+   * The frame asked for at `now` for a canvas of width × height CSS pixels, or null with no snapshot: the picture
+   * of `ahead` ms later (a frame painted ahead, to be shown then), the pace counted from `now`.
+   */
+  frame(now: number, width: number, height: number, options: ScatterViewOptions, ahead = 0): ScatterFrameResult | null {
     const anim = this.animation;
     if (!anim) return null;
     this.lastFrameAt = now;
-    const t = easeInOutCubic((now - anim.start) / TRANSITION_MS);
+    const t = easeInOutCubic((now + ahead - anim.start) / TRANSITION_MS);
     const coords = lerpCoordinates(anim.fromCoords, anim.toCoords, t, this.coords ?? undefined);
     const bounds = lerpBounds(anim.fromBounds, anim.toBounds, t);
     const transform = viewTransform(bounds, width, height, PADDING);

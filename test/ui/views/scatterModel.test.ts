@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TRANSITION_MS } from '../../../src/ui/scatter/interpolate';
-import { MIN_FRAME_MS, paintedPart, ScatterModel, type ScatterViewOptions } from '../../../src/ui/scatter/scatterModel';
+import {
+  FRAME_AHEAD_MS,
+  MIN_FRAME_MS,
+  paintedPart,
+  ScatterModel,
+  type ScatterViewOptions,
+} from '../../../src/ui/scatter/scatterModel';
 import type { SnapshotMessage, SnapshotTripletMessage } from '../../../src/worker/protocol';
 
 const options: ScatterViewOptions = { showTriplets: true, linkLimit: 12, hovered: -1, hoveredBatch: -1, focus: null };
@@ -56,6 +62,25 @@ describe('ScatterModel', () => {
     expect(model.waitBeforeFrame(20)).toBe(MIN_FRAME_MS - 10);
     expect(model.waitBeforeFrame(10 + MIN_FRAME_MS)).toBe(0);
     expect(model.waitBeforeFrame(TRANSITION_MS + 1)).toBe(0);
+  });
+
+  it('paints a frame ahead: the picture of a later time, with the pace still counted from the time it is asked', () => {
+    const model = new ScatterModel();
+    model.setSnapshot(snapshot(1, [0, 0, 1, 1]), 0);
+    model.frame(TRANSITION_MS, 100, 100, options);
+    model.setSnapshot(snapshot(2, [1, 1, 0, 0]), 1000);
+    expect(model.animating(1000)).toBe(true);
+    expect(model.animating(1000 + TRANSITION_MS - 1)).toBe(true);
+    expect(model.animating(1000 + TRANSITION_MS)).toBe(false);
+    const start = 1000 + TRANSITION_MS / 2 - FRAME_AHEAD_MS;
+    const ahead = model.frame(start, 100, 100, options, FRAME_AHEAD_MS)!;
+    expect(ahead.frame.coordinates[0]).toBeCloseTo(0.5, 5); // the half-way picture, asked for a frame early
+    expect(ahead.done).toBe(false);
+    expect(model.waitBeforeFrame(start + 10)).toBe(MIN_FRAME_MS - 10);
+    // Asked for within a frame of the end, the picture is the final one.
+    const last = model.frame(1000 + TRANSITION_MS - 10, 100, 100, options, FRAME_AHEAD_MS)!;
+    expect(last.done).toBe(true);
+    expect(Array.from(last.frame.coordinates)).toEqual([1, 1, 0, 0]);
   });
 
   it('finds the hovered point and the hovered end of a drawn link, with the triplets it took part in', () => {
