@@ -81,14 +81,14 @@ describe('live views while training', () => {
     const times = (type: string) => during.filter((e) => e.type === type).map((e) => e.at);
     const gaps = (t: number[]) => t.slice(1).map((x, i) => x - t[i]);
 
-    // A 100 ms snapshot may take 6% of the time: at least 100 · 0.94 / 0.06 ≈ 1,567 ms between snapshots
+    // A 100 ms snapshot may take SNAPSHOT_MAX_SHARE of the time (100 · 0.95 / 0.05 = 1,900 ms between snapshots)
     // (instead of SNAPSHOT_INTERVAL_MS), and the scatter still gets one every couple of seconds.
     const snapshots = times('snapshot');
     expect(snapshots.length).toBeGreaterThanOrEqual(4);
     for (const g of gaps(snapshots))
       expect(g).toBeGreaterThanOrEqual((100 * (1 - SNAPSHOT_MAX_SHARE)) / SNAPSHOT_MAX_SHARE);
     expect(Math.min(...gaps(snapshots))).toBeGreaterThan(SNAPSHOT_INTERVAL_MS * 4);
-    // A 300 ms evaluation may take 10%: at least 2,700 ms apart.
+    // A 300 ms evaluation may take METRICS_MAX_SHARE: 300 · 0.94 / 0.06 = 4,700 ms apart.
     const metrics = times('metrics');
     expect(metrics.length).toBeGreaterThanOrEqual(2);
     for (const g of gaps(metrics))
@@ -122,12 +122,12 @@ describe('live views while training', () => {
         .filter((e) => e.type === type && e.at <= pauseAt)
         .map((e) => e.at);
     const gaps = (t: number[]) => t.slice(1).map((x, i) => x - t[i]);
-    // Its share alone would wait 500 · 0.94 / 0.06 ≈ 7.8 s; the cap brings the next after 3 s (+ its cost, a slice).
+    // Its share alone would wait 500 · 0.95 / 0.05 = 9.5 s; the cap brings the next after 3 s (+ its cost, a slice).
     const snapshots = gaps(times('snapshot'));
     expect(snapshots.length).toBeGreaterThanOrEqual(2);
     for (const g of snapshots) expect(g).toBeGreaterThanOrEqual(SNAPSHOT_MAX_INTERVAL_MS);
     for (const g of snapshots) expect(g).toBeLessThanOrEqual(SNAPSHOT_MAX_INTERVAL_MS + 500 + 1000 + 100);
-    // An evaluation's share would wait 9 s; the cap: 6 s.
+    // An evaluation's share would wait 1000 · 0.94 / 0.06 ≈ 15.7 s; the cap: 6 s.
     for (const g of gaps(times('metrics'))) {
       expect(g).toBeGreaterThanOrEqual(METRICS_MAX_INTERVAL_MS);
       expect(g).toBeLessThanOrEqual(METRICS_MAX_INTERVAL_MS + 500 + 1000 + 100);
