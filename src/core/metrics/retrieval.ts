@@ -29,6 +29,15 @@ import {
 } from './rankKeys';
 import { sortRuns } from './sortRuns';
 
+/**
+ * A reordering of the candidate columns of a Gram row: column c holds item original[c], item j sits in column
+ * position[j]. Only how fast a row is ranked depends on it, never the result.
+ */
+export interface ColumnOrder {
+  original: Int32Array;
+  position: Int32Array;
+}
+
 /** Averages over the scored queries; every metric is NaN when no query could be scored (queries = 0). */
 export interface RetrievalMetrics {
   precisionAt1: number;
@@ -245,6 +254,7 @@ export class RetrievalRanking {
    * the sample misjudges twice, when a value is not finite, or when the depth-th candidate's distance equals the
    * distance at the cut (a tie with a value left out could then rank first by index).
    * `norms` are the candidates' squared norms; `queryNorm` the query's (its own entry of `norms` in leave-one-out).
+   * With an `order`, the row's columns (and `norms`) are the candidates in that order (see ColumnOrder).
    */
   addGramRow(
     q: number,
@@ -253,6 +263,7 @@ export class RetrievalRanking {
     norms: Float64Array,
     toDistance: (squared: number) => number,
     queryNorm: number = norms[q],
+    order?: ColumnOrder,
   ): void {
     const { columns: n, labels } = this;
     const label = labels[q];
@@ -261,11 +272,15 @@ export class RetrievalRanking {
     if (depth === 0) return;
     const nq = queryNorm;
     const self = this.selfExcluded ? q : -1;
+    // Column c of the row holds item original[c] (identity without an order); `self` is the query's column.
+    const original = order?.original;
+    const selfColumn = order && self >= 0 ? order.position[self] : self;
     const { samplePositions, sample } = this;
     let s = 0;
     for (let t = 0; t < samplePositions.length && s < THRESHOLD_SAMPLE; t++) {
       const j = samplePositions[t];
-      if (j !== self) sample[s++] = nq + norms[j] - 2 * gram[offset + j];
+      const c = order ? order.position[j] : j;
+      if (j !== self) sample[s++] = nq + norms[c] - 2 * gram[offset + c];
     }
     // A sampled cut that turns out too low is tried once more at twice the sampled quantile.
     for (let widen = 1; widen <= 2; widen++) {
@@ -273,20 +288,21 @@ export class RetrievalRanking {
       if (!(cut < Infinity)) break;
       const { candidateIndex, candidateSquared } = this;
       let count = 0;
-      for (let j = 0; j < n; j++) {
-        const v = nq + norms[j] - 2 * gram[offset + j];
-        if (v <= cut && j !== self) {
-          candidateIndex[count] = j;
+      for (let c = 0; c < n; c++) {
+        const v = nq + norms[c] - 2 * gram[offset + c];
+        if (v <= cut && c !== selfColumn) {
+          candidateIndex[count] = c;
           candidateSquared[count++] = v;
         }
       }
       if (count < depth) continue;
+      if (original) for (let t = 0; t < count; t++) candidateIndex[t] = original[candidateIndex[t]];
       if (this.rankGramCandidates(label, r, depth, candidateIndex, candidateSquared, count, cut, toDistance)) return;
       break;
     }
     this.wholeGramRows++;
     const row = (this.fullRow ??= new Float32Array(n));
-    for (let j = 0; j < n; j++) row[j] = toDistance(nq + norms[j] - 2 * gram[offset + j]);
+    for (let c = 0; c < n; c++) row[original ? original[c] : c] = toDistance(nq + norms[c] - 2 * gram[offset + c]);
     this.addRow(q, row, new Uint32Array(row.buffer, row.byteOffset, n), 0);
   }
 
