@@ -5,7 +5,8 @@
  * Reads embeddings in the Embedding Projector's TSV format and prints the retrieval metrics as one JSON line:
  * {"metrics": {precisionAt1, rPrecision, mapAtR, ...}} — every point queries all the others (leave-one-out); the
  * verification figures (auc, pairAccuracy, bestThreshold) come from a seeded balanced sample of pairs, whose size
- * `metrics.pairSample` gives. With a reference set, also {"queryAgainstReference": {...}}: every point of
+ * `metrics.pairSample` gives, and `metrics.evaluationMs` the wall time of the evaluation itself (files and backend start
+ * excluded). With a reference set, also {"queryAgainstReference": {...}}: every point of
  * --vectors queries all points of --reference (pytorch-metric-learning's `get_accuracy(query, reference)`).
  */
 import { basename } from 'node:path';
@@ -95,10 +96,14 @@ export async function runEvaluate(argv: string[]) {
   const { indices } = labelsToIndices([...queries.labels, ...(reference?.labels ?? [])]);
   const queryIndices = indices.subarray(0, n);
   await selectNodeBackend(backendFlag);
+  // Wall time of the evaluation alone (reading and parsing the files and starting the backend excluded).
+  const started = performance.now();
   const m = evaluateEmbeddings(vectors, n, dim, queryIndices, { distance, margin, threshold: null, rng: new Rng(1) });
+  const leaveOneOutMs = performance.now() - started;
   const r = reference
     ? evaluateAgainstReference(vectors, queryIndices, reference.vectors, indices.subarray(n), dim, { distance })
     : null;
+  const referenceMs = r ? performance.now() - started - leaveOneOutMs : 0;
   return {
     metrics: {
       precisionAt1: m.precisionAt1,
@@ -112,6 +117,7 @@ export async function runEvaluate(argv: string[]) {
       excludedQueries: m.excludedQueries,
       protocol: 'leave-one-out within --vectors',
       pairSample: m.pairSample,
+      evaluationMs: Math.round(leaveOneOutMs),
     },
     ...(r && reference
       ? {
@@ -124,6 +130,7 @@ export async function runEvaluate(argv: string[]) {
             queries: r.queries,
             excludedQueries: r.excludedQueries,
             referencePoints: reference.n,
+            evaluationMs: Math.round(referenceMs),
           },
         }
       : {}),

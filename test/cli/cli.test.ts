@@ -138,6 +138,7 @@ describe('npm run evaluate', () => {
     expect(out.metrics.rPrecision).toBe(1);
     expect(out.metrics.mapAtR).toBe(1);
     expect(out.points).toBe(10);
+    expect(out.metrics.evaluationMs).toBeGreaterThanOrEqual(0);
 
     writeFileSync(join(dir, 'short.tsv'), meta.slice(0, 5).join('\n'));
     const bad = await cli('evaluate', ['--vectors', join(dir, 'vectors.tsv'), '--metadata', join(dir, 'short.tsv')]);
@@ -170,6 +171,7 @@ describe('npm run evaluate', () => {
     const r = out.queryAgainstReference;
     expect(r.protocol).toMatch(/queries all --reference points/);
     expect([r.queries, r.excludedQueries, r.referencePoints]).toEqual([2, 1, 5]);
+    expect(r.evaluationMs).toBeGreaterThanOrEqual(0);
     expect(r.precisionAt1).toBe(1);
     expect(r.rPrecision).toBeCloseTo(7 / 12, 12);
     expect(r.mapAtR).toBeCloseTo(19 / 36, 12);

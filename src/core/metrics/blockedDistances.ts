@@ -12,18 +12,31 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DistanceName } from '../config';
 import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
-import type { RetrievalRanking } from './retrieval';
+import type { ColumnOrder, RetrievalRanking } from './retrieval';
 
 /** Values a block holds at most (64 MB of float32; smaller blocks make the backend matmul slower per value): the block's rows are this divided by the candidates. */
 export const BLOCK_VALUES = 1 << 24;
 /** The Manhattan kernel builds a [rows, m, dim] difference tensor, so its blocks hold about this many values. */
 const MANHATTAN_BLOCK_VALUES = 1 << 24;
 
+/**
+ * The candidates grouped by label (ascending label, then index), for leave-one-out Gram rows: a query's nearest are
+ * then mostly one run of columns, which scans and splits by label with far fewer mispredicted branches.
+ */
+export function columnOrderByLabel(labels: ArrayLike<number>): ColumnOrder {
+  const original = Int32Array.from({ length: labels.length }, (_, i) => i).sort(
+    (a, b) => labels[a] - labels[b] || a - b,
+  );
+  const position = new Int32Array(labels.length);
+  for (let c = 0; c < original.length; c++) position[original[c]] = c;
+  return { original, position };
+}
+
 /** One block of query rows [start, start + rows) against all m candidates. */
 export interface RowBlock {
   start: number;
   rows: number;
-  /** rows × m, row-major: Gram entries (Euclidean family) or distances. Valid only during the visit. */
+  /** rows × m, row-major: Gram entries (Euclidean family; columns in the visit's order) or distances. Valid only during the visit. */
   values: Float32Array;
   /** The float32 distance of query q (in this block) to candidate j. */
   distance(q: number, j: number): number;
@@ -51,6 +64,7 @@ export function forEachRowBlock(
   whitening: Float32Array | undefined,
   blockValues: number | undefined,
   visit: (block: RowBlock) => void,
+  order?: ColumnOrder,
 ): void {
   const limit = blockValues ?? BLOCK_VALUES;
   if (!(limit >= 1)) throw new Error(`blockValues must be ≥ 1, got ${blockValues}`);
@@ -73,17 +87,18 @@ export function forEachRowBlock(
       const qRows = w ? keep(tf.matMul(q, w)) : q;
       const cRows = candidates === null ? qRows : w ? keep(tf.matMul(c, w)) : c;
       // Explicit transpose: matMul's transpose flags are slow on the WASM backend.
-      const cT = keep(tf.transpose(cRows));
+      const cT = keep(tf.transpose(order ? keep(tf.gather(cRows, order.original)) : cRows));
       const queryNorms = squaredNorms(w ? valuesView(qRows) : queries, n, dim);
       const candidateNorms =
         candidates === null ? queryNorms : squaredNorms(w ? valuesView(cRows) : candidates, m, dim);
       const toDistance = distance === 'squared-euclidean' ? clampAtZero : clampedSqrt;
+      const columnNorms = order ? Float64Array.from(order.original, (j) => candidateNorms[j]) : candidateNorms;
       const rowsPerBlock = Math.max(1, Math.floor(limit / Math.max(m, 1)));
       for (let start = 0; start < n; start += rowsPerBlock) {
         const rows = Math.min(rowsPerBlock, n - start);
         const gram = tf.tidy(() => tf.matMul(tf.slice(qRows, [start, 0], [rows, dim]), cT));
         try {
-          visit(gramBlock(start, rows, valuesView(gram), m, queryNorms, candidateNorms, toDistance));
+          visit(gramBlock(start, rows, valuesView(gram), m, queryNorms, columnNorms, toDistance, order));
         } finally {
           gram.dispose();
         }
@@ -112,17 +127,21 @@ function gramBlock(
   values: Float32Array,
   m: number,
   queryNorms: Float64Array,
-  candidateNorms: Float64Array,
+  columnNorms: Float64Array,
   toDistance: (squared: number) => number,
+  order: ColumnOrder | undefined,
 ): RowBlock {
   return {
     start,
     rows,
     values,
-    distance: (q, j) => Math.fround(toDistance(queryNorms[q] + candidateNorms[j] - 2 * values[(q - start) * m + j])),
+    distance(q, j) {
+      const c = order ? order.position[j] : j;
+      return Math.fround(toDistance(queryNorms[q] + columnNorms[c] - 2 * values[(q - start) * m + c]));
+    },
     rank(ranking) {
       for (let q = start; q < start + rows; q++)
-        ranking.addGramRow(q, values, (q - start) * m, candidateNorms, toDistance, queryNorms[q]);
+        ranking.addGramRow(q, values, (q - start) * m, columnNorms, toDistance, queryNorms[q], order);
     },
   };
 }

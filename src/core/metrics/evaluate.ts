@@ -5,7 +5,7 @@
  */
 import type { DistanceName } from '../config';
 import type { Rng } from '../rng';
-import { forEachRowBlock } from './blockedDistances';
+import { columnOrderByLabel, forEachRowBlock } from './blockedDistances';
 import { collapseCheck, normStats, tripletViolationFraction, type CollapseCheck, type NormStats } from './embedding';
 import { samplePairs } from './pairSample';
 import { RetrievalRanking, type RetrievalMetrics } from './retrieval';
@@ -118,14 +118,25 @@ export function evaluateEmbeddings(
   const ranking = new RetrievalRanking(n, labels, options.ks);
   let next = 0;
   const { distance: name, whitening } = options;
-  forEachRowBlock(embeddings, n, null, n, dim, name, whitening, options.blockValues, (block) => {
-    block.rank(ranking);
-    const end = (block.start + block.rows) * n;
-    for (; next < keys.length && keys[next] < end; next++) {
-      const i = Math.floor(keys[next] / n);
-      values[next] = block.distance(i, keys[next] - i * n);
-    }
-  });
+  forEachRowBlock(
+    embeddings,
+    n,
+    null,
+    n,
+    dim,
+    name,
+    whitening,
+    options.blockValues,
+    (block) => {
+      block.rank(ranking);
+      const end = (block.start + block.rows) * n;
+      for (; next < keys.length && keys[next] < end; next++) {
+        const i = Math.floor(keys[next] / n);
+        values[next] = block.distance(i, keys[next] - i * n);
+      }
+    },
+    columnOrderByLabel(labels),
+  );
   const retrieval = ranking.result();
   const ofKey = (key: number): number => values[indexOfKey(keys, key)];
   const distance = (i: number, j: number): number => ofKey(i * n + j);

@@ -18,7 +18,25 @@
  * that maps everything to one point therefore scores by the data order, not 1.0.) NaN distances rank last.
  */
 import { Rng } from '../rng';
+import {
+  countBelow,
+  insertionSorted,
+  nearestKeys,
+  orderedBits,
+  sampledThreshold,
+  sampleQuantile,
+  THRESHOLD_SAMPLE,
+} from './rankKeys';
 import { sortRuns } from './sortRuns';
+
+/**
+ * A reordering of the candidate columns of a Gram row: column c holds item original[c], item j sits in column
+ * position[j]. Only how fast a row is ranked depends on it, never the result.
+ */
+export interface ColumnOrder {
+  original: Int32Array;
+  position: Int32Array;
+}
 
 /** Averages over the scored queries; every metric is NaN when no query could be scored (queries = 0). */
 export interface RetrievalMetrics {
@@ -85,10 +103,10 @@ export function retrievalMetricsAgainst(
 const RANK_INDEX_LIMIT = 2 ** 21;
 /** The index bits of a key: ToUint32 keeps the key's low 32 bits (the integer modulo 2^32), the mask its low 21. */
 const INDEX_MASK = RANK_INDEX_LIMIT - 1;
-/** Row values sampled to pick a threshold a little above the depth-th smallest distance. */
-const THRESHOLD_SAMPLE = 128;
 /** Most buckets of the candidate sort. */
 const MAX_BUCKETS = 4096;
+/** Candidates of other labels sorted by insertion up to this many, by buckets beyond. */
+const SMALL_SORT = 32;
 /** Seed of the sampled columns (fixed: the same rows rank the same way every time). */
 const SAMPLE_SEED = 0x5a3b1e;
 
@@ -126,6 +144,9 @@ export class RetrievalRanking {
   private readonly keys: Float64Array;
   private readonly candidateValues: Float32Array;
   private readonly sorted: Float64Array;
+  /** rankGramCandidates: the keys of the candidates sharing the query's label, and their counts per group. */
+  private readonly relevantKeys: Float64Array;
+  private readonly groups: Int32Array;
   private readonly bucketStarts = new Int32Array(MAX_BUCKETS + 1);
   private readonly sample = new Float64Array(THRESHOLD_SAMPLE + 1);
   /** addGramRow: the candidates' indices and d², and one whole row of distances for the rows it cannot narrow down. */
@@ -134,7 +155,6 @@ export class RetrievalRanking {
   private readonly candidateBits: Uint32Array;
   private fullRow: Float32Array | null = null;
   private readonly boundary = new Float32Array(1);
-  private readonly boundaryBits = new Uint32Array(this.boundary.buffer);
   /** Where rows are sampled: fixed pseudo-random columns (a stride could line up with a periodic label order). */
   private readonly samplePositions: Int32Array;
 
@@ -172,6 +192,8 @@ export class RetrievalRanking {
     this.keys = new Float64Array(size);
     this.candidateValues = new Float32Array(size);
     this.sorted = new Float64Array(size);
+    this.relevantKeys = new Float64Array(size);
+    this.groups = new Int32Array(size + 1);
     this.candidateIndex = new Int32Array(size);
     this.candidateSquared = new Float64Array(size);
     this.candidateBits = new Uint32Array(this.candidateValues.buffer);
@@ -232,6 +254,7 @@ export class RetrievalRanking {
    * the sample misjudges twice, when a value is not finite, or when the depth-th candidate's distance equals the
    * distance at the cut (a tie with a value left out could then rank first by index).
    * `norms` are the candidates' squared norms; `queryNorm` the query's (its own entry of `norms` in leave-one-out).
+   * With an `order`, the row's columns (and `norms`) are the candidates in that order (see ColumnOrder).
    */
   addGramRow(
     q: number,
@@ -240,6 +263,7 @@ export class RetrievalRanking {
     norms: Float64Array,
     toDistance: (squared: number) => number,
     queryNorm: number = norms[q],
+    order?: ColumnOrder,
   ): void {
     const { columns: n, labels } = this;
     const label = labels[q];
@@ -248,51 +272,111 @@ export class RetrievalRanking {
     if (depth === 0) return;
     const nq = queryNorm;
     const self = this.selfExcluded ? q : -1;
+    // Column c of the row holds item original[c] (identity without an order); `self` is the query's column.
+    const original = order?.original;
+    const selfColumn = order && self >= 0 ? order.position[self] : self;
     const { samplePositions, sample } = this;
     let s = 0;
     for (let t = 0; t < samplePositions.length && s < THRESHOLD_SAMPLE; t++) {
       const j = samplePositions[t];
-      if (j !== self) sample[s++] = nq + norms[j] - 2 * gram[offset + j];
+      const c = order ? order.position[j] : j;
+      if (j !== self) sample[s++] = nq + norms[c] - 2 * gram[offset + c];
     }
     // A sampled cut that turns out too low is tried once more at twice the sampled quantile.
     for (let widen = 1; widen <= 2; widen++) {
       const cut = sampleQuantile(sample, s, depth, this.rowSize, widen);
       if (!(cut < Infinity)) break;
-      const { candidateIndex, candidateSquared, keys } = this;
+      const { candidateIndex, candidateSquared } = this;
       let count = 0;
-      for (let j = 0; j < n; j++) {
-        const v = nq + norms[j] - 2 * gram[offset + j];
-        if (v <= cut && j !== self) {
-          candidateIndex[count] = j;
+      for (let c = 0; c < n; c++) {
+        const v = nq + norms[c] - 2 * gram[offset + c];
+        if (v <= cut && c !== selfColumn) {
+          candidateIndex[count] = c;
           candidateSquared[count++] = v;
         }
       }
       if (count < depth) continue;
-      const { candidateValues, candidateBits } = this;
-      let lowest = Infinity;
-      let highest = -Infinity;
-      for (let t = 0; t < count; t++) {
-        const v = Math.fround(toDistance(candidateSquared[t]));
-        candidateValues[t] = v;
-        if (v < lowest) lowest = v;
-        if (v > highest) highest = v;
-      }
-      if (!(lowest > -Infinity && highest < Infinity)) break;
-      for (let t = 0; t < count; t++) keys[t] = orderedBits(candidateBits[t]) * RANK_INDEX_LIMIT + candidateIndex[t];
-      const ranked = this.bucketSorted(count, lowest, highest);
-      // Everything left out has d² > cut, so a distance ≥ the cut's: the depth nearest are exact when the depth-th
-      // lies strictly below it.
-      this.boundary[0] = toDistance(cut);
-      if (ranked[depth - 1] < orderedBits(this.boundaryBits[0]) * RANK_INDEX_LIMIT) {
-        this.score(label, r, depth, ranked);
-        return;
-      }
+      if (original) for (let t = 0; t < count; t++) candidateIndex[t] = original[candidateIndex[t]];
+      if (this.rankGramCandidates(label, r, depth, candidateIndex, candidateSquared, count, cut, toDistance)) return;
       break;
     }
     this.wholeGramRows++;
     const row = (this.fullRow ??= new Float32Array(n));
-    for (let j = 0; j < n; j++) row[j] = toDistance(nq + norms[j] - 2 * gram[offset + j]);
+    for (let c = 0; c < n; c++) row[original ? original[c] : c] = toDistance(nq + norms[c] - 2 * gram[offset + c]);
     this.addRow(q, row, new Uint32Array(row.buffer, row.byteOffset, n), 0);
+  }
+
+  /**
+   * Scores a row from candidates given by index and d² (at least `depth`; every other item has d² > cut), or returns
+   * false when that cannot be exact: a distance not finite, or fewer than `depth` of them strictly below the cut's
+   * distance (the items left out have distances at or above it, so they could rank among the depth nearest).
+   *
+   * The scores need only the rank of each candidate of the query's label, not a sorted row: the few candidates of
+   * other labels are sorted, and a candidate of the label with c of them ahead of it and k − 1 of its own label ranks
+   * k − 1 + c. So the label's candidates are only counted into groups by c; the g-th of group c ranks after all of the
+   * earlier groups, in the order of the sorted row. That is the order {@link score} adds in, so the sums are the same.
+   */
+  private rankGramCandidates(
+    label: number,
+    r: number,
+    depth: number,
+    index: Int32Array,
+    squared: Float64Array,
+    count: number,
+    cut: number,
+    toDistance: (squared: number) => number,
+  ): boolean {
+    const { candidateValues, candidateBits, keys, relevantKeys, groups } = this;
+    this.boundary[0] = toDistance(cut);
+    const boundary = this.boundary[0];
+    let below = 0;
+    for (let t = 0; t < count; t++) {
+      const v = Math.fround(toDistance(squared[t]));
+      if (!(v < Infinity && v > -Infinity)) return false;
+      candidateValues[t] = v;
+      if (v < boundary) below++;
+    }
+    if (below < depth) return false;
+    const labels = this.candidateLabels;
+    let others = 0;
+    let own = 0;
+    let lowest = Infinity;
+    let highest = -Infinity;
+    for (let t = 0; t < count; t++) {
+      const key = orderedBits(candidateBits[t]) * RANK_INDEX_LIMIT + index[t];
+      if (labels[index[t]] === label) {
+        relevantKeys[own++] = key;
+      } else {
+        const v = candidateValues[t];
+        if (v < lowest) lowest = v;
+        if (v > highest) highest = v;
+        candidateValues[others] = v;
+        keys[others++] = key;
+      }
+    }
+    const sorted = others > SMALL_SORT ? this.bucketSorted(others, lowest, highest) : insertionSorted(keys, others);
+    groups.fill(0, 0, others + 1);
+    const firstOther = others > 0 ? sorted[0] : Infinity;
+    for (let t = 0; t < own; t++) {
+      const key = relevantKeys[t];
+      groups[key < firstOther ? 0 : countBelow(sorted, others, key)]++;
+    }
+    let relevantSoFar = 0;
+    let averagePrecisionSum = 0;
+    let firstRelevantRank = Infinity;
+    let rank = 0;
+    for (let c = 0; c <= others && rank < depth; c++, rank++) {
+      // Group c (its candidates rank consecutively), then the c-th candidate of another label (rank + 1 above).
+      for (let end = Math.min(depth, rank + groups[c]); rank < end; rank++) {
+        if (rank < r) {
+          relevantSoFar++;
+          averagePrecisionSum += relevantSoFar / (rank + 1);
+        }
+        if (firstRelevantRank === Infinity) firstRelevantRank = rank;
+      }
+    }
+    this.addScores(r, relevantSoFar, averagePrecisionSum, firstRelevantRank);
+    return true;
   }
 
   /**
@@ -319,6 +403,11 @@ export class RetrievalRanking {
       }
       if (firstRelevantRank === Infinity) firstRelevantRank = rank;
     }
+    this.addScores(r, relevantSoFar, averagePrecisionSum, firstRelevantRank);
+  }
+
+  /** Adds one query's scores to the sums. */
+  private addScores(r: number, relevantSoFar: number, averagePrecisionSum: number, firstRelevantRank: number): void {
     this.scored++;
     this.sumP1 += firstRelevantRank === 0 ? 1 : 0;
     this.sumRPrecision += relevantSoFar / r;
@@ -363,101 +452,5 @@ export class RetrievalRanking {
       queries: scored,
       excludedQueries: this.excluded,
     };
-  }
-}
-
-/**
- * A distance at or above the `depth`-th smallest of the row at `offset` (q excluded) in most rows, from the values
- * at `positions`; Infinity when there is no sample (small rows), the depth is too large to estimate, or a sampled
- * value is not finite. The caller then ranks every candidate, and also when fewer than `depth` values turn out to
- * lie at or below the threshold. It only decides how much work ranking does, never the result.
- */
-function sampledThreshold(
-  values: Float32Array,
-  offset: number,
-  rowSize: number,
-  positions: Int32Array,
-  q: number,
-  depth: number,
-  sample: Float64Array,
-): number {
-  let s = 0;
-  for (let t = 0; t < positions.length && s < THRESHOLD_SAMPLE; t++) {
-    const j = positions[t];
-    if (j !== q) sample[s++] = values[offset + j];
-  }
-  return sampleQuantile(sample, s, depth, rowSize, 1);
-}
-
-/**
- * The quantile of sample[0..s) at `widen` × 1.25× the fraction depth / rowSize (the candidates), plus two values — above the
- * depth-th smallest of the whole row in most rows. Reorders the sample (a later call with a larger `widen` still
- * works: quickselect only permutes). Infinity when there is no sample, the quantile is past the sample's end, or a
- * sampled value is not finite (NaN or ±Infinity somewhere: rank everything).
- */
-function sampleQuantile(sample: Float64Array, s: number, depth: number, rowSize: number, widen: number): number {
-  if (s === 0) return Infinity;
-  const want = Math.ceil((depth / rowSize) * s * 1.25 * widen) + 2;
-  if (want >= s) return Infinity;
-  for (let t = 0; t < s; t++) if (!(sample[t] < Infinity && sample[t] > -Infinity)) return Infinity;
-  const sampled = sample.subarray(0, s);
-  selectKth(sampled, want);
-  return sampled[want];
-}
-
-/**
- * The float32 whose bits are `b`, as an unsigned integer in the same order as the float values (NaN ranks with
- * +Infinity, last; −0 equals +0). 32 bits × 2^21 stays below 2^53, so the packed keys are exact doubles.
- */
-function orderedBits(b: number): number {
-  if ((b & 0x7fffffff) > 0x7f800000)
-    b = 0x7f800000; // NaN → +Infinity
-  else if (b === 0x80000000) b = 0; // −0 → +0
-  return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-}
-
-/**
- * The `depth` smallest of `keys[0..m)` in ascending order: quickselect puts them first (linear time), then the
- * built-in typed-array sort orders only those — far cheaper than sorting the whole row for every query. When m is
- * at most twice the depth, one sort of all m is cheaper than the select.
- */
-function nearestKeys(keys: Float64Array, m: number, depth: number): Float64Array {
-  if (depth === 0) return keys.subarray(0, 0);
-  const work = keys.subarray(0, m);
-  // A candidate set barely larger than needed (the sampled threshold's usual case) is cheaper to sort whole.
-  if (m <= 2 * depth) return work.sort().subarray(0, depth);
-  selectKth(work, depth - 1);
-  return work.subarray(0, depth).sort();
-}
-
-/**
- * Reorders `values` (no NaN; repeats allowed) so that the k smallest come first and values[k] is the k-th smallest
- * (0-based): Hoare quickselect with a median-of-three pivot (deterministic, safe on sorted input).
- */
-function selectKth(values: Float64Array, k: number): void {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const a = values[lo];
-    const b = values[mid];
-    const c = values[hi];
-    const pivot = a < b ? (b < c ? b : Math.max(a, c)) : a < c ? a : Math.max(b, c);
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        const tmp = values[i];
-        values[i] = values[j];
-        values[j] = tmp;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
   }
 }
