@@ -3,7 +3,7 @@
  * app (config validation, trainer, miners, worker, page) asks these instead of restating a list of names.
  */
 import type { Dataset, Modality } from './data/dataset';
-import type { LossName, MinerName, ObjectiveConfig } from './options';
+import { type DataConfig, type LossName, type MinerName, type ObjectiveConfig, unseenClassCount } from './options';
 
 /** Losses that score pairs (a, b) rather than triplets or whole batches. */
 export const PAIR_LOSSES: readonly LossName[] = ['contrastive', 'binary', 'cosine-regression'];
@@ -55,4 +55,26 @@ export function traitsOf(dataset: Dataset): DatasetTraits {
     numClasses: dataset.classNames.length,
     featureShape: [...dataset.featureShape],
   };
+}
+
+/** The protocol that ranks held-out queries against the training set (pytorch-metric-learning's get_accuracy). */
+export const QUERY_AGAINST_TRAINING = 'held-out queries against the training set as the reference';
+
+/**
+ * Why held-out queries cannot be ranked against the training set as the reference, in words, or null when they can.
+ * A query needs a class to look for among the training samples: pair files have none, a split-input run's items are
+ * a sample's halves (the one match of a half is the other half, not a class), and under the unseen-class protocol no
+ * held-out class has a single training sample.
+ */
+export function againstTrainingUnavailable(
+  data: Pick<DataConfig, 'splitInput' | 'unseenClasses' | 'unseenCount'>,
+  kind: DatasetTraits['kind'],
+): string | null {
+  if (kind === 'pairs')
+    return 'a pair file has no classes, so a held-out pair has no training samples of its class to find';
+  if (data.splitInput)
+    return "a split-input run matches each half with its sample's other half, not with a class, so there is no class to find in the training set";
+  if (unseenClassCount(data) > 0)
+    return 'under the unseen-class protocol no held-out class has a training sample, so every query would find nothing of its class';
+  return null;
 }
