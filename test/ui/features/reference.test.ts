@@ -7,10 +7,12 @@
 import { createElement, Fragment } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { againstTrainingUnavailable } from '../../../src/core/capabilities';
+import { againstTrainingUnavailable, QUERY_AGAINST_TRAINING } from '../../../src/core/capabilities';
 import { makeConfig } from '../../../src/core/config';
 import { ReferenceAction, ReferenceFigures, useReference } from '../../../src/ui/features/reference/ReferenceMetrics';
-import { emptyReference, referenceView } from '../../../src/ui/features/reference/referenceState';
+import { emptyReference, referenceRecord, referenceView } from '../../../src/ui/features/reference/referenceState';
+import { parseExperiment, serialiseExperiment } from '../../../src/core/export/experiment';
+import { experimentOfRun, type WeightsEvent } from '../../../src/ui/features/saveShare/experimentOfRun';
 import { initialState, reducer, type Action, type AppState } from '../../../src/ui/state/reducer';
 import type { DatasetInfo, ReferenceMetricsMessage, WorkerEvent } from '../../../src/worker/protocol';
 
@@ -167,5 +169,67 @@ describe('ReferenceAction and ReferenceFigures (static markup)', () => {
     const html = render(s);
     expect(html).toContain('<p role="alert">it failed</p>');
     expect(html).toContain('<dd data-metric="mapAtR">0.625</dd>');
+  });
+});
+
+describe('reference figures in the experiment file', () => {
+  const config = makeConfig({ data: { dataset: 'blobs' }, batch: { size: 20, classesPerBatch: 5 } });
+  const weights = (step: number): WeightsEvent => ({
+    type: 'weights',
+    requestId: 1,
+    run: 1,
+    step,
+    epoch: 0,
+    config,
+    weights: { tower: [{ name: 'dense/kernel', shape: [2, 2], values: Float32Array.of(1, 2, 3, 4) }], head: [] },
+  });
+  const experimentAt = (step: number, s: AppState) =>
+    experimentOfRun({
+      weights: weights(step),
+      progress: [],
+      metrics: [],
+      uploadFiles: null,
+      now: new Date('2026-01-02T03:04:05Z'),
+      reference: referenceRecord(s.reference.latest),
+    });
+
+  it('are saved with the protocol named and their step, and read back as written', () => {
+    const s = run(atStep(40), ev({ type: 'reference-metrics', runId: 1, requestId: 1, step: 40, metrics: figures }));
+    const experiment = experimentAt(40, s);
+    const text = serialiseExperiment(experiment);
+    expect(JSON.parse(text).reference).toEqual({
+      protocol: 'held-out queries against the training set as the reference',
+      step: 40,
+      precisionAt1: 0.9,
+      rPrecision: 0.75,
+      mapAtR: 0.625,
+      queries: 100,
+      excludedQueries: 0,
+    });
+    expect(parseExperiment(text).reference).toEqual(experiment.reference);
+    // Never asked for: no section at all, and files without one read as before.
+    const none = serialiseExperiment(experimentAt(40, atStep(40)));
+    expect(JSON.parse(none)).not.toHaveProperty('reference');
+    expect(parseExperiment(none).reference).toBeUndefined();
+  });
+
+  it('are left out when computed after the saved weights, and NaN (no query scored) is written as null', () => {
+    const s = run(atStep(40), ev({ type: 'reference-metrics', runId: 1, requestId: 1, step: 40, metrics: figures }));
+    expect(experimentAt(30, s).reference).toBeUndefined();
+    const empty = { ...figures, precisionAt1: Number.NaN, rPrecision: Number.NaN, mapAtR: Number.NaN, queries: 0 };
+    const nan = run(atStep(40), ev({ type: 'reference-metrics', runId: 1, requestId: 1, step: 40, metrics: empty }));
+    const back = parseExperiment(serialiseExperiment(experimentAt(40, nan)));
+    expect(back.reference).toMatchObject({ protocol: QUERY_AGAINST_TRAINING, precisionAt1: null, queries: 0 });
+  });
+
+  it('a damaged section is refused with its reason', () => {
+    const s = run(atStep(40), ev({ type: 'reference-metrics', runId: 1, requestId: 1, step: 40, metrics: figures }));
+    const doc = JSON.parse(serialiseExperiment(experimentAt(40, s)));
+    const broken = (change: Record<string, unknown>) =>
+      JSON.stringify({ ...doc, reference: { ...doc.reference, ...change } });
+    expect(() => parseExperiment(broken({ mapAtR: 1.5 }), 'x.json')).toThrow(/reference" mapAtR of 1.5/);
+    expect(() => parseExperiment(broken({ protocol: 'leave-one-out' }), 'x.json')).toThrow(/"reference" section/);
+    expect(() => parseExperiment(broken({ step: 41 }), 'x.json')).toThrow(/past the saved step 40/);
+    expect(() => parseExperiment(broken({ queries: -1 }), 'x.json')).toThrow(/whole query counts/);
   });
 });

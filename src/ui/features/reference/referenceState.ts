@@ -4,7 +4,8 @@
  * computed, current, or stale once training has moved past the step they were computed at. Pure; the page reducer
  * hands reference events here and starts afresh with each new run (figures of old weights would mislead).
  */
-import { againstTrainingUnavailable } from '../../../core/capabilities';
+import { againstTrainingUnavailable, QUERY_AGAINST_TRAINING } from '../../../core/capabilities';
+import type { ExperimentReference } from '../../../core/export/experiment';
 import type { DataConfig } from '../../../core/options';
 import type { DatasetInfo, ReferenceEvent, ReferenceMetricsMessage } from '../../../worker/protocol';
 
@@ -61,4 +62,20 @@ export function referenceView(state: ReferenceState, context: ReferenceContext):
   const latest = state.latest;
   if (!latest) return { kind: 'not-asked' };
   return latest.step === context.step ? { kind: 'current', latest } : { kind: 'stale', latest, step: context.step };
+}
+
+/** The figures as experiment files keep them, with the protocol named (NaN, when no query was scored, as null). */
+export function referenceRecord(latest: ReferenceState['latest']): ExperimentReference | null {
+  if (!latest) return null;
+  const m = latest.metrics;
+  const figure = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    protocol: QUERY_AGAINST_TRAINING,
+    step: latest.step,
+    precisionAt1: figure(m.precisionAt1),
+    rPrecision: figure(m.rPrecision),
+    mapAtR: figure(m.mapAtR),
+    queries: m.queries,
+    excludedQueries: m.excludedQueries,
+  };
 }
