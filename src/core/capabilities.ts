@@ -70,11 +70,8 @@ export function againstTrainingUnavailable(
   data: Pick<DataConfig, 'splitInput' | 'unseenClasses' | 'unseenCount'>,
   kind: DatasetTraits['kind'],
 ): string | null {
-  if (kind === 'pairs')
-    return 'a pair file has no classes, so a held-out pair has no training samples of its class to find';
-  if (data.splitInput)
-    return "a split-input run matches each half with its sample's other half, not with a class, so there is no class to find in the training set";
-  if (unseenClassCount(data) > 0)
-    return 'under the unseen-class protocol no held-out class has a training sample, so every query would find nothing of its class';
+  if (kind === 'pairs') return 'a pair file has no classes to look up in the training set';
+  if (data.splitInput) return 'a split-input run matches the halves of one sample, not classes';
+  if (unseenClassCount(data) > 0) return 'under the unseen-class protocol no held-out class has a training sample';
   return null;
 }

@@ -6,7 +6,7 @@
  */
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { metricsOf, statusOf, usePlayground, waitForState, waitForStep } from './harness';
+import { metricsOf, openPanel, statusOf, usePlayground, waitForState, waitForStep } from './harness';
 
 const playground = usePlayground();
 
@@ -65,4 +65,24 @@ describe('held-out queries vs training set', () => {
     const after = await figuresOf(block);
     for (const key of ['precisionAt1', 'rPrecision', 'mapAtR']) expect(after.values[key], key).toBeGreaterThan(0);
   }, 240_000);
+
+  it('under the unseen-class protocol there is no button, and the reason is in words', async () => {
+    const { page } = playground;
+    await playground.open('?backend=wasm');
+    const drawer = await openPanel(page, 'Data');
+    const control = drawer.getByRole('group', { name: 'Unseen classes (held out of training)' });
+    await control.getByRole('radio', { name: 'Pick classes' }).check();
+    await page.keyboard.press('Escape');
+    await waitForState(page, 'ready', 90_000);
+    const protocol = page.getByRole('note', { name: 'Evaluation protocol' });
+    await expect.poll(() => protocol.textContent()).toMatch(/^Unseen classes only: /);
+    expect(await page.getByRole('button', { name: 'Rank against training set' }).count()).toBe(0);
+    const metrics = page.getByLabel('Held-out metrics', { exact: true });
+    const cell = metrics.getByRole('definition').filter({ hasText: 'does not apply' });
+    expect(await cell.getAttribute('aria-describedby')).toBe('reference-note');
+    const block = page.getByRole('region', { name: 'Held-out queries vs training set (reference)' });
+    expect(await block.textContent()).toBe(
+      'Not ranked against the training set: under the unseen-class protocol no held-out class has a training sample.',
+    );
+  }, 120_000);
 });

@@ -151,13 +151,16 @@ describe('ReferenceAction and ReferenceFigures (static markup)', () => {
     expect(later).toContain('class="stale"');
   });
 
-  it('not applicable: the button is disabled and the reason is in words', () => {
+  it('not applicable: no button, the cell says so and the reason is in words', () => {
     const s = atStep(0);
     const data = { ...s.config.data, splitInput: true };
     const html = render({ ...s, config: { ...s.config, data } });
-    expect(button(html)).toContain('disabled=""');
+    expect(button(html)).toBe('');
+    expect(html).toContain('<dd aria-describedby="reference-note">does not apply</dd>');
     const reason = againstTrainingUnavailable(data, 'labelled')!.replaceAll("'", '&#x27;');
-    expect(html).toContain(`Ranking against the training set does not apply: ${reason}.`);
+    expect(html).toContain(
+      `<p id="reference-note" class="reference-note" aria-live="polite">Not ranked against the training set: ${reason}.</p>`,
+    );
   });
 
   it('a failure is an alert, and the figures before it stay', () => {

@@ -57,10 +57,17 @@ export function useReference(
   return { view, ask, error: error && error.requestId === answered ? error.message : null };
 }
 
-/** The button, as one cell of the held-out metrics' `<dl>`. */
+/** The button, as one cell of the held-out metrics' `<dl>`; where the protocol does not apply, a word saying so. */
 export function ReferenceAction(props: { controller: ReferenceController }): JSX.Element {
   const { view, ask } = props.controller;
   const kind = view.kind;
+  if (kind === 'unavailable')
+    return (
+      <div className="reference-action unavailable">
+        <dt>Against the training set</dt>
+        <dd aria-describedby="reference-note">does not apply</dd>
+      </div>
+    );
   return (
     <div className="reference-action">
       <dt>Against the training set</dt>
@@ -68,7 +75,7 @@ export function ReferenceAction(props: { controller: ReferenceController }): JSX
         <button
           type="button"
           onClick={ask}
-          disabled={kind === 'unavailable' || kind === 'no-run' || kind === 'computing'}
+          disabled={kind === 'no-run' || kind === 'computing'}
           title={REFERENCE_EXPLANATION}
           aria-describedby={kind === 'not-asked' || kind === 'no-run' ? undefined : 'reference-note'}
         >
@@ -83,7 +90,7 @@ export function ReferenceAction(props: { controller: ReferenceController }): JSX
 function stepNote(view: ReferenceView): string | null {
   switch (view.kind) {
     case 'unavailable':
-      return `Ranking against the training set does not apply: ${view.reason}.`;
+      return `Not ranked against the training set: ${view.reason}.`;
     case 'no-run':
     case 'not-asked':
       return null;
