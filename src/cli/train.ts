@@ -6,7 +6,14 @@
  * Bad flags, unknown names and unreadable files end with a one-line error and exit code 2.
  */
 import { basename } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, makeConfig, unseenClassCount, type Config } from '../core/config';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  makeConfig,
+  QUERY_AGAINST_TRAINING,
+  unseenClassCount,
+  type Config,
+} from '../core/config';
 import { builtinInfo } from '../core/data/builtin';
 import { type EvaluationProtocol, fitPkBatch } from '../core/data/unseen';
 import type { Geometry } from '../core/metrics/geometry';
@@ -312,7 +319,7 @@ export async function runTrain(argv: string[], log: (line: string) => void): Pro
  */
 function referenceSummary(m: RetrievalMetrics) {
   return {
-    protocol: 'held-out queries against the training set as the reference',
+    protocol: QUERY_AGAINST_TRAINING,
     precisionAt1: m.precisionAt1,
     rPrecision: m.rPrecision,
     mapAtR: m.mapAtR,

@@ -3,7 +3,7 @@
  * app (config validation, trainer, miners, worker, page) asks these instead of restating a list of names.
  */
 import type { Dataset, Modality } from './data/dataset';
-import type { LossName, MinerName, ObjectiveConfig } from './options';
+import { type DataConfig, type LossName, type MinerName, type ObjectiveConfig, unseenClassCount } from './options';
 
 /** Losses that score pairs (a, b) rather than triplets or whole batches. */
 export const PAIR_LOSSES: readonly LossName[] = ['contrastive', 'binary', 'cosine-regression'];
@@ -65,4 +65,23 @@ export function traitsOf(dataset: Dataset): DatasetTraits {
   if (dataset.kind === 'pairs')
     return traitsOfDescription({ kind, modality, featureShape, targetKind: dataset.targetKind });
   return traitsOfDescription({ kind, modality, featureShape, numClasses: dataset.classNames.length });
+}
+
+/** The protocol that ranks held-out queries against the training set (pytorch-metric-learning's get_accuracy). */
+export const QUERY_AGAINST_TRAINING = 'held-out queries against the training set as the reference';
+
+/**
+ * Why held-out queries cannot be ranked against the training set as the reference, in words, or null when they can.
+ * A query needs a class to look for among the training samples: pair files have none, a split-input run's items are
+ * a sample's halves (the one match of a half is the other half, not a class), and under the unseen-class protocol no
+ * held-out class has a single training sample.
+ */
+export function againstTrainingUnavailable(
+  data: Pick<DataConfig, 'splitInput' | 'unseenClasses' | 'unseenCount'>,
+  kind: DatasetTraits['kind'],
+): string | null {
+  if (kind === 'pairs') return 'a pair file has no classes to look up in the training set';
+  if (data.splitInput) return 'a split-input run matches the halves of one sample, not classes';
+  if (unseenClassCount(data) > 0) return 'under the unseen-class protocol no held-out class has a training sample';
+  return null;
 }

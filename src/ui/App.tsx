@@ -18,6 +18,7 @@ import { MetricsReadout } from './components/MetricsReadout';
 import { KeySettings } from './components/ModelPanel';
 import { TripletChart } from './components/TripletChart';
 import { useInspect } from './features/inspect/useInspect';
+import { ReferenceAction, ReferenceFigures, useReference } from './features/reference/ReferenceMetrics';
 import { LinkProblems } from './features/saveShare/SaveSharePanel';
 import { LessonExplanation, useClassroomClass } from './features/teach/LessonsPanel';
 import { SLOW_MOTION_MAX_STEPS_PER_SECOND, useTripletInspection } from './features/teach/TripletInspector';
@@ -60,6 +61,7 @@ export function App(): JSX.Element {
   /** The verification threshold the user set in the threshold panel (null: the best one of the last evaluation). */
   const [chosenThreshold, setChosenThreshold] = useState<number | null>(null);
   const inspect = useInspect(state, send, chosenThreshold);
+  const reference = useReference(state, send, worker.nextRequestId);
 
   const running = state.runState === 'running';
   const canTrain =
@@ -190,7 +192,13 @@ export function App(): JSX.Element {
             onCancelDownload={cancelLoad}
             onReading={(reading) => void worker.readUploadAs(reading)}
           />
-          <MetricsReadout metrics={latestMetrics(state)} protocol={protocolOfState(state)} />
+          <MetricsReadout
+            metrics={latestMetrics(state)}
+            protocol={protocolOfState(state)}
+            action={<ReferenceAction controller={reference} />}
+          >
+            <ReferenceFigures controller={reference} />
+          </MetricsReadout>
           <KeySettings
             config={state.config}
             problems={formError ? [formError, ...issues] : issues}

@@ -1,6 +1,6 @@
 /**
  * The worker side of the inspect commands: answers neighbour, comparison, query and embedding requests
- * from the current Trainer. Held-out embeddings come from the trainer's own cache (computed once per weights, shared
+ * from the current Trainer (and hands the query-against-reference request to reference.ts). Held-out embeddings come from the trainer's own cache (computed once per weights, shared
  * with its snapshots and evaluations), so a paused run asked many questions embeds once. The session forwards
  * commands and evaluations here.
  */
@@ -12,8 +12,9 @@ import { decodeTokens } from '../core/data/text';
 import { nearestNeighbours, rowDistance, verdictAt, type Neighbour } from '../core/metrics/neighbours';
 import type { Trainer } from '../core/train/trainer';
 import type { Evaluation } from '../core/train/types';
-import type { InspectCommand, InspectEvent, NeighbourMessage, ThresholdSource } from './protocol';
-import type { SamplePreview } from './protocol';
+import type { InspectCommand, InspectEvent, NeighbourMessage, ReferenceCommand, ThresholdSource } from './protocol';
+import type { ReferenceEvent, SamplePreview } from './protocol';
+import { referenceAnswer } from './reference';
 
 /** The most neighbours one request may ask for. */
 export const MAX_NEIGHBOURS = 50;
@@ -28,11 +29,13 @@ export class Inspector {
     this.best = threshold !== undefined && Number.isFinite(threshold) ? { trainer, threshold } : null;
   }
 
-  /** One answer per command; failures become an `inspect-error` event (never a throw). */
-  handle(command: InspectCommand, trainer: Trainer): InspectEvent {
+  /** One answer per command; failures become an `inspect-error` (`reference-error`) event, never a throw. */
+  handle(command: InspectCommand | ReferenceCommand, trainer: Trainer): InspectEvent | ReferenceEvent {
     const { runId, requestId } = command;
     try {
       switch (command.type) {
+        case 'evaluate-reference':
+          return referenceAnswer(command, trainer);
         case 'neighbours': {
           const e = this.embeddings(trainer);
           checkIndex(command.index, e.n, 'the selected sample');

@@ -2,8 +2,8 @@
  * The training session behind the worker: it owns the loaded data and the current run and answers every protocol
  * command in order. The jobs around it live in their own modules: the sliced loop (runLoop.ts), the bounded-rate
  * events (runEvents.ts), checkpoints for backend switches (checkpoints.ts), the data and its previews
- * (datasets.ts), inspect answers (inspect.ts) and save-and-share (saveShare.ts). The host (host.ts) injects how to
- * post, read assets, pick a backend, tell time and yield, so the session is tested in Node with real tfjs.
+ * (datasets.ts), inspect and reference answers (inspect.ts) and save-and-share (saveShare.ts). The host (host.ts)
+ * injects how to post, read assets, pick a backend, tell time and yield, so the session is tested in Node on tfjs.
  */
 import { type BackendName, type Config, ConfigError } from '../core/config';
 import { Trainer } from '../core/train/trainer';
@@ -157,6 +157,7 @@ export class TrainingSession {
       case 'compare-samples':
       case 'query':
       case 'get-embeddings':
+      case 'evaluate-reference':
         if (command.runId !== this.runId || !this.trainer) return;
         this.post(this.inspector.handle(command, this.trainer));
         return;

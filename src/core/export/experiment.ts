@@ -24,6 +24,7 @@ import {
   readDataset,
   readMetrics,
   readProgress,
+  readReference,
   readWeightSpecs,
 } from './experimentSchema';
 import {
@@ -45,6 +46,7 @@ export {
   ExperimentFileError,
   type ExperimentMetricsPoint,
   type ExperimentProgressPoint,
+  type ExperimentReference,
   MAX_COUNT,
   MAX_EXPERIMENT_BYTES,
   type UploadedFile,
@@ -108,6 +110,7 @@ export function serialiseExperiment(experiment: Experiment): string {
       progress: progressColumns(experiment.history.progress),
       metrics: experiment.history.metrics.map((m) => ({ ...m })),
     },
+    ...(experiment.reference ? { reference: { ...experiment.reference } } : {}),
     weights: packed
       ? {
           encoding: 'float32-le-base64',
@@ -180,6 +183,8 @@ export function parseExperiment(text: string, source = 'the file'): Experiment {
     history: { progress: readProgress(history.progress, source), metrics: readMetrics(history.metrics, source) },
     weights,
   };
+  const reference = readReference(raw.reference, source);
+  if (reference) experiment.reference = reference;
   return checkExperiment(experiment, source);
 }
 
@@ -226,6 +231,8 @@ export function checkExperiment(experiment: Experiment, source = 'the saved run'
   const last = experiment.history.progress[experiment.history.progress.length - 1];
   if (last && last.step > experiment.step)
     fail(source, `has a history that reaches step ${last.step}, past the saved step ${experiment.step}`);
+  if (experiment.reference && experiment.reference.step > experiment.step)
+    fail(source, `has reference figures of step ${experiment.reference.step}, past the saved step ${experiment.step}`);
   if (experiment.step > 0 && !experiment.weights)
     fail(source, `was saved at step ${experiment.step} but holds no weights`);
   if (experiment.weights) {

@@ -2,6 +2,7 @@
  * The experiment file's shape: its format tag and version, the types of each section, the limits a file must keep
  * and its error type, and the strict readers of each section that experiment.ts assembles into a whole file.
  */
+import { QUERY_AGAINST_TRAINING } from '../capabilities';
 import type { Config } from '../config';
 import { endedEarly, ForbiddenKeyError, parseJsonStrict } from './json';
 import { decodeBase64, type ModelWeights, type WeightSpec } from './weights';
@@ -41,6 +42,20 @@ export interface ExperimentMetricsPoint {
   collapseWarning?: string;
 }
 
+/**
+ * Held-out queries ranked against the training set (the protocol `protocol` names), as the page computed them on
+ * request at `step`: figures beside the leave-one-out history, not part of it. NaN (no query scored) is null.
+ */
+export interface ExperimentReference {
+  protocol: typeof QUERY_AGAINST_TRAINING;
+  step: number;
+  precisionAt1: number | null;
+  rPrecision: number | null;
+  mapAtR: number | null;
+  queries: number;
+  excludedQueries: number;
+}
+
 /** An uploaded file kept with the experiment (only when the user asks: it can be large). */
 export interface UploadedFile {
   name: string;
@@ -68,6 +83,8 @@ export interface Experiment {
   step: number;
   epoch: number;
   history: { progress: ExperimentProgressPoint[]; metrics: ExperimentMetricsPoint[] };
+  /** The latest query-against-reference figures of the run, when they were asked for. */
+  reference?: ExperimentReference;
   /** Every weight (tower, with batch-norm statistics, and head); null = a configuration without a trained network. */
   weights: ModelWeights | null;
 }
@@ -223,6 +240,32 @@ export function readMetrics(value: unknown, source: string): ExperimentMetricsPo
     if (typeof m.collapseWarning === 'string') point.collapseWarning = m.collapseWarning;
     return point;
   });
+}
+
+/** The optional `reference` section: the named protocol, a step, figures in [0, 1] or null, whole counts. */
+export function readReference(value: unknown, source: string): ExperimentReference | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value) || value.protocol !== QUERY_AGAINST_TRAINING)
+    fail(source, `has a "reference" section that is not "${QUERY_AGAINST_TRAINING}"`);
+  if (!isWholeNumber(value.step)) fail(source, 'has a "reference" section without a step');
+  const figure = (key: 'precisionAt1' | 'rPrecision' | 'mapAtR'): number | null => {
+    const v = value[key];
+    if (v === null) return null;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1)
+      fail(source, `has a "reference" ${key} of ${JSON.stringify(v)}, not a number in [0, 1]`);
+    return v;
+  };
+  if (!isWholeNumber(value.queries) || !isWholeNumber(value.excludedQueries))
+    fail(source, 'has a "reference" section without whole query counts');
+  return {
+    protocol: QUERY_AGAINST_TRAINING,
+    step: value.step,
+    precisionAt1: figure('precisionAt1'),
+    rPrecision: figure('rPrecision'),
+    mapAtR: figure('mapAtR'),
+    queries: value.queries,
+    excludedQueries: value.excludedQueries,
+  };
 }
 
 export function readDataset(value: unknown, source: string): DatasetReference {

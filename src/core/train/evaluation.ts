@@ -3,6 +3,7 @@
  * split-input runs, ROC of pair files, and the loss of one fixed held-out batch.
  */
 import * as tf from '@tensorflow/tfjs';
+import { againstTrainingUnavailable } from '../capabilities';
 import { type Config, HEAD_LOSSES } from '../config';
 import { PKSampler } from '../data/samplers';
 import { type DistanceContext, pairwiseDistances, rowwiseDistances } from '../distances';
@@ -96,7 +97,8 @@ export function evaluateHeldOutAgainstTraining(
   heldOut: HeldOutReader,
   whitening: Float32Array | undefined,
 ): RetrievalMetrics | null {
-  if (data.kind !== 'samples' || data.seen) return null;
+  const kind = data.kind === 'pairs' ? 'pairs' : 'labelled';
+  if (againstTrainingUnavailable(ctx.config.data, kind) !== null || data.kind !== 'samples') return null;
   const { values } = heldOut();
   const reference = embedRows(ctx, data.train.x);
   return evaluateAgainstReference(

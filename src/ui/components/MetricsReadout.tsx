@@ -1,5 +1,5 @@
 /** The held-out metrics of the latest evaluation, as numbers, with the protocol they follow. */
-import type { JSX } from 'react';
+import type { JSX, ReactNode } from 'react';
 import type { EvaluationProtocol } from '../../core/data/unseen';
 import type { MetricsPoint } from '../../worker/protocol';
 import './metrics.css';
@@ -21,8 +21,16 @@ export function protocolLabel(protocol: EvaluationProtocol): string {
     : 'Held-out samples of the training classes';
 }
 
-/** `<dl aria-label="Held-out metrics">`, `–` for unknown values. */
-export function MetricsReadout(props: { metrics: MetricsPoint | null; protocol: EvaluationProtocol }): JSX.Element {
+/**
+ * `<dl aria-label="Held-out metrics">`, `–` for unknown values; `action` is one more cell of it (a `<div>` of `<dt>`
+ * and `<dd>`), `children` go right under the figures.
+ */
+export function MetricsReadout(props: {
+  metrics: MetricsPoint | null;
+  protocol: EvaluationProtocol;
+  action?: ReactNode;
+  children?: ReactNode;
+}): JSX.Element {
   const { metrics, protocol } = props;
   const unseen = protocol.kind === 'unseen-classes';
   return (
@@ -48,7 +56,9 @@ export function MetricsReadout(props: { metrics: MetricsPoint | null; protocol: 
             </dd>
           </div>
         ) : null}
+        {props.action}
       </dl>
+      {props.children}
       {metrics?.collapseWarning ? <p role="alert">{metrics.collapseWarning}</p> : null}
       <details className="geometry-help">
         <summary>Alignment and uniformity</summary>

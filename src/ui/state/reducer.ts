@@ -21,6 +21,7 @@ import { loadedTraits } from './configForm';
 import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/compare/keptRuns';
 import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
 import { appendSnapshot, emptyTimeline, type Timeline } from '../features/timeline/timeline';
+import { emptyReference, referenceOnEvent, type ReferenceState } from '../features/reference/referenceState';
 import type { PairDistancesMessage, SaveShareEvent } from '../../worker/protocol';
 import type { RestoreRunAction } from '../features/saveShare/restoreRun';
 
@@ -72,6 +73,8 @@ export interface AppState {
   timeline: Timeline;
   /** The latest answers to inspect questions (neighbours, comparison, query, embeddings) of this run. */
   inspect: InspectState;
+  /** The held-out queries ranked against the training set, when asked for (this run's latest figures). */
+  reference: ReferenceState;
   /** Runs kept for comparison (kept across new runs). */
   keptRuns: KeptRun[];
   /** Held-out pair distances of the latest evaluation (threshold view); null before one / for pair files. */
@@ -148,6 +151,7 @@ function freshRun(runId: number) {
     heldOut: null,
     timeline: emptyTimeline(),
     inspect: emptyInspect(),
+    reference: emptyReference(),
     pairDistances: null,
     halted: null,
     workerIssues: [],
@@ -282,6 +286,9 @@ function onEvent(state: AppState, event: WorkerEvent): AppState {
     case 'embeddings':
     case 'inspect-error':
       return { ...state, inspect: inspectOnEvent(state.inspect, event) };
+    case 'reference-metrics':
+    case 'reference-error':
+      return { ...state, reference: referenceOnEvent(state.reference, event) };
     // Save and share: answers wait in the inbox for the panel that asked; a reopened run then comes in as a
     // 'restore-run' action.
     case 'file-ready':

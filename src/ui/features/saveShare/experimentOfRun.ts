@@ -8,6 +8,7 @@ import {
   type Experiment,
   type ExperimentMetricsPoint,
   type ExperimentProgressPoint,
+  type ExperimentReference,
   type UploadedFile,
 } from '../../../core/export/experiment';
 import type { Command } from '../../../worker/protocol';
@@ -26,6 +27,8 @@ export interface RunParts {
   uploadFiles: readonly { name: string; bytes: ArrayBuffer; className?: string }[] | null;
   /** When it is saved. */
   now: Date;
+  /** The run's latest query-against-reference figures, if they were asked for (kept when not past the weights). */
+  reference?: ExperimentReference | null;
 }
 
 /**
@@ -53,6 +56,7 @@ export function experimentOfRun(parts: RunParts): Experiment {
       progress: parts.progress.filter((p) => p.step <= w.step).map((p) => ({ ...p })),
       metrics: parts.metrics.filter((m) => m.step <= w.step).map((m) => ({ ...m })),
     },
+    ...(parts.reference && parts.reference.step <= w.step ? { reference: { ...parts.reference } } : {}),
     weights: w.weights,
   };
 }

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState, type Dispatch } from 'react';
 import { serialiseExperiment, type Experiment } from '../../../core/export/experiment';
 import type { SaveShareEvent } from '../../../worker/protocol';
 import { metricsOf, progressOf, type Action, type AppState } from '../../state/reducer';
+import { referenceRecord } from '../reference/referenceState';
 import type { WorkerClient } from '../../worker/client';
 import { saveBytes } from './download';
 import { experimentFileName, experimentOfRun, restoreCommandOf } from './experimentOfRun';
@@ -196,6 +197,7 @@ export function useSaveShare(props: {
       metrics: metricsOf(state),
       uploadFiles,
       now: new Date(),
+      reference: referenceRecord(state.reference.latest),
     });
     if (purpose === 'export-experiment') {
       saveBytes(serialiseExperiment(experiment), experimentFileName(experiment), 'application/json');
