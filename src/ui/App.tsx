@@ -116,8 +116,9 @@ export function App(): JSX.Element {
 
   const scatterCell = useFillHeight(scatterCanvas, 160, 380);
   const lossCell = useFillHeight(lossBox, 140, 220);
-  // The two smaller charts under the loss chart shrink on short screens (a 720-pixel projector) so it stays big.
-  const smallChartHeight = useViewportHeight() >= 900 ? 170 : 120;
+  // The two smaller charts under the loss chart shrink on short screens (a 720-pixel projector) so it stays big, but
+  // not below what their legend, switch and a readable plot need together.
+  const smallChartHeight = useViewportHeight() >= 900 ? 170 : 150;
 
   const panels = drawerPanels({
     worker,
