@@ -48,7 +48,7 @@ export const groups = {
     // Left out, because under Stryker's coverage instrumentation they run past the 120 s test timeout in the
     // initial run: tableStream.test.ts (its block-boundary tests stream megabytes through the tokenizer) and the
     // hostile corpus (test/hostile/upload.test.ts: decompression bombs and very long PNG rows).
-    tests: ['test/core/data/loaders/{csv,images,index,npy,pairs,textCsv}.test.ts'],
+    tests: ['test/core/data/loaders/{common,csv,images,index,npy,pairs,textCsv}.test.ts'],
   },
   config: {
     mutate: ['src/core/config.ts'],
@@ -82,7 +82,19 @@ export default {
   incremental: true,
   incrementalFile: `reports/mutation/${name}.incremental.json`,
   // The sandbox needs sources, tests and configs; shipped datasets, docs and earlier reports only slow the copy.
-  ignorePatterns: ['public', 'docs', 'bench', 'dist', 'reports', 'coverage', '.ci', '.test-results', '*.log'],
+  // .stryker-tmp: another group's sandbox, when groups run side by side.
+  ignorePatterns: [
+    'public',
+    'docs',
+    'bench',
+    'dist',
+    'reports',
+    'coverage',
+    '.ci',
+    '.test-results',
+    '*.log',
+    '.stryker-tmp',
+  ],
   reporters: ['clear-text', 'progress-append-only', 'json'],
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
