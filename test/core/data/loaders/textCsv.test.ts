@@ -98,6 +98,16 @@ describe('text tables: lengths, columns and messages', () => {
     expect(summary.notes).toContain(`vocabulary: ${dataset.vocabulary!.length - 2} characters (+ padding and unknown)`);
     expect(dataset.description).toBe('Uploaded from t.csv: 4 texts, 2 classes, 5 characters each');
     expect(summary).toMatchObject({ format: 'text-csv', samples: 4, classes: 2, shape: [5], labelColumn: 'label' });
+    expect(dataset.source).toEqual({ type: 'upload', ref: 't.csv' });
+    // The label column is never taken as the text, even when it holds words and comes first.
+    const labelFirst = loadTextCsv(textFile('t.csv', 'label,words\na,hello\na,hi\nb,yo\nb,bye\n')).dataset;
+    expect(labelFirst.texts).toEqual(['hello', 'hi', 'yo', 'bye']);
+    // A column only half text is not "mostly text".
+    const half = loadTextCsv(textFile('t.csv', 'code,words,label\n1,hello,a\nx,hi,a\n2,yo,b\ny,bye,b\n')).dataset;
+    expect(half.texts).toEqual(['hello', 'hi', 'yo', 'bye']);
+    expect(errorOf(() => loadTextCsv(textFile('t.csv', 'text,label\nhello,a\nhi,a\n'), { labelColumn: 'nope' }))).toBe(
+      't.csv: label column "nope" not found; the columns are: "text", "label"',
+    );
     const three = loadTextCsv(textFile('t.csv', 'text,x,label\nhello,1,a\nhi,2,a\nyo,3,b\nbye,4,b\n')).summary.notes;
     expect(three).toContain('1 other column ignored');
     const two = loadTextCsv(textFile('t.csv', 'text,label\nhello,a\nhi,a\nyo,b\nbye,b\n')).summary.notes;
