@@ -1,11 +1,9 @@
 /**
- * The single source of truth for every option of an experiment. The UI forms, the URL, saved files and
- * the CLI all read and write this one shape; `DEFAULT_CONFIG` holds every default in one place and
- * `validate()` explains what is wrong and what is allowed. The option names and the shape live in options.ts, the
- * loss / miner / dataset rules in capabilities.ts; both are re-exported here.
+ * The single source of truth for every option of an experiment: the UI forms, the URL, saved files and the CLI all
+ * read and write this shape. `DEFAULT_CONFIG` holds every default and `validate()` explains what is wrong and what is
+ * allowed; option names and shape (options.ts) and loss / miner / dataset rules (capabilities.ts) are re-exported.
  */
-import { hasMargin, PAIR_LOSSES } from './capabilities';
-import type { DatasetTraits } from './capabilities';
+import { type DatasetTraits, hasMargin, PAIR_LOSSES } from './capabilities';
 import {
   ACTIVATIONS,
   BACKENDS,
@@ -73,6 +71,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function makeConfig(overrides: DeepPartial<Config> = {}, base: Readonly<Config> = DEFAULT_CONFIG): Config {
   const merge = (target: unknown, patch: unknown): unknown => {
     if (!isPlainObject(target) || !isPlainObject(patch))
+      // Stryker disable next-line ConditionalExpression: unreachable as false: the loop skips undefined values and makeConfig's default turns an undefined argument into {}
       return patch === undefined ? structuredClone(target) : structuredClone(patch);
     const out: Record<string, unknown> = structuredClone(target);
     for (const [key, value] of Object.entries(patch)) {
@@ -92,6 +91,7 @@ export interface ConfigIssue {
 }
 
 function oneOf<T extends string>(issues: ConfigIssue[], path: string, value: unknown, allowed: readonly T[]): void {
+  // Stryker disable next-line ConditionalExpression: a list of strings never includes a non-string, so the type test only states the intent
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     issues.push({ path, message: `${path} is ${JSON.stringify(value)}; allowed: ${allowed.join(', ')}` });
   }
@@ -108,6 +108,7 @@ function numberIn(
   const kind = opts.integer ? 'a whole number' : 'a number';
   const lower = opts.minExclusive ? `greater than ${min}` : `at least ${min}`;
   if (
+    // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number, so the type test only states the intent
     typeof value !== 'number' ||
     !Number.isFinite(value) ||
     (opts.integer && !Number.isInteger(value)) ||

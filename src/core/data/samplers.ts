@@ -68,6 +68,7 @@ export class PKSampler implements BatchSampler {
     this.batchSize = classesPerBatch * samplesPerClass;
     this.classDeck = new Deck(Int32Array.from(usable), rng);
     this.sampleDecks = Array.from({ length: numClasses }, (_, c) =>
+      // Stryker disable next-line EqualityOperator: a class of exactly K samples gives all K in a random order by either path
       this.classes.count(c) >= samplesPerClass ? new Deck(this.classes.members(c), rng) : null,
     );
     const usableSamples = usable.reduce((sum, c) => sum + this.classes.count(c), 0);
@@ -88,6 +89,7 @@ export class PKSampler implements BatchSampler {
         const members = this.classes.members(c);
         const distinct = this.rng.shuffle(Int32Array.from(members));
         out.set(distinct, start);
+        // Stryker disable next-line EqualityOperator: k = K writes the next class's first slot, which that class then overwrites (or past the end)
         for (let k = distinct.length; k < K; k++) out[start + k] = members[this.rng.int(members.length)];
       }
     });
@@ -205,6 +207,7 @@ export class TripletSampler implements BatchSampler {
     const anchor = new Int32Array(n);
     const positive = new Int32Array(n);
     const negative = new Int32Array(n);
+    // Stryker disable next-line EqualityOperator,ConditionalExpression: at batch 0 the deck is freshly shuffled and restart() does nothing
     if (this.batches > 0 && this.batches % this.perEpoch === 0) this.anchors.restart();
     for (let k = 0; k < n; k++) {
       const a = this.anchors.draw();
@@ -254,6 +257,7 @@ export class SampleSampler implements BatchSampler {
 
   /** `size` distinct sample indices. */
   next(): Int32Array {
+    // Stryker disable next-line EqualityOperator,ConditionalExpression: at batch 0 the deck is freshly shuffled and restart() does nothing
     if (this.batches > 0 && this.batches % this.perEpoch === 0) this.deck.restart();
     this.batches++;
     return Int32Array.from(this.deck.drawDistinct(this.batchSize));
@@ -293,6 +297,7 @@ export class PairIndexSampler implements BatchSampler {
   /** `size` pair indices. */
   next(): Int32Array {
     const out = new Int32Array(this.batchSize);
+    // Stryker disable next-line EqualityOperator,ConditionalExpression: at batch 0 the deck is freshly shuffled and restart() does nothing
     if (this.batches > 0 && this.batches % this.perEpoch === 0) this.deck.restart();
     for (let k = 0; k < out.length; k++) out[k] = this.deck.draw();
     this.batches++;
@@ -443,6 +448,7 @@ class Deck {
    * this batch; it is then swapped with a later one not taken yet, so it stays in the pass and comes up later.
    */
   drawDistinct(k: number): number[] {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable: PKSampler checks each class's size and SampleSampler the sample count
     if (k > this.order.length) throw new Error(`internal: ${k} distinct items asked of a deck of ${this.order.length}`);
     const chosen = new Set<number>();
     const out: number[] = [];
@@ -464,6 +470,7 @@ class Deck {
 
   /** Starts a fresh pass now (an epoch boundary), dropping what is left of the current one. */
   restart(): void {
+    // Stryker disable next-line ConditionalExpression: reshuffling a freshly shuffled deck deals the same distribution; the return saves the draws
     if (this.cursor === 0) return; // already freshly shuffled
     this.cursor = 0;
     this.rng.shuffle(this.order);
@@ -506,6 +513,7 @@ class PoolCycle {
             this.rng,
           )
         : null;
+    // Stryker disable next-line ConditionalExpression: the flag is only read while there is no deck, that is after a pool of size 0
     this.emptyPool = size === 0;
   }
 
@@ -546,10 +554,12 @@ class ClassIndex {
       this.counts[label]++;
     }
     this.starts = new Int32Array(numClasses);
+    // Stryker disable next-line EqualityOperator: c = numClasses only writes past the end of `starts`, which a typed array ignores
     for (let c = 1; c < numClasses; c++) this.starts[c] = this.starts[c - 1] + this.counts[c - 1];
     const fill = Int32Array.from(this.starts);
     this.order = new Int32Array(labels.length);
     this.positionInOrder = new Int32Array(labels.length);
+    // Stryker disable next-line EqualityOperator: i = labels.length reads no label, so it writes only at NaN or past the end, which typed arrays ignore
     for (let i = 0; i < labels.length; i++) {
       const p = fill[labels[i]]++;
       this.order[p] = i;
@@ -567,6 +577,7 @@ class ClassIndex {
 
   classesWithAtLeast(min: number): number[] {
     const out: number[] = [];
+    // Stryker disable next-line EqualityOperator: counts[numClasses] is undefined, which is never >= min
     for (let c = 0; c < this.numClasses; c++) if (this.counts[c] >= min) out.push(c);
     return out;
   }

@@ -27,6 +27,7 @@ export function stratifiedSplit(
     let take = Math.round(validationFraction * count);
     if (count < 2) take = 0;
     else if (validationFraction > 0) take = Math.min(Math.max(take, 1), count - 1);
+    // Stryker disable next-line ConditionalExpression: drawing 0 of count samples marks nothing, so the skip only saves a call
     if (take === 0) continue;
     for (const k of rng.sampleWithoutReplacement(count, take)) isTest[indices[k]] = 1;
     testCount += take;
@@ -35,6 +36,7 @@ export function stratifiedSplit(
   const test = new Int32Array(testCount);
   let t = 0;
   let v = 0;
+  // Stryker disable next-line EqualityOperator: i = labels.length only writes past the end of `train`, which a typed array ignores
   for (let i = 0; i < labels.length; i++) {
     if (isTest[i]) test[v++] = i;
     else train[t++] = i;
@@ -80,6 +82,7 @@ export function trainTestSplitPairs(
   if (ds.testIndices && ds.testIndices.length > 0) {
     split = fixedSplit(ds.testIndices, ds.numPairs, ds.name);
   } else if (ds.targetKind === 'binary') {
+    // Stryker disable next-line EqualityOperator: binary targets are exactly 0 or 1 (the pair loader refuses anything else), so >= 0.5 agrees
     const similar = Int32Array.from(ds.targets, (t) => (t > 0.5 ? 1 : 0));
     split = stratifiedSplit(similar, 2, validationFraction, rng);
   } else {
@@ -100,7 +103,9 @@ export function subsetPairs(ds: PairDataset, indices: ArrayLike<number>, name = 
   const a = new Float32Array(n * size);
   const b = new Float32Array(n * size);
   const targets = new Float32Array(n);
+  // Stryker disable next-line ArrayDeclaration: the loop below fills all n entries, so a presized and an empty array end equal
   const textsA = ds.textsA ? new Array<string>(n) : undefined;
+  // Stryker disable next-line ArrayDeclaration: the loop below fills all n entries, so a presized and an empty array end equal
   const textsB = ds.textsB ? new Array<string>(n) : undefined;
   for (let r = 0; r < n; r++) {
     const i = indices[r];

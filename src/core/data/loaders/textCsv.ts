@@ -50,6 +50,7 @@ export function sequenceLength(lengths: readonly number[], maxLength: number, no
   if (!(Number.isInteger(maxLength) && maxLength >= 1))
     throw new Error(`maxLength must be a whole number ≥ 1, got ${maxLength}`);
   let longest = 1;
+  // Stryker disable next-line EqualityOperator: replacing the longest with an equal length leaves it unchanged
   for (const l of lengths) if (l > longest) longest = l;
   const length = Math.min(longest, maxLength);
   const cut = lengths.filter((l) => l > length).length;

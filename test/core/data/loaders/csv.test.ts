@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  columnList,
   detectDelimiter,
+  LABEL_COLUMN_NAMES,
+  resolveColumn,
   detectHeader,
   loadTabularCsv,
   parseDelimited,
@@ -292,5 +295,99 @@ describe('loadTabularCsv errors', () => {
     expect(table.header).toEqual(['a', 'b']);
     expect(table.delimiter).toBe(';');
     expect(Array.from(table.rowLines)).toEqual([2, 3]);
+  });
+});
+
+describe('tabular tables: column choice, cell messages and notes', () => {
+  const load = (text: string, options = {}) => loadTabularCsv(textFile('t.csv', text), options);
+  const errorOf = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'no error';
+  };
+  const rows = 'x,y,cls\n1,2,a\n3,4,a\n5,6,b\n7,8,b\n';
+
+  it('a label column by index (negative from the end) or by name, exact before case-insensitive', () => {
+    expect(load(rows, { labelColumn: 2 }).summary.labelColumn).toBe('cls');
+    expect(load(rows, { labelColumn: -1 }).summary.labelColumn).toBe('cls');
+    expect(load('a,L\n1,p\n2,p\n3,q\n4,q\n', { labelColumn: 'l' }).dataset.classNames).toEqual(['p', 'q']);
+    for (const bad of [3, -4, 1.5]) {
+      expect(errorOf(() => load(rows, { labelColumn: bad }))).toBe(
+        `t.csv: label column index ${bad} is out of range; the file has 3 columns (0-based)`,
+      );
+    }
+    expect(errorOf(() => load('1,2,a\n3,4,a\n5,6,b\n7,8,b\n', { labelColumn: 'cls' }))).toBe(
+      't.csv: label column "cls" not found: the file has no header row; give the column\'s 0-based index instead',
+    );
+    expect(errorOf(() => load('1,2\n3,4\n'.repeat(1), { labelColumn: 'cls' }))).toMatch(/no header row/);
+  });
+
+  it('of several default label names, the one that reads like labels wins; two such columns are a choice', () => {
+    // "y" next to "x" is a coordinate (it does not recur); "label" recurs.
+    const coords = load('x,y,label\n1,2.5,a\n3,4.5,a\n5,6.5,b\n7,8.5,b\n');
+    expect(coords.summary.labelColumn).toBe('label');
+    expect(coords.dataset.featureNames).toEqual(['x', 'y']);
+    const error = errorOf(() => load('x,class,label\n1,a,p\n2,a,p\n3,b,q\n4,b,q\n'));
+    expect(error).toBe(
+      't.csv: several columns could hold the labels ("label", "class"); choose the label column ("label" or "class")',
+    );
+    // Label-like means: no empty or missing cell, whole numbers or names, each value at least twice.
+    const pick = (text: string) => {
+      const table = readTable(textFile('t.csv', text));
+      return table.header![resolveColumn(table, undefined, 'label', LABEL_COLUMN_NAMES, table.columnCount - 1)];
+    };
+    expect(pick('x,class,label\n1,a,p\n2,,p\n3,b,q\n4,b,q\n')).toBe('label');
+    expect(pick('x,class,label\n1,a,p\n2,NA,p\n3,b,q\n4,b,q\n')).toBe('label');
+    expect(pick('x,class,label\n1,1.5,p\n2,1.5,p\n3,2,q\n4,2,q\n')).toBe('label');
+    expect(pick('x,class,label\n1,a,p\n2,c,p\n3,b,q\n4,b,q\n')).toBe('label');
+    expect(errorOf(() => pick('x,class,label\n1,1,p\n2,1,p\n3,2,q\n4,2,q\n'))).toMatch(/several columns could hold/);
+    // One default name: it is the label column whatever its values; none: the last column.
+    expect(load('x,Target,z\n1,1.5,1\n2,1.5,1\n3,2,2\n4,2,2\n').summary.labelColumn).toBe('Target');
+    expect(load('p,q,r\n1,2,a\n3,4,a\n5,6,b\n7,8,b\n').summary.labelColumn).toBe('r');
+  });
+
+  it('each bad numeric cell gets its own reason', () => {
+    const cell = (value: string) => errorOf(() => load(`x,y,label\n1,${value},a\n3,4,a\n5,6,b\n7,8,b\n`));
+    expect(cell('')).toBe('t.csv, row 2, column "y": the cell is empty (missing values are not supported)');
+    expect(cell('NaN')).toBe(
+      't.csv, row 2, column "y": "NaN" marks a missing or non-finite value; every value must be a finite number (fill in or remove the row)',
+    );
+    expect(cell('1e39')).toBe(
+      't.csv, row 2, column "y": 1e39 is beyond the float32 range (±3.4e38) the network computes in; rescale the column',
+    );
+    expect(cell('-3.5e38')).toMatch(/-3\.5e38 is beyond the float32 range/);
+    expect(cell('1e400')).toMatch(/1e400 is beyond the float32 range/);
+    expect(cell('.5e400')).toMatch(/\.5e400 is beyond the float32 range/);
+    expect(cell('12.5e+400')).toMatch(/12\.5e\+400 is beyond the float32 range/);
+    expect(cell('3.4e38')).toBe('no error');
+    expect(cell('abc')).toBe('t.csv, row 2, column "y": "abc" is not a number');
+    expect(cell('e400')).toBe('t.csv, row 2, column "y": "e400" is not a number');
+    expect(cell('1e400x')).toBe('t.csv, row 2, column "y": "1e400x" is not a number');
+    expect(errorOf(() => load('x,label\n1,a\n2,\n3,b\n4,b\n'))).toBe(
+      't.csv, row 3, column "label": the label is empty',
+    );
+  });
+
+  it('notes, description and the one-column refusal', () => {
+    const { dataset, summary } = load('p,q,r,label\n1,5,2,a\n3,5,4,a\n5,5,6,b\n7,5,9,b\n');
+    expect(summary.notes).toContain('label column: "label"');
+    expect(summary.notes).toContain('features standardised (z-score per column); 1 constant column set to 0');
+    expect(dataset.description).toBe('Uploaded from t.csv: 4 samples, 3 features, 2 classes');
+    expect(dataset.modality).toBe('tabular');
+    expect(dataset.source).toEqual({ type: 'upload', ref: 't.csv' });
+    expect(load('p,q,label\n1,2,a\n3,4,a\n5,6,b\n7,8,b\n').summary.notes).toContain(
+      'features standardised (z-score per column)',
+    );
+    expect(load('p,q,r,label\n1,5,2,a\n3,5,2,a\n5,5,2,b\n7,5,2,b\n').summary.notes).toContain(
+      'features standardised (z-score per column); 2 constant columns set to 0',
+    );
+    expect(load('1,2,a\n3,4,a\n5,6,b\n7,8,b\n').summary.notes).toContain('label column: column 3');
+    expect(errorOf(() => load('label\na\nb\n'))).toBe(
+      't.csv: the file has 1 column; it needs at least one feature column and a label column',
+    );
+    expect(columnList(readTable(textFile('t.csv', '1,2,3\n4,5,6\n')))).toBe('3 unnamed columns (no header row)');
   });
 });

@@ -270,3 +270,135 @@ describe('loadImageFiles', () => {
     expect(summary.format).toBe('image-files');
   });
 });
+
+describe('image uploads: classes from folders, skipped files, limits and notes', () => {
+  const png = (v: number, w = 2, h = 2) => greyPng(w, h, () => v);
+  const errorOf = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'no error';
+  };
+
+  it('takes the first folder as the class after one shared top folder, sorting numeric names numerically', () => {
+    const zip = zipSync({
+      'root/10/a.png': png(10),
+      'root/10/b.png': png(20),
+      'root/2/a.png': png(30),
+      'root/2/b.png': png(40),
+      'root/.hidden/c.png': png(1),
+      '__MACOSX/root/2/._a.png': png(1),
+    });
+    const { dataset, summary } = loadImageZip({ name: 'd.zip', bytes: zip }, { imageSize: 2 });
+    expect(dataset.classNames).toEqual(['2', '10']);
+    expect(Array.from(dataset.labels)).toEqual([0, 0, 1, 1]);
+    expect(dataset.description).toBe('Uploaded images from d.zip: 4 images in 2 classes, 2×2×1');
+    expect(summary.notes).toEqual([
+      'source sizes: 2×2 (4); resized to 2×2 by area averaging',
+      'converted to grey (luma)',
+    ]);
+    // Without a shared top folder the first folder is the class; a file at the top has none and is skipped.
+    const flat = zipSync({
+      'cats/1.png': png(1),
+      'cats/2.png': png(2),
+      'dogs/1.png': png(3),
+      'dogs/2.png': png(4),
+      'x.png': png(5),
+      'notes.txt': new Uint8Array(1),
+    });
+    const loaded = loadImageZip({ name: 'f.zip', bytes: flat }, { imageSize: 2, colorMode: 'rgb' });
+    expect(loaded.dataset.classNames).toEqual(['cats', 'dogs']);
+    expect(loaded.dataset.featureShape).toEqual([2, 2, 3]);
+    expect(loaded.summary.notes).toEqual([
+      '1 file skipped (not PNG or JPEG): notes.txt',
+      '1 file skipped (not inside a class folder): x.png',
+      'source sizes: 2×2 (4); resized to 2×2 by area averaging',
+      'kept in colour (RGB)',
+    ]);
+  });
+
+  it('lists up to five skipped files and up to three source sizes', () => {
+    const files: Record<string, Uint8Array> = {
+      'a/1.png': png(1, 1, 1),
+      'a/2.png': png(1, 2, 1),
+      'b/1.png': png(1, 3, 1),
+      'b/2.png': png(1, 4, 1),
+    };
+    for (let i = 0; i < 6; i++) files[`t${i}.txt`] = new Uint8Array(1);
+    const { summary } = loadImageZip({ name: 'z.zip', bytes: zipSync(files) }, { imageSize: 2 });
+    expect(summary.notes[0]).toBe('6 files skipped (not PNG or JPEG): t0.txt, t1.txt, t2.txt, t3.txt, t4.txt, …');
+    expect(summary.notes[1]).toMatch(
+      /^source sizes: (\d×1 \(1\), ){2}\d×1 \(1\), …; resized to 2×2 by area averaging$/,
+    );
+  });
+
+  it('refuses an upload without classed images, too many images, too many pixels and bad sizes', () => {
+    expect(
+      errorOf(() => loadImageZip({ name: 'z.zip', bytes: zipSync({ 'x.png': png(1), 'y.txt': new Uint8Array(1) }) })),
+    ).toBe(
+      'z.zip: no PNG or JPEG images found in class folders (expected e.g. cats/1.png, dogs/7.jpg); 1 file skipped (not PNG or JPEG): y.txt; 1 file skipped (not inside a class folder): x.png',
+    );
+    expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: zipSync({ 'y.txt': new Uint8Array(1) }) }))).toBe(
+      'z.zip: no PNG or JPEG images found in class folders (expected e.g. cats/1.png, dogs/7.jpg); 1 file skipped (not PNG or JPEG): y.txt',
+    );
+    const four = zipSync({ 'a/1.png': png(1), 'a/2.png': png(2), 'b/1.png': png(3), 'b/2.png': png(4) });
+    expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { maxImages: 3 }))).toBe(
+      'z.zip: 4 images found; at most 3 are accepted (maxImages)',
+    );
+    expect(loadImageZip({ name: 'z.zip', bytes: four }, { maxImages: 4, imageSize: 2 }).dataset.numSamples).toBe(4);
+    expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { maxUploadPixels: 15 }))).toBe(
+      'z.zip: the 4 images hold 0.0 megapixels; at most 0 are decoded per upload (maxUploadPixels): shrink the images or upload fewer',
+    );
+    expect(loadImageZip({ name: 'z.zip', bytes: four }, { maxUploadPixels: 16, imageSize: 2 }).dataset.numSamples).toBe(
+      4,
+    );
+    const unpacked = four.length; // the four PNGs together are smaller than the archive
+    expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { maxUnpackedBytes: 10 }))).toMatch(
+      /^z\.zip: the images would unpack to \d+ bytes; the limit is 10 bytes \(maxUnpackedBytes\)$/,
+    );
+    expect(
+      loadImageZip({ name: 'z.zip', bytes: four }, { maxUnpackedBytes: unpacked, imageSize: 2 }).dataset.numSamples,
+    ).toBe(4);
+    for (const imageSize of [0, 513, 2.5, [2, 0] as [number, number]]) {
+      expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { imageSize }))).toBe(
+        `imageSize must be whole numbers in 1–512, got ${JSON.stringify(imageSize)}`,
+      );
+    }
+    expect(loadImageZip({ name: 'z.zip', bytes: four }, { imageSize: [1, 512] }).dataset.featureShape).toEqual([
+      1, 512, 1,
+    ]);
+  });
+
+  it('loose files: a given class name wins over the folder; a blank one leaves the file unclassed', () => {
+    const { dataset, summary } = loadImageFiles(
+      [
+        { name: 'x/1.png', bytes: png(1), className: 'cat' },
+        { name: 'x/2.png', bytes: png(2), className: 'cat' },
+        { name: 'dog/3.png', bytes: png(3) },
+        { name: 'dog/4.png', bytes: png(4) },
+        { name: 'dog/5.png', bytes: png(5), className: ' ' },
+        { name: 'readme.md', bytes: new Uint8Array(1) },
+      ],
+      { imageSize: 2 },
+    );
+    expect(dataset.classNames).toEqual(['cat', 'dog']);
+    expect(dataset.description).toBe('Uploaded images from 6 files: 4 images in 2 classes, 2×2×1');
+    expect(summary.notes.slice(0, 2)).toEqual([
+      '1 file skipped (not PNG or JPEG): readme.md',
+      '1 file skipped (no class folder): dog/5.png',
+    ]);
+    expect(errorOf(() => loadImageFiles([{ name: 'a.png', bytes: png(1) }]))).toBe(
+      'a.png: no PNG or JPEG images with a class found; 1 file skipped (no class folder): a.png',
+    );
+    expect(
+      errorOf(() =>
+        loadImageFiles([
+          { name: 'a.gif', bytes: png(1) },
+          { name: 'b.gif', bytes: png(1) },
+        ]),
+      ),
+    ).toBe('2 files: no PNG or JPEG images with a class found; 2 files skipped (not PNG or JPEG): a.gif, b.gif');
+  });
+});

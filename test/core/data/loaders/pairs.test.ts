@@ -117,3 +117,107 @@ describe('loadPairCsv (text)', () => {
     });
   });
 });
+
+describe('pair files: detection, messages and notes', () => {
+  const load = (text: string, name = 'p.csv', options = {}) => loadPairCsv(textFile(name, text), options);
+  const errorOf = (text: string, name = 'p.csv'): string => {
+    try {
+      load(text, name);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'no error';
+  };
+
+  it('is a pair file only with both text_a and text_b, or both a_ and b_ feature columns', () => {
+    expect(errorOf('text_a,label\nx,1\ny,0\n')).toBe(
+      'p.csv: not a pair file: it needs a header with text_a and text_b columns, or a_… and b_… feature columns; the columns are: "text_a", "label"',
+    );
+    expect(errorOf('a_x,label\n1,1\n2,0\n')).toMatch(/^p\.csv: not a pair file/);
+    // "a_" alone is not a feature name, and the prefix must start the name.
+    expect(errorOf('a_,b_,label\n1,2,1\n3,4,0\n')).toMatch(/^p\.csv: not a pair file/);
+    expect(errorOf('xa_1,xb_1,label\n1,2,1\n3,4,0\n')).toMatch(/^p\.csv: not a pair file/);
+    // Column names are matched without regard to case; text_b may come first.
+    const text = load('TEXT_B,Text_A,Label\nhi,hello,1\ncat,dog,0\n').dataset;
+    expect(text.textsA).toEqual(['hello', 'dog']);
+    expect(text.textsB).toEqual(['hi', 'cat']);
+    expect(load('B_x,A_x,label\n1,2,1\n3,4,0\n', 'p.csv', { standardize: false }).dataset.a).toEqual(
+      Float32Array.from([2, 4]),
+    );
+  });
+
+  it('numeric pairs: matching sides, a label column, 0/1 labels of both kinds, each refusal in words', () => {
+    expect(errorOf('a_x,a_y,b_x,label\n1,2,3,1\n4,5,6,0\n')).toBe(
+      'p.csv: 2 a_ columns but 1 b_ column; both sides of a pair need the same features (a_x ↔ b_x)',
+    );
+    expect(errorOf('a_x,b_x,b_y,label\n1,2,3,1\n4,5,6,0\n')).toBe(
+      'p.csv: 1 a_ column but 2 b_ columns; both sides of a pair need the same features (a_x ↔ b_x)',
+    );
+    expect(errorOf('a_x,b_x,target\n1,2,1\n4,5,0\n')).toBe(
+      'p.csv: no "label" column found; the columns are: "a_x", "b_x", "target"',
+    );
+    expect(errorOf('a_x,b_x,label\n1,2,1\n4,5,2\n')).toBe(
+      'p.csv, row 3, column "label": "2" is not a valid pair label; it must be 1 (similar) or 0 (dissimilar)',
+    );
+    expect(errorOf('a_x,b_x,label\n1,2,1\n4,5,\n')).toBe(
+      'p.csv, row 3, column "label": the label is empty; it must be 1 (similar) or 0 (dissimilar)',
+    );
+    expect(errorOf('a_x,b_x,label\n1,2,1\n4,5,1\n')).toBe(
+      'p.csv, column "label": all 2 pairs are labelled 1; a pair file needs both similar (1) and dissimilar (0) pairs',
+    );
+    expect(errorOf('a_x,b_x,label\n1,2,0\n4,5,0\n')).toBe(
+      'p.csv, column "label": all 2 pairs are labelled 0; a pair file needs both similar (1) and dissimilar (0) pairs',
+    );
+  });
+
+  it('numeric pairs: features in column order per side, notes on ignored and constant columns, 2-D as points', () => {
+    const { dataset, summary } = load('id,a_x,a_y,b_x,b_y,note,label\n7,1,5,2,5,n,1\n8,3,5,4,5,m,0\n9,0,5,1,5,k,0\n');
+    expect(dataset.modality).toBe('points2d');
+    expect(dataset.description).toBe('Uploaded pairs from p.csv: 3 pairs, 2 features per side');
+    expect(dataset.name).toBe('p');
+    expect(summary).toMatchObject({ format: 'pair-csv', samples: 3, classes: 2, shape: [2], labelColumn: 'label' });
+    expect(summary.notes).toContain('2 features per side: a_x, a_y ↔ b_x, b_y');
+    expect(summary.notes).toContain('2 other columns ignored');
+    expect(summary.notes).toContain(
+      'features standardised with statistics shared by a and b; 1 constant feature set to 0',
+    );
+    const raw = load('a_x,a_y,a_z,b_x,b_y,b_z,c,label\n1,1,1,2,1,1,x,1\n3,1,1,4,1,1,y,0\n', 'q.csv', {
+      standardize: false,
+    });
+    expect(raw.dataset.modality).toBe('tabular');
+    expect(Array.from(raw.dataset.a)).toEqual([1, 1, 1, 3, 1, 1]);
+    expect(Array.from(raw.dataset.b)).toEqual([2, 1, 1, 4, 1, 1]);
+    expect(raw.summary.notes).toContain('1 other column ignored');
+    expect(raw.summary.notes.join('\n')).not.toMatch(/standardised/);
+    const twoConstant = load('a_x,a_y,a_z,b_x,b_y,b_z,label\n1,1,1,2,1,1,1\n3,1,1,4,1,1,0\n').summary.notes;
+    expect(twoConstant).toContain(
+      'features standardised with statistics shared by a and b; 2 constant features set to 0',
+    );
+    const noneIgnored = load('a_x,b_x,label\n1,2,1\n3,4,0\n').summary.notes;
+    expect(noneIgnored.join('\n')).not.toMatch(/ignored|constant/);
+  });
+
+  it('text pairs: label or score, the score range, notes and the description', () => {
+    const scored = load('text_a\ttext_b\tscore\nhello\thi\t0.9\ncat\tdog\t-1\n', 's.tsv');
+    expect(scored.dataset.targetKind).toBe('score');
+    expect(Array.from(scored.dataset.targets)).toEqual([Float32Array.from([0.9])[0], -1]);
+    expect(scored.dataset.description).toBe('Uploaded text pairs from s.tsv: 2 pairs, similarity scores');
+    expect(scored.summary).toMatchObject({ format: 'text-pair-csv', samples: 2, classes: 0, labelColumn: 'score' });
+    expect(scored.summary.notes).toContain(
+      `vocabulary: ${scored.dataset.vocabulary!.length - 2} characters (+ padding and unknown)`,
+    );
+    expect(errorOf('text_a,text_b,score\nx,y,1.5\nu,v,0\n')).toBe(
+      'p.csv, row 2, column "score": score 1.5 is outside [-1, 1], the range of a cosine similarity; rescale the scores (e.g. a 0–5 scale divided by 5)',
+    );
+    expect(errorOf('text_a,text_b,score\nx,y,-1.01\nu,v,0\n')).toMatch(/score -1\.01 is outside \[-1, 1\]/);
+    const labelled = load('text_a,text_b,score,label\nx,y,0.5,1\nu,v,0.1,0\n');
+    expect(labelled.dataset.targetKind).toBe('binary');
+    expect(labelled.dataset.description).toBe('Uploaded text pairs from p.csv: 2 pairs, 0/1 labels');
+    expect(labelled.summary).toMatchObject({ classes: 2, labelColumn: 'label' });
+    expect(labelled.summary.notes).toContain('both "label" and "score" columns found; using "label" (0/1)');
+    expect(load('text_a,text_b,label\nx,y,1\nu,v,0\n').summary.notes.join('\n')).not.toMatch(/both "label"/);
+    expect(errorOf('text_a,text_b,target\nx,y,1\n')).toBe(
+      'p.csv: no "label" or "score" column found; the columns are: "text_a", "text_b", "target"',
+    );
+  });
+});

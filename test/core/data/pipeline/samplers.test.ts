@@ -314,3 +314,142 @@ describe('gatherRows', () => {
     expect(() => gatherRows(source, 3, [1], new Float32Array(4))).toThrow(/holds 4 values but 1 rows × 3 need 3/);
   });
 });
+
+describe('sampler arguments and edge cases', () => {
+  it('refuses a count that is not a whole number at least its minimum, naming the option', () => {
+    const rng = () => new Rng(1);
+    const cases: [() => unknown, string][] = [
+      [() => new PKSampler(LABELS, NUM_CLASSES, 0, 2, rng()), 'classesPerBatch (P) must be a whole number ≥ 1, got 0'],
+      [
+        () => new PKSampler(LABELS, NUM_CLASSES, 1.5, 2, rng()),
+        'classesPerBatch (P) must be a whole number ≥ 1, got 1.5',
+      ],
+      [() => new PairSampler(LABELS, NUM_CLASSES, 0, 0.5, rng()), 'pairsPerBatch must be a whole number ≥ 1, got 0'],
+      [
+        () => new TripletSampler(LABELS, NUM_CLASSES, 2.5, rng()),
+        'tripletsPerBatch must be a whole number ≥ 1, got 2.5',
+      ],
+      [() => new SampleSampler(10, 1, rng()), 'batch size must be a whole number ≥ 2, got 1'],
+      [() => new PairIndexSampler(10, 0, rng()), 'batch size must be a whole number ≥ 1, got 0'],
+      [() => new PrecomputedTripletSampler(0, rng()), 'batch size must be a whole number ≥ 1, got 0'],
+      [() => new PrecomputedPairSampler(Number.NaN, rng()), 'batch size must be a whole number ≥ 1, got NaN'],
+    ];
+    for (const [make, message] of cases) expect(make).toThrow(message);
+    // The minimum itself is allowed.
+    expect(new PKSampler(LABELS, NUM_CLASSES, 1, 2, rng()).batchSize).toBe(2);
+    expect(new SampleSampler(10, 2, rng()).next()).toHaveLength(2);
+    expect(new PairIndexSampler(1, 1, rng()).next()).toEqual(Int32Array.from([0]));
+  });
+
+  it('P×K: exactly as many usable classes as P is enough; the message counts single-sample classes', () => {
+    const labels = labelsWithSizes([2, 3, 4]);
+    const batch = new PKSampler(labels, 3, 3, 2, new Rng(2)).next();
+    expect(new Set(Array.from(batch, (i) => labels[i]))).toEqual(new Set([0, 1, 2]));
+    expect(() => new PKSampler(labelsWithSizes([2, 3, 4]), 3, 4, 2, new Rng(1))).toThrow(
+      'a P×K batch needs 4 classes with at least 2 samples each, but the training data has only 3; set batch.classesPerBatch to at most 3 (keeping batch.size a multiple of it), or add samples to the small classes',
+    );
+    expect(() => new PKSampler(labelsWithSizes([1, 3]), 2, 2, 2, new Rng(1))).toThrow(
+      'a P×K batch needs 2 classes with at least 2 samples each, but the training data has only 1 (1 more class(es) have a single sample, which cannot form a positive pair); add samples so that at least 2 classes have 2 or more, or use a dataset with more classes',
+    );
+  });
+
+  it('pairs: the positive fraction must lie in [0, 1]; 0 needs no positive class and 1 no second class', () => {
+    for (const bad of [-0.1, 1.1, Number.NaN]) {
+      expect(() => new PairSampler(LABELS, NUM_CLASSES, 8, bad, new Rng(1))).toThrow(
+        `the positive fraction must be between 0 and 1, got ${bad}`,
+      );
+    }
+    // Every class has one sample: no positive pair exists, but a batch of negatives does.
+    const singles = Int32Array.from([0, 1, 2, 3]);
+    const negatives = new PairSampler(singles, 4, 6, 0, new Rng(3)).next();
+    expect(Array.from(negatives.similar)).toEqual([0, 0, 0, 0, 0, 0]);
+    for (let k = 0; k < 6; k++) expect(negatives.a[k]).not.toBe(negatives.b[k]);
+    // One class only: no negative pair exists, but a batch of positives does.
+    const one = new Int32Array(5);
+    const positives = new PairSampler(one, 1, 6, 1, new Rng(3)).next();
+    expect(Array.from(positives.similar)).toEqual([1, 1, 1, 1, 1, 1]);
+    for (let k = 0; k < 6; k++) expect(positives.a[k]).not.toBe(positives.b[k]);
+  });
+
+  it('triplets: never anchors on a single-sample class, two classes suffice, and the messages name triplets', () => {
+    // Sample 0 is the only one of class 2.
+    const labels = Int32Array.from([2, 0, 0, 1, 1]);
+    const sampler = new TripletSampler(labels, 3, 4, new Rng(4));
+    expect(sampler.batchesPerEpoch).toBe(1); // 4 usable anchors, 4 per batch
+    const seen = new Set<number>();
+    for (let b = 0; b < 5; b++) {
+      const { anchor, positive, negative } = sampler.next();
+      for (let k = 0; k < 4; k++) {
+        seen.add(anchor[k]);
+        expect(labels[positive[k]]).toBe(labels[anchor[k]]);
+        expect(positive[k]).not.toBe(anchor[k]);
+        expect(labels[negative[k]]).not.toBe(labels[anchor[k]]);
+      }
+    }
+    expect([...seen].sort()).toEqual([1, 2, 3, 4]);
+    expect(() => new TripletSampler(Int32Array.from([0, 1, 2]), 3, 4, new Rng(1))).toThrow(
+      'triplets need a class with at least 2 samples, but every class of the training data has fewer; add samples',
+    );
+    expect(() => new TripletSampler(new Int32Array(4), 1, 4, new Rng(1))).toThrow(
+      'triplets need samples of at least 2 classes, but the training data has 1; use a dataset with more classes',
+    );
+  });
+
+  it('single-deck samplers deal every item once before any repeats within an epoch', () => {
+    // 10 items, 3 per batch: an epoch is 4 batches, and its first 10 draws are the 10 items.
+    const labels = labelsWithSizes([5, 5]);
+    const triplets = new TripletSampler(labels, 2, 3, new Rng(5));
+    const samples = new SampleSampler(10, 3, new Rng(5));
+    const pairIndices = new PairIndexSampler(10, 3, new Rng(5));
+    const dealt = { triplets: [] as number[], samples: [] as number[], pairIndices: [] as number[] };
+    for (let b = 0; b < 4; b++) {
+      dealt.triplets.push(...triplets.next().anchor);
+      dealt.samples.push(...samples.next());
+      dealt.pairIndices.push(...pairIndices.next());
+    }
+    for (const draws of Object.values(dealt)) {
+      expect(draws).toHaveLength(12);
+      expect(new Set(draws.slice(0, 10)).size).toBe(10);
+    }
+  });
+
+  it('a pair file needs at least one pair', () => {
+    expect(() => new PairIndexSampler(0, 4, new Rng(1))).toThrow('the pair file has no training pairs to sample from');
+  });
+
+  it('precomputed pools: all parts the same length, one batch per epoch before the first pool', () => {
+    const triplets = new PrecomputedTripletSampler(4, new Rng(1));
+    expect(triplets.batchesPerEpoch).toBe(1);
+    const i = (xs: number[]) => Int32Array.from(xs);
+    expect(() => triplets.setPool(i([0, 1]), i([2]), i([3, 4]))).toThrow(
+      'a triplet pool needs as many positives and negatives as anchors; got 2, 1, 2',
+    );
+    expect(() => triplets.setPool(i([0, 1]), i([2, 3]), i([4]))).toThrow(
+      'a triplet pool needs as many positives and negatives as anchors; got 2, 2, 1',
+    );
+    const pairs = new PrecomputedPairSampler(4, new Rng(1));
+    expect(pairs.batchesPerEpoch).toBe(1);
+    expect(() => pairs.setPool(i([0, 1]), i([2]), Float32Array.from([1, 0]))).toThrow(
+      "a pair pool needs as many b's and targets as a's; got 2, 1, 2",
+    );
+    expect(() => pairs.setPool(i([0, 1]), i([2, 3]), Float32Array.from([1]))).toThrow(
+      "a pair pool needs as many b's and targets as a's; got 2, 2, 1",
+    );
+    pairs.setPool(i([0, 1, 2]), i([3, 4, 5]), Float32Array.from([1, 0, 1]));
+    expect(pairs.epoch).toBe(0);
+    pairs.next(); // 4 draws from a pool of 3: one pass done
+    expect(pairs.epoch).toBe(1);
+    pairs.setPool(i([]), i([]), new Float32Array(0));
+    expect(pairs.batchesPerEpoch).toBe(1);
+    expect(() => pairs.next()).toThrow('the offline miner found no pairs this epoch');
+  });
+
+  it('names a label outside the classes, negative or equal to the class count', () => {
+    expect(() => new TripletSampler(Int32Array.from([0, 1, -1]), 2, 4, new Rng(1))).toThrow(
+      'sample 2 has label -1, outside the 2 classes (0..1)',
+    );
+    expect(() => new PairSampler(Int32Array.from([2, 0, 1]), 2, 4, 0.5, new Rng(1))).toThrow(
+      'sample 0 has label 2, outside the 2 classes (0..1)',
+    );
+  });
+});

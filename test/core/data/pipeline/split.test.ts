@@ -194,3 +194,130 @@ describe('trainTestSplitPairs', () => {
     expect(() => trainTestSplitPairs(pairs([0.5], 'score'), 0.2, new Rng(1))).toThrow(/1 pair.*at least 2/);
   });
 });
+
+describe('split edge cases and messages', () => {
+  const labels = labelsWithSizes([4, 6]);
+
+  it('accepts the fractions 0 and 1 and refuses anything outside, negative included', () => {
+    const all = stratifiedSplit(labels, 2, 1, new Rng(1));
+    // At fraction 1 every class of ≥ 2 samples keeps exactly one sample in train.
+    expect(countByClass(labels, all.train, 2)).toEqual([1, 1]);
+    expect(countByClass(labels, all.test, 2)).toEqual([3, 5]);
+    expect(() => stratifiedSplit(labels, 2, -0.01, new Rng(1))).toThrow(
+      'the validation fraction must be between 0 and 1, got -0.01',
+    );
+    expect(() => stratifiedSplit(labels, 2, Number.NaN, new Rng(1))).toThrow(/between 0 and 1, got NaN/);
+  });
+
+  it('leaves a class with no samples out of both halves', () => {
+    // numClasses counts a class that no sample has (e.g. a class name without rows).
+    const { train, test } = stratifiedSplit(labels, 3, 0.5, new Rng(2));
+    expectPartition(train, test, labels.length);
+    expect(countByClass(labels, test, 3)).toEqual([2, 3, 0]);
+  });
+
+  it('names a negative label and a label equal to the class count, with the valid range', () => {
+    expect(() => stratifiedSplit(Int32Array.from([0, -1]), 2, 0.2, new Rng(1))).toThrow(
+      'sample 1 has label -1, outside the 2 classes (0..1)',
+    );
+    expect(() => stratifiedSplit(Int32Array.from([2, 0]), 2, 0.2, new Rng(1))).toThrow(
+      'sample 0 has label 2, outside the 2 classes (0..1)',
+    );
+  });
+
+  it('treats an empty fixed split as absent (labelled and pairs)', () => {
+    const ds = labelledDataset(labels, { testIndices: new Int32Array(0) });
+    const { train, test } = trainTestSplit(ds, 0.5, new Rng(3));
+    expect(test.numSamples).toBe(5);
+    expect(train.numSamples).toBe(5);
+  });
+
+  it('refuses a fixed split that holds every sample or names a negative index, saying which', () => {
+    const every = Int32Array.from(labels.keys());
+    expect(() => trainTestSplit(labelledDataset(labels, { testIndices: every }), 0.2, new Rng(1))).toThrow(
+      'the fixed test split of "toy" holds every sample, which leaves nothing to train on',
+    );
+    expect(() =>
+      trainTestSplit(labelledDataset(labels, { testIndices: Int32Array.from([3, -1]) }), 0.2, new Rng(1)),
+    ).toThrow('the fixed test split of "toy" names item -1, but there are only 10 (0..9)');
+  });
+
+  it('says how much was held out, to a tenth of a percent, when no test sample is left', () => {
+    for (const [fraction, shown] of [
+      [0.2, '20%'],
+      [0.125, '12.5%'],
+      [0.0004, '0%'],
+    ] as const) {
+      expect(() => trainTestSplit(labelledDataset(Int32Array.from([0, 1, 2])), fraction, new Rng(1))).toThrow(
+        `holding out ${shown} of "toy" leaves no test samples: 3 sample(s) and no class with 2 or more`,
+      );
+    }
+  });
+});
+
+describe('trainTestSplitPairs edge cases', () => {
+  function pairs(targets: number[], kind: 'binary' | 'score', extra: Partial<PairDataset> = {}): PairDataset {
+    const n = targets.length;
+    // Pair i: a = [i, i + 0.5], b = [-i, -i - 0.5] (two features, so offsets into a and b are multiples of 2).
+    return {
+      kind: 'pairs',
+      name: 'pairs',
+      description: '',
+      modality: 'tabular',
+      a: Float32Array.from({ length: 2 * n }, (_, k) => Math.floor(k / 2) + (k % 2) / 2),
+      b: Float32Array.from({ length: 2 * n }, (_, k) => -Math.floor(k / 2) - (k % 2) / 2),
+      featureShape: [2],
+      targets: Float32Array.from(targets),
+      targetKind: kind,
+      numPairs: n,
+      source: { type: 'upload', ref: 'pairs.csv' },
+      ...extra,
+    };
+  }
+
+  it('keeps two-feature pairs, both text columns and targets in step', () => {
+    const targets = Array.from({ length: 20 }, (_, i) => i % 2);
+    const ds = pairs(targets, 'binary', {
+      textsA: targets.map((_, i) => `a${i}`),
+      textsB: targets.map((_, i) => `b${i}`),
+    });
+    const { train, test } = trainTestSplitPairs(ds, 0.2, new Rng(6));
+    expect(test.numPairs).toBe(4);
+    for (const part of [train, test]) {
+      expect(part.a.length).toBe(2 * part.numPairs);
+      expect(part.b.length).toBe(2 * part.numPairs);
+      expect(part.textsA).toHaveLength(part.numPairs);
+      expect(part.textsB).toHaveLength(part.numPairs);
+      for (let r = 0; r < part.numPairs; r++) {
+        const i = part.a[2 * r];
+        expect(part.a[2 * r + 1]).toBe(i + 0.5);
+        expect([part.b[2 * r], part.b[2 * r + 1]]).toEqual([-i, -i - 0.5]);
+        expect(part.targets[r]).toBe(targets[i]);
+        expect([part.textsA![r], part.textsB![r]]).toEqual([`a${i}`, `b${i}`]);
+      }
+    }
+  });
+
+  it('stratifies binary pairs by target (similar = class 1) and splits scored pairs as one group', () => {
+    const binaryTargets = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const binary = trainTestSplitPairs(pairs(binaryTargets, 'binary'), 0.2, new Rng(8));
+    const expectedBinary = stratifiedSplit(Int32Array.from(binaryTargets), 2, 0.2, new Rng(8)).test;
+    expect(Array.from(binary.test.a.filter((_, k) => k % 2 === 0))).toEqual(Array.from(expectedBinary));
+    // Scores above and below 0.5 are not two classes: the split is the one-group split of the same seed.
+    const scores = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 0.9 : 0.1));
+    const scored = trainTestSplitPairs(pairs(scores, 'score'), 0.2, new Rng(8));
+    const expectedScored = stratifiedSplit(new Int32Array(30), 1, 0.2, new Rng(8)).test;
+    expect(Array.from(scored.test.a.filter((_, k) => k % 2 === 0))).toEqual(Array.from(expectedScored));
+  });
+
+  it('treats an empty fixed split as absent and refuses one that leaves nothing to train on', () => {
+    const targets = Array.from({ length: 10 }, (_, i) => i / 10);
+    expect(
+      trainTestSplitPairs(pairs(targets, 'score', { testIndices: new Int32Array(0) }), 0.2, new Rng(1)).test.numPairs,
+    ).toBe(2);
+    const every = Int32Array.from({ length: 10 }, (_, i) => i);
+    expect(() => trainTestSplitPairs(pairs(targets, 'score', { testIndices: every }), 0.2, new Rng(1))).toThrow(
+      '"pairs" has 10 pair(s); a train/test split needs at least 2 (one to train on, one to measure)',
+    );
+  });
+});
