@@ -4,14 +4,15 @@ import type { EvaluationProtocol } from '../../core/data/unseen';
 import type { MetricsPoint } from '../../worker/protocol';
 import './metrics.css';
 
+/** Label, field, and whether the figure is a practitioner's detail that classroom mode leaves out. */
 const ROWS = [
-  ['P@1', 'precisionAt1'],
-  ['MAP@R', 'mapAtR'],
-  ['R-precision', 'rPrecision'],
-  ['Pair accuracy', 'pairAccuracy'],
-  ['AUC', 'auc'],
-  ['Alignment', 'alignment'],
-  ['Uniformity', 'uniformity'],
+  ['P@1', 'precisionAt1', false],
+  ['MAP@R', 'mapAtR', false],
+  ['R-precision', 'rPrecision', false],
+  ['Pair accuracy', 'pairAccuracy', false],
+  ['AUC', 'auc', false],
+  ['Alignment', 'alignment', true],
+  ['Uniformity', 'uniformity', true],
 ] as const;
 
 /** The one line that says which classes the numbers are about. */
@@ -39,10 +40,10 @@ export function MetricsReadout(props: {
         {protocolLabel(protocol)}
       </p>
       <dl aria-label="Held-out metrics" data-step={metrics?.step ?? ''}>
-        {ROWS.map(([label, key]) => {
+        {ROWS.map(([label, key, detail]) => {
           const value = metrics?.[key];
           return (
-            <div key={key}>
+            <div key={key} className={detail ? 'metric-detail' : undefined}>
               <dt>{label}</dt>
               <dd data-metric={key}>{value === null || value === undefined ? '–' : value.toFixed(3)}</dd>
             </div>
