@@ -260,6 +260,7 @@ export class RetrievalRanking {
       if (!(cut < Infinity)) break;
       const { candidateIndex, candidateSquared, keys } = this;
       let count = 0;
+      // Stryker disable next-line EqualityOperator: one step past the end reads norms[n] = undefined, so v is NaN and never a candidate
       for (let j = 0; j < n; j++) {
         const v = nq + norms[j] - 2 * gram[offset + j];
         if (v <= cut && j !== self) {
@@ -291,6 +292,7 @@ export class RetrievalRanking {
     }
     this.wholeGramRows++;
     const row = (this.fullRow ??= new Float32Array(n));
+    // Stryker disable next-line EqualityOperator: one step past the end writes row[n], which a typed array ignores
     for (let j = 0; j < n; j++) row[j] = toDistance(nq + norms[j] - 2 * gram[offset + j]);
     this.addRow(q, row, new Uint32Array(row.buffer, row.byteOffset, n), 0);
   }
@@ -425,6 +427,7 @@ function nearestKeys(keys: Float64Array, m: number, depth: number): Float64Array
   if (depth === 0) return keys.subarray(0, 0);
   const work = keys.subarray(0, m);
   // A candidate set barely larger than needed (the sampled threshold's usual case) is cheaper to sort whole.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: both branches give the depth smallest keys in order; the test only picks the cheaper
   if (m <= 2 * depth) return work.sort().subarray(0, depth);
   selectKth(work, depth - 1);
   return work.subarray(0, depth).sort();
