@@ -185,3 +185,95 @@ describe('scaleCollapseCheck boundaries', () => {
     expect(off.message).toContain('a smaller learning rate, L2 normalisation or a smaller margin');
   });
 });
+
+describe('collapseCheck pairs and thresholds', () => {
+  /** A lookup that counts its calls and refuses a pair of a row with itself or a row outside 0..n − 1. */
+  function counting(n: number, value: number) {
+    const calls = { count: 0 };
+    const d = (i: number, j: number): number => {
+      if (i === j || i < 0 || j < 0 || i >= n || j >= n || !Number.isInteger(i) || !Number.isInteger(j))
+        throw new Error(`bad pair (${i}, ${j})`);
+      calls.count++;
+      return value;
+    };
+    return { d, calls };
+  }
+
+  it('visits every pair once when there are at most 2000, and draws exactly 2000 otherwise', () => {
+    // 63 rows: 1953 pairs, all visited. 64 rows: 2016 pairs, 2000 drawn.
+    for (const [n, expected] of [
+      [63, 1953],
+      [64, 2000],
+      [200, 2000],
+    ] as const) {
+      const { d, calls } = counting(n, 1);
+      const c = collapseCheck(new Float32Array(n).fill(1), n, 1, d, new Rng(n));
+      expect(calls.count, `${n} rows`).toBe(expected);
+      expect(c.meanPairDistance).toBe(1);
+    }
+  });
+
+  it('does not call a mean distance exactly at the absolute floor or at the relative limit collapsed', () => {
+    // Two rows of norm 0.005: the relative limit (1e−3 × 0.005) is below the absolute floor 1e−5.
+    expect(collapseCheck(Float32Array.of(0.005, 0.005), 2, 1, () => 1e-5, new Rng(1)).collapsed).toBe(false);
+    expect(collapseCheck(Float32Array.of(0.005, 0.005), 2, 1, () => 0.99e-5, new Rng(1)).collapsed).toBe(true);
+    // Two rows of norm 1: the relative limit is 1e−3.
+    expect(collapseCheck(Float32Array.of(1, 1), 2, 1, () => 1e-3, new Rng(1)).collapsed).toBe(false);
+    expect(collapseCheck(Float32Array.of(1, 1), 2, 1, () => 0.99e-3, new Rng(1)).collapsed).toBe(true);
+  });
+
+  it('judges no single embedding, even the zero vector', () => {
+    expect(collapseCheck(new Float32Array(3), 1, 3, () => 0, new Rng(1))).toEqual({
+      collapsed: false,
+      meanPairDistance: NaN,
+      meanNorm: 0,
+    });
+  });
+
+  it('names itself when the embeddings do not fit their shape, and says what to try', () => {
+    expect(() => collapseCheck(new Float32Array(3), 2, 2, () => 1, new Rng(1))).toThrow(
+      'collapseCheck: expected 2×2 = 4 values, got 3',
+    );
+    const c = collapseCheck(new Float32Array(4), 2, 2, () => 0, new Rng(1));
+    expect(c.message).toBe(
+      'The embedding has collapsed: every embedding is (nearly) the zero vector (mean norm 0.00e+0), so the network ' +
+        'maps every sample to (nearly) the same point and cannot tell them apart. This often happens with ' +
+        'hard-negative mining early in training; try semi-hard or batch-all mining, a smaller learning rate, or a ' +
+        'smaller margin, then reset.',
+    );
+  });
+});
+
+describe('tripletViolationFraction budget', () => {
+  it('enumerates every triplet once when their number equals the budget, and draws the budget otherwise', () => {
+    // Labels 0 0 1 1 2: anchors of classes 0 and 1 have 1 positive × 3 negatives each → 12 triplets.
+    const labels = [0, 0, 1, 1, 2];
+    const seen = new Map<string, number>();
+    let calls = 0;
+    const d = (i: number, j: number): number => {
+      calls++;
+      return labels[i] === labels[j] ? 1 : 3 + i + 10 * j;
+    };
+    const seenBy = (i: number, j: number): number => {
+      if (labels[i] !== labels[j]) seen.set(`${i},${j}`, (seen.get(`${i},${j}`) ?? 0) + 1);
+      return d(i, j);
+    };
+    tripletViolationFraction(seenBy, 5, labels, 1, new Rng(1), 12);
+    // Every (anchor, negative) pair of the 12 triplets appears once.
+    expect(seen.size).toBe(12);
+    expect([...seen.values()].every((v) => v === 1)).toBe(true);
+    calls = 0;
+    tripletViolationFraction(d, 5, labels, 1, new Rng(1), 11);
+    expect(calls).toBe(2 * 11); // sampled: two distances per drawn triplet
+  });
+});
+
+describe('scaleCollapseCheck yardsticks in the message', () => {
+  it('names only the yardsticks that apply: no scale of 0, no margin of 0', () => {
+    const d = new Float32Array(10).fill(0.001);
+    const marginOnly = scaleCollapseCheck(d, d, { margin: 1, scale: 0, scaleName: 'the scale' });
+    expect(marginOnly.squeezed).toBe(true);
+    expect(marginOnly.message).toContain('while the margin is 1.00.');
+    expect(marginOnly.message).not.toContain('the scale is');
+  });
+});
