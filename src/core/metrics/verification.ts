@@ -127,6 +127,7 @@ function rocOfGroups(groups: DistanceGroups, maxPoints: number): { points: RocPo
   // Point p is the start (p = 0) or the curve after group p − 1; keep the ones downsampleRoc keeps.
   const last = groups.count;
   const kept =
+    // Stryker disable next-line EqualityOperator: with exactly maxPoints points the kept indices are round(i · last / last) = i, every point
     last + 1 <= maxPoints
       ? null
       : Array.from({ length: maxPoints }, (_, i) => Math.round((i * last) / (maxPoints - 1)));

@@ -169,6 +169,11 @@ describe('argument checks', () => {
     expect(() => bestThreshold([0.1], [1, 0])).toThrow('bestThreshold: 1 distances but 2');
   });
 
+  it('keeps just the first and last point when asked for 2', () => {
+    const { points } = rocCurve([0.1, 0.2, 0.3], [1, 0, 1]);
+    expect(downsampleRoc(points, 2)).toEqual([points[0], points[3]]);
+  });
+
   it('returns a copy, not the caller array, when nothing needs to be dropped', () => {
     const { points } = rocCurve([0.1, 0.2], [1, 0]);
     const same = downsampleRoc(points, points.length);
