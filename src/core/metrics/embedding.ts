@@ -271,7 +271,6 @@ export function scaleCollapseCheck(
   // The larger limit: the warning fires when the distances are small by either yardstick.
   const limit = Math.max(...limits);
   let below = 0;
-  // Stryker disable next-line EqualityOperator: list[list.length] is undefined, never below the limit
   for (const list of [positiveDistances, negativeDistances])
     for (let i = 0; i < list.length; i++) if (list[i] < limit) below++;
   const fractionBelow = below / total;
