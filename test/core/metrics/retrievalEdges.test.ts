@@ -97,3 +97,31 @@ describe('errors', () => {
       );
   });
 });
+
+describe('defaults and several queries against a reference', () => {
+  it('reports Recall@1, @5 and @10 when no K is given, on every entry point', () => {
+    const against = retrievalMetricsAgainst(Float32Array.of(1, 2), [0], [0, 1]);
+    expect(Object.keys(against.recallAtK)).toEqual(['1', '5', '10']);
+    const ranking = new RetrievalRanking(2, [0, 0]);
+    ranking.addRow(0, Float32Array.of(0, 1), new Uint32Array(2), 0);
+    expect(Object.keys(ranking.result().recallAtK)).toEqual(['1', '5', '10']);
+  });
+
+  it('reads row q of the query × reference matrix for query q', () => {
+    // Query 0 (label 7) is nearest to reference 0 (label 7); query 1 (label 8) to reference 1 (label 8).
+    const d = Float32Array.of(1, 5, 5, 1);
+    expect(retrievalMetricsAgainst(d, [7, 8], [7, 8], [1]).precisionAt1).toBe(1);
+    // The same matrix with the labels of the queries swapped: every nearest item has the other label.
+    expect(retrievalMetricsAgainst(d, [8, 7], [7, 8], [1]).precisionAt1).toBe(0);
+  });
+
+  it('ranks NaN together with +∞ (by index) and a NaN with its sign bit set last as well', () => {
+    // Reference 0 is NaN (the query's label), reference 1 is +∞: a tie, the lower index first → P@1 1.
+    expect(retrievalMetricsAgainst(Float32Array.of(NaN, Infinity), [7], [7, 8], [1]).precisionAt1).toBe(1);
+    // A negative NaN (sign bit set) still ranks last, behind a finite distance of another label.
+    const negativeNaN = new Float32Array(new Uint32Array([0xffc00000, 0]).buffer);
+    negativeNaN[1] = 3;
+    expect(retrievalMetricsAgainst(negativeNaN, [7], [7, 8], [1]).precisionAt1).toBe(0);
+    expect(retrievalMetricsAgainst(negativeNaN, [7], [7, 8], [2]).recallAtK[2]).toBe(1);
+  });
+});
