@@ -182,7 +182,6 @@ export class RetrievalRanking {
     this.samplePositions =
       // Stryker disable next-line EqualityOperator: the sampled threshold only decides how many candidates are ranked, never the ranking
       size > 4 * THRESHOLD_SAMPLE
-        // Stryker disable next-line MethodExpression,ArithmeticOperator: the order and number of sampled columns only move the threshold, which never changes the ranking
         ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(columns, THRESHOLD_SAMPLE + 1)).sort()
         : new Int32Array(0);
   }
