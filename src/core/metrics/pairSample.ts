@@ -63,7 +63,7 @@ export function samplePairs(
         if (same.length < 2 || rng.next() * (largest - 1) >= same.length - 1) continue;
         let b = same[rng.int(same.length - 1)];
         if (b === a) b = same[same.length - 1];
-// Stryker disable next-line EqualityOperator: b is never a (the anchor is replaced by the last member), so a = b never happens
+        // Stryker disable next-line EqualityOperator: b is never a (the anchor is replaced by the last member), so a = b never happens
         chosen.add(a < b ? a * n + b : b * n + a);
       }
       return sortPairKeys(chosen.values(), n);
@@ -73,7 +73,7 @@ export function samplePairs(
       let b = rng.int(n - 1);
       if (b >= a) b++;
       if (labels[a] === labels[b]) continue;
-// Stryker disable next-line EqualityOperator: b is never a (it skips over a), so a = b never happens
+      // Stryker disable next-line EqualityOperator: b is never a (it skips over a), so a = b never happens
       chosen.add(a < b ? a * n + b : b * n + a);
     }
     return sortPairKeys(chosen.values(), n);
@@ -151,7 +151,7 @@ export function sortPairKeys(keys: Float64Array, n: number): Float64Array {
 /** Each label's items, in ascending order. */
 function membersByLabel(n: number, labels: ArrayLike<number>): Map<number, number[]> {
   const members = new Map<number, number[]>();
-// Stryker disable next-line EqualityOperator: labels[n] is undefined, a list of one under a key no caller asks for
+  // Stryker disable next-line EqualityOperator: labels[n] is undefined, a list of one under a key no caller asks for
   for (let i = 0; i < n; i++) {
     const list = members.get(labels[i]);
     if (list) list.push(i);
