@@ -60,6 +60,29 @@ describe('evaluateEmbeddings input checks', () => {
   });
 });
 
+describe('the pair sample it reports', () => {
+  it('is exhaustive only when both kinds of pair are complete', () => {
+    const x = Float32Array.of(0, 1, 5, 6, 10, 11);
+    // 3 similar pairs (all fit in 4 per kind), 12 dissimilar (4 drawn).
+    const similarComplete = evaluateEmbeddings(x, 6, 1, [0, 0, 1, 1, 2, 2], { ...options, pairSamples: 8 });
+    expect(similarComplete.pairSample).toEqual({
+      similar: 3,
+      dissimilar: 4,
+      similarTotal: 3,
+      dissimilarTotal: 12,
+      exhaustive: false,
+    });
+    // 6 similar pairs (4 drawn), 4 dissimilar (all fit).
+    const dissimilarComplete = evaluateEmbeddings(x.subarray(0, 5), 5, 1, [0, 0, 0, 0, 1], {
+      ...options,
+      pairSamples: 8,
+    });
+    expect(dissimilarComplete.pairSample).toMatchObject({ similar: 4, dissimilar: 4, exhaustive: false });
+    const both = evaluateEmbeddings(x.subarray(0, 5), 5, 1, [0, 0, 0, 0, 1], { ...options, pairSamples: 12 });
+    expect(both.pairSample.exhaustive).toBe(true);
+  });
+});
+
 describe('evaluateAgainstReference', () => {
   it('excludes every query when the reference set is empty, and scores nothing without queries', () => {
     const none = evaluateAgainstReference(Float32Array.of(1, 2), [0, 1], new Float32Array(0), [], 1, {
