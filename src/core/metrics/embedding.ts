@@ -39,7 +39,9 @@ export function normStats(embeddings: Float32Array, n: number, dim: number): Nor
     const norm = Math.sqrt(squared);
     sum += norm;
     sumSquares += norm * norm;
+    // Stryker disable next-line EqualityOperator: an equal norm replaces the minimum by the same value
     if (norm < min) min = norm;
+    // Stryker disable next-line EqualityOperator: an equal norm replaces the maximum by the same value
     if (norm > max) max = norm;
   }
   const mean = sum / n;
@@ -77,6 +79,7 @@ export function collapseCheck(
 ): CollapseCheck {
   checkShape(embeddings, n, dim, 'collapseCheck');
   const distance = lookup(distances, n, 'collapseCheck');
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: normStats of no row has a NaN mean too
   const meanNorm = n > 0 ? normStats(embeddings, n, dim).mean : NaN;
   if (n < 2) return { collapsed: false, meanPairDistance: NaN, meanNorm };
 
@@ -100,6 +103,7 @@ export function collapseCheck(
       add(i, j);
     }
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: with nothing counted, 0 / 0 is the same NaN
   const meanPairDistance = counted > 0 ? sum / counted : NaN;
 
   let reason: string | null = null;
@@ -140,6 +144,7 @@ export function tripletViolationFraction(
   const distance = lookup(distances, n, 'tripletViolationFraction');
   if (labels.length !== n) throw new Error(`tripletViolationFraction: ${labels.length} labels for ${n} items`);
   const members = new Map<number, number[]>();
+  // Stryker disable next-line EqualityOperator: labels[n] is undefined, and a member list under that key is never read
   for (let i = 0; i < n; i++) {
     const list = members.get(labels[i]);
     if (list) list.push(i);
@@ -153,6 +158,7 @@ export function tripletViolationFraction(
     perAnchor[a] = (size - 1) * (n - size);
     total += perAnchor[a];
   }
+  // Stryker disable next-line ConditionalExpression: without a valid triplet the exhaustive count is 0 / 0, the same NaN
   if (total === 0) return NaN;
   const violates = (a: number, p: number, neg: number): boolean => distance(a, p) - distance(a, neg) + margin > 0;
 
@@ -169,6 +175,7 @@ export function tripletViolationFraction(
 
   const cumulative = new Float64Array(n);
   let running = 0;
+  // Stryker disable next-line EqualityOperator: cumulative[n] is past the typed array's end, where a write is ignored
   for (let a = 0; a < n; a++) {
     running += perAnchor[a];
     cumulative[a] = running;

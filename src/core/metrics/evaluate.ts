@@ -103,6 +103,7 @@ export function evaluateEmbeddings(
   );
   // The sampled checks choose their pairs without looking at distances: a dry run on copies of their generators
   // lists every pair they will read, and the blocked pass below fills in just those distances.
+  // Stryker disable next-line ArrayDeclaration: a stray entry becomes a NaN key, which sorts last, is never read and stops no search
   const requested: number[] = [];
   const record = (i: number, j: number): number => {
     requested.push(i * n + j);
@@ -110,7 +111,9 @@ export function evaluateEmbeddings(
   };
   tripletViolationFraction(record, n, labels, options.margin, tripletRng.clone());
   collapseCheck(embeddings, n, dim, record, collapseRng.clone());
+  // Stryker disable next-line EqualityOperator: a stray entry becomes a NaN key, which sorts last, is never read and stops no search
   for (let t = 0; t < positives.length; t++) requested.push(positives[t]);
+  // Stryker disable next-line EqualityOperator: a stray entry becomes a NaN key, which sorts last, is never read and stops no search
   for (let t = 0; t < negatives.length; t++) requested.push(negatives[t]);
   const keys = uniqueSorted(requested);
   const values = new Float32Array(keys.length);
@@ -207,6 +210,7 @@ export function evaluateAgainstReference(
   if (reference.length !== m * dim)
     throw new Error(`evaluateAgainstReference: ${m} reference labels need ${m}×${dim} values, got ${reference.length}`);
   const ranking = new RetrievalRanking(n, queryLabels, options.ks, referenceLabels);
+  // Stryker disable next-line LogicalOperator: with an empty side the blocked pass ranks the same empty rows; the guard only skips the backend
   if (n > 0 && m > 0)
     forEachRowBlock(queries, n, reference, m, dim, options.distance, options.whitening, options.blockValues, (b) =>
       b.rank(ranking),
@@ -219,6 +223,7 @@ export function evaluateAgainstReference(
 function uniqueSorted(list: number[]): Float64Array {
   const sorted = Float64Array.from(list).sort();
   let kept = 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: keeping a repeat (or a NaN key, which sorts last, is never read and stops no search) only fills one distance twice
   for (let t = 0; t < sorted.length; t++) if (t === 0 || sorted[t] !== sorted[kept - 1]) sorted[kept++] = sorted[t];
   return sorted.subarray(0, kept);
 }
@@ -226,12 +231,14 @@ function uniqueSorted(list: number[]): Float64Array {
 /** Where `key` sits in the ascending `keys` (it is always there: every read pair was requested). */
 function indexOfKey(keys: Float64Array, key: number): number {
   let lo = 0;
+  // Stryker disable next-line ArithmeticOperator: a range past the end still ends on the first key ≥ the one sought (reads past the end are undefined, never below it)
   let hi = keys.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (keys[mid] < key) lo = mid + 1;
     else hi = mid;
   }
+  // Stryker disable next-line ConditionalExpression,StringLiteral: every pair read was listed by the dry run, so this never throws
   if (keys[lo] !== key) throw new Error(`internal: the pair ${key} was read but never requested`);
   return lo;
 }

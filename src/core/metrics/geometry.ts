@@ -41,7 +41,9 @@ export function alignmentUniformity(
   let values = embeddings;
   let rowLabels = Int32Array.from(labels);
   let m = n;
+  // Stryker disable next-line EqualityOperator: at n = maxPoints the sample is every row, sorted back into order
   if (n > maxPoints) {
+    // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: both figures sum over every pair of sampled rows (each with its own label), whatever order the rows come in
     const rows = rng.sampleWithoutReplacement(n, maxPoints).sort((a, b) => a - b);
     values = new Float32Array(maxPoints * dim);
     rowLabels = new Int32Array(maxPoints);
@@ -104,6 +106,7 @@ export function alignmentUniformity(
   }
   const pairs = (m * (m - 1)) / 2;
   return {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: without a positive pair alignSum is 0 too, and 0 / 0 is the same NaN
     alignment: positives > 0 ? alignSum / positives : NaN,
     uniformity: Math.log(potentialSum / pairs),
     points: m,

@@ -16,6 +16,7 @@ export function samplePairs(
   rng: Rng,
 ): { positives: ArrayLike<number>; negatives: ArrayLike<number>; similarTotal: number; dissimilarTotal: number } {
   const classSizes = new Map<number, number>();
+  // Stryker disable next-line EqualityOperator: labels[n] is undefined, a class of one that adds no pair
   for (let i = 0; i < n; i++) classSizes.set(labels[i], (classSizes.get(labels[i]) ?? 0) + 1);
   let positiveTotal = 0;
   for (const size of classSizes.values()) positiveTotal += (size * (size - 1)) / 2;
@@ -36,9 +37,11 @@ export function samplePairs(
     return keys;
   };
   const draw = (wantSimilar: boolean, total: number): ArrayLike<number> => {
+    // Stryker disable next-line EqualityOperator: at total = perKind the other path draws a permutation of every pair, sorted into the same list
     if (total <= perKind) return enumerate(wantSimilar);
     // Not much more than needed: draw from the full list. Otherwise draw random pairs, keep those of the wanted
     // kind and drop repeats (few repeats, since the kind has over 4× the pairs needed).
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: both paths draw perKind distinct pairs uniformly; the bound only picks the cheaper
     if (total <= 4 * perKind) {
       const all = enumerate(wantSimilar);
       return sortPairKeys(
@@ -60,6 +63,7 @@ export function samplePairs(
         if (same.length < 2 || rng.next() * (largest - 1) >= same.length - 1) continue;
         let b = same[rng.int(same.length - 1)];
         if (b === a) b = same[same.length - 1];
+        // Stryker disable next-line EqualityOperator: b is never a (the anchor is replaced by the last member), so a = b never happens
         chosen.add(a < b ? a * n + b : b * n + a);
       }
       return sortPairKeys(chosen.values(), n);
@@ -69,6 +73,7 @@ export function samplePairs(
       let b = rng.int(n - 1);
       if (b >= a) b++;
       if (labels[a] === labels[b]) continue;
+      // Stryker disable next-line EqualityOperator: b is never a (it skips over a), so a = b never happens
       chosen.add(a < b ? a * n + b : b * n + a);
     }
     return sortPairKeys(chosen.values(), n);
@@ -93,6 +98,7 @@ export class KeySet {
   /** Room for `capacity` keys (the table is kept at most half full). */
   constructor(capacity: number) {
     let slots = 16;
+    // Stryker disable next-line EqualityOperator: a table twice as large only makes collisions rarer
     while (slots < 2 * capacity) slots *= 2;
     this.table = new Float64Array(slots).fill(-1);
     this.mask = slots - 1;
@@ -101,9 +107,11 @@ export class KeySet {
   add(key: number): void {
     const { table, mask } = this;
     // Mix both 32-bit halves of the key (ToInt32 keeps the low half of a large key).
+    // Stryker disable next-line ArithmeticOperator: only the hash's spread changes; probing finds every key whatever slot it starts at
     let slot = (Math.imul(key | 0, 0x9e3779b1) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b)) & mask;
     while (table[slot] !== -1) {
       if (table[slot] === key) return;
+      // Stryker disable next-line ArithmeticOperator: probing backwards (−1 & mask wraps to the end) visits every slot as well
       slot = (slot + 1) & mask;
     }
     table[slot] = key;
@@ -115,6 +123,7 @@ export class KeySet {
     const { table } = this;
     const out = new Float64Array(this.size);
     let i = 0;
+    // Stryker disable next-line EqualityOperator: table[table.length] is undefined, and out[size] lies past the typed array's end, where a write is ignored
     for (let slot = 0; slot < table.length; slot++) if (table[slot] !== -1) out[i++] = table[slot];
     return out;
   }
@@ -125,10 +134,14 @@ export class KeySet {
  * linear time, where a comparison sort of tens of thousands of keys costs several times more.
  */
 export function sortPairKeys(keys: Float64Array, n: number): Float64Array {
+  // Stryker disable next-line ArithmeticOperator: keys have i ≤ n − 2 (i < j ≤ n − 1), so the slots dropped from the end are never read
   const rowStarts = new Int32Array(n + 1);
+  // Stryker disable next-line EqualityOperator: keys[keys.length] is undefined, so the extra step counts into rowStarts[NaN], which a typed array ignores
   for (let t = 0; t < keys.length; t++) rowStarts[Math.floor(keys[t] / n) + 1]++;
+  // Stryker disable next-line EqualityOperator: rowStarts[n + 1] is past the typed array's end, where a write is ignored
   for (let i = 0; i < n; i++) rowStarts[i + 1] += rowStarts[i];
   const out = new Float64Array(keys.length);
+  // Stryker disable next-line EqualityOperator: keys[keys.length] is undefined, so the extra step writes out[NaN], which a typed array ignores
   for (let t = 0; t < keys.length; t++) out[rowStarts[Math.floor(keys[t] / n)]++] = keys[t];
   // rowStarts[i] is now the end of row i.
   sortRuns(out, rowStarts, n);
@@ -138,6 +151,7 @@ export function sortPairKeys(keys: Float64Array, n: number): Float64Array {
 /** Each label's items, in ascending order. */
 function membersByLabel(n: number, labels: ArrayLike<number>): Map<number, number[]> {
   const members = new Map<number, number[]>();
+  // Stryker disable next-line EqualityOperator: labels[n] is undefined, a list of one under a key no caller asks for
   for (let i = 0; i < n; i++) {
     const list = members.get(labels[i]);
     if (list) list.push(i);

@@ -65,6 +65,7 @@ export function retrievalMetrics(
   labels: ArrayLike<number>,
   ks: number[] = [...DEFAULT_RECALL_KS],
 ): RetrievalMetrics {
+  // Stryker disable next-line ConditionalExpression: a negative n that passes here is refused by RetrievalRanking with the same message
   if (!Number.isInteger(n) || n < 0) throw new Error(`retrievalMetrics: n must be a whole number ≥ 0, got ${n}`);
   if (distances.length !== n * n)
     throw new Error(
@@ -180,13 +181,16 @@ export class RetrievalRanking {
       throw new Error(`retrievalMetrics handles at most ${RANK_INDEX_LIMIT} items, got ${columns}`);
     this.columns = columns;
     this.selfExcluded = referenceLabels === undefined;
+    // Stryker disable next-line ArithmeticOperator: ranks past the n − 1 real candidates only reach Recall@K with K ≥ n − 1, already 1 for every scored query
     this.rowSize = Math.max(0, this.selfExcluded ? columns - 1 : columns);
     this.labels = labels;
     this.candidateLabels = candidates;
     this.ks = ks;
     this.maxK = ks.length > 0 ? Math.max(...ks) : 0;
+    // Stryker disable next-line EqualityOperator: candidates[columns] is undefined, a label no query has
     for (let i = 0; i < columns; i++)
       this.sameLabelCount.set(candidates[i], (this.sameLabelCount.get(candidates[i]) ?? 0) + 1);
+    // Stryker disable next-line ArrayDeclaration: a missing count reads as 0 where it is used (`?? 0`)
     this.recallHits = new Map<number, number>(ks.map((k) => [k, 0]));
     const size = this.rowSize;
     this.keys = new Float64Array(size);
@@ -198,6 +202,7 @@ export class RetrievalRanking {
     this.candidateSquared = new Float64Array(size);
     this.candidateBits = new Uint32Array(this.candidateValues.buffer);
     this.samplePositions =
+      // Stryker disable next-line EqualityOperator: the sampled threshold only decides how many candidates are ranked, never the ranking
       size > 4 * THRESHOLD_SAMPLE
         ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(columns, THRESHOLD_SAMPLE + 1)).sort()
         : new Int32Array(0);
@@ -288,6 +293,7 @@ export class RetrievalRanking {
       if (!(cut < Infinity)) break;
       const { candidateIndex, candidateSquared } = this;
       let count = 0;
+      // Stryker disable next-line EqualityOperator: one step past the end reads norms[n] = undefined, so v is NaN and never a candidate
       for (let c = 0; c < n; c++) {
         const v = nq + norms[c] - 2 * gram[offset + c];
         if (v <= cut && c !== selfColumn) {
@@ -302,6 +308,7 @@ export class RetrievalRanking {
     }
     this.wholeGramRows++;
     const row = (this.fullRow ??= new Float32Array(n));
+    // Stryker disable next-line EqualityOperator: one step past the end reads norms[n] = undefined, so it writes NaN to a slot no rank reads
     for (let c = 0; c < n; c++) row[original ? original[c] : c] = toDistance(nq + norms[c] - 2 * gram[offset + c]);
     this.addRow(q, row, new Uint32Array(row.buffer, row.byteOffset, n), 0);
   }
@@ -395,6 +402,7 @@ export class RetrievalRanking {
     let relevantSoFar = 0;
     let averagePrecisionSum = 0;
     let firstRelevantRank = Infinity;
+    // Stryker disable next-line EqualityOperator: a hit first found at rank = depth counts for no K (every K ≤ depth) and for no R-precision or MAP@R term (rank ≥ R)
     for (let rank = 0; rank < depth; rank++) {
       if (labels[(ranked[rank] >>> 0) & INDEX_MASK] !== label) continue;
       if (rank < r) {
@@ -443,10 +451,14 @@ export class RetrievalRanking {
   result(): RetrievalMetrics {
     const { scored } = this;
     const recallAtK: Record<number, number> = {};
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: with no query scored, 0 / 0 is the same NaN
     for (const k of this.ks) recallAtK[k] = scored > 0 ? (this.recallHits.get(k) ?? 0) / scored : NaN;
     return {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: with no query scored, 0 / 0 is the same NaN
       precisionAt1: scored > 0 ? this.sumP1 / scored : NaN,
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: with no query scored, 0 / 0 is the same NaN
       rPrecision: scored > 0 ? this.sumRPrecision / scored : NaN,
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: with no query scored, 0 / 0 is the same NaN
       mapAtR: scored > 0 ? this.sumMapAtR / scored : NaN,
       recallAtK,
       queries: scored,

@@ -50,9 +50,11 @@ interface DistanceGroups {
 
 function groupByDistance(distances: ArrayLike<number>, similar: ArrayLike<number>): DistanceGroups {
   let positives = 0;
+  // Stryker disable next-line EqualityOperator: one read past the end is undefined, which is never a similar label
   for (let i = 0; i < similar.length; i++) if (isSimilar(similar[i])) positives++;
   const pos = new Float64Array(positives);
   const neg = new Float64Array(distances.length - positives);
+  // Stryker disable next-line EqualityOperator: one step past the end reads undefined (dissimilar) and writes past `neg`, which a typed array ignores
   for (let i = 0, p = 0, q = 0; i < distances.length; i++) {
     if (isSimilar(similar[i])) pos[p++] = distances[i];
     else neg[q++] = distances[i];
@@ -72,13 +74,16 @@ function groupByDistance(distances: ArrayLike<number>, similar: ArrayLike<number
     const a = i < pos.length ? pos[i] : NaN;
     const b = j < neg.length ? neg[j] : NaN;
     // The smaller of the two heads (a NaN head only when both are NaN or the other side is empty).
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral,EqualityOperator: the inner test is never true where it is reached (b is NaN or a < b), and a = b names the same distance
     const d = Number.isNaN(b) || a < b ? (Number.isNaN(a) && !Number.isNaN(b) ? b : a) : b;
     let tp = 0;
     let fp = 0;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: pos[pos.length] is undefined, which equals no distance, so the loop stops there anyway
     while (i < pos.length && sameDistance(pos[i], d)) {
       tp++;
       i++;
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: neg[neg.length] is undefined, which equals no distance, so the loop stops there anyway
     while (j < neg.length && sameDistance(neg[j], d)) {
       fp++;
       j++;
@@ -122,6 +127,7 @@ function rocOfGroups(groups: DistanceGroups, maxPoints: number): { points: RocPo
   // Point p is the start (p = 0) or the curve after group p − 1; keep the ones downsampleRoc keeps.
   const last = groups.count;
   const kept =
+    // Stryker disable next-line EqualityOperator: with exactly maxPoints points the kept indices are round(i · last / last) = i, every point
     last + 1 <= maxPoints
       ? null
       : Array.from({ length: maxPoints }, (_, i) => Math.round((i * last) / (maxPoints - 1)));
@@ -132,6 +138,7 @@ function rocOfGroups(groups: DistanceGroups, maxPoints: number): { points: RocPo
       points.push({ threshold, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
       return;
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: kept[kept.length] is undefined, which equals no point index, so the loop stops there anyway
     for (; next < kept.length && kept[next] === p; next++)
       points.push({ threshold, truePositiveRate: tprOf(tp), falsePositiveRate: fprOf(fp) });
   };
@@ -149,6 +156,7 @@ function rocOfGroups(groups: DistanceGroups, maxPoints: number): { points: RocPo
     area += ((fp - prevFp) * (tp + prevTp)) / 2;
     visit(g + 1, Number.isNaN(d) ? Infinity : d, tp, fp);
   }
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: with no pair of one kind the area is 0, and 0 / 0 is the same NaN
   const auc = positives > 0 && negatives > 0 ? area / (positives * negatives) : NaN;
   return { points, auc };
 }
@@ -186,6 +194,7 @@ export function confusion(threshold: number, tp: number, fp: number, tn: number,
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
   return {
     threshold,
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: with no pair, (0 + 0) / 0 is the same NaN
     accuracy: total > 0 ? (tp + tn) / total : NaN,
     precision,
     recall,
@@ -215,6 +224,7 @@ export function bestThreshold(
 /** The threshold {@link bestThreshold} picks, from grouped pairs. */
 function bestThresholdOfGroups(groups: DistanceGroups, by: 'accuracy' | 'f1'): number {
   // The finite groups: NaN, if any, is the last group.
+  // Stryker disable next-line EqualityOperator: with no group, distance[−1] is undefined, not NaN, so `>= 0` gives the same 0 finite groups
   const finite = groups.count > 0 && Number.isNaN(groups.distance[groups.count - 1]) ? groups.count - 1 : groups.count;
   if (finite === 0) throw new Error('bestThreshold: no pair with a finite distance to choose a threshold from');
 
@@ -225,6 +235,7 @@ function bestThresholdOfGroups(groups: DistanceGroups, by: 'accuracy' | 'f1'): n
     negatives += groups.dissimilar[g];
   }
   const nanPositives = finite < groups.count ? groups.similar[finite] : 0;
+  // Stryker disable next-line ConditionalExpression: NaN-distance dissimilar pairs add the same count to tn at every cut, so the best cut does not move
   const nanNegatives = finite < groups.count ? groups.dissimilar[finite] : 0;
   // NaN-distance pairs are never called similar: they add to fn / tn whatever the threshold.
   const score = (tp: number, fp: number): number => {
@@ -302,6 +313,7 @@ export function verificationSummary(
 export function downsampleRoc(points: RocPoint[], maxPoints: number): RocPoint[] {
   if (!Number.isInteger(maxPoints) || maxPoints < 2)
     throw new Error(`downsampleRoc: maxPoints must be a whole number ≥ 2, got ${maxPoints}`);
+  // Stryker disable next-line EqualityOperator: with exactly maxPoints points the evenly spread indices are 0, 1, …, so the copy is the same
   if (points.length <= maxPoints) return points.slice();
   const kept: RocPoint[] = [];
   const last = points.length - 1;
