@@ -406,3 +406,111 @@ describe('readTable on small files', () => {
     expect(seen).toEqual([(0.5 * CHUNK_BYTES) / text.length, 0.5]);
   });
 });
+
+describe('more edges of encodings, columns and passes', () => {
+  it('UTF-16 and UTF-32 marks are matched byte for byte', () => {
+    expect(firstEncoding(Uint8Array.from([0xfe, 0x61]), 'f')).toEqual({ encoding: 'utf-8', start: 0 });
+    expect(firstEncoding(Uint8Array.from([0x61, 0xff]), 'f')).toEqual({ encoding: 'utf-8', start: 0 });
+    // Four bytes exactly: only the two UTF-32 marks are UTF-32; one byte off is UTF-16 or a NUL refusal.
+    const utf32 = 'the file is encoded as UTF-32, which is not read; save it as UTF-8';
+    const verdict = (b: number[]): string => {
+      try {
+        return firstEncoding(Uint8Array.from(b), 'f').encoding;
+      } catch (e) {
+        return (e as DataLoadError).reason === utf32 ? 'utf-32' : 'nul';
+      }
+    };
+    expect(verdict([0xff, 0xfe, 0, 0])).toBe('utf-32');
+    expect(verdict([0, 0, 0xfe, 0xff])).toBe('utf-32');
+    for (const b of [
+      [0xfe, 0xfe, 0, 0],
+      [0xff, 0xff, 0, 0],
+      [1, 0, 0xfe, 0xff],
+      [0, 1, 0xfe, 0xff],
+      [0, 0, 0xff, 0xff],
+      [0, 0, 0xfe, 0xfe],
+    ])
+      expect(verdict(b), b.join(' ')).toBe('nul');
+    expect(verdict([0xff, 0xfe, 1, 0])).toBe('utf-16le');
+    expect(verdict([0xff, 0xfe, 0, 1])).toBe('utf-16le');
+  });
+
+  it('a second U+FEFF right after the UTF-8 mark is dropped too; one starting a later block is kept', () => {
+    const utf8 = { encoding: 'utf-8', start: 0 } as const;
+    expect([...textChunks(bytesOf([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf], 'x'), utf8, 'f')][0].text).toBe('x');
+    const text = `${'a'.repeat(CHUNK_BYTES)}\uFEFFb`;
+    const chunks = [...textChunks(new TextEncoder().encode(text), utf8, 'f')];
+    expect(chunks).toHaveLength(2);
+    expect(chunks[1].text).toBe('\uFEFFb');
+  });
+
+  it('the largest float32 is in range, in the first cell or below it', () => {
+    const largest = new ColumnBuilder();
+    largest.push('h');
+    largest.push('3.4028234663852886e38');
+    for (let i = 0; i < 1100; i++) largest.push(`${i}`);
+    expect(largest.finish().strings).toBeNull();
+    const largestFirst = new ColumnBuilder();
+    largestFirst.push('-3.4028234663852886e38');
+    for (let i = 0; i < 1100; i++) largestFirst.push(`${i}`);
+    expect(largestFirst.finish().exceptions.size).toBe(0);
+  });
+
+  it('a second pass only for decimal commas beside points off a comma-separated file', () => {
+    const count = (text: string): number => {
+      const steps = readTableSteps(textFile('s.csv', text));
+      let n = 0;
+      while (!steps.next().done) n++;
+      return n;
+    };
+    expect(count('a;b\n1.5;2\n')).toBe(1);
+    expect(count('x,y\n"1,5",2.5\n')).toBe(1);
+  });
+
+  it('header names compare in lower case; a quote left open after a ragged row and complete rows is reported', async () => {
+    // "ss" and "ß" differ, although both upper-case to "SS".
+    expect(read('ss.csv', 'ss,ß\n1,2\n').header).toEqual(['ss', 'ß']);
+    await expectLoadError(() => read('u2.csv', 'a,b\n1,2\n3\n4,5\n"x,\n'), {
+      file: 'u2.csv',
+      row: 5,
+      reason: /^a quoted field opened on this line is never closed \(missing "\)$/,
+    });
+    // An invalid UTF-16 file is refused, not read again as Windows-1252.
+    await expectLoadError(() => read('bad16.csv', Uint8Array.from([0xff, 0xfe, 0x61, 0, 0x62])), {
+      file: 'bad16.csv',
+      reason: /^the file starts with a UTF-16 LE byte-order mark but is not valid UTF-16; save it as UTF-8$/,
+    });
+  });
+
+  it('a blank last title over a numeric column: header detection reads that column again and finds no header', () => {
+    const rows = ['f,'];
+    for (let i = 0; i < 1100; i++) rows.push(`g,${i}`);
+    const t = read('blank.csv', rows.join('\n'));
+    expect(t.header).toBeNull();
+    expect(t.rowCount).toBe(1101);
+    expect(t.exceptions(1)).toEqual(['']);
+    expect(t.texts(1).slice(0, 3)).toEqual(['', '0', '1']);
+  });
+
+  it('a file over one block, Windows-1252 in its last row: read again whole, progress never going back', () => {
+    const cell = 'x'.repeat(1000);
+    const rows = ['text,n'];
+    for (let i = 0; rows.length * 1007 < CHUNK_BYTES + 50_000; i++) rows.push(`"${cell}",${i}`);
+    rows.push('"caf\xe9",-1');
+    const bytes = Uint8Array.from(latin1(`${rows.join('\r\n')}\r\n`));
+    const seen: number[] = [];
+    const t = read('big.csv', bytes, { progress: (f) => seen.push(f) });
+    const n = rows.length - 1;
+    expect(n).toBeGreaterThan(1025);
+    expect(t.notes[0]).toBe(WINDOWS_1252.note);
+    expect(t.rowCount).toBe(n);
+    expect(t.rowLines[n - 1]).toBe(n + 1);
+    expect(t.value(n - 2, 1)).toBe(n - 2);
+    expect(t.texts(0)[n - 1]).toBe('café');
+    // The numeric column is read again for its texts, over both blocks.
+    const numbers = t.texts(1);
+    expect(numbers).toHaveLength(n);
+    expect([numbers[0], numbers[n - 2], numbers[n - 1]]).toEqual(['0', `${n - 2}`, '-1']);
+    expect(seen).toEqual([(0.5 * CHUNK_BYTES) / bytes.length, 0.5]);
+  });
+});

@@ -438,3 +438,37 @@ describe('detectHeader', () => {
     ).toBe(false);
   });
 });
+
+describe('edges of parsing and detection', () => {
+  it('parseDelimited names no file unless given one', () => {
+    expect(unclosed(() => parseDelimited('"3', ',')).file).toBe('');
+  });
+
+  it('a text of exactly 64 Ki characters is read whole; a longer one is cut after its last line end', () => {
+    // semicolon: 2 then 1 field (median 2); comma: 1 then 32,767 (median 32,767).
+    expect(detectDelimiter(`a;b\n${'e,'.repeat(32766)}`)).toBe(',');
+    expect(detectDelimiter(`a;b\n${'e,'.repeat(32767)}`)).toBe(';');
+    // The cut keeps the whole first line, closing quote included.
+    expect(detectDelimiter(`a;"b"\n${'e,'.repeat(40000)}`)).toBe(';');
+  });
+
+  it('a single row is a header only by a well-known name; blank-looking titles are trimmed', () => {
+    expect(detectHeader([['a', 'b']])).toBe(false);
+    expect(detectHeader([['label', 'b']])).toBe(true);
+    expect(
+      detectHeader([
+        ['  ', 'b'],
+        ['1', 'x'],
+      ]),
+    ).toBe(false);
+    expect(
+      detectHeader([
+        ['f', ' cat '],
+        ['g', 'cat'],
+        ['h', 'cat'],
+      ]),
+    ).toBe(false);
+    // Rows too short for the last column count as blank labels there: a blank title then recurs.
+    expect(detectHeader([['f', ''], ['g'], ['h']])).toBe(false);
+  });
+});
