@@ -12,6 +12,7 @@ import {
 import { DataLoadError } from '../../../../src/core/data/loaders/errors';
 import { expectAllClose } from '../../../helpers/tf';
 import { expectLoadError, textFile, zScores } from './helpers';
+import { messageOf } from '../../../helpers/errors';
 
 const IRIS_LIKE = [
   'sepal_length,sepal_width,petal_width,species',
@@ -300,14 +301,6 @@ describe('loadTabularCsv errors', () => {
 
 describe('tabular tables: column choice, cell messages and notes', () => {
   const load = (text: string, options = {}) => loadTabularCsv(textFile('t.csv', text), options);
-  const errorOf = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      return (error as Error).message;
-    }
-    return 'no error';
-  };
   const rows = 'x,y,cls\n1,2,a\n3,4,a\n5,6,b\n7,8,b\n';
 
   it('a label column by index (negative from the end) or by name, exact before case-insensitive', () => {
@@ -315,14 +308,14 @@ describe('tabular tables: column choice, cell messages and notes', () => {
     expect(load(rows, { labelColumn: -1 }).summary.labelColumn).toBe('cls');
     expect(load('a,L\n1,p\n2,p\n3,q\n4,q\n', { labelColumn: 'l' }).dataset.classNames).toEqual(['p', 'q']);
     for (const bad of [3, -4, 1.5]) {
-      expect(errorOf(() => load(rows, { labelColumn: bad }))).toBe(
+      expect(messageOf(() => load(rows, { labelColumn: bad }))).toBe(
         `t.csv: label column index ${bad} is out of range; the file has 3 columns (0-based)`,
       );
     }
-    expect(errorOf(() => load('1,2,a\n3,4,a\n5,6,b\n7,8,b\n', { labelColumn: 'cls' }))).toBe(
+    expect(messageOf(() => load('1,2,a\n3,4,a\n5,6,b\n7,8,b\n', { labelColumn: 'cls' }))).toBe(
       't.csv: label column "cls" not found: the file has no header row; give the column\'s 0-based index instead',
     );
-    expect(errorOf(() => load('1,2\n3,4\n'.repeat(1), { labelColumn: 'cls' }))).toMatch(/no header row/);
+    expect(messageOf(() => load('1,2\n3,4\n'.repeat(1), { labelColumn: 'cls' }))).toMatch(/no header row/);
   });
 
   it('of several default label names, the one that reads like labels wins; two such columns are a choice', () => {
@@ -330,7 +323,7 @@ describe('tabular tables: column choice, cell messages and notes', () => {
     const coords = load('x,y,label\n1,2.5,a\n3,4.5,a\n5,6.5,b\n7,8.5,b\n');
     expect(coords.summary.labelColumn).toBe('label');
     expect(coords.dataset.featureNames).toEqual(['x', 'y']);
-    const error = errorOf(() => load('x,class,label\n1,a,p\n2,a,p\n3,b,q\n4,b,q\n'));
+    const error = messageOf(() => load('x,class,label\n1,a,p\n2,a,p\n3,b,q\n4,b,q\n'));
     expect(error).toBe(
       't.csv: several columns could hold the labels ("label", "class"); choose the label column ("label" or "class")',
     );
@@ -343,14 +336,14 @@ describe('tabular tables: column choice, cell messages and notes', () => {
     expect(pick('x,class,label\n1,a,p\n2,NA,p\n3,b,q\n4,b,q\n')).toBe('label');
     expect(pick('x,class,label\n1,1.5,p\n2,1.5,p\n3,2,q\n4,2,q\n')).toBe('label');
     expect(pick('x,class,label\n1,a,p\n2,c,p\n3,b,q\n4,b,q\n')).toBe('label');
-    expect(errorOf(() => pick('x,class,label\n1,1,p\n2,1,p\n3,2,q\n4,2,q\n'))).toMatch(/several columns could hold/);
+    expect(messageOf(() => pick('x,class,label\n1,1,p\n2,1,p\n3,2,q\n4,2,q\n'))).toMatch(/several columns could hold/);
     // One default name: it is the label column whatever its values; none: the last column.
     expect(load('x,Target,z\n1,1.5,1\n2,1.5,1\n3,2,2\n4,2,2\n').summary.labelColumn).toBe('Target');
     expect(load('p,q,r\n1,2,a\n3,4,a\n5,6,b\n7,8,b\n').summary.labelColumn).toBe('r');
   });
 
   it('each bad numeric cell gets its own reason', () => {
-    const cell = (value: string) => errorOf(() => load(`x,y,label\n1,${value},a\n3,4,a\n5,6,b\n7,8,b\n`));
+    const cell = (value: string) => messageOf(() => load(`x,y,label\n1,${value},a\n3,4,a\n5,6,b\n7,8,b\n`));
     expect(cell('')).toBe('t.csv, row 2, column "y": the cell is empty (missing values are not supported)');
     expect(cell('NaN')).toBe(
       't.csv, row 2, column "y": "NaN" marks a missing or non-finite value; every value must be a finite number (fill in or remove the row)',
@@ -366,7 +359,7 @@ describe('tabular tables: column choice, cell messages and notes', () => {
     expect(cell('abc')).toBe('t.csv, row 2, column "y": "abc" is not a number');
     expect(cell('e400')).toBe('t.csv, row 2, column "y": "e400" is not a number');
     expect(cell('1e400x')).toBe('t.csv, row 2, column "y": "1e400x" is not a number');
-    expect(errorOf(() => load('x,label\n1,a\n2,\n3,b\n4,b\n'))).toBe(
+    expect(messageOf(() => load('x,label\n1,a\n2,\n3,b\n4,b\n'))).toBe(
       't.csv, row 3, column "label": the label is empty',
     );
   });
@@ -385,7 +378,7 @@ describe('tabular tables: column choice, cell messages and notes', () => {
       'features standardised (z-score per column); 2 constant columns set to 0',
     );
     expect(load('1,2,a\n3,4,a\n5,6,b\n7,8,b\n').summary.notes).toContain('label column: column 3');
-    expect(errorOf(() => load('label\na\nb\n'))).toBe(
+    expect(messageOf(() => load('label\na\nb\n'))).toBe(
       't.csv: the file has 1 column; it needs at least one feature column and a label column',
     );
     expect(columnList(readTable(textFile('t.csv', '1,2,3\n4,5,6\n')))).toBe('3 unnamed columns (no header row)');

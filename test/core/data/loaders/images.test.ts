@@ -6,6 +6,7 @@ import { convertChannels, decodeImage, resizeArea } from '../../../../src/core/d
 import { loadImageFiles, loadImageZip } from '../../../../src/core/data/loaders/images';
 import { expectAllClose } from '../../../helpers/tf';
 import { expectLoadError } from './helpers';
+import { messageOf } from '../../../helpers/errors';
 
 /** A w×h 8-bit grey PNG whose pixel (x, y) is `value(x, y)`. */
 function greyPng(width: number, height: number, value: (x: number, y: number) => number): Uint8Array {
@@ -273,14 +274,6 @@ describe('loadImageFiles', () => {
 
 describe('image uploads: classes from folders, skipped files, limits and notes', () => {
   const png = (v: number, w = 2, h = 2) => greyPng(w, h, () => v);
-  const errorOf = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      return (error as Error).message;
-    }
-    return 'no error';
-  };
 
   it('takes the first folder as the class after one shared top folder, sorting numeric names numerically', () => {
     const zip = zipSync({
@@ -336,33 +329,33 @@ describe('image uploads: classes from folders, skipped files, limits and notes',
 
   it('refuses an upload without classed images, too many images, too many pixels and bad sizes', () => {
     expect(
-      errorOf(() => loadImageZip({ name: 'z.zip', bytes: zipSync({ 'x.png': png(1), 'y.txt': new Uint8Array(1) }) })),
+      messageOf(() => loadImageZip({ name: 'z.zip', bytes: zipSync({ 'x.png': png(1), 'y.txt': new Uint8Array(1) }) })),
     ).toBe(
       'z.zip: no PNG or JPEG images found in class folders (expected e.g. cats/1.png, dogs/7.jpg); 1 file skipped (not PNG or JPEG): y.txt; 1 file skipped (not inside a class folder): x.png',
     );
-    expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: zipSync({ 'y.txt': new Uint8Array(1) }) }))).toBe(
+    expect(messageOf(() => loadImageZip({ name: 'z.zip', bytes: zipSync({ 'y.txt': new Uint8Array(1) }) }))).toBe(
       'z.zip: no PNG or JPEG images found in class folders (expected e.g. cats/1.png, dogs/7.jpg); 1 file skipped (not PNG or JPEG): y.txt',
     );
     const four = zipSync({ 'a/1.png': png(1), 'a/2.png': png(2), 'b/1.png': png(3), 'b/2.png': png(4) });
-    expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { maxImages: 3 }))).toBe(
+    expect(messageOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { maxImages: 3 }))).toBe(
       'z.zip: 4 images found; at most 3 are accepted (maxImages)',
     );
     expect(loadImageZip({ name: 'z.zip', bytes: four }, { maxImages: 4, imageSize: 2 }).dataset.numSamples).toBe(4);
-    expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { maxUploadPixels: 15 }))).toBe(
+    expect(messageOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { maxUploadPixels: 15 }))).toBe(
       'z.zip: the 4 images hold 0.0 megapixels; at most 0 are decoded per upload (maxUploadPixels): shrink the images or upload fewer',
     );
     expect(loadImageZip({ name: 'z.zip', bytes: four }, { maxUploadPixels: 16, imageSize: 2 }).dataset.numSamples).toBe(
       4,
     );
     const unpacked = four.length; // the four PNGs together are smaller than the archive
-    expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { maxUnpackedBytes: 10 }))).toMatch(
+    expect(messageOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { maxUnpackedBytes: 10 }))).toMatch(
       /^z\.zip: the images would unpack to \d+ bytes; the limit is 10 bytes \(maxUnpackedBytes\)$/,
     );
     expect(
       loadImageZip({ name: 'z.zip', bytes: four }, { maxUnpackedBytes: unpacked, imageSize: 2 }).dataset.numSamples,
     ).toBe(4);
     for (const imageSize of [0, 513, 2.5, [2, 0] as [number, number]]) {
-      expect(errorOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { imageSize }))).toBe(
+      expect(messageOf(() => loadImageZip({ name: 'z.zip', bytes: four }, { imageSize }))).toBe(
         `imageSize must be whole numbers in 1–512, got ${JSON.stringify(imageSize)}`,
       );
     }
@@ -389,11 +382,11 @@ describe('image uploads: classes from folders, skipped files, limits and notes',
       '1 file skipped (not PNG or JPEG): readme.md',
       '1 file skipped (no class folder): dog/5.png',
     ]);
-    expect(errorOf(() => loadImageFiles([{ name: 'a.png', bytes: png(1) }]))).toBe(
+    expect(messageOf(() => loadImageFiles([{ name: 'a.png', bytes: png(1) }]))).toBe(
       'a.png: no PNG or JPEG images with a class found; 1 file skipped (no class folder): a.png',
     );
     expect(
-      errorOf(() =>
+      messageOf(() =>
         loadImageFiles([
           { name: 'a.gif', bytes: png(1) },
           { name: 'b.gif', bytes: png(1) },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadNpyDataset, parseNpyHeader } from '../../../../src/core/data/loaders/npy';
 import { expectAllClose } from '../../../helpers/tf';
 import { expectLoadError, npyBytes, zScores } from './helpers';
+import { messageOf } from '../../../helpers/errors';
 
 const file = (name: string, bytes: Uint8Array) => ({ name, bytes });
 
@@ -210,15 +211,7 @@ describe('loadNpyDataset errors', () => {
 
 describe('.npy files: every refusal in words, and what is read', () => {
   const f = (name: string, bytes: Uint8Array) => ({ name, bytes });
-  const errorOf = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      return (error as Error).message;
-    }
-    return 'no error';
-  };
-  const header = (bytes: Uint8Array) => errorOf(() => parseNpyHeader(f('x.npy', bytes)));
+  const header = (bytes: Uint8Array) => messageOf(() => parseNpyHeader(f('x.npy', bytes)));
 
   it('checks the magic, the version, the header length and the dict', () => {
     const good = npyBytes('<f4', [2], [1, 2]);
@@ -317,14 +310,14 @@ describe('.npy files: every refusal in words, and what is read', () => {
     ).toEqual([String(-Number.MAX_SAFE_INTEGER), String(Number.MAX_SAFE_INTEGER)]);
     const tooBig = 2 ** 53 + 2;
     const features = f('f.npy', npyBytes('<f4', [2, 1], [0, 1]));
-    expect(errorOf(() => loadNpyDataset(features, f('l.npy', npyBytes('<i8', [2], [1, tooBig]))))).toBe(
+    expect(messageOf(() => loadNpyDataset(features, f('l.npy', npyBytes('<i8', [2], [1, tooBig]))))).toBe(
       `l.npy: the value at index 1 is ${tooBig}, beyond 2^53: it cannot be told from its neighbours as a number (use smaller class ids)`,
     );
-    expect(errorOf(() => loadNpyDataset(features, f('l.npy', npyBytes('<i8', [2], [-tooBig, 1]))))).toMatch(
+    expect(messageOf(() => loadNpyDataset(features, f('l.npy', npyBytes('<i8', [2], [-tooBig, 1]))))).toMatch(
       /index 0 is -9007199254740994, beyond 2\^53/,
     );
     expect(
-      errorOf(() =>
+      messageOf(() =>
         loadNpyDataset(f('f.npy', npyBytes('<f8', [2, 1], [1, 1e39])), f('l.npy', npyBytes('<i4', [2], [0, 1]))),
       ),
     ).toBe('f.npy: the value at index 1 is 1e+39, beyond the float32 range (±3.4e38) the network computes in');
@@ -335,31 +328,33 @@ describe('.npy files: every refusal in words, and what is read', () => {
       f('f.npy', npyBytes('<f4', shape, new Array(shape.reduce((p, s) => p * s, 1)).fill(0)));
     const labs = (shape: number[]) =>
       f('l.npy', npyBytes('<i4', shape, new Array(shape.reduce((p, s) => p * s, 1)).fill(0)));
-    expect(errorOf(() => loadNpyDataset(feats([0, 2]), labs([0])))).toBe(
+    expect(messageOf(() => loadNpyDataset(feats([0, 2]), labs([0])))).toBe(
       'f.npy: the array holds no samples (shape (0, 2))',
     );
-    expect(errorOf(() => loadNpyDataset(feats([4]), labs([4])))).toBe(
+    expect(messageOf(() => loadNpyDataset(feats([4]), labs([4])))).toBe(
       'f.npy: features of shape (4) cannot be read; expected [n, d], [n, h, w] or [n, h, w, c]',
     );
-    expect(errorOf(() => loadNpyDataset(feats([4, 1, 1, 1, 1]), labs([4])))).toMatch(
+    expect(messageOf(() => loadNpyDataset(feats([4, 1, 1, 1, 1]), labs([4])))).toMatch(
       /features of shape \(4, 1, 1, 1, 1\) cannot be read/,
     );
-    expect(errorOf(() => loadNpyDataset(feats([4, 2]), labs([4, 2])))).toBe(
+    expect(messageOf(() => loadNpyDataset(feats([4, 2]), labs([4, 2])))).toBe(
       'l.npy: labels must be a 1-D array [n] (one class id per sample); got shape (4, 2)',
     );
-    expect(errorOf(() => loadNpyDataset(feats([4, 2]), labs([3])))).toBe(
+    expect(messageOf(() => loadNpyDataset(feats([4, 2]), labs([3])))).toBe(
       'l.npy: f.npy has 4 samples but l.npy has 3 labels; they must match one to one',
     );
     const column = f('l.npy', npyBytes('<i4', [4, 1], [0, 0, 1, 1]));
     expect(loadNpyDataset(feats([4, 2]), column).dataset.labels).toEqual(Int32Array.from([0, 0, 1, 1]));
-    expect(errorOf(() => loadNpyDataset(feats([4, 1]), undefined))).toBe(
+    expect(messageOf(() => loadNpyDataset(feats([4, 1]), undefined))).toBe(
       'f.npy: a single .npy must be [n, d + 1] with the labels in its last column; got shape (4, 1); add a labels .npy',
     );
-    expect(errorOf(() => loadNpyDataset(feats([4, 2, 2]), undefined))).toMatch(/a single \.npy must be \[n, d \+ 1\]/);
-    expect(errorOf(() => loadNpyDataset(feats([4, 3, 5, 5]), labs([4])))).toBe(
+    expect(messageOf(() => loadNpyDataset(feats([4, 2, 2]), undefined))).toMatch(
+      /a single \.npy must be \[n, d \+ 1\]/,
+    );
+    expect(messageOf(() => loadNpyDataset(feats([4, 3, 5, 5]), labs([4])))).toBe(
       'f.npy: shape (4, 3, 5, 5) looks channels-first; images must be [n, h, w, c] (use np.moveaxis(x, 1, -1))',
     );
-    expect(errorOf(() => loadNpyDataset(feats([4, 1, 5, 5]), labs([4])))).toMatch(/looks channels-first/);
+    expect(messageOf(() => loadNpyDataset(feats([4, 1, 5, 5]), labs([4])))).toMatch(/looks channels-first/);
   });
 
   it('a single array: labels from the last column, float32 range and finite values checked per sample', () => {
@@ -375,13 +370,13 @@ describe('.npy files: every refusal in words, and what is read', () => {
       'labels: the last column',
       'features standardised (z-score per column); 1 constant column set to 0',
     ]);
-    expect(errorOf(() => loadNpyDataset(f('all.npy', npyBytes('<f8', [2, 3], [1, 2, 0, 3, 1e39, 1])), undefined))).toBe(
-      'all.npy: sample 1, column 2 is 1e+39, beyond the float32 range (±3.4e38) the network computes in',
-    );
     expect(
-      errorOf(() => loadNpyDataset(f('all.npy', npyBytes('<f8', [2, 3], [1, 2, 0, 3, Number.NaN, 1])), undefined)),
+      messageOf(() => loadNpyDataset(f('all.npy', npyBytes('<f8', [2, 3], [1, 2, 0, 3, 1e39, 1])), undefined)),
+    ).toBe('all.npy: sample 1, column 2 is 1e+39, beyond the float32 range (±3.4e38) the network computes in');
+    expect(
+      messageOf(() => loadNpyDataset(f('all.npy', npyBytes('<f8', [2, 3], [1, 2, 0, 3, Number.NaN, 1])), undefined)),
     ).toBe('all.npy: sample 1 holds NaN; every value must be a finite number');
-    expect(errorOf(() => loadNpyDataset(f('all.npy', npyBytes('<f8', [2, 2], [1, 0, 2, 0.5])), undefined))).toBe(
+    expect(messageOf(() => loadNpyDataset(f('all.npy', npyBytes('<f8', [2, 2], [1, 0, 2, 0.5])), undefined))).toBe(
       'all.npy: the label at index 1 is 0.5; labels must be whole numbers (class ids)',
     );
     const twoConstant = loadNpyDataset(

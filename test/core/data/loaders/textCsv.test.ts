@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTextCsv, sequenceLength } from '../../../../src/core/data/loaders/textCsv';
 import { buildCharVocabulary, decodeTokens, encodeTexts } from '../../../../src/core/data/text';
 import { expectLoadError, textFile } from './helpers';
+import { messageOf } from '../../../helpers/errors';
 
 const WORDS = 'id,word,label\n1,cat,animal\n2,dog,animal\n3,"red, dark",colour\n4,blue,colour\n';
 
@@ -60,15 +61,6 @@ describe('loadTextCsv', () => {
 });
 
 describe('text tables: lengths, columns and messages', () => {
-  const errorOf = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      return (error as Error).message;
-    }
-    return 'no error';
-  };
-
   it('sequenceLength: the longest text capped at maxLength, counting the texts that were cut', () => {
     const notes: string[] = [];
     expect(sequenceLength([3, 7, 5], 10, notes)).toBe(7);
@@ -105,21 +97,21 @@ describe('text tables: lengths, columns and messages', () => {
     // A column only half text is not "mostly text".
     const half = loadTextCsv(textFile('t.csv', 'code,words,label\n1,hello,a\nx,hi,a\n2,yo,b\ny,bye,b\n')).dataset;
     expect(half.texts).toEqual(['hello', 'hi', 'yo', 'bye']);
-    expect(errorOf(() => loadTextCsv(textFile('t.csv', 'text,label\nhello,a\nhi,a\n'), { labelColumn: 'nope' }))).toBe(
-      't.csv: label column "nope" not found; the columns are: "text", "label"',
-    );
+    expect(
+      messageOf(() => loadTextCsv(textFile('t.csv', 'text,label\nhello,a\nhi,a\n'), { labelColumn: 'nope' })),
+    ).toBe('t.csv: label column "nope" not found; the columns are: "text", "label"');
     const three = loadTextCsv(textFile('t.csv', 'text,x,label\nhello,1,a\nhi,2,a\nyo,3,b\nbye,4,b\n')).summary.notes;
     expect(three).toContain('1 other column ignored');
     const two = loadTextCsv(textFile('t.csv', 'text,label\nhello,a\nhi,a\nyo,b\nbye,b\n')).summary.notes;
     expect(two.join('\n')).not.toMatch(/ignored/);
-    expect(errorOf(() => loadTextCsv(textFile('t.csv', 'text\nhello\nhi\n')))).toBe(
+    expect(messageOf(() => loadTextCsv(textFile('t.csv', 'text\nhello\nhi\n')))).toBe(
       't.csv: the file has 1 column; it needs a text column and a label column',
     );
-    expect(errorOf(() => loadTextCsv(textFile('t.csv', 'text,label\nhello,a\n,a\nyo,b\nbye,b\n')))).toBe(
+    expect(messageOf(() => loadTextCsv(textFile('t.csv', 'text,label\nhello,a\n,a\nyo,b\nbye,b\n')))).toBe(
       't.csv, row 3, column "text": the text is empty',
     );
-    expect(errorOf(() => loadTextCsv(textFile('t.csv', 'text,label\nhello,a\nhi,a\n'), { textColumn: 'label' }))).toBe(
-      't.csv: the text column and the label column are the same column (label)',
-    );
+    expect(
+      messageOf(() => loadTextCsv(textFile('t.csv', 'text,label\nhello,a\nhi,a\n'), { textColumn: 'label' })),
+    ).toBe('t.csv: the text column and the label column are the same column (label)');
   });
 });

@@ -5,17 +5,10 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { listZip, readZipEntry, type ZipEntryInfo } from '../../../../src/core/data/loaders/zip';
+import { messageOf } from '../../../helpers/errors';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const budget = (limit = 1 << 20) => ({ used: 0, limit });
-const errorOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return 'no error';
-};
 /** Offset of the first central-directory entry (signature PK\1\2). */
 function directoryAt(bytes: Uint8Array): number {
   for (let o = 0; o + 4 <= bytes.length; o++) {
@@ -41,27 +34,27 @@ describe('listZip', () => {
   });
 
   it('refuses what is not a zip, and a directory that lies about its entries', () => {
-    expect(errorOf(() => listZip(text('not a zip at all, just some text that is long enough'), 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(text('not a zip at all, just some text that is long enough'), 'z.zip'))).toBe(
       'z.zip: not a readable zip archive (no end-of-archive record: the file is not a zip, or it is cut short)',
     );
-    expect(errorOf(() => listZip(new Uint8Array(10), 'z.zip'))).toMatch(/not a readable zip archive/);
+    expect(messageOf(() => listZip(new Uint8Array(10), 'z.zip'))).toMatch(/not a readable zip archive/);
     const bytes = zipSync({ 'a.txt': text('abc') });
     const eocd = bytes.length - 22;
     const more = bytes.slice();
     more[eocd + 10] = 2; // two entries claimed, one present
-    expect(errorOf(() => listZip(more, 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(more, 'z.zip'))).toBe(
       'z.zip: the zip archive is damaged: its directory lists 2 files but entry 2 is not where it should be',
     );
     const zip64 = bytes.slice();
     zip64[eocd + 10] = 0xff;
     zip64[eocd + 11] = 0xff;
-    expect(errorOf(() => listZip(zip64, 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(zip64, 'z.zip'))).toBe(
       'z.zip: the zip archive is damaged: its zip64 locator is missing',
     );
     const longName = bytes.slice();
     const cd = directoryAt(longName);
     longName[cd + 28] = 0xff; // a name running past the end
-    expect(errorOf(() => listZip(longName, 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(longName, 'z.zip'))).toBe(
       'z.zip: the zip archive is damaged: directory entry 1 runs past the end',
     );
   });
@@ -92,38 +85,40 @@ describe('readZipEntry', () => {
     expect(b.used).toBe(29);
     // A budget exactly the size is enough; one byte less is not.
     expect(read(deflated, budget(23))).toHaveLength(23);
-    expect(errorOf(() => read(deflated, { used: 1, limit: 23 }))).toBe(
+    expect(messageOf(() => read(deflated, { used: 1, limit: 23 }))).toBe(
       'z.zip, file "a.txt": the images would unpack to more than 23 bytes (maxUnpackedBytes)',
     );
   });
 
   it('refuses encrypted members, other methods and sizes that do not match, naming the member', () => {
-    expect(errorOf(() => read({ ...deflated, encrypted: true }))).toBe(
+    expect(messageOf(() => read({ ...deflated, encrypted: true }))).toBe(
       'z.zip, file "a.txt": is encrypted; zip it without a password',
     );
-    expect(errorOf(() => read({ ...deflated, method: 12 }))).toBe(
+    expect(messageOf(() => read({ ...deflated, method: 12 }))).toBe(
       'z.zip, file "a.txt": uses compression method 12; only stored and deflated (the usual zip) are read',
     );
-    expect(errorOf(() => read({ ...stored, size: 7 }))).toBe(
+    expect(messageOf(() => read({ ...stored, size: 7 }))).toBe(
       'z.zip, file "s.txt": the zip archive is damaged: it is stored uncompressed but declares 7 bytes for 6',
     );
-    expect(errorOf(() => read({ ...deflated, size: 10 }))).toBe(
+    expect(messageOf(() => read({ ...deflated, size: 10 }))).toBe(
       'z.zip, file "a.txt": the zip archive is damaged: it inflates to more than the 10 bytes its header declares',
     );
-    expect(errorOf(() => read({ ...deflated, size: 40 }))).toBe(
+    expect(messageOf(() => read({ ...deflated, size: 40 }))).toBe(
       'z.zip, file "a.txt": the zip archive is damaged: it inflates to 23 bytes but its header declares 40 bytes',
     );
-    expect(errorOf(() => read({ ...deflated, localOffset: 5 }))).toBe(
+    expect(messageOf(() => read({ ...deflated, localOffset: 5 }))).toBe(
       'z.zip, file "a.txt": the zip archive is damaged: its local header is missing',
     );
-    expect(errorOf(() => read({ ...deflated, localOffset: bytes.length - 10 }))).toMatch(/its local header is missing/);
-    expect(errorOf(() => read({ ...deflated, compressedSize: bytes.length }))).toBe(
+    expect(messageOf(() => read({ ...deflated, localOffset: bytes.length - 10 }))).toMatch(
+      /its local header is missing/,
+    );
+    expect(messageOf(() => read({ ...deflated, compressedSize: bytes.length }))).toBe(
       'z.zip, file "a.txt": the zip archive is damaged: its data runs past the end of the archive (cut short?)',
     );
     const garbage = bytes.slice();
     const start = 30 + 5; // local header + "a.txt", no extra field from zipSync
     garbage.fill(0xff, start, start + deflated.compressedSize);
-    expect(errorOf(() => read(deflated, budget(), garbage))).toMatch(
+    expect(messageOf(() => read(deflated, budget(), garbage))).toMatch(
       /^z\.zip, file "a\.txt": the zip archive is damaged: its compressed data cannot be inflated \(/,
     );
   });
