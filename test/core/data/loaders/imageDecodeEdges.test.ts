@@ -186,11 +186,11 @@ describe('PNG chunk walk: refusals with their exact reasons', () => {
       png({ ...header, width: 9, height: 9 }, new Array(99).fill(0)),
       'its image data is cut short (99 of 100 bytes)',
     );
-    // Pass order fills pixels (0,0), (2,0)… of a 3×3 grid: the decoder places them on the grid.
-    const values = [0, 10, 0, 20, 0, 30, 40, 0, 50, 60, 70, 0, 80, 90, 100];
+    // Passes in order, each row with its filter byte: (0,0); (2,0); (0,2) (2,2); (1,0) then (1,2); row 1.
+    const values = [0, 10, 0, 20, 0, 30, 40, 0, 50, 0, 60, 0, 70, 80, 90];
     close(
       pixels(png(header, values)),
-      [10, 50, 20, 80, 90, 100, 30, 60, 70].map((v) => v / 255),
+      [10, 50, 20, 70, 80, 90, 30, 60, 40].map((v) => v / 255),
     );
   });
 
