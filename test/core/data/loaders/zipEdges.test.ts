@@ -314,3 +314,158 @@ describe('readZipEntry on hand-written members', () => {
     );
   });
 });
+
+/** An end record at byte 0 whose comment (the rest of the file) holds `tail`; the directory offset points into it. */
+function endThenTail(tail: number[], fields: { count?: number; offset?: number } = {}): Uint8Array {
+  const end = [...u32(0x06054b50), 0, 0, 0, 0, ...u16(fields.count ?? 1), ...u16(fields.count ?? 1)];
+  return new Uint8Array([...end, ...u32(0), ...u32(fields.offset ?? 22), ...u16(tail.length), ...tail]);
+}
+
+/** A central-directory record with no local data behind it. */
+function centralRecord(name: number[], extra: number[], comment: number[], declaredComment = comment.length): number[] {
+  return [
+    ...u32(0x02014b50),
+    ...u16(20),
+    ...u16(20),
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    ...u32(0),
+    ...u32(0),
+    ...u32(0),
+    ...u16(name.length),
+    ...u16(extra.length),
+    ...u16(declaredComment),
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    ...u32(0),
+    ...name,
+    ...extra,
+    ...comment,
+  ];
+}
+
+describe('directory records at the very end of the file', () => {
+  it('reads a record whose name, extra field and comment end exactly at the end, and refuses one a byte longer', () => {
+    const tail = centralRecord(text('a'), [0x55, 0x54, 0, 0], text('xyz'));
+    expect(listZip(endThenTail(tail), 'z.zip').map((e) => e.name)).toEqual(['a']);
+    const bare = centralRecord([], [], []);
+    expect(bare).toHaveLength(46);
+    expect(listZip(endThenTail(bare), 'z.zip').map((e) => e.name)).toEqual(['']);
+    for (const [extra, comment, declared] of [
+      [[0x55, 0x54, 0, 0], text('xyz'), 4],
+      [[], [], 1],
+    ] as const) {
+      const longer = centralRecord(text('a'), [...extra], [...comment], declared);
+      expect(reasonOf(() => listZip(endThenTail(longer), 'z.zip'))).toBe(
+        'z.zip: the zip archive is damaged: directory entry 1 runs past the end',
+      );
+    }
+  });
+
+  it('refuses a record signature too close to the end, and a directory offset at something else', () => {
+    const where =
+      'z.zip: the zip archive is damaged: its directory lists 1 files but entry 1 is not where it should be';
+    expect(reasonOf(() => listZip(endThenTail([...u32(0x02014b50), 0, 0]), 'z.zip'))).toBe(where);
+    // The offset points at a local header (PK\3\4), a whole record's length from the end.
+    const { bytes } = buildZip([{ name: text('a.txt'), data: new Array(60).fill(0x41) }], { offsetField: 0 });
+    expect(reasonOf(() => listZip(bytes, 'z.zip'))).toBe(where);
+  });
+
+  it('finds a zip64 locator at byte 0 and a zip64 record that ends exactly at the end of the file', () => {
+    // Locator at 0 pointing at itself: not a zip64 record.
+    const locatorFirst = new Uint8Array([
+      ...u32(0x07064b50),
+      ...u32(0),
+      ...u64(0),
+      ...u32(1),
+      ...u32(0x06054b50),
+      0,
+      0,
+      0,
+      0,
+      ...u16(0xffff),
+      ...u16(0xffff),
+      ...u32(0),
+      ...u32(0),
+      ...u16(0),
+    ]);
+    expect(locatorFirst).toHaveLength(42);
+    expect(reasonOf(() => listZip(locatorFirst, 'z.zip'))).toBe(
+      'z.zip: the zip archive is damaged: its zip64 directory record is missing',
+    );
+    // A 56-byte zip64 record (no entries) as the last bytes of the file, after locator and end record.
+    const record = [...u32(0x06064b50), ...u64(44), ...u16(45), ...u16(45), ...u32(0), ...u32(0)];
+    record.push(...u64(0), ...u64(0), ...u64(0), ...u64(0));
+    expect(record).toHaveLength(56);
+    const tail = (recordBytes: number[]) => {
+      const head = [...u32(0x07064b50), ...u32(0), ...u64(42), ...u32(1)];
+      const end = [...u32(0x06054b50), 0, 0, 0, 0, ...u16(0xffff), ...u16(0xffff), ...u32(0), ...u32(0)];
+      return new Uint8Array([...head, ...end, ...u16(recordBytes.length), ...recordBytes]);
+    };
+    expect(listZip(tail(record), 'z.zip')).toEqual([]);
+    // The same signature with fewer than 56 bytes left is not a record.
+    expect(reasonOf(() => listZip(tail(record.slice(0, 55)), 'z.zip'))).toBe(
+      'z.zip: the zip archive is damaged: its zip64 directory record is missing',
+    );
+  });
+
+  it('reads a zip64 size alone, and looks for the zip64 field only inside the extra field', () => {
+    const zip64 = [0x01, 0x00, 8, 0, ...u64(5)];
+    const { bytes } = buildZip([
+      { name: text('s'), data: text('12345'), sizeField: 0xffffffff, centralExtra: zip64 },
+      // The same bytes in the entry's comment are not an extra field.
+      { name: text('c'), data: [], sizeField: 0xffffffff, comment: zip64 },
+    ]);
+    const entries = listZip(bytes, 'z.zip');
+    expect(entries.map((e) => [e.name, e.size, e.compressedSize])).toEqual([
+      ['s', 5, 5],
+      ['c', 0xffffffff, 0],
+    ]);
+    expect(decode(readZipEntry(bytes, entries[0], 'z.zip', budget()))).toBe('12345');
+  });
+});
+
+describe('readZipEntry: what it returns and refuses at the edges', () => {
+  it('reads an empty stored member whose 30-byte local header is the last thing in the file', () => {
+    const local = new Uint8Array([...u32(0x04034b50), ...new Array(26).fill(0)]);
+    const info = { name: 'e', size: 0, compressedSize: 0, method: 0, encrypted: false, localOffset: 0 };
+    expect(readZipEntry(local, info, 'z.zip', budget())).toEqual(new Uint8Array(0));
+  });
+
+  it('returns a copy of a stored member, not a view of the archive', () => {
+    const { bytes, offsets } = buildZip([{ name: text('s'), data: text('abc') }]);
+    const [info] = listZip(bytes, 'z.zip');
+    const out = readZipEntry(bytes, info, 'z.zip', budget());
+    out[0] = 0x7a;
+    expect(bytes[offsets[0] + 30 + 1]).toBe(0x61);
+    expect(out.buffer).not.toBe(bytes.buffer);
+  });
+
+  it('reads a deflated member with no compressed data as empty when it declares 0 bytes', () => {
+    const { bytes } = buildZip([{ name: text('d'), data: [], method: 8, size: 0 }]);
+    const [info] = listZip(bytes, 'z.zip');
+    expect(readZipEntry(bytes, info, 'z.zip', budget())).toEqual(new Uint8Array(0));
+  });
+
+  it('inflates a member of exactly one step of compressed data', () => {
+    // Level 0: one stored block, 5 bytes of block header, so 16,379 bytes compress to exactly 16 KiB.
+    const plain = new Uint8Array(16_379).map((_, i) => (i * 31) % 251);
+    const packed = deflateSync(plain, { level: 0 });
+    expect(packed).toHaveLength(16 * 1024);
+    const { bytes } = buildZip([{ name: text('p'), data: Array.from(packed), method: 8, size: plain.length }]);
+    const [info] = listZip(bytes, 'z.zip');
+    expect(readZipEntry(bytes, info, 'z.zip', budget())).toEqual(plain);
+  });
+});
