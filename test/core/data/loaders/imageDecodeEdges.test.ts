@@ -89,7 +89,8 @@ describe('PNG chunk walk: refusals with their exact reasons', () => {
     const badType = good.slice();
     badType[8 + 4 + 3] = 0x31; // "IHD1"
     both(badType, 'a chunk at byte 8 has no valid type');
-    const long = file(ihdr(1, 1, 8, 0), [...be32(100), 0x49, 0x44, 0x41, 0x54, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // IDAT claims 12 bytes but only 10 follow (no room for its CRC either).
+    const long = file(ihdr(1, 1, 8, 0), [...be32(12), 0x49, 0x44, 0x41, 0x54, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     both(long, 'the IDAT chunk runs past the end of the file');
     // A chunk ending exactly at the end of the file is inside it.
     const exact = file(ihdr(1, 1, 8, 0), [...be32(1), 0x49, 0x44, 0x41, 0x54, 1, 0, 0, 0, 0]);
@@ -362,7 +363,7 @@ describe('JPEG frame header scan', () => {
     );
     const none = 'j.jpg: cannot be decoded as JPEG: no frame header before the image data';
     expect(refusal(insertAfterSoi(base, [0xff, 0xda, 0, 2]))).toBe(none);
-    expect(refusal(insertAfterSoi(base, [0xff, 0xd9, 0, 0]))).toBe(none);
+    expect(refusal(insertAfterSoi(base, [0xff, 0xd9, 0, 2]))).toBe(none);
     expect(refusal(insertAfterSoi(base, [0xff, 0xe1, 0x00, 0x02, 0x00]))).toBe(none);
     expect(refusal(new Uint8Array([0xff, 0xd8, 0xff, 0xd9]))).toBe(none);
   });
@@ -459,5 +460,69 @@ describe('convertChannels and resizeArea, exact values', () => {
     // Only the height matching is not enough to skip resizing.
     close(Array.from(resizeArea(source, 2, 2, 1, 2, 1)), [1.5, 3.5]);
     close(Array.from(resizeArea(source, 2, 2, 1, 1, 2)), [2, 3]);
+  });
+});
+
+describe('PNG image data in 16 KiB steps, and streams that never finish', () => {
+  /** Filtered rows (filter byte 0) of a w×h 8-bit grey image whose pixel (x, y) is (3x + 5y) mod 256. */
+  function rows(width: number, height: number): Uint8Array {
+    const out = new Uint8Array(height * (width + 1));
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) out[y * (width + 1) + 1 + x] = (3 * x + 5 * y) % 256;
+    return out;
+  }
+  const expected = (x: number, y: number) => ((3 * x + 5 * y) % 256) / 255;
+
+  it('inflates an IDAT larger than one step followed by a last IDAT of exactly one step', () => {
+    const z = zlibSync(rows(200, 200), { level: 0 });
+    const cut = z.length - 16 * 1024;
+    expect(cut).toBeGreaterThan(16 * 1024);
+    const bytes = file(ihdr(200, 200, 8, 0), chunk('IDAT', z.subarray(0, cut)), chunk('IDAT', z.subarray(cut)), iend());
+    const out = pixels(bytes);
+    for (const [x, y] of [
+      [0, 0],
+      [199, 0],
+      [17, 81],
+      [150, 120],
+      [199, 199],
+    ])
+      expect(out[y * 200 + x]).toBeCloseTo(expected(x, y), 6);
+    // One IDAT of exactly one step: 7 rows of 2,338 pixels, stored: 2 + 5 + 16,373 + 4 bytes.
+    const exact = zlibSync(rows(2338, 7), { level: 0 });
+    expect(exact).toHaveLength(16 * 1024);
+    const one = pixels(file(ihdr(2338, 7, 8, 0), chunk('IDAT', exact), iend()));
+    expect(one[6 * 2338 + 2337]).toBeCloseTo(expected(2337, 6), 6);
+  });
+
+  it('refuses image data whose zlib stream stops before its final block, even when every byte is there', () => {
+    /** A zlib header and one stored deflate block that is not marked final: the stream never ends. */
+    const unfinished = (data: Uint8Array) => {
+      const z = zlibSync(data, { level: 0 });
+      const open = z.slice(0, z.length - 4); // without the Adler-32 trailer
+      expect(open[2]).toBe(1); // BFINAL set, stored block
+      open[2] = 0;
+      return open;
+    };
+    const reason = 'p.png: cannot be decoded as PNG: unexpected EOF';
+    const small = file(ihdr(3, 2, 8, 0), chunk('IDAT', unfinished(rows(3, 2))), iend());
+    expect(reasonOf(() => decodeImage(small, 'p.png'))).toBe(reason);
+    // The same in one IDAT of exactly one step: 103 rows of 158 pixels, 2 + 5 + 16,377 bytes.
+    const stream = unfinished(rows(158, 103));
+    expect(stream).toHaveLength(16 * 1024);
+    expect(reasonOf(() => decodeImage(file(ihdr(158, 103, 8, 0), chunk('IDAT', stream), iend()), 'p.png'))).toBe(
+      reason,
+    );
+  });
+
+  it('reads rows of RGB pixels at their row offsets', () => {
+    // 2×2 RGB 8-bit: (10,20,30) (40,50,60) / (70,80,90) (100,110,120).
+    const bytes = png(
+      { width: 2, height: 2, depth: 8, colourType: 2 },
+      [0, 10, 20, 30, 40, 50, 60, 0, 70, 80, 90, 100, 110, 120],
+    );
+    close(
+      pixels(bytes),
+      [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120].map((v) => v / 255),
+    );
   });
 });
