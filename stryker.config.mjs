@@ -48,7 +48,9 @@ export const groups = {
     // Left out, because under Stryker's coverage instrumentation they run past the 120 s test timeout in the
     // initial run: tableStream.test.ts (its block-boundary tests stream megabytes through the tokenizer) and the
     // hostile corpus (test/hostile/upload.test.ts: decompression bombs and very long PNG rows).
-    tests: ['test/core/data/loaders/{common,csv,images,imageDecodeEdges,imagesEdges,index,npy,pairs,textCsv,zip,zipEdges}.test.ts'],
+    tests: [
+      'test/core/data/loaders/{common,csv,images,imageDecodeEdges,imagesEdges,index,npy,pairs,textCsv,zip,zipEdges}.test.ts',
+    ],
   },
   config: {
     mutate: ['src/core/config.ts'],
