@@ -494,6 +494,30 @@ describe('PNG image data in 16 KiB steps, and streams that never finish', () => 
     expect(one[6 * 2338 + 2337]).toBeCloseTo(expected(2337, 6), 6);
   });
 
+  it('inflates compressed image data split over IDAT chunks in 16 KiB steps without repeating any byte', () => {
+    // Values 0–63 in a pseudo-random order compress to about three quarters: a Huffman stream in which a repeated or
+    // skipped byte breaks the count. The first IDAT (17,000 bytes) spans two steps.
+    let state = 7;
+    const values = new Uint8Array(200 * 200).map(() => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return state & 63;
+    });
+    const filtered = new Uint8Array(200 * 201);
+    for (let y = 0; y < 200; y++) filtered.set(values.subarray(y * 200, y * 200 + 200), y * 201 + 1);
+    const z = zlibSync(filtered, { level: 6 });
+    expect(z.length).toBeGreaterThan(17_000);
+    const bytes = file(
+      ihdr(200, 200, 8, 0),
+      chunk('IDAT', z.subarray(0, 17_000)),
+      chunk('IDAT', z.subarray(17_000)),
+      iend(),
+    );
+    const out = pixels(bytes);
+    expect(out.map((v) => Math.round(v * 255))).toEqual(Array.from(values));
+  });
+
   it('refuses image data whose zlib stream stops before its final block, even when every byte is there', () => {
     /** A zlib header and one stored deflate block that is not marked final: the stream never ends. */
     const unfinished = (data: Uint8Array) => {
