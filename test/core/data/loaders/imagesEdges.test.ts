@@ -80,6 +80,25 @@ describe('image zips: junk, folders and sorting', () => {
     expect(Array.from(dataset.labels)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
   });
 
+  it('orders classes by name, not by the paths of their files, and files within a class by path', () => {
+    // Class "1" lives under a/, class "01" under z/; class "b" under c/, class "a" under d/.
+    const files = [
+      { name: 'z/p.png', bytes: png(1), className: '01' },
+      { name: 'z/q.png', bytes: png(2), className: '01' },
+      { name: 'a/p.png', bytes: png(3), className: '1' },
+      { name: 'a/q.png', bytes: png(4), className: '1' },
+      { name: 'd/4.png', bytes: png(14), className: 'a' },
+      { name: 'd/3.png', bytes: png(13), className: 'a' },
+      { name: 'd/2.png', bytes: png(12), className: 'a' },
+      { name: 'd/1.png', bytes: png(11), className: 'a' },
+      { name: 'c/p.png', bytes: png(5), className: 'b' },
+      { name: 'c/q.png', bytes: png(6), className: 'b' },
+    ];
+    const { dataset } = loadImageFiles(files, { imageSize: 1 });
+    expect(dataset.classNames).toEqual(['01', '1', 'a', 'b']);
+    expect(Array.from(dataset.features).map((v) => Math.round(v * 255))).toEqual([1, 2, 3, 4, 11, 12, 13, 14, 5, 6]);
+  });
+
   it('refuses a member that appears twice in the archive, naming it', () => {
     const zip = zipSync({ 'a/1.png': png(1), 'a/2.png': png(2), 'b/1.png': png(3), 'b/2.png': png(4) });
     // Rename every "b/2.png" (local header and directory) to "b/1.png".
@@ -153,6 +172,16 @@ describe('loose image files: paths, blank classes, notes and progress', () => {
 
   it('says only what it looked for when no file is an image with a class', () => {
     expect(reasonOf(() => loadImageFiles([]))).toBe('0 files: no PNG or JPEG images with a class found');
+    expect(
+      reasonOf(() =>
+        loadImageFiles([
+          { name: 'x.png', bytes: png(1) },
+          { name: 'r.txt', bytes: garbage },
+        ]),
+      ),
+    ).toBe(
+      '2 files: no PNG or JPEG images with a class found; 1 file skipped (not PNG or JPEG): r.txt; 1 file skipped (no class folder): x.png',
+    );
     expect(reasonOf(() => loadImageFiles([{ name: 'x.png', bytes: png(1) }]))).toBe(
       'x.png: no PNG or JPEG images with a class found; 1 file skipped (no class folder): x.png',
     );
