@@ -83,10 +83,10 @@ describe('image zips: junk, folders and sorting', () => {
   it('orders classes by name, not by the paths of their files, and files within a class by path', () => {
     // Class "1" lives under a/, class "01" under z/; class "b" under c/, class "a" under d/.
     const files = [
-      { name: 'z/p.png', bytes: png(1), className: '01' },
-      { name: 'z/q.png', bytes: png(2), className: '01' },
       { name: 'a/p.png', bytes: png(3), className: '1' },
       { name: 'a/q.png', bytes: png(4), className: '1' },
+      { name: 'z/p.png', bytes: png(1), className: '01' },
+      { name: 'z/q.png', bytes: png(2), className: '01' },
       { name: 'd/4.png', bytes: png(14), className: 'a' },
       { name: 'd/3.png', bytes: png(13), className: 'a' },
       { name: 'd/2.png', bytes: png(12), className: 'a' },
