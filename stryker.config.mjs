@@ -49,7 +49,7 @@ export const groups = {
     // initial run: tableStream.test.ts (its block-boundary tests stream megabytes through the tokenizer) and the
     // hostile corpus (test/hostile/upload.test.ts: decompression bombs and very long PNG rows).
     tests: [
-      'test/core/data/loaders/{common,csv,images,index,npy,pairs,tableStreamEdges,tableTokens,textCsv,zip}.test.ts',
+      'test/core/data/loaders/{common,csv,images,imageDecodeEdges,imagesEdges,index,npy,pairs,tableStreamEdges,tableTokens,textCsv,zip,zipEdges}.test.ts',
     ],
   },
   config: {

@@ -60,6 +60,7 @@ const KEPT_CHUNKS = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND']);
 
 /** Bytes of filtered image data the header implies (Adam7 passes summed when interlaced). */
 function pngDataSize(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: h is never below −0 (y0 − height < dy), and ±0 rows hold 0 bytes
   const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (1 + Math.ceil((w * bitsPerPixel) / 8)) : 0);
   if (!interlaced) return rows(width, height);
   const passes = [
@@ -93,6 +94,7 @@ function pngLayout(bytes: Uint8Array, inflate = true): PngLayout {
     if (offset + 12 > bytes.length) throw new Error('the file is cut short (no IEND chunk)');
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
+    // Stryker disable next-line Regex: the type is exactly four characters, so one anchor already makes the match whole
     if (!/^[A-Za-z]{4}$/.test(type)) throw new Error(`a chunk at byte ${offset} has no valid type`);
     if (offset + 12 + length > bytes.length) throw new Error(`the ${type} chunk runs past the end of the file`);
     const data = bytes.subarray(offset + 8, offset + 8 + length);
@@ -119,6 +121,7 @@ function pngLayout(bytes: Uint8Array, inflate = true): PngLayout {
     if (KEPT_CHUNKS.has(type)) kept.push(bytes.subarray(offset, offset + 12 + length));
     offset += 12 + length;
   }
+  // Stryker disable next-line all: the walk refuses any chunk before IHDR, so a walk that reached IEND has a header
   if (!header) throw new Error('it has no IHDR header');
   if (idat.length === 0) throw new Error('it holds no image data (IDAT)');
   if (!inflate) return { width: header.width, height: header.height, sanitized: bytes };
@@ -212,9 +215,11 @@ function pngToImage(original: Uint8Array): DecodedImage {
   const palette = png.palette;
   const sourceChannels = png.channels;
   const maxValue = depth === 16 ? 65535 : (1 << depth) - 1;
+  // Stryker disable next-line all: the decoder reads the sanitized file's own IHDR, which the walk read: the sizes cannot differ
   if (width !== layout.width || height !== layout.height)
     throw new Error('the decoder read another size than the header');
   const rowSlots = depth < 8 ? Math.ceil((width * sourceChannels * depth) / 8) : width * sourceChannels;
+  // Stryker disable next-line all: the decoder returns whole rows for the IHDR it read (the walk checked the inflated size)
   if (data.length < rowSlots * height) throw new Error('the image data is cut short');
   const sample = (y: number, index: number): number => {
     if (depth >= 8) return data[y * rowSlots + index];
@@ -267,6 +272,7 @@ function jpegToImage(bytes: Uint8Array): DecodedImage {
     maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
     maxMemoryUsageInMB: 512,
   });
+  // Stryker disable next-line all: jpeg-js reads the one frame header that jpegSize found (a second is refused above)
   if (!declared || declared.width !== decoded.width || declared.height !== decoded.height)
     throw new Error('the decoder read another size than the frame header');
   const pixels = new Float32Array(decoded.width * decoded.height * 3);
@@ -289,6 +295,7 @@ export function decodeImage(bytes: Uint8Array, file: string, entry?: string): De
       reason: `cannot be decoded as ${kind}: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
+  // Stryker disable next-line all: the chunk walk refuses empty PNGs and jpeg-js fails on a zero-sized frame
   if (image.width === 0 || image.height === 0)
     throw new DataLoadError({ file, entry, reason: `the ${kind} image is empty (${image.width}×${image.height})` });
   return image;
@@ -327,8 +334,10 @@ function areaWeights(
     offsets[t] = k;
     const start = t * scale;
     const end = (t + 1) * scale;
+    // Stryker disable next-line EqualityOperator,MethodExpression: further source pixels lie past `end`: no overlap, dropped below
     for (let s = Math.floor(start); s < Math.min(sourceSize, Math.ceil(end)); s++) {
       const overlap = Math.min(end, s + 1) - Math.max(start, s);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: an overlap under 1e-9 of a pixel only comes from rounding
       if (overlap > 1e-9) {
         index[k] = s;
         weight[k] = overlap / scale;
