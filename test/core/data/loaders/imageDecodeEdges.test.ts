@@ -7,6 +7,7 @@ import { zlibSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { convertChannels, decodeImage, imageSize, resizeArea } from '../../../../src/core/data/loaders/imageDecode';
+import { messageOf } from '../../../helpers/errors';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -49,14 +50,6 @@ function png(
   return file(ihdr(width, height, depth, colourType, interlace), ...before, idat(filtered), iend());
 }
 
-const reasonOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return 'no error';
-};
 const pixels = (bytes: Uint8Array) => Array.from(decodeImage(bytes, 'p.png').pixels);
 const close = (actual: number[], expected: number[]) => {
   expect(actual).toHaveLength(expected.length);
@@ -66,13 +59,13 @@ const close = (actual: number[], expected: number[]) => {
 describe('PNG chunk walk: refusals with their exact reasons', () => {
   const good = png({ width: 1, height: 1, depth: 8, colourType: 0 }, [0, 7]);
   const both = (bytes: Uint8Array, reason: string) => {
-    expect(reasonOf(() => imageSize(bytes, 'p.png'))).toBe(`p.png: cannot be decoded as PNG: ${reason}`);
-    expect(reasonOf(() => decodeImage(bytes, 'p.png'))).toBe(`p.png: cannot be decoded as PNG: ${reason}`);
+    expect(messageOf(() => imageSize(bytes, 'p.png'))).toBe(`p.png: cannot be decoded as PNG: ${reason}`);
+    expect(messageOf(() => decodeImage(bytes, 'p.png'))).toBe(`p.png: cannot be decoded as PNG: ${reason}`);
   };
   /** Refusals found only when the image data is inflated (the size alone is read without inflating). */
   const decoding = (bytes: Uint8Array, reason: string) => {
-    expect(reasonOf(() => imageSize(bytes, 'p.png'))).toBe('no error');
-    expect(reasonOf(() => decodeImage(bytes, 'p.png'))).toBe(`p.png: cannot be decoded as PNG: ${reason}`);
+    expect(messageOf(() => imageSize(bytes, 'p.png'))).toBe('no error');
+    expect(messageOf(() => decodeImage(bytes, 'p.png'))).toBe(`p.png: cannot be decoded as PNG: ${reason}`);
   };
 
   it('reads the size from IHDR without inflating, and decodes the one pixel', () => {
@@ -123,7 +116,7 @@ describe('PNG chunk walk: refusals with their exact reasons', () => {
       for (const depth of [1, 2, 3, 4, 8, 16, 32]) {
         const bytes = file(ihdr(2, 3, depth, colourType), idat([0]), iend());
         const ok = valid[colourType]?.includes(depth) ?? false;
-        const reason = reasonOf(() => imageSize(bytes, 'p.png'));
+        const reason = messageOf(() => imageSize(bytes, 'p.png'));
         expect(reason, `colour type ${colourType}, depth ${depth}`).toBe(
           ok
             ? 'no error'
@@ -297,7 +290,7 @@ describe('PNG samples: every colour type and depth, hand-worked values', () => {
     const half = png({ width: 1, height: 1, depth: 8, colourType: 3 }, [0, 2], [plte, chunk('tRNS', [255, 255, 51])]);
     close(pixels(half), [0.8, 0.8, 1]);
     expect(
-      reasonOf(() => decodeImage(png({ width: 2, height: 1, depth: 8, colourType: 3 }, [0, 0, 3], [plte]), 'p.png')),
+      messageOf(() => decodeImage(png({ width: 2, height: 1, depth: 8, colourType: 3 }, [0, 0, 3], [plte]), 'p.png')),
     ).toBe('p.png: cannot be decoded as PNG: palette index 3 out of range');
   });
 });
@@ -320,7 +313,7 @@ const insertAfterSoi = (bytes: Uint8Array, extra: number[]) =>
 describe('JPEG frame header scan', () => {
   const base = jpegBytes(5, 3);
   const size = (bytes: Uint8Array) => imageSize(bytes, 'j.jpg');
-  const refusal = (bytes: Uint8Array) => reasonOf(() => imageSize(bytes, 'j.jpg'));
+  const refusal = (bytes: Uint8Array) => messageOf(() => imageSize(bytes, 'j.jpg'));
 
   it('reads width and height from the frame header, skipping fill bytes, markers without length and other segments', () => {
     expect(size(base)).toEqual({ width: 5, height: 3 });
@@ -358,7 +351,7 @@ describe('JPEG frame header scan', () => {
     const sofLength = (base[sof + 2] << 8) | base[sof + 3];
     const twice = insertAfterSoi(base, Array.from(base.subarray(sof, sof + 2 + sofLength)));
     expect(refusal(twice)).toBe('j.jpg: cannot be decoded as JPEG: it has more than one frame header');
-    expect(reasonOf(() => decodeImage(twice, 'j.jpg'))).toBe(
+    expect(messageOf(() => decodeImage(twice, 'j.jpg'))).toBe(
       'j.jpg: cannot be decoded as JPEG: it has more than one frame header',
     );
     const none = 'j.jpg: cannot be decoded as JPEG: no frame header before the image data';
@@ -387,7 +380,7 @@ describe('JPEG frame header scan', () => {
     const reason =
       'j.jpg: cannot be decoded as JPEG: the image is 4097×4096; at most 16.8 megapixels (4096×4096) are accepted';
     expect(refusal(huge)).toBe(reason);
-    expect(reasonOf(() => decodeImage(huge, 'j.jpg'))).toBe(reason);
+    expect(messageOf(() => decodeImage(huge, 'j.jpg'))).toBe(reason);
     const limit = base.slice();
     limit.set([0x10, 0x00, 0x10, 0x00], sof + 5);
     expect(size(limit)).toEqual({ width: 4096, height: 4096 });
@@ -401,15 +394,15 @@ describe('JPEG frame header scan', () => {
 describe('recognising the format', () => {
   it('needs more than the 8-byte PNG signature and more than 3 JPEG bytes', () => {
     const neither = 'x.bin: cannot be decoded: the contents are neither PNG nor JPEG';
-    expect(reasonOf(() => decodeImage(new Uint8Array(SIGNATURE), 'x.bin'))).toBe(neither);
-    expect(reasonOf(() => imageSize(new Uint8Array(SIGNATURE), 'x.bin'))).toBe(neither);
-    expect(reasonOf(() => decodeImage(new Uint8Array([0xff, 0xd8, 0xff]), 'x.bin'))).toBe(neither);
-    expect(reasonOf(() => imageSize(new Uint8Array([0xff, 0xd8, 0xff]), 'x.bin'))).toBe(neither);
+    expect(messageOf(() => decodeImage(new Uint8Array(SIGNATURE), 'x.bin'))).toBe(neither);
+    expect(messageOf(() => imageSize(new Uint8Array(SIGNATURE), 'x.bin'))).toBe(neither);
+    expect(messageOf(() => decodeImage(new Uint8Array([0xff, 0xd8, 0xff]), 'x.bin'))).toBe(neither);
+    expect(messageOf(() => imageSize(new Uint8Array([0xff, 0xd8, 0xff]), 'x.bin'))).toBe(neither);
     for (const i of [0, 1, 2, 3]) {
       const png = new Uint8Array([...SIGNATURE, 0]);
       png[i] ^= 0x20;
       expect(
-        reasonOf(() => imageSize(png, 'x.bin')),
+        messageOf(() => imageSize(png, 'x.bin')),
         `byte ${i}`,
       ).toBe(neither);
     }
@@ -417,11 +410,11 @@ describe('recognising the format', () => {
       const jpg = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);
       jpg[i] ^= 0x20;
       expect(
-        reasonOf(() => imageSize(jpg, 'x.bin')),
+        messageOf(() => imageSize(jpg, 'x.bin')),
         `byte ${i}`,
       ).toBe(neither);
     }
-    expect(reasonOf(() => imageSize(new Uint8Array([...SIGNATURE, 0]), 'x.bin', 'a/x.png'))).toBe(
+    expect(messageOf(() => imageSize(new Uint8Array([...SIGNATURE, 0]), 'x.bin', 'a/x.png'))).toBe(
       'x.bin, file "a/x.png": cannot be decoded as PNG: the file is cut short (no IEND chunk)',
     );
   });
@@ -529,11 +522,11 @@ describe('PNG image data in 16 KiB steps, and streams that never finish', () => 
     };
     const reason = 'p.png: cannot be decoded as PNG: unexpected EOF';
     const small = file(ihdr(3, 2, 8, 0), chunk('IDAT', unfinished(rows(3, 2))), iend());
-    expect(reasonOf(() => decodeImage(small, 'p.png'))).toBe(reason);
+    expect(messageOf(() => decodeImage(small, 'p.png'))).toBe(reason);
     // The same in one IDAT of exactly one step: 103 rows of 158 pixels, 2 + 5 + 16,377 bytes.
     const stream = unfinished(rows(158, 103));
     expect(stream).toHaveLength(16 * 1024);
-    expect(reasonOf(() => decodeImage(file(ihdr(158, 103, 8, 0), chunk('IDAT', stream), iend()), 'p.png'))).toBe(
+    expect(messageOf(() => decodeImage(file(ihdr(158, 103, 8, 0), chunk('IDAT', stream), iend()), 'p.png'))).toBe(
       reason,
     );
   });

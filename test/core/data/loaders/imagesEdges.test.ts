@@ -7,18 +7,11 @@ import { zipSync } from 'fflate';
 import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { loadImageFiles, loadImageZip } from '../../../../src/core/data/loaders/images';
+import { messageOf } from '../../../helpers/errors';
 
 /** A w×1 grey PNG with every pixel `value`. */
 const png = (value: number, width = 1) =>
   encodePng({ width, height: 1, data: new Uint8Array(width).fill(value), channels: 1, depth: 8 });
-const reasonOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return 'no error';
-};
 const garbage = new Uint8Array([1, 2, 3]);
 
 describe('image zips: junk, folders and sorting', () => {
@@ -106,7 +99,7 @@ describe('image zips: junk, folders and sorting', () => {
     for (let o = 0; o + 7 <= patched.length; o++) {
       if (String.fromCharCode(...patched.subarray(o, o + 7)) === 'b/2.png') patched[o + 2] = 0x31;
     }
-    expect(reasonOf(() => loadImageZip({ name: 'z.zip', bytes: patched }))).toBe(
+    expect(messageOf(() => loadImageZip({ name: 'z.zip', bytes: patched }))).toBe(
       'z.zip, file "b/1.png": appears twice in the archive',
     );
   });
@@ -118,13 +111,13 @@ describe('image zips: junk, folders and sorting', () => {
     expect(
       loadImageZip({ name: 'z.zip', bytes: zip }, { imageSize: 1, maxUnpackedBytes: total }).dataset.numSamples,
     ).toBe(4);
-    expect(reasonOf(() => loadImageZip({ name: 'z.zip', bytes: zip }, { maxUnpackedBytes: total - 1 }))).toMatch(
+    expect(messageOf(() => loadImageZip({ name: 'z.zip', bytes: zip }, { maxUnpackedBytes: total - 1 }))).toMatch(
       /^z\.zip: the images would unpack to /,
     );
   });
 
   it('says only what it looked for when an archive holds nothing at all', () => {
-    expect(reasonOf(() => loadImageZip({ name: 'z.zip', bytes: zipSync({}) }))).toBe(
+    expect(messageOf(() => loadImageZip({ name: 'z.zip', bytes: zipSync({}) }))).toBe(
       'z.zip: no PNG or JPEG images found in class folders (expected e.g. cats/1.png, dogs/7.jpg)',
     );
   });
@@ -171,9 +164,9 @@ describe('loose image files: paths, blank classes, notes and progress', () => {
   });
 
   it('says only what it looked for when no file is an image with a class', () => {
-    expect(reasonOf(() => loadImageFiles([]))).toBe('0 files: no PNG or JPEG images with a class found');
+    expect(messageOf(() => loadImageFiles([]))).toBe('0 files: no PNG or JPEG images with a class found');
     expect(
-      reasonOf(() =>
+      messageOf(() =>
         loadImageFiles([
           { name: 'x.png', bytes: png(1) },
           { name: 'r.txt', bytes: garbage },
@@ -182,7 +175,7 @@ describe('loose image files: paths, blank classes, notes and progress', () => {
     ).toBe(
       '2 files: no PNG or JPEG images with a class found; 1 file skipped (not PNG or JPEG): r.txt; 1 file skipped (no class folder): x.png',
     );
-    expect(reasonOf(() => loadImageFiles([{ name: 'x.png', bytes: png(1) }]))).toBe(
+    expect(messageOf(() => loadImageFiles([{ name: 'x.png', bytes: png(1) }]))).toBe(
       'x.png: no PNG or JPEG images with a class found; 1 file skipped (no class folder): x.png',
     );
   });

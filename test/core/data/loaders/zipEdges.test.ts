@@ -6,6 +6,7 @@
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { listZip, readZipEntry } from '../../../../src/core/data/loaders/zip';
+import { messageOf } from '../../../helpers/errors';
 
 const u16 = (v: number) => [v & 0xff, (v >>> 8) & 0xff];
 const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
@@ -69,14 +70,6 @@ function buildZip(
   return { bytes, offsets, directory };
 }
 
-const reasonOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return 'no error';
-};
 const budget = (limit = 1 << 20, used = 0) => ({ used, limit });
 
 describe('listZip on hand-written archives', () => {
@@ -144,14 +137,14 @@ describe('listZip on hand-written archives', () => {
     const { bytes } = buildZip([member], { comment: new Array(65_535).fill(0x20) });
     const padded = new Uint8Array(bytes.length + 1);
     padded.set(bytes);
-    expect(reasonOf(() => listZip(padded, 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(padded, 'z.zip'))).toBe(
       'z.zip: not a readable zip archive (no end-of-archive record: the file is not a zip, or it is cut short)',
     );
     // An end record alone (an empty archive) is 22 bytes; 21 are not enough.
     const empty = buildZip([]).bytes;
     expect(empty).toHaveLength(22);
     expect(listZip(empty, 'z.zip')).toEqual([]);
-    expect(reasonOf(() => listZip(empty.subarray(1), 'z.zip'))).toMatch(/^z\.zip: not a readable zip archive/);
+    expect(messageOf(() => listZip(empty.subarray(1), 'z.zip'))).toMatch(/^z\.zip: not a readable zip archive/);
   });
 });
 
@@ -182,23 +175,23 @@ describe('zip64', () => {
 
   it('refuses a zip64 end record without its locator or whose locator points elsewhere', () => {
     const { bytes } = buildZip(two, { countField: 0xffff });
-    expect(reasonOf(() => listZip(bytes, 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(bytes, 'z.zip'))).toBe(
       'z.zip: the zip archive is damaged: its zip64 locator is missing',
     );
     const moved = buildZip(two, { zip64: true, countField: 0xffff }).bytes;
     const locator = moved.length - 22 - 20;
     moved[locator + 8] -= 1; // the record is said to start one byte early
-    expect(reasonOf(() => listZip(moved, 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(moved, 'z.zip'))).toBe(
       'z.zip: the zip archive is damaged: its zip64 directory record is missing',
     );
     const beyond = buildZip(two, { zip64: true, countField: 0xffff }).bytes;
     beyond.set(u64(beyond.length - 55), locator + 8); // a record that would run past the end
-    expect(reasonOf(() => listZip(beyond, 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(beyond, 'z.zip'))).toBe(
       'z.zip: the zip archive is damaged: its zip64 directory record is missing',
     );
     // A bare end record at the start of the file has no room for a locator.
     const bare = buildZip([], { countField: 0xffff }).bytes;
-    expect(reasonOf(() => listZip(bare, 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(bare, 'z.zip'))).toBe(
       'z.zip: the zip archive is damaged: its zip64 locator is missing',
     );
   });
@@ -246,7 +239,7 @@ describe('zip64', () => {
     ]);
     expect(decode(readZipEntry(bytes, entries[0], 'z.zip', budget()))).toBe('xyz');
     expect(decode(readZipEntry(bytes, entries[1], 'z.zip', budget()))).toBe('pq');
-    expect(reasonOf(() => readZipEntry(bytes, entries[3], 'z.zip', budget()))).toBe(
+    expect(messageOf(() => readZipEntry(bytes, entries[3], 'z.zip', budget()))).toBe(
       'z.zip, file "big": the images would unpack to more than 1.0 MB (maxUnpackedBytes)',
     );
   });
@@ -259,11 +252,11 @@ describe('readZipEntry on hand-written members', () => {
     const bytes = new Uint8Array([...local, ...u16(name.length), ...u16(2), ...name, 7, 7, ...text('abc')]);
     const info = { name: 'a.txt', size: 3, compressedSize: 3, method: 0, encrypted: false, localOffset: 0 };
     expect(decode(readZipEntry(bytes, info, 'z.zip', budget()))).toBe('abc');
-    expect(reasonOf(() => readZipEntry(bytes, { ...info, size: 4, compressedSize: 4 }, 'z.zip', budget()))).toBe(
+    expect(messageOf(() => readZipEntry(bytes, { ...info, size: 4, compressedSize: 4 }, 'z.zip', budget()))).toBe(
       'z.zip, file "a.txt": the zip archive is damaged: its data runs past the end of the archive (cut short?)',
     );
     // A local header needs its 30 bytes inside the file.
-    expect(reasonOf(() => readZipEntry(bytes.subarray(0, 29), info, 'z.zip', budget()))).toBe(
+    expect(messageOf(() => readZipEntry(bytes.subarray(0, 29), info, 'z.zip', budget()))).toBe(
       'z.zip, file "a.txt": the zip archive is damaged: its local header is missing',
     );
   });
@@ -280,13 +273,13 @@ describe('readZipEntry on hand-written members', () => {
     expect(b.used).toBe(88);
     expect(decode(readZipEntry(bytes, deflated, 'z.zip', b))).toBe('abcabcabcabc');
     expect(b.used).toBe(100);
-    expect(reasonOf(() => readZipEntry(bytes, stored, 'z.zip', b))).toBe(
+    expect(messageOf(() => readZipEntry(bytes, stored, 'z.zip', b))).toBe(
       'z.zip, file "s": the images would unpack to more than 100 bytes (maxUnpackedBytes)',
     );
     expect(b.used).toBe(100);
     // Method 0 and 8 are read; 1 and 9 are not.
     for (const method of [1, 9]) {
-      expect(reasonOf(() => readZipEntry(bytes, { ...stored, method }, 'z.zip', budget()))).toBe(
+      expect(messageOf(() => readZipEntry(bytes, { ...stored, method }, 'z.zip', budget()))).toBe(
         `z.zip, file "s": uses compression method ${method}; only stored and deflated (the usual zip) are read`,
       );
     }
@@ -303,13 +296,13 @@ describe('readZipEntry on hand-written members', () => {
       { name: text('open'), data: open, method: 8, size: 3 },
     ]);
     const [cut, none, unfinished] = listZip(bytes, 'z.zip');
-    expect(reasonOf(() => readZipEntry(bytes, cut, 'z.zip', budget()))).toBe(
+    expect(messageOf(() => readZipEntry(bytes, cut, 'z.zip', budget()))).toBe(
       'z.zip, file "cut": the zip archive is damaged: its compressed data cannot be inflated (unexpected EOF)',
     );
-    expect(reasonOf(() => readZipEntry(bytes, none, 'z.zip', budget()))).toBe(
+    expect(messageOf(() => readZipEntry(bytes, none, 'z.zip', budget()))).toBe(
       'z.zip, file "none": the zip archive is damaged: it inflates to 0 bytes but its header declares 5 bytes',
     );
-    expect(reasonOf(() => readZipEntry(bytes, unfinished, 'z.zip', budget()))).toBe(
+    expect(messageOf(() => readZipEntry(bytes, unfinished, 'z.zip', budget()))).toBe(
       'z.zip, file "open": the zip archive is damaged: its compressed data cannot be inflated (unexpected EOF)',
     );
   });
@@ -368,7 +361,7 @@ describe('directory records at the very end of the file', () => {
       [[], [], 1],
     ] as const) {
       const longer = centralRecord(text('a'), [...extra], [...comment], declared);
-      expect(reasonOf(() => listZip(endThenTail(longer), 'z.zip'))).toBe(
+      expect(messageOf(() => listZip(endThenTail(longer), 'z.zip'))).toBe(
         'z.zip: the zip archive is damaged: directory entry 1 runs past the end',
       );
     }
@@ -377,10 +370,10 @@ describe('directory records at the very end of the file', () => {
   it('refuses a record signature too close to the end, and a directory offset at something else', () => {
     const where =
       'z.zip: the zip archive is damaged: its directory lists 1 files but entry 1 is not where it should be';
-    expect(reasonOf(() => listZip(endThenTail([...u32(0x02014b50), 0, 0]), 'z.zip'))).toBe(where);
+    expect(messageOf(() => listZip(endThenTail([...u32(0x02014b50), 0, 0]), 'z.zip'))).toBe(where);
     // The offset points at a local header (PK\3\4), a whole record's length from the end.
     const { bytes } = buildZip([{ name: text('a.txt'), data: new Array(60).fill(0x41) }], { offsetField: 0 });
-    expect(reasonOf(() => listZip(bytes, 'z.zip'))).toBe(where);
+    expect(messageOf(() => listZip(bytes, 'z.zip'))).toBe(where);
   });
 
   it('finds a zip64 locator at byte 0 and a zip64 record that ends exactly at the end of the file', () => {
@@ -402,7 +395,7 @@ describe('directory records at the very end of the file', () => {
       ...u16(0),
     ]);
     expect(locatorFirst).toHaveLength(42);
-    expect(reasonOf(() => listZip(locatorFirst, 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(locatorFirst, 'z.zip'))).toBe(
       'z.zip: the zip archive is damaged: its zip64 directory record is missing',
     );
     // A 56-byte zip64 record (no entries) as the last bytes of the file, after locator and end record.
@@ -416,7 +409,7 @@ describe('directory records at the very end of the file', () => {
     };
     expect(listZip(tail(record), 'z.zip')).toEqual([]);
     // The same signature with fewer than 56 bytes left is not a record.
-    expect(reasonOf(() => listZip(tail(record.slice(0, 55)), 'z.zip'))).toBe(
+    expect(messageOf(() => listZip(tail(record.slice(0, 55)), 'z.zip'))).toBe(
       'z.zip: the zip archive is damaged: its zip64 directory record is missing',
     );
   });
