@@ -1,8 +1,8 @@
 /**
- * The worker side of the inspect commands: answers neighbour, comparison, query and embedding requests
- * from the current Trainer (and hands the query-against-reference request to reference.ts). Held-out embeddings come from the trainer's own cache (computed once per weights, shared
- * with its snapshots and evaluations), so a paused run asked many questions embeds once. The session forwards
- * commands and evaluations here.
+ * The worker side of the inspect commands: answers neighbour, comparison, query and embedding requests from the
+ * current Trainer, and hands the query-against-reference request to reference.ts. Held-out embeddings come from the
+ * trainer's own cache (computed once per weights, shared with its snapshots and evaluations), so a paused run asked
+ * many questions embeds once. The session forwards commands and evaluations here.
  */
 import { HEAD_LOSSES } from '../core/config';
 import { featureSize } from '../core/data/dataset';
@@ -12,8 +12,15 @@ import { decodeTokens } from '../core/data/text';
 import { nearestNeighbours, rowDistance, verdictAt, type Neighbour } from '../core/metrics/neighbours';
 import type { Trainer } from '../core/train/trainer';
 import type { Evaluation } from '../core/train/types';
-import type { InspectCommand, InspectEvent, NeighbourMessage, ReferenceCommand, ThresholdSource } from './protocol';
-import type { ReferenceEvent, SamplePreview } from './protocol';
+import type {
+  InspectCommand,
+  InspectEvent,
+  NeighbourMessage,
+  ReferenceCommand,
+  ReferenceEvent,
+  SamplePreview,
+  ThresholdSource,
+} from './protocol';
 import { referenceAnswer } from './reference';
 
 /** The most neighbours one request may ask for. */
