@@ -41,3 +41,19 @@ interface AbortSignal {
 }
 
 declare function setTimeout(callback: (value?: unknown) => void, ms?: number): unknown;
+
+/** WebAssembly, as far as the Gram scan kernel (src/core/metrics/gramScan.ts) uses it. */
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports: object);
+    readonly exports: Record<string, unknown>;
+  }
+  class Memory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+  function validate(bytes: Uint8Array): boolean;
+}

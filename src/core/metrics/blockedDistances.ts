@@ -28,8 +28,15 @@ export function columnOrderByLabel(labels: ArrayLike<number>): ColumnOrder {
     (a, b) => labels[a] - labels[b] || a - b,
   );
   const position = new Int32Array(labels.length);
-  for (let c = 0; c < original.length; c++) position[original[c]] = c;
-  return { original, position };
+  const runs = new Map<number, [number, number]>();
+  for (let c = 0; c < original.length; c++) {
+    position[original[c]] = c;
+    const label = labels[original[c]];
+    const run = runs.get(label);
+    if (run) run[1] = c + 1;
+    else runs.set(label, [c, c + 1]);
+  }
+  return { original, position, runs };
 }
 
 /** One block of query rows [start, start + rows) against all m candidates. */
@@ -84,19 +91,21 @@ export function forEachRowBlock(
     const c = candidates === null ? q : keep(tf.tensor2d(candidates, [m, dim]));
     if (isGramDistance(distance)) {
       if (distance === 'mahalanobis' && w === undefined) pairwiseDistances(distance, q, c); // throws the usual error
-      const qRows = w ? keep(tf.matMul(q, w)) : q;
-      const cRows = candidates === null ? qRows : w ? keep(tf.matMul(c, w)) : c;
-      // Explicit transpose: matMul's transpose flags are slow on the WASM backend.
-      const cT = keep(tf.transpose(order ? keep(tf.gather(cRows, order.original)) : cRows));
-      const queryNorms = squaredNorms(w ? valuesView(qRows) : queries, n, dim);
-      const candidateNorms =
-        candidates === null ? queryNorms : squaredNorms(w ? valuesView(cRows) : candidates, m, dim);
+      // The rows as JS arrays (whitened on the backend first): each block's queries are uploaded from them, and the
+      // candidates once, already in the order's columns and transposed (matMul's transpose flags, tf.gather and
+      // tf.slice all cost more on the WASM backend than these copies).
+      const qRows = w ? (keep(tf.matMul(q, w)).dataSync() as Float32Array) : queries;
+      const cRows = candidates === null ? qRows : w ? (keep(tf.matMul(c, w)).dataSync() as Float32Array) : candidates;
+      const cT = keep(tf.tensor2d(transposedColumns(cRows, m, dim, order), [dim, m]));
+      const queryNorms = squaredNorms(qRows, n, dim);
+      const candidateNorms = candidates === null ? queryNorms : squaredNorms(cRows, m, dim);
       const toDistance = distance === 'squared-euclidean' ? clampAtZero : clampedSqrt;
       const columnNorms = order ? Float64Array.from(order.original, (j) => candidateNorms[j]) : candidateNorms;
       const rowsPerBlock = Math.max(1, Math.floor(limit / Math.max(m, 1)));
       for (let start = 0; start < n; start += rowsPerBlock) {
         const rows = Math.min(rowsPerBlock, n - start);
-        const gram = tf.tidy(() => tf.matMul(tf.slice(qRows, [start, 0], [rows, dim]), cT));
+        const block = qRows.subarray(start * dim, (start + rows) * dim);
+        const gram = tf.tidy(() => tf.matMul(tf.tensor2d(block, [rows, dim]), cT));
         try {
           visit(gramBlock(start, rows, valuesView(gram), m, queryNorms, columnNorms, toDistance, order));
         } finally {
@@ -157,6 +166,16 @@ function distanceBlock(start: number, rows: number, values: Float32Array, m: num
       for (let q = start; q < start + rows; q++) ranking.addRow(q, values, bits, (q - start) * m);
     },
   };
+}
+
+/** The m × dim `rows` as a dim × m matrix whose column c is row original[c] (row c without an order). */
+function transposedColumns(rows: Float32Array, m: number, dim: number, order: ColumnOrder | undefined): Float32Array {
+  const out = new Float32Array(dim * m);
+  for (let c = 0; c < m; c++) {
+    const from = (order ? order.original[c] : c) * dim;
+    for (let k = 0; k < dim; k++) out[k * m + c] = rows[from + k];
+  }
+  return out;
 }
 
 function squaredNorms(rows: Float32Array, n: number, dim: number): Float64Array {

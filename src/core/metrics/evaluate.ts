@@ -212,8 +212,17 @@ export function evaluateAgainstReference(
   const ranking = new RetrievalRanking(n, queryLabels, options.ks, referenceLabels);
   // Stryker disable next-line LogicalOperator: with an empty side the blocked pass ranks the same empty rows; the guard only skips the backend
   if (n > 0 && m > 0)
-    forEachRowBlock(queries, n, reference, m, dim, options.distance, options.whitening, options.blockValues, (b) =>
-      b.rank(ranking),
+    forEachRowBlock(
+      queries,
+      n,
+      reference,
+      m,
+      dim,
+      options.distance,
+      options.whitening,
+      options.blockValues,
+      (b) => b.rank(ranking),
+      columnOrderByLabel(referenceLabels),
     );
   else for (let q = 0; q < n; q++) ranking.addRow(q, new Float32Array(0), new Uint32Array(0), 0);
   return ranking.result();

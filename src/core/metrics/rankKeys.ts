@@ -1,6 +1,6 @@
 /**
  * The key and selection helpers of RetrievalRanking (retrieval.ts): sampled cuts, order-preserving keys of float32
- * distances, and the small sorts and searches its rows need.
+ * distances, and the selection of the nearest keys of a whole row.
  */
 
 /** Row values sampled to pick a threshold a little above the depth-th smallest distance. */
@@ -101,30 +101,4 @@ function selectKth(values: Float64Array, k: number): void {
     else if (k >= i) lo = i;
     else return;
   }
-}
-
-/** keys[0..count) sorted in place by insertion (few keys). */
-export function insertionSorted(keys: Float64Array, count: number): Float64Array {
-  for (let i = 1; i < count; i++) {
-    const key = keys[i];
-    let j = i - 1;
-    while (j >= 0 && keys[j] > key) {
-      keys[j + 1] = keys[j];
-      j--;
-    }
-    keys[j + 1] = key;
-  }
-  return keys;
-}
-
-/** How many of the ascending sorted[0..count) are below `key`. */
-export function countBelow(sorted: Float64Array, count: number, key: number): number {
-  let lo = 0;
-  let hi = count;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -18,15 +18,8 @@
  * that maps everything to one point therefore scores by the data order, not 1.0.) NaN distances rank last.
  */
 import { Rng } from '../rng';
-import {
-  countBelow,
-  insertionSorted,
-  nearestKeys,
-  orderedBits,
-  sampledThreshold,
-  sampleQuantile,
-  THRESHOLD_SAMPLE,
-} from './rankKeys';
+import { createGramRowScanner, type GramRowScanner } from './gramScan';
+import { nearestKeys, orderedBits, sampledThreshold, sampleQuantile, THRESHOLD_SAMPLE } from './rankKeys';
 import { sortRuns } from './sortRuns';
 
 /**
@@ -36,6 +29,11 @@ import { sortRuns } from './sortRuns';
 export interface ColumnOrder {
   original: Int32Array;
   position: Int32Array;
+  /**
+   * The columns of each label, [start, end), when the order groups them by label: a query's own label is then one
+   * run, so a row splits by label without looking a label up.
+   */
+  runs?: ReadonlyMap<number, readonly [number, number]>;
 }
 
 /** Averages over the scored queries; every metric is NaN when no query could be scored (queries = 0). */
@@ -106,8 +104,6 @@ const RANK_INDEX_LIMIT = 2 ** 21;
 const INDEX_MASK = RANK_INDEX_LIMIT - 1;
 /** Most buckets of the candidate sort. */
 const MAX_BUCKETS = 4096;
-/** Candidates of other labels sorted by insertion up to this many, by buckets beyond. */
-const SMALL_SORT = 32;
 /** Seed of the sampled columns (fixed: the same rows rank the same way every time). */
 const SAMPLE_SEED = 0x5a3b1e;
 
@@ -145,15 +141,23 @@ export class RetrievalRanking {
   private readonly keys: Float64Array;
   private readonly candidateValues: Float32Array;
   private readonly sorted: Float64Array;
-  /** rankGramCandidates: the keys of the candidates sharing the query's label, and their counts per group. */
-  private readonly relevantKeys: Float64Array;
+  /** rankGramCandidates: how many candidates of the query's label have c candidates of other labels ahead of them. */
   private readonly groups: Int32Array;
   private readonly bucketStarts = new Int32Array(MAX_BUCKETS + 1);
   private readonly sample = new Float64Array(THRESHOLD_SAMPLE + 1);
-  /** addGramRow: the candidates' indices and d², and one whole row of distances for the rows it cannot narrow down. */
-  private readonly candidateIndex: Int32Array;
-  private readonly candidateSquared: Float64Array;
+  /**
+   * addGramRow: its scanner (made at the first Gram row; it holds the candidates' columns and d²), the float32
+   * distances of the candidates of the query's own label, and one whole row of distances for the rows it cannot
+   * narrow down.
+   */
+  private scanner: GramRowScanner | null = null;
   private readonly candidateBits: Uint32Array;
+  private readonly ownValues: Float32Array;
+  private readonly ownBits: Uint32Array;
+  /** The buckets of the last {@link bucketSorted}: how many, the lowest distance and buckets per unit distance. */
+  private bucketCount = 0;
+  private bucketLow = 0;
+  private bucketScale = 0;
   private fullRow: Float32Array | null = null;
   private readonly boundary = new Float32Array(1);
   /** Where rows are sampled: fixed pseudo-random columns (a stride could line up with a periodic label order). */
@@ -196,11 +200,10 @@ export class RetrievalRanking {
     this.keys = new Float64Array(size);
     this.candidateValues = new Float32Array(size);
     this.sorted = new Float64Array(size);
-    this.relevantKeys = new Float64Array(size);
     this.groups = new Int32Array(size + 1);
-    this.candidateIndex = new Int32Array(size);
-    this.candidateSquared = new Float64Array(size);
     this.candidateBits = new Uint32Array(this.candidateValues.buffer);
+    this.ownValues = new Float32Array(size);
+    this.ownBits = new Uint32Array(this.ownValues.buffer);
     this.samplePositions =
       // Stryker disable next-line EqualityOperator: the sampled threshold only decides how many candidates are ranked, never the ranking
       size > 4 * THRESHOLD_SAMPLE
@@ -280,93 +283,133 @@ export class RetrievalRanking {
     // Column c of the row holds item original[c] (identity without an order); `self` is the query's column.
     const original = order?.original;
     const selfColumn = order && self >= 0 ? order.position[self] : self;
+    const scanner = (this.scanner ??= createGramRowScanner(n));
+    scanner.load(gram, offset, norms);
+    // The row as the scanner reads it (the kernel's copy, else the Gram block itself): entry c is row[at + c].
+    const { values: row, offset: at } = scanner;
     const { samplePositions, sample } = this;
     let s = 0;
     for (let t = 0; t < samplePositions.length && s < THRESHOLD_SAMPLE; t++) {
       const j = samplePositions[t];
       const c = order ? order.position[j] : j;
-      if (j !== self) sample[s++] = nq + norms[c] - 2 * gram[offset + c];
+      if (j !== self) sample[s++] = nq + norms[c] - 2 * row[at + c];
     }
     // A sampled cut that turns out too low is tried once more at twice the sampled quantile.
     for (let widen = 1; widen <= 2; widen++) {
       const cut = sampleQuantile(sample, s, depth, this.rowSize, widen);
       if (!(cut < Infinity)) break;
-      const { candidateIndex, candidateSquared } = this;
-      let count = 0;
-      // Stryker disable next-line EqualityOperator: one step past the end reads norms[n] = undefined, so v is NaN and never a candidate
-      for (let c = 0; c < n; c++) {
-        const v = nq + norms[c] - 2 * gram[offset + c];
-        if (v <= cut && c !== selfColumn) {
-          candidateIndex[count] = c;
-          candidateSquared[count++] = v;
+      let others: number;
+      let own: number;
+      const run = order?.runs?.get(label);
+      if (run) {
+        // The query's own label is the run [start, end); its own column (leave-one-out) is skipped by splitting there.
+        const [start, end] = run;
+        const skip = selfColumn >= start ? selfColumn : end;
+        others = scanner.scan(0, 0, start, nq, cut, 0);
+        others = scanner.scan(0, end, n, nq, cut, others);
+        own = scanner.scan(1, start, skip, nq, cut, 0);
+        own = scanner.scan(1, skip + 1, end, nq, cut, own);
+      } else {
+        const labels = this.candidateLabels;
+        const [otherIndex, ownIndex] = scanner.index;
+        const [otherSquared, ownSquared] = scanner.squared;
+        others = 0;
+        own = 0;
+        // Stryker disable next-line EqualityOperator: one step past the end reads norms[n] = undefined, so v is NaN and never a candidate
+        for (let c = 0; c < n; c++) {
+          const v = nq + norms[c] - 2 * row[at + c];
+          if (v <= cut && c !== selfColumn) {
+            if (labels[original ? original[c] : c] === label) {
+              ownIndex[own] = c;
+              ownSquared[own++] = v;
+            } else {
+              otherIndex[others] = c;
+              otherSquared[others++] = v;
+            }
+          }
         }
       }
-      if (count < depth) continue;
-      if (original) for (let t = 0; t < count; t++) candidateIndex[t] = original[candidateIndex[t]];
-      if (this.rankGramCandidates(label, r, depth, candidateIndex, candidateSquared, count, cut, toDistance)) return;
+      if (others + own < depth) continue;
+      if (this.rankGramCandidates(scanner, r, depth, others, own, cut, toDistance, original)) return;
       break;
     }
     this.wholeGramRows++;
-    const row = (this.fullRow ??= new Float32Array(n));
+    const whole = (this.fullRow ??= new Float32Array(n));
     // Stryker disable next-line EqualityOperator: one step past the end reads norms[n] = undefined, so it writes NaN to a slot no rank reads
-    for (let c = 0; c < n; c++) row[original ? original[c] : c] = toDistance(nq + norms[c] - 2 * gram[offset + c]);
-    this.addRow(q, row, new Uint32Array(row.buffer, row.byteOffset, n), 0);
+    for (let c = 0; c < n; c++) whole[original ? original[c] : c] = toDistance(nq + norms[c] - 2 * gram[offset + c]);
+    this.addRow(q, whole, new Uint32Array(whole.buffer, whole.byteOffset, n), 0);
   }
 
   /**
-   * Scores a row from candidates given by index and d² (at least `depth`; every other item has d² > cut), or returns
+   * Scores a row from its candidates in the scanner's lists, given by column and d² — `others` of other labels (list 0),
+   * `own` of the query's label (list 1), at least `depth` together; every other item has d² > cut — or returns
    * false when that cannot be exact: a distance not finite, or fewer than `depth` of them strictly below the cut's
    * distance (the items left out have distances at or above it, so they could rank among the depth nearest).
    *
-   * The scores need only the rank of each candidate of the query's label, not a sorted row: the few candidates of
-   * other labels are sorted, and a candidate of the label with c of them ahead of it and k − 1 of its own label ranks
-   * k − 1 + c. So the label's candidates are only counted into groups by c; the g-th of group c ranks after all of the
-   * earlier groups, in the order of the sorted row. That is the order {@link score} adds in, so the sums are the same.
+   * The scores need only the rank of each candidate of the query's label, not a sorted row: a candidate of the label
+   * with c candidates of other labels ahead of it and k − 1 of its own label ranks k − 1 + c. So the label's
+   * candidates are only counted into groups by c — found from the bucket of the others their distance falls in,
+   * comparing exact keys only inside that bucket; the g-th of group c ranks after all of the earlier groups, in the
+   * order of the sorted row. That is the order {@link score} adds in, so the sums are the same.
    */
   private rankGramCandidates(
-    label: number,
+    scanner: GramRowScanner,
     r: number,
     depth: number,
-    index: Int32Array,
-    squared: Float64Array,
-    count: number,
+    others: number,
+    own: number,
     cut: number,
     toDistance: (squared: number) => number,
+    original: Int32Array | undefined,
   ): boolean {
-    const { candidateValues, candidateBits, keys, relevantKeys, groups } = this;
+    const [candidateIndex, ownIndex] = scanner.index;
+    const [candidateSquared, ownSquared] = scanner.squared;
+    const { candidateValues, candidateBits, keys, ownValues, ownBits, groups } = this;
     this.boundary[0] = toDistance(cut);
     const boundary = this.boundary[0];
     let below = 0;
-    for (let t = 0; t < count; t++) {
-      const v = Math.fround(toDistance(squared[t]));
-      if (!(v < Infinity && v > -Infinity)) return false;
-      candidateValues[t] = v;
-      if (v < boundary) below++;
-    }
-    if (below < depth) return false;
-    const labels = this.candidateLabels;
-    let others = 0;
-    let own = 0;
     let lowest = Infinity;
     let highest = -Infinity;
-    for (let t = 0; t < count; t++) {
-      const key = orderedBits(candidateBits[t]) * RANK_INDEX_LIMIT + index[t];
-      if (labels[index[t]] === label) {
-        relevantKeys[own++] = key;
-      } else {
-        const v = candidateValues[t];
-        if (v < lowest) lowest = v;
-        if (v > highest) highest = v;
-        candidateValues[others] = v;
-        keys[others++] = key;
-      }
+    for (let t = 0; t < others; t++) {
+      const v = Math.fround(toDistance(candidateSquared[t]));
+      if (!(v < Infinity && v > -Infinity)) return false;
+      if (v < boundary) below++;
+      if (v < lowest) lowest = v;
+      if (v > highest) highest = v;
+      candidateValues[t] = v;
     }
-    const sorted = others > SMALL_SORT ? this.bucketSorted(others, lowest, highest) : insertionSorted(keys, others);
-    groups.fill(0, 0, others + 1);
-    const firstOther = others > 0 ? sorted[0] : Infinity;
     for (let t = 0; t < own; t++) {
-      const key = relevantKeys[t];
-      groups[key < firstOther ? 0 : countBelow(sorted, others, key)]++;
+      const v = Math.fround(toDistance(ownSquared[t]));
+      if (!(v < Infinity && v > -Infinity)) return false;
+      if (v < boundary) below++;
+      ownValues[t] = v;
+    }
+    if (below < depth) return false;
+    for (let t = 0; t < others; t++) {
+      const c = candidateIndex[t];
+      keys[t] = orderedBits(candidateBits[t]) * RANK_INDEX_LIMIT + (original ? original[c] : c);
+    }
+    // Only how many candidates of other labels lie ahead of each candidate of the label matters, not their order: they
+    // are put into buckets by distance, and only the bucket an own candidate falls in is compared key by key.
+    const grouped = others > 0 ? this.bucketed(others, lowest, highest) : keys;
+    const { bucketStarts: ends, bucketCount, bucketLow, bucketScale } = this;
+    groups.fill(0, 0, others + 1);
+    for (let t = 0; t < own; t++) {
+      const v = ownValues[t];
+      let ahead: number;
+      if (!(v >= lowest)) ahead = 0;
+      else if (v > highest) ahead = others;
+      else {
+        // The bucket of v, by the arithmetic bucketed() used: the others in earlier buckets are nearer, in later ones
+        // farther; in the same bucket their exact keys decide.
+        const c = ownIndex[t];
+        const key = orderedBits(ownBits[t]) * RANK_INDEX_LIMIT + (original ? original[c] : c);
+        const b = Math.min(bucketCount - 1, ((v - bucketLow) * bucketScale) | 0);
+        const start = b > 0 ? ends[b - 1] : 0;
+        ahead = start;
+        for (let i = start; i < ends[b]; i++) if (grouped[i] < key) ahead++;
+      }
+      groups[ahead]++;
     }
     let relevantSoFar = 0;
     let averagePrecisionSum = 0;
@@ -424,14 +467,28 @@ export class RetrievalRanking {
   }
 
   /**
-   * keys[0..count) in ascending order, given their distances (candidateValues, all in [lo, hi], finite): a stable
-   * counting sort into about 2·count buckets by distance (keys arrive in index order, so equal distances keep it),
-   * then insertion sort on the exact keys inside each bucket.
+   * keys[0..count) in ascending order, given their distances (candidateValues, all in [lo, hi], finite): grouped into
+   * buckets by distance ({@link bucketed}), then insertion sort on the exact keys inside each bucket.
    */
   private bucketSorted(count: number, lo: number, hi: number): Float64Array {
+    const sorted = this.bucketed(count, lo, hi);
+    sortRuns(sorted, this.bucketStarts, this.bucketCount);
+    return sorted;
+  }
+
+  /**
+   * keys[0..count) grouped by distance (candidateValues, all in [lo, hi], finite): a counting sort into about
+   * 2·count buckets, so that the buckets hold one key or none nearly always. Returns the grouped keys; afterwards
+   * bucketStarts[b] is the end of bucket b, and bucketCount, bucketLow and bucketScale say how a distance maps to
+   * its bucket. Inside a bucket the keys keep the order they had.
+   */
+  private bucketed(count: number, lo: number, hi: number): Float64Array {
     const { keys, candidateValues, sorted, bucketStarts } = this;
     const buckets = Math.min(MAX_BUCKETS, Math.max(1, 2 * count));
     const scale = hi > lo ? buckets / (hi - lo) : 0;
+    this.bucketCount = buckets;
+    this.bucketLow = lo;
+    this.bucketScale = scale;
     bucketStarts.fill(0, 0, buckets + 1);
     for (let t = 0; t < count; t++) {
       const b = Math.min(buckets - 1, ((candidateValues[t] - lo) * scale) | 0);
@@ -442,8 +499,6 @@ export class RetrievalRanking {
       const b = Math.min(buckets - 1, ((candidateValues[t] - lo) * scale) | 0);
       sorted[bucketStarts[b]++] = keys[t];
     }
-    // bucketStarts[b] is now the end of bucket b; order each bucket's few keys.
-    sortRuns(sorted, bucketStarts, buckets);
     return sorted;
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { columnOrderByLabel } from '../../../src/core/metrics/blockedDistances';
 import { RetrievalRanking, retrievalMetrics } from '../../../src/core/metrics/retrieval';
 import { Rng } from '../../../src/core/rng';
 
@@ -227,6 +228,14 @@ describe('RetrievalRanking.addGramRow', () => {
   ) {
     const fromGram = new RetrievalRanking(n, labels, [1, 5]);
     for (let i = 0; i < n; i++) fromGram.addGramRow(i, gram, i * n, norms, toDistance);
+    // The same rows with their columns grouped by label, as the evaluation hands them over: the query's own label is
+    // then one run of columns, scanned apart from the rest.
+    const order = columnOrderByLabel(labels);
+    const grouped = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) for (let c = 0; c < n; c++) grouped[i * n + c] = gram[i * n + order.original[c]];
+    const groupedNorms = Float64Array.from(order.original, (j) => norms[j]);
+    const byLabel = new RetrievalRanking(n, labels, [1, 5]);
+    for (let i = 0; i < n; i++) byLabel.addGramRow(i, grouped, i * n, groupedNorms, toDistance, norms[i], order);
     const whole = new Float32Array(n * n);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) whole[i * n + j] = toDistance(norms[i] + norms[j] - 2 * gram[i * n + j]);
@@ -234,6 +243,7 @@ describe('RetrievalRanking.addGramRow', () => {
     const asInfinity = whole.map((v) => (Number.isNaN(v) ? Infinity : v));
     return {
       fromGram,
+      byLabel,
       expected: referenceMetrics(asInfinity, n, labels, [1, 5]),
       viaRows: retrievalMetrics(whole, n, labels, [1, 5]),
     };
@@ -249,11 +259,13 @@ describe('RetrievalRanking.addGramRow', () => {
       (_, t) => rng.normal() + (t % dim === labels[Math.floor(t / dim)] % dim ? 2 : 0),
     );
     for (const toDistance of [sqrtDistance, squaredDistance]) {
-      const { fromGram, expected, viaRows } = rankBothWays(gramOf(x, n, dim), n, labels, toDistance);
+      const { fromGram, byLabel, expected, viaRows } = rankBothWays(gramOf(x, n, dim), n, labels, toDistance);
       const result = fromGram.result();
       expect(result).toEqual(viaRows); // the same sums in the same order: equal, not just close
+      expect(byLabel.result()).toEqual(viaRows);
       expectMatches(result, expected);
       expect(fromGram.wholeGramRows).toBeLessThan(n * 0.05);
+      expect(byLabel.wholeGramRows).toBeLessThan(n * 0.05);
     }
   });
 
@@ -265,12 +277,14 @@ describe('RetrievalRanking.addGramRow', () => {
     const labels = Array.from({ length: n }, (_, i) => (i < 400 ? 0 : i === n - 1 ? 9 : 1 + rng.int(4)));
     const x = Float32Array.from({ length: n * dim }, () => rng.int(3));
     x.fill(NaN, 5 * dim, 6 * dim); // row and column 5 are NaN: it ranks last everywhere
-    const { fromGram, expected, viaRows } = rankBothWays(gramOf(x, n, dim), n, labels, sqrtDistance);
+    const { fromGram, byLabel, expected, viaRows } = rankBothWays(gramOf(x, n, dim), n, labels, sqrtDistance);
     const result = fromGram.result();
     expect(result).toEqual(viaRows);
+    expect(byLabel.result()).toEqual(viaRows);
     expectMatches(result, expected);
     expect(result.excludedQueries).toBe(1); // the singleton class
     expect(fromGram.wholeGramRows).toBeGreaterThan(0);
+    expect(byLabel.wholeGramRows).toBeGreaterThan(0);
   });
 
   it('ranks by index among squared distances that differ but round to the same float32 distance', () => {
@@ -282,10 +296,12 @@ describe('RetrievalRanking.addGramRow', () => {
     const labels = Array.from({ length: n }, () => rng.int(3));
     const norms = Float64Array.from({ length: n }, () => 1 + rng.next() * 1e-9);
     const gram = new Float32Array(n * n);
-    const { fromGram, expected, viaRows } = rankBothWays({ gram, norms }, n, labels, sqrtDistance);
+    const { fromGram, byLabel, expected, viaRows } = rankBothWays({ gram, norms }, n, labels, sqrtDistance);
     const result = fromGram.result();
     expect(result).toEqual(viaRows);
+    expect(byLabel.result()).toEqual(viaRows);
     expectMatches(result, expected);
     expect(fromGram.wholeGramRows).toBe(n);
+    expect(byLabel.wholeGramRows).toBe(n);
   });
 });

@@ -1,0 +1,140 @@
+/**
+ * The candidate scan of RetrievalRanking.addGramRow: every entry of every Gram row is compared with the row's cut,
+ * which makes it the evaluation's largest loop after the matmul itself. A small WebAssembly SIMD kernel
+ * (gramScan.wat) compares four columns per step on a copy of the row; where WebAssembly SIMD is missing, a JS loop
+ * does the same. Both compute d² = (nq + norms[c]) − 2·row[c] in doubles in that order and keep the columns with
+ * d² ≤ cut in ascending order, so they give the same candidates with the same d² bits, and so the same metrics.
+ */
+import { GRAM_SCAN_WASM_HEX } from './gramScanKernel';
+
+/** The candidate lists a scan appends to: the columns of other labels, and those of the query's own label. */
+export type CandidateList = 0 | 1;
+
+export interface GramRowScanner {
+  /** True when the WebAssembly kernel scans, false for the JS loop. */
+  readonly kernel: boolean;
+  /** Per list: the candidates' columns and d², filled from position 0 by {@link scan}. */
+  readonly index: readonly [Int32Array, Int32Array];
+  readonly squared: readonly [Float64Array, Float64Array];
+  /** The current row: its entry c is values[offset + c]. */
+  readonly values: Float32Array;
+  readonly offset: number;
+  /**
+   * Makes row `offset` of `gram` the current row, its columns' squared norms `norms` (read again only when another
+   * array is passed: an array's values must not change while a scanner uses it).
+   */
+  load(gram: Float32Array, offset: number, norms: Float64Array): void;
+  /** Appends the columns c in [from, to) with d² ≤ cut to `list` from position `count`; returns the new count. */
+  scan(list: CandidateList, from: number, to: number, nq: number, cut: number, count: number): number;
+}
+
+/** A scanner for rows of `columns` entries: the kernel where this JS engine runs WebAssembly SIMD, else the loop. */
+export function createGramRowScanner(columns: number, useKernel: boolean = kernelSupported()): GramRowScanner {
+  return useKernel ? new KernelScanner(columns) : new LoopScanner(columns);
+}
+
+let kernelModule: WebAssembly.Module | null | undefined;
+
+/** Whether the kernel compiles here (WebAssembly with 128-bit SIMD: every current browser and Node). */
+export function kernelSupported(): boolean {
+  return compiledKernel() !== null;
+}
+
+function compiledKernel(): WebAssembly.Module | null {
+  if (kernelModule === undefined) {
+    const hex = GRAM_SCAN_WASM_HEX;
+    const bytes = Uint8Array.from({ length: hex.length / 2 }, (_, i) =>
+      Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16),
+    );
+    kernelModule =
+      typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  }
+  return kernelModule;
+}
+
+class LoopScanner implements GramRowScanner {
+  readonly kernel = false;
+  readonly index: readonly [Int32Array, Int32Array];
+  readonly squared: readonly [Float64Array, Float64Array];
+  values: Float32Array = new Float32Array(0);
+  offset = 0;
+  private norms: Float64Array = new Float64Array(0);
+
+  constructor(columns: number) {
+    this.index = [new Int32Array(columns), new Int32Array(columns)];
+    this.squared = [new Float64Array(columns), new Float64Array(columns)];
+  }
+
+  load(gram: Float32Array, offset: number, norms: Float64Array): void {
+    this.values = gram;
+    this.offset = offset;
+    this.norms = norms;
+  }
+
+  scan(list: CandidateList, from: number, to: number, nq: number, cut: number, count: number): number {
+    const { values: gram, offset, norms } = this;
+    const index = this.index[list];
+    const squared = this.squared[list];
+    for (let c = from; c < to; c++) {
+      const v = nq + norms[c] - 2 * gram[offset + c];
+      if (v <= cut) {
+        index[count] = c;
+        squared[count++] = v;
+      }
+    }
+    return count;
+  }
+}
+
+/** Bytes of the kernel's memory from 0: the row (float32), the norms (float64), then each list's columns and d². */
+class KernelScanner implements GramRowScanner {
+  readonly kernel = true;
+  readonly index: readonly [Int32Array, Int32Array];
+  readonly squared: readonly [Float64Array, Float64Array];
+  readonly values: Float32Array;
+  readonly offset = 0;
+  private readonly normsView: Float64Array;
+  private normsSource: Float64Array | null = null;
+  private readonly columns: number;
+  private readonly scanKernel: (...args: number[]) => number;
+  private readonly at: { norms: number; index: [number, number]; squared: [number, number] };
+
+  constructor(columns: number) {
+    const module = compiledKernel();
+    if (module === null) throw new Error('the Gram scan kernel needs WebAssembly with SIMD');
+    const instance = new WebAssembly.Instance(module, {});
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    this.scanKernel = instance.exports.scan as (...args: number[]) => number;
+    this.columns = columns;
+    // Each region starts on a 16-byte boundary (the kernel loads 16 bytes at a time).
+    const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+    const norms = align(4 * columns);
+    const index0 = norms + align(8 * columns);
+    const squared0 = index0 + align(4 * columns);
+    const index1 = squared0 + align(8 * columns);
+    const squared1 = index1 + align(4 * columns);
+    const end = squared1 + align(8 * columns);
+    const page = 65536;
+    const pages = Math.ceil(end / page);
+    if (pages > memory.buffer.byteLength / page) memory.grow(pages - memory.buffer.byteLength / page);
+    const buffer = memory.buffer;
+    this.at = { norms, index: [index0, index1], squared: [squared0, squared1] };
+    this.values = new Float32Array(buffer, 0, columns);
+    this.normsView = new Float64Array(buffer, norms, columns);
+    this.index = [new Int32Array(buffer, index0, columns), new Int32Array(buffer, index1, columns)];
+    this.squared = [new Float64Array(buffer, squared0, columns), new Float64Array(buffer, squared1, columns)];
+  }
+
+  load(gram: Float32Array, offset: number, norms: Float64Array): void {
+    this.values.set(gram.subarray(offset, offset + this.columns));
+    if (norms !== this.normsSource) {
+      this.normsView.set(norms.subarray(0, this.columns));
+      this.normsSource = norms;
+    }
+  }
+
+  scan(list: CandidateList, from: number, to: number, nq: number, cut: number, count: number): number {
+    const { at } = this;
+    return this.scanKernel(0, at.norms, from, to, nq, cut, at.index[list], at.squared[list], count);
+  }
+}
