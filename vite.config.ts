@@ -5,7 +5,8 @@ import { defineConfig, type Plugin } from 'vite';
 /**
  * The Content-Security-Policy of every page the app serves. Everything the app runs or loads is its own bundle
  * from its own origin, so the policy can say so: nothing may be fetched from, sent to or framed by anyone else.
- * - `script-src 'self' 'wasm-unsafe-eval'`: the bundle, plus compiling the tfjs WASM backend (no `eval`).
+ * - `script-src 'self' 'wasm-unsafe-eval'`: the bundle, plus compiling the tfjs WASM backend and the evaluation's
+ *   Gram scan kernel (no `eval`).
  * - `worker-src 'self'`: the four workers are bundle files; none is built from a blob: or data: URL.
  * - `connect-src 'self'`: built-in datasets and the .wasm files are fetched from the app's origin; uploads and
  *   imports are read with the File API and downloads are blob: links the user follows, neither a connection.

@@ -21,7 +21,12 @@ import { loadedTraits } from './configForm';
 import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/compare/keptRuns';
 import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
 import { appendSnapshot, emptyTimeline, type Timeline } from '../features/timeline/timeline';
-import { emptyReference, referenceOnEvent, type ReferenceState } from '../features/reference/referenceState';
+import {
+  emptyReference,
+  referenceOnEvent,
+  restoredReference,
+  type ReferenceState,
+} from '../features/reference/referenceState';
 import type { PairDistancesMessage, SaveShareEvent } from '../../worker/protocol';
 import type { RestoreRunAction } from '../features/saveShare/restoreRun';
 
@@ -395,5 +400,6 @@ function applyRestore(state: AppState, action: RestoreRunAction): AppState {
     lastLoss: last && Number.isFinite(last.loss) ? last.loss : null,
     heldOut: action.heldOut,
     history: { ...state.history, progress, metrics, progressCount: progress.length, metricsCount: metrics.length },
+    reference: action.reference ? restoredReference(action.reference) : emptyReference(),
   };
 }

@@ -14,7 +14,7 @@ import { emptyReference, referenceRecord, referenceView } from '../../../src/ui/
 import { parseExperiment, serialiseExperiment } from '../../../src/core/export/experiment';
 import { experimentOfRun, type WeightsEvent } from '../../../src/ui/features/saveShare/experimentOfRun';
 import { initialState, reducer, type Action, type AppState } from '../../../src/ui/state/reducer';
-import type { DatasetInfo, ReferenceMetricsMessage, WorkerEvent } from '../../../src/worker/protocol';
+import type { DatasetInfo, ReferenceMetricsMessage, SamplePreview, WorkerEvent } from '../../../src/worker/protocol';
 
 const info = (kind: 'labelled' | 'pairs' = 'labelled'): DatasetInfo => ({
   name: 'blobs',
@@ -234,5 +234,46 @@ describe('reference figures in the experiment file', () => {
     expect(() => parseExperiment(broken({ protocol: 'leave-one-out' }), 'x.json')).toThrow(/"reference" section/);
     expect(() => parseExperiment(broken({ step: 41 }), 'x.json')).toThrow(/past the saved step 40/);
     expect(() => parseExperiment(broken({ queries: -1 }), 'x.json')).toThrow(/whole query counts/);
+  });
+
+  it('come back with the reopened run: shown at their step, stale when saved past it, saved again unchanged', () => {
+    const points: SamplePreview = { kind: 'row', shape: [2], count: 0, labels: new Int32Array(0) };
+    const s = run(atStep(40), ev({ type: 'reference-metrics', runId: 1, requestId: 1, step: 40, metrics: figures }));
+    const reopen = (experiment: ReturnType<typeof experimentAt>, runId: number) => {
+      const saved = parseExperiment(serialiseExperiment(experiment));
+      return run(initialState(config), {
+        type: 'restore-run',
+        run: runId,
+        info: info(),
+        preview: points,
+        heldOut: points,
+        step: saved.step,
+        epoch: 0,
+        config: saved.config,
+        history: saved.history,
+        ...(saved.reference ? { reference: saved.reference } : {}),
+      });
+    };
+    const back = reopen(experimentAt(40, s), 5);
+    const context = { dataset: info(), data: config.data, hasRun: true, step: 40, asked: null };
+    expect(referenceView(back.reference, context)).toEqual({
+      kind: 'current',
+      latest: { requestId: 0, step: 40, metrics: figures },
+    });
+    expect(renderToStaticMarkup(createElement(Both, { state: { ...back, runState: 'paused' } }))).toContain(
+      '<dd data-metric="mapAtR">0.625</dd>',
+    );
+    expect(referenceRecord(back.reference.latest)).toEqual(experimentAt(40, s).reference);
+    // Saved at step 60 with figures of step 40: stale, with both steps.
+    expect(referenceView(reopen(experimentAt(60, s), 6).reference, { ...context, step: 60 })).toMatchObject({
+      kind: 'stale',
+      latest: { step: 40 },
+      step: 60,
+    });
+    // No figures saved (or none scored): nothing to show, as for a new run.
+    expect(reopen(experimentAt(40, atStep(40)), 7).reference).toEqual(emptyReference());
+    const empty = { ...figures, precisionAt1: Number.NaN, rPrecision: Number.NaN, mapAtR: Number.NaN, queries: 0 };
+    const nan = run(atStep(40), ev({ type: 'reference-metrics', runId: 1, requestId: 1, step: 40, metrics: empty }));
+    expect(reopen(experimentAt(40, nan), 8).reference.latest?.metrics).toEqual(empty);
   });
 });

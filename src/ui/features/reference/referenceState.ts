@@ -2,7 +2,8 @@
  * The page's record of the query-against-reference figures of the current run (held-out queries ranked against the
  * training set) and what the view makes of them: not applicable (with the core's reason), not asked yet, being
  * computed, current, or stale once training has moved past the step they were computed at. Pure; the page reducer
- * hands reference events here and starts afresh with each new run (figures of old weights would mislead).
+ * hands reference events here and starts afresh with each new run (figures of old weights would mislead), except a
+ * reopened run, which gets back the figures it was saved with.
  */
 import { againstTrainingUnavailable, QUERY_AGAINST_TRAINING } from '../../../core/capabilities';
 import type { ExperimentReference } from '../../../core/export/experiment';
@@ -78,4 +79,20 @@ export function referenceRecord(latest: ReferenceState['latest']): ExperimentRef
     queries: m.queries,
     excludedQueries: m.excludedQueries,
   };
+}
+
+/**
+ * The state of a reopened run that was saved with reference figures: they show again, current at their step (stale
+ * when the run was saved past it). Figures saved as null (no query scored) come back as NaN, as the worker sends them.
+ */
+export function restoredReference(saved: ExperimentReference): ReferenceState {
+  const figure = (v: number | null) => v ?? Number.NaN;
+  const metrics: ReferenceMetricsMessage = {
+    precisionAt1: figure(saved.precisionAt1),
+    rPrecision: figure(saved.rPrecision),
+    mapAtR: figure(saved.mapAtR),
+    queries: saved.queries,
+    excludedQueries: saved.excludedQueries,
+  };
+  return { latest: { requestId: 0, step: saved.step, metrics }, error: null, answered: 0 };
 }

@@ -4,7 +4,11 @@
  * place in one step. Only the action's shape lives here, so this module depends on nothing of the page's state.
  */
 import type { Config } from '../../../core/config';
-import type { ExperimentMetricsPoint, ExperimentProgressPoint } from '../../../core/export/experiment';
+import type {
+  ExperimentMetricsPoint,
+  ExperimentProgressPoint,
+  ExperimentReference,
+} from '../../../core/export/experiment';
 import type { DatasetInfo, SamplePreview } from '../../../worker/protocol';
 
 /** The reducer action of a reopened run; `run` is the runId the worker gave it. */
@@ -18,4 +22,6 @@ export interface RestoreRunAction {
   epoch: number;
   config: Config;
   history: { progress: readonly ExperimentProgressPoint[]; metrics: readonly ExperimentMetricsPoint[] };
+  /** The query-against-reference figures the run was saved with, if it had asked for them. */
+  reference?: ExperimentReference;
 }

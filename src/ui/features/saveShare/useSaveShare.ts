@@ -253,6 +253,7 @@ export function useSaveShare(props: {
           epoch: e.epoch,
           config: experiment.config,
           history: experiment.history,
+          ...(experiment.reference ? { reference: experiment.reference } : {}),
         });
         recordIds.current.set(e.run, restore.recordId);
         savedSteps.current.set(e.run, e.step);
