@@ -106,14 +106,16 @@ class KernelScanner implements GramRowScanner {
     const memory = instance.exports.memory as WebAssembly.Memory;
     this.scanKernel = instance.exports.scan as (...args: number[]) => number;
     this.columns = columns;
-    // Each region starts on a 16-byte boundary (the kernel loads 16 bytes at a time).
+    // Each region starts on a 16-byte boundary (the kernel loads 16 bytes at a time); the lists have room for the
+    // 3 entries the kernel may write past their end.
     const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+    const slots = columns + 3;
     const norms = align(4 * columns);
     const index0 = norms + align(8 * columns);
-    const squared0 = index0 + align(4 * columns);
-    const index1 = squared0 + align(8 * columns);
-    const squared1 = index1 + align(4 * columns);
-    const end = squared1 + align(8 * columns);
+    const squared0 = index0 + align(4 * slots);
+    const index1 = squared0 + align(8 * slots);
+    const squared1 = index1 + align(4 * slots);
+    const end = squared1 + align(8 * slots);
     const page = 65536;
     const pages = Math.ceil(end / page);
     if (pages > memory.buffer.byteLength / page) memory.grow(pages - memory.buffer.byteLength / page);

@@ -1,10 +1,11 @@
 ;; The candidate scan of a Gram row (gramScan.ts): appends every column c in [from, to) whose
 ;;   d² = (nq + norms[c]) − 2·row[c]
 ;; is at most `cut` to the lists at `index` (i32 columns) and `squared` (f64 d²) from position `count`, in
-;; ascending column order, and returns the new count. The arithmetic is the JS loop's, in doubles and in the
-;; same order (the float32 Gram entry promoted exactly, the sum before the difference), so the candidates and
-;; their d² are the same bits; NaN never compares ≤ cut. Four columns per step with 128-bit SIMD, then one
-;; at a time for the rest. Addresses are byte offsets into the exported memory, which the caller lays out.
+;; ascending column order, and returns the new count. It may write up to 3 entries past the new count (the
+;; caller leaves room). The arithmetic is the JS loop's, in doubles and in the same order (the float32 Gram
+;; entry promoted exactly, the sum before the difference), so the candidates and their d² are the same bits;
+;; NaN never compares ≤ cut. Four columns per step with 128-bit SIMD, then one at a time for the rest.
+;; Addresses are byte offsets into the exported memory, which the caller lays out.
 ;; Built into gramScanKernel.ts by `npm run build:wasm`.
 (module
   (memory (export "memory") 1)
@@ -40,36 +41,34 @@
           (i32.or
             (i64x2.bitmask (f64x2.le (local.get $v0) (local.get $cut2)))
             (i32.shl (i64x2.bitmask (f64x2.le (local.get $v1) (local.get $cut2))) (i32.const 2))))
+        ;; Each lane is written at the list's end and kept by counting it only when it passed: no branch per lane
+        ;; (candidates come irregularly where labels mix), at most 3 writes past the final count.
         (if (local.get $mask)
-          (then
-        (if (i32.and (local.get $mask) (i32.const 1))
           (then
             (i32.store (i32.add (local.get $index) (i32.shl (local.get $count) (i32.const 2)))
               (i32.add (local.get $c) (i32.const 0)))
             (f64.store (i32.add (local.get $squared) (i32.shl (local.get $count) (i32.const 3)))
               (f64x2.extract_lane 0 (local.get $v0)))
-            (local.set $count (i32.add (local.get $count) (i32.const 1)))))
-        (if (i32.and (local.get $mask) (i32.const 2))
-          (then
+            (local.set $count
+              (i32.add (local.get $count) (i32.and (i32.shr_u (local.get $mask) (i32.const 0)) (i32.const 1))))
             (i32.store (i32.add (local.get $index) (i32.shl (local.get $count) (i32.const 2)))
               (i32.add (local.get $c) (i32.const 1)))
             (f64.store (i32.add (local.get $squared) (i32.shl (local.get $count) (i32.const 3)))
               (f64x2.extract_lane 1 (local.get $v0)))
-            (local.set $count (i32.add (local.get $count) (i32.const 1)))))
-        (if (i32.and (local.get $mask) (i32.const 4))
-          (then
+            (local.set $count
+              (i32.add (local.get $count) (i32.and (i32.shr_u (local.get $mask) (i32.const 1)) (i32.const 1))))
             (i32.store (i32.add (local.get $index) (i32.shl (local.get $count) (i32.const 2)))
               (i32.add (local.get $c) (i32.const 2)))
             (f64.store (i32.add (local.get $squared) (i32.shl (local.get $count) (i32.const 3)))
               (f64x2.extract_lane 0 (local.get $v1)))
-            (local.set $count (i32.add (local.get $count) (i32.const 1)))))
-        (if (i32.and (local.get $mask) (i32.const 8))
-          (then
+            (local.set $count
+              (i32.add (local.get $count) (i32.and (i32.shr_u (local.get $mask) (i32.const 2)) (i32.const 1))))
             (i32.store (i32.add (local.get $index) (i32.shl (local.get $count) (i32.const 2)))
               (i32.add (local.get $c) (i32.const 3)))
             (f64.store (i32.add (local.get $squared) (i32.shl (local.get $count) (i32.const 3)))
               (f64x2.extract_lane 1 (local.get $v1)))
-            (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+            (local.set $count
+              (i32.add (local.get $count) (i32.and (i32.shr_u (local.get $mask) (i32.const 3)) (i32.const 1))))))
         (local.set $c (i32.add (local.get $c) (i32.const 4)))
         (br $four)))
     (block $ones
