@@ -14,8 +14,13 @@ import type { DistanceName } from '../config';
 import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
 import type { ColumnOrder, RetrievalRanking } from './retrieval';
 
-/** Values a block holds at most (64 MB of float32; smaller blocks make the backend matmul slower per value): the block's rows are this divided by the candidates. */
-export const BLOCK_VALUES = 1 << 24;
+/**
+ * Values a block holds at most (4 MB of float32): the block's rows are this divided by the candidates. Small enough
+ * that a block is still in cache when its rows are scanned and that one evaluation touches little fresh memory (a
+ * first touch costs more than the matmul on some machines); the matmul is as fast per value down to about a hundred
+ * rows of 10,000.
+ */
+export const BLOCK_VALUES = 1 << 20;
 /** The Manhattan kernel builds a [rows, m, dim] difference tensor, so its blocks hold about this many values. */
 const MANHATTAN_BLOCK_VALUES = 1 << 24;
 
@@ -118,7 +123,8 @@ export function forEachRowBlock(
     const rowsPerBlock = Math.max(1, Math.floor(values / Math.max(m, 1)));
     for (let start = 0; start < n; start += rowsPerBlock) {
       const rows = Math.min(rowsPerBlock, n - start);
-      const block = tf.tidy(() => pairwiseDistances(distance, tf.slice(q, [start, 0], [rows, dim]), c));
+      const queryRows = queries.subarray(start * dim, (start + rows) * dim);
+      const block = tf.tidy(() => pairwiseDistances(distance, tf.tensor2d(queryRows, [rows, dim]), c));
       try {
         visit(distanceBlock(start, rows, valuesView(block), m));
       } finally {
