@@ -1,18 +1,22 @@
 /**
- * `npx tsx bench/evaluateScale.ts [--n 10000] [--dim 64] [--runs 7] [--backend wasm] [--base DIR] [--write-tsv DIR]`
+ * `npx tsx bench/evaluateScale.ts [--n 10000] [--dim 64] [--runs 7] [--backend wasm] [--base DIR] [--write-tsv DIR]
+ *   [--tsv DIR]`
  *
  * Times evaluateEmbeddings (P@1, R-precision, MAP@R, Recall@K, ROC/AUC, threshold, checks) on seeded clustered
- * embeddings (10 classes) and prints one JSON line: medians in ms of whole evaluations after one warm-up, plus the
+ * embeddings (10 classes; every class far from the others, so P@1 is 1), or with `--tsv DIR` on the embeddings of a
+ * real run (DIR/vectors.tsv + DIR/metadata.tsv, as `npm run train -- --embeddings-out DIR` writes them, where classes
+ * overlap and ranking has more to do), and prints one JSON line: medians in ms of whole evaluations after one warm-up, plus the
  * process's CPU time per evaluation (the machine is shared, so wall time includes waiting for a core). With
  * `--base DIR` (a checkout of another commit, e.g. `git worktree add --detach DIR <commit>` with node_modules linked)
  * the same data is evaluated by that checkout's evaluateEmbeddings too, interleaved run by run in this process, and
  * the ratio is printed. `--write-tsv DIR` writes the embeddings as vectors.tsv + metadata.tsv (for `npm run evaluate`
  * under `/usr/bin/time -v`) and exits.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { selectNodeBackend } from '../src/cli/backend';
+import { labelsToIndices, parseMetadataTsv, parseVectorsTsv } from '../src/core/export/projectorTsv';
 import { evaluateEmbeddings } from '../src/core/metrics/evaluate';
 import { Rng } from '../src/core/rng';
 
@@ -33,6 +37,12 @@ function clustered(n: number, dim: number, classes: number, seed: number) {
   return { x, labels };
 }
 
+function readTsv(dir: string): { x: Float32Array; labels: Int32Array } {
+  const vectors = parseVectorsTsv(readFileSync(join(dir, 'vectors.tsv'), 'utf8'), 'vectors.tsv');
+  const metadata = parseMetadataTsv(readFileSync(join(dir, 'metadata.tsv'), 'utf8'), 'metadata.tsv', vectors.n);
+  return { x: vectors.vectors, labels: labelsToIndices(metadata.labels).indices };
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -49,12 +59,17 @@ function timed(evaluate: Evaluate, x: Float32Array, n: number, dim: number, labe
 }
 
 async function main(): Promise<void> {
-  const n = Number(flag('n', '10000'));
-  const dim = Number(flag('dim', '64'));
+  let n = Number(flag('n', '10000'));
+  let dim = Number(flag('dim', '64'));
   const runs = Number(flag('runs', '7'));
   const backend = flag('backend', 'wasm') as 'wasm' | 'cpu';
   const base = flag('base', '');
-  const { x, labels } = clustered(n, dim, 10, 7);
+  const from = flag('tsv', '');
+  const { x, labels } = from ? readTsv(from) : clustered(n, dim, 10, 7);
+  if (from) {
+    n = labels.length;
+    dim = x.length / n;
+  }
   const tsvDir = flag('write-tsv', '');
   if (tsvDir) {
     mkdirSync(tsvDir, { recursive: true });
@@ -85,7 +100,7 @@ async function main(): Promise<void> {
       results.set(name, [t.m.precisionAt1, t.m.rPrecision, t.m.mapAtR, t.m.auc]);
     }
   }
-  const out: Record<string, unknown> = { n, dim, backend, runs };
+  const out: Record<string, unknown> = { data: from || 'clustered', n, dim, backend, runs };
   for (const [name] of candidates) {
     out[name] = {
       medianMs: Math.round(median(wall.get(name)!)),
