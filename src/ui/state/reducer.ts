@@ -21,12 +21,8 @@ import { loadedTraits } from './configForm';
 import { keptRunsReducer, type KeptRun, type KeptRunsAction } from '../features/compare/keptRuns';
 import { emptyInspect, inspectOnEvent, type InspectState } from '../features/inspect/inspectState';
 import { appendSnapshot, emptyTimeline, type Timeline } from '../features/timeline/timeline';
-import {
-  emptyReference,
-  referenceOnEvent,
-  restoredReference,
-  type ReferenceState,
-} from '../features/reference/referenceState';
+import { emptyReference, referenceOnEvent, restoredReference } from '../features/reference/referenceState';
+import type { ReferenceState } from '../features/reference/referenceState';
 import type { PairDistancesMessage, SaveShareEvent } from '../../worker/protocol';
 import type { RestoreRunAction } from '../features/saveShare/restoreRun';
 
@@ -373,9 +369,8 @@ export function latestMetrics(state: AppState): MetricsPoint | null {
 }
 
 /**
- * `state` (already reset by a `new-run` for `action.run`, so every per-run field starts empty) with the reopened
- * run's dataset, configuration, step and history. History past the saved step is dropped (it was never in the
- * weights).
+ * `state` (reset by a `new-run` for `action.run`: every per-run field empty) with the reopened run's dataset,
+ * configuration, step, history (none past the saved step: it was never in the weights) and reference figures.
  */
 function applyRestore(state: AppState, action: RestoreRunAction): AppState {
   const progress: ProgressPoint[] = action.history.progress.filter((p) => p.step <= action.step).map((p) => ({ ...p }));
