@@ -12,6 +12,7 @@ export const THRESHOLD_SAMPLE = 128;
  * value is not finite. The caller then ranks every candidate, and also when fewer than `depth` values turn out to
  * lie at or below the threshold. It only decides how much work ranking does, never the result.
  */
+// Stryker disable all: the sampled cut only decides how many candidates a row ranks — any value, NaN and ±Infinity included, gives the same ranking (a cut that keeps too few falls back to ranking every candidate)
 export function sampledThreshold(
   values: Float32Array,
   offset: number,
@@ -44,6 +45,7 @@ export function sampleQuantile(sample: Float64Array, s: number, depth: number, r
   selectKth(sampled, want);
   return sampled[want];
 }
+// Stryker restore all
 
 /**
  * The float32 whose bits are `b`, as an unsigned integer in the same order as the float values (NaN ranks with
@@ -62,6 +64,7 @@ export function orderedBits(b: number): number {
  * at most twice the depth, one sort of all m is cheaper than the select.
  */
 export function nearestKeys(keys: Float64Array, m: number, depth: number): Float64Array {
+  // Stryker disable next-line ConditionalExpression: without it a depth of 0 still returns no keys (an empty subarray of the sorted or selected row)
   if (depth === 0) return keys.subarray(0, 0);
   const work = keys.subarray(0, m);
   // A candidate set barely larger than needed (the sampled threshold's usual case) is cheaper to sort whole.
@@ -78,11 +81,13 @@ export function nearestKeys(keys: Float64Array, m: number, depth: number): Float
 function selectKth(values: Float64Array, k: number): void {
   let lo = 0;
   let hi = values.length - 1;
+  // Stryker disable next-line EqualityOperator: a pass over a single value (lo = hi) swaps it with itself and moves on
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const a = values[lo];
     const b = values[mid];
     const c = values[hi];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: every form picks one of a, b, c, and any value of the range is a valid pivot (only the speed depends on it)
     const pivot = a < b ? (b < c ? b : Math.max(a, c)) : a < c ? a : Math.max(b, c);
     let i = lo;
     let j = hi;
@@ -97,7 +102,9 @@ function selectKth(values: Float64Array, k: number): void {
         j--;
       }
     }
+    // Stryker disable next-line EqualityOperator: stopping at k = j leaves positions 0..k holding the k + 1 smallest (all that nearestKeys needs; sampleQuantile's cut only decides speed)
     if (k <= j) hi = j;
+    // Stryker disable next-line ConditionalExpression: k between j and i sits on the pivot, already in place; moving lo past it only ends the loop later
     else if (k >= i) lo = i;
     else return;
   }

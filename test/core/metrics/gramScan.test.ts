@@ -77,4 +77,24 @@ describe('Gram row scan', () => {
       expect(scanner.scan(0, 0, m, 0, 0, 0)).toBe(4); // 10 − 2c ≤ 0 for c ≥ 5 (with the old norms, none)
     }
   });
+
+  it('lays out room for rows of many columns, every one a candidate in both lists (the kernel writes past its count)', () => {
+    const m = 40_003; // several pages of kernel memory, and a scalar tail
+    const rng = new Rng(9);
+    const gram = Float32Array.from({ length: m }, () => rng.normal());
+    const norms = Float64Array.from({ length: m }, () => rng.next());
+    const kernel = createGramRowScanner(m, true);
+    const loop = createGramRowScanner(m, false);
+    for (const scanner of [kernel, loop]) scanner.load(gram, 0, norms);
+    for (const list of [0, 1] as const) {
+      const counts = [kernel, loop].map((scanner) => scanner.scan(list, 0, m, 0.5, Infinity, 0));
+      expect(counts).toEqual([m, m]);
+    }
+    for (const list of [0, 1] as const) {
+      const a = listed(kernel, list, m);
+      const b = listed(loop, list, m);
+      expect(a.columns).toEqual(b.columns);
+      expect(a.bits).toEqual(b.bits);
+    }
+  });
 });

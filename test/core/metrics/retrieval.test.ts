@@ -269,6 +269,29 @@ describe('RetrievalRanking.addGramRow', () => {
     }
   });
 
+  it('ranks classes smaller than the largest K, with item 0 not first in its label, exactly like whole rows', () => {
+    // R below the largest K (5) ranks past R for Recall@K only; rows differ in how many candidates of other labels
+    // they keep, so counts left from an earlier row would show; item 0 has the largest label, so its column in the
+    // label-grouped order is not 0.
+    const rng = new Rng(24);
+    const n = 640;
+    const dim = 4;
+    const labels = Array.from({ length: n }, () => rng.int(160));
+    labels[0] = 160;
+    labels[1] = 160;
+    const x = Float32Array.from(
+      { length: n * dim },
+      (_, t) => rng.normal() * (1 + (Math.floor(t / dim) % 7)) + labels[Math.floor(t / dim)] * 0.05,
+    );
+    for (const toDistance of [sqrtDistance, squaredDistance]) {
+      const { fromGram, byLabel, expected, viaRows } = rankBothWays(gramOf(x, n, dim), n, labels, toDistance);
+      expect(fromGram.result()).toEqual(viaRows);
+      expect(byLabel.result()).toEqual(viaRows);
+      expectMatches(viaRows, expected);
+      expect(byLabel.wholeGramRows).toBeLessThan(n * 0.5);
+    }
+  });
+
   it('falls back to whole rows on ties at the cut, NaN rows and classes too large to sample, and still matches', () => {
     const rng = new Rng(22);
     const n = 640;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RetrievalRanking, retrievalMetrics, retrievalMetricsAgainst } from '../../../src/core/metrics/retrieval';
+import { Rng } from '../../../src/core/rng';
+import { retrievalMetrics as oracleMetrics } from './oracle/retrievalOracle';
 
 /**
  * The edges of the retrieval rules that the brute-force comparisons do not reach: empty sets, the signed zero and
@@ -123,5 +125,17 @@ describe('defaults and several queries against a reference', () => {
     negativeNaN[1] = 3;
     expect(retrievalMetricsAgainst(negativeNaN, [7], [7, 8], [1]).precisionAt1).toBe(0);
     expect(retrievalMetricsAgainst(negativeNaN, [7], [7, 8], [2]).recallAtK[2]).toBe(1);
+  });
+});
+
+describe('rows with thousands of candidates', () => {
+  it('ranks rows whose candidates fill every bucket (over 2,048 of them) like the whole-matrix oracle', () => {
+    // Two labels mixed at random: a query's R ≈ 2,100 nearest are about half the row, so its candidates run to
+    // ~2,600 and the bucket sort uses its largest number of buckets.
+    const n = 4200;
+    const rng = new Rng(31);
+    const labels = Array.from({ length: n }, () => rng.int(2));
+    const distances = Float32Array.from({ length: n * n }, () => rng.next());
+    expect(retrievalMetrics(distances, n, labels)).toEqual(oracleMetrics(distances, n, labels));
   });
 });
