@@ -92,15 +92,24 @@ export function forEachRowBlock(
     // Only Mahalanobis whitens (a run's W is passed along whatever the distance, and the others ignore it).
     const w =
       distance === 'mahalanobis' && whitening !== undefined ? keep(tf.tensor2d(whitening, [dim, dim])) : undefined;
-    const q = keep(tf.tensor2d(queries, [n, dim]));
-    const c = candidates === null ? q : keep(tf.tensor2d(candidates, [m, dim]));
+    // The whole query and candidate matrices go to the backend only where it computes with them: to whiten, to
+    // raise the usual error, and for the distances that are not a Gram product.
+    const uploaded = () => {
+      const q = keep(tf.tensor2d(queries, [n, dim]));
+      return { q, c: candidates === null ? q : keep(tf.tensor2d(candidates, [m, dim])) };
+    };
     if (isGramDistance(distance)) {
-      if (distance === 'mahalanobis' && w === undefined) pairwiseDistances(distance, q, c); // throws the usual error
+      if (distance === 'mahalanobis' && w === undefined) {
+        const { q, c } = uploaded();
+        pairwiseDistances(distance, q, c); // throws the usual error
+      }
       // The rows as JS arrays (whitened on the backend first): each block's queries are uploaded from them, and the
       // candidates once, already in the order's columns and transposed (matMul's transpose flags, tf.gather and
       // tf.slice all cost more on the WASM backend than these copies).
-      const qRows = w ? (keep(tf.matMul(q, w)).dataSync() as Float32Array) : queries;
-      const cRows = candidates === null ? qRows : w ? (keep(tf.matMul(c, w)).dataSync() as Float32Array) : candidates;
+      const whitened = (rows: Float32Array, count: number, by: tf.Tensor2D) =>
+        tf.tidy(() => tf.matMul(tf.tensor2d(rows, [count, dim]), by).dataSync() as Float32Array);
+      const qRows = w ? whitened(queries, n, w) : queries;
+      const cRows = candidates === null ? qRows : w ? whitened(candidates, m, w) : candidates;
       const cT = keep(tf.tensor2d(transposedColumns(cRows, m, dim, order), [dim, m]));
       const queryNorms = squaredNorms(qRows, n, dim);
       const candidateNorms = candidates === null ? queryNorms : squaredNorms(cRows, m, dim);
@@ -119,6 +128,7 @@ export function forEachRowBlock(
       }
       return;
     }
+    const { c } = uploaded();
     const values = distance === 'manhattan' ? Math.min(limit, MANHATTAN_BLOCK_VALUES / dim) : limit;
     const rowsPerBlock = Math.max(1, Math.floor(values / Math.max(m, 1)));
     for (let start = 0; start < n; start += rowsPerBlock) {
