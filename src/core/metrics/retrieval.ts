@@ -238,10 +238,13 @@ export class RetrievalRanking {
       // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a loop that keeps no candidate leaves fewer than the depth, and the row is ranked whole
       for (let j = 0; j < n; j++) {
         const v = values[offset + j];
-        if (v <= threshold && j !== self) {
+        // Stryker disable next-line EqualityOperator: without the values at the threshold the kept ones are all strictly nearer than the rest, so if they reach the depth they hold the depth nearest (else the row is ranked whole)
+        const kept = v <= threshold;
+        if (kept && j !== self) {
           keys[count] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
           // Stryker disable next-line UpdateOperator: a count that runs backwards stays below the depth, and the row is ranked whole
           candidateValues[count++] = v;
+          // Stryker disable next-line EqualityOperator: the minimum is the same whether ties replace it
           if (v < lowest) lowest = v;
         }
       }
@@ -254,6 +257,7 @@ export class RetrievalRanking {
     if (ranked === keys) {
       // The sample misjudged (or the row holds NaN or infinite values): rank every candidate.
       count = 0;
+      // Stryker disable next-line EqualityOperator: keys holds one slot per candidate, and a write past its end is dropped
       for (let j = 0; j < n; j++) if (j !== self) keys[count++] = orderedBits(bits[offset + j]) * RANK_INDEX_LIMIT + j;
       ranked = nearestKeys(keys, count, depth);
     }
@@ -357,8 +361,10 @@ export class RetrievalRanking {
   /**
    * Scores a row from its candidates in the scanner's lists, given by column and d² — `others` of other labels (list 0),
    * `own` of the query's label (list 1), at least `depth` together; every other item has d² > cut — or returns
-   * false when that cannot be exact: a distance not finite, or fewer than `depth` of them strictly below the cut's
-   * distance (the items left out have distances at or above it, so they could rank among the depth nearest).
+   * false when that cannot be exact: fewer than `depth` of them strictly below the cut's distance (the items left out
+   * have distances at or above it, so they could rank among the depth nearest). A d² past float32's range gives a
+   * distance of +∞, which ranks exactly too: it is never below the cut's distance (then +∞ as well), and buckets that
+   * reach +∞ have scale 0, so their keys are all compared exactly.
    *
    * The scores need only the rank of each candidate of the query's label, not a sorted row: a candidate of the label
    * with c candidates of other labels ahead of it and k − 1 of its own label ranks k − 1 + c. So the label's
@@ -387,7 +393,6 @@ export class RetrievalRanking {
     let highest = -Infinity;
     for (let t = 0; t < others; t++) {
       const v = Math.fround(toDistance(candidateSquared[t]));
-      if (!(v < Infinity && v > -Infinity)) return false;
       if (v < boundary) below++;
       // Stryker disable next-line EqualityOperator: the minimum is the same whether ties replace it
       if (v < lowest) lowest = v;
@@ -397,7 +402,6 @@ export class RetrievalRanking {
     }
     for (let t = 0; t < own; t++) {
       const v = Math.fround(toDistance(ownSquared[t]));
-      if (!(v < Infinity && v > -Infinity)) return false;
       if (v < boundary) below++;
       ownValues[t] = v;
     }
@@ -436,7 +440,9 @@ export class RetrievalRanking {
     let averagePrecisionSum = 0;
     let firstRelevantRank = Infinity;
     let rank = 0;
-    for (let c = 0; c <= others && rank < depth; c++, rank++) {
+    // The candidates number at least the depth, so the ranks reach it by group `others` at the latest.
+    // Stryker disable next-line EqualityOperator: at rank = depth the inner loop adds nothing and the next step ends the loop
+    for (let c = 0; rank < depth; c++, rank++) {
       // Group c (its candidates rank consecutively), then the c-th candidate of another label (rank + 1 above).
       for (let end = Math.min(depth, rank + groups[c]); rank < end; rank++) {
         if (rank < r) {
@@ -505,7 +511,9 @@ export class RetrievalRanking {
    */
   private bucketed(count: number, lo: number, hi: number): Float64Array {
     const { keys, candidateValues, sorted, bucketStarts } = this;
-    const buckets = Math.min(MAX_BUCKETS, Math.max(1, 2 * count));
+    // Stryker disable next-line MethodExpression: fewer buckets (one at least) only leave more keys to compare one by one
+    const wanted = Math.max(1, 2 * count);
+    const buckets = Math.min(MAX_BUCKETS, wanted);
     // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: any non-negative scale maps distances to buckets in order, clamped to the last; equal values share a bucket and are compared exactly
     const scale = hi > lo ? buckets / (hi - lo) : 0;
     this.bucketCount = buckets;
