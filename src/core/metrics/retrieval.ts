@@ -141,6 +141,8 @@ export class RetrievalRanking {
   private readonly keys: Float64Array;
   private readonly candidateValues: Float32Array;
   private readonly sorted: Float64Array;
+  /** The positions 0..count) of the candidates grouped by distance bucket, as the last {@link bucketed} left them. */
+  private readonly members: Int32Array;
   /** rankGramCandidates: how many candidates of the query's label have c candidates of other labels ahead of them. */
   private readonly groups: Int32Array;
   private readonly bucketStarts = new Int32Array(MAX_BUCKETS + 1);
@@ -151,9 +153,7 @@ export class RetrievalRanking {
    * narrow down.
    */
   private scanner: GramRowScanner | null = null;
-  private readonly candidateBits: Uint32Array;
   private readonly ownValues: Float32Array;
-  private readonly ownBits: Uint32Array;
   /** The buckets of the last {@link bucketSorted}: how many, the lowest distance and buckets per unit distance. */
   private bucketCount = 0;
   private bucketLow = 0;
@@ -201,10 +201,9 @@ export class RetrievalRanking {
     this.keys = new Float64Array(size);
     this.candidateValues = new Float32Array(size);
     this.sorted = new Float64Array(size);
+    this.members = new Int32Array(size);
     this.groups = new Int32Array(size + 1);
-    this.candidateBits = new Uint32Array(this.candidateValues.buffer);
     this.ownValues = new Float32Array(size);
-    this.ownBits = new Uint32Array(this.ownValues.buffer);
     this.samplePositions =
       // Stryker disable next-line EqualityOperator: the sampled threshold only decides how many candidates are ranked, never the ranking
       size > 4 * THRESHOLD_SAMPLE
@@ -384,7 +383,7 @@ export class RetrievalRanking {
   ): boolean {
     const [candidateIndex, ownIndex] = scanner.index;
     const [candidateSquared, ownSquared] = scanner.squared;
-    const { candidateValues, candidateBits, keys, ownValues, ownBits, groups } = this;
+    const { candidateValues, ownValues, groups } = this;
     this.boundary[0] = toDistance(cut);
     const boundary = this.boundary[0];
     let below = 0;
@@ -406,15 +405,12 @@ export class RetrievalRanking {
       ownValues[t] = v;
     }
     if (below < depth) return false;
-    // Stryker disable next-line EqualityOperator: one key past the others is written to a slot no bucket holds
-    for (let t = 0; t < others; t++) {
-      const c = candidateIndex[t];
-      keys[t] = orderedBits(candidateBits[t]) * RANK_INDEX_LIMIT + (original ? original[c] : c);
-    }
     // Only how many candidates of other labels lie ahead of each candidate of the label matters, not their order: they
-    // are put into buckets by distance, and only the bucket an own candidate falls in is compared key by key.
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: bucketing no keys leaves every own candidate with none ahead, as without it
-    const grouped = others > 0 ? this.bucketed(others, lowest, highest) : keys;
+    // are put into buckets by distance, and only the bucket an own candidate falls in is compared one by one. The
+    // distances are float32 values ≥ 0 (never NaN: a NaN d² is never at or below the cut), so comparing them is the
+    // keys' order, and an exact tie falls to the item index.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: bucketing no candidates leaves every own candidate with none ahead, as without it
+    const members = others > 0 ? this.bucketed(others, lowest, highest) : this.members;
     const { bucketStarts: ends, bucketCount, bucketLow, bucketScale } = this;
     groups.fill(0, 0, others + 1);
     for (let t = 0; t < own; t++) {
@@ -424,15 +420,22 @@ export class RetrievalRanking {
       else if (v > highest) ahead = others;
       else {
         // The bucket of v, by the arithmetic bucketed() used: the others in earlier buckets are nearer, in later ones
-        // farther; in the same bucket their exact keys decide.
-        const c = ownIndex[t];
-        const key = orderedBits(ownBits[t]) * RANK_INDEX_LIMIT + (original ? original[c] : c);
+        // farther; in the same bucket each is compared.
         const b = Math.min(bucketCount - 1, ((v - bucketLow) * bucketScale) | 0);
-        // Stryker disable next-line ConditionalExpression: counting from the first bucket adds only keys of earlier buckets, all below the own key, which start already counts
+        // Stryker disable next-line ConditionalExpression: counting from the first bucket adds only candidates of earlier buckets, all nearer, which start already counts
         const start = b > 0 ? ends[b - 1] : 0;
         ahead = start;
-        // Stryker disable next-line EqualityOperator: keys carry the item index, so no two are equal
-        for (let i = start; i < ends[b]; i++) if (grouped[i] < key) ahead++;
+        for (let i = start; i < ends[b]; i++) {
+          const other = members[i];
+          const u = candidateValues[other];
+          if (u < v) ahead++;
+          else if (u === v) {
+            const c = candidateIndex[other];
+            const d = ownIndex[t];
+            // Stryker disable next-line EqualityOperator: item indices differ, so they are never equal
+            if ((original ? original[c] : c) < (original ? original[d] : d)) ahead++;
+          }
+        }
       }
       groups[ahead]++;
     }
@@ -498,19 +501,21 @@ export class RetrievalRanking {
    * buckets by distance ({@link bucketed}), then insertion sort on the exact keys inside each bucket.
    */
   private bucketSorted(count: number, lo: number, hi: number): Float64Array {
-    const sorted = this.bucketed(count, lo, hi);
+    const { keys, sorted } = this;
+    const members = this.bucketed(count, lo, hi);
+    for (let i = 0; i < count; i++) sorted[i] = keys[members[i]];
     sortRuns(sorted, this.bucketStarts, this.bucketCount);
     return sorted;
   }
 
   /**
-   * keys[0..count) grouped by distance (candidateValues, all in [lo, hi], finite): a counting sort into about
-   * 2·count buckets, so that the buckets hold one key or none nearly always. Returns the grouped keys; afterwards
-   * bucketStarts[b] is the end of bucket b, and bucketCount, bucketLow and bucketScale say how a distance maps to
-   * its bucket. Inside a bucket the keys keep the order they had.
+   * The positions 0..count) grouped by their distance (candidateValues, all in [lo, hi]): a counting sort into about
+   * 2·count buckets, so that the buckets hold one position or none nearly always. Afterwards bucketStarts[b] is the
+   * end of bucket b, and bucketCount, bucketLow and bucketScale say how a distance maps to its bucket. Inside a bucket
+   * the positions keep ascending order.
    */
-  private bucketed(count: number, lo: number, hi: number): Float64Array {
-    const { keys, candidateValues, sorted, bucketStarts } = this;
+  private bucketed(count: number, lo: number, hi: number): Int32Array {
+    const { candidateValues, members, bucketStarts } = this;
     // Stryker disable next-line MethodExpression: fewer buckets (one at least) only leave more keys to compare one by one
     const wanted = Math.max(1, 2 * count);
     const buckets = Math.min(MAX_BUCKETS, wanted);
@@ -528,9 +533,9 @@ export class RetrievalRanking {
     for (let b = 0; b < buckets; b++) bucketStarts[b + 1] += bucketStarts[b];
     for (let t = 0; t < count; t++) {
       const b = Math.min(buckets - 1, ((candidateValues[t] - lo) * scale) | 0);
-      sorted[bucketStarts[b]++] = keys[t];
+      members[bucketStarts[b]++] = t;
     }
-    return sorted;
+    return members;
   }
 
   /** The averages over every row added so far. */
