@@ -133,8 +133,8 @@ export function evaluateEmbeddings(
     (block) => {
       block.rank(ranking);
       const end = (block.start + block.rows) * n;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: keys[keys.length] is undefined, never < end, so the loop stops there as well
-      for (; next < keys.length && keys[next] < end; next++) {
+      // Past the last key keys[next] is undefined, which is never < end.
+      for (; keys[next] < end; next++) {
         const i = Math.floor(keys[next] / n);
         values[next] = block.distance(i, keys[next] - i * n);
       }
@@ -211,8 +211,8 @@ export function evaluateAgainstReference(
   if (reference.length !== m * dim)
     throw new Error(`evaluateAgainstReference: ${m} reference labels need ${m}×${dim} values, got ${reference.length}`);
   const ranking = new RetrievalRanking(n, queryLabels, options.ks, referenceLabels);
-  // The guard skips the backend for an empty side, where the WASM matmul logs an XNNPACK error.
-  // Stryker disable next-line LogicalOperator,ConditionalExpression,EqualityOperator: with an empty side the blocked pass ranks the same empty rows (checked on WASM too: same results, plus the error log)
+  // The guard skips the backend for an empty side, where the WASM matmul logs an XNNPACK error (with the same results).
+  // Stryker disable next-line LogicalOperator: with an empty side the blocked pass ranks the same empty rows; the guard only skips the backend
   if (n > 0 && m > 0)
     forEachRowBlock(
       queries,
