@@ -6,9 +6,9 @@ import { retrievalMetrics as oracleMetrics } from './oracle/retrievalOracle';
 
 /**
  * Gram rows built to land on the edges of the candidate ranking: distances tied exactly with the nearest and the
- * farthest kept candidate of another label, ties that straddle the cut, distances past float32's range, and samples
- * that misjudge the cut. Each row is written as a Gram row with chosen squared distances (d² = |q|² + |c|² − 2·G),
- * and must rank exactly as the whole row of float32 distances it implies.
+ * farthest kept candidate of another label, ties that straddle the cut, and distances past float32's range. Each row
+ * is written as a Gram row with chosen squared distances (d² = |q|² + |c|² − 2·G), and must rank exactly as the whole
+ * row of float32 distances it implies.
  */
 
 const sqrtDistance = (squared: number) => Math.sqrt(Math.max(squared, 1e-12));
