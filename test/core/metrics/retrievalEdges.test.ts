@@ -139,3 +139,17 @@ describe('rows with thousands of candidates', () => {
     expect(retrievalMetrics(distances, n, labels)).toEqual(oracleMetrics(distances, n, labels));
   });
 });
+
+describe('rows long enough for the sampled threshold, with only the nearest one needed', () => {
+  it('never counts the query itself, even when a depth of 1 would be filled by it', () => {
+    // Pairs of items (R = 1) and only Recall@1: the depth is 1, and the query's own distance (0) is always at or below
+    // the sampled threshold.
+    const rng = new Rng(12);
+    const n = 600;
+    const labels = Array.from({ length: n }, (_, i) => i >> 1);
+    const d = Float32Array.from({ length: n * n }, (_, t) => (t % (n + 1) === 0 ? 0 : rng.next()));
+    const m = retrievalMetrics(d, n, labels, [1]);
+    expect(m).toEqual(oracleMetrics(d, n, labels, [1]));
+    expect(m.precisionAt1).toBeLessThan(0.1); // random distances: the one other item of the label is rarely nearest
+  });
+});
