@@ -79,9 +79,37 @@ export async function launchEngine(engine: EngineName, proxy: string, downloadDi
   return engine === 'firefox' ? launchFirefox(proxy, downloadDir) : launchWebkit(proxy);
 }
 
+/**
+ * The page's viewport. Puppeteer sends the viewport and a screen-orientation override together; Firefox ESR 140.12
+ * answers the second with "unknown command", after applying the first. That one refusal is let through, and the
+ * viewport is then checked, so a page of the wrong size still fails here.
+ */
+async function setFirefoxViewport(page: Page): Promise<void> {
+  try {
+    await page.setViewport(VIEWPORT);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.includes('setScreenOrientationOverride'))) throw error;
+  }
+  // The refusal can come back before the viewport is applied.
+  const { width, height } = VIEWPORT;
+  try {
+    await page.waitForFunction(
+      (w, h) => window.innerWidth === w && window.innerHeight === h,
+      { timeout: 10_000 },
+      width,
+      height,
+    );
+  } catch {
+    const size = await page.evaluate(() => [window.innerWidth, window.innerHeight]);
+    throw new Error(`Firefox viewport is ${size.join('×')}, expected ${width}×${height}`);
+  }
+}
+
 async function launchFirefox(proxy: string, downloadDir: string): Promise<EnginePage> {
   const [host, port] = proxy.split(':');
   const browser: Browser = await puppeteer.launch({
+    // The viewport is set once, by setFirefoxViewport, not also from a default.
+    defaultViewport: null,
     browser: 'firefox',
     executablePath: ENGINE_FILES.firefox.paths[0],
     headless: true,
@@ -123,7 +151,7 @@ async function launchFirefox(proxy: string, downloadDir: string): Promise<Engine
     },
   });
   const page: Page = await browser.newPage();
-  await page.setViewport(VIEWPORT);
+  await setFirefoxViewport(page);
   let problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error (BiDi): ${message.text()}`);
