@@ -15,20 +15,25 @@ const sqrtDistance = (squared: number) => Math.sqrt(Math.max(squared, 1e-12));
 const squaredDistance = (squared: number) => Math.max(squared, 0);
 const KS = [1, 5];
 
-/** Queries against a reference: every row through addGramRow, without and with the label-grouped column order. */
-function rankAgainst(
+/**
+ * Every query row through addGramRow, without and with the label-grouped column order, and the whole rows of float32
+ * distances they imply, ranked by retrievalMetrics (leave-one-out, without `referenceLabels`) or
+ * retrievalMetricsAgainst (queries against a reference).
+ */
+function rankGramRows(
   gram: Float32Array,
   queryNorms: Float64Array,
   norms: Float64Array,
   labels: number[],
-  referenceLabels: number[],
+  referenceLabels: number[] | undefined,
   toDistance: (squared: number) => number,
 ) {
   const n = labels.length;
-  const m = referenceLabels.length;
+  const candidates = referenceLabels ?? labels;
+  const m = candidates.length;
   const plain = new RetrievalRanking(n, labels, KS, referenceLabels);
   for (let q = 0; q < n; q++) plain.addGramRow(q, gram, q * m, norms, toDistance, queryNorms[q]);
-  const order = columnOrderByLabel(referenceLabels);
+  const order = columnOrderByLabel(candidates);
   const grouped = new Float32Array(n * m);
   for (let q = 0; q < n; q++) for (let c = 0; c < m; c++) grouped[q * m + c] = gram[q * m + order.original[c]];
   const groupedNorms = Float64Array.from(order.original, (j) => norms[j]);
@@ -37,7 +42,10 @@ function rankAgainst(
   const whole = new Float32Array(n * m);
   for (let q = 0; q < n; q++)
     for (let c = 0; c < m; c++) whole[q * m + c] = toDistance(queryNorms[q] + norms[c] - 2 * gram[q * m + c]);
-  return { plain, byLabel, whole, viaRows: retrievalMetricsAgainst(whole, labels, referenceLabels, KS) };
+  const viaRows = referenceLabels
+    ? retrievalMetricsAgainst(whole, labels, referenceLabels, KS)
+    : retrievalMetrics(whole, n, labels, KS);
+  return { plain, byLabel, whole, viaRows };
 }
 
 describe('candidates tied with the nearest and the farthest kept candidate of another label', () => {
@@ -58,7 +66,7 @@ describe('candidates tied with the nearest and the farthest kept candidate of an
     // Norms 0, G = −d²/2 (exact in float32): d² is the chosen value.
     const gram = new Float32Array(labels.length * m);
     for (let q = 0; q < labels.length; q++) for (let c = 0; c < m; c++) gram[q * m + c] = -squared[c] / 2;
-    const { plain, byLabel, viaRows } = rankAgainst(
+    const { plain, byLabel, viaRows } = rankGramRows(
       gram,
       new Float64Array(labels.length),
       new Float64Array(m),
@@ -82,28 +90,6 @@ describe('candidates tied with the nearest and the farthest kept candidate of an
   });
 });
 
-/** Leave-one-out: every row through addGramRow, without and with the label-grouped column order. */
-function rankLeaveOneOut(
-  gram: Float32Array,
-  norms: Float64Array,
-  labels: number[],
-  toDistance: (squared: number) => number,
-) {
-  const n = labels.length;
-  const plain = new RetrievalRanking(n, labels, KS);
-  for (let q = 0; q < n; q++) plain.addGramRow(q, gram, q * n, norms, toDistance);
-  const order = columnOrderByLabel(labels);
-  const grouped = new Float32Array(n * n);
-  for (let q = 0; q < n; q++) for (let c = 0; c < n; c++) grouped[q * n + c] = gram[q * n + order.original[c]];
-  const groupedNorms = Float64Array.from(order.original, (j) => norms[j]);
-  const byLabel = new RetrievalRanking(n, labels, KS);
-  for (let q = 0; q < n; q++) byLabel.addGramRow(q, grouped, q * n, groupedNorms, toDistance, norms[q], order);
-  const whole = new Float32Array(n * n);
-  for (let q = 0; q < n; q++)
-    for (let c = 0; c < n; c++) whole[q * n + c] = toDistance(norms[q] + norms[c] - 2 * gram[q * n + c]);
-  return { plain, byLabel, whole, viaRows: retrievalMetrics(whole, n, labels, KS) };
-}
-
 describe('ties that straddle the cut', () => {
   // d²(q, j) = |q|² + |j|² with |j|² = 1 + (a different amount below 10⁻⁹ for each j): every distance rounds to the
   // same float32 √2, so whole rows rank by index, while the cut on d² keeps candidates in no index order. A few
@@ -122,7 +108,7 @@ describe('ties that straddle the cut', () => {
         if (j !== q && labels[j] !== labels[q]) gram[q * n + j] = 0.5;
       }
     }
-    return { labels, ...rankLeaveOneOut(gram, norms, labels, sqrtDistance) };
+    return { labels, ...rankGramRows(gram, norms, norms, labels, undefined, sqrtDistance) };
   }
 
   it('does not count other-label candidates tied with the cut, even when they alone reach the depth', () => {
@@ -163,7 +149,7 @@ describe('distances past float32 range', () => {
         return big * (1 + c / m);
       });
       const labels = [5, 5];
-      const { plain, byLabel, whole, viaRows } = rankAgainst(
+      const { plain, byLabel, whole, viaRows } = rankGramRows(
         new Float32Array(labels.length * m),
         new Float64Array(labels.length),
         norms,
