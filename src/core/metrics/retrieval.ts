@@ -154,7 +154,7 @@ export class RetrievalRanking {
    */
   private scanner: GramRowScanner | null = null;
   private readonly ownValues: Float32Array;
-  /** The buckets of the last {@link bucketSorted}: how many, the lowest distance and buckets per unit distance. */
+  /** The buckets of the last {@link bucketed}: how many, the lowest distance and buckets per unit distance. */
   private bucketCount = 0;
   private bucketLow = 0;
   private bucketScale = 0;
@@ -363,7 +363,7 @@ export class RetrievalRanking {
    * false when that cannot be exact: fewer than `depth` of them strictly below the cut's distance (the items left out
    * have distances at or above it, so they could rank among the depth nearest). A d² past float32's range gives a
    * distance of +∞, which ranks exactly too: it is never below the cut's distance (then +∞ as well), and buckets that
-   * reach +∞ have scale 0, so their keys are all compared exactly.
+   * reach +∞ have scale 0, so their candidates are all compared one by one.
    *
    * The scores need only the rank of each candidate of the query's label, not a sorted row: a candidate of the label
    * with c candidates of other labels ahead of it and k − 1 of its own label ranks k − 1 + c. So the label's
@@ -388,7 +388,7 @@ export class RetrievalRanking {
     const boundary = this.boundary[0];
     let below = 0;
     let lowest = Infinity;
-    // Stryker disable next-line UnaryOperator: a highest of +Infinity puts every other-label candidate in one bucket, compared key by key
+    // Stryker disable next-line UnaryOperator: a highest of +Infinity puts every other-label candidate in one bucket, compared one by one
     let highest = -Infinity;
     for (let t = 0; t < others; t++) {
       const v = Math.fround(toDistance(candidateSquared[t]));
@@ -516,7 +516,7 @@ export class RetrievalRanking {
    */
   private bucketed(count: number, lo: number, hi: number): Int32Array {
     const { candidateValues, members, bucketStarts } = this;
-    // Stryker disable next-line MethodExpression: fewer buckets (one at least) only leave more keys to compare one by one
+    // Stryker disable next-line MethodExpression: fewer buckets (one at least) only leave more candidates to compare one by one
     const wanted = Math.max(1, 2 * count);
     const buckets = Math.min(MAX_BUCKETS, wanted);
     // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: any non-negative scale maps distances to buckets in order, clamped to the last; equal values share a bucket and are compared exactly
