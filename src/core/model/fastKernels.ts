@@ -32,9 +32,9 @@
  * puts the original kernels back (the benchmark uses it to measure stock tfjs in the same process).
  */
 import * as tf from '@tensorflow/tfjs';
+import { BINARY_WASM_KERNELS, type BinaryWasmKernel, binaryKernel } from './binaryKernels';
 
-/** The kernels replaced here, by name. */
-export const FAST_WASM_KERNELS = [
+const REWRITTEN_KERNELS = [
   'Identity',
   'BatchMatMul',
   '_FusedMatMul',
@@ -43,6 +43,12 @@ export const FAST_WASM_KERNELS = [
   'Conv2DBackpropInput',
   'MaxPoolGrad',
 ] as const;
+
+/** The kernels replaced here and in `binaryKernels.ts`, by name. */
+export const FAST_WASM_KERNELS: readonly string[] = [
+  ...REWRITTEN_KERNELS,
+  ...(Object.keys(BINARY_WASM_KERNELS) as BinaryWasmKernel[]),
+];
 
 type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
 type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
@@ -320,7 +326,7 @@ function maxPoolGradByScan(args: KernelArgs): TensorInfo {
   return out;
 }
 
-const REPLACEMENTS: Record<(typeof FAST_WASM_KERNELS)[number], (args: KernelArgs) => TensorInfo> = {
+const REPLACEMENTS: Record<(typeof REWRITTEN_KERNELS)[number], (args: KernelArgs) => TensorInfo> = {
   Identity: sharedIdentity,
   BatchMatMul: explicitTranspose('BatchMatMul'),
   _FusedMatMul: explicitTranspose('_FusedMatMul'),
@@ -342,7 +348,11 @@ export function registerFastWasmKernels(): string[] {
     if (!original) continue;
     originals.set(name, original);
     tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ ...original, kernelFunc: REPLACEMENTS[name] as unknown as KernelConfig['kernelFunc'] });
+    const replacement =
+      name in BINARY_WASM_KERNELS
+        ? binaryKernel(name as BinaryWasmKernel, original)
+        : REPLACEMENTS[name as (typeof REWRITTEN_KERNELS)[number]];
+    tf.registerKernel({ ...original, kernelFunc: replacement as unknown as KernelConfig['kernelFunc'] });
     replaced.push(name);
   }
   return replaced;
