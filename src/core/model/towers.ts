@@ -9,6 +9,7 @@ import { Rng } from '../rng';
 import { L2Normalization, SeededDropout, orthogonalMatrix } from './layers';
 import { registerMissingGradientKernels } from './gradientKernels';
 import { registerFastWasmKernels } from './fastKernels';
+import { registerSumGradient } from './sumGradient';
 
 export { L2Normalization, SeededDropout } from './layers';
 
@@ -205,5 +206,7 @@ export function buildTower(config: ModelConfig, input: TowerInput, seed: number)
   registerMissingGradientKernels('wasm');
   // Copy-free Identity, explicit transposes before matMul, row gathers: see fastKernels.ts (a no-op without WASM).
   registerFastWasmKernels();
+  // dSum/dx made by the backend instead of from a JS array of ones: see sumGradient.ts.
+  registerSumGradient();
   return build(config, input, seed);
 }
