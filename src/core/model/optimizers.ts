@@ -1,10 +1,14 @@
 /** Optimiser registry: config name → tfjs optimiser; an unknown name is an error listing the known ones. */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig, OptimizerName } from '../config';
+import { ConstantScalarsAdam } from './adam';
 
-/** Builders by name; hyper-parameters other than the learning rate are the tfjs (Keras) defaults. */
+/**
+ * Builders by name; hyper-parameters other than the learning rate are the tfjs (Keras) defaults. Adam is
+ * `tf.train.adam`'s update with its scalar constants made once (adam.ts; bit-identical updates).
+ */
 export const OPTIMIZER_BUILDERS: Readonly<Record<OptimizerName, (learningRate: number) => tf.Optimizer>> = {
-  adam: (learningRate) => tf.train.adam(learningRate),
+  adam: (learningRate) => new ConstantScalarsAdam(learningRate),
   sgd: (learningRate) => tf.train.sgd(learningRate),
   rmsprop: (learningRate) => tf.train.rmsprop(learningRate),
 };
