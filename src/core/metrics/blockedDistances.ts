@@ -10,6 +10,7 @@
  * hold (tested on the CPU and WASM backends). Cosine and Manhattan: each block is the backend's distance block itself.
  */
 import * as tf from '@tensorflow/tfjs';
+import { valuesView } from '../tensorValues';
 import type { DistanceName } from '../config';
 import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
 import type { ColumnOrder, RetrievalRanking } from './retrieval';
@@ -216,15 +217,4 @@ function clampedSqrt(squared: number): number {
 /** max(d², 0), the squared-Euclidean distance (rounding can make a d² slightly negative). */
 function clampAtZero(squared: number): number {
   return Math.max(squared, 0);
-}
-
-/**
- * The float values of `t` without a copy where the backend allows — a view of the WASM heap, the CPU backend's own
- * array — else a copy (WebGL reads back). Valid until `t` is disposed or the next tfjs call (the WASM heap may grow).
- */
-function valuesView(t: tf.Tensor): Float32Array {
-  if (tf.getBackend() !== 'wasm') return t.dataSync() as Float32Array;
-  // Every block is float32, which the WASM backend's heap view returns as a Float32Array.
-  const backend = tf.backend() as unknown as { typedArrayFromHeap: (info: tf.TensorInfo) => Float32Array };
-  return backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
 }

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
+import { valuesView } from '../tensorValues';
 
 export interface Geometry {
   /** Mean squared distance of positive pairs (NaN without a positive pair). */
@@ -85,8 +86,8 @@ export function alignmentUniformity(
       const product = tf.tidy(() =>
         tf.matMul(tf.slice(x, [start, 0], [rows, dim]), tf.slice(xT, [0, start], [dim, width])),
       );
-      const gram = product.dataSync() as Float32Array;
-      product.dispose();
+      // Read in place (no tfjs call until the block is done); freed after the pass.
+      const gram = valuesView(product);
       for (let r = 0; r < rows; r++) {
         const i = start + r;
         const label = rowLabels[i];
@@ -100,6 +101,7 @@ export function alignmentUniformity(
           }
         }
       }
+      product.dispose();
     }
   } finally {
     tf.dispose([x, xT]);

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkWeightShapes, type ModelWeights, type NamedWeight } from '../export/weights';
 import type { TwinNetwork } from '../model/twin';
+import { valuesView } from '../tensorValues';
 
 const headWeightName = (i: number) => `head/${i === 0 ? 'kernel' : 'bias'}`;
 
@@ -13,12 +14,12 @@ export function exportNetworkWeights(net: TwinNetwork): ModelWeights {
   const tower = net.tower.weights.map((w) => ({
     name: w.name,
     shape: [...w.shape] as number[],
-    values: (w.read().dataSync() as Float32Array).slice(),
+    values: valuesView(w.read()).slice(),
   }));
   const head = (net.head?.variables ?? []).map((v, i) => ({
     name: headWeightName(i),
     shape: [...v.shape],
-    values: (v.dataSync() as Float32Array).slice(),
+    values: valuesView(v).slice(),
   }));
   return { tower, head };
 }
