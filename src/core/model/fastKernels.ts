@@ -8,7 +8,10 @@
  *    the data and count a reference instead — exactly what the CPU backend's Identity does.
  *  - `BatchMatMul` and `_FusedMatMul` with `transposeA`/`transposeB` set run about 5–10× slower than a transpose
  *    followed by a plain product (e.g. 128×784×128: ~20 ms against under 2 ms), and the built-in gradients of
- *    every matMul and Dense layer set those flags. The wrappers transpose explicitly, then call the original kernel.
+ *    every matMul and Dense layer set those flags. The wrappers transpose explicitly, then call the product
+ *    (which also mends the stock `_FusedMatMul`: with a flag set it adds bias and activation to the wrong elements).
+ *  - `Transpose`, `BatchMatMul`, `_FusedMatMul` and the element-wise binary ops (binaryKernels.ts) call the same
+ *    WASM functions as the stock kernels, without the typed arrays the stock kernels make per call (wasmCalls.ts).
  *  - `GatherV2` along axis 0 (rows of a batch) walks every element with computed strides: ~2 ms for 64 rows of
  *    784. Rows are contiguous, so the wrapper copies them with `TypedArray.copyWithin` inside the WASM heap.
  *  - `Slice` first copies the WHOLE input out of the heap (`readSync`), then the slice: cutting 256-sample chunks
@@ -23,19 +26,18 @@
  *    batch instead of to its own maximum, and it is slow (~23 ms per CNN step). The wrapper scans each window once,
  *    first maximum wins, exactly like the CPU backend.
  *
- * Also fixed on the way: with a transpose flag set, the stock `_FusedMatMul` adds the bias and the activation to
- * the wrong elements (tfjs-backend-wasm 4.22; the trainer never hits it, its gradients use plain matMul); the
- * wrapper's explicit transposes give the right result.
- *
  * Each wrapper falls back to the original kernel for anything it does not handle, so results are unchanged (the
  * transposes are exact; the matMul sums run in the same order as the untransposed product). `unregister…`
  * puts the original kernels back (the benchmark uses it to measure stock tfjs in the same process).
  */
 import * as tf from '@tensorflow/tfjs';
 import { BINARY_WASM_KERNELS, type BinaryWasmKernel, binaryKernel } from './binaryKernels';
+import { batchMatMulDirect, fusedMatMulDirect, type WasmBackendLike as WasmCallsBackend } from './wasmCalls';
+import { type TensorInfo, transposeDirect } from './wasmCalls';
 
 const REWRITTEN_KERNELS = [
   'Identity',
+  'Transpose',
   'BatchMatMul',
   '_FusedMatMul',
   'GatherV2',
@@ -52,7 +54,6 @@ export const FAST_WASM_KERNELS: readonly string[] = [
 
 type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
 type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
-type TensorInfo = { dataId: object; shape: number[]; dtype: tf.DataType };
 
 /** What the wrappers need from the WASM backend object (tfjs-backend-wasm 4.x internals). */
 interface WasmBackendLike {
@@ -92,9 +93,8 @@ function swapLastAxes(x: TensorInfo, args: KernelArgs): TensorInfo {
 /** A matMul kernel that transposes its operands first instead of passing the (slow) transpose flags on. */
 function explicitTranspose(name: 'BatchMatMul' | '_FusedMatMul') {
   return (args: KernelArgs): TensorInfo => {
-    const original = originals.get(name)!;
     const attrs = args.attrs as { transposeA: boolean; transposeB: boolean };
-    if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args) as TensorInfo;
+    if (!attrs.transposeA && !attrs.transposeB) return untransposed(name, args);
     const a = args.inputs.a as unknown as TensorInfo;
     const b = args.inputs.b as unknown as TensorInfo;
     const temporaries: TensorInfo[] = [];
@@ -105,7 +105,7 @@ function explicitTranspose(name: 'BatchMatMul' | '_FusedMatMul') {
       return swapped;
     };
     try {
-      return original.kernelFunc({
+      return untransposed(name, {
         ...args,
         inputs: {
           ...args.inputs,
@@ -113,11 +113,32 @@ function explicitTranspose(name: 'BatchMatMul' | '_FusedMatMul') {
           b: operand(b, attrs.transposeB),
         } as unknown as KernelArgs['inputs'],
         attrs: { ...args.attrs, transposeA: false, transposeB: false },
-      }) as TensorInfo;
+      });
     } finally {
       for (const t of temporaries) wasmOf(args).disposeData(t.dataId);
     }
   };
+}
+
+/** A product without transpose flags: straight to the WASM function where it applies, else the stock kernel. */
+function untransposed(name: 'BatchMatMul' | '_FusedMatMul', args: KernelArgs): TensorInfo {
+  const backend = args.backend as unknown as WasmCallsBackend;
+  const inputs = args.inputs as unknown as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+  const direct =
+    name === 'BatchMatMul'
+      ? batchMatMulDirect(backend, inputs.a, inputs.b)
+      : fusedMatMulDirect(backend, inputs, args.attrs as unknown as { activation: string; leakyreluAlpha?: number });
+  return direct ?? (originals.get(name)!.kernelFunc(args) as TensorInfo);
+}
+
+/** Transpose through the WASM function with reused shape arrays (wasmCalls.ts); the stock kernel otherwise. */
+function directTranspose(args: KernelArgs): TensorInfo {
+  const x = args.inputs.x as unknown as TensorInfo;
+  const { perm } = args.attrs as { perm: number[] };
+  return (
+    transposeDirect(args.backend as unknown as WasmCallsBackend, x, perm) ??
+    (originals.get('Transpose')!.kernelFunc(args) as TensorInfo)
+  );
 }
 
 /** Rows of x (axis 0, no batch dims, 4-byte dtypes) copied inside the WASM heap; anything else: the original. */
@@ -328,6 +349,7 @@ function maxPoolGradByScan(args: KernelArgs): TensorInfo {
 
 const REPLACEMENTS: Record<(typeof REWRITTEN_KERNELS)[number], (args: KernelArgs) => TensorInfo> = {
   Identity: sharedIdentity,
+  Transpose: directTranspose,
   BatchMatMul: explicitTranspose('BatchMatMul'),
   _FusedMatMul: explicitTranspose('_FusedMatMul'),
   GatherV2: rowGather,
