@@ -10,8 +10,8 @@
  *    followed by a plain product (e.g. 128×784×128: ~20 ms against under 2 ms), and the built-in gradients of
  *    every matMul and Dense layer set those flags. The wrappers transpose explicitly, then call the product
  *    (which also mends the stock `_FusedMatMul`: with a flag set it adds bias and activation to the wrong elements).
- *  - `Transpose`, `BatchMatMul`, `_FusedMatMul` and the element-wise binary ops (binaryKernels.ts) call the same
- *    WASM functions as the stock kernels, without the typed arrays the stock kernels make per call (wasmCalls.ts).
+ *  - `Transpose`, `Sum`, `BatchMatMul`, `_FusedMatMul` and the element-wise binary ops (directKernels.ts) call the
+ *    same WASM functions as the stock kernels, without the typed arrays those make per call (wasmCalls.ts).
  *  - `GatherV2` along axis 0 (rows of a batch) walks every element with computed strides: ~2 ms for 64 rows of
  *    784. Rows are contiguous, so the wrapper copies them with `TypedArray.copyWithin` inside the WASM heap.
  *  - `Slice` first copies the WHOLE input out of the heap (`readSync`), then the slice: cutting 256-sample chunks
@@ -31,13 +31,12 @@
  * puts the original kernels back (the benchmark uses it to measure stock tfjs in the same process).
  */
 import * as tf from '@tensorflow/tfjs';
-import { BINARY_WASM_KERNELS, type BinaryWasmKernel, binaryKernel } from './binaryKernels';
+import { DIRECT_WASM_KERNELS, directKernel } from './directKernels';
 import { batchMatMulDirect, fusedMatMulDirect, type WasmBackendLike as WasmCallsBackend } from './wasmCalls';
-import { type TensorInfo, transposeDirect } from './wasmCalls';
+import type { TensorInfo } from './wasmCalls';
 
 const REWRITTEN_KERNELS = [
   'Identity',
-  'Transpose',
   'BatchMatMul',
   '_FusedMatMul',
   'GatherV2',
@@ -46,11 +45,8 @@ const REWRITTEN_KERNELS = [
   'MaxPoolGrad',
 ] as const;
 
-/** The kernels replaced here and in `binaryKernels.ts`, by name. */
-export const FAST_WASM_KERNELS: readonly string[] = [
-  ...REWRITTEN_KERNELS,
-  ...(Object.keys(BINARY_WASM_KERNELS) as BinaryWasmKernel[]),
-];
+/** The kernels replaced here and in `directKernels.ts`, by name. */
+export const FAST_WASM_KERNELS: readonly string[] = [...REWRITTEN_KERNELS, ...DIRECT_WASM_KERNELS];
 
 type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
 type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
@@ -129,16 +125,6 @@ function untransposed(name: 'BatchMatMul' | '_FusedMatMul', args: KernelArgs): T
       ? batchMatMulDirect(backend, inputs.a, inputs.b)
       : fusedMatMulDirect(backend, inputs, args.attrs as unknown as { activation: string; leakyreluAlpha?: number });
   return direct ?? (originals.get(name)!.kernelFunc(args) as TensorInfo);
-}
-
-/** Transpose through the WASM function with reused shape arrays (wasmCalls.ts); the stock kernel otherwise. */
-function directTranspose(args: KernelArgs): TensorInfo {
-  const x = args.inputs.x as unknown as TensorInfo;
-  const { perm } = args.attrs as { perm: number[] };
-  return (
-    transposeDirect(args.backend as unknown as WasmCallsBackend, x, perm) ??
-    (originals.get('Transpose')!.kernelFunc(args) as TensorInfo)
-  );
 }
 
 /** Rows of x (axis 0, no batch dims, 4-byte dtypes) copied inside the WASM heap; anything else: the original. */
@@ -349,7 +335,6 @@ function maxPoolGradByScan(args: KernelArgs): TensorInfo {
 
 const REPLACEMENTS: Record<(typeof REWRITTEN_KERNELS)[number], (args: KernelArgs) => TensorInfo> = {
   Identity: sharedIdentity,
-  Transpose: directTranspose,
   BatchMatMul: explicitTranspose('BatchMatMul'),
   _FusedMatMul: explicitTranspose('_FusedMatMul'),
   GatherV2: rowGather,
@@ -371,9 +356,7 @@ export function registerFastWasmKernels(): string[] {
     originals.set(name, original);
     tf.unregisterKernel(name, 'wasm');
     const replacement =
-      name in BINARY_WASM_KERNELS
-        ? binaryKernel(name as BinaryWasmKernel, original)
-        : REPLACEMENTS[name as (typeof REWRITTEN_KERNELS)[number]];
+      name in REPLACEMENTS ? REPLACEMENTS[name as (typeof REWRITTEN_KERNELS)[number]] : directKernel(name, original);
     tf.registerKernel({ ...original, kernelFunc: replacement as unknown as KernelConfig['kernelFunc'] });
     replaced.push(name);
   }

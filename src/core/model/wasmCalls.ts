@@ -23,6 +23,7 @@ interface WasmModuleLike {
 /** What the wrappers need from the WASM backend object (tfjs-backend-wasm 4.x internals). */
 export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  disposeData(dataId: object): boolean;
   dataIdMap: { get(dataId: object): { id: number } };
   wasm: WasmModuleLike;
 }
@@ -194,4 +195,39 @@ function matMulShapes(a: TensorInfo, b: TensorInfo): { a3: number[]; b3: number[
   const a3 = [tf.util.sizeFromShape(a.shape.slice(0, -2)), a.shape[aRank - 2], inner];
   const b3 = [tf.util.sizeFromShape(b.shape.slice(0, -2)), inner, b.shape[bRank - 1]];
   return { a3, b3, out: [...outer, a3[1], b3[2]] };
+}
+
+const sumCall = exported('Sum', ['number', 'number', 'number', 'number']);
+
+/**
+ * Σ over `axis`, as the stock Sum kernel computes it: the reduced axes moved last (a transpose, made here without
+ * garbage; none where only size-1 axes move, since that is a new shape of the same memory), then the WASM
+ * function summing the innermost values. Null where the stock kernel must run.
+ */
+export function sumDirect(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  attrs: { axis: number | number[]; keepDims: boolean },
+): TensorInfo | null {
+  const dtype = CPP_DTYPE[x.dtype];
+  const rank = x.shape.length;
+  if (dtype === undefined || rank > SCRATCH_RANK) return null;
+  const originalAxes = tf.util.parseAxisParam(attrs.axis, x.shape);
+  let axes = originalAxes;
+  let input = x;
+  let transposed: TensorInfo | null = null;
+  const perm = tf.backend_util.getAxesPermutation(axes, rank);
+  if (perm != null) {
+    transposed = transposeDirect(backend, x, perm);
+    input = transposed ?? { ...x, shape: perm.map((p) => x.shape[p]) };
+    axes = tf.backend_util.getInnerMostAxes(axes.length, rank);
+  }
+  const [outShape, reduceShape] = tf.backend_util.computeOutAndReduceShapes(input.shape, axes);
+  const out = backend.makeOutput(outShape, x.dtype);
+  if (tf.util.sizeFromShape(input.shape) !== 0) {
+    sumCall(backend)(idOf(backend, input), tf.util.sizeFromShape(reduceShape), dtype, idOf(backend, out));
+  }
+  if (transposed) backend.disposeData(transposed.dataId);
+  if (attrs.keepDims) out.shape = tf.backend_util.expandShapeToKeepDim(out.shape, originalAxes);
+  return out;
 }

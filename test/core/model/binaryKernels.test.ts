@@ -1,5 +1,5 @@
 /**
- * The allocation-free binary kernels (binaryKernels.ts) must give exactly the stock WASM kernels' results — same
+ * The allocation-free binary kernels (directKernels.ts) must give exactly the stock WASM kernels' results — same
  * WASM function, same arguments — for every op they replace, with broadcasting (scalars, rows, columns, rank 4),
  * int32 operands, comparisons' bool outputs and empty tensors; operands of more than 6 dimensions (where the stock
  * kernel returns uninitialised memory) get a clear error instead.
@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectNodeBackend } from '../../../src/cli/backend';
-import { BINARY_WASM_KERNELS, type BinaryWasmKernel } from '../../../src/core/model/binaryKernels';
+import { BINARY_WASM_KERNELS, type BinaryWasmKernel } from '../../../src/core/model/directKernels';
 import { registerFastWasmKernels, unregisterFastWasmKernels } from '../../../src/core/model/fastKernels';
 import { Rng } from '../../../src/core/rng';
 

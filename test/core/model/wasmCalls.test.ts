@@ -1,5 +1,5 @@
 /**
- * Transpose, BatchMatMul and _FusedMatMul called through wasmCalls.ts must give exactly what the stock WASM kernels
+ * Transpose, Sum, BatchMatMul and _FusedMatMul called through wasmCalls.ts must give exactly what the stock WASM kernels
  * give — same WASM functions, same arguments — for every permutation (size-1 axes dropped and renumbered as the
  * stock kernel does), float32, int32 and bool data, broadcast batches, and every fused activation with and without
  * a bias; and leave no tensor behind.
@@ -22,6 +22,12 @@ interface Result {
   dtype: string;
   shape: number[];
   values: number[];
+}
+
+/** Tensors, buffers and bytes held: a buffer a kernel forgot to free shows even when no tensor does. */
+function footprint(): { tensors: number; buffers: number; bytes: number } {
+  const m = tf.memory();
+  return { tensors: m.numTensors, buffers: m.numDataBuffers, bytes: m.numBytes };
 }
 
 function read(t: tf.Tensor): Result {
@@ -51,6 +57,41 @@ function transposes(): Result[] {
   return out;
 }
 
+/** Every subset of 0..n−1 (as axis lists), the empty one included. */
+function subsets(n: number): number[][] {
+  return Array.from({ length: 1 << n }, (_, m) => Array.from({ length: n }, (_, i) => i).filter((i) => m & (1 << i)));
+}
+
+function sums(): Result[] {
+  const rng = new Rng(8);
+  const out: Result[] = [];
+  for (const shape of [
+    [4, 3],
+    [2, 3, 4],
+    [1, 4, 1, 3],
+    [3, 1],
+    [0, 3],
+  ]) {
+    const size = shape.reduce((p, s) => p * s, 1);
+    for (const dtype of ['float32', 'int32'] as const) {
+      const x = tf.tensor(
+        Array.from({ length: size }, () => (dtype === 'float32' ? rng.normal() : rng.int(50) - 25)),
+        shape,
+        dtype,
+      );
+      for (const axes of [...subsets(shape.length), -1]) {
+        for (const keepDims of [false, true]) {
+          const t = tf.sum(x, axes, keepDims);
+          out.push(read(t));
+          t.dispose();
+        }
+      }
+      x.dispose();
+    }
+  }
+  return out;
+}
+
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const;
 
 function products(): Result[] {
@@ -60,7 +101,8 @@ function products(): Result[] {
       Array.from({ length: shape.reduce((p, s) => p * s, 1) }, () => rng.normal()),
       shape,
     );
-  return tf.tidy(() => {
+  const results: Result[] = [];
+  tf.tidy(() => {
     const out: tf.Tensor[] = [
       tf.matMul(t([5, 4]), t([4, 3])),
       tf.matMul(t([2, 5, 4]), t([2, 4, 3])),
@@ -83,8 +125,9 @@ function products(): Result[] {
         );
       }
     }
-    return out.map(read);
+    results.push(...out.map(read));
   });
+  return results;
 }
 
 describe('WASM kernels called without per-call typed arrays', () => {
@@ -101,20 +144,31 @@ describe('WASM kernels called without per-call typed arrays', () => {
     unregisterFastWasmKernels();
     const stock = transposes();
     registerFastWasmKernels();
-    const before = tf.memory().numTensors;
+    const before = footprint();
     const fast = transposes();
-    expect(tf.memory().numTensors).toBe(before);
+    expect(footprint()).toEqual(before);
     expect(fast.length).toBe(stock.length);
     expect(fast).toEqual(stock);
+  });
+
+  it('Sum: the stock kernel’s exact result over every set of axes, kept or not, with size-1 and empty axes', () => {
+    unregisterFastWasmKernels();
+    const stock = sums();
+    registerFastWasmKernels();
+    const before = footprint();
+    const fast = sums();
+    expect(footprint()).toEqual(before);
+    expect(fast).toEqual(stock);
+    expect(fast.length).toBeGreaterThan(100);
   });
 
   it('BatchMatMul and _FusedMatMul: the stock kernels’ exact products, broadcast batches and every activation', () => {
     unregisterFastWasmKernels();
     const stock = products();
     registerFastWasmKernels();
-    const before = tf.memory().numTensors;
+    const before = footprint();
     const fast = products();
-    expect(tf.memory().numTensors).toBe(before);
+    expect(footprint()).toEqual(before);
     // The flagged products (4, 5) differ from stock only where stock is wrong, which it is not for plain matMul.
     expect(fast).toEqual(stock);
     // Activations change the values: the cases are not all the same product.

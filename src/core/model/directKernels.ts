@@ -1,12 +1,22 @@
 /**
- * The tfjs WASM (4.22) element-wise binary kernels (Add, Multiply, Maximum, …) without their per-call JS garbage:
- * the same WASM function and arguments as the stock kernel, through wasmCalls.ts (bit-identical results). A step
- * makes about seventy such calls (Adam alone about fifty). Complex or string tensors go to the original kernel.
- * Operands of more than 6 dimensions are refused with an error: XNNPACK, which runs these ops, takes at most 6
- * and the stock kernel returns uninitialised memory for more.
+ * The tfjs WASM (4.22) kernels replaced by direct calls of the same WASM functions (wasmCalls.ts; bit-identical
+ * results): the element-wise binary ops (Add, Multiply, Maximum, …; a step makes about seventy such calls, Adam
+ * alone about fifty), Transpose, and Sum (whose stock kernel transposes through the stock Transpose whenever it
+ * reduces an axis other than the last: every bias gradient). Complex or string tensors go to the original kernel.
+ * Binary operands of more than 6 dimensions are refused with an error: XNNPACK, which runs those ops, takes at
+ * most 6 and the stock kernel returns uninitialised memory for more.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CPP_DTYPE, exported, idOf, scratchShape, type TensorInfo, type WasmBackendLike } from './wasmCalls';
+import {
+  CPP_DTYPE,
+  exported,
+  idOf,
+  scratchShape,
+  sumDirect,
+  type TensorInfo,
+  transposeDirect,
+  type WasmBackendLike,
+} from './wasmCalls';
 
 /** Output dtype of each replaced op: 'bool' for comparisons, the first operand's dtype for arithmetic. */
 export const BINARY_WASM_KERNELS = {
@@ -63,4 +73,25 @@ export function binaryKernel(name: BinaryWasmKernel, original: KernelConfig): (a
     );
     return out;
   };
+}
+
+/** Every kernel replaced here, by name. */
+export const DIRECT_WASM_KERNELS: readonly string[] = [...Object.keys(BINARY_WASM_KERNELS), 'Transpose', 'Sum'];
+
+/** The replacement kernel function for one of {@link DIRECT_WASM_KERNELS}. */
+export function directKernel(name: string, original: KernelConfig): (args: KernelArgs) => TensorInfo {
+  if (name in BINARY_WASM_KERNELS) return binaryKernel(name as BinaryWasmKernel, original);
+  const direct = name === 'Transpose' ? transposeKernel : name === 'Sum' ? sumKernel : null;
+  if (!direct) throw new Error(`no direct WASM kernel for ${name}`);
+  return (args) => direct(args) ?? (original.kernelFunc(args) as TensorInfo);
+}
+
+function transposeKernel(args: KernelArgs): TensorInfo | null {
+  const { perm } = args.attrs as { perm: number[] };
+  return transposeDirect(args.backend as unknown as WasmBackendLike, args.inputs.x as unknown as TensorInfo, perm);
+}
+
+function sumKernel(args: KernelArgs): TensorInfo | null {
+  const attrs = args.attrs as { axis: number | number[]; keepDims: boolean };
+  return sumDirect(args.backend as unknown as WasmBackendLike, args.inputs.x as unknown as TensorInfo, attrs);
 }
