@@ -37,7 +37,8 @@ function pairwiseSquaredEuclidean(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   const bNorms = tf.reshape(tf.sum(tf.square(b), 1), [1, -1]); // [1,m]
   // Explicit transpose: matMul's transpose flags are slow on the WASM backend.
   const dots = tf.matMul(a, tf.transpose(b));
-  return tf.relu(tf.sub(tf.add(aNorms, bNorms), tf.mul(dots, 2))) as tf.Tensor2D;
+  // dots + dots is 2·dots exactly, and needs no scalar tensor (a new typed array per step in the browser).
+  return tf.relu(tf.sub(tf.add(aNorms, bNorms), tf.add(dots, dots))) as tf.Tensor2D;
 }
 
 /** sqrt(max(x, ε)): finite gradient at x = 0 (the clamp's gradient is 0 there instead of ∞). */

@@ -49,9 +49,20 @@ export function fusedTripletAvailable(): boolean {
 }
 
 /**
+ * Working arrays one pass can reuse: a new typed array costs tens of microseconds in a browser worker, where the
+ * training step calls the pass once per step. The result's gradient is then `active`'s first n·m values.
+ */
+export interface FusedTripletScratch {
+  active: Float32Array;
+  positives: Int32Array;
+  negatives: Int32Array;
+}
+
+/**
  * The pass itself, in plain JS. `distances`, `positive`, `negative`: row-major n×m (masks 1/0, anchors × candidates).
  * Loss = Σ over mined triplets of max(d(a,p) − d(a,n) + m, 0), divided by max(count, 1) with count = mined triplets
- * ('mean') or those with non-zero loss ('mean-non-zero'); 0 when nothing is mined, never NaN.
+ * ('mean') or those with non-zero loss ('mean-non-zero'); 0 when nothing is mined, never NaN. With `scratch` the
+ * gradient lives in it (valid until its next use), else in a new array.
  */
 export function fusedTripletJs(
   distances: ArrayLike<number>,
@@ -60,6 +71,7 @@ export function fusedTripletJs(
   n: number,
   m: number,
   options: FusedTripletOptions,
+  scratch?: FusedTripletScratch,
 ): FusedTripletResult {
   if (distances.length !== n * m || positive.length !== n * m || negative.length !== n * m) {
     throw new Error(
@@ -68,9 +80,10 @@ export function fusedTripletJs(
   }
   const margin = Math.fround(options.margin);
   const { miner } = options;
-  const active = new Float32Array(n * m); // per (a, j): (#triplets where j is the positive) − (#… j the negative)
-  const positives = new Int32Array(m);
-  const negatives = new Int32Array(m);
+  // per (a, j): (#triplets where j is the positive) − (#… j the negative)
+  const active = scratch ? scratch.active.subarray(0, n * m).fill(0) : new Float32Array(n * m);
+  const positives = scratch ? scratch.positives : new Int32Array(m);
+  const negatives = scratch ? scratch.negatives : new Int32Array(m);
   let total = 0;
   let notHard = 0;
   let easy = 0;
@@ -132,6 +145,16 @@ export function fusedTripletJs(
   };
 }
 
+let sharedScratch: FusedTripletScratch | null = null;
+
+/** The module's scratch arrays, grown to n×m when needed (the gradient is copied into a tensor before reuse). */
+function scratchFor(n: number, m: number): FusedTripletScratch {
+  if (!sharedScratch || sharedScratch.active.length < n * m || sharedScratch.positives.length < m) {
+    sharedScratch = { active: new Float32Array(n * m), positives: new Int32Array(m), negatives: new Int32Array(m) };
+  }
+  return sharedScratch;
+}
+
 /** The masks' values: read back from tensors, or as given. */
 function maskValues(masks: PairMasks | PairMaskValues): PairMaskValues {
   return isMaskTensors(masks) ? { positive: masks.positive.dataSync(), negative: masks.negative.dataSync() } : masks;
@@ -153,7 +176,7 @@ export function fusedTripletLoss(
 ): { loss: tf.Scalar; stats: tf.Tensor1D } {
   const [n, m] = D.shape;
   const { positive, negative } = maskValues(masks);
-  const result = fusedTripletJs(valuesView(D), positive, negative, n, m, options);
+  const result = fusedTripletJs(valuesView(D), positive, negative, n, m, options, scratchFor(n, m));
   const forward = (d: tf.Tensor, save: tf.GradSaveFunc) => {
     void d;
     // Saved tensors outlive the forward scope (kept by the engine until the backward pass has run).

@@ -33,11 +33,44 @@ export interface PairMaskValues {
   negative: ArrayLike<number>;
 }
 
+/** The last masks made, by the batch's label pattern (see pairMaskValues). */
+let lastMasks: { split: boolean; pattern: number[]; values: PairMaskValues } | null = null;
+
 /**
  * {@link labelMasks} (or, `split`, {@link splitInputMasks}) of one batch computed in JS from its labels, without a
  * tensor: the JS miners read the masks back anyway, and on WASM every mask op is a kernel launch per step.
+ *
+ * The masks depend only on which samples share a label, and a P×K batch has the same pattern at every step
+ * (K samples of each of P classes, in order), so the last masks are returned again when the pattern repeats:
+ * two new n×n arrays per step cost more than the pass that reads them in a browser worker. They are read-only.
  */
 export function pairMaskValues(labels: ArrayLike<number>, split: boolean): PairMaskValues {
+  const pattern = labelPattern(labels);
+  if (lastMasks && lastMasks.split === split && samePattern(lastMasks.pattern, pattern)) return lastMasks.values;
+  const values = buildMaskValues(labels, split);
+  lastMasks = { split, pattern, values };
+  return values;
+}
+
+/** For each sample, the index of the first sample with its label: equal patterns give equal masks. */
+function labelPattern(labels: ArrayLike<number>): number[] {
+  const first = new Map<number, number>();
+  const pattern = new Array<number>(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const seen = first.get(labels[i]);
+    if (seen === undefined) first.set(labels[i], i);
+    pattern[i] = seen ?? i;
+  }
+  return pattern;
+}
+
+function samePattern(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function buildMaskValues(labels: ArrayLike<number>, split: boolean): PairMaskValues {
   const n = labels.length;
   const positive = new Uint8Array(n * n);
   const negative = new Uint8Array(n * n);

@@ -242,6 +242,36 @@ describe('fused triplet pass, JS details', () => {
     expect(fromValues).toEqual(fromTensors);
   });
 
+  it('pairMaskValues reuses the last masks only for the same label pattern, and is right either way', () => {
+    const fromTensors = (labels: number[], split: boolean) =>
+      tf.tidy(() => {
+        const y = tf.tensor1d(labels, 'int32');
+        const m = split ? splitInputMasks(labels.length) : labelMasks(y, y, true);
+        return [Array.from(m.positive.dataSync()), Array.from(m.negative.dataSync())];
+      });
+    const asArrays = (m: { positive: ArrayLike<number>; negative: ArrayLike<number> }) => [
+      Array.from(m.positive),
+      Array.from(m.negative),
+    ];
+    const pk = [3, 3, 8, 8, 1, 1];
+    const first = pairMaskValues(pk, false);
+    // Other classes in the same P×K layout: the same pattern, the same (read-only) masks.
+    expect(pairMaskValues([5, 5, 0, 0, 9, 9], false)).toBe(first);
+    // Each change of pattern, size or mode gives the right masks, and going back rebuilds them correctly.
+    const sequence: [number[], boolean][] = [
+      [[3, 8, 3, 8, 1, 1], false],
+      [[3, 3, 8, 8, 1, 1], false],
+      [[3, 3, 8, 8, 1, 1], true],
+      [[3, 3, 8, 8, 1], false],
+      [[2, 2, 2, 2, 2, 2], false],
+      [[3, 3, 8, 8, 1, 1], false],
+    ];
+    for (const [labels, split] of sequence) {
+      expect(asArrays(pairMaskValues(labels, split))).toEqual(fromTensors(labels, split));
+    }
+    expect(pairMaskValues(pk, false)).not.toBe(first);
+  });
+
   it('names the sizes of all three matrices when any one is wrong', () => {
     const opts = { miner: 'all', margin: 0.2, reduction: 'mean' } as const;
     const six = new Float32Array(6);
@@ -253,5 +283,35 @@ describe('fused triplet pass, JS details', () => {
       expect(() => fusedTripletJs(d, p, q, 2, 3, opts)).toThrow(
         `fusedTripletJs needs three 2×3 matrices, got ${d.length}, ${p.length} and ${q.length} values`,
       );
+  });
+
+  it('with reused scratch arrays, every pass equals a pass with fresh arrays, whatever the previous pass left', () => {
+    const scratch = {
+      active: new Float32Array(16 * 16).fill(7),
+      positives: new Int32Array(16).fill(5),
+      negatives: new Int32Array(16).fill(9),
+    };
+    // A big batch, then a smaller one inside the same arrays, then the big one again.
+    for (const [seed, size] of [
+      [4, 16],
+      [5, 9],
+      [4, 16],
+    ]) {
+      const { D, labels } = batch(seed);
+      const n = size;
+      const flat = Float32Array.from(D.slice(0, n).flatMap((row) => row.slice(0, n)));
+      const values = pairMaskValues(labels.slice(0, n), false);
+      for (const miner of MINERS) {
+        const opts = { miner, margin: MARGIN, reduction: 'mean-non-zero' } as const;
+        const fresh = fusedTripletJs(flat, values.positive, values.negative, n, n, opts);
+        const reused = fusedTripletJs(flat, values.positive, values.negative, n, n, opts, scratch);
+        expect({ ...reused, gradient: Array.from(reused.gradient) }).toEqual({
+          ...fresh,
+          gradient: Array.from(fresh.gradient),
+        });
+        expect(reused.gradient.buffer).toBe(scratch.active.buffer);
+        expect(fresh.mined).toBeGreaterThan(0);
+      }
+    }
   });
 });
