@@ -130,6 +130,17 @@ function products(): Result[] {
   return results;
 }
 
+/** `run` with the stock kernels, then with the direct ones, which must free everything they make. */
+function stockThenDirect<T>(run: () => T): { stock: T; fast: T } {
+  unregisterFastWasmKernels();
+  const stock = run();
+  registerFastWasmKernels();
+  const before = footprint();
+  const fast = run();
+  expect(footprint()).toEqual(before);
+  return { stock, fast };
+}
+
 describe('WASM kernels called without per-call typed arrays', () => {
   beforeAll(async () => {
     await selectNodeBackend('wasm');
@@ -141,34 +152,19 @@ describe('WASM kernels called without per-call typed arrays', () => {
   });
 
   it('Transpose: the stock kernel’s exact result for every permutation, shape with size-1 axes and dtype', () => {
-    unregisterFastWasmKernels();
-    const stock = transposes();
-    registerFastWasmKernels();
-    const before = footprint();
-    const fast = transposes();
-    expect(footprint()).toEqual(before);
+    const { stock, fast } = stockThenDirect(transposes);
     expect(fast.length).toBe(stock.length);
     expect(fast).toEqual(stock);
   });
 
   it('Sum: the stock kernel’s exact result over every set of axes, kept or not, with size-1 and empty axes', () => {
-    unregisterFastWasmKernels();
-    const stock = sums();
-    registerFastWasmKernels();
-    const before = footprint();
-    const fast = sums();
-    expect(footprint()).toEqual(before);
+    const { stock, fast } = stockThenDirect(sums);
     expect(fast).toEqual(stock);
     expect(fast.length).toBeGreaterThan(100);
   });
 
   it('BatchMatMul and _FusedMatMul: the stock kernels’ exact products, broadcast batches and every activation', () => {
-    unregisterFastWasmKernels();
-    const stock = products();
-    registerFastWasmKernels();
-    const before = footprint();
-    const fast = products();
-    expect(footprint()).toEqual(before);
+    const { stock, fast } = stockThenDirect(products);
     // The flagged products (4, 5) differ from stock only where stock is wrong, which it is not for plain matMul.
     expect(fast).toEqual(stock);
     // Activations change the values: the cases are not all the same product.
