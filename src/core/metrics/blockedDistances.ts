@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { valuesView } from '../tensorValues';
 import type { DistanceName } from '../config';
-import { DISTANCE_EPSILON, pairwiseDistances } from '../distances';
+import { pairwiseDistances } from '../distances';
+import { clampAtZero, clampedSqrt } from './gramScan';
 import type { ColumnOrder, RetrievalRanking } from './retrieval';
 
 /**
@@ -207,14 +208,4 @@ function squaredNorms(rows: Float32Array, n: number, dim: number): Float64Array 
     norms[i] = sum;
   }
   return norms;
-}
-
-/** sqrt(max(d², ε)), the Euclidean and Mahalanobis distance of a squared one. */
-function clampedSqrt(squared: number): number {
-  return Math.sqrt(Math.max(squared, DISTANCE_EPSILON));
-}
-
-/** max(d², 0), the squared-Euclidean distance (rounding can make a d² slightly negative). */
-function clampAtZero(squared: number): number {
-  return Math.max(squared, 0);
 }

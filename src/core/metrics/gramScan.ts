@@ -4,8 +4,34 @@
  * (gramScan.wat) compares four columns per step on a copy of the row; where WebAssembly SIMD is missing, a JS loop
  * does the same. Both compute d² = (nq + norms[c]) − 2·row[c] in doubles in that order and keep the columns with
  * d² ≤ cut in ascending order, so they give the same candidates with the same d² bits, and so the same metrics.
+ * The kernel also ranks the candidates it kept (RetrievalRanking's per-candidate work, the evaluation's largest in
+ * JS), with the same arithmetic as the JS method in the same order, for the two d²-to-distance functions below.
  */
+import { DISTANCE_EPSILON } from '../distances';
 import { GRAM_SCAN_WASM_HEX } from './gramScanKernel';
+
+/** sqrt(max(d², ε)), the Euclidean and Mahalanobis distance of a squared one. */
+export function clampedSqrt(squared: number): number {
+  return Math.sqrt(Math.max(squared, DISTANCE_EPSILON));
+}
+
+/** max(d², 0), the squared-Euclidean distance (rounding can make a d² slightly negative). */
+export function clampAtZero(squared: number): number {
+  return Math.max(squared, 0);
+}
+
+/** The kernel's mode for a d²-to-distance function: 0 {@link clampedSqrt}, 1 {@link clampAtZero}, −1 any other. */
+function kernelMode(toDistance: (squared: number) => number): number {
+  return toDistance === clampedSqrt ? 0 : toDistance === clampAtZero ? 1 : -1;
+}
+
+/** One row's scores as RetrievalRanking sums them: relevant items within R, the MAP@R sum, the first relevant rank. */
+export interface RowScores {
+  relevant: number;
+  averagePrecisionSum: number;
+  /** Infinity when no candidate of the query's label ranks within the depth. */
+  firstRelevantRank: number;
+}
 
 /** The candidate lists a scan appends to: the columns of other labels, and those of the query's own label. */
 export type CandidateList = 0 | 1;
@@ -26,6 +52,21 @@ export interface GramRowScanner {
   load(gram: Float32Array, offset: number, norms: Float64Array): void;
   /** Appends the columns c in [from, to) with d² ≤ cut to `list` from position `count`; returns the new count. */
   scan(list: CandidateList, from: number, to: number, nq: number, cut: number, count: number): number;
+  /**
+   * The kernel's RetrievalRanking.rankGramCandidates on the lists as the scans left them (`others` in list 0, `own` in
+   * list 1): the row's scores, false when they cannot be exact (fewer than `depth` candidates below the cut's
+   * distance), or null where only the JS method ranks (the loop scanner, or a `toDistance` the kernel does not have).
+   * `original` is the item of each column (none: column c is item c).
+   */
+  rankCandidates(
+    r: number,
+    depth: number,
+    others: number,
+    own: number,
+    cut: number,
+    toDistance: (squared: number) => number,
+    original: Int32Array | undefined,
+  ): RowScores | false | null;
 }
 
 /** A scanner for rows of `columns` entries: the kernel where this JS engine runs WebAssembly SIMD, else the loop. */
@@ -87,9 +128,17 @@ class LoopScanner implements GramRowScanner {
     }
     return count;
   }
+
+  rankCandidates(): null {
+    return null;
+  }
 }
 
-/** Bytes of the kernel's memory from 0: the row (float32), the norms (float64), then each list's columns and d². */
+/**
+ * Bytes of the kernel's memory from 0: the row (float32), the norms (float64), each list's columns and d², then what
+ * `rank` works in: each list's float32 distances, the bucket members and ends, the groups, the item of each column,
+ * and the scores it writes.
+ */
 class KernelScanner implements GramRowScanner {
   readonly kernel = true;
   readonly index: readonly [Int32Array, Int32Array];
@@ -100,7 +149,12 @@ class KernelScanner implements GramRowScanner {
   private normsSource: Float64Array | null = null;
   private readonly columns: number;
   private readonly scanKernel: (...args: number[]) => number;
-  private readonly at: { norms: number; index: [number, number]; squared: [number, number] };
+  private readonly rankKernel: (...args: number[]) => number;
+  private readonly at: { norms: number; index: [number, number]; squared: [number, number]; out: number };
+  private readonly originalView: Int32Array;
+  private originalSource: Int32Array | null = null;
+  private readonly scores: { sum: Float64Array; ints: Int32Array };
+  private readonly row: RowScores = { relevant: 0, averagePrecisionSum: 0, firstRelevantRank: Infinity };
 
   constructor(columns: number) {
     const module = compiledKernel();
@@ -109,6 +163,7 @@ class KernelScanner implements GramRowScanner {
     const instance = new WebAssembly.Instance(module, {});
     const memory = instance.exports.memory as WebAssembly.Memory;
     this.scanKernel = instance.exports.scan as (...args: number[]) => number;
+    this.rankKernel = instance.exports.rank as (...args: number[]) => number;
     this.columns = columns;
     // Each region starts on a 16-byte boundary (the kernel loads 16 bytes at a time); the lists have room for the
     // 3 entries the kernel may write past their end.
@@ -120,16 +175,38 @@ class KernelScanner implements GramRowScanner {
     const squared0 = index0 + align(4 * slots);
     const index1 = squared0 + align(8 * slots);
     const squared1 = index1 + align(4 * slots);
-    const end = squared1 + align(8 * slots);
+    const values0 = squared1 + align(8 * slots);
+    const values1 = values0 + align(4 * slots);
+    const members = values1 + align(4 * slots);
+    const ends = members + align(4 * slots);
+    // Bucket ends for RetrievalRanking's most buckets (4096) and one more; a group per count of other candidates.
+    const groups = ends + align(4 * 4097);
+    const original = groups + align(4 * (slots + 1));
+    const out = original + align(4 * columns);
+    const end = out + 16;
     const page = 65536;
     const pages = Math.ceil(end / page);
     if (pages > memory.buffer.byteLength / page) memory.grow(pages - memory.buffer.byteLength / page);
     const buffer = memory.buffer;
-    this.at = { norms, index: [index0, index1], squared: [squared0, squared1] };
+    this.at = { norms, index: [index0, index1], squared: [squared0, squared1], out };
+    (instance.exports.layout as (...args: number[]) => void)(
+      index0,
+      squared0,
+      index1,
+      squared1,
+      values0,
+      values1,
+      members,
+      ends,
+      groups,
+      original,
+    );
     this.values = new Float32Array(buffer, 0, columns);
     this.normsView = new Float64Array(buffer, norms, columns);
     this.index = [new Int32Array(buffer, index0, columns), new Int32Array(buffer, index1, columns)];
     this.squared = [new Float64Array(buffer, squared0, columns), new Float64Array(buffer, squared1, columns)];
+    this.originalView = new Int32Array(buffer, original, columns);
+    this.scores = { sum: new Float64Array(buffer, out, 1), ints: new Int32Array(buffer, out + 8, 2) };
   }
 
   load(gram: Float32Array, offset: number, norms: Float64Array): void {
@@ -144,5 +221,29 @@ class KernelScanner implements GramRowScanner {
   scan(list: CandidateList, from: number, to: number, nq: number, cut: number, count: number): number {
     const { at } = this;
     return this.scanKernel(0, at.norms, from, to, nq, cut, at.index[list], at.squared[list], count);
+  }
+
+  rankCandidates(
+    r: number,
+    depth: number,
+    others: number,
+    own: number,
+    cut: number,
+    toDistance: (squared: number) => number,
+    original: Int32Array | undefined,
+  ): RowScores | false | null {
+    const mode = kernelMode(toDistance);
+    if (mode < 0) return null;
+    // Stryker disable next-line ConditionalExpression: copying the same items again changes nothing
+    if (original && original !== this.originalSource) {
+      this.originalView.set(original.subarray(0, this.columns));
+      this.originalSource = original;
+    }
+    const { at, scores, row } = this;
+    if (!this.rankKernel(r, depth, others, own, cut, mode, DISTANCE_EPSILON, original ? 1 : 0, at.out)) return false;
+    row.averagePrecisionSum = scores.sum[0];
+    row.relevant = scores.ints[0];
+    row.firstRelevantRank = scores.ints[1] < 0 ? Infinity : scores.ints[1];
+    return row;
   }
 }

@@ -18,7 +18,7 @@
  * that maps everything to one point therefore scores by the data order, not 1.0.) NaN distances rank last.
  */
 import { Rng } from '../rng';
-import { createGramRowScanner, type GramRowScanner } from './gramScan';
+import { createGramRowScanner, type GramRowScanner, kernelSupported } from './gramScan';
 import { nearestKeys, orderedBits, sampledThreshold, sampleQuantile, THRESHOLD_SAMPLE } from './rankKeys';
 import { sortRuns } from './sortRuns';
 
@@ -162,17 +162,21 @@ export class RetrievalRanking {
   private readonly boundary = new Float32Array(1);
   /** Where rows are sampled: fixed pseudo-random columns (a stride could line up with a periodic label order). */
   private readonly samplePositions: Int32Array;
+  /** Whether Gram rows are scanned and ranked by the WebAssembly kernel (else by JS loops, with the same result). */
+  private readonly useKernel: boolean;
 
   /**
    * n queries labelled `labels`. Without `referenceLabels` each query ranks the other n − 1 items (leave-one-out,
    * R = the other items of its label); with them it ranks every item of a separate reference set (query against
    * reference, R = the reference items of its label), as pytorch-metric-learning's `get_accuracy(query, reference)`.
+   * `useKernel` false ranks Gram rows with the JS loops the kernel stands in for.
    */
   constructor(
     n: number,
     labels: ArrayLike<number>,
     ks: number[] = [...DEFAULT_RECALL_KS],
     referenceLabels?: ArrayLike<number>,
+    useKernel: boolean = kernelSupported(),
   ) {
     if (!Number.isInteger(n) || n < 0) throw new Error(`retrievalMetrics: n must be a whole number ≥ 0, got ${n}`);
     if (labels.length !== n) throw new Error(`retrievalMetrics: ${labels.length} labels for ${n} items`);
@@ -184,6 +188,7 @@ export class RetrievalRanking {
     if (columns > RANK_INDEX_LIMIT)
       throw new Error(`retrievalMetrics handles at most ${RANK_INDEX_LIMIT} items, got ${columns}`);
     this.columns = columns;
+    this.useKernel = useKernel;
     this.selfExcluded = referenceLabels === undefined;
     // Stryker disable next-line ArithmeticOperator: ranks past the n − 1 real candidates only reach Recall@K with K ≥ n − 1, already 1 for every scored query
     this.rowSize = Math.max(0, this.selfExcluded ? columns - 1 : columns);
@@ -293,7 +298,7 @@ export class RetrievalRanking {
     // Column c of the row holds item original[c] (identity without an order); `self` is the query's column.
     const original = order?.original;
     const selfColumn = order && self >= 0 ? order.position[self] : self;
-    const scanner = (this.scanner ??= createGramRowScanner(n));
+    const scanner = (this.scanner ??= createGramRowScanner(n, this.useKernel));
     scanner.load(gram, offset, norms);
     // The row as the scanner reads it (the kernel's copy, else the Gram block itself): entry c is row[at + c].
     const { values: row, offset: at } = scanner;
@@ -369,7 +374,8 @@ export class RetrievalRanking {
    * with c candidates of other labels ahead of it and k − 1 of its own label ranks k − 1 + c. So the label's
    * candidates are only counted into groups by c — found from the bucket of the others their distance falls in,
    * comparing exact keys only inside that bucket; the g-th of group c ranks after all of the earlier groups, in the
-   * order of the sorted row. That is the order {@link score} adds in, so the sums are the same.
+   * order of the sorted row. That is the order {@link score} adds in, so the sums are the same. The kernel scanner
+   * does all of this in WebAssembly, step for step (gramScan.wat).
    */
   private rankGramCandidates(
     scanner: GramRowScanner,
@@ -381,6 +387,12 @@ export class RetrievalRanking {
     toDistance: (squared: number) => number,
     original: Int32Array | undefined,
   ): boolean {
+    const scores = scanner.rankCandidates(r, depth, others, own, cut, toDistance, original);
+    if (scores === false) return false;
+    if (scores) {
+      this.addScores(r, scores.relevant, scores.averagePrecisionSum, scores.firstRelevantRank);
+      return true;
+    }
     const [candidateIndex, ownIndex] = scanner.index;
     const [candidateSquared, ownSquared] = scanner.squared;
     const { candidateValues, ownValues, groups } = this;

@@ -4,7 +4,13 @@
  * be what its text assembles to.
  */
 import { describe, expect, it } from 'vitest';
-import { createGramRowScanner, type GramRowScanner, kernelSupported } from '../../../src/core/metrics/gramScan';
+import {
+  clampAtZero,
+  clampedSqrt,
+  createGramRowScanner,
+  type GramRowScanner,
+  kernelSupported,
+} from '../../../src/core/metrics/gramScan';
 import { GRAM_SCAN_WASM_HEX } from '../../../src/core/metrics/gramScanKernel';
 import { Rng } from '../../../src/core/rng';
 import { assemble, KERNEL_SOURCE } from '../../../scripts/build-wasm';
@@ -95,6 +101,47 @@ describe('Gram row scan', () => {
       const b = listed(loop, list, m);
       expect(a.columns).toEqual(b.columns);
       expect(a.bits).toEqual(b.bits);
+    }
+  });
+
+  it('ranks in the kernel only with the two d²-to-distance functions it has; the loop scanner never does', () => {
+    // One row of 6 columns: 3 other-label candidates at d² 1, 4, 9 (columns 0, 2, 4) and 3 own at d² 1, 2.25, 16
+    // (columns 1, 3, 5), cut at d² 20. R = depth = 3. By distance, then column: 0 (other), 1 (own, tied with 0 at 1 but
+    // later), own at 1.5, other 2, other 3, own 4: the own candidates rank 1, 2 and 5.
+    const m = 6;
+    const gram = Float32Array.from([-0.5, -0.5, -2, -1.125, -4.5, -8]);
+    for (const useKernel of [true, false]) {
+      const scanner = createGramRowScanner(m, useKernel);
+      scanner.load(gram, 0, new Float64Array(m));
+      expect(scanner.scan(0, 0, m, 0, 20, 0)).toBe(6);
+      // Split by hand into the two lists, as RetrievalRanking's label runs would.
+      scanner.index[0].set([0, 2, 4]);
+      scanner.squared[0].set([1, 4, 9]);
+      scanner.index[1].set([1, 3, 5]);
+      scanner.squared[1].set([1, 2.25, 16]);
+      if (!useKernel) {
+        expect(scanner.rankCandidates(3, 3, 3, 3, 20, clampedSqrt, undefined)).toBeNull();
+        continue;
+      }
+      expect(scanner.rankCandidates(3, 3, 3, 3, 20, (d) => Math.sqrt(d), undefined)).toBeNull();
+      expect(scanner.rankCandidates(3, 3, 3, 3, 20, clampedSqrt, undefined)).toEqual({
+        relevant: 2,
+        averagePrecisionSum: 1 / 2 + 2 / 3,
+        firstRelevantRank: 1,
+      });
+      // Squared distances: the same order. Column 1 as item 9 (after every other item): still ranks after column 0.
+      const original = Int32Array.from([0, 9, 2, 3, 4, 5]);
+      expect(scanner.rankCandidates(3, 3, 3, 3, 20, clampAtZero, original)).toMatchObject({ firstRelevantRank: 1 });
+      // Column 0 as item 7, after column 1's item 1: the tie at distance 1 goes to the own candidate: ranks 0, 2
+      // and 5.
+      const swapped = Int32Array.from([7, 1, 2, 3, 4, 5]);
+      expect(scanner.rankCandidates(3, 3, 3, 3, 20, clampAtZero, swapped)).toEqual({
+        relevant: 2,
+        averagePrecisionSum: 1 + 2 / 3,
+        firstRelevantRank: 0,
+      });
+      // A cut whose distance leaves fewer than the depth strictly below it cannot be exact.
+      expect(scanner.rankCandidates(3, 3, 3, 3, 1, clampedSqrt, undefined)).toBe(false);
     }
   });
 });

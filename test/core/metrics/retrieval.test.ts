@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { columnOrderByLabel } from '../../../src/core/metrics/blockedDistances';
+import { clampAtZero, clampedSqrt } from '../../../src/core/metrics/gramScan';
 import { RetrievalRanking, retrievalMetrics } from '../../../src/core/metrics/retrieval';
 import { Rng } from '../../../src/core/rng';
 
@@ -201,8 +202,9 @@ describe('retrievalMetrics', () => {
 });
 
 describe('RetrievalRanking.addGramRow', () => {
-  const sqrtDistance = (squared: number) => Math.sqrt(Math.max(squared, 1e-12));
-  const squaredDistance = (squared: number) => Math.max(squared, 0);
+  // The evaluation's own d²-to-distance functions: the ones the WebAssembly kernel ranks with.
+  const sqrtDistance = clampedSqrt;
+  const squaredDistance = clampAtZero;
 
   /** The float32 Gram matrix of x and its squared norms (in doubles). */
   function gramOf(x: Float32Array, n: number, dim: number): { gram: Float32Array; norms: Float64Array } {
@@ -219,7 +221,11 @@ describe('RetrievalRanking.addGramRow', () => {
     return { gram, norms };
   }
 
-  /** Ranks every row from a Gram matrix and from the whole rows of float32 distances it implies. */
+  /**
+   * Ranks every row from a Gram matrix and from the whole rows of float32 distances it implies. Gram rows are ranked
+   * by the WebAssembly kernel and, again, by the JS loops it stands in for: both must give the same sums, bit for bit,
+   * and convert the same rows whole.
+   */
   function rankBothWays(
     { gram, norms }: { gram: Float32Array; norms: Float64Array },
     n: number,
@@ -228,6 +234,8 @@ describe('RetrievalRanking.addGramRow', () => {
   ) {
     const fromGram = new RetrievalRanking(n, labels, [1, 5]);
     for (let i = 0; i < n; i++) fromGram.addGramRow(i, gram, i * n, norms, toDistance);
+    const fromGramLoops = new RetrievalRanking(n, labels, [1, 5], undefined, false);
+    for (let i = 0; i < n; i++) fromGramLoops.addGramRow(i, gram, i * n, norms, toDistance);
     // The same rows with their columns grouped by label, as the evaluation hands them over: the query's own label is
     // then one run of columns, scanned apart from the rest.
     const order = columnOrderByLabel(labels);
@@ -236,6 +244,15 @@ describe('RetrievalRanking.addGramRow', () => {
     const groupedNorms = Float64Array.from(order.original, (j) => norms[j]);
     const byLabel = new RetrievalRanking(n, labels, [1, 5]);
     for (let i = 0; i < n; i++) byLabel.addGramRow(i, grouped, i * n, groupedNorms, toDistance, norms[i], order);
+    const byLabelLoops = new RetrievalRanking(n, labels, [1, 5], undefined, false);
+    for (let i = 0; i < n; i++) byLabelLoops.addGramRow(i, grouped, i * n, groupedNorms, toDistance, norms[i], order);
+    for (const [kernel, loops] of [
+      [fromGram, fromGramLoops],
+      [byLabel, byLabelLoops],
+    ]) {
+      expect(kernel.result()).toEqual(loops.result());
+      expect(kernel.wholeGramRows).toBe(loops.wholeGramRows);
+    }
     const whole = new Float32Array(n * n);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) whole[i * n + j] = toDistance(norms[i] + norms[j] - 2 * gram[i * n + j]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { columnOrderByLabel } from '../../../src/core/metrics/blockedDistances';
+import { clampAtZero, clampedSqrt } from '../../../src/core/metrics/gramScan';
 import { RetrievalRanking, retrievalMetrics, retrievalMetricsAgainst } from '../../../src/core/metrics/retrieval';
 import { Rng } from '../../../src/core/rng';
 import { retrievalMetrics as oracleMetrics } from './oracle/retrievalOracle';
@@ -11,14 +12,16 @@ import { retrievalMetrics as oracleMetrics } from './oracle/retrievalOracle';
  * row of float32 distances it implies.
  */
 
-const sqrtDistance = (squared: number) => Math.sqrt(Math.max(squared, 1e-12));
-const squaredDistance = (squared: number) => Math.max(squared, 0);
+// The evaluation's own d²-to-distance functions: the ones the WebAssembly kernel ranks with.
+const sqrtDistance = clampedSqrt;
+const squaredDistance = clampAtZero;
 const KS = [1, 5];
 
 /**
  * Every query row through addGramRow, without and with the label-grouped column order, and the whole rows of float32
  * distances they imply, ranked by retrievalMetrics (leave-one-out, without `referenceLabels`) or
- * retrievalMetricsAgainst (queries against a reference).
+ * retrievalMetricsAgainst (queries against a reference). Gram rows are ranked by the WebAssembly kernel and, again,
+ * by the JS loops it stands in for: both must give the same sums, bit for bit, and convert the same rows whole.
  */
 function rankGramRows(
   gram: Float32Array,
@@ -33,12 +36,24 @@ function rankGramRows(
   const m = candidates.length;
   const plain = new RetrievalRanking(n, labels, KS, referenceLabels);
   for (let q = 0; q < n; q++) plain.addGramRow(q, gram, q * m, norms, toDistance, queryNorms[q]);
+  const plainLoops = new RetrievalRanking(n, labels, KS, referenceLabels, false);
+  for (let q = 0; q < n; q++) plainLoops.addGramRow(q, gram, q * m, norms, toDistance, queryNorms[q]);
   const order = columnOrderByLabel(candidates);
   const grouped = new Float32Array(n * m);
   for (let q = 0; q < n; q++) for (let c = 0; c < m; c++) grouped[q * m + c] = gram[q * m + order.original[c]];
   const groupedNorms = Float64Array.from(order.original, (j) => norms[j]);
   const byLabel = new RetrievalRanking(n, labels, KS, referenceLabels);
   for (let q = 0; q < n; q++) byLabel.addGramRow(q, grouped, q * m, groupedNorms, toDistance, queryNorms[q], order);
+  const byLabelLoops = new RetrievalRanking(n, labels, KS, referenceLabels, false);
+  for (let q = 0; q < n; q++)
+    byLabelLoops.addGramRow(q, grouped, q * m, groupedNorms, toDistance, queryNorms[q], order);
+  for (const [kernel, loops] of [
+    [plain, plainLoops],
+    [byLabel, byLabelLoops],
+  ]) {
+    expect(kernel.result()).toEqual(loops.result());
+    expect(kernel.wholeGramRows).toBe(loops.wholeGramRows);
+  }
   const whole = new Float32Array(n * m);
   for (let q = 0; q < n; q++)
     for (let c = 0; c < m; c++) whole[q * m + c] = toDistance(queryNorms[q] + norms[c] - 2 * gram[q * m + c]);
@@ -164,5 +179,59 @@ describe('distances past float32 range', () => {
       expect(plain.wholeGramRows).toBe(0);
       expect(byLabel.wholeGramRows).toBe(0);
     }
+  });
+});
+
+describe('squared distances of points that coincide', () => {
+  it('clamps a d² rounded below zero to 0, so such candidates tie with the exact zeros and rank by index', () => {
+    // 600 references at d² 0 from the query: norms 0, and G = 0 for even references, a tiny positive G (d² = −2G < 0
+    // after rounding) for odd ones. Squared distance clamps every one to 0: one big tie, ranked by index. Unclamped,
+    // the odd references would all rank first.
+    const m = 600;
+    const referenceLabels = Array.from({ length: m }, (_, c) => (c % 3 === 0 ? 5 : 2));
+    const labels = [5, 2, 5];
+    const gram = new Float32Array(labels.length * m);
+    for (let q = 0; q < labels.length; q++) for (let c = 1; c < m; c += 2) gram[q * m + c] = 1e-7;
+    const { plain, byLabel, whole, viaRows } = rankGramRows(
+      gram,
+      new Float64Array(labels.length),
+      new Float64Array(m),
+      labels,
+      referenceLabels,
+      squaredDistance,
+    );
+    expect(whole.every((v) => v === 0)).toBe(true);
+    // By index: reference 0 (label 5) is every query's nearest; 67 of the first 200 are of label 5, 266 of the first 400 of
+    // label 2.
+    expect(viaRows).toMatchObject({ precisionAt1: 2 / 3, queries: 3 });
+    expect(viaRows.rPrecision).toBeCloseTo((2 * 67) / 200 / 3 + 266 / 400 / 3, 12);
+    expect(plain.result()).toEqual(viaRows);
+    expect(byLabel.result()).toEqual(viaRows);
+  });
+});
+
+describe('rows with more kept candidates of other labels than there are buckets', () => {
+  it('ranks rows that keep over 2,048 candidates of other labels (the most buckets, 4,096, are all in use)', () => {
+    // 8,000 references, half of the query's label, at seeded random d² with many exact ties (whole numbers): R = 4,000,
+    // so the cut keeps about 60% of each row, some 2,400 candidates of the other label.
+    const rng = new Rng(41);
+    const m = 8000;
+    const referenceLabels = Array.from({ length: m }, () => rng.int(2));
+    const labels = [0, 1, 0];
+    const gram = new Float32Array(labels.length * m);
+    for (let t = 0; t < gram.length; t++) gram[t] = -rng.int(5000) / 2;
+    const { plain, byLabel, whole, viaRows } = rankGramRows(
+      gram,
+      new Float64Array(labels.length),
+      new Float64Array(m),
+      labels,
+      referenceLabels,
+      sqrtDistance,
+    );
+    expect(whole.length).toBe(3 * m);
+    expect(viaRows.queries).toBe(3);
+    expect(plain.result()).toEqual(viaRows);
+    expect(byLabel.result()).toEqual(viaRows);
+    expect(plain.wholeGramRows).toBe(0);
   });
 });
