@@ -2,13 +2,17 @@
  * The page with 10,000 held-out points, part of `npm run bench -- --only browser`: the default page (one-screen layout
  * at 1280×720, every live view on) switches to the full Fashion-MNIST (downloaded on demand; its 10,000 test images
  * are the held-out set) and trains on WASM. From that one run it reports the download time, each evaluation's time
- * in the worker (the session's `evaluationMs`, measured around the core's Trainer.evaluate), the scatter's frame
+ * in the worker (the session's `evaluationMs`, measured around the core's Trainer.evaluate, and its parts: embedding
+ * the 10,000 held-out images, the validation loss, the metrics on 10,000 × 64, alignment and uniformity), the scatter's frame
  * times with 10,000 points (requestAnimationFrame deltas on the main thread while the scatter animates, and the gaps
  * between the scatter's frames as a viewer sees them, within transitions), main-thread long tasks (PerformanceObserver 'longtask', > 50 ms) while
  * training and hovering the scatter, and the worker's steps/s.
  */
 import type { Browser, Page } from 'playwright-core';
+import type { EvaluationPart } from '../src/core/train/evaluation';
 import { load, log, median, round } from './lib/common';
+
+const EVALUATION_PARTS: readonly EvaluationPart[] = ['embed', 'validation', 'metrics', 'geometry'];
 
 export interface Live10kPlan {
   /** Seconds of training watched (after a warm-up with the first evaluations). */
@@ -18,7 +22,14 @@ export interface Live10kPlan {
 export interface Live10kResult {
   heldOutPoints: number | null;
   downloadMs: number | null;
-  evaluation: { count: number; medianMs: number | null; maxMs: number | null; all: number[] };
+  evaluation: {
+    count: number;
+    medianMs: number | null;
+    maxMs: number | null;
+    all: number[];
+    /** Per part (the session's `evaluationParts`): median and max over the same evaluations (ms). */
+    parts: Record<EvaluationPart, { medianMs: number | null; maxMs: number | null }>;
+  };
   /** requestAnimationFrame deltas while watching (ms). */
   rafDeltas: { count: number; medianMs: number | null; p95Ms: number | null; maxMs: number | null };
   /**
@@ -58,7 +69,7 @@ export interface Live10kResult {
  */
 const INSTRUMENT = `(() => {
   const live = { recording: false, longTasks: [], raf: [], shown: [], snapshots: [], settles: [], roundTrips: [],
-    evaluations: [], heldOut: null, loadedAt: null };
+    evaluations: [], parts: [], heldOut: null, loadedAt: null };
   window.__live = live;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (live.recording) live.longTasks.push(e.duration);
@@ -122,7 +133,10 @@ const INSTRUMENT = `(() => {
       this.addEventListener('message', (e) => {
         const d = e.data;
         if (!d) return;
-        if (d.type === 'metrics' && typeof d.evaluationMs === 'number') live.evaluations.push(d.evaluationMs);
+        if (d.type === 'metrics' && typeof d.evaluationMs === 'number') {
+          live.evaluations.push(d.evaluationMs);
+          live.parts.push(d.evaluationParts);
+        }
         if (d.type === 'snapshot' && d.labels) {
           live.heldOut = d.labels.length;
           if (live.recording) live.snapshots.push(performance.now());
@@ -144,6 +158,7 @@ type LiveWindow = {
     settles: number[];
     roundTrips: number[];
     evaluations: number[];
+    parts: Record<EvaluationPart, number>[];
     heldOut: number | null;
     loadedAt: number | null;
   };
@@ -269,6 +284,18 @@ export async function measureLive10k(browser: Browser, baseUrl: string, plan: Li
         medianMs: live.evaluations.length ? round(median(live.evaluations), 1) : null,
         maxMs: live.evaluations.length ? round(Math.max(...live.evaluations), 1) : null,
         all: live.evaluations.map((v) => round(v, 1)),
+        parts: Object.fromEntries(
+          EVALUATION_PARTS.map((part) => {
+            const times = live.parts.map((p) => p[part]);
+            return [
+              part,
+              {
+                medianMs: times.length ? round(median(times), 1) : null,
+                maxMs: times.length ? round(Math.max(...times), 1) : null,
+              },
+            ];
+          }),
+        ) as Live10kResult['evaluation']['parts'],
       },
       rafDeltas: {
         count: live.raf.length,
@@ -303,7 +330,8 @@ export async function measureLive10k(browser: Browser, baseUrl: string, plan: Li
       error: errors.length ? errors.join('; ') : undefined,
     };
     log(
-      `  10k: ${result.heldOutPoints} held-out points; evaluation median ${result.evaluation.medianMs} ms (max ${result.evaluation.maxMs}); ` +
+      `  10k: ${result.heldOutPoints} held-out points; evaluation median ${result.evaluation.medianMs} ms (max ${result.evaluation.maxMs}; ` +
+        `metrics on 10,000 × 64 ${result.evaluation.parts.metrics.medianMs} / ${result.evaluation.parts.metrics.maxMs}); ` +
         `rAF median ${result.rafDeltas.medianMs} ms, p95 ${result.rafDeltas.p95Ms}; scatter frame gap in ${transitions} transitions median ` +
         `${result.scatterFrames.medianMs} ms, p95 ${result.scatterFrames.p95Ms} (drawn: ${result.scatterFrames.drawnMedianMs} / ` +
         `${result.scatterFrames.drawnP95Ms}); painter round trip median ${result.painterRoundTrip.medianMs} ms, p95 ${result.painterRoundTrip.p95Ms}; ${result.longTasks.count} long tasks (max ${result.longTasks.maxMs} ms); ${result.stepsPerSecond} steps/s`,

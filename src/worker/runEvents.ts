@@ -6,6 +6,7 @@
  * halving the training rate. `refresh` posts metrics and a snapshot at once (pause, step, a new run).
  */
 import { scaleCollapseOf } from '../core/metrics/scaleCollapse';
+import type { EvaluationPart } from '../core/train/evaluation';
 import type { Trainer } from '../core/train/trainer';
 import type { StepResult } from '../core/train/types';
 import { Cadence } from './cadence';
@@ -114,7 +115,15 @@ export class RunEvents {
 
   private postMetrics(trainer: Trainer, runId: number): void {
     const start = this.now();
-    const evaluation = trainer.evaluate();
+    const parts: Record<EvaluationPart, number> = { embed: 0, validation: 0, metrics: 0, geometry: 0 };
+    const evaluation = trainer.evaluate((part, run) => {
+      const from = this.now();
+      try {
+        return run();
+      } finally {
+        parts[part] += this.now() - from;
+      }
+    });
     const evaluationMs = this.now() - start;
     this.inspector.noteEvaluation(trainer, evaluation);
     const m = evaluation.metrics;
@@ -150,6 +159,7 @@ export class RunEvents {
       metrics,
       pairDistances: pairDistancesOf(evaluation.step, m, trainer.config),
       evaluationMs,
+      evaluationParts: parts,
     });
     this.evaluations.ran(start, this.now());
   }

@@ -98,7 +98,14 @@ describe('reducer', () => {
     };
     const s = run(
       started(),
-      ev({ type: 'metrics', runId: 1, metrics: m, pairDistances: null, evaluationMs: 0 }),
+      ev({
+        type: 'metrics',
+        runId: 1,
+        metrics: m,
+        pairDistances: null,
+        evaluationMs: 0,
+        evaluationParts: { embed: 0, validation: 0, metrics: 0, geometry: 0 },
+      }),
       ev({ type: 'halted', runId: 1, step: 7, reason: 'the loss became NaN', suggestion: 'lower the learning rate' }),
     );
     expect(latestMetrics(s)).toEqual(m);

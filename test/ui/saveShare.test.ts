@@ -81,6 +81,7 @@ function stateWithHistory(): AppState {
         },
         pairDistances: null,
         evaluationMs: 0,
+        evaluationParts: { embed: 0, validation: 0, metrics: 0, geometry: 0 },
       },
     });
   }

@@ -53,25 +53,55 @@ describe('reducer: pair distances', () => {
     expect(s0.pairDistances).toBeNull();
     const stale = reducer(
       s0,
-      ev({ type: 'metrics', runId: 1, metrics: metricsPoint(5), pairDistances: pairs(5), evaluationMs: 0 }),
+      ev({
+        type: 'metrics',
+        runId: 1,
+        metrics: metricsPoint(5),
+        pairDistances: pairs(5),
+        evaluationMs: 0,
+        evaluationParts: { embed: 0, validation: 0, metrics: 0, geometry: 0 },
+      }),
     );
     expect(stale.pairDistances).toBeNull();
     const first = pairs(0);
     const s1 = reducer(
       s0,
-      ev({ type: 'metrics', runId: 2, metrics: metricsPoint(0), pairDistances: first, evaluationMs: 0 }),
+      ev({
+        type: 'metrics',
+        runId: 2,
+        metrics: metricsPoint(0),
+        pairDistances: first,
+        evaluationMs: 0,
+        evaluationParts: { embed: 0, validation: 0, metrics: 0, geometry: 0 },
+      }),
     );
     expect(s1.pairDistances).toBe(first);
     const second = pairs(20);
     const s2 = reducer(
       s1,
-      ev({ type: 'metrics', runId: 2, metrics: metricsPoint(20), pairDistances: second, evaluationMs: 0 }),
+      ev({
+        type: 'metrics',
+        runId: 2,
+        metrics: metricsPoint(20),
+        pairDistances: second,
+        evaluationMs: 0,
+        evaluationParts: { embed: 0, validation: 0, metrics: 0, geometry: 0 },
+      }),
     );
     expect(s2.pairDistances).toBe(second);
     // A metrics event without pairs (a pair file) leaves the last ones.
     expect(
-      reducer(s2, ev({ type: 'metrics', runId: 2, metrics: metricsPoint(40), pairDistances: null, evaluationMs: 0 }))
-        .pairDistances,
+      reducer(
+        s2,
+        ev({
+          type: 'metrics',
+          runId: 2,
+          metrics: metricsPoint(40),
+          pairDistances: null,
+          evaluationMs: 0,
+          evaluationParts: { embed: 0, validation: 0, metrics: 0, geometry: 0 },
+        }),
+      ).pairDistances,
     ).toBe(second);
     expect(reducer(s2, { type: 'new-run', runId: 3 }).pairDistances).toBeNull();
   });

@@ -105,6 +105,45 @@ describe('live views while training', () => {
     expect(times('progress').length).toBeGreaterThanOrEqual(50);
   });
 
+  it('reports the time of each part of an evaluation (the benchmark splits it), which add up to the whole', async () => {
+    const clock = new VirtualClock(5);
+    const h = await session(clock);
+    active = h.session;
+    // Each part costs a fixed time on the virtual clock, put there by the timer the session hands the trainer.
+    const costs = { embed: 70, validation: 5, metrics: 800, geometry: 90 };
+    const evaluate = Trainer.prototype.evaluate;
+    vi.spyOn(Trainer.prototype, 'evaluate').mockImplementation(function (this: Trainer, time) {
+      return evaluate.call(this, (part, run) =>
+        (time ?? ((_, r) => r()))(part, () => {
+          const result = run();
+          clock.advance(costs[part]);
+          return result;
+        }),
+      );
+    });
+    const trainAt = clock.time;
+    const before = h.events.length;
+    await h.session.handle({ type: 'train', runId: 1 });
+    await h.atTime(trainAt + 3_000);
+    await h.session.handle({ type: 'pause', runId: 1 });
+    // The evaluations of the run (the one at configure time came before the timer was in place).
+    const metrics = h.events.slice(before).flatMap((e) => (e.type === 'metrics' ? [e] : []));
+    expect(metrics.length).toBeGreaterThanOrEqual(2);
+    // Each part: its cost and the one tick the virtual clock moves per reading; the whole: the parts and a few ticks.
+    const tick = clock.tick;
+    for (const m of metrics) {
+      expect(m.evaluationParts).toEqual({
+        embed: 70 + tick,
+        validation: 5 + tick,
+        metrics: 800 + tick,
+        geometry: 90 + tick,
+      });
+      const parts = 965 + 4 * tick;
+      expect(m.evaluationMs).toBeGreaterThan(parts);
+      expect(m.evaluationMs).toBeLessThanOrEqual(parts + 10 * tick);
+    }
+  });
+
   it('however costly, a snapshot still comes every SNAPSHOT_MAX_INTERVAL_MS (a badly loaded machine)', async () => {
     const clock = new VirtualClock(5);
     const h = await session(clock);

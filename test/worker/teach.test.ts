@@ -159,6 +159,7 @@ describe('teach fields of worker events', () => {
       },
       pairDistances: { step: 1, positive, negative, distance: 'euclidean', loss: 'triplet', margin: 0.2 },
       evaluationMs: 0,
+      evaluationParts: { embed: 0, validation: 0, metrics: 0, geometry: 0 },
     };
     expect(transferablesOf(metrics)).toEqual(expect.arrayContaining([positive.buffer, negative.buffer]));
     const snapshot: WorkerEvent = {

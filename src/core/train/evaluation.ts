@@ -20,46 +20,62 @@ import type { Evaluation, SeenClassMetrics } from './types';
 /** The held-out embeddings of the current weights (n × dim, row-major), from the run's one cache. */
 export type HeldOutReader = () => { values: Float32Array; n: number };
 
+/** The parts of an evaluation a host may time (the core keeps no clock). */
+export type EvaluationPart = 'embed' | 'validation' | 'metrics' | 'geometry';
+/** Runs one part of an evaluation and returns its result; a host wraps it with its clock. */
+export type EvaluationTimer = <T>(part: EvaluationPart, run: () => T) => T;
+/** Times nothing. */
+export const untimed: EvaluationTimer = (_part, run) => run();
+
 /**
  * Metrics of the held-out set at the current weights. `heldOut` embeds the scatter's points (samples, halves a);
- * `whitening` is the Mahalanobis W of the run, if any.
+ * `whitening` is the Mahalanobis W of the run, if any; `time` wraps each part (embedding the held-out set, the
+ * retrieval and verification metrics, the geometry).
  */
 export function evaluateHeldOut(
   ctx: PlanContext,
   data: TrainingData,
   heldOut: HeldOutReader,
   whitening: Float32Array | undefined,
+  time: EvaluationTimer = untimed,
 ): Pick<Evaluation, 'metrics' | 'pairs' | 'seen' | 'geometry'> {
   const config = ctx.config;
-  if (data.kind === 'pairs') return { metrics: null, pairs: evaluatePairFile(ctx, data), seen: null, geometry: null };
+  if (data.kind === 'pairs')
+    return { metrics: null, pairs: time('metrics', () => evaluatePairFile(ctx, data)), seen: null, geometry: null };
   const rng = new Rng(config.seed ^ 0x5eed);
   const geometryRng = new Rng(config.seed ^ 0x6e0);
   const dim = config.model.embeddingDim;
-  const { values, n } = heldOut();
+  const { values, n } = time('embed', heldOut);
   if (data.kind === 'halves') {
-    const b = embedRows(ctx, data.test.b);
+    const b = time('embed', () => embedRows(ctx, data.test.b));
     const both = new Float32Array(2 * n * dim);
     both.set(values.subarray(0, n * dim));
     both.set(b, n * dim);
     // A sample's two halves are its positive pair.
     const bySample = Int32Array.from({ length: 2 * n }, (_, i) => i % n);
     return {
-      metrics: evaluateSplitHalves(values, b, n, dim, config, whitening, rng),
+      metrics: time('metrics', () => evaluateSplitHalves(values, b, n, dim, config, whitening, rng)),
       pairs: null,
       seen: null,
-      geometry: alignmentUniformity(both, 2 * n, dim, bySample, geometryRng),
+      geometry: time('geometry', () => alignmentUniformity(both, 2 * n, dim, bySample, geometryRng)),
     };
   }
   const o = config.objective;
   const options = { distance: o.distance, whitening, margin: o.margin };
-  const seen = data.seen ? evaluateSeenClasses(ctx, data.seen, options, config.training.threshold) : null;
-  const metrics = evaluateEmbeddings(values, n, dim, data.test.labels, {
-    ...options,
-    // Unseen classes are judged at the threshold chosen on the seen ones, as a deployed verifier would be.
-    threshold: seen ? seen.threshold : config.training.threshold,
-    rng,
-  });
-  return { metrics, pairs: null, seen, geometry: alignmentUniformity(values, n, dim, data.test.labels, geometryRng) };
+  const seenData = data.seen;
+  const seen = seenData
+    ? time('metrics', () => evaluateSeenClasses(ctx, seenData, options, config.training.threshold))
+    : null;
+  const metrics = time('metrics', () =>
+    evaluateEmbeddings(values, n, dim, data.test.labels, {
+      ...options,
+      // Unseen classes are judged at the threshold chosen on the seen ones, as a deployed verifier would be.
+      threshold: seen ? seen.threshold : config.training.threshold,
+      rng,
+    }),
+  );
+  const geometry = time('geometry', () => alignmentUniformity(values, n, dim, data.test.labels, geometryRng));
+  return { metrics, pairs: null, seen, geometry };
 }
 
 /** Retrieval on the seen classes' held-out samples and the verification threshold chosen on their pairs. */

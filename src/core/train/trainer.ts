@@ -31,7 +31,13 @@ import { StablePca } from '../projection/pca';
 import { Rng } from '../rng';
 import type { Forward, PlanContext } from './batchPlans';
 import { type BatchSource, makeBatchSource, nextPlan } from './batchSource';
-import { evaluateHeldOut, evaluateHeldOutAgainstTraining, ValidationBatch } from './evaluation';
+import {
+  type EvaluationTimer,
+  evaluateHeldOut,
+  evaluateHeldOutAgainstTraining,
+  untimed,
+  ValidationBatch,
+} from './evaluation';
 import { HeldOutCache, type HeldOutEmbeddings } from './heldOutCache';
 import { OfflinePool, Whitening } from './refresh';
 import { batchSnapshot, type KeptBatch } from './snapshot';
@@ -209,11 +215,14 @@ export class Trainer {
     return { step: this.stepCount, epoch: this.epoch, loss, counts, mined, note };
   }
 
-  /** Embeds the held-out set and measures P@1, R-precision, MAP@R, recall@k, ROC/AUC and more. */
-  evaluate(): Evaluation {
+  /**
+   * Embeds the held-out set and measures P@1, R-precision, MAP@R, recall@k, ROC/AUC and more; `time` wraps each part
+   * (a host's clock: the core keeps none).
+   */
+  evaluate(time: EvaluationTimer = untimed): Evaluation {
     this.assertUsable();
-    const validationLoss = this.validation.loss(this.ctx, this.batches);
-    const result = evaluateHeldOut(this.ctx, this.data, () => this.heldOutEmbeddings(), this.whitening.values);
+    const validationLoss = time('validation', () => this.validation.loss(this.ctx, this.batches));
+    const result = evaluateHeldOut(this.ctx, this.data, () => this.heldOutEmbeddings(), this.whitening.values, time);
     return { step: this.stepCount, ...result, validationLoss, protocol: this.data.protocol };
   }
 

@@ -5,6 +5,7 @@
  */
 import type { BackendName, Config, ConfigIssue } from '../../core/config';
 import type { MinedTriplet } from '../../core/mining';
+import type { EvaluationPart } from '../../core/train/evaluation';
 import type {
   ActiveBackend,
   DatasetInfo,
@@ -89,6 +90,11 @@ export type TrainingEvent =
       pairDistances: PairDistancesMessage | null;
       /** How long this evaluation took in the worker, in milliseconds of the host's clock (the benchmark reads it). */
       evaluationMs: number;
+      /**
+       * The same time by part (ms): embedding the held-out set, the validation loss, the retrieval and verification
+       * metrics (P@1, R-precision, MAP@R, ROC…), alignment and uniformity.
+       */
+      evaluationParts: Record<EvaluationPart, number>;
     }
   | ({ type: 'snapshot'; runId: number } & SnapshotMessage)
   | { type: 'state'; runId: number; state: RunState; step: number; epoch: number }

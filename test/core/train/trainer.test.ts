@@ -73,6 +73,21 @@ describe('Trainer', () => {
     }
   });
 
+  it('evaluate(time) hands each part to the timer once and returns what an untimed evaluation returns', () => {
+    const timed = Trainer.init(digitsConfig(), digits);
+    const untimed = Trainer.init(digitsConfig(), digits);
+    for (const t of [timed, untimed]) t.step();
+    const parts: string[] = [];
+    const evaluation = timed.evaluate((part, run) => {
+      parts.push(part);
+      return run();
+    });
+    expect(parts).toEqual(['validation', 'embed', 'metrics', 'geometry']);
+    expect(evaluation).toEqual(untimed.evaluate());
+    timed.dispose();
+    untimed.dispose();
+  });
+
   it('dispose() frees everything the trainer made', () => {
     const before = tf.memory().numTensors;
     const trainer = Trainer.init(digitsConfig(), digits);
