@@ -5,7 +5,8 @@
  * the worker's steps/s while the default page trains with its charts and scatter live, main-thread long tasks
  * (PerformanceObserver 'longtask', > 50 ms) over that window, and the worker's tf.memory() (read through tfjs's
  * global engine in the worker scope). Also the JavaScript the page loads before the user can act and what the
- * worker loads, from the built files.
+ * worker loads, from the built files. Train is clicked the moment it is enabled, while the page may still be
+ * settling (its first pictures and compiles); BENCH_SETTLE_MS=N waits N ms first, as a user would.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,9 @@ export interface BrowserPlan {
   /** The page with 10,000 held-out points (live10k.ts); null: skip. */
   live10k: Live10kPlan | null;
 }
+
+/** How long after Train is enabled it is clicked (BENCH_SETTLE_MS; default at once). */
+export const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS) || 0;
 
 export const FULL_BROWSER_PLAN: BrowserPlan = {
   backends: ['webgl', 'wasm', 'cpu'],
@@ -232,6 +236,7 @@ async function measureBackend(
     });
     const ready = await statusStep(page);
     const startup = await page.evaluate(() => (window as unknown as BenchWindow).__bench);
+    if (SETTLE_MS > 0) await page.waitForTimeout(SETTLE_MS);
     // Click Train from inside the page and time until the status line shows step ≥ 1 (the first progress event).
     const clickToFirstLossMs = await page.evaluate(
       () =>

@@ -13,7 +13,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { browserBench, FULL_BROWSER_PLAN, LIVE10K_ONLY_PLAN, QUICK_BROWSER_PLAN } from './browser';
+import { browserBench, FULL_BROWSER_PLAN, LIVE10K_ONLY_PLAN, QUICK_BROWSER_PLAN, SETTLE_MS } from './browser';
 import { enginesBench, FULL_ENGINES_PLAN, QUICK_ENGINES_PLAN } from './engines';
 import { load, log, machine, round, table } from './lib/common';
 import { compareMlp, evaluationTimings, FULL_NODE_PLAN, memory, otherTowers, QUICK_NODE_PLAN } from './node';
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   if (browser) {
     lines.push(
       '',
-      'The app in headless Chromium (worker steps/s with live charts and scatter; WebGL = SwiftShader here)',
+      `The app in headless Chromium (worker steps/s with live charts and scatter; WebGL = SwiftShader here; Train clicked ${SETTLE_MS > 0 ? `${SETTLE_MS} ms after` : 'as soon as'} it is enabled)`,
     );
     lines.push(
       table(

@@ -42,5 +42,13 @@ export const METRICS_MAX_SHARE = 0.06;
 export const SNAPSHOT_MAX_SHARE = 0.05;
 /** However costly, a snapshot and an evaluation come at least this often while training (a live view stays live). */
 export const SNAPSHOT_MAX_INTERVAL_MS = 3000;
-export const METRICS_MAX_INTERVAL_MS = 6000; /** A checkpoint of the weights survives a lost WebGL context; taken this often while training. */
+export const METRICS_MAX_INTERVAL_MS = 6000;
+/** A checkpoint of the weights survives a lost WebGL context; taken this often while training. */
 export const CHECKPOINT_INTERVAL_MS = 2000;
+/**
+ * The first run of a worker trains at half duty for this long: each slice is followed by a pause as long as it took.
+ * In that first second the browser compiles the code of the training loop and of the page's live views (on
+ * background threads) and the page creates and paints its charts for the first time; on two cores a worker at full
+ * duty leaves those to fight over one core, and the page's frames stretch past 50 ms.
+ */
+export const SOFT_START_MS = 1000;

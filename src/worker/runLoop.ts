@@ -1,9 +1,10 @@
 /**
  * The training loop: slices of steps (SLICE_MS of the host's clock, or one step at a time under a speed cap), a
  * yield to queued commands after every slice, so a pause is read at the next yield. A generation number retires a
- * stopped loop even while it waits in a yield or a slow-motion sleep.
+ * stopped loop even while it waits in a yield or a slow-motion sleep. The first run's first SOFT_START_MS go at half
+ * duty (see host.ts).
  */
-import type { SessionHost } from './host';
+import { SOFT_START_MS, type SessionHost } from './host';
 
 /** What the loop asks of the run it drives. */
 export interface LoopDriver {
@@ -26,6 +27,8 @@ export class RunLoop {
   private running = false;
   /** Slow motion: at most this many steps per second; null = as fast as possible. */
   private cap: number | null = null;
+  /** Whether a run has started (only the first starts softly). */
+  private started = false;
 
   constructor(
     private readonly host: Pick<SessionHost, 'now' | 'yieldToEvents' | 'sleep'>,
@@ -77,7 +80,10 @@ export class RunLoop {
 
   private async run(generation: number): Promise<void> {
     let nextStepAt = this.host.now();
+    const softUntil = this.started ? -Infinity : nextStepAt + SOFT_START_MS;
+    this.started = true;
     while (this.live(generation)) {
+      let pause = 0;
       const cap = this.cap;
       if (cap !== null) {
         const wait = nextStepAt - this.host.now();
@@ -90,6 +96,7 @@ export class RunLoop {
       } else {
         nextStepAt = this.host.now();
         if (!this.driver.slice(null)) return;
+        if (nextStepAt < softUntil) pause = this.host.now() - nextStepAt;
       }
       if (!this.live(generation)) return;
       if (this.driver.contextLost()) {
@@ -97,7 +104,8 @@ export class RunLoop {
         return;
       }
       this.driver.afterSlice();
-      await this.host.yieldToEvents();
+      if (pause > 0) await this.sleep(pause);
+      else await this.host.yieldToEvents();
     }
   }
 
