@@ -3,10 +3,10 @@
  * at 1280×720, every live view on) switches to the full Fashion-MNIST (downloaded on demand; its 10,000 test images
  * are the held-out set) and trains on WASM. From that one run it reports the download time, each evaluation's time
  * in the worker (the session's `evaluationMs`, measured around the core's Trainer.evaluate, and its parts: embedding
- * the 10,000 held-out images, the validation loss, the metrics on 10,000 × 64, alignment and uniformity), the scatter's frame
- * times with 10,000 points (requestAnimationFrame deltas on the main thread while the scatter animates, and the gaps
- * between the scatter's frames as a viewer sees them, within transitions), main-thread long tasks (PerformanceObserver 'longtask', > 50 ms) while
- * training and hovering the scatter, and the worker's steps/s.
+ * the 10,000 held-out images, the validation loss, the metrics on 10,000 × 64, alignment and uniformity), the
+ * scatter's frame times with 10,000 points (requestAnimationFrame deltas on the main thread while the scatter
+ * animates, and the gaps between the scatter's frames as a viewer sees them, within transitions), main-thread long
+ * tasks (PerformanceObserver 'longtask', > 50 ms) while training and hovering the scatter, and the worker's steps/s.
  */
 import type { Browser, Page } from 'playwright-core';
 import type { EvaluationPart } from '../src/core/train/evaluation';

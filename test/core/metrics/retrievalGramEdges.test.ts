@@ -201,8 +201,8 @@ describe('squared distances of points that coincide', () => {
       squaredDistance,
     );
     expect(whole.every((v) => v === 0)).toBe(true);
-    // By index: reference 0 (label 5) is every query's nearest; 67 of the first 200 are of label 5, 266 of the first 400 of
-    // label 2.
+    // By index: reference 0 (label 5) is every query's nearest; 67 of the first 200 are of label 5, 266 of the
+    // first 400 of label 2.
     expect(viaRows).toMatchObject({ precisionAt1: 2 / 3, queries: 3 });
     expect(viaRows.rPrecision).toBeCloseTo((2 * 67) / 200 / 3 + 266 / 400 / 3, 12);
     expect(plain.result()).toEqual(viaRows);
