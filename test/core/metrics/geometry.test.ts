@@ -1,8 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alignmentUniformity } from '../../../src/core/metrics/geometry';
 import { Rng } from '../../../src/core/rng';
-import { expectNoLeakedTensors, useCpuBackend } from '../../helpers/tf';
 
 /** The definitions, pair by pair, in float64 (the reference the tensor version must match). */
 function bruteForce(
@@ -33,10 +31,6 @@ function bruteForce(
 }
 
 describe('alignment and uniformity (Wang & Isola 2020)', () => {
-  beforeAll(async () => {
-    await useCpuBackend();
-  });
-
   it('all points identical: alignment 0 and uniformity 0', () => {
     const x = new Float32Array(6 * 3);
     for (let i = 0; i < 6; i++) x.set([0.3, -1.2, 2], i * 3);
@@ -76,39 +70,69 @@ describe('alignment and uniformity (Wang & Isola 2020)', () => {
     expect(g.points).toBe(n);
   });
 
-  it('matches the definition across several blocks of rows (more points than one Gram block holds)', () => {
+  it('alignment is exact over every positive pair of any set; uniformity over every pair up to the pair cap', () => {
     const rng = new Rng(11);
     const n = 600;
     const dim = 6;
     const x = Float32Array.from({ length: n * dim }, () => rng.normal());
     const labels = Array.from({ length: n }, (_, i) => (i * 7) % 5);
-    const g = alignmentUniformity(x, n, dim, labels, new Rng(1));
     const want = bruteForce(x, n, dim, labels);
-    expect(g.points).toBe(n);
-    expect(g.alignment).toBeCloseTo(want.alignment, 4);
-    expect(g.uniformity).toBeCloseTo(want.uniformity, 4);
+    const every = alignmentUniformity(x, n, dim, labels, new Rng(1), (n * (n - 1)) / 2);
+    expect(every.points).toBe(n);
+    expect(every.pairs).toBe((n * (n - 1)) / 2);
+    expect(every.alignment).toBeCloseTo(want.alignment, 6);
+    expect(every.uniformity).toBeCloseTo(want.uniformity, 6);
+    // Above the cap the uniformity is sampled, the alignment is not.
+    const sampled = alignmentUniformity(x, n, dim, labels, new Rng(1), 20000);
+    expect(sampled.pairs).toBe(20000);
+    expect(sampled.alignment).toBe(every.alignment);
+    expect(sampled.uniformity).not.toBe(every.uniformity);
+    expect(Math.abs(sampled.uniformity - want.uniformity)).toBeLessThan(0.05);
   });
 
-  it('a set above the cap is estimated on a seeded sample of that many points', () => {
+  it('a set above the pair cap is estimated on a seeded sample of that many pairs of distinct points', () => {
     const rng = new Rng(3);
     const n = 300;
     const x = Float32Array.from({ length: n * 4 }, () => rng.normal());
     const labels = Array.from({ length: n }, (_, i) => i % 3);
-    const a = alignmentUniformity(x, n, 4, labels, new Rng(5), 100);
-    const b = alignmentUniformity(x, n, 4, labels, new Rng(5), 100);
-    expect(a.points).toBe(100);
+    const a = alignmentUniformity(x, n, 4, labels, new Rng(5), 2000);
+    const b = alignmentUniformity(x, n, 4, labels, new Rng(5), 2000);
+    const c = alignmentUniformity(x, n, 4, labels, new Rng(6), 2000);
+    expect(a.pairs).toBe(2000);
+    expect(a.points).toBe(n);
     expect(a).toEqual(b);
+    expect(c.uniformity).not.toBe(a.uniformity);
     const full = bruteForce(x, n, 4, labels);
+    expect(a.alignment).toBeCloseTo(full.alignment, 6);
     expect(Math.abs(a.uniformity - full.uniformity)).toBeLessThan(0.1);
+    // Every point pairs with every other alike: one-hot points are all √2 apart, so any sample of distinct pairs
+    // averages exactly e^−4, and a point drawn against itself (potential 1) would show.
+    const m = 20;
+    const oneHot = new Float32Array(m * m);
+    for (let i = 0; i < m; i++) oneHot[i * m + i] = 1 + i;
+    for (const seed of [1, 2, 3]) {
+      const g = alignmentUniformity(
+        oneHot,
+        m,
+        m,
+        Array.from({ length: m }, (_, i) => i),
+        new Rng(seed),
+        50,
+      );
+      expect(g.uniformity).toBeCloseTo(-4, 10);
+    }
   });
 
-  it('leaves no tensor behind', async () => {
-    const rng = new Rng(2);
-    const x = Float32Array.from({ length: 30 * 8 }, () => rng.normal());
-    const labels = Array.from({ length: 30 }, (_, i) => i % 3);
-    await expectNoLeakedTensors(() => alignmentUniformity(x, 30, 8, labels, new Rng(1)));
-    const before = tf.memory().numTensors;
-    alignmentUniformity(x, 30, 8, labels, new Rng(1));
-    expect(tf.memory().numTensors).toBe(before);
+  it('sampled pairs cover the whole set: the mean potential of a set with one far-off cluster', () => {
+    // 400 points at one spot and 400 at its antipode: a quarter of the pairs are 0 apart on each side (potential
+    // 1), half are antipodal (e^−8); a sampler that kept to part of the set would miss the mix.
+    const n = 800;
+    const x = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) x[i * 2] = i < n / 2 ? 1 : -1;
+    const labels = Array.from({ length: n }, (_, i) => (i < n / 2 ? 0 : 1));
+    const g = alignmentUniformity(x, n, 2, labels, new Rng(9), 20000);
+    const same = (2 * (n / 2) * (n / 2 - 1)) / (n * (n - 1));
+    expect(g.uniformity).toBeCloseTo(Math.log(same + (1 - same) * Math.exp(-8)), 1);
+    expect(g.alignment).toBe(0);
   });
 });
