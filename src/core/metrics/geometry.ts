@@ -81,6 +81,7 @@ export function alignmentUniformity(
 function unitScales(values: Float32Array, n: number, dim: number): { scale: Float64Array; unit: Float64Array } {
   const scale = new Float64Array(n);
   const unit = new Float64Array(n);
+  // Stryker disable next-line EqualityOperator: a row n would only write past the arrays' end, which typed arrays ignore
   for (let i = 0; i < n; i++) {
     let norm = 0;
     for (let k = i * dim; k < (i + 1) * dim; k++) norm += values[k] * values[k];
