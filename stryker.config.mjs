@@ -52,6 +52,22 @@ export const groups = {
       'test/core/data/loaders/{common,csv,images,imageDecodeEdges,imagesEdges,index,npy,pairs,tableStreamEdges,tableTokens,textCsv,zip,zipEdges}.test.ts',
     ],
   },
+  kernels: {
+    // The WASM kernels called directly and the optimizer and gradient built around them; each test compares them
+    // with tfjs's own kernels bit for bit.
+    mutate: [
+      'src/core/model/wasmCalls.ts',
+      'src/core/model/directKernels.ts',
+      'src/core/model/sumGradient.ts',
+      'src/core/model/adam.ts',
+    ],
+    tests: [
+      'test/core/model/wasmCalls.test.ts',
+      'test/core/model/binaryKernels.test.ts',
+      'test/core/model/sumGradient.test.ts',
+      'test/core/model/adam.test.ts',
+    ],
+  },
   config: {
     mutate: ['src/core/config.ts'],
     // validate()'s dataset rules and unseen-class checks are tested beside the rule table and the protocol.
