@@ -5,10 +5,14 @@
  * uniformity on UNIFORMITY_PAIRS pairs drawn from the whole set), a smaller and a larger pair budget, and every pair
  * of a seeded sample of 2,048 points (another way to bound the cost). Each is run with `--seeds` seeds; the table
  * prints its root-mean-square and largest error against the exact values (every pair of the whole set) and its
- * median time.
+ * median time. `--base DIR` (a checkout of another commit with node_modules linked) also times that commit's
+ * `alignmentUniformity` with its defaults against this one's, interleaved, on the same embeddings (median of 21, on
+ * the backend `--backend` names, wasm by default: older versions multiply on it).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { selectNodeBackend } from '../src/cli/backend';
 import { labelsToIndices, parseMetadataTsv, parseVectorsTsv } from '../src/core/export/projectorTsv';
 import { alignmentUniformity, type Geometry, UNIFORMITY_PAIRS } from '../src/core/metrics/geometry';
 import { Rng } from '../src/core/rng';
@@ -79,4 +83,26 @@ console.log(
     rows as (string | number)[][],
   ),
 );
+
+const base = flag('base', null);
+if (base !== null) {
+  await selectNodeBackend(flag('backend', 'wasm') as 'wasm');
+  const url = pathToFileURL(resolve(base, 'src/core/metrics/geometry.ts')).href;
+  const before = ((await import(url)) as { alignmentUniformity: typeof alignmentUniformity }).alignmentUniformity;
+  const times = { this: [] as number[], base: [] as number[] };
+  for (let r = 0; r < 21; r++)
+    for (const [name, run] of [
+      ['this', alignmentUniformity],
+      ['base', before],
+    ] as const) {
+      const start = performance.now();
+      run(x, n, dim, labels, new Rng(r + 1));
+      times[name].push(performance.now() - start);
+    }
+  const [now, then] = [median(times.this), median(times.base)];
+  console.log(
+    `alignmentUniformity with its defaults, median of 21 interleaved: this ${round(now, 1)} ms, ${base} ` +
+      `${round(then, 1)} ms, ratio ${round(now / then, 3)}`,
+  );
+}
 console.log(`load average ${load().loadAverage.join(' ')}`);
