@@ -15,17 +15,21 @@ import { saveBytes } from './download';
 import { storageAvailable } from './runStore';
 import type { SaveShareController } from './useSaveShare';
 
+/**
+ * One formatter for every saved run's time: `toLocaleString` with options builds a new formatter per call, and the
+ * list renders again with every live update while a run trains.
+ */
+const RUN_TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
 function timeOf(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime())
-    ? iso
-    : date.toLocaleString('en-GB', {
-        day: 'numeric',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      });
+  return Number.isNaN(date.getTime()) ? iso : RUN_TIME.format(date);
 }
 
 const readFiles = async (list: FileList | null) =>
