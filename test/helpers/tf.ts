@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type NodeBackend, selectNodeBackend } from '../../src/cli/backend';
 
 /** Use the deterministic pure-JS CPU backend for core tests (and fail loudly if tfjs falls back). */
 export async function useCpuBackend(): Promise<typeof tf> {
@@ -7,6 +8,21 @@ export async function useCpuBackend(): Promise<typeof tf> {
   if (!ok || tf.getBackend() !== 'cpu') throw new Error(`could not select the cpu backend (got ${tf.getBackend()})`);
   await tf.ready();
   return tf;
+}
+
+/**
+ * Runs the enclosing suite on `backend` (selected and checked as the CLI selects it) and returns to the CPU backend
+ * after it, first calling `cleanUp` (suites that unregister kernels register them again there), so the suites after
+ * it in the same file start where core tests expect.
+ */
+export function useBackendInSuite(backend: NodeBackend, cleanUp?: () => void): void {
+  beforeAll(async () => {
+    await selectNodeBackend(backend);
+  });
+  afterAll(async () => {
+    cleanUp?.();
+    await useCpuBackend();
+  });
 }
 
 /**

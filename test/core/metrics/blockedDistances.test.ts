@@ -3,12 +3,11 @@
  * block holds decides the evaluation's memory, which the whole-matrix comparisons (evaluateBlocked.test.ts) do not
  * see, and a block must be read in place on WASM rather than copied.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectNodeBackend } from '../../../src/cli/backend';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DistanceName } from '../../../src/core/config';
 import { BLOCK_VALUES, columnOrderByLabel, forEachRowBlock } from '../../../src/core/metrics/blockedDistances';
 import { Rng } from '../../../src/core/rng';
-import { useCpuBackend } from '../../helpers/tf';
+import { useBackendInSuite, useCpuBackend } from '../../helpers/tf';
 
 describe('columnOrderByLabel', () => {
   it('groups the items by ascending label, each label in index order, and says where each label runs', () => {
@@ -78,12 +77,7 @@ describe('forEachRowBlock cuts the queries into blocks of at most blockValues va
 });
 
 describe('on the WASM backend', () => {
-  beforeAll(async () => {
-    await selectNodeBackend('wasm');
-  });
-  afterAll(async () => {
-    await useCpuBackend();
-  });
+  useBackendInSuite('wasm');
 
   it('keeps a Manhattan block under 2^24 values of its rows × candidates × dimensions difference tensor', () => {
     // 130 × 1024: 2^24 / 1024 = 16,384 values, so 126 rows of 130 per block; cosine keeps the whole 2^20.

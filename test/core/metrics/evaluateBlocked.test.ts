@@ -5,13 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectNodeBackend } from '../../../src/cli/backend';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DISTANCES, type DistanceName } from '../../../src/core/config';
 import { mahalanobisWhiteningJs } from '../../../src/core/distances';
 import { evaluateEmbeddings, type Metrics } from '../../../src/core/metrics/evaluate';
 import { Rng } from '../../../src/core/rng';
-import { useCpuBackend } from '../../helpers/tf';
+import { useBackendInSuite, useCpuBackend } from '../../helpers/tf';
 import { evaluateEmbeddings as oracleEvaluate, type Metrics as OracleMetrics } from './oracle/evaluateOracle';
 
 interface Case {
@@ -140,12 +139,7 @@ describe('blocked evaluateEmbeddings equals the whole-matrix oracle', () => {
   });
 
   describe('WASM backend', () => {
-    beforeAll(async () => {
-      await selectNodeBackend('wasm');
-    });
-    afterAll(async () => {
-      await useCpuBackend();
-    });
+    useBackendInSuite('wasm');
 
     it('on random embeddings of every distance, any block size', () => {
       fc.assert(

@@ -4,7 +4,7 @@
  * gradients, including triplets sitting exactly on the category boundaries (δ = 0 and δ = m).
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { selectNodeBackend } from '../../../src/cli/backend';
 import { pairwiseDistances } from '../../../src/core/distances';
 import { tripletLoss } from '../../../src/core/losses';
@@ -24,7 +24,7 @@ import {
   tripletCountsJs,
 } from '../../../src/core/mining/fusedTriplet';
 import { Rng } from '../../../src/core/rng';
-import { expectAllClose, expectNoLeakedTensors } from '../../helpers/tf';
+import { expectAllClose, expectNoLeakedTensors, useBackendInSuite } from '../../helpers/tf';
 
 const MINERS: DenseMiner[] = ['all', 'hard', 'semi-hard', 'easy'];
 const REDUCTIONS = ['mean', 'mean-non-zero'] as const;
@@ -88,12 +88,7 @@ function fusedPath(D: number[][], masks: PairMasks, miner: DenseMiner, reduction
 
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`fused dense-miner triplet loss (${backend})`, () => {
-    beforeAll(async () => {
-      await selectNodeBackend(backend);
-    });
-    afterAll(async () => {
-      await selectNodeBackend('cpu');
-    });
+    useBackendInSuite(backend);
 
     it('is used on this backend', () => {
       expect(fusedTripletAvailable()).toBe(true);

@@ -5,8 +5,8 @@
  * kernel returns uninitialised memory) get a clear error instead.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectNodeBackend } from '../../../src/cli/backend';
+import { describe, expect, it } from 'vitest';
+import { useBackendInSuite } from '../../helpers/tf';
 import { BINARY_WASM_KERNELS, type BinaryWasmKernel } from '../../../src/core/model/directKernels';
 import { registerFastWasmKernels, unregisterFastWasmKernels } from '../../../src/core/model/fastKernels';
 import { Rng } from '../../../src/core/rng';
@@ -84,14 +84,7 @@ function results(): Result[] {
 }
 
 describe('allocation-free binary WASM kernels', () => {
-  beforeAll(async () => {
-    await selectNodeBackend('wasm');
-  });
-
-  afterAll(async () => {
-    registerFastWasmKernels();
-    await selectNodeBackend('cpu');
-  });
+  useBackendInSuite('wasm', registerFastWasmKernels);
 
   it('give the stock kernels’ exact values, dtypes and shapes for every op, dtype and broadcast', () => {
     unregisterFastWasmKernels();

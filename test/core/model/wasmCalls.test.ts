@@ -5,8 +5,8 @@
  * a bias; and leave no tensor behind.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectNodeBackend } from '../../../src/cli/backend';
+import { describe, expect, it } from 'vitest';
+import { useBackendInSuite } from '../../helpers/tf';
 import { registerFastWasmKernels, unregisterFastWasmKernels } from '../../../src/core/model/fastKernels';
 import { Rng } from '../../../src/core/rng';
 
@@ -142,14 +142,7 @@ function stockThenDirect<T>(run: () => T): { stock: T; fast: T } {
 }
 
 describe('WASM kernels called without per-call typed arrays', () => {
-  beforeAll(async () => {
-    await selectNodeBackend('wasm');
-  });
-
-  afterAll(async () => {
-    registerFastWasmKernels();
-    await selectNodeBackend('cpu');
-  });
+  useBackendInSuite('wasm', registerFastWasmKernels);
 
   it('Transpose: the stock kernel’s exact result for every permutation, shape with size-1 axes and dtype', () => {
     const { stock, fast } = stockThenDirect(transposes);
