@@ -38,7 +38,7 @@ export const FULL_BROWSER_PLAN: BrowserPlan = {
   backends: ['webgl', 'wasm', 'cpu'],
   trainSeconds: 12,
   memorySteps: [100, 2000],
-  live10k: { watchSeconds: 15 },
+  live10k: { watchSeconds: 30 },
 };
 export const QUICK_BROWSER_PLAN: BrowserPlan = {
   backends: ['webgl', 'wasm', 'cpu'],
@@ -54,7 +54,7 @@ export const LIVE10K_ONLY_PLAN: BrowserPlan = {
   backends: [],
   trainSeconds: 0,
   memorySteps: null,
-  live10k: { watchSeconds: Number(process.env.LIVE10K_WATCH_SECONDS) || 15 },
+  live10k: { watchSeconds: Number(process.env.LIVE10K_WATCH_SECONDS) || 30 },
 };
 
 export interface BrowserBackendResult {

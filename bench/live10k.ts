@@ -27,6 +27,9 @@ export interface Live10kResult {
     medianMs: number | null;
     maxMs: number | null;
     all: number[];
+    /** Each evaluation's parts (ms) and the training step it measured, in the order of `all`. */
+    allParts: Record<EvaluationPart, number>[];
+    steps: number[];
     /** Per part (the session's `evaluationParts`): median and max over the same evaluations (ms). */
     parts: Record<EvaluationPart, { medianMs: number | null; maxMs: number | null }>;
   };
@@ -69,7 +72,7 @@ export interface Live10kResult {
  */
 const INSTRUMENT = `(() => {
   const live = { recording: false, longTasks: [], raf: [], shown: [], snapshots: [], settles: [], roundTrips: [],
-    evaluations: [], parts: [], heldOut: null, loadedAt: null };
+    evaluations: [], parts: [], evaluationSteps: [], heldOut: null, loadedAt: null };
   window.__live = live;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (live.recording) live.longTasks.push(e.duration);
@@ -136,12 +139,20 @@ const INSTRUMENT = `(() => {
         if (d.type === 'metrics' && typeof d.evaluationMs === 'number') {
           live.evaluations.push(d.evaluationMs);
           live.parts.push(d.evaluationParts);
+          live.evaluationSteps.push(d.metrics && d.metrics.step);
         }
         if (d.type === 'snapshot' && d.labels) {
           live.heldOut = d.labels.length;
           if (live.recording) live.snapshots.push(performance.now());
         }
-        if (d.type === 'dataset-loaded') live.loadedAt = performance.now();
+        if (d.type === 'dataset-loaded') {
+          // Only evaluations of the set loaded last count: the default set's own evaluation at step 0 is not one of
+          // 10,000 points.
+          live.loadedAt = performance.now();
+          live.evaluations = [];
+          live.parts = [];
+          live.evaluationSteps = [];
+        }
       });
     }
   };
@@ -159,6 +170,7 @@ type LiveWindow = {
     roundTrips: number[];
     evaluations: number[];
     parts: Record<EvaluationPart, number>[];
+    evaluationSteps: number[];
     heldOut: number | null;
     loadedAt: number | null;
   };
@@ -284,6 +296,14 @@ export async function measureLive10k(browser: Browser, baseUrl: string, plan: Li
         medianMs: live.evaluations.length ? round(median(live.evaluations), 1) : null,
         maxMs: live.evaluations.length ? round(Math.max(...live.evaluations), 1) : null,
         all: live.evaluations.map((v) => round(v, 1)),
+        steps: live.evaluationSteps,
+        allParts: live.parts.map(
+          (p) =>
+            Object.fromEntries(EVALUATION_PARTS.map((part) => [part, round(p[part], 1)])) as Record<
+              EvaluationPart,
+              number
+            >,
+        ),
         parts: Object.fromEntries(
           EVALUATION_PARTS.map((part) => {
             const times = live.parts.map((p) => p[part]);
