@@ -23,7 +23,7 @@ export interface Geometry {
  * Most pairs one uniformity estimate takes. Pairs drawn at random from the whole set estimate the mean far better
  * than every pair of a sample of points at the same cost: on a trained 10,000 × 64 Fashion-MNIST embedding the
  * root-mean-square error of 2^17 random pairs was 0.005 against 0.012 for all 2.1 million pairs of 2,048 points,
- * in 20 ms against 48 (BENCHMARKS.md).
+ * in 25 ms against 49 (BENCHMARKS.md, `npm run bench:geometry`).
  */
 export const UNIFORMITY_PAIRS = 1 << 17;
 const T = 2;
@@ -46,8 +46,8 @@ export function alignmentUniformity(
     throw new Error(`alignmentUniformity needs at least 2 embeddings of ${dim} values with a label each, got ${n}`);
   const { scale, unit } = unitScales(embeddings, n, dim);
   const alignment = exactAlignment(embeddings, scale, unit, n, dim, labels);
-  // d² of unit rows from their dot product, as the retrieval's Gram rows do: the rows are read where they lie, with
-  // no normalised copy (at 10,000 × 64 a copy is 2.5 MB per evaluation, and reading the pairs is all the work).
+  // d² of the unit rows from the raw rows' dot product and their scales, as the retrieval's Gram rows do: the rows
+  // are read where they lie (a normalised copy is 2.5 MB at 10,000 × 64, and cost the page's worker more than Node).
   const squaredDistance = (i: number, j: number): number => {
     let dot = 0;
     for (let a = i * dim, b = j * dim, end = a + dim; a < end; a++, b++) dot += embeddings[a] * embeddings[b];
