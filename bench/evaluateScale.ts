@@ -12,20 +12,16 @@
  * the ratio is printed. `--write-tsv DIR` writes the embeddings as vectors.tsv + metadata.tsv (for `npm run evaluate`
  * under `/usr/bin/time -v`) and exits.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { selectNodeBackend } from '../src/cli/backend';
-import { labelsToIndices, parseMetadataTsv, parseVectorsTsv } from '../src/core/export/projectorTsv';
 import { evaluateEmbeddings } from '../src/core/metrics/evaluate';
 import { Rng } from '../src/core/rng';
+import { flag, median } from './lib/common';
+import { readProjectorDir } from './lib/projectorDir';
 
 type Evaluate = typeof evaluateEmbeddings;
-
-function flag(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
-}
 
 function clustered(n: number, dim: number, classes: number, seed: number) {
   const rng = new Rng(seed);
@@ -35,18 +31,6 @@ function clustered(n: number, dim: number, classes: number, seed: number) {
   for (let i = 0; i < n; i++)
     for (let k = 0; k < dim; k++) x[i * dim + k] = centres[labels[i] * dim + k] + 0.8 * rng.normal();
   return { x, labels };
-}
-
-function readTsv(dir: string): { x: Float32Array; labels: Int32Array } {
-  const vectors = parseVectorsTsv(readFileSync(join(dir, 'vectors.tsv'), 'utf8'), 'vectors.tsv');
-  const metadata = parseMetadataTsv(readFileSync(join(dir, 'metadata.tsv'), 'utf8'), 'metadata.tsv', vectors.n);
-  return { x: vectors.vectors, labels: labelsToIndices(metadata.labels).indices };
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function timed(evaluate: Evaluate, x: Float32Array, n: number, dim: number, labels: Int32Array) {
@@ -65,7 +49,7 @@ async function main(): Promise<void> {
   const backend = flag('backend', 'wasm') as 'wasm' | 'cpu';
   const base = flag('base', '');
   const from = flag('tsv', '');
-  const { x, labels } = from ? readTsv(from) : clustered(n, dim, 10, 7);
+  const { x, labels } = from ? readProjectorDir(from) : clustered(n, dim, 10, 7);
   if (from) {
     n = labels.length;
     dim = x.length / n;

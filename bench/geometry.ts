@@ -9,28 +9,18 @@
  * `alignmentUniformity` with its defaults against this one's, interleaved, on the same embeddings (median of 21, on
  * the backend `--backend` names, wasm by default: older versions multiply on it).
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { selectNodeBackend } from '../src/cli/backend';
-import { labelsToIndices, parseMetadataTsv, parseVectorsTsv } from '../src/core/export/projectorTsv';
+import { type NodeBackend, selectNodeBackend } from '../src/cli/backend';
 import { alignmentUniformity, type Geometry, UNIFORMITY_PAIRS } from '../src/core/metrics/geometry';
 import { Rng } from '../src/core/rng';
-import { load, median, round, table } from './lib/common';
+import { flag, load, median, round, table } from './lib/common';
+import { readProjectorDir } from './lib/projectorDir';
 
-function flag(name: string, fallback: string | null): string | null {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
-}
-
-const dir = flag('tsv', null);
-if (dir === null) throw new Error('bench/geometry.ts needs --tsv DIR (vectors.tsv + metadata.tsv of a run)');
+const dir = flag('tsv', '');
+if (!dir) throw new Error('bench/geometry.ts needs --tsv DIR (vectors.tsv + metadata.tsv of a run)');
 const seeds = Number(flag('seeds', '20'));
-const vectors = parseVectorsTsv(readFileSync(join(dir, 'vectors.tsv'), 'utf8'), 'vectors.tsv');
-const metadata = parseMetadataTsv(readFileSync(join(dir, 'metadata.tsv'), 'utf8'), 'metadata.tsv', vectors.n);
-const labels = labelsToIndices(metadata.labels).indices;
-const { n, dim } = vectors;
-const x = vectors.vectors;
+const { x, labels, n, dim } = readProjectorDir(dir);
 
 /** Every pair of `points` rows sampled with `rng` (the sample's own positive pairs for the alignment). */
 function pointSample(points: number, rng: Rng): Geometry {
@@ -84,9 +74,9 @@ console.log(
   ),
 );
 
-const base = flag('base', null);
-if (base !== null) {
-  await selectNodeBackend(flag('backend', 'wasm') as 'wasm');
+const base = flag('base', '');
+if (base) {
+  await selectNodeBackend(flag('backend', 'wasm') as NodeBackend);
   const url = pathToFileURL(resolve(base, 'src/core/metrics/geometry.ts')).href;
   const before = ((await import(url)) as { alignmentUniformity: typeof alignmentUniformity }).alignmentUniformity;
   const times = { this: [] as number[], base: [] as number[] };

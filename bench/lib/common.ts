@@ -34,6 +34,12 @@ export function machine(): Record<string, unknown> {
   };
 }
 
+/** The value after `--name` on the command line, or `fallback` when it is not given. */
+export function flag(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
+}
+
 /** Progress lines go to stderr so stdout stays the table. */
 export function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
