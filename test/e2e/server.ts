@@ -53,7 +53,17 @@ export async function startPreview(): Promise<PreviewHandle> {
   if (!isAbsolute(outDir) || containsProject(outDir)) throw new Error(`refusing to build into ${outDir}`);
   if (!reuse) {
     // emptyOutDir is safe here: outDir is the folder mkdtemp created a moment ago.
-    await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    // React's production build, as users get it: Vite and its React plugin take NODE_ENV from the environment when
+    // set, and the test runner sets it to 'test', which bundles React's development build (slower, with StrictMode's
+    // doubled effects). So the build sees 'production', and the variable is put back afterwards.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
   }
   const port = await freePort();
   const server = await preview({
