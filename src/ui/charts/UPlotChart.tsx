@@ -156,7 +156,10 @@ export function UPlotChart(props: {
 
   useEffect(
     () => () => {
+      // Forgotten too, not only cleared: effects can be run again on the same component (React's StrictMode does so
+      // in development), and a remembered timer that will never fire would hold back every later update.
       if (pending.current.timer !== null) clearTimeout(pending.current.timer);
+      pending.current.timer = null;
     },
     [],
   );
