@@ -70,10 +70,25 @@ describe('one screen', () => {
         // The page itself does not scroll: nothing below the fold.
         const overflow = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
         expect(overflow).toBeLessThanOrEqual(0);
+        // Before training, the triplet chart shows its message and no plot to read; the plot is built underneath
+        // all the same, so the first data point only draws into it (building a chart is a long main-thread task).
+        const triplets = page.getByRole('figure', { name: 'Triplet categories chart', exact: true });
+        if (!classroom) {
+          expect(await triplets.getByText('No triplet counts yet', { exact: false }).isVisible()).toBe(true);
+          expect(await triplets.getByRole('img').count()).toBe(0);
+          expect(await triplets.locator('canvas').count()).toBe(1);
+          await triplets.locator('canvas').evaluate((el) => el.setAttribute('data-built-before-data', ''));
+        }
         // With a step drawn, the loss plot (its canvas holds the axes and their labels) and its legend lie inside the
         // loss chart's cell: nothing of them is cut off at the bottom, whatever the type size.
         await page.getByRole('button', { name: 'Step', exact: true }).click();
         await waitForStep(page, 1);
+        if (!classroom) {
+          const plot = triplets.getByRole('img', { name: /^Triplet counts: Hard/ });
+          await plot.waitFor();
+          expect(await plot.getAttribute('data-built-before-data')).toBe('');
+          expect(await triplets.getByText('No triplet counts yet', { exact: false }).count()).toBe(0);
+        }
         const figure = page.getByRole('figure', { name: 'Loss chart', exact: true });
         const plot = figure.getByRole('img', { name: /^Loss:/ });
         await plot.waitFor();

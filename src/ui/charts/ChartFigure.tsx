@@ -4,7 +4,12 @@
  */
 import type { JSX, ReactNode } from 'react';
 
-/** Figure wrapper; `empty` shows `emptyText` instead of an empty plot. */
+/**
+ * Figure wrapper; `empty` shows `emptyText` in place of the plot. The plot stays mounted underneath, hidden (so out
+ * of the accessibility tree and the tab order): building a chart costs tens of milliseconds of DOM, canvas and
+ * layout work, which belongs to the page's load, not to the moment the first data point arrives while training
+ * starts and the scatter animates.
+ */
 export function ChartFigure(props: {
   label: string;
   caption: string;
@@ -18,8 +23,9 @@ export function ChartFigure(props: {
     <figure aria-label={props.label} className="chart">
       {/* One fixed-size box whether empty or not: the first data point must not re-lay-out the whole page. */}
       {/* A column: controls take what they need and the plot (UPlotChart `fill`) the rest, legend included. */}
-      <div className="chart-box" style={{ height: props.height ?? 220 }}>
-        {props.empty ? <p className="chart-empty">{props.emptyText}</p> : props.children}
+      <div className={props.empty ? 'chart-box chart-box-empty' : 'chart-box'} style={{ height: props.height ?? 220 }}>
+        {props.children}
+        {props.empty ? <p className="chart-empty">{props.emptyText}</p> : null}
       </div>
       <figcaption>{props.caption}</figcaption>
     </figure>
