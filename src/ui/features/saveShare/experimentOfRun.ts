@@ -53,12 +53,25 @@ export function experimentOfRun(parts: RunParts): Experiment {
     step: w.step,
     epoch: w.epoch,
     history: {
-      progress: parts.progress.filter((p) => p.step <= w.step).map((p) => ({ ...p })),
+      progress: upToStep(parts.progress, w.step),
       metrics: parts.metrics.filter((m) => m.step <= w.step).map((m) => ({ ...m })),
     },
     ...(parts.reference && parts.reference.step <= w.step ? { reference: { ...parts.reference } } : {}),
     weights: w.weights,
   };
+}
+
+/**
+ * The points up to `step`, the page's own point objects (never changed once made) in a new array: a long run has a
+ * point per step, and the autosave takes them every few seconds on the main thread, so neither a copy of each point
+ * nor an array grown point by point. Points come in step order; should one lie out of order, the points up to
+ * `step` are picked one by one all the same.
+ */
+export function upToStep<T extends { step: number }>(points: readonly T[], step: number): T[] {
+  let end = points.length;
+  while (end > 0 && points[end - 1].step > step) end--;
+  for (let i = 0; i < end; i++) if (points[i].step > step) return points.filter((p) => p.step <= step);
+  return points.slice(0, end);
 }
 
 /** The data part of a restore command (each file's bytes copied into its own ArrayBuffer). */
