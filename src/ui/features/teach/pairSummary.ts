@@ -13,6 +13,7 @@ import { startTransition, useEffect, useState } from 'react';
 import { summarisePairs, type PairDistances, type PairSummary } from '../../../core/teach/threshold';
 import type { PairDistancesMessage } from '../../../worker/protocol';
 import type { WorkerLike } from '../../worker/client';
+import { OffPageWorker } from '../../worker/offPage';
 
 /** Page → worker: one evaluation's pair distances (copied, the page keeps its arrays). */
 export interface PairSummaryRequest {
@@ -29,86 +30,46 @@ export function createPairSummaryWorker(): WorkerLike {
   return new Worker(new URL('./pairSummary.worker.ts', import.meta.url), { type: 'module' });
 }
 
-interface Pending {
-  pairs: PairDistances & { positive: Float32Array; negative: Float32Array };
-  resolve(summary: PairSummary): void;
-  reject(error: unknown): void;
-}
-
 /** Summarises on the page (the fallback), as a promise. */
 function summariseHere(pairs: PairDistances): Promise<PairSummary> {
   return new Promise((resolve) => resolve(summarisePairs(pairs)));
 }
 
+type Pairs = PairDistances & { positive: Float32Array; negative: Float32Array };
+
 /**
  * Hands pair distances to one worker, started on first use, and answers with their summary. With no worker factory
- * (no `Worker` here), a factory that throws or a worker that crashes, it summarises on the page instead.
+ * (no `Worker` here), a factory that throws, a worker that crashes or one that answers with an error, it summarises
+ * on the page instead.
  */
 export class PairSummariser {
-  private worker: WorkerLike | null = null;
-  private broken = false;
-  private nextId = 0;
-  private readonly pending = new Map<number, Pending>();
+  private readonly worker: OffPageWorker<Pairs, PairSummary>;
 
-  constructor(
-    private readonly factory: (() => WorkerLike) | null = typeof Worker === 'undefined'
-      ? null
-      : createPairSummaryWorker,
-  ) {}
+  constructor(factory: (() => WorkerLike) | null = typeof Worker === 'undefined' ? null : createPairSummaryWorker) {
+    this.worker = new OffPageWorker<Pairs, PairSummary>(factory, {
+      message: (id, pairs): PairSummaryRequest => ({ id, positive: pairs.positive, negative: pairs.negative }),
+      read: (reply) => {
+        const r = reply as PairSummaryReply;
+        return 'summary' in r ? { output: r.summary } : { error: r.error };
+      },
+      here: summariseHere,
+      onError: 'here',
+    });
+  }
 
   /** False when summaries are computed on the page (then they can be computed synchronously up front). */
   get offPage(): boolean {
-    return this.factory !== null && !this.broken;
+    return this.worker.offPage;
   }
 
   /** The summary of `pairs`. */
-  summarise(pairs: PairDistances & { positive: Float32Array; negative: Float32Array }): Promise<PairSummary> {
-    const worker = this.ensure();
-    if (!worker) return summariseHere(pairs);
-    const id = ++this.nextId;
-    return new Promise<PairSummary>((resolve, reject) => {
-      this.pending.set(id, { pairs, resolve, reject });
-      const request: PairSummaryRequest = { id, positive: pairs.positive, negative: pairs.negative };
-      worker.postMessage(request);
-    });
+  summarise(pairs: Pairs): Promise<PairSummary> {
+    return this.worker.run(pairs);
   }
 
   /** Stops the worker; later summaries start a new one. */
   dispose(): void {
-    this.worker?.terminate();
-    this.worker = null;
-  }
-
-  private ensure(): WorkerLike | null {
-    if (this.worker) return this.worker;
-    if (this.broken || !this.factory) return null;
-    let worker: WorkerLike;
-    try {
-      worker = this.factory();
-    } catch {
-      this.broken = true;
-      return null;
-    }
-    worker.onmessage = (message: MessageEvent) => {
-      const reply = message.data as PairSummaryReply;
-      const waiting = this.pending.get(reply.id);
-      if (!waiting) return;
-      this.pending.delete(reply.id);
-      if ('summary' in reply) waiting.resolve(reply.summary);
-      else summariseHere(waiting.pairs).then(waiting.resolve, waiting.reject);
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault?.();
-      // The worker cannot run here (or crashed): summarise what was waiting, and everything after, on the page.
-      this.broken = true;
-      worker.terminate();
-      this.worker = null;
-      const waiting = [...this.pending.values()];
-      this.pending.clear();
-      for (const w of waiting) summariseHere(w.pairs).then(w.resolve, w.reject);
-    };
-    this.worker = worker;
-    return worker;
+    this.worker.dispose();
   }
 }
 
