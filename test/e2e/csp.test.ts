@@ -113,7 +113,7 @@ describe('policy delivery', () => {
     const code = await (await fetch(`${baseUrl}${entry}`)).text();
     const workers = [...code.matchAll(/\/assets\/[\w-]+\.worker-[\w-]+\.js/g)].map((m) => m[0]);
     expect(new Set(workers.map((w) => /(\w+)\.worker/.exec(w)![1]))).toEqual(
-      new Set(['training', 'projection', 'painter', 'pairSummary']),
+      new Set(['training', 'projection', 'painter', 'pairSummary', 'runWriter']),
     );
     const trainingCode = await (await fetch(`${baseUrl}${workers.find((w) => w.includes('training'))}`)).text();
     const wasm = [...trainingCode.matchAll(/\/assets\/[\w-]+\.wasm/g)].map((m) => m[0]);
@@ -217,7 +217,7 @@ describe('normal use', () => {
     expect((await scatterOf(page)).points).toBeGreaterThan(0);
 
     await Promise.all(watched);
-    expect(workersSeen).toEqual(new Set(['training', 'projection', 'painter', 'pairSummary']));
+    expect(workersSeen).toEqual(new Set(['training', 'projection', 'painter', 'pairSummary', 'runWriter']));
     expect([...seen, ...(await violationsOf(page))]).toEqual([]);
     // Console errors (CSP refusals are logged as such, in the page and in workers) fail the test in the harness.
     expect(playground.problems).toEqual([]);
@@ -297,7 +297,8 @@ describe('requests to another origin', () => {
 
     const { context, page, console } = await openApp(false);
     try {
-      // Bring up every worker the app has: training (already), threshold view, scatter painter, projection.
+      // Bring up every worker the app has: training (already), threshold view, scatter painter, projection, and the
+      // run writer (the step's autosave).
       await page.getByRole('button', { name: 'Step', exact: true }).click();
       await waitForStep(page, 1, 30_000);
       await openPanel(page, 'Threshold');
@@ -305,7 +306,7 @@ describe('requests to another origin', () => {
       await page.getByLabel('Projection', { exact: true }).selectOption('umap');
       await expect
         .poll(() => new Set(page.workers().map(workerName)), { timeout: 60_000, message: 'every worker runs' })
-        .toEqual(new Set(['training', 'projection', 'painter', 'pairSummary']));
+        .toEqual(new Set(['training', 'projection', 'painter', 'pairSummary', 'runWriter']));
 
       const fromPage = await leakFromPage(page, foreignOrigin);
       expect(fromPage.fetched).toBe('refused: TypeError');

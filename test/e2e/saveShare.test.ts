@@ -129,6 +129,8 @@ describe('autosave', () => {
         .catch(() => null);
     await expect.poll(autosaved, { timeout: 15_000, message: 'an autosave while training' }).not.toBeNull();
     expect((await statusOf(page)).state).toBe('running');
+    // Written by the run writer's worker, not on the page's main thread.
+    expect(page.workers().some((w) => w.url().includes('runWriter.worker'))).toBe(true);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     const paused = await waitForState(page, 'paused');
     const before = await metricsAt(page, paused.step);

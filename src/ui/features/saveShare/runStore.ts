@@ -5,7 +5,8 @@
  * experiments themselves (weights and history), so listing never reads megabytes of weights. Everything read back
  * passes checkExperiment before it is used.
  */
-import { checkExperiment, type Experiment, type ExperimentProgressPoint } from '../../../core/export/experiment';
+import { checkExperiment, type Experiment } from '../../../core/export/experiment';
+import { fromStored, type StoredExperiment } from './storedExperiment';
 
 const DB_NAME = 'siamese-playground';
 const DB_VERSION = 1;
@@ -23,52 +24,6 @@ export interface SavedRunInfo {
   savedAt: string;
   step: number;
   dataset: string;
-}
-
-/** The progress history as typed columns (NaN = absent): cheap for IndexedDB to copy, however long the run. */
-interface StoredProgress {
-  step: Float64Array;
-  epoch: Float64Array;
-  loss: Float64Array;
-  easy: Float64Array;
-  semiHard: Float64Array;
-  hard: Float64Array;
-}
-
-type StoredExperiment = Omit<Experiment, 'history'> & {
-  history: { progress: StoredProgress; metrics: Experiment['history']['metrics'] };
-};
-
-function toStored(experiment: Experiment): StoredExperiment {
-  const points = experiment.history.progress;
-  const column = (get: (p: ExperimentProgressPoint) => number | undefined) =>
-    Float64Array.from(points, (p) => get(p) ?? Number.NaN);
-  return {
-    ...experiment,
-    history: {
-      progress: {
-        step: column((p) => p.step),
-        epoch: column((p) => p.epoch),
-        loss: column((p) => p.loss),
-        easy: column((p) => p.easy),
-        semiHard: column((p) => p.semiHard),
-        hard: column((p) => p.hard),
-      },
-      metrics: experiment.history.metrics,
-    },
-  };
-}
-
-function fromStored(stored: StoredExperiment): Experiment {
-  const c = stored.history.progress;
-  const progress: ExperimentProgressPoint[] = Array.from(c.step, (step, i) => {
-    const point: ExperimentProgressPoint = { step, epoch: c.epoch[i], loss: c.loss[i] };
-    if (!Number.isNaN(c.easy[i])) point.easy = c.easy[i];
-    if (!Number.isNaN(c.semiHard[i])) point.semiHard = c.semiHard[i];
-    if (!Number.isNaN(c.hard[i])) point.hard = c.hard[i];
-    return point;
-  });
-  return { ...stored, history: { progress, metrics: stored.history.metrics } };
 }
 
 /** True where this browser offers IndexedDB (private modes and some embeds do not). */
@@ -126,19 +81,22 @@ export async function listRuns(): Promise<SavedRunInfo[]> {
   return all.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
 }
 
-/** Saves (or overwrites) run `id`, then drops the oldest runs beyond MAX_SAVED_RUNS. */
-export async function saveRun(id: string, experiment: Experiment): Promise<SavedRunInfo> {
+/**
+ * Saves (or overwrites) run `id`, given in its stored form, then drops the oldest runs beyond MAX_SAVED_RUNS. The run
+ * writer's worker calls it (IndexedDB works in workers too, and there its copy of the record costs the page nothing).
+ */
+export async function saveStoredRun(id: string, stored: StoredExperiment): Promise<SavedRunInfo> {
   const db = await openDb();
   const info: SavedRunInfo = {
     id,
-    title: experiment.title,
-    savedAt: experiment.savedAt,
-    step: experiment.step,
-    dataset: experiment.config.data.dataset,
+    title: stored.title,
+    savedAt: stored.savedAt,
+    step: stored.step,
+    dataset: stored.config.data.dataset,
   };
   const transaction = db.transaction([LIST_STORE, DATA_STORE], 'readwrite');
   transaction.objectStore(LIST_STORE).put(info);
-  transaction.objectStore(DATA_STORE).put(toStored(experiment), id);
+  transaction.objectStore(DATA_STORE).put(stored, id);
   await done(transaction);
   const runs = await listRuns();
   for (const old of runs.slice(MAX_SAVED_RUNS)) await deleteRun(old.id);

@@ -11,7 +11,9 @@ import { referenceRecord } from '../reference/referenceState';
 import type { WorkerClient } from '../../worker/client';
 import { saveBytes } from './download';
 import { experimentFileName, experimentOfRun, restoreCommandOf } from './experimentOfRun';
-import { deleteRun, listRuns, loadRun, saveRun, storageAvailable, type SavedRunInfo } from './runStore';
+import { deleteRun, listRuns, loadRun, storageAvailable, type SavedRunInfo } from './runStore';
+import { pageRunWriter } from './runWriter';
+import { toStored } from './storedExperiment';
 
 /** How often the run is autosaved while it trains. */
 export const AUTOSAVE_INTERVAL_MS = 4000;
@@ -209,14 +211,16 @@ export function useSaveShare(props: {
       id = newRecordId();
       recordIds.current.set(event.run, id);
     }
-    saveRun(id, experiment).then(
-      () => {
-        savedSteps.current.set(event.run, event.step);
-        setLastAutosave({ step: event.step, at: experiment.savedAt });
-        refreshRuns();
-      },
-      (e: Error) => setError(`Autosave failed: ${e.message}`),
-    );
+    pageRunWriter()
+      .write(id, toStored(experiment))
+      .then(
+        () => {
+          savedSteps.current.set(event.run, event.step);
+          setLastAutosave({ step: event.step, at: experiment.savedAt });
+          refreshRuns();
+        },
+        (e: Error) => setError(`Autosave failed: ${e.message}`),
+      );
   };
 
   /** One answer of the worker to one of this panel's requests (others' answers are not in the ledger). */

@@ -1,0 +1,21 @@
+/**
+ * The run writer's worker: writes an autosaved run, already in its stored form, to IndexedDB (runWriter.ts says
+ * why off the page). Plain JS, no tfjs.
+ *
+ * Started by the page as:
+ *   new Worker(new URL('./runWriter.worker.ts', import.meta.url), { type: 'module' })
+ */
+/// <reference lib="webworker" />
+import { saveStoredRun } from './runStore';
+import type { RunWriteReply, RunWriteRequest } from './runWriter';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+scope.onmessage = (message: MessageEvent<RunWriteRequest>) => {
+  const { id, recordId, stored } = message.data;
+  saveStoredRun(recordId, stored).then(
+    (info) => scope.postMessage({ id, info } satisfies RunWriteReply),
+    (error: unknown) =>
+      scope.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies RunWriteReply),
+  );
+};
