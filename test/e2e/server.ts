@@ -42,9 +42,14 @@ function containsProject(dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** Builds into a fresh temporary folder (or serves E2E_DIST) and serves the app on a free local port. */
-export async function startPreview(): Promise<PreviewHandle> {
-  const given = process.env.E2E_DIST?.trim();
+/**
+ * Builds into a fresh temporary folder (or serves E2E_DIST) and serves the app on a free local port. `development`
+ * builds with React's development build instead (what `npm start` serves: StrictMode runs every effect twice on
+ * mount), always fresh.
+ */
+export async function startPreview(options: { development?: boolean } = {}): Promise<PreviewHandle> {
+  const development = options.development === true;
+  const given = development ? undefined : process.env.E2E_DIST?.trim();
   if (given !== undefined && given !== '' && (!isAbsolute(given) || containsProject(given))) {
     throw new Error(`E2E_DIST must be an absolute folder outside the project (got "${given}")`);
   }
@@ -55,11 +60,19 @@ export async function startPreview(): Promise<PreviewHandle> {
     // emptyOutDir is safe here: outDir is the folder mkdtemp created a moment ago.
     // React's production build, as users get it: Vite and its React plugin take NODE_ENV from the environment when
     // set, and the test runner sets it to 'test', which bundles React's development build (slower, with StrictMode's
-    // doubled effects). So the build sees 'production', and the variable is put back afterwards.
+    // doubled effects). So the build sees the mode asked for, and the variable is put back afterwards.
     const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
+    const mode = development ? 'development' : 'production';
+    process.env.NODE_ENV = mode;
     try {
-      await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+      // React's development build makes a larger bundle than Vite's size warning allows; it is not one users load.
+      const chunkSizeWarningLimit = development ? 4096 : undefined;
+      await build({
+        root,
+        mode,
+        logLevel: 'warn',
+        build: { outDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit },
+      });
     } finally {
       if (nodeEnv === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = nodeEnv;
