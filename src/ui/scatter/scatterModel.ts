@@ -212,21 +212,30 @@ export class ScatterModel {
   }
 }
 
+/** An array that posts as just its own bytes: itself when it spans its whole buffer, else a copy of its part. */
+function ownBuffer<T extends Float32Array | Int32Array>(array: T): T {
+  return array.byteOffset === 0 && array.byteLength === array.buffer.byteLength ? array : (array.slice() as T);
+}
+
+const NO_COORDINATES = new Float32Array(0);
+
 /**
- * What the painter worker needs of a frame, in arrays of their own: a snapshot's arrays can be views into a larger
- * buffer, and posting a view copies its whole buffer (a trace showed 100 ms posts).
+ * What the painter worker needs of a frame, each array spanning a buffer of its own: a snapshot's arrays can be views
+ * into a larger buffer, and posting a view copies its whole buffer (a trace showed 100 ms posts). Arrays that
+ * already span their buffer go as they are (posting copies them anyway): the page makes no garbage buffers per
+ * frame for the collector to sweep.
  */
 export function paintedPart(frame: ScatterFrame): ScatterFrame {
   const batch = frame.batch;
   return {
     ...frame,
-    coordinates: new Float32Array(0), // the painter draws from the pixel positions
-    labels: frame.labels.slice(),
+    coordinates: NO_COORDINATES, // the painter draws from the pixel positions
+    labels: ownBuffer(frame.labels),
     batch: batch
       ? {
           ...batch,
-          coordinates: batch.coordinates.slice(),
-          labels: batch.labels?.slice(),
+          coordinates: ownBuffer(batch.coordinates),
+          labels: batch.labels && ownBuffer(batch.labels),
           triplets: [...batch.triplets],
         }
       : null,
