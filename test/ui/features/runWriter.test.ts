@@ -42,6 +42,18 @@ function pageWriter() {
   return { written, write };
 }
 
+/** A writer whose worker factory makes stand-ins (kept in `workers`), and its page writer. */
+function writerWithWorkers() {
+  const workers: StandInWorker<RunWriteRequest>[] = [];
+  const here = pageWriter();
+  const writer = new RunWriter(() => {
+    const w = new StandInWorker<RunWriteRequest>();
+    workers.push(w);
+    return w;
+  }, here.write);
+  return { workers, here, writer };
+}
+
 describe('the run writer', () => {
   it('without a worker, writes on the page', async () => {
     const here = pageWriter();
@@ -53,13 +65,7 @@ describe('the run writer', () => {
   });
 
   it('posts each record to one worker and settles by request id, whatever the order of the answers', async () => {
-    const workers: StandInWorker<RunWriteRequest>[] = [];
-    const here = pageWriter();
-    const writer = new RunWriter(() => {
-      const w = new StandInWorker<RunWriteRequest>();
-      workers.push(w);
-      return w;
-    }, here.write);
+    const { workers, here, writer } = writerWithWorkers();
     expect(writer.offPage).toBe(true);
     const a = stored(1);
     const b = stored(2);
@@ -90,13 +96,7 @@ describe('the run writer', () => {
   });
 
   it('writes on the page what was waiting when the worker fails, and everything after', async () => {
-    const workers: StandInWorker<RunWriteRequest>[] = [];
-    const here = pageWriter();
-    const writer = new RunWriter(() => {
-      const w = new StandInWorker<RunWriteRequest>();
-      workers.push(w);
-      return w;
-    }, here.write);
+    const { workers, here, writer } = writerWithWorkers();
     const a = stored(1);
     const waiting = writer.write('r1', a);
     workers[0].crash();
