@@ -95,4 +95,17 @@ describe('downsampleMulti', () => {
     expect(out[out.length - 1]).toBe(pts[pts.length - 1]);
     for (let i = 1; i < out.length; i++) expect(out[i].step).toBeGreaterThan(out[i - 1].step);
   });
+
+  it("keeps exactly the union of each series' own min/max picks, with gaps and ties", () => {
+    const pts = series(7_001, 5);
+    for (let i = 0; i < pts.length; i += 97) pts[i].v = Number.NaN;
+    for (let i = 3_000; i < 3_400; i++) pts[i].w = 2; // a flat stretch: ties pick the first
+    pts[5_000].w = Number.POSITIVE_INFINITY;
+    const values = [(p: (typeof pts)[number]) => p.v, (p: (typeof pts)[number]) => p.w];
+    for (const cap of [7, 300, 500]) {
+      const share = Math.max(2, Math.floor(cap / values.length));
+      const picked = new Set(values.flatMap((value) => [...downsampleMinMax(pts, value, share)]));
+      expect(downsampleMulti(pts, values, cap)).toEqual(pts.filter((p) => picked.has(p)));
+    }
+  });
 });
