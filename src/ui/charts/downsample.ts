@@ -58,7 +58,7 @@ export function downsampleMulti<T>(
   if (n <= maxPoints || values.length === 0) return points;
   const share = Math.max(2, Math.floor(maxPoints / values.length));
   // Marks by index in one pass per series, with no map from point to index: this runs on every redraw of a history
-  // of a point per step (a map over 60,000 points made each redraw of the triplet chart a 30–45 ms task).
+  // of a point per step (a map over 60,000 points costs 30–45 ms a redraw, a main-thread task too long to hide).
   const keep = new Uint8Array(n);
   const column = new Float64Array(n);
   for (const value of values) {
