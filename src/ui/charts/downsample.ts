@@ -15,34 +15,10 @@ export function downsampleMinMax<T>(
   value: (point: T) => number,
   maxPoints: number = MAX_CHART_POINTS,
 ): readonly T[] {
-  const n = points.length;
   if (maxPoints < 2) throw new Error(`maxPoints must be at least 2, got ${maxPoints}`);
-  if (n <= maxPoints) return points;
-  const out: T[] = [points[0]];
-  const interiorCount = n - 2;
-  // Each bucket contributes up to 2 points; first and last are the other 2.
-  const bucketCount = Math.max(1, Math.floor((maxPoints - 2) / 2));
-  for (let b = 0; b < bucketCount; b++) {
-    const start = 1 + Math.floor((b * interiorCount) / bucketCount);
-    const end = 1 + Math.floor(((b + 1) * interiorCount) / bucketCount);
-    let minIndex = -1;
-    let maxIndex = -1;
-    for (let i = start; i < end; i++) {
-      const v = value(points[i]);
-      if (!Number.isFinite(v)) continue;
-      if (minIndex < 0 || v < value(points[minIndex])) minIndex = i;
-      if (maxIndex < 0 || v > value(points[maxIndex])) maxIndex = i;
-    }
-    if (minIndex < 0) {
-      if (start < end) out.push(points[start]);
-      continue;
-    }
-    if (minIndex === maxIndex) out.push(points[minIndex]);
-    else if (minIndex < maxIndex) out.push(points[minIndex], points[maxIndex]);
-    else out.push(points[maxIndex], points[minIndex]);
-  }
-  out.push(points[n - 1]);
-  return out;
+  if (points.length <= maxPoints) return points;
+  // The buckets and their picks are minMaxIndices', read off the series' values.
+  return Array.from(minMaxIndices(Float64Array.from(points, value), maxPoints), (i) => points[i]);
 }
 
 /**
@@ -71,9 +47,10 @@ export function downsampleMulti<T>(
 }
 
 /**
- * The min/max-bucket choice of {@link downsampleMinMax} as indices into a typed array (no closures or objects per
- * point: it runs on every redraw of a 100,000-step loss history): first and last index always, then per bucket the
- * indices of its smallest and largest finite value in index order. All indices when `values` is small enough.
+ * The min/max-bucket choice, the one rule every downsampling here follows, as indices into a typed array (no closures
+ * or objects per point: it runs on every redraw of a 100,000-step loss history): first and last index always, then
+ * per bucket the indices of its smallest and largest finite value (the first of equals) in index order. All indices
+ * when `values` is small enough.
  */
 export function minMaxIndices(values: Float64Array | Float32Array, maxPoints: number = MAX_CHART_POINTS): Int32Array {
   const n = values.length;
@@ -81,7 +58,7 @@ export function minMaxIndices(values: Float64Array | Float32Array, maxPoints: nu
   if (n <= maxPoints) return Int32Array.from({ length: n }, (_, i) => i);
   const interior = n - 2;
   const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
-  // Room for every pick: one bucket at least, so a cap of 2 or 3 can keep 4 indices, as downsampleMinMax does.
+  // Room for every pick: one bucket at least, so a cap of 2 or 3 still keeps 4 indices (first, last, one bucket's two).
   const out = new Int32Array(2 * buckets + 2);
   let count = 0;
   out[count++] = 0;
