@@ -32,17 +32,29 @@ export function downsampleMulti<T>(
 ): readonly T[] {
   const n = points.length;
   if (n <= maxPoints || values.length === 0) return points;
-  const share = Math.max(2, Math.floor(maxPoints / values.length));
-  // Marks by index in one pass per series, with no map from point to index: this runs on every redraw of a history
-  // of a point per step (a map over 60,000 points costs 30–45 ms a redraw, a main-thread task too long to hide).
+  const columns = values.map((value) => Float64Array.from(points, value));
+  return Array.from(minMaxUnion(columns, n, maxPoints), (i) => points[i]);
+}
+
+/**
+ * The indices {@link downsampleMulti} keeps of n points whose series are `columns` (entries 0..n of each), in order:
+ * the union of each series' min/max picks at an equal share of `maxPoints`; every index when n ≤ maxPoints.
+ */
+export function minMaxUnion(
+  columns: readonly Float64Array[],
+  n: number,
+  maxPoints: number = MAX_CHART_POINTS,
+): Int32Array {
+  if (n <= maxPoints || columns.length === 0) return Int32Array.from({ length: n }, (_, i) => i);
+  const share = Math.max(2, Math.floor(maxPoints / columns.length));
+  // Marks by index, with no map from point to index: this runs on every redraw of a history of a point per step.
   const keep = new Uint8Array(n);
-  const column = new Float64Array(n);
-  for (const value of values) {
-    for (let i = 0; i < n; i++) column[i] = value(points[i]);
-    for (const i of minMaxIndices(column, share)) keep[i] = 1;
-  }
-  const out: T[] = [];
-  for (let i = 0; i < n; i++) if (keep[i] === 1) out.push(points[i]);
+  for (const column of columns) for (const i of minMaxIndices(column.subarray(0, n), share)) keep[i] = 1;
+  let count = 0;
+  for (let i = 0; i < n; i++) count += keep[i];
+  const out = new Int32Array(count);
+  count = 0;
+  for (let i = 0; i < n; i++) if (keep[i] === 1) out[count++] = i;
   return out;
 }
 

@@ -3,8 +3,9 @@
  * components stay thin and the shaping is testable in Node.
  */
 import type { MetricsPoint, ProgressPoint } from '../../worker/protocol';
-import { downsampleMinMax, downsampleMulti, MAX_CHART_POINTS, minMaxIndices } from './downsample';
-import { smoothEma } from './smoothing';
+import { downsampleMinMax, downsampleMulti, MAX_CHART_POINTS, minMaxIndices, minMaxUnion } from './downsample';
+import { ProgressColumns } from './progressColumns';
+import { SmoothedSeries } from './smoothing';
 
 /** One row of the loss chart: training loss and/or validation loss at a step. */
 export interface LossRow {
@@ -70,10 +71,32 @@ export interface TripletRow {
 
 /** Triplet category counts by step (steps without counts, i.e. pair batches, are skipped). */
 export function tripletRows(points: readonly ProgressPoint[], maxPoints: number = MAX_CHART_POINTS): TripletRow[] {
-  const withCounts = points.filter((p) => p.easy !== undefined || p.semiHard !== undefined || p.hard !== undefined);
-  return downsampleMulti(withCounts, [(p) => p.easy ?? 0, (p) => p.semiHard ?? 0, (p) => p.hard ?? 0], maxPoints).map(
-    (p) => ({ step: p.step, easy: p.easy ?? 0, semiHard: p.semiHard ?? 0, hard: p.hard ?? 0 }),
-  );
+  const history = ProgressColumns.of(points);
+  const { countSteps, easy, semiHard, hard } = history;
+  return Array.from(tripletIndices(history, maxPoints), (i) => ({
+    step: countSteps[i],
+    easy: easy[i],
+    semiHard: semiHard[i],
+    hard: hard[i],
+  }));
+}
+
+/** The counted points the triplet chart draws: each category keeps its own extremes (downsampleMulti's rule). */
+function tripletIndices(history: ProgressColumns, maxPoints: number): Int32Array {
+  return minMaxUnion([history.easy, history.semiHard, history.hard], history.counted, maxPoints);
+}
+
+/**
+ * The triplet chart's columns (the rows of {@link tripletRows}, not stacked) from the history's columns: hard,
+ * semi-hard, easy, bottom to top as the chart stacks them.
+ */
+export function tripletColumns(history: ProgressColumns, maxPoints: number = MAX_CHART_POINTS): ChartColumns {
+  const kept = tripletIndices(history, maxPoints);
+  const finite = (v: number) => (v - v === 0 ? v : null);
+  return {
+    steps: Array.from(kept, (i) => history.countSteps[i]),
+    series: [history.hard, history.semiHard, history.easy].map((column) => Array.from(kept, (i) => finite(column[i]))),
+  };
 }
 
 /** Columns of a chart in uPlot's layout: the steps, then one value per step for each series (null: no value). */
@@ -97,10 +120,23 @@ export function lossColumns(
   smoothing: number,
   maxPoints: number = LOSS_CHART_POINTS,
 ): ChartColumns {
-  const losses = new Float64Array(points.length);
-  for (let i = 0; i < points.length; i++) losses[i] = points[i].loss;
-  const smoothed = smoothEma(losses, smoothing);
-  const kept = minMaxIndices(losses, maxPoints);
+  const history = ProgressColumns.of(points);
+  const smoothed = new SmoothedSeries().update(history.loss, history.length, smoothing);
+  return lossColumnsOf(history, smoothed, validation, maxPoints);
+}
+
+/**
+ * {@link lossColumns} from the history's columns and the smoothed loss (entry i of `smoothed` is point i's), which
+ * the loss chart keeps between redraws.
+ */
+export function lossColumnsOf(
+  history: ProgressColumns,
+  smoothed: Float64Array,
+  validation: readonly MetricsPoint[],
+  maxPoints: number = LOSS_CHART_POINTS,
+): ChartColumns {
+  const { loss: losses, steps: pointSteps } = history;
+  const kept = minMaxIndices(losses.subarray(0, history.length), maxPoints);
   const withValidation = validation.filter((m) => m.validationLoss !== null && Number.isFinite(m.validationLoss));
   const checks = downsampleMinMax(withValidation, (q) => q.validationLoss as number, maxPoints);
   // Merge the two step-sorted lists (a step present in both gives one row).
@@ -112,7 +148,7 @@ export function lossColumns(
   let a = 0;
   let b = 0;
   while (a < kept.length || b < checks.length) {
-    const stepA = a < kept.length ? points[kept[a]].step : Infinity;
+    const stepA = a < kept.length ? pointSteps[kept[a]] : Infinity;
     const stepB = b < checks.length ? checks[b].step : Infinity;
     const step = Math.min(stepA, stepB);
     steps.push(step);

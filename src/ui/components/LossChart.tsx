@@ -3,9 +3,11 @@
  * smoothed curve (TensorBoard's debiased exponential moving average, with its smoothing control), the validation
  * loss on the same axes, a log-scale toggle and a read-out of every series at the cursor.
  */
-import { useMemo, useState, type JSX } from 'react';
+import { useMemo, useRef, useState, type JSX } from 'react';
 import type { MetricsPoint, ProgressPoint } from '../../worker/protocol';
-import { lossColumns } from '../charts/series';
+import { ProgressColumns } from '../charts/progressColumns';
+import { lossColumnsOf } from '../charts/series';
+import { SmoothedSeries } from '../charts/smoothing';
 import { ChartFigure, LOSS_CONTROLS_PX, plotHeight } from '../charts/ChartFigure';
 import { UPlotChart, type ChartSeries } from '../charts/UPlotChart';
 
@@ -32,11 +34,19 @@ export function LossChart(props: {
   const { points, validation } = props;
   const [smoothing, setSmoothing] = useState(DEFAULT_SMOOTHING);
   const [log, setLog] = useState(false);
-  // History arrays may be appended in place; the length joins the identity in the memo key.
-  const columns = useMemo(
-    () => lossColumns(points, validation, smoothing),
-    [points, points.length, validation, validation.length, smoothing],
-  );
+  // History arrays may be appended in place; the length joins the identity in the memo key. The history's columns
+  // and its smoothed loss are kept and extended by each redraw with the points added since the last.
+  const kept = useRef<{ history: ProgressColumns; smoothed: SmoothedSeries } | null>(null);
+  const columns = useMemo(() => {
+    kept.current ??= { history: new ProgressColumns(), smoothed: new SmoothedSeries() };
+    const { history, smoothed } = kept.current;
+    history.sync(points);
+    return lossColumnsOf(
+      history,
+      smoothed.update(history.loss, history.length, smoothing, history.revision),
+      validation,
+    );
+  }, [points, points.length, validation, validation.length, smoothing]);
   return (
     <ChartFigure
       height={props.height}

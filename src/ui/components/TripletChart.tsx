@@ -1,7 +1,8 @@
 /** Easy / semi-hard / hard triplet counts per batch against step (stacked areas), with a read-out at the cursor. */
-import { useMemo, type JSX } from 'react';
+import { useMemo, useRef, type JSX } from 'react';
 import type { ProgressPoint } from '../../worker/protocol';
-import { columnsOf, stackColumns, tripletRows } from '../charts/series';
+import { ProgressColumns } from '../charts/progressColumns';
+import { stackColumns, tripletColumns } from '../charts/series';
 import { TRIPLET_COLOURS } from '../scatter/palette';
 import { ChartFigure, plotHeight } from '../charts/ChartFigure';
 import { UPlotChart, type ChartSeries } from '../charts/UPlotChart';
@@ -12,12 +13,17 @@ const SERIES: readonly ChartSeries[] = [
   { name: '+ Semi-hard', colour: TRIPLET_COLOURS['semi-hard'], fill: `${TRIPLET_COLOURS['semi-hard']}59` },
   { name: '+ Easy', colour: TRIPLET_COLOURS.easy, fill: `${TRIPLET_COLOURS.easy}59` },
 ];
-const KEYS = ['hard', 'semiHard', 'easy'] as const;
 
 /** Triplet categories chart (contract: `<figure aria-label="Triplet categories chart">`). */
 export function TripletChart(props: { points: readonly ProgressPoint[]; height?: number }): JSX.Element {
   const { points } = props;
-  const columns = useMemo(() => stackColumns(columnsOf(tripletRows(points), KEYS)), [points, points.length]);
+  // The history's columns, extended by each redraw with the points added since the last (a long run's redraws
+  // would otherwise read every point again).
+  const history = useRef<ProgressColumns | null>(null);
+  const columns = useMemo(() => {
+    history.current ??= new ProgressColumns();
+    return stackColumns(tripletColumns(history.current.sync(points)));
+  }, [points, points.length]);
   return (
     <ChartFigure
       height={props.height}
