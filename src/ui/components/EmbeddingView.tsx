@@ -16,6 +16,7 @@ import type { ScatterFocus } from '../scatter/focus';
 import type { ScatterOverlay } from '../features/inspect/overlay';
 import { FRAME_AHEAD_MS, paintedPart, ScatterModel, type ScatterViewOptions } from '../scatter/scatterModel';
 import { DEFAULT_LINK_COUNT } from '../scatter/links';
+import { PixelPool } from '../scatter/pixelPool';
 import './embeddingView.css';
 
 const CANVAS_HEIGHT = 380;
@@ -53,6 +54,8 @@ export function EmbeddingView(props: {
   /** Paints points and links off the main thread (see painter.ts); falls back to drawScatter on the page. */
   const painter = useRef<ScatterPainter>(null as unknown as ScatterPainter);
   painter.current ??= new ScatterPainter();
+  const pixelPool = useRef<PixelPool>(null as unknown as PixelPool);
+  pixelPool.current ??= new PixelPool();
   /** What the frame callback reads without re-subscribing: options, size, overlay, the last `drawn`. */
   const live = useRef({
     options: null as unknown as ScatterViewOptions,
@@ -100,8 +103,9 @@ export function EmbeddingView(props: {
     if (!result || !ctx) return;
     const seq = ++l.asked;
     const { frame, pixels: modelPixels, snapshot: snap } = result;
-    // The model reuses its pixel buffer for the next frame, which may be asked for before this one is shown.
-    const pixels = modelPixels.slice();
+    // The model reuses its pixel buffer for the next frame, which may be asked for before this one is shown; the copy
+    // goes back to the pool once this frame is shown or dropped.
+    const pixels = pixelPool.current.copyOf(modelPixels);
     const dpr = window.devicePixelRatio || 1;
     const backingW = Math.round(l.width * dpr);
     const backingH = Math.round(l.height * dpr);
@@ -130,6 +134,7 @@ export function EmbeddingView(props: {
         (bitmap) => {
           if (canvasRef.current !== canvas) {
             bitmap?.close();
+            pixelPool.current.release(pixels);
             return;
           }
           const show = (image: ImageBitmap) => {
@@ -144,12 +149,14 @@ export function EmbeddingView(props: {
               if (result.done && !pending) markSettled(canvas, snap.step);
             }
             image.close();
+            pixelPool.current.release(pixels);
           };
           // Its time is the first animation frame at most a few ms before the time it was painted for.
           const due = (t: number) => t >= now + ahead - 4;
           const wait = (t: number) => (due(t) ? show(bitmap as ImageBitmap) : requestAnimationFrame(wait));
           if (bitmap && ahead > 0 && !due(performance.now())) requestAnimationFrame(wait);
           else if (bitmap) show(bitmap);
+          else pixelPool.current.release(pixels);
           // A frame asked for while painting (or this one, when the painter failed and the page paints instead).
           if (live.current.redrawWhenPainted || !bitmap) {
             live.current.redrawWhenPainted = false;
@@ -161,6 +168,7 @@ export function EmbeddingView(props: {
       drawScatter(ctx, frame, pixels);
       canvas.dataset.painter = 'page';
       finish();
+      pixelPool.current.release(pixels);
       if (result.done) markSettled(canvas, snap.step);
     }
     if (!result.done) l.frameId = requestAnimationFrame(drawFrame);
