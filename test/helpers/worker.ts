@@ -11,8 +11,12 @@ export class StandInWorker<Message = unknown> implements WorkerLike {
   onmessage: ((event: MessageEvent) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
 
-  postMessage(message: unknown): void {
-    this.sent.push(message as Message);
+  /**
+   * Records `message`; with buffers to transfer, records what a worker would receive (a structured clone that takes
+   * the buffers), so the page's arrays are detached as a browser's would be.
+   */
+  postMessage(message: unknown, transfer?: Transferable[]): void {
+    this.sent.push((transfer && transfer.length > 0 ? structuredClone(message, { transfer }) : message) as Message);
   }
 
   terminate(): void {

@@ -11,6 +11,11 @@ export interface OffPageProtocol<Input, Output> {
   /** The message that asks the worker for `input` (the worker answers with the same `id`). */
   message(id: number, input: Input): unknown;
   /**
+   * The buffers of `message` to transfer rather than copy (none when absent). They are the page's no longer: the
+   * input must still hold what {@link here} needs, should the worker fail.
+   */
+  transfer?(message: unknown): Transferable[];
+  /**
    * The answer's outcome: `output`, or `error` (then `onError` decides), read from a message known to carry the
    * request's id.
    */
@@ -50,7 +55,8 @@ export class OffPageWorker<Input, Output> {
     const id = ++this.nextId;
     return new Promise<Output>((resolve, reject) => {
       this.pending.set(id, { input, resolve, reject });
-      worker.postMessage(this.protocol.message(id, input));
+      const message = this.protocol.message(id, input);
+      worker.postMessage(message, this.protocol.transfer?.(message) ?? []);
     });
   }
 

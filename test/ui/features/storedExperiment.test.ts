@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../../../src/core/config';
 import type { Experiment, ExperimentProgressPoint } from '../../../src/core/export/experiment';
 import { upToStep } from '../../../src/ui/features/saveShare/experimentOfRun';
-import { fromStored, toStored } from '../../../src/ui/features/saveShare/storedExperiment';
+import {
+  exactColumns,
+  fromStored,
+  progressBuffers,
+  toStored,
+} from '../../../src/ui/features/saveShare/storedExperiment';
 
 function experimentWith(progress: ExperimentProgressPoint[]): Experiment {
   return {
@@ -49,6 +54,34 @@ describe('the stored form of a saved run', () => {
     expect('easy' in back.history.progress[1]).toBe(false);
     expect(back.weights).toEqual(experiment.weights);
     expect({ ...back, history: null }).toEqual({ ...experiment, history: null });
+  });
+
+  it('fills the columns of a spare set that has room, else new ones with room to grow; the record keeps exact ones', () => {
+    const progress = (n: number): ExperimentProgressPoint[] =>
+      Array.from({ length: n }, (_, i) => ({ step: i + 1, epoch: 0, loss: 1 / (i + 1), hard: i }));
+    const first = toStored(experimentWith(progress(3)), null).history.progress;
+    expect(first.step.length).toBe(3);
+    expect(first.step.buffer.byteLength).toBeGreaterThan(8 * 3);
+    expect(progressBuffers(first).length).toBe(6);
+    // A longer run fits in the first run's room: the same buffers, filled again.
+    const second = toStored(experimentWith(progress(40)), first);
+    expect(second.history.progress.step.buffer).toBe(first.step.buffer);
+    expect(Array.from(second.history.progress.hard)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(fromStored(second).history.progress).toEqual(progress(40));
+    // One past the room: new buffers.
+    const room = first.step.buffer.byteLength / 8;
+    const third = toStored(experimentWith(progress(room + 1)), first).history.progress;
+    expect(third.step.buffer).not.toBe(first.step.buffer);
+    expect(third.step.length).toBe(room + 1);
+    // What is written: columns of their own length, the same values.
+    const exact = exactColumns(second);
+    expect(exact.history.progress.loss.buffer.byteLength).toBe(8 * 40);
+    expect(exact.history.progress.loss).toEqual(second.history.progress.loss);
+    expect(fromStored(structuredClone(exact)).history.progress).toEqual(progress(40));
+    // Columns that already span their buffer are kept as they are.
+    const plain = toStored(experimentWith(progress(2)));
+    expect(plain.history.progress.step.buffer.byteLength).toBe(16);
+    expect(exactColumns(plain).history.progress.step).toBe(plain.history.progress.step);
   });
 
   it('stores a run of no steps', () => {

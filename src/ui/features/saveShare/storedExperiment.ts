@@ -21,16 +21,27 @@ export type StoredExperiment = Omit<Experiment, 'history'> & {
   history: { progress: StoredProgress; metrics: Experiment['history']['metrics'] };
 };
 
-export function toStored(experiment: Experiment): StoredExperiment {
+/**
+ * The stored form of `experiment`. With `spare` (null included) the progress columns are views of the first n entries
+ * of larger buffers, `spare`'s own when they have room, else new ones with room to grow: the page's autosave hands its
+ * columns to the run writer's worker and gets them back, so a save of a long run touches no fresh memory (on the
+ * page's thread a fresh megabyte costs milliseconds before anything is written into it).
+ */
+export function toStored(experiment: Experiment, spare?: StoredProgress | null): StoredExperiment {
   const points = experiment.history.progress;
   const n = points.length;
+  const capacity = spare === undefined ? n : Math.ceil(n * 1.25) + 1024;
+  const column = (previous: Float64Array | undefined) =>
+    previous && previous.buffer.byteLength >= 8 * n
+      ? new Float64Array(previous.buffer, 0, n)
+      : new Float64Array(new ArrayBuffer(8 * capacity), 0, n);
   const progress: StoredProgress = {
-    step: new Float64Array(n),
-    epoch: new Float64Array(n),
-    loss: new Float64Array(n),
-    easy: new Float64Array(n),
-    semiHard: new Float64Array(n),
-    hard: new Float64Array(n),
+    step: column(spare?.step),
+    epoch: column(spare?.epoch),
+    loss: column(spare?.loss),
+    easy: column(spare?.easy),
+    semiHard: column(spare?.semiHard),
+    hard: column(spare?.hard),
   };
   for (let i = 0; i < n; i++) {
     const p = points[i];
@@ -42,6 +53,29 @@ export function toStored(experiment: Experiment): StoredExperiment {
     progress.hard[i] = p.hard ?? Number.NaN;
   }
   return { ...experiment, history: { progress, metrics: experiment.history.metrics } };
+}
+
+/** The buffers under the progress columns (to transfer them rather than copy). */
+export function progressBuffers(progress: StoredProgress): ArrayBuffer[] {
+  return [...new Set(Object.values(progress).map((c: Float64Array) => c.buffer as ArrayBuffer))];
+}
+
+/**
+ * `stored` with every progress column that is a view of a larger buffer copied to a buffer of its own: a record keeps
+ * a view's whole buffer, so the stored run holds only its own entries.
+ */
+export function exactColumns(stored: StoredExperiment): StoredExperiment {
+  const c = stored.history.progress;
+  const exact = (column: Float64Array) => (column.byteLength === column.buffer.byteLength ? column : column.slice());
+  const progress: StoredProgress = {
+    step: exact(c.step),
+    epoch: exact(c.epoch),
+    loss: exact(c.loss),
+    easy: exact(c.easy),
+    semiHard: exact(c.semiHard),
+    hard: exact(c.hard),
+  };
+  return { ...stored, history: { progress, metrics: stored.history.metrics } };
 }
 
 export function fromStored(stored: StoredExperiment): Experiment {

@@ -13,7 +13,6 @@ import { saveBytes } from './download';
 import { experimentFileName, experimentOfRun, restoreCommandOf } from './experimentOfRun';
 import { deleteRun, listRuns, loadRun, storageAvailable, type SavedRunInfo } from './runStore';
 import { pageRunWriter } from './runWriter';
-import { toStored } from './storedExperiment';
 
 /** How often the run is autosaved while it trains. */
 export const AUTOSAVE_INTERVAL_MS = 4000;
@@ -212,7 +211,7 @@ export function useSaveShare(props: {
       recordIds.current.set(event.run, id);
     }
     pageRunWriter()
-      .write(id, toStored(experiment))
+      .write(id, experiment)
       .then(
         () => {
           savedSteps.current.set(event.run, event.step);
