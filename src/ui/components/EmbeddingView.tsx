@@ -115,9 +115,9 @@ export function EmbeddingView(props: {
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     // On top of the painted points and links: the focus, the hover ring, the inspector's marks.
-    const finish = () => {
-      drawScatterOverlays(ctx, frame, pixels);
-      live.current.overlay?.(ctx, { transform: frame.transform, pixels });
+    const finish = (drawn: Float32Array) => {
+      drawScatterOverlays(ctx, frame, drawn);
+      live.current.overlay?.(ctx, { transform: frame.transform, pixels: drawn });
       // Tell React only when the drawn snapshot changes, not on every frame of a transition (a state update per
       // frame, even one that changes nothing, can schedule a render while a live update is pending).
       const shown = live.current.drawn;
@@ -129,34 +129,36 @@ export function EmbeddingView(props: {
     if (painter.current.available) {
       // Painted in the painter worker; this frame appears once its bitmap is back (see ScatterPainter) and it is due.
       const ratio = backingW / l.width;
+      // The positions go to the painter (transferred) and come back with its bitmap, to draw the overlays from and
+      // then to serve a later frame.
       painter.current.paint(
         { width: backingW, height: backingH, ratio, frame: paintedPart(frame), pixels },
-        (bitmap) => {
-          if (canvasRef.current !== canvas) {
+        (bitmap, back) => {
+          if (canvasRef.current !== canvas || !bitmap || !back) {
             bitmap?.close();
-            pixelPool.current.release(pixels);
-            return;
+            if (back) pixelPool.current.release(back);
+          } else {
+            const show = (image: ImageBitmap) => {
+              if (canvasRef.current === canvas && seq > l.shown) {
+                l.shown = seq;
+                ctx.setTransform(1, 0, 0, 1, 0, 0);
+                ctx.drawImage(image, 0, 0);
+                ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+                canvas.dataset.painter = 'worker'; // where the last frame was painted (the end-to-end tests check it)
+                finish(back);
+                const pending = l.redrawWhenPainted || l.frameId !== null || painter.current.busy || l.asked > seq;
+                if (result.done && !pending) markSettled(canvas, snap.step);
+              }
+              image.close();
+              pixelPool.current.release(back);
+            };
+            // Its time is the first animation frame at most a few ms before the time it was painted for.
+            const due = (t: number) => t >= now + ahead - 4;
+            const wait = (t: number) => (due(t) ? show(bitmap) : requestAnimationFrame(wait));
+            if (ahead > 0 && !due(performance.now())) requestAnimationFrame(wait);
+            else show(bitmap);
           }
-          const show = (image: ImageBitmap) => {
-            if (canvasRef.current === canvas && seq > l.shown) {
-              l.shown = seq;
-              ctx.setTransform(1, 0, 0, 1, 0, 0);
-              ctx.drawImage(image, 0, 0);
-              ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-              canvas.dataset.painter = 'worker'; // where the last frame was painted (the end-to-end tests check it)
-              finish();
-              const pending = l.redrawWhenPainted || l.frameId !== null || painter.current.busy || l.asked > seq;
-              if (result.done && !pending) markSettled(canvas, snap.step);
-            }
-            image.close();
-            pixelPool.current.release(pixels);
-          };
-          // Its time is the first animation frame at most a few ms before the time it was painted for.
-          const due = (t: number) => t >= now + ahead - 4;
-          const wait = (t: number) => (due(t) ? show(bitmap as ImageBitmap) : requestAnimationFrame(wait));
-          if (bitmap && ahead > 0 && !due(performance.now())) requestAnimationFrame(wait);
-          else if (bitmap) show(bitmap);
-          else pixelPool.current.release(pixels);
+          if (canvasRef.current !== canvas) return;
           // A frame asked for while painting (or this one, when the painter failed and the page paints instead).
           if (live.current.redrawWhenPainted || !bitmap) {
             live.current.redrawWhenPainted = false;
@@ -167,7 +169,7 @@ export function EmbeddingView(props: {
     } else {
       drawScatter(ctx, frame, pixels);
       canvas.dataset.painter = 'page';
-      finish();
+      finish(pixels);
       pixelPool.current.release(pixels);
       if (result.done) markSettled(canvas, snap.step);
     }

@@ -2,6 +2,11 @@
  * The page's side of the scatter painter worker (painter.worker.ts): one request in flight at a time, each answered
  * with an ImageBitmap of the painted points and links. Where workers or createImageBitmap are missing, or the worker
  * fails, `available` turns false and the caller paints on the page (render.ts drawScatter), as before.
+ *
+ * What a frame costs the page to post is kept small, since frames go 30 times a second: the pixel positions are
+ * transferred and come back with the bitmap, and the labels and the batch, the same for every frame of a snapshot,
+ * are sent only when they change (the worker keeps the last ones). Copying them into every message held the page's
+ * thread about 20 ms a second with 10,000 points.
  */
 import type { WorkerLike } from '../worker/client';
 import type { ScatterFrame } from './render';
@@ -13,14 +18,23 @@ export interface PaintRequest {
   height: number;
   /** Device pixels per CSS pixel. */
   ratio: number;
-  /** The frame without what is drawn on top with the canvas API (hover ring, focus: the page draws those). */
+  /**
+   * The frame without what is drawn on top with the canvas API (hover ring, focus: the page draws those); its labels
+   * (empty) and batch (null) left out when `kept` says the worker's last ones are this frame's.
+   */
   frame: ScatterFrame;
-  /** CSS-pixel positions of the points (n × 2). */
+  kept: { labels: boolean; batch: boolean };
+  /** CSS-pixel positions of the points (n × 2), transferred; they come back with the reply. */
   pixels: Float32Array;
 }
 
-/** Worker → page: the painted image, or why painting failed. */
-export type PaintReply = { id: number; bitmap: ImageBitmap } | { id: number; error: string };
+/** Worker → page: the painted image and the pixel positions back, or why painting failed. */
+export type PaintReply = { id: number; bitmap: ImageBitmap; pixels: Float32Array } | { id: number; error: string };
+
+/** Gets the painted bitmap and the frame's pixel positions back, or null (and no positions) when painting failed. */
+export type PaintDone = (bitmap: ImageBitmap | null, pixels: Float32Array | null) => void;
+
+const NO_LABELS = new Int32Array(0);
 
 function startWorker(): WorkerLike {
   return new Worker(new URL('./painter.worker.ts', import.meta.url), { type: 'module' });
@@ -31,7 +45,9 @@ export class ScatterPainter {
   private worker: WorkerLike | null = null;
   private broken: boolean;
   private nextId = 0;
-  private waiting: { id: number; done: (bitmap: ImageBitmap | null) => void } | null = null;
+  private waiting: { id: number; done: PaintDone } | null = null;
+  /** What the worker holds of the last frame it was sent: the frame's labels and batch, to send again only when new. */
+  private sent: { labels: Int32Array; batch: ScatterFrame['batch'] } | null = null;
 
   private readonly factory: () => WorkerLike;
 
@@ -52,38 +68,52 @@ export class ScatterPainter {
   }
 
   /**
-   * Paints one frame; `done` gets the bitmap, or null when painting failed (the painter is then unavailable and the
-   * caller paints that frame itself). Call only when not busy.
+   * Paints one frame; `done` gets the bitmap and the pixel positions back, or null when painting failed (the painter
+   * is then unavailable and the caller paints that frame itself, from positions of its own: the request's were
+   * transferred). Call only when not busy.
    */
-  paint(request: Omit<PaintRequest, 'id'>, done: (bitmap: ImageBitmap | null) => void): void {
+  paint(request: Omit<PaintRequest, 'id' | 'kept'>, done: PaintDone): void {
     const worker = this.ensure();
     if (!worker) {
-      done(null);
+      done(null, null);
       return;
     }
     const id = ++this.nextId;
     this.waiting = { id, done };
-    // The arrays are copied (the page keeps drawing from its own).
-    worker.postMessage({ ...request, id } satisfies PaintRequest);
+    const { frame } = request;
+    const kept = {
+      labels: this.sent !== null && this.sent.labels === frame.labels,
+      batch: this.sent !== null && sameBatch(this.sent.batch, frame.batch),
+    };
+    this.sent = { labels: frame.labels, batch: frame.batch };
+    const message: PaintRequest = {
+      ...request,
+      id,
+      kept,
+      frame: { ...frame, labels: kept.labels ? NO_LABELS : frame.labels, batch: kept.batch ? null : frame.batch },
+    };
+    worker.postMessage(message, [request.pixels.buffer]);
   }
 
   dispose(): void {
     this.worker?.terminate();
     this.worker = null;
-    this.finish(null);
+    this.sent = null;
+    this.finish(null, null);
   }
 
-  private finish(bitmap: ImageBitmap | null): void {
+  private finish(bitmap: ImageBitmap | null, pixels: Float32Array | null): void {
     const waiting = this.waiting;
     this.waiting = null;
-    waiting?.done(bitmap);
+    waiting?.done(bitmap, pixels);
   }
 
   private fail(): void {
     this.broken = true;
     this.worker?.terminate();
     this.worker = null;
-    this.finish(null);
+    this.sent = null;
+    this.finish(null, null);
   }
 
   private ensure(): WorkerLike | null {
@@ -101,7 +131,7 @@ export class ScatterPainter {
         if ('bitmap' in reply) reply.bitmap.close();
         return;
       }
-      if ('bitmap' in reply) this.finish(reply.bitmap);
+      if ('bitmap' in reply) this.finish(reply.bitmap, reply.pixels);
       else this.fail();
     };
     this.worker.onerror = (event: ErrorEvent) => {
@@ -110,6 +140,17 @@ export class ScatterPainter {
     };
     return this.worker;
   }
+}
+
+/** Whether two frames' batches are the same snapshot's (the painter worker then has it already). */
+function sameBatch(a: ScatterFrame['batch'], b: ScatterFrame['batch']): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.coordinates === b.coordinates &&
+    a.triplets === b.triplets &&
+    a.labels === b.labels &&
+    a.candidateOffset === b.candidateOffset
+  );
 }
 
 /**

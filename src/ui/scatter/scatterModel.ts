@@ -212,9 +212,21 @@ export class ScatterModel {
   }
 }
 
-/** An array that posts as just its own bytes: itself when it spans its whole buffer, else a copy of its part. */
+/** The copies ownBuffer made of views, by view: a snapshot's view is copied once, not for every frame. */
+const ownCopies = new WeakMap<Float32Array | Int32Array, Float32Array | Int32Array>();
+
+/**
+ * An array that posts as just its own bytes: itself when it spans its whole buffer, else a copy of its part (the same
+ * copy for every frame of the view's snapshot, so the painter can tell it already has it).
+ */
 function ownBuffer<T extends Float32Array | Int32Array>(array: T): T {
-  return array.byteOffset === 0 && array.byteLength === array.buffer.byteLength ? array : (array.slice() as T);
+  if (array.byteOffset === 0 && array.byteLength === array.buffer.byteLength) return array;
+  let copy = ownCopies.get(array) as T | undefined;
+  if (!copy) {
+    copy = array.slice() as T;
+    ownCopies.set(array, copy);
+  }
+  return copy;
 }
 
 const NO_COORDINATES = new Float32Array(0);
@@ -236,7 +248,6 @@ export function paintedPart(frame: ScatterFrame): ScatterFrame {
           ...batch,
           coordinates: ownBuffer(batch.coordinates),
           labels: batch.labels && ownBuffer(batch.labels),
-          triplets: [...batch.triplets],
         }
       : null,
     hovered: -1, // drawn on the page, on top
