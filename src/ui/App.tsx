@@ -235,7 +235,7 @@ export function App(): JSX.Element {
             <TripletChart points={progressOf(state)} height={smallChartHeight} />
           </div>
         </section>
-        <Drawer panels={panels} open={drawer} onClose={() => setDrawer(null)} />
+        <Drawer panels={panels} open={drawer} training={running} onClose={() => setDrawer(null)} />
       </div>
     </main>
   );

@@ -169,6 +169,37 @@ describe('panels', () => {
     );
   }, 120_000);
 
+  it('while training runs, hidden settings panels are not rendered again; they are locked, and unlocked when it stops', async () => {
+    const { page } = playground;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await playground.open('?backend=wasm');
+    const units = page
+      .getByRole('region', { name: 'Model and training', includeHidden: true })
+      .getByLabel('Hidden units', { exact: true });
+    expect(await units.isDisabled()).toBe(false);
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 5);
+    // Locked while training, though its panel was hidden when training started.
+    expect(await units.isDisabled()).toBe(true);
+    // From here on, every change React makes inside each panel's container, by panel.
+    await page.evaluate(`window.__panelChanges = {};
+      for (const el of document.querySelectorAll('[id^="drawer-panel-"]')) {
+        window.__panelChanges[el.id] = 0;
+        new MutationObserver((changes) => { window.__panelChanges[el.id] += changes.length; })
+          .observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+      }`);
+    await waitForStep(page, 80);
+    const changes = (await page.evaluate('window.__panelChanges')) as Record<string, number>;
+    expect([changes['drawer-panel-lessons'], changes['drawer-panel-data'], changes['drawer-panel-model']]).toEqual([
+      0, 0, 0,
+    ]);
+    // The panels that show the run (here the inspector's timeline, the threshold view) still follow it hidden.
+    expect(changes['drawer-panel-inspect'] + changes['drawer-panel-threshold']).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitForState(page, 'paused');
+    await expect.poll(() => units.isDisabled(), { timeout: 10_000 }).toBe(false);
+  }, 120_000);
+
   it('the keyboard shortcuts are listed behind a named help button', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm');

@@ -2,8 +2,13 @@
  * Everything beyond the one-screen view lives in a drawer: a row of disclosure buttons (one per panel) and one
  * drawer that shows the chosen panel over the charts column. Every panel stays mounted while hidden, so a half-typed
  * field, a picked sample or a threshold is still there when its panel is opened again.
+ *
+ * While training runs, a hidden panel whose content is settings (locked while training runs) is not rendered again
+ * until it is opened or training stops: the page renders on every training event, several times a second, and React
+ * renders every input of those forms again each time, unseen, to the same values (two thirds of what changed in the
+ * hidden panels' DOM in a minute of training).
  */
-import type { JSX, ReactNode } from 'react';
+import { type JSX, memo, type ReactNode } from 'react';
 
 /** One panel of the drawer: `label` is its button's text and accessible name. */
 export interface DrawerPanel {
@@ -12,7 +17,17 @@ export interface DrawerPanel {
   /** Longer title shown at the drawer's top. */
   title: string;
   content: ReactNode;
+  /** What it shows does not change while training runs (its settings are locked then): held while hidden. */
+  settings?: boolean;
 }
+
+/** Its children, rendered again only while `shown` (and on the render that stops showing them). */
+const HiddenHeld = memo(
+  function HiddenHeld(props: { shown: boolean; children: ReactNode }): ReactNode {
+    return props.children;
+  },
+  (before, after) => !before.shown && !after.shown,
+);
 
 const panelDomId = (id: string) => `drawer-panel-${id}`;
 
@@ -40,7 +55,13 @@ export function DrawerButtons(props: {
 }
 
 /** The drawer: hidden when no panel is open; only the open panel shows, the others stay mounted and hidden. */
-export function Drawer(props: { panels: readonly DrawerPanel[]; open: string | null; onClose(): void }): JSX.Element {
+export function Drawer(props: {
+  panels: readonly DrawerPanel[];
+  open: string | null;
+  /** Training runs: hidden settings panels are held. */
+  training: boolean;
+  onClose(): void;
+}): JSX.Element {
   const current = props.panels.find((p) => p.id === props.open) ?? null;
   return (
     <aside aria-label={current ? `${current.title} panel` : 'Panel'} className="drawer" hidden={current === null}>
@@ -53,7 +74,7 @@ export function Drawer(props: { panels: readonly DrawerPanel[]; open: string | n
       <div className="drawer-body">
         {props.panels.map((p) => (
           <div key={p.id} id={panelDomId(p.id)} hidden={p.id !== props.open}>
-            {p.content}
+            <HiddenHeld shown={!(props.training && p.settings === true) || p.id === props.open}>{p.content}</HiddenHeld>
           </div>
         ))}
       </div>

@@ -51,12 +51,14 @@ export function drawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
       id: 'lessons',
       label: 'Lessons',
       title: 'Lessons',
+      settings: true,
       content: <LessonsPanel active={props.lesson} onLesson={props.onLesson} />,
     },
     {
       id: 'data',
       label: 'Data',
       title: 'Data: preview and upload',
+      settings: true,
       content: (
         <>
           <UnseenClassesControl
@@ -81,6 +83,7 @@ export function drawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
       id: 'model',
       label: 'Model',
       title: 'Model and training',
+      settings: true,
       content: (
         <ModelPanel
           config={state.config}
