@@ -3,37 +3,20 @@
  *
  * What one autosave costs the page's main thread, by the length of the run (a progress point per step): building
  * the experiment from the page's history (`experimentOfRun`), its stored form (`toStored`: progress as typed
- * columns), and posting it to the run writer's worker (a structured clone, which is what `postMessage` does on the
- * page; IndexedDB's own copy happens in that worker). Weights: a dense tower of 784 → 128 → 64 (Fashion-MNIST's
- * default size class). Prints one JSON line: medians in ms after one warm-up, and the record's bytes.
+ * columns, filled into the columns the writer handed back after the previous save), and posting it to the run
+ * writer's worker as the page does (a structured clone with the progress columns transferred, the weights copied;
+ * `postClone` copies everything, for comparison; IndexedDB's own copy happens in that worker). Weights: a dense
+ * tower of 784 → 128 → 64 (Fashion-MNIST's default size class). Prints one JSON line: medians in ms after one
+ * warm-up, and the record's bytes.
  */
 import { DEFAULT_CONFIG } from '../src/core/config';
-import type { ExperimentMetricsPoint, ExperimentProgressPoint } from '../src/core/export/experiment';
 import { experimentOfRun, type WeightsEvent } from '../src/ui/features/saveShare/experimentOfRun';
-import { toStored } from '../src/ui/features/saveShare/storedExperiment';
+import { progressBuffers, type StoredProgress, toStored } from '../src/ui/features/saveShare/storedExperiment';
 import { flag, load, median, round } from './lib/common';
+import { metricsPoints, progressPoint } from './lib/runHistory';
 
 function history(points: number) {
-  const progress: ExperimentProgressPoint[] = Array.from({ length: points }, (_, i) => ({
-    step: i + 1,
-    epoch: Math.floor(i / 600),
-    loss: 1 / (i + 1),
-    easy: 900 + (i % 7),
-    semiHard: 40 + (i % 5),
-    hard: 10 + (i % 3),
-  }));
-  const metrics: ExperimentMetricsPoint[] = Array.from({ length: Math.ceil(points / 1500) }, (_, i) => ({
-    step: i * 1500,
-    precisionAt1: 0.7,
-    rPrecision: 0.5,
-    mapAtR: 0.4,
-    pairAccuracy: 0.8,
-    auc: 0.9,
-    validationLoss: 0.2,
-    alignment: 0.8,
-    uniformity: -3,
-  }));
-  return { progress, metrics };
+  return { progress: Array.from({ length: points }, (_, i) => progressPoint(i)), metrics: metricsPoints(points) };
 }
 
 function weightsEvent(step: number): WeightsEvent {
@@ -65,21 +48,32 @@ const rows: Record<string, unknown>[] = [];
 for (const points of sizes) {
   const { progress, metrics } = history(points);
   const weights = weightsEvent(points);
-  const times = { experimentOfRun: [] as number[], toStored: [] as number[], postClone: [] as number[] };
+  const times = {
+    experimentOfRun: [] as number[],
+    toStored: [] as number[],
+    postTransfer: [] as number[],
+    postClone: [] as number[],
+  };
   let bytes = 0;
+  let spare: StoredProgress | null = null;
   for (let r = 0; r <= runs; r++) {
     const t0 = performance.now();
     const experiment = experimentOfRun({ weights, progress, metrics, uploadFiles: null, now: new Date() });
     const t1 = performance.now();
-    const stored = toStored(experiment);
+    const stored = toStored(experiment, spare);
     const t2 = performance.now();
     structuredClone(stored);
     const t3 = performance.now();
-    bytes = bytesOf(stored);
+    const posted = structuredClone(stored, { transfer: progressBuffers(stored.history.progress) });
+    const t4 = performance.now();
+    // The writer hands the columns back.
+    spare = posted.history.progress;
+    bytes = bytesOf(posted);
     if (r === 0) continue; // warm-up
     times.experimentOfRun.push(t1 - t0);
     times.toStored.push(t2 - t1);
     times.postClone.push(t3 - t2);
+    times.postTransfer.push(t4 - t3);
   }
   rows.push({
     points,

@@ -17,21 +17,11 @@ import {
   tripletRows,
 } from '../src/ui/charts/series';
 import { SmoothedSeries } from '../src/ui/charts/smoothing';
-import type { MetricsPoint, ProgressPoint } from '../src/worker/protocol';
+import type { ProgressPoint } from '../src/worker/protocol';
 import { flag, load, median, round } from './lib/common';
+import { metricsPoints, progressPoint } from './lib/runHistory';
 
 const SMOOTHING = 0.9;
-
-function point(i: number): ProgressPoint {
-  return {
-    step: i + 1,
-    epoch: Math.floor(i / 600),
-    loss: 1 / (i + 1) + (i % 13) / 100,
-    easy: 900 + (i % 7),
-    semiHard: 40 + (i % 5),
-    hard: 10 + (i % 3),
-  };
-}
 
 function main(): void {
   const lengths = flag('points', '20000,60000,100000').split(',').map(Number);
@@ -40,18 +30,8 @@ function main(): void {
   const rows: Record<string, unknown>[] = [];
   for (const length of lengths) {
     const history: ProgressPoint[] = [];
-    for (let i = 0; i < length; i++) history.push(point(i));
-    const validation: MetricsPoint[] = Array.from({ length: Math.ceil(length / 1500) }, (_, i) => ({
-      step: i * 1500,
-      precisionAt1: 0.7,
-      rPrecision: 0.5,
-      mapAtR: 0.4,
-      pairAccuracy: 0.8,
-      auc: 0.9,
-      validationLoss: 0.2,
-      alignment: 0.8,
-      uniformity: -3,
-    }));
+    for (let i = 0; i < length; i++) history.push(progressPoint(i));
+    const validation = metricsPoints(length);
     const kept = { history: new ProgressColumns(), smoothed: new SmoothedSeries(), triplets: new ProgressColumns() };
     kept.history.sync(history);
     kept.triplets.sync(history);
@@ -59,7 +39,7 @@ function main(): void {
     const incremental: number[] = [];
     let same = true;
     for (let run = 0; run < runs + 3; run++) {
-      for (let k = 0; k < arrivals; k++) history.push(point(history.length));
+      for (let k = 0; k < arrivals; k++) history.push(progressPoint(history.length));
       let start = performance.now();
       const wholeLoss = lossColumns(history, validation, SMOOTHING);
       const wholeTriplets = stackColumns(columnsOf(tripletRows(history), ['hard', 'semiHard', 'easy']));
