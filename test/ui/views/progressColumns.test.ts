@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { downsampleMulti, minMaxIndices } from '../../../src/ui/charts/downsample';
 import { ProgressColumns } from '../../../src/ui/charts/progressColumns';
 import { columnsOf, lossColumns, lossColumnsOf, tripletColumns, tripletRows } from '../../../src/ui/charts/series';
 import { SmoothedSeries, smoothEma } from '../../../src/ui/charts/smoothing';
@@ -21,6 +22,28 @@ function emaByDefinition(values: readonly number[], weight: number): number[] {
     decay *= weight;
     return last / (1 - decay);
   });
+}
+
+/** The loss chart's columns (no validation points) read straight off the point objects, as their definition says. */
+function lossColumnsByDefinition(points: readonly ProgressPoint[], smoothing: number, maxPoints: number) {
+  const losses = Float64Array.from(points, (p) => p.loss);
+  const smoothed = emaByDefinition(Array.from(losses), smoothing);
+  const kept = Array.from(minMaxIndices(losses, maxPoints));
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    steps: kept.map((i) => points[i].step),
+    series: [kept.map((i) => finite(losses[i])), kept.map((i) => finite(smoothed[i])), kept.map(() => null)],
+  };
+}
+
+/** The triplet chart's columns read straight off the point objects: counted points, each category's extremes kept. */
+function tripletColumnsByDefinition(points: readonly ProgressPoint[], maxPoints: number) {
+  const counted = points.filter((p) => p.easy !== undefined || p.semiHard !== undefined || p.hard !== undefined);
+  const kept = downsampleMulti(counted, [(p) => p.easy ?? 0, (p) => p.semiHard ?? 0, (p) => p.hard ?? 0], maxPoints);
+  return {
+    steps: kept.map((p) => p.step),
+    series: [kept.map((p) => p.hard ?? 0), kept.map((p) => p.semiHard ?? 0), kept.map((p) => p.easy ?? 0)],
+  };
 }
 
 const lossValue = fc.oneof(
@@ -118,10 +141,11 @@ describe('ProgressColumns', () => {
               validation,
               maxPoints,
             );
-            expect(loss).toStrictEqual(lossColumns(history, validation, smoothing, maxPoints));
-            expect(tripletColumns(columns, maxPoints)).toStrictEqual(
-              columnsOf(tripletRows(history, maxPoints), ['hard', 'semiHard', 'easy']),
-            );
+            expect(loss).toStrictEqual(lossColumnsByDefinition(history, smoothing, maxPoints));
+            expect(lossColumns(history, validation, smoothing, maxPoints)).toStrictEqual(loss);
+            const triplets = tripletColumns(columns, maxPoints);
+            expect(triplets).toStrictEqual(tripletColumnsByDefinition(history, maxPoints));
+            expect(columnsOf(tripletRows(history, maxPoints), ['hard', 'semiHard', 'easy'])).toStrictEqual(triplets);
           }
           expect(columns.revision).toBe(1);
         },
