@@ -92,11 +92,17 @@ function tripletIndices(history: ProgressColumns, maxPoints: number): Int32Array
  */
 export function tripletColumns(history: ProgressColumns, maxPoints: number = MAX_CHART_POINTS): ChartColumns {
   const kept = tripletIndices(history, maxPoints);
-  const finite = (v: number) => (v - v === 0 ? v : null);
   return {
     steps: Array.from(kept, (i) => history.countSteps[i]),
-    series: [history.hard, history.semiHard, history.easy].map((column) => Array.from(kept, (i) => finite(column[i]))),
+    series: [history.hard, history.semiHard, history.easy].map((column) =>
+      Array.from(kept, (i) => finiteOrNull(column[i])),
+    ),
   };
+}
+
+/** A chart value: the number when finite, else null (a gap in its line). */
+function finiteOrNull(v: number): number | null {
+  return v - v === 0 ? v : null;
 }
 
 /** Columns of a chart in uPlot's layout: the steps, then one value per step for each series (null: no value). */
@@ -144,7 +150,6 @@ export function lossColumnsOf(
   const raw: (number | null)[] = [];
   const smooth: (number | null)[] = [];
   const held: (number | null)[] = [];
-  const finite = (v: number) => (v - v === 0 ? v : null);
   let a = 0;
   let b = 0;
   while (a < kept.length || b < checks.length) {
@@ -153,8 +158,8 @@ export function lossColumnsOf(
     const step = Math.min(stepA, stepB);
     steps.push(step);
     if (stepA === step) {
-      raw.push(finite(losses[kept[a]]));
-      smooth.push(finite(smoothed[kept[a]]));
+      raw.push(finiteOrNull(losses[kept[a]]));
+      smooth.push(finiteOrNull(smoothed[kept[a]]));
       a++;
     } else {
       raw.push(null);
