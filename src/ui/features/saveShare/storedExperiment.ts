@@ -17,6 +17,18 @@ export interface StoredProgress {
   hard: Float64Array;
 }
 
+/** The columns of a StoredProgress, each made by `make` from its name. */
+function progressColumns(make: (name: keyof StoredProgress) => Float64Array): StoredProgress {
+  return {
+    step: make('step'),
+    epoch: make('epoch'),
+    loss: make('loss'),
+    easy: make('easy'),
+    semiHard: make('semiHard'),
+    hard: make('hard'),
+  };
+}
+
 export type StoredExperiment = Omit<Experiment, 'history'> & {
   history: { progress: StoredProgress; metrics: Experiment['history']['metrics'] };
 };
@@ -35,14 +47,7 @@ export function toStored(experiment: Experiment, spare?: StoredProgress | null):
     previous && previous.buffer.byteLength >= 8 * n
       ? new Float64Array(previous.buffer, 0, n)
       : new Float64Array(new ArrayBuffer(8 * capacity), 0, n);
-  const progress: StoredProgress = {
-    step: column(spare?.step),
-    epoch: column(spare?.epoch),
-    loss: column(spare?.loss),
-    easy: column(spare?.easy),
-    semiHard: column(spare?.semiHard),
-    hard: column(spare?.hard),
-  };
+  const progress = progressColumns((name) => column(spare?.[name]));
   for (let i = 0; i < n; i++) {
     const p = points[i];
     progress.step[i] = p.step;
@@ -67,14 +72,7 @@ export function progressBuffers(progress: StoredProgress): ArrayBuffer[] {
 export function exactColumns(stored: StoredExperiment): StoredExperiment {
   const c = stored.history.progress;
   const exact = (column: Float64Array) => (column.byteLength === column.buffer.byteLength ? column : column.slice());
-  const progress: StoredProgress = {
-    step: exact(c.step),
-    epoch: exact(c.epoch),
-    loss: exact(c.loss),
-    easy: exact(c.easy),
-    semiHard: exact(c.semiHard),
-    hard: exact(c.hard),
-  };
+  const progress = progressColumns((name) => exact(c[name]));
   return { ...stored, history: { progress, metrics: stored.history.metrics } };
 }
 
