@@ -24,7 +24,7 @@ import { LessonExplanation, useClassroomClass } from './features/teach/LessonsPa
 import { SLOW_MOTION_MAX_STEPS_PER_SECOND, useTripletInspection } from './features/teach/TripletInspector';
 import { lessonRequest } from './features/teach/url';
 import { Drawer } from './layout/Drawer';
-import { drawerPanels } from './layout/drawerPanels';
+import { useDrawerPanels } from './layout/drawerPanels';
 import { TopBar } from './layout/TopBar';
 import { useFillHeight, useViewportHeight } from './layout/useFillHeight';
 import { useShortcuts } from './layout/useShortcuts';
@@ -120,7 +120,7 @@ export function App(): JSX.Element {
   // not below what their legend, switch and a readable plot need together.
   const smallChartHeight = useViewportHeight() >= 900 ? 170 : 150;
 
-  const panels = drawerPanels({
+  const panels = useDrawerPanels({
     worker,
     running,
     lesson,

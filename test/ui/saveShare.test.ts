@@ -11,6 +11,7 @@ import {
   type WeightsEvent,
 } from '../../src/ui/features/saveShare/experimentOfRun';
 import { LinkProblems, SaveSharePanel } from '../../src/ui/features/saveShare/SaveSharePanel';
+import { useSaveShare } from '../../src/ui/features/saveShare/useSaveShare';
 import { configForBuiltin } from '../../src/ui/state/configForm';
 import { initialState, metricsOf, progressOf, reducer, type AppState } from '../../src/ui/state/reducer';
 import type { DatasetInfo, SamplePreview } from '../../src/worker/protocol';
@@ -231,6 +232,19 @@ describe('reopening a run in the page state', () => {
   });
 });
 
+/** The panel as the page wires it: its controller's hook, then the view of what the controller returns. */
+function WiredPanel(props: { state: AppState }) {
+  const c = useSaveShare({
+    state: props.state,
+    dispatch: () => undefined,
+    client: null,
+    nextRequestId: () => 1,
+    nextRunId: () => 1,
+    linkHasSetup: false,
+  });
+  return createElement(SaveSharePanel, { c, state: props.state, client: null });
+}
+
 describe('the Save and share panel (static markup)', () => {
   it('has every control of the contract with its accessible name', () => {
     const s = {
@@ -238,16 +252,7 @@ describe('the Save and share panel (static markup)', () => {
       dataset: info,
       config: makeConfig({ seed: 9, objective: { margin: 0.3 } }, configForBuiltin('blobs')),
     };
-    const html = renderToStaticMarkup(
-      createElement(SaveSharePanel, {
-        state: s,
-        dispatch: () => undefined,
-        client: null,
-        nextRequestId: () => 1,
-        nextRunId: () => 1,
-        link: { hasSetup: false },
-      }),
-    );
+    const html = renderToStaticMarkup(createElement(WiredPanel, { state: s }));
     expect(html).toContain('aria-label="Save and share"');
     for (const name of [
       'Download model (TF.js)',

@@ -3,10 +3,11 @@
  * drawer that shows the chosen panel over the charts column. Every panel stays mounted while hidden, so a half-typed
  * field, a picked sample or a threshold is still there when its panel is opened again.
  *
- * While training runs, a hidden panel whose content is settings (locked while training runs) is not rendered again
- * until it is opened or training stops: the page renders on every training event, several times a second, and React
- * renders every input of those forms again each time, unseen, to the same values (two thirds of what changed in the
- * hidden panels' DOM in a minute of training).
+ * While training runs, a hidden panel is not rendered again until it is opened or training stops: the page renders
+ * on every training event, several times a second, and rendering the hidden panels each time (their forms, lists
+ * and tables, unseen) was about a sixth of the main thread's work on the 10,000-point page. A panel marked `live`
+ * keeps following the run while hidden: its view renders only when its own data changes (a step's triplets, an
+ * evaluation's pair distances), so a slow-motion lesson can switch between such panels with nothing to catch up.
  */
 import { type JSX, memo, type ReactNode } from 'react';
 
@@ -17,8 +18,8 @@ export interface DrawerPanel {
   /** Longer title shown at the drawer's top. */
   title: string;
   content: ReactNode;
-  /** What it shows does not change while training runs (its settings are locked then): held while hidden. */
-  settings?: boolean;
+  /** Rendered while hidden and training runs (a view memoised on its own data); every other panel is held then. */
+  live?: boolean;
 }
 
 /** Its children, rendered again only while `shown` (and on the render that stops showing them). */
@@ -58,7 +59,7 @@ export function DrawerButtons(props: {
 export function Drawer(props: {
   panels: readonly DrawerPanel[];
   open: string | null;
-  /** Training runs: hidden settings panels are held. */
+  /** Training runs: hidden panels, except live ones, are held. */
   training: boolean;
   onClose(): void;
 }): JSX.Element {
@@ -74,7 +75,7 @@ export function Drawer(props: {
       <div className="drawer-body">
         {props.panels.map((p) => (
           <div key={p.id} id={panelDomId(p.id)} hidden={p.id !== props.open}>
-            <HiddenHeld shown={!(props.training && p.settings === true) || p.id === props.open}>{p.content}</HiddenHeld>
+            <HiddenHeld shown={!props.training || p.live === true || p.id === props.open}>{p.content}</HiddenHeld>
           </div>
         ))}
       </div>

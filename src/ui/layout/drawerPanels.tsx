@@ -1,7 +1,8 @@
 /**
  * The panels behind the top bar's panel buttons, in button order: each with its button label (its accessible name),
  * the drawer's title and its content wired to the page's state. Everything that does not fit the one-screen view
- * lives here.
+ * lives here. The save-and-share controller runs here, outside the drawer, so the autosave and the worker's answers
+ * are handled while its panel is hidden (and, while training runs, not rendered).
  */
 import type { BackendName, Config } from '../../core/config';
 import type { Lesson } from '../../core/lessons/lessons';
@@ -13,6 +14,7 @@ import { CompareRunsPanel } from '../features/compare/CompareRunsPanel';
 import { InspectPanels } from '../features/inspect/InspectPanels';
 import type { InspectController } from '../features/inspect/useInspect';
 import { SaveSharePanel } from '../features/saveShare/SaveSharePanel';
+import { useSaveShare } from '../features/saveShare/useSaveShare';
 import { LessonsPanel } from '../features/teach/LessonsPanel';
 import { ThresholdPanel } from '../features/teach/ThresholdPanel';
 import { TripletInspector } from '../features/teach/TripletInspector';
@@ -39,26 +41,32 @@ export interface DrawerPanelsProps {
     picked: number | null;
     onPick(index: number | null): void;
   };
-  /** Whether the page link set up the run. */
+  /** Whether the page link set up the run (then no autosave is reopened by itself). */
   linkHasSetup: boolean;
 }
 
-export function drawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
+export function useDrawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
   const { worker, running, triplets } = props;
   const { state, dispatch } = worker;
+  const saveShare = useSaveShare({
+    state,
+    dispatch,
+    client: worker.client,
+    nextRequestId: worker.nextRequestId,
+    nextRunId: worker.nextRunId,
+    linkHasSetup: props.linkHasSetup,
+  });
   return [
     {
       id: 'lessons',
       label: 'Lessons',
       title: 'Lessons',
-      settings: true,
       content: <LessonsPanel active={props.lesson} onLesson={props.onLesson} />,
     },
     {
       id: 'data',
       label: 'Data',
       title: 'Data: preview and upload',
-      settings: true,
       content: (
         <>
           <UnseenClassesControl
@@ -83,7 +91,6 @@ export function drawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
       id: 'model',
       label: 'Model',
       title: 'Model and training',
-      settings: true,
       content: (
         <ModelPanel
           config={state.config}
@@ -104,6 +111,7 @@ export function drawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
       id: 'threshold',
       label: 'Threshold',
       title: 'Distances and threshold',
+      live: true,
       content: (
         <ThresholdPanel
           pairs={state.pairDistances}
@@ -117,6 +125,7 @@ export function drawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
       id: 'triplets',
       label: 'Triplets',
       title: 'Triplet inspector',
+      live: true,
       content: (
         <TripletInspector
           snapshot={state.snapshot}
@@ -150,16 +159,7 @@ export function drawerPanels(props: DrawerPanelsProps): DrawerPanel[] {
       id: 'save',
       label: 'Save & share',
       title: 'Save and share',
-      content: (
-        <SaveSharePanel
-          state={state}
-          dispatch={dispatch}
-          client={worker.client}
-          nextRequestId={worker.nextRequestId}
-          nextRunId={worker.nextRunId}
-          link={{ lesson: props.lesson?.id, hasSetup: props.linkHasSetup }}
-        />
-      ),
+      content: <SaveSharePanel c={saveShare} state={state} client={worker.client} lesson={props.lesson?.id} />,
     },
   ];
 }

@@ -6,13 +6,13 @@
  * Files are built in the worker (or, for the CSV and experiment files, by pure core functions here) and saved
  * through Blob URLs. Every failure shows a specific role="alert" message and changes nothing; progress notes use
  * an aria-live region (the page's one role="status" is the status line). The worker's answers reach the panel
- * through the reducer (useSaveShare); the sections are in sections.tsx.
+ * through the reducer to its controller (useSaveShare); the sections are in sections.tsx.
  */
-import type { Dispatch, JSX } from 'react';
-import type { Action, AppState } from '../../state/reducer';
+import type { JSX } from 'react';
+import type { AppState } from '../../state/reducer';
 import type { WorkerClient } from '../../worker/client';
 import { EmbeddingsSection, ExperimentsSection, ModelSection, SavedRunsSection, ShareSection } from './sections';
-import { useSaveShare } from './useSaveShare';
+import type { SaveShareController } from './useSaveShare';
 
 export { AUTOSAVE_INTERVAL_MS } from './useSaveShare';
 
@@ -31,24 +31,18 @@ export function LinkProblems(props: { problems: readonly string[] }): JSX.Elemen
   );
 }
 
+/**
+ * The panel's view of its controller (`useSaveShare`), which the page runs outside the drawer so the autosave and
+ * the worker's answers are handled while the panel is hidden and not rendered.
+ */
 export function SaveSharePanel(props: {
+  c: SaveShareController;
   state: AppState;
-  dispatch: Dispatch<Action>;
   client: WorkerClient | null;
-  nextRequestId(): number;
-  nextRunId(): number;
-  /** The page link's lesson (kept in copied links) and whether it set up the run (then no autosave is reopened by itself). */
-  link: { lesson?: string; hasSetup: boolean };
+  /** The page link's lesson, kept in copied links. */
+  lesson?: string;
 }): JSX.Element {
-  const { state, client, link } = props;
-  const c = useSaveShare({
-    state,
-    dispatch: props.dispatch,
-    client,
-    nextRequestId: props.nextRequestId,
-    nextRunId: props.nextRunId,
-    linkHasSetup: link.hasSetup,
-  });
+  const { c, state, client } = props;
   const runReady = client !== null && state.runState !== 'empty' && state.dataset !== null;
   return (
     <section aria-label="Save and share" className="panel save-share">
@@ -70,7 +64,7 @@ export function SaveSharePanel(props: {
       <EmbeddingsSection c={c} state={state} runReady={runReady} />
       <ExperimentsSection c={c} runReady={runReady} workerReady={client !== null} />
       <SavedRunsSection c={c} />
-      <ShareSection c={c} state={state} lesson={link.lesson} />
+      <ShareSection c={c} state={state} lesson={props.lesson} />
     </section>
   );
 }
