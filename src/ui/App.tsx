@@ -9,6 +9,7 @@ import type { BackendName, Config } from '../core/config';
 import { type EvaluationProtocol, protocolOf } from '../core/data/unseen';
 import { findLesson, lessonConfig, type Lesson } from '../core/lessons/lessons';
 import { parseLink } from '../core/share/link';
+import type { UploadReading } from '../worker/protocol';
 import { SPEEDS } from './components/Controls';
 import { DatasetChoice } from './components/DataPanel';
 import { EmbeddingView } from './components/EmbeddingView';
@@ -30,6 +31,7 @@ import { useFillHeight, useViewportHeight } from './layout/useFillHeight';
 import { useShortcuts } from './layout/useShortcuts';
 import { configForUpload } from './state/configForm';
 import { type AppState, latestMetrics, metricsOf, progressOf } from './state/reducer';
+import { useSteadyHandler } from './state/useSteadyHandler';
 import { DEFAULT_DATASET, useTrainingWorker } from './state/useTrainingWorker';
 
 const scatterCanvas = (cell: HTMLElement) => cell.querySelector<HTMLElement>('canvas[aria-label="Embedding scatter"]');
@@ -67,18 +69,20 @@ export function App(): JSX.Element {
   const canTrain =
     state.dataset !== null && state.issues.length === 0 && formError === null && state.runState !== 'empty';
 
-  const onConfig = (config: Config) => {
+  // Steady: the memoised sidebar sections they are handed render again only when what they show changes.
+  const onConfig = useSteadyHandler((config: Config) => {
     if (running) dispatch({ type: 'edit-config', config });
     else startWithConfig(config);
-  };
+  });
 
-  const onSelect = (name: string) => {
+  const onSelect = useSteadyHandler((name: string) => {
     if (state.usedUpload && name === state.usedUpload.name) {
       startWithConfig(configForUpload(state.usedUpload, state.config));
       return;
     }
     requestDataset({ kind: 'builtin', name, seed: state.config.seed });
-  };
+  });
+  const onReading = useSteadyHandler((reading: UploadReading) => void worker.readUploadAs(reading));
 
   /** A lesson sets its whole configuration: its dataset is (re)loaded with the lesson's seed, then the run starts. */
   const onLesson = (next: Lesson) => {
@@ -191,7 +195,7 @@ export function App(): JSX.Element {
             download={state.download}
             onSelect={onSelect}
             onCancelDownload={cancelLoad}
-            onReading={(reading) => void worker.readUploadAs(reading)}
+            onReading={onReading}
           />
           <MetricsReadout
             metrics={latestMetrics(state)}

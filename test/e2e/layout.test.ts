@@ -204,6 +204,40 @@ describe('panels', () => {
     await expect.poll(() => units.isDisabled(), { timeout: 10_000 }).toBe(false);
   }, 120_000);
 
+  it('while training runs, the main screen’s form controls are left alone, and still act on the current run', async () => {
+    const { page } = playground;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await playground.open('?backend=wasm');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 5);
+    // Every change made to an input or select outside the drawer from here on (React re-renders a form control whose
+    // props changed, even when only a handler did, and writes its attributes again).
+    await page.evaluate(`window.__controlChanges = [];
+      const drawer = document.querySelector('aside.drawer');
+      new MutationObserver((changes) => {
+        for (const c of changes) {
+          const el = c.target;
+          if ((el.tagName === 'INPUT' || el.tagName === 'SELECT') && !drawer.contains(el))
+            window.__controlChanges.push(el.tagName + ' ' + (el.getAttribute('aria-label') ?? el.name) + ' ' + c.attributeName);
+        }
+      }).observe(document.querySelector('main'), { subtree: true, attributes: true });`);
+    await waitForStep(page, 80);
+    expect(await page.evaluate('window.__controlChanges')).toEqual([]);
+    // The controls still reach the page's current state: the loss chart's log scale, and after a pause the margin.
+    const log = page.getByRole('checkbox', { name: 'Log scale', exact: true });
+    await log.check();
+    expect(await log.isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitForState(page, 'paused');
+    const margin = page.getByRole('region', { name: 'Key settings' }).getByLabel('Margin', { exact: true });
+    await margin.fill('0.35');
+    await margin.blur();
+    // Edited while paused, the margin starts a new run with it (while running it would only have been noted).
+    await expect.poll(async () => (await statusOf(page)).step, { timeout: 30_000 }).toBe(0);
+    const link = page.getByLabel('Shareable link', { exact: true });
+    await expect.poll(() => link.inputValue(), { timeout: 10_000 }).toContain('margin=0.35');
+  }, 120_000);
+
   it('the keyboard shortcuts are listed behind a named help button', async () => {
     const { page } = playground;
     await playground.open('?backend=wasm');

@@ -1,5 +1,5 @@
 /** Dataset choice, preview, upload (picker or drop) with its summary, and load errors. */
-import { useEffect, useRef, type JSX } from 'react';
+import { memo, useEffect, useRef, type JSX } from 'react';
 import { BUILTIN_DATASETS } from '../../core/data/builtin';
 import type { DatasetInfo, SamplePreview, UploadChoices, UploadReading } from '../../worker/protocol';
 import type { UploadState } from '../state/reducer';
@@ -157,9 +157,10 @@ function readingOf(choices: UploadChoices, value: string): UploadReading {
 
 /**
  * `<section aria-label="Dataset choice">`, on the main screen: the dataset choice with a one-line description, and the
- * last load or upload error (the previous dataset stays loaded; the message must be in sight).
+ * last load or upload error (the previous dataset stays loaded; the message must be in sight). Memoised: the page
+ * renders on every training event, and this changes only with the dataset, the download or an error.
  */
-export function DatasetChoice(props: {
+export const DatasetChoice = memo(function DatasetChoice(props: {
   selected: string;
   dataset: DatasetInfo | null;
   usedUpload: DatasetInfo | null;
@@ -229,7 +230,7 @@ export function DatasetChoice(props: {
       ) : null}
     </section>
   );
-}
+});
 
 /** `<section aria-label="Data">`: preview of the chosen dataset, upload (picker or drop) and the upload summary. */
 export function DataPanel(props: {

@@ -6,7 +6,7 @@
  * live in ScatterModel (scatter/scatterModel.ts); this component moves pixels: the painter worker's bitmap, then
  * the overlays, only when something changed or a transition runs, and marks the canvas settled when it stops.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type JSX } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type JSX } from 'react';
 import type { SamplePreview, SnapshotMessage } from '../../worker/protocol';
 import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
 import { drawScatter, drawScatterOverlays } from '../scatter/render';
@@ -306,43 +306,70 @@ export function EmbeddingView(props: {
           </div>
         ) : null}
       </div>
-      <div className="embedding-controls">
-        <label>
-          <input type="checkbox" checked={showTriplets} onChange={(e) => setShowTriplets(e.target.checked)} /> Show
-          mined triplets
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={allTriplets}
-            disabled={!showTriplets}
-            onChange={(e) => setAllTriplets(e.target.checked)}
-          />{' '}
-          All of the batch (default: the {DEFAULT_LINK_COUNT} most informative)
-        </label>
-        <ul aria-label="Triplet colours" className="legend-inline">
-          {(['easy', 'semi-hard', 'hard'] as const).map((key) => (
-            <li key={key}>
-              <span aria-hidden="true" className="legend-line" style={{ background: TRIPLET_COLOURS[key] }} /> {key}
-            </li>
-          ))}
-          <li>solid: anchor→positive, dashed: anchor→negative; rimmed dots: the batch samples (hover one)</li>
-        </ul>
-      </div>
-      <ul aria-label="Legend" className="embedding-legend">
-        {classNames.map((name, i) => (
-          <li key={`${i}-${name}`}>
-            <span aria-hidden="true" className="legend-dot" style={{ background: classColour(i) }} />
-            {name}
-          </li>
-        ))}
-      </ul>
+      <ScatterOptions
+        showTriplets={showTriplets}
+        allTriplets={allTriplets}
+        onShowTriplets={setShowTriplets}
+        onAllTriplets={setAllTriplets}
+      />
+      <ClassLegend classNames={classNames} />
       <figcaption>
         Held-out samples in a 2-D projection of the embedding, coloured by class; it updates as the network learns.
       </figcaption>
     </figure>
   );
 }
+
+/**
+ * The scatter's options and the triplet colours. Memoised, as is the class legend below: the view renders on every
+ * hover and every training event, and neither changes then.
+ */
+const ScatterOptions = memo(function ScatterOptions(props: {
+  showTriplets: boolean;
+  allTriplets: boolean;
+  onShowTriplets(on: boolean): void;
+  onAllTriplets(on: boolean): void;
+}): JSX.Element {
+  return (
+    <div className="embedding-controls">
+      <label>
+        <input type="checkbox" checked={props.showTriplets} onChange={(e) => props.onShowTriplets(e.target.checked)} />{' '}
+        Show mined triplets
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={props.allTriplets}
+          disabled={!props.showTriplets}
+          onChange={(e) => props.onAllTriplets(e.target.checked)}
+        />{' '}
+        All of the batch (default: the {DEFAULT_LINK_COUNT} most informative)
+      </label>
+      <ul aria-label="Triplet colours" className="legend-inline">
+        {(['easy', 'semi-hard', 'hard'] as const).map((key) => (
+          <li key={key}>
+            <span aria-hidden="true" className="legend-line" style={{ background: TRIPLET_COLOURS[key] }} /> {key}
+          </li>
+        ))}
+        <li>solid: anchor→positive, dashed: anchor→negative; rimmed dots: the batch samples (hover one)</li>
+      </ul>
+    </div>
+  );
+});
+
+/** The class colours (`<ul aria-label="Legend">`). */
+const ClassLegend = memo(function ClassLegend(props: { classNames: readonly string[] }): JSX.Element {
+  return (
+    <ul aria-label="Legend" className="embedding-legend">
+      {props.classNames.map((name, i) => (
+        <li key={`${i}-${name}`}>
+          <span aria-hidden="true" className="legend-dot" style={{ background: classColour(i) }} />
+          {name}
+        </li>
+      ))}
+    </ul>
+  );
+});
 
 /** The hover read-out of a batch sample: its class and the triplets it took part in, with its role in each. */
 function BatchSampleTriplets(props: {

@@ -1,5 +1,5 @@
 /** Alignment and uniformity of the held-out embedding (Wang & Isola 2020) against step. */
-import { type JSX, useMemo, useState } from 'react';
+import { type JSX, memo, useMemo, useState } from 'react';
 import type { MetricsPoint } from '../../worker/protocol';
 import { ChartFigure, plotHeight } from '../charts/ChartFigure';
 import { columnsOf } from '../charts/series';
@@ -34,6 +34,8 @@ export function GeometryChart(props: { metrics: readonly MetricsPoint[]; height?
   );
 }
 
+type HeldOutView = 'retrieval' | 'geometry';
+
 /** Height of the row that switches the metrics slot between its two charts, in CSS pixels. */
 const SWITCH_PX = 26;
 
@@ -42,30 +44,11 @@ const SWITCH_PX = 26;
  * (alignment, uniformity), switched by a pair of radio buttons, so the page keeps its one-screen height.
  */
 export function HeldOutCharts(props: { metrics: readonly MetricsPoint[]; height?: number }): JSX.Element {
-  const [view, setView] = useState<'retrieval' | 'geometry'>('retrieval');
+  const [view, setView] = useState<HeldOutView>('retrieval');
   const height = props.height === undefined ? undefined : props.height - SWITCH_PX;
   return (
     <div className="held-out-charts">
-      <div role="radiogroup" aria-label="Held-out chart" className="chart-switch">
-        <label>
-          <input
-            type="radio"
-            name="held-out-chart"
-            checked={view === 'retrieval'}
-            onChange={() => setView('retrieval')}
-          />{' '}
-          Retrieval
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="held-out-chart"
-            checked={view === 'geometry'}
-            onChange={() => setView('geometry')}
-          />{' '}
-          Alignment and uniformity
-        </label>
-      </div>
+      <ChartSwitch view={view} onView={setView} />
       {view === 'retrieval' ? (
         <MetricsChart metrics={props.metrics} height={height} />
       ) : (
@@ -74,3 +57,32 @@ export function HeldOutCharts(props: { metrics: readonly MetricsPoint[]; height?
     </div>
   );
 }
+
+/** The two radio buttons (memoised: the charts render on every training event, the choice does not change then). */
+const ChartSwitch = memo(function ChartSwitch(props: {
+  view: HeldOutView;
+  onView(view: HeldOutView): void;
+}): JSX.Element {
+  return (
+    <div role="radiogroup" aria-label="Held-out chart" className="chart-switch">
+      <label>
+        <input
+          type="radio"
+          name="held-out-chart"
+          checked={props.view === 'retrieval'}
+          onChange={() => props.onView('retrieval')}
+        />{' '}
+        Retrieval
+      </label>
+      <label>
+        <input
+          type="radio"
+          name="held-out-chart"
+          checked={props.view === 'geometry'}
+          onChange={() => props.onView('geometry')}
+        />{' '}
+        Alignment and uniformity
+      </label>
+    </div>
+  );
+});

@@ -3,7 +3,7 @@
  * smoothed curve (TensorBoard's debiased exponential moving average, with its smoothing control), the validation
  * loss on the same axes, a log-scale toggle and a read-out of every series at the cursor.
  */
-import { useMemo, useRef, useState, type JSX } from 'react';
+import { memo, useMemo, useRef, useState, type JSX } from 'react';
 import type { MetricsPoint, ProgressPoint } from '../../worker/protocol';
 import { ProgressColumns } from '../charts/progressColumns';
 import { lossColumnsOf } from '../charts/series';
@@ -55,30 +55,7 @@ export function LossChart(props: {
       empty={columns.steps.length === 0}
       emptyText="No steps yet."
     >
-      <div className="chart-controls">
-        <label>
-          Smoothing{' '}
-          <input
-            type="range"
-            aria-label="Loss smoothing"
-            min={0}
-            max={0.99}
-            step={0.01}
-            value={smoothing}
-            onChange={(e) => {
-              const v = Number(e.target.value);
-              if (Number.isFinite(v) && v >= 0 && v < 1) setSmoothing(v);
-            }}
-          />{' '}
-          {/* A span, not <output>: that is an implicit role="status", and the page has one status line. */}
-          <span className="chart-value" aria-hidden="true">
-            {smoothing.toFixed(2)}
-          </span>
-        </label>
-        <label>
-          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> Log scale
-        </label>
-      </div>
+      <LossControls smoothing={smoothing} log={log} onSmoothing={setSmoothing} onLog={setLog} />
       <UPlotChart
         label="Loss"
         columns={columns}
@@ -90,3 +67,38 @@ export function LossChart(props: {
     </ChartFigure>
   );
 }
+
+/** The smoothing and log-scale controls (memoised: the chart renders on every training event, these do not change). */
+const LossControls = memo(function LossControls(props: {
+  smoothing: number;
+  log: boolean;
+  onSmoothing(smoothing: number): void;
+  onLog(log: boolean): void;
+}): JSX.Element {
+  return (
+    <div className="chart-controls">
+      <label>
+        Smoothing{' '}
+        <input
+          type="range"
+          aria-label="Loss smoothing"
+          min={0}
+          max={0.99}
+          step={0.01}
+          value={props.smoothing}
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            if (Number.isFinite(v) && v >= 0 && v < 1) props.onSmoothing(v);
+          }}
+        />{' '}
+        {/* A span, not <output>: that is an implicit role="status", and the page has one status line. */}
+        <span className="chart-value" aria-hidden="true">
+          {props.smoothing.toFixed(2)}
+        </span>
+      </label>
+      <label>
+        <input type="checkbox" checked={props.log} onChange={(e) => props.onLog(e.target.checked)} /> Log scale
+      </label>
+    </div>
+  );
+});

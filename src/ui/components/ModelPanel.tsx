@@ -1,5 +1,5 @@
 /** The model and training form: edits the one Config shape; every validate() problem is listed. */
-import { cloneElement, useId, useState, type JSX, type ReactElement } from 'react';
+import { cloneElement, memo, useId, useState, type JSX, type ReactElement } from 'react';
 import {
   ACTIVATIONS,
   BACKENDS,
@@ -112,17 +112,31 @@ function ListInput(props: {
   );
 }
 
-/**
- * The settings a lesson is about, on the main screen: objective, distance, margin, miner and learning rate, and
- * every problem of the configuration (Train stays off until they are fixed, so they must be in sight).
- * `<section aria-label="Key settings">`; `locked` while training runs.
- */
-export function KeySettings(props: {
+interface KeySettingsProps {
   config: Config;
   problems: readonly string[];
   locked: boolean;
   onChange(config: Config): void;
-}): JSX.Element {
+}
+
+/** The problems list is made afresh on each page render: the same problems in the same order are the same props. */
+function sameKeySettings(a: KeySettingsProps, b: KeySettingsProps): boolean {
+  return (
+    a.config === b.config &&
+    a.locked === b.locked &&
+    a.onChange === b.onChange &&
+    a.problems.length === b.problems.length &&
+    a.problems.every((p, i) => p === b.problems[i])
+  );
+}
+
+/**
+ * The settings a lesson is about, on the main screen: objective, distance, margin, miner and learning rate, and
+ * every problem of the configuration (Train stays off until they are fixed, so they must be in sight).
+ * `<section aria-label="Key settings">`; `locked` while training runs. Memoised: the page renders on every
+ * training event, and this form changes only with the config, its problems or the lock.
+ */
+export const KeySettings = memo(function KeySettings(props: KeySettingsProps): JSX.Element {
   const { config: c, problems, locked, onChange } = props;
   const objective = (patch: Partial<Config['objective']>) => onChange(updateConfig(c, 'objective', patch));
   return (
@@ -160,7 +174,7 @@ export function KeySettings(props: {
       ) : null}
     </section>
   );
-}
+}, sameKeySettings);
 
 /**
  * `<section aria-label="Model and training">`: the rest of the form (tower, sizes, batch, optimiser, seed, …);
