@@ -5,7 +5,7 @@
  *
  * While training runs, a hidden panel is not rendered again until it is opened or training stops: the page renders
  * on every training event, several times a second, and rendering the hidden panels each time (their forms, lists
- * and tables, unseen) was about a sixth of the main thread's work on the 10,000-point page. A panel marked `live`
+ * and tables, unseen) took about an eighth of the main thread's time on the 10,000-point page. A panel marked `live`
  * keeps following the run while hidden: its view renders only when its own data changes (a step's triplets, an
  * evaluation's pair distances), so a slow-motion lesson can switch between such panels with nothing to catch up.
  */
