@@ -199,6 +199,20 @@ describe('panels', () => {
     const held = ['lessons', 'data', 'model', 'inspect', 'compare', 'save'];
     expect(held.map((id) => changes[`drawer-panel-${id}`])).toEqual(held.map(() => 0));
     expect(changes['drawer-panel-threshold']).toBeGreaterThan(0);
+    // Opened while training runs, a held panel shows the run as it is now: the timeline's last snapshot is the one
+    // the scatter shows.
+    const timeline = (await openPanel(page, 'Inspect')).getByRole('region', { name: 'Timeline' });
+    const scatter = page.getByRole('img', { name: 'Embedding scatter', exact: true });
+    await expect
+      .poll(
+        async () => {
+          const steps = ((await timeline.getAttribute('data-steps')) ?? '').split(',');
+          return steps[steps.length - 1] === (await scatter.getAttribute('data-snapshot-step'));
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    expect((await statusOf(page)).state).toBe('running');
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await waitForState(page, 'paused');
     await expect.poll(() => units.isDisabled(), { timeout: 10_000 }).toBe(false);
