@@ -6,9 +6,8 @@
  * live in ScatterModel (scatter/scatterModel.ts); this component moves pixels: the painter worker's bitmap, then
  * the overlays, only when something changed or a transition runs, and marks the canvas settled when it stops.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type JSX } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type JSX } from 'react';
 import type { SamplePreview, SnapshotMessage } from '../../worker/protocol';
-import { classColour, TRIPLET_COLOURS } from '../scatter/palette';
 import { drawScatter, drawScatterOverlays } from '../scatter/render';
 import { HoveredSample } from './HoveredSample';
 import { markSettled, ScatterPainter } from '../scatter/painter';
@@ -16,6 +15,7 @@ import type { ScatterFocus } from '../scatter/focus';
 import type { ScatterOverlay } from '../features/inspect/overlay';
 import { FRAME_AHEAD_MS, paintedPart, ScatterModel, type ScatterViewOptions } from '../scatter/scatterModel';
 import { DEFAULT_LINK_COUNT } from '../scatter/links';
+import { ClassLegend, ScatterOptions } from './ScatterLegends';
 import { PixelPool } from '../scatter/pixelPool';
 import './embeddingView.css';
 
@@ -319,57 +319,6 @@ export function EmbeddingView(props: {
     </figure>
   );
 }
-
-/**
- * The scatter's options and the triplet colours. Memoised, as is the class legend below: the view renders on every
- * hover and every training event, and neither changes then.
- */
-const ScatterOptions = memo(function ScatterOptions(props: {
-  showTriplets: boolean;
-  allTriplets: boolean;
-  onShowTriplets(on: boolean): void;
-  onAllTriplets(on: boolean): void;
-}): JSX.Element {
-  return (
-    <div className="embedding-controls">
-      <label>
-        <input type="checkbox" checked={props.showTriplets} onChange={(e) => props.onShowTriplets(e.target.checked)} />{' '}
-        Show mined triplets
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          checked={props.allTriplets}
-          disabled={!props.showTriplets}
-          onChange={(e) => props.onAllTriplets(e.target.checked)}
-        />{' '}
-        All of the batch (default: the {DEFAULT_LINK_COUNT} most informative)
-      </label>
-      <ul aria-label="Triplet colours" className="legend-inline">
-        {(['easy', 'semi-hard', 'hard'] as const).map((key) => (
-          <li key={key}>
-            <span aria-hidden="true" className="legend-line" style={{ background: TRIPLET_COLOURS[key] }} /> {key}
-          </li>
-        ))}
-        <li>solid: anchor→positive, dashed: anchor→negative; rimmed dots: the batch samples (hover one)</li>
-      </ul>
-    </div>
-  );
-});
-
-/** The class colours (`<ul aria-label="Legend">`). */
-const ClassLegend = memo(function ClassLegend(props: { classNames: readonly string[] }): JSX.Element {
-  return (
-    <ul aria-label="Legend" className="embedding-legend">
-      {props.classNames.map((name, i) => (
-        <li key={`${i}-${name}`}>
-          <span aria-hidden="true" className="legend-dot" style={{ background: classColour(i) }} />
-          {name}
-        </li>
-      ))}
-    </ul>
-  );
-});
 
 /** The hover read-out of a batch sample: its class and the triplets it took part in, with its role in each. */
 function BatchSampleTriplets(props: {
