@@ -1,8 +1,9 @@
 /**
  * The page's keyboard: space trains or pauses, → steps, ? toggles the help, Esc closes the help or the drawer (the
- * rule itself is shortcutOf). The handler reads the latest props through a ref, so it is registered once.
+ * rule itself is shortcutOf). The handler is steady (it acts on the latest props), so it is registered once.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useSteadyHandler } from '../state/useSteadyHandler';
 import { shortcutOf } from './shortcuts';
 
 export interface ShortcutTargets {
@@ -17,25 +18,22 @@ export interface ShortcutTargets {
 }
 
 export function useShortcuts(targets: ShortcutTargets): void {
-  const latest = useRef(targets);
-  latest.current = targets;
+  const onKey = useSteadyHandler((event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      targets.onEscape();
+      return;
+    }
+    const action = shortcutOf(event);
+    if (action === null) return;
+    event.preventDefault();
+    if (action === 'help') targets.onToggleHelp();
+    else if (action === 'train-or-pause') {
+      if (targets.running) targets.onPause();
+      else if (targets.canTrain) targets.onTrain();
+    } else if (action === 'step' && !targets.running && targets.canTrain) targets.onStep();
+  });
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const k = latest.current;
-      if (event.key === 'Escape') {
-        k.onEscape();
-        return;
-      }
-      const action = shortcutOf(event);
-      if (action === null) return;
-      event.preventDefault();
-      if (action === 'help') k.onToggleHelp();
-      else if (action === 'train-or-pause') {
-        if (k.running) k.onPause();
-        else if (k.canTrain) k.onTrain();
-      } else if (action === 'step' && !k.running && k.canTrain) k.onStep();
-    };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [onKey]);
 }
